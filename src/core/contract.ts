@@ -1,0 +1,90 @@
+// The request manager's configuration and interface (implemented in requestManager.ts).
+import type {
+  BreakerSnapshot,
+  ClaudeRequest,
+  ManagerEvent,
+  Outcome,
+  ProviderId,
+  RequestStream,
+  Route,
+  SendOptions,
+} from './types';
+
+export interface ProviderConfig {
+  readonly id: ProviderId;
+  /** For 'anthropic': defaults to the SDK's default base URL. */
+  readonly baseURL?: string;
+  /** Called per attempt so a key change applies at once. Never logged. */
+  readonly apiKey?: () => string | undefined | Promise<string | undefined>;
+  /** Extra headers (machine-scoped setting). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Vertex: project and region; Bedrock: region. */
+  readonly projectId?: string;
+  readonly region?: string;
+}
+
+export interface RetryConfig {
+  /** Attempts per request across all routes. */
+  readonly maxAttempts: number;
+  /** Attempts on one route before falling back. */
+  readonly maxAttemptsPerRoute: number;
+  /** Whole-request deadline. */
+  readonly deadlineMs: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** A `retry-after` above this makes the request fall back instead of sleeping. */
+  readonly retryAfterCapMs: number;
+}
+
+export interface BreakerConfig {
+  /** Consecutive overload/transient failures that open the breaker. */
+  readonly failureThreshold: number;
+  readonly openMs: number;
+  readonly maxOpenMs: number;
+}
+
+export interface BudgetConfig {
+  /** Retries may be at most this fraction of requests on a route (e.g. 0.2). */
+  readonly ratio: number;
+  /** Retries always allowed per window regardless of ratio (a single user's low rate). */
+  readonly minRetries: number;
+  readonly windowMs: number;
+}
+
+export interface ManagerConfig {
+  /** Ordered chain of models: primary first, then fallbacks. */
+  readonly models: readonly string[];
+  /** Ordered providers: each model is tried on each provider in this order. */
+  readonly providers: readonly ProviderConfig[];
+  readonly retry: RetryConfig;
+  readonly breaker: BreakerConfig;
+  readonly budget: BudgetConfig;
+  /** Max concurrent attempts in flight. */
+  readonly concurrency: number;
+  /** No response headers within this → timeout class. */
+  readonly headersTimeoutMs: number;
+  /** No stream/body bytes for this long after headers → timeout class (stall watchdog). */
+  readonly idleTimeoutMs: number;
+  /** Injected for tests; defaults to Date.now / Math.random / setTimeout. */
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  /** Observability hook for user-agent strings in reports. */
+  readonly clientName?: string;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface RequestManager {
+  send(request: ClaudeRequest, options?: SendOptions): Promise<Outcome>;
+  stream(request: ClaudeRequest, options?: SendOptions): RequestStream;
+  /** Subscribe to every event; returns an unsubscribe function. */
+  onEvent(listener: (event: ManagerEvent) => void): () => void;
+  breakers(): BreakerSnapshot[];
+  resetBreakers(route?: Route): void;
+  /** Apply new settings without losing breaker/budget state for unchanged routes. */
+  updateConfig(config: ManagerConfig): void;
+  dispose(): void;
+}

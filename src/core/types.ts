@@ -1,0 +1,167 @@
+// The public contract of the request manager. Everything here is plain data
+// (serialisable), so the extension, the CLI, the benchmark and a future shared
+// background process can all consume the same events.
+
+/** The error taxonomy: one classifier maps every failure to exactly one class. */
+export type ErrorClass =
+  | 'overloaded'
+  | 'rate_limited'
+  | 'spend_limit'
+  | 'transient'
+  | 'timeout'
+  | 'auth'
+  | 'bad_request'
+  | 'canceled';
+
+export type Priority = 'interactive' | 'background';
+
+export type ProviderId = 'anthropic' | 'vertex' | 'bedrock';
+
+/** A route is one provider serving one model. Its key is `${provider}:${model}`. */
+export interface Route {
+  readonly provider: ProviderId;
+  readonly model: string;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+export interface ChatMessage {
+  readonly role: 'user' | 'assistant';
+  readonly content: string;
+}
+
+export interface ClaudeRequest {
+  readonly messages: readonly ChatMessage[];
+  readonly system?: string;
+  readonly maxTokens: number;
+  /** Overrides the configured primary model for this request only. */
+  readonly model?: string;
+}
+
+export interface SendOptions {
+  readonly signal?: AbortSignal;
+  readonly priority?: Priority;
+}
+
+/** One attempt on one route, as recorded in events, history and the CLI's JSON. */
+export interface AttemptRecord {
+  /** Epoch milliseconds when the attempt started. */
+  readonly time: number;
+  readonly provider: ProviderId;
+  readonly model: string;
+  /** 1-based attempt number within the request (across routes). */
+  readonly attempt: number;
+  /** HTTP status, or null when none was received (reset, stall, mid-stream error, cancel). */
+  readonly status: number | null;
+  /** null on success. */
+  readonly errorClass: ErrorClass | null;
+  /** The API's error type (`overloaded_error`, …) or a local one (`stall`, `ECONNRESET`). */
+  readonly errorType: string | null;
+  readonly latencyMs: number;
+  /** The server's `request-id` header, when there was one. */
+  readonly requestId: string | null;
+  /** Our id for the whole request (same for every attempt of one send/stream). */
+  readonly clientRequestId: string;
+  /** A short, secret-free message for failures. */
+  readonly message?: string;
+}
+
+export interface BreakerSnapshot {
+  readonly provider: ProviderId;
+  readonly model: string;
+  readonly state: BreakerState;
+  /** Epoch ms of the last transition. */
+  readonly since: number;
+  /** Epoch ms when an open breaker admits its next probe; null unless open. */
+  readonly nextProbeAt: number | null;
+  readonly consecutiveFailures: number;
+}
+
+export type ManagerEvent =
+  | ({ readonly type: 'attempt' } & AttemptRecord)
+  | {
+      readonly type: 'breaker';
+      readonly time: number;
+      readonly provider: ProviderId;
+      readonly model: string;
+      readonly from: BreakerState;
+      readonly to: BreakerState;
+      readonly nextProbeAt: number | null;
+    }
+  | {
+      readonly type: 'fallback';
+      readonly time: number;
+      readonly clientRequestId: string;
+      readonly from: Route;
+      readonly to: Route;
+      readonly reason: ErrorClass | 'breaker_open' | 'unknown_model' | 'unfit';
+    }
+  | {
+      /** The manager is about to sleep before retrying (drives "retrying in 3 s"). */
+      readonly type: 'wait';
+      readonly time: number;
+      readonly clientRequestId: string;
+      readonly provider: ProviderId;
+      readonly model: string;
+      readonly delayMs: number;
+      readonly reason: ErrorClass;
+      readonly nextAttempt: number;
+    }
+  | {
+      readonly type: 'warning';
+      readonly time: number;
+      readonly code: 'unknown_model' | 'deprecated_model' | 'budget_exhausted' | 'config';
+      readonly message: string;
+      readonly model?: string;
+    }
+  | {
+      readonly type: 'request';
+      readonly time: number;
+      readonly clientRequestId: string;
+      readonly ok: boolean;
+      readonly model: string | null;
+      readonly attempts: number;
+      readonly errorClass: ErrorClass | null;
+      readonly latencyMs: number;
+    };
+
+export interface Usage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+export interface SuccessOutcome {
+  readonly ok: true;
+  readonly text: string;
+  /** The model that produced the (final part of the) answer. */
+  readonly model: string;
+  readonly provider: ProviderId;
+  readonly stopReason: string | null;
+  /** True when a mid-stream failure cut the answer and it could not be continued. */
+  readonly incomplete: boolean;
+  readonly usage: Usage;
+  readonly clientRequestId: string;
+  readonly attempts: readonly AttemptRecord[];
+}
+
+export interface FailureOutcome {
+  readonly ok: false;
+  /** Text already delivered before the final failure (streaming), else ''. */
+  readonly text: string;
+  readonly clientRequestId: string;
+  readonly attempts: readonly AttemptRecord[];
+  readonly error: {
+    readonly class: ErrorClass;
+    /** Plain-language, secret-free. */
+    readonly message: string;
+    /** Every server request id seen during the request, in order. */
+    readonly requestIds: readonly string[];
+  };
+}
+
+export type Outcome = SuccessOutcome | FailureOutcome;
+
+/** A streamed request: iterate for text deltas as they arrive; `outcome` settles at the end. */
+export interface RequestStream extends AsyncIterable<string> {
+  readonly outcome: Promise<Outcome>;
+}
