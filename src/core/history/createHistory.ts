@@ -1,0 +1,400 @@
+// The attempt history: records manager events into per-model buckets and a bounded failure
+// log, evaluates the 529 alert rule, and persists itself (debounced) through a HistoryStorage.
+import type { ManagerEvent } from '../types';
+import { AlertTracker } from './alertTracker';
+import type { WindowFigures } from './alertTracker';
+import { outcomeCounterOf } from './attemptOutcome';
+import { BucketStore } from './bucketStore';
+import { FailureRing } from './failureRing';
+import { decodeHistory, encodeHistory } from './historyFormat';
+import type {
+  AlertRule,
+  BucketQuery,
+  FailureFilter,
+  FailureRecord,
+  History,
+  HistoryAlert,
+  HistoryBucket,
+  HistoryChange,
+  HistoryOptions,
+  HistorySnapshot,
+  LoadResult,
+  SnapshotQuery,
+  Unsubscribe,
+} from './historyTypes';
+import { redactOptional, redactSecrets } from './redactSecrets';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const MIN_RETENTION_MS = 7 * DAY_MS;
+export const DEFAULT_RETENTION_MS = 8 * DAY_MS;
+export const DEFAULT_BUCKET_MS = 60_000;
+export const DEFAULT_MAX_FAILURES = 1000;
+export const DEFAULT_ALERT_RULE: AlertRule = { threshold: 0.05, windowMs: 300_000, minAttempts: 5 };
+const DEFAULT_PERSIST_DELAY_MS = 10_000;
+const DEFAULT_MAX_MODELS = 64;
+const DEFAULT_SNAPSHOT_FAILURES = 200;
+/** Failure messages are cut to this length: enough to read, bounded in memory and on disk. */
+const MAX_MESSAGE_CHARS = 500;
+
+type AttemptEvent = Extract<ManagerEvent, { type: 'attempt' }>;
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`History option ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+function toFailureRecord(event: AttemptEvent): FailureRecord | undefined {
+  if (event.errorClass === null) return undefined;
+  const message = redactOptional(event.message);
+  return {
+    time: event.time,
+    provider: event.provider,
+    model: event.model,
+    attempt: event.attempt,
+    status: event.status,
+    errorClass: event.errorClass,
+    errorType: redactOptional(event.errorType),
+    requestId: redactOptional(event.requestId),
+    clientRequestId: redactSecrets(event.clientRequestId),
+    message: message !== null && message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}…` : message,
+  };
+}
+
+/** Failures from disk pass the same redaction as live ones (older files may predate it). */
+function sanitizeStoredFailure(failure: FailureRecord): FailureRecord {
+  return {
+    ...failure,
+    errorType: redactOptional(failure.errorType),
+    requestId: redactOptional(failure.requestId),
+    clientRequestId: redactSecrets(failure.clientRequestId),
+    message: redactOptional(failure.message),
+  };
+}
+
+function byTimeDescending(a: FailureRecord, b: FailureRecord): number {
+  return b.time - a.time;
+}
+
+export function createHistory(options: HistoryOptions): History {
+  const storage = options.storage;
+  const clock = options.clock ?? { now: () => Date.now() };
+  const bucketMs = positiveInteger(options.bucketMs ?? DEFAULT_BUCKET_MS, 'bucketMs');
+  const retentionMs = positiveInteger(options.retentionMs ?? DEFAULT_RETENTION_MS, 'retentionMs');
+  if (retentionMs < MIN_RETENTION_MS) {
+    throw new RangeError(`History retentionMs must keep at least 7 days (${MIN_RETENTION_MS}), got ${retentionMs}`);
+  }
+  const persistDelayMs = options.persistDelayMs ?? DEFAULT_PERSIST_DELAY_MS;
+  if (!(persistDelayMs >= 0)) throw new RangeError(`History persistDelayMs must be >= 0, got ${persistDelayMs}`);
+  const alertRule: AlertRule = {
+    threshold: options.alert?.threshold ?? DEFAULT_ALERT_RULE.threshold,
+    windowMs: options.alert?.windowMs ?? DEFAULT_ALERT_RULE.windowMs,
+    minAttempts: options.alert?.minAttempts ?? DEFAULT_ALERT_RULE.minAttempts,
+  };
+
+  const store = new BucketStore(bucketMs, positiveInteger(options.maxModels ?? DEFAULT_MAX_MODELS, 'maxModels'));
+  const ring = new FailureRing(positiveInteger(options.maxFailures ?? DEFAULT_MAX_FAILURES, 'maxFailures'));
+  const tracker = new AlertTracker(alertRule);
+
+  const alertListeners = new Set<(alert: HistoryAlert) => void>();
+  const changeListeners = new Set<(change: HistoryChange) => void>();
+  const warningListeners = new Set<(message: string) => void>();
+
+  let dirty = false;
+  let disposed = false;
+  let loadState: 'not_started' | 'loading' | 'settled' = 'not_started';
+  let loading: Promise<LoadResult> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let writeChain: Promise<void> = Promise.resolve();
+  let lastPruneBucket = -Infinity;
+
+  function emit<T>(listeners: Set<(value: T) => void>, value: T): void {
+    for (const listener of [...listeners]) {
+      try {
+        listener(value);
+      } catch {
+        // A failing listener must not stop the history or the other listeners.
+      }
+    }
+  }
+
+  function warn(message: string): void {
+    emit(warningListeners, redactSecrets(message));
+  }
+
+  function cutoff(now: number): number {
+    return now - retentionMs;
+  }
+
+  function prune(now: number): void {
+    const limit = cutoff(now);
+    const removedBuckets = store.prune(limit);
+    const before = ring.size;
+    ring.retain((failure) => failure.time > limit);
+    if (removedBuckets || ring.size !== before) dirty = true;
+  }
+
+  /** Pruning is cheap but not free: do it at most once per bucket of wall time. */
+  function pruneOccasionally(now: number): void {
+    const bucket = store.bucketStart(now);
+    if (bucket === lastPruneBucket) return;
+    lastPruneBucket = bucket;
+    prune(now);
+  }
+
+  function windowFigures(model: string, windowMs: number, now: number): WindowFigures {
+    const sinceMs = store.bucketStart(now - windowMs);
+    const totals = store.totals(model, sinceMs, now);
+    return { attempts: totals.attempts, overloaded529: totals.overloaded529, sinceMs, untilMs: now };
+  }
+
+  function evaluateAlerts(models: readonly string[], now: number): void {
+    for (const model of models) {
+      const fired = tracker.evaluate(model, windowFigures(model, alertRule.windowMs, now), now);
+      if (fired !== undefined) emit(alertListeners, fired);
+    }
+  }
+
+  function schedulePersist(): void {
+    if (disposed || loadState !== 'settled' || timer !== undefined) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      flush().catch((error: unknown) => {
+        warn(`Could not save the request history: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }, persistDelayMs);
+    timer.unref?.();
+  }
+
+  function markChanged(change: HistoryChange): void {
+    dirty = true;
+    schedulePersist();
+    emit(changeListeners, change);
+  }
+
+  function record(event: ManagerEvent): void {
+    if (disposed || event.type !== 'attempt') return;
+    const now = clock.now();
+    pruneOccasionally(now);
+    if (!Number.isFinite(event.time) || event.time <= cutoff(now)) return;
+    if (typeof event.model !== 'string' || event.model === '') return;
+    store.count(event.model, event.time, outcomeCounterOf(event));
+    const failure = toFailureRecord(event);
+    if (failure !== undefined) ring.push(failure);
+    evaluateAlerts([event.model], now);
+    markChanged({ kind: 'attempt', model: event.model, time: event.time });
+  }
+
+  function buckets(query: BucketQuery): HistoryBucket[] {
+    return store.query(query.sinceMs, query.untilMs ?? clock.now(), query.model);
+  }
+
+  function failures(filter: FailureFilter = {}): FailureRecord[] {
+    return ring
+      .toArray()
+      .filter(
+        (f) =>
+          (filter.model === undefined || f.model === filter.model) &&
+          (filter.errorClass === undefined || f.errorClass === filter.errorClass) &&
+          (filter.sinceMs === undefined || f.time >= filter.sinceMs) &&
+          (filter.untilMs === undefined || f.time <= filter.untilMs),
+      )
+      .sort(byTimeDescending);
+  }
+
+  function rate529(model: string, windowMs: number): number {
+    const figures = windowFigures(model, windowMs, clock.now());
+    return figures.attempts === 0 ? 0 : figures.overloaded529 / figures.attempts;
+  }
+
+  function alerts(): HistoryAlert[] {
+    const now = clock.now();
+    const candidates = new Set([...store.models(), ...tracker.modelsInIncident()]);
+    evaluateAlerts([...candidates], now);
+    const out: HistoryAlert[] = [];
+    for (const model of tracker.modelsInIncident()) {
+      const alert = tracker.current(model, windowFigures(model, alertRule.windowMs, now));
+      if (alert !== undefined) out.push(alert);
+    }
+    return out;
+  }
+
+  function snapshot(query: SnapshotQuery = {}): HistorySnapshot {
+    const now = clock.now();
+    const sinceMs = query.sinceMs ?? cutoff(now);
+    const maxFailures = query.maxFailures ?? DEFAULT_SNAPSHOT_FAILURES;
+    return {
+      generatedAt: now,
+      bucketMs,
+      retentionMs,
+      sinceMs,
+      untilMs: now,
+      models: store.models(),
+      buckets: store.query(sinceMs, now),
+      failures: failures({ sinceMs }).slice(0, Math.max(0, maxFailures)),
+      alerts: alerts(),
+      alertRule,
+    };
+  }
+
+  function clear(): void {
+    store.clear();
+    ring.clear();
+    tracker.forget();
+    markChanged({ kind: 'cleared' });
+  }
+
+  async function readStored(): Promise<LoadResult> {
+    let text: string | undefined;
+    try {
+      text = await storage.read();
+    } catch (error) {
+      const warning = `Could not read the request history; starting empty: ${
+        error instanceof Error ? error.message : String(error)
+      }`;
+      return { status: 'unavailable', warning: redactSecrets(warning) };
+    }
+    if (text === undefined || text.trim() === '') return { status: 'empty' };
+    const decoded = decodeHistory(text);
+    if (!decoded.ok) {
+      const reason = redactSecrets(decoded.reason);
+      let where = 'it was set aside';
+      try {
+        await storage.setAside(reason);
+      } catch (error) {
+        where = `it could not be set aside (${error instanceof Error ? error.message : String(error)})`;
+      }
+      return {
+        status: 'corrupt',
+        warning: redactSecrets(`The request history file was unreadable (${reason}); ${where} and history starts empty.`),
+      };
+    }
+    const now = clock.now();
+    const limit = cutoff(now);
+    let bucketCount = 0;
+    for (const bucket of decoded.history.buckets) {
+      if (bucket.start + decoded.history.bucketMs <= limit || bucket.attempts === 0) continue;
+      store.merge(bucket.model, bucket.start, bucket);
+      bucketCount += 1;
+    }
+    const live = ring.toArray();
+    ring.clear();
+    const stored = decoded.history.failures
+      .filter((f) => f.time > limit)
+      .map(sanitizeStoredFailure)
+      .sort((a, b) => a.time - b.time);
+    for (const failure of [...stored, ...live]) ring.push(failure);
+    return { status: 'loaded', buckets: bucketCount, failures: stored.length };
+  }
+
+  function load(): Promise<LoadResult> {
+    if (loading !== undefined) return loading;
+    loadState = 'loading';
+    const attempt = readStored().catch(
+      (error: unknown): LoadResult => ({
+        status: 'unavailable',
+        warning: redactSecrets(
+          `Could not load the request history; starting empty: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      }),
+    );
+    loading = attempt.then((result) => {
+      loadState = 'settled';
+      if (disposed) return result;
+      if (result.status === 'corrupt' || result.status === 'unavailable') warn(result.warning);
+      if (result.status === 'loaded') {
+        prune(clock.now());
+        evaluateAlerts(store.models(), clock.now());
+        emit(changeListeners, { kind: 'loaded' });
+      }
+      // Whatever was recorded while loading (or the set-aside file) still needs writing.
+      if (dirty || result.status === 'corrupt') {
+        dirty = true;
+        schedulePersist();
+      }
+      return result;
+    });
+    return loading;
+  }
+
+  async function writeNow(): Promise<void> {
+    if (!dirty) return;
+    const now = clock.now();
+    prune(now);
+    const text = encodeHistory({
+      savedAt: now,
+      bucketMs,
+      buckets: store.query(cutoff(now), Infinity),
+      failures: ring.toArray(),
+    });
+    dirty = false;
+    try {
+      await storage.write(text);
+    } catch (error) {
+      dirty = true;
+      throw error;
+    }
+  }
+
+  function flush(): Promise<void> {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    const pendingLoad = loadState === 'loading' ? loading : undefined;
+    const next = writeChain.then(async () => {
+      if (pendingLoad !== undefined) await pendingLoad;
+      await writeNow();
+    });
+    // Later flushes wait for this one whether it succeeds or not.
+    writeChain = next.catch(() => undefined);
+    return next;
+  }
+
+  async function dispose(): Promise<void> {
+    if (disposed) return;
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    try {
+      // Without a load the stored history was never merged in: writing would clobber it.
+      if (dirty && loadState !== 'not_started') await flush();
+    } catch (error) {
+      warn(`Could not save the request history: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      disposed = true;
+      alertListeners.clear();
+      changeListeners.clear();
+      warningListeners.clear();
+    }
+  }
+
+  function subscribe<T>(listeners: Set<(value: T) => void>, listener: (value: T) => void): Unsubscribe {
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  }
+
+  return {
+    bucketMs,
+    retentionMs,
+    alertRule,
+    record,
+    buckets,
+    models: () => store.models(),
+    failures,
+    rate529,
+    alerts,
+    onAlert: (listener) => subscribe(alertListeners, listener),
+    onChange: (listener) => subscribe(changeListeners, listener),
+    onWarning: (listener) => subscribe(warningListeners, listener),
+    snapshot,
+    clear,
+    load,
+    flush,
+    dispose,
+  };
+}

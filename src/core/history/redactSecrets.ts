@@ -1,0 +1,35 @@
+// Removes anything that looks like a credential from free text before it is kept, shown or
+// reported: Anthropic keys, bearer tokens, x-api-key / api_key values, AWS access keys and
+// Google OAuth tokens (Bedrock and Vertex routes).
+
+export const REDACTED = '[redacted]';
+
+const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
+  // Anthropic API and admin keys: sk-ant-api03-…, sk-ant-admin01-…, and any sk-ant- prefix.
+  [/sk-ant-[A-Za-z0-9_-]*/g, REDACTED],
+  // Authorization headers with any scheme value.
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
+  // x-api-key: value, "x-api-key":"value", api_key=value, apiKey: 'value', …
+  [
+    /\b((?:x[-_])?api[-_]?key|authorization|access[-_]?token|secret[-_]?access[-_]?key)(["']?\s*[:=]\s*["']?)(?!\[redacted\]|Bearer\b|Basic\b)[^\s"',;&}]+/gi,
+    `$1$2${REDACTED}`,
+  ],
+  // AWS access key ids.
+  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, REDACTED],
+  // Google OAuth access tokens.
+  [/\bya29\.[A-Za-z0-9._-]+/g, REDACTED],
+  // Generic secret-key shapes some gateways use (sk-… with a long body).
+  [/\bsk-[A-Za-z0-9_-]{20,}/g, REDACTED],
+];
+
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_PATTERNS) {
+    out = out.replace(pattern, replacement);
+  }
+  return out;
+}
+
+export function redactOptional(text: string | null | undefined): string | null {
+  return text === null || text === undefined ? null : redactSecrets(text);
+}
