@@ -1,0 +1,43 @@
+// Command-line entry of Resilient Claude: dispatches to one subcommand.
+import { runSimulate } from './simulate-command';
+
+const USAGE = `Usage: resilient-claude <command> [options]
+
+Commands:
+  simulate   run the Anthropic-compatible simulator (--scenario NAME|FILE --port N [--api-key KEY])
+  ask        send one request through the resilient client
+`;
+
+async function runAskWhenAvailable(): Promise<number> {
+  process.stderr.write('ask: not available in this build (the ask command has not been built yet)\n');
+  return 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'simulate':
+      return runSimulate(rest);
+    case 'ask':
+      return runAskWhenAvailable();
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,150 @@
+// Decides the outcome of each request from the scenario: scripted sequences
+// first, then capacity, rate limit and the seeded probabilities, in the order
+// documented in docs/SCENARIOS.md.
+import { activePhaseIndex, effectiveBehavior } from './behavior';
+import { hashString, mulberry32 } from './rng';
+import type { Random } from './rng';
+import type { EffectiveBehavior, Outcome, Scenario, ScenarioPhase } from './scenario-types';
+
+export interface Decision {
+  outcome: Outcome;
+  behavior: EffectiveBehavior;
+  /** For 429s: the retry-after the response announces, in seconds. */
+  retryAfterS: number;
+  /** For 429s from the request-rate limit: the limit that was exceeded. */
+  requestsPerMinute: number | undefined;
+}
+
+const PROBABILITY_ORDER: ReadonlyArray<[keyof EffectiveBehavior, Outcome]> = [
+  ['p529', '529'],
+  ['p429', '429'],
+  ['p500', '500'],
+  ['p502', '502'],
+  ['p503', '503'],
+  ['p504', '504'],
+  ['pSpendLimit', 'spend'],
+  ['pHtml502', 'html502'],
+  ['pReset', 'reset'],
+  ['pStall', 'stall'],
+  ['pMidStreamError', 'midstream'],
+];
+
+const MINUTE_MS = 60_000;
+
+export class OutcomeEngine {
+  private startedAt = Date.now();
+  private randoms = new Map<string, Random>();
+  private sequencePositions = new Map<string, Map<readonly Outcome[], number>>();
+  private admittedTimes = new Map<string, number[]>();
+  private inFlight = new Map<string, number>();
+
+  constructor(private scenario: Scenario) {}
+
+  get scenarioStartedAt(): number {
+    return this.startedAt;
+  }
+
+  get currentScenario(): Scenario {
+    return this.scenario;
+  }
+
+  /** Switches scenario and restarts the phase clock, sequences, rate windows and RNG. */
+  setScenario(scenario: Scenario): void {
+    this.scenario = scenario;
+    this.reset();
+  }
+
+  reset(): void {
+    this.startedAt = Date.now();
+    this.randoms.clear();
+    this.sequencePositions.clear();
+    this.admittedTimes.clear();
+  }
+
+  activePhase(now = Date.now()): ScenarioPhase | undefined {
+    const index = activePhaseIndex(this.scenario, now - this.startedAt);
+    return index >= 0 ? this.scenario.phases![index] : undefined;
+  }
+
+  behaviorFor(model: string, now = Date.now()): EffectiveBehavior {
+    return effectiveBehavior(this.scenario, this.activePhase(now), model);
+  }
+
+  /** Marks a request on `model` as running (for `capacity`); call the returned function when it ends. */
+  enter(model: string): () => void {
+    this.inFlight.set(model, (this.inFlight.get(model) ?? 0) + 1);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.inFlight.set(model, (this.inFlight.get(model) ?? 1) - 1);
+    };
+  }
+
+  /** Decides the outcome of one request on `model`; call after `enter`. */
+  decide(model: string, now = Date.now()): Decision {
+    const behavior = this.behaviorFor(model, now);
+    const decision = (outcome: Outcome, retryAfterS = behavior.retryAfterS, rpm?: number): Decision => ({
+      outcome,
+      behavior,
+      retryAfterS,
+      requestsPerMinute: rpm,
+    });
+
+    if (behavior.unknown) return decision('404');
+
+    const scripted = this.nextScripted(model, behavior.sequence);
+    if (scripted) return decision(scripted);
+
+    const running = this.inFlight.get(model) ?? 0;
+    if (behavior.capacity !== undefined && running > behavior.capacity) return decision('529');
+
+    if (behavior.rateLimit) {
+      const window = (this.admittedTimes.get(model) ?? []).filter((t) => t > now - MINUTE_MS);
+      this.admittedTimes.set(model, window);
+      const { requestsPerMinute, retryAfterS } = behavior.rateLimit;
+      if (window.length >= requestsPerMinute) {
+        const untilSlotFrees = Math.max(1, Math.ceil((window[0]! + MINUTE_MS - now) / 1000));
+        return decision('429', retryAfterS ?? untilSlotFrees, requestsPerMinute);
+      }
+      window.push(now);
+    }
+
+    const random = this.randomFor(model);
+    let drawn: Outcome | undefined;
+    for (const [field, outcome] of PROBABILITY_ORDER) {
+      const roll = random();
+      const p = behavior[field] as number;
+      if (drawn === undefined && roll < p) drawn = outcome;
+    }
+    return decision(drawn ?? 'ok');
+  }
+
+  /** The request-rate window for `model`, for the anthropic-ratelimit-requests-* headers. */
+  requestWindow(model: string, now = Date.now()): { count: number; resetAt: number } {
+    const window = (this.admittedTimes.get(model) ?? []).filter((t) => t > now - MINUTE_MS);
+    return { count: window.length, resetAt: (window[0] ?? now) + MINUTE_MS };
+  }
+
+  private nextScripted(model: string, sequence: readonly Outcome[] | undefined): Outcome | undefined {
+    if (!sequence || sequence.length === 0) return undefined;
+    let positions = this.sequencePositions.get(model);
+    if (!positions) {
+      positions = new Map();
+      this.sequencePositions.set(model, positions);
+    }
+    const position = positions.get(sequence) ?? 0;
+    if (position >= sequence.length) return undefined;
+    positions.set(sequence, position + 1);
+    return sequence[position];
+  }
+
+  private randomFor(model: string): Random {
+    let random = this.randoms.get(model);
+    if (!random) {
+      random = mulberry32(((this.scenario.seed ?? 1) ^ hashString(model)) >>> 0);
+      this.randoms.set(model, random);
+    }
+    return random;
+  }
+}

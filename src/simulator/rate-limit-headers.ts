@@ -1,0 +1,33 @@
+// anthropic-ratelimit-* headers for successful responses, derived from the
+// model's configured request rate (or generous defaults when it has none).
+import type { EffectiveBehavior } from './scenario-types';
+
+const DEFAULT_REQUESTS_PER_MINUTE = 4000;
+const TOKENS_PER_MINUTE = 2_000_000;
+const INPUT_TOKENS_PER_MINUTE = 2_000_000;
+const OUTPUT_TOKENS_PER_MINUTE = 400_000;
+
+export function rateLimitHeaders(
+  behavior: EffectiveBehavior,
+  window: { count: number; resetAt: number },
+  inputTokens: number,
+  now = Date.now(),
+): Record<string, string> {
+  const limit = behavior.rateLimit?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
+  const reset = new Date(behavior.rateLimit ? window.resetAt : now + 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const soon = new Date(now + 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    'anthropic-ratelimit-requests-limit': String(limit),
+    'anthropic-ratelimit-requests-remaining': String(Math.max(0, limit - window.count)),
+    'anthropic-ratelimit-requests-reset': reset,
+    'anthropic-ratelimit-tokens-limit': String(TOKENS_PER_MINUTE),
+    'anthropic-ratelimit-tokens-remaining': String(TOKENS_PER_MINUTE - inputTokens),
+    'anthropic-ratelimit-tokens-reset': soon,
+    'anthropic-ratelimit-input-tokens-limit': String(INPUT_TOKENS_PER_MINUTE),
+    'anthropic-ratelimit-input-tokens-remaining': String(INPUT_TOKENS_PER_MINUTE - inputTokens),
+    'anthropic-ratelimit-input-tokens-reset': soon,
+    'anthropic-ratelimit-output-tokens-limit': String(OUTPUT_TOKENS_PER_MINUTE),
+    'anthropic-ratelimit-output-tokens-remaining': String(OUTPUT_TOKENS_PER_MINUTE),
+    'anthropic-ratelimit-output-tokens-reset': soon,
+  };
+}

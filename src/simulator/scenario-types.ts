@@ -1,0 +1,143 @@
+// The scenario language of the simulator: what each model does, when, and what
+// the status page says. See docs/SCENARIOS.md for the prose version.
+
+/** One scripted outcome, as used in `sequence` and as the outcome keys in stats. */
+export type Outcome =
+  | 'ok'
+  | '529'
+  | '429'
+  | '500'
+  | '502'
+  | '503'
+  | '504'
+  | 'spend'
+  | 'html502'
+  | 'reset'
+  | 'stall'
+  | 'midstream'
+  | '401'
+  | '404'
+  | '413';
+
+export const OUTCOMES: readonly Outcome[] = [
+  'ok',
+  '529',
+  '429',
+  '500',
+  '502',
+  '503',
+  '504',
+  'spend',
+  'html502',
+  'reset',
+  'stall',
+  'midstream',
+  '401',
+  '404',
+  '413',
+];
+
+export interface RateLimitBehavior {
+  requestsPerMinute: number;
+  retryAfterS?: number;
+}
+
+export interface ModelBehavior {
+  latencyMs?: number;
+  ttftMs?: number;
+  tokensPerSecond?: number;
+  outputTokens?: number;
+  capacity?: number;
+  rateLimit?: RateLimitBehavior;
+  p529?: number;
+  p429?: number;
+  retryAfterS?: number;
+  p500?: number;
+  p502?: number;
+  p503?: number;
+  p504?: number;
+  pSpendLimit?: number;
+  pHtml502?: number;
+  pReset?: number;
+  pStall?: number;
+  pMidStreamError?: number;
+  midStreamAfterTokens?: number;
+  midStreamErrorType?: string;
+  unknown?: boolean;
+  deprecated?: boolean;
+  sequence?: Outcome[];
+}
+
+export type StatusIndicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
+
+export type ComponentStatus =
+  | 'operational'
+  | 'degraded_performance'
+  | 'partial_outage'
+  | 'major_outage'
+  | 'under_maintenance';
+
+export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved' | 'postmortem';
+
+export interface StatusPageComponent {
+  name: string;
+  status: ComponentStatus;
+}
+
+export interface StatusPageIncident {
+  name: string;
+  status: IncidentStatus;
+  impact?: 'none' | 'minor' | 'major' | 'critical';
+  body?: string;
+}
+
+export interface StatusPageSpec {
+  indicator?: StatusIndicator;
+  description?: string;
+  components?: StatusPageComponent[];
+  incidents?: StatusPageIncident[];
+}
+
+export interface ScenarioPhase {
+  atMs: number;
+  defaults?: ModelBehavior;
+  models?: Record<string, ModelBehavior>;
+  statusPage?: StatusPageSpec;
+}
+
+export interface Scenario {
+  name?: string;
+  description?: string;
+  seed?: number;
+  defaults?: ModelBehavior;
+  models?: Record<string, ModelBehavior>;
+  phases?: ScenarioPhase[];
+  statusPage?: StatusPageSpec;
+}
+
+/** A model's behaviour with every default filled in. */
+export interface EffectiveBehavior {
+  latencyMs: number;
+  ttftMs: number;
+  tokensPerSecond: number;
+  outputTokens: number;
+  capacity: number | undefined;
+  rateLimit: RateLimitBehavior | undefined;
+  p529: number;
+  p429: number;
+  retryAfterS: number;
+  p500: number;
+  p502: number;
+  p503: number;
+  p504: number;
+  pSpendLimit: number;
+  pHtml502: number;
+  pReset: number;
+  pStall: number;
+  pMidStreamError: number;
+  midStreamAfterTokens: number;
+  midStreamErrorType: string;
+  unknown: boolean;
+  deprecated: boolean;
+  sequence: Outcome[] | undefined;
+}
