@@ -34,6 +34,8 @@ export interface RetryConfig {
   readonly maxDelayMs: number;
   /** A `retry-after` above this makes the request fall back instead of sleeping. */
   readonly retryAfterCapMs: number;
+  /** Jitter of the exponential backoff; 'full' when absent. */
+  readonly jitter?: 'full' | 'decorrelated';
 }
 
 export interface BreakerConfig {
@@ -70,6 +72,8 @@ export interface ManagerConfig {
   readonly random?: () => number;
   /** Observability hook for user-agent strings in reports. */
   readonly clientName?: string;
+  /** How long a model the API answered 404 for stays skipped (default 10 min). */
+  readonly unknownModelTtlMs?: number;
 }
 
 export interface Clock {

@@ -1,0 +1,153 @@
+// One attempt on one route: a streaming request through the SDK with our own
+// timers — no response headers in time, or a body that goes idle after the
+// headers (the SDK's timeout stops at the headers) — and every failure
+// classified. Text deltas reach `onText` as they arrive.
+import type { Classification, LocalAbortReason } from './classify';
+import { classifyError } from './classify';
+import type { HeaderReader, MessagesClient, RawStreamEvent, WireMessage } from './wire';
+
+export interface AttemptInput {
+  readonly client: MessagesClient;
+  readonly model: string;
+  readonly messages: WireMessage[];
+  readonly system?: string;
+  readonly maxTokens: number;
+  readonly headersTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  /** Epoch ms (wall clock) after which the attempt is aborted as a timeout. */
+  readonly deadline: number;
+  readonly signal?: AbortSignal;
+  readonly clientRequestId: string;
+  readonly secrets: readonly string[];
+  readonly onText: (delta: string) => void;
+  readonly onHeaders?: (headers: HeaderReader) => void;
+}
+
+export interface AttemptSuccess {
+  readonly ok: true;
+  readonly status: number;
+  readonly requestId: string | null;
+  readonly stopReason: string | null;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+export interface AttemptFailure {
+  readonly ok: false;
+  readonly failure: Classification;
+  /** Headers of the failed response, when there was one (for pacing). */
+  readonly headers: HeaderReader | null;
+}
+
+export type AttemptResult = AttemptSuccess | AttemptFailure;
+
+class IdleTimeout extends Error {
+  constructor() {
+    super('The response stopped arriving.');
+    this.name = 'IdleTimeout';
+  }
+}
+
+function headersOf(error: unknown): HeaderReader | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const headers = (error as { headers?: unknown }).headers;
+  if (typeof headers === 'object' && headers !== null && typeof (headers as HeaderReader).get === 'function') {
+    return headers as HeaderReader;
+  }
+  return null;
+}
+
+export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
+  const controller = new AbortController();
+  let localAbort: LocalAbortReason | null = null;
+  const abort = (reason: LocalAbortReason): void => {
+    if (localAbort === null) localAbort = reason;
+    controller.abort();
+  };
+  const onUserAbort = (): void => abort('canceled');
+  if (input.signal?.aborted) abort('canceled');
+  input.signal?.addEventListener('abort', onUserAbort, { once: true });
+
+  /** Arms a timer that fires at the earlier of `ms` from now and the deadline. */
+  const arm = (ms: number, reason: LocalAbortReason, onFire?: () => void): ReturnType<typeof setTimeout> => {
+    const untilDeadline = input.deadline - Date.now();
+    const useDeadline = untilDeadline <= ms;
+    return setTimeout(
+      () => {
+        abort(useDeadline ? 'deadline' : reason);
+        onFire?.();
+      },
+      Math.max(0, useDeadline ? untilDeadline : ms),
+    );
+  };
+
+  let status: number | null = null;
+  let requestId: string | null = null;
+  let timer = arm(input.headersTimeoutMs, 'headers_timeout');
+  try {
+    const params = {
+      model: input.model,
+      max_tokens: input.maxTokens,
+      messages: input.messages,
+      ...(input.system !== undefined ? { system: input.system } : {}),
+      stream: true as const,
+    };
+    const { data, response } = await input.client.messages
+      .create(params, {
+        signal: controller.signal,
+        maxRetries: 0,
+        // Our own timer governs; the SDK's is a backstop a little later.
+        timeout: input.headersTimeoutMs + 1000,
+        headers: { 'x-client-request-id': input.clientRequestId },
+      })
+      .withResponse();
+    clearTimeout(timer);
+    status = response.status;
+    requestId = response.headers.get('request-id');
+    input.onHeaders?.(response.headers);
+
+    let stopReason: string | null = null;
+    let inputTokens = 0;
+    let outputTokens = 0;
+    const iterator = data[Symbol.asyncIterator]();
+    for (;;) {
+      let rejectIdle: (error: Error) => void = () => undefined;
+      const idle = new Promise<never>((_, reject) => {
+        rejectIdle = reject;
+      });
+      timer = arm(input.idleTimeoutMs, 'idle_timeout', () => rejectIdle(new IdleTimeout()));
+      let step: IteratorResult<RawStreamEvent>;
+      try {
+        step = await Promise.race([iterator.next(), idle]);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (step.done) break;
+      const event = step.value;
+      if (event.type === 'message_start') {
+        inputTokens = event.message?.usage?.input_tokens ?? inputTokens;
+        outputTokens = event.message?.usage?.output_tokens ?? outputTokens;
+      } else if (event.type === 'content_block_delta' && event.delta?.type === 'text_delta' && event.delta.text) {
+        input.onText(event.delta.text);
+      } else if (event.type === 'message_delta') {
+        stopReason = event.delta?.stop_reason ?? stopReason;
+        outputTokens = event.usage?.output_tokens ?? outputTokens;
+        inputTokens = event.usage?.input_tokens ?? inputTokens;
+      }
+    }
+    return { ok: true, status: status ?? 200, requestId, stopReason, inputTokens, outputTokens };
+  } catch (error) {
+    clearTimeout(timer);
+    const failure = classifyError(error, { localAbort, secrets: input.secrets });
+    const withIds: Classification = {
+      ...failure,
+      requestId: failure.requestId ?? requestId,
+      status: failure.status ?? (status !== null && status !== 200 ? status : null),
+    };
+    return { ok: false, failure: withIds, headers: headersOf(error) };
+  } finally {
+    input.signal?.removeEventListener('abort', onUserAbort);
+    // Releases the socket of a failed or stalled attempt; a no-op after a clean end.
+    if (!controller.signal.aborted) controller.abort();
+  }
+}

@@ -1,0 +1,34 @@
+// The real clock used when the configuration does not inject one. Tests pass a
+// fake clock so every policy can be checked without waiting.
+import type { Clock } from './contract';
+
+/** Rejects with an AbortError-like error when the signal fires. */
+export class CanceledError extends Error {
+  constructor(message = 'The request was canceled.') {
+    super(message);
+    this.name = 'CanceledError';
+  }
+}
+
+export function sleepWithSignal(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new CanceledError());
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new CanceledError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: sleepWithSignal,
+};

@@ -1,0 +1,237 @@
+// Sensible defaults and a validator that turns user settings (plain JSON from
+// VS Code or a CLI) into a complete ManagerConfig, naming every bad field and
+// falling back to the default for it.
+import type { BreakerConfig, BudgetConfig, ManagerConfig, ProviderConfig, RetryConfig } from './contract';
+import type { ProviderId } from './types';
+
+export const DEFAULT_MODELS: readonly string[] = ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'];
+
+export function defaultManagerConfig(): ManagerConfig {
+  return {
+    models: [...DEFAULT_MODELS],
+    providers: [{ id: 'anthropic' }],
+    retry: {
+      maxAttempts: 6,
+      maxAttemptsPerRoute: 3,
+      deadlineMs: 120_000,
+      baseDelayMs: 500,
+      maxDelayMs: 8_000,
+      retryAfterCapMs: 20_000,
+      jitter: 'full',
+    },
+    breaker: { failureThreshold: 3, openMs: 15_000, maxOpenMs: 300_000 },
+    budget: { ratio: 0.2, minRetries: 3, windowMs: 60_000 },
+    concurrency: 4,
+    headersTimeoutMs: 60_000,
+    idleTimeoutMs: 30_000,
+  };
+}
+
+export interface ConfigProblem {
+  /** Dotted path of the bad field, e.g. `retry.maxAttempts`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ValidatedConfig {
+  readonly config: ManagerConfig;
+  readonly problems: readonly ConfigProblem[];
+}
+
+type Record_ = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Record_ {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === 'function') return 'a function';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+class Checker {
+  readonly problems: ConfigProblem[] = [];
+
+  number(source: Record_, key: string, path: string, fallback: number, opts: { min: number; max?: number; integer?: boolean }): number {
+    const value = source[key];
+    if (value === undefined) return fallback;
+    const okType = typeof value === 'number' && Number.isFinite(value);
+    const okInt = !opts.integer || Number.isInteger(value);
+    const okRange = okType && (value as number) >= opts.min && (opts.max === undefined || (value as number) <= opts.max);
+    if (okType && okInt && okRange) return value as number;
+    const kind = opts.integer ? 'an integer' : 'a number';
+    const range = opts.max === undefined ? `≥ ${opts.min}` : `between ${opts.min} and ${opts.max}`;
+    this.problems.push({ field: path, message: `${path} must be ${kind} ${range} (got ${describe(value)}); using ${fallback}` });
+    return fallback;
+  }
+
+  section(source: Record_, key: string): Record_ {
+    const value = source[key];
+    if (value === undefined) return {};
+    if (isRecord(value)) return value;
+    this.problems.push({ field: key, message: `${key} must be an object (got ${describe(value)}); using the defaults` });
+    return {};
+  }
+}
+
+const PROVIDER_IDS: readonly ProviderId[] = ['anthropic', 'vertex', 'bedrock'];
+
+function validUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function checkProviders(raw: unknown, checker: Checker, fallback: readonly ProviderConfig[]): ProviderConfig[] {
+  if (raw === undefined) return [...fallback];
+  if (!Array.isArray(raw) || raw.length === 0) {
+    checker.problems.push({ field: 'providers', message: `providers must be a non-empty list (got ${describe(raw)}); using anthropic` });
+    return [...fallback];
+  }
+  const providers: ProviderConfig[] = [];
+  raw.forEach((entry: unknown, index: number) => {
+    const path = `providers[${index}]`;
+    if (!isRecord(entry) || typeof entry['id'] !== 'string' || !PROVIDER_IDS.includes(entry['id'] as ProviderId)) {
+      checker.problems.push({ field: `${path}.id`, message: `${path}.id must be one of ${PROVIDER_IDS.join(', ')}; ignoring this provider` });
+      return;
+    }
+    const id = entry['id'] as ProviderId;
+    if (id === 'bedrock') {
+      checker.problems.push({ field: `${path}.id`, message: `${path}: Amazon Bedrock is not supported yet; ignoring this provider` });
+      return;
+    }
+    const baseURL = entry['baseURL'];
+    if (baseURL !== undefined && (typeof baseURL !== 'string' || !validUrl(baseURL))) {
+      checker.problems.push({ field: `${path}.baseURL`, message: `${path}.baseURL must be an http(s) URL (got ${describe(baseURL)}); ignoring this provider` });
+      return;
+    }
+    if (id === 'vertex' && (typeof entry['projectId'] !== 'string' || typeof entry['region'] !== 'string')) {
+      checker.problems.push({ field: path, message: `${path}: Vertex needs projectId and region; ignoring this provider` });
+      return;
+    }
+    const apiKey = entry['apiKey'];
+    if (apiKey !== undefined && typeof apiKey !== 'function') {
+      checker.problems.push({ field: `${path}.apiKey`, message: `${path}.apiKey must be a function returning the key; ignoring it` });
+    }
+    const headers = entry['headers'];
+    const cleanHeaders: Record<string, string> = {};
+    if (isRecord(headers)) {
+      for (const [name, value] of Object.entries(headers)) {
+        if (typeof value === 'string') cleanHeaders[name] = value;
+        else checker.problems.push({ field: `${path}.headers.${name}`, message: `${path}.headers.${name} must be a string; ignoring it` });
+      }
+    }
+    providers.push({
+      id,
+      ...(typeof baseURL === 'string' ? { baseURL } : {}),
+      ...(typeof apiKey === 'function' ? { apiKey: apiKey as ProviderConfig['apiKey'] } : {}),
+      ...(isRecord(headers) ? { headers: cleanHeaders } : {}),
+      ...(typeof entry['projectId'] === 'string' ? { projectId: entry['projectId'] } : {}),
+      ...(typeof entry['region'] === 'string' ? { region: entry['region'] } : {}),
+    });
+  });
+  if (providers.length === 0) {
+    checker.problems.push({ field: 'providers', message: 'no usable provider left; using anthropic' });
+    return [...fallback];
+  }
+  return providers;
+}
+
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
+
+function checkModels(raw: unknown, checker: Checker, fallback: readonly string[]): string[] {
+  if (raw === undefined) return [...fallback];
+  if (!Array.isArray(raw)) {
+    checker.problems.push({ field: 'models', message: `models must be a list of model ids (got ${describe(raw)}); using ${fallback.join(', ')}` });
+    return [...fallback];
+  }
+  const models: string[] = [];
+  raw.forEach((entry: unknown, index: number) => {
+    if (typeof entry === 'string' && MODEL_ID.test(entry)) {
+      if (!models.includes(entry)) models.push(entry);
+    } else {
+      checker.problems.push({ field: `models[${index}]`, message: `models[${index}] is not a model id (got ${describe(entry)}); ignoring it` });
+    }
+  });
+  if (models.length === 0) {
+    checker.problems.push({ field: 'models', message: `models has no valid model id; using ${fallback.join(', ')}` });
+    return [...fallback];
+  }
+  return models;
+}
+
+/**
+ * Validates a partial configuration (any JSON-ish value). Missing fields take
+ * the defaults; bad fields are reported and take the defaults too.
+ */
+export function validateManagerConfig(partial: unknown): ValidatedConfig {
+  const defaults = defaultManagerConfig();
+  const checker = new Checker();
+  const source: Record_ = isRecord(partial) ? partial : {};
+  if (partial !== undefined && !isRecord(partial)) {
+    checker.problems.push({ field: '', message: `configuration must be an object (got ${describe(partial)}); using the defaults` });
+  }
+  const r = checker.section(source, 'retry');
+  const d = defaults.retry;
+  const jitterRaw = r['jitter'];
+  let jitter: 'full' | 'decorrelated' = d.jitter ?? 'full';
+  if (jitterRaw === 'full' || jitterRaw === 'decorrelated') jitter = jitterRaw;
+  else if (jitterRaw !== undefined) checker.problems.push({ field: 'retry.jitter', message: `retry.jitter must be "full" or "decorrelated" (got ${describe(jitterRaw)}); using ${jitter}` });
+  const retry: RetryConfig = {
+    maxAttempts: checker.number(r, 'maxAttempts', 'retry.maxAttempts', d.maxAttempts, { min: 1, max: 50, integer: true }),
+    maxAttemptsPerRoute: checker.number(r, 'maxAttemptsPerRoute', 'retry.maxAttemptsPerRoute', d.maxAttemptsPerRoute, { min: 1, max: 50, integer: true }),
+    deadlineMs: checker.number(r, 'deadlineMs', 'retry.deadlineMs', d.deadlineMs, { min: 1, max: 3_600_000 }),
+    baseDelayMs: checker.number(r, 'baseDelayMs', 'retry.baseDelayMs', d.baseDelayMs, { min: 0, max: 600_000 }),
+    maxDelayMs: checker.number(r, 'maxDelayMs', 'retry.maxDelayMs', d.maxDelayMs, { min: 0, max: 600_000 }),
+    retryAfterCapMs: checker.number(r, 'retryAfterCapMs', 'retry.retryAfterCapMs', d.retryAfterCapMs, { min: 0, max: 3_600_000 }),
+    jitter,
+  };
+  const b = checker.section(source, 'breaker');
+  const breakerOpen = checker.number(b, 'openMs', 'breaker.openMs', defaults.breaker.openMs, { min: 1, max: 3_600_000 });
+  const breaker: BreakerConfig = {
+    failureThreshold: checker.number(b, 'failureThreshold', 'breaker.failureThreshold', defaults.breaker.failureThreshold, { min: 1, max: 1000, integer: true }),
+    openMs: breakerOpen,
+    maxOpenMs: checker.number(b, 'maxOpenMs', 'breaker.maxOpenMs', Math.max(defaults.breaker.maxOpenMs, breakerOpen), { min: breakerOpen, max: 86_400_000 }),
+  };
+  const g = checker.section(source, 'budget');
+  const budget: BudgetConfig = {
+    ratio: checker.number(g, 'ratio', 'budget.ratio', defaults.budget.ratio, { min: 0, max: 10 }),
+    minRetries: checker.number(g, 'minRetries', 'budget.minRetries', defaults.budget.minRetries, { min: 0, max: 100_000, integer: true }),
+    windowMs: checker.number(g, 'windowMs', 'budget.windowMs', defaults.budget.windowMs, { min: 1, max: 86_400_000 }),
+  };
+  const config: ManagerConfig = {
+    ...defaults,
+    ...pickInjected(source),
+    models: checkModels(source['models'], checker, defaults.models),
+    providers: checkProviders(source['providers'], checker, defaults.providers),
+    retry,
+    breaker,
+    budget,
+    concurrency: checker.number(source, 'concurrency', 'concurrency', defaults.concurrency, { min: 1, max: 10_000, integer: true }),
+    headersTimeoutMs: checker.number(source, 'headersTimeoutMs', 'headersTimeoutMs', defaults.headersTimeoutMs, { min: 1, max: 3_600_000 }),
+    idleTimeoutMs: checker.number(source, 'idleTimeoutMs', 'idleTimeoutMs', defaults.idleTimeoutMs, { min: 1, max: 3_600_000 }),
+  };
+  if (config.retry.maxDelayMs < config.retry.baseDelayMs) {
+    checker.problems.push({ field: 'retry.maxDelayMs', message: `retry.maxDelayMs (${config.retry.maxDelayMs}) is below retry.baseDelayMs (${config.retry.baseDelayMs}); using ${config.retry.baseDelayMs}` });
+    return { config: { ...config, retry: { ...config.retry, maxDelayMs: config.retry.baseDelayMs } }, problems: checker.problems };
+  }
+  return { config, problems: checker.problems };
+}
+
+function pickInjected(source: Record_): Partial<ManagerConfig> {
+  const out: { -readonly [K in keyof ManagerConfig]?: ManagerConfig[K] } = {};
+  const clock = source['clock'];
+  if (isRecord(clock) && typeof clock['now'] === 'function' && typeof clock['sleep'] === 'function') out.clock = clock as unknown as ManagerConfig['clock'];
+  if (typeof source['random'] === 'function') out.random = source['random'] as () => number;
+  if (typeof source['clientName'] === 'string') out.clientName = source['clientName'];
+  if (typeof source['unknownModelTtlMs'] === 'number' && source['unknownModelTtlMs'] >= 0) out.unknownModelTtlMs = source['unknownModelTtlMs'];
+  return out;
+}

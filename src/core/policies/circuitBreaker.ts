@@ -1,0 +1,133 @@
+// A circuit breaker per route. Consecutive overload/transient failures open it;
+// after the open period one probe at a time is admitted (half-open); a failed
+// probe reopens it for twice as long (up to maxOpenMs); a success closes it.
+// Auth, bad requests and the like never move it: they say nothing about capacity.
+import type { BreakerConfig } from '../contract';
+import type { BreakerSnapshot, BreakerState, ErrorClass, Route } from '../types';
+
+export interface BreakerTransition {
+  readonly time: number;
+  readonly from: BreakerState;
+  readonly to: BreakerState;
+  readonly nextProbeAt: number | null;
+}
+
+/** What the breaker granted: a normal attempt, or the single half-open probe. */
+export type BreakerPermit = 'normal' | 'probe';
+
+const COUNTING: ReadonlySet<ErrorClass> = new Set<ErrorClass>(['overloaded', 'transient']);
+
+export function feedsBreaker(errorClass: ErrorClass): boolean {
+  return COUNTING.has(errorClass);
+}
+
+export class CircuitBreaker {
+  private state: BreakerState = 'closed';
+  private since: number;
+  private consecutiveFailures = 0;
+  private currentOpenMs: number;
+  private openUntil = 0;
+  private probeInFlight = false;
+
+  constructor(
+    readonly route: Route,
+    private config: BreakerConfig,
+    private readonly now: () => number,
+    private readonly onTransition: (transition: BreakerTransition) => void = () => undefined,
+  ) {
+    this.since = now();
+    this.currentOpenMs = config.openMs;
+  }
+
+  updateConfig(config: BreakerConfig): void {
+    this.config = config;
+    this.currentOpenMs = Math.min(Math.max(this.currentOpenMs, config.openMs), config.maxOpenMs);
+  }
+
+  /** The state as of now (an expired open period reads as half-open). */
+  currentState(): BreakerState {
+    if (this.state === 'open' && this.now() >= this.openUntil) return 'half_open';
+    return this.state;
+  }
+
+  /** Would an attempt be admitted now (without taking the permit)? */
+  isAvailable(): boolean {
+    const state = this.currentState();
+    if (state === 'closed') return true;
+    if (state === 'half_open') return !this.probeInFlight;
+    return false;
+  }
+
+  /** Epoch ms when an open breaker will admit its next probe; null otherwise. */
+  nextProbeAt(): number | null {
+    return this.state === 'open' ? this.openUntil : null;
+  }
+
+  tryAcquire(): BreakerPermit | null {
+    if (this.state === 'closed') return 'normal';
+    if (this.state === 'open') {
+      if (this.now() < this.openUntil) return null;
+      this.transition('half_open');
+    }
+    if (this.probeInFlight) return null;
+    this.probeInFlight = true;
+    return 'probe';
+  }
+
+  recordSuccess(permit: BreakerPermit): void {
+    if (permit === 'probe') this.probeInFlight = false;
+    this.consecutiveFailures = 0;
+    this.currentOpenMs = this.config.openMs;
+    if (this.state !== 'closed') this.transition('closed');
+  }
+
+  recordFailure(permit: BreakerPermit, errorClass: ErrorClass): void {
+    if (permit === 'probe') this.probeInFlight = false;
+    if (!feedsBreaker(errorClass)) return;
+    this.consecutiveFailures += 1;
+    if (permit === 'probe' && this.state === 'half_open') {
+      this.currentOpenMs = Math.min(this.currentOpenMs * 2, this.config.maxOpenMs);
+      this.open();
+      return;
+    }
+    if (this.state === 'closed' && this.consecutiveFailures >= this.config.failureThreshold) {
+      this.open();
+    }
+  }
+
+  /** An attempt that never reached the route (canceled before sending, say). */
+  release(permit: BreakerPermit): void {
+    if (permit === 'probe') this.probeInFlight = false;
+  }
+
+  reset(): void {
+    this.consecutiveFailures = 0;
+    this.currentOpenMs = this.config.openMs;
+    this.probeInFlight = false;
+    if (this.state !== 'closed') this.transition('closed');
+  }
+
+  snapshot(): BreakerSnapshot {
+    return {
+      provider: this.route.provider,
+      model: this.route.model,
+      state: this.currentState(),
+      since: this.since,
+      nextProbeAt: this.nextProbeAt(),
+      consecutiveFailures: this.consecutiveFailures,
+    };
+  }
+
+  private open(): void {
+    this.openUntil = this.now() + this.currentOpenMs;
+    this.transition('open');
+  }
+
+  private transition(to: BreakerState): void {
+    const from = this.state;
+    this.state = to;
+    this.since = this.now();
+    if (from === to && to !== 'open') return;
+    this.onTransition({ time: this.since, from, to, nextProbeAt: this.nextProbeAt() });
+  }
+}

@@ -1,0 +1,135 @@
+// The request manager: owns the long-lived state (breakers, budgets, pacing,
+// the limiter, lazily created SDK clients) and runs each request through it.
+// `send` and `stream` never reject — every failure is a FailureOutcome.
+import type { ManagerConfig, RequestManager } from './contract';
+import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, RequestStream, Route, SendOptions } from './types';
+import { systemClock } from './clock';
+import { ConcurrencyLimiter } from './policies/limiter';
+import { ProviderClients } from './providers';
+import { RouteState } from './routeState';
+import { newClientRequestId, runRequest } from './requestRun';
+import { redactSecrets, shortMessage } from './redact';
+import { TextQueue } from './textQueue';
+
+const DEFAULT_UNKNOWN_MODEL_TTL_MS = 10 * 60_000;
+
+class ResilientRequestManager implements RequestManager {
+  private config: ManagerConfig;
+  private readonly listeners = new Set<(event: ManagerEvent) => void>();
+  private readonly routes: RouteState;
+  private readonly limiter: ConcurrencyLimiter;
+  private readonly clients: ProviderClients;
+  private readonly inFlight = new Set<AbortController>();
+  private disposed = false;
+
+  constructor(config: ManagerConfig) {
+    this.config = config;
+    const clock = config.clock ?? systemClock;
+    this.routes = new RouteState(config.breaker, config.budget, clock, (e) => this.emit(e), config.unknownModelTtlMs ?? DEFAULT_UNKNOWN_MODEL_TTL_MS);
+    this.limiter = new ConcurrencyLimiter(config.concurrency);
+    this.clients = new ProviderClients(config.headersTimeoutMs);
+  }
+
+  send(request: ClaudeRequest, options: SendOptions = {}): Promise<Outcome> {
+    return this.execute(request, options, () => undefined, new AbortController());
+  }
+
+  stream(request: ClaudeRequest, options: SendOptions = {}): RequestStream {
+    const controller = new AbortController();
+    const queue = new TextQueue(() => controller.abort());
+    const outcome = this.execute(request, options, (delta) => queue.push(delta), controller).finally(() => queue.end());
+    return {
+      outcome,
+      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
+    };
+  }
+
+  onEvent(listener: (event: ManagerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  breakers(): BreakerSnapshot[] {
+    return this.routes.allBreakers().map((breaker) => breaker.snapshot());
+  }
+
+  resetBreakers(route?: Route): void {
+    this.routes.reset(route);
+  }
+
+  updateConfig(config: ManagerConfig): void {
+    this.config = config;
+    this.routes.updateConfig(config.breaker, config.budget);
+    this.limiter.setLimit(config.concurrency);
+    this.clients.setHeadersTimeout(config.headersTimeoutMs);
+    this.clients.clear();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const controller of this.inFlight) controller.abort();
+    this.inFlight.clear();
+    this.clients.clear();
+  }
+
+  private emit(event: ManagerEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure must not break a request.
+      }
+    }
+  }
+
+  private async execute(
+    request: ClaudeRequest,
+    options: SendOptions,
+    onText: (delta: string) => void,
+    controller: AbortController,
+  ): Promise<Outcome> {
+    const clientRequestId = newClientRequestId();
+    const config = this.config;
+    const clock = config.clock ?? systemClock;
+    const external = options.signal;
+    const onExternalAbort = (): void => controller.abort();
+    if (external?.aborted) controller.abort();
+    external?.addEventListener('abort', onExternalAbort, { once: true });
+    if (this.disposed) controller.abort();
+    this.inFlight.add(controller);
+    try {
+      return await runRequest(
+        {
+          config,
+          clock,
+          random: config.random ?? Math.random,
+          routes: this.routes,
+          limiter: this.limiter,
+          clients: this.clients,
+          emit: (event) => this.emit(event),
+        },
+        request,
+        { signal: controller.signal, priority: options.priority ?? 'interactive', clientRequestId, onText },
+      );
+    } catch (error) {
+      // A defect in the manager itself still yields an outcome, not a rejection.
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false,
+        text: '',
+        clientRequestId,
+        attempts: [],
+        error: { class: 'transient', message: shortMessage(redactSecrets(`Internal error: ${message}`)), requestIds: [] },
+      };
+    } finally {
+      external?.removeEventListener('abort', onExternalAbort);
+      this.inFlight.delete(controller);
+    }
+  }
+}
+
+export function createRequestManager(config: ManagerConfig): RequestManager {
+  return new ResilientRequestManager(config);
+}
