@@ -80,7 +80,7 @@ export interface BucketCounts {
   readonly successes: number;
   readonly overloaded529: number;
   readonly rateLimited429: number;
-  readonly serverErrors5xx: number;
+  readonly server5xx: number;
   readonly other: number;
 }
 

@@ -1,0 +1,147 @@
+// Builds what the diagnostics panel shows for one window from the history's snapshot, the
+// breakers and the status page. Pure (no vscode import), so it is unit-tested directly.
+import type { BreakerSnapshot } from '../../core/types';
+import type { HistorySnapshot } from '../../core/history/historyTypes';
+import type { StatusReading } from '../../core/status/statusPoller';
+import { DISPLAY_BUCKET_MS, WINDOW_MS } from '../../webview/protocol';
+import type {
+  AnthropicStatus,
+  BreakerCard,
+  BucketCounts,
+  FailureRow,
+  HistoryWindow,
+  ModelHistory,
+  PanelSnapshot,
+} from '../../webview/protocol';
+
+/** Most failure rows sent to the page; the count before the cap is sent too. */
+export const MAX_FAILURE_ROWS = 500;
+
+export interface DisplayBuckets {
+  readonly bucketMs: number;
+  /** Start of the oldest display bucket (the window rounded out to whole buckets). */
+  readonly firstStart: number;
+  readonly count: number;
+}
+
+/** Display buckets for a window ending at `now`: aligned to their width, the last holds `now`. */
+export function displayBucketsFor(window: HistoryWindow, now: number): DisplayBuckets {
+  const bucketMs = DISPLAY_BUCKET_MS[window];
+  const count = Math.ceil(WINDOW_MS[window] / bucketMs);
+  const lastStart = Math.floor(now / bucketMs) * bucketMs;
+  return { bucketMs, firstStart: lastStart - (count - 1) * bucketMs, count };
+}
+
+type Counts = { -readonly [K in keyof Omit<BucketCounts, 'start'>]: number };
+
+function zero(): Counts {
+  return { attempts: 0, successes: 0, overloaded529: 0, rateLimited429: 0, server5xx: 0, other: 0 };
+}
+
+function add(into: Counts, from: Omit<BucketCounts, 'start'>): void {
+  into.attempts += from.attempts;
+  into.successes += from.successes;
+  into.overloaded529 += from.overloaded529;
+  into.rateLimited429 += from.rateLimited429;
+  into.server5xx += from.server5xx;
+  into.other += from.other;
+}
+
+/** Re-buckets the store's (finer) buckets into dense display buckets per model. */
+export function modelHistories(history: HistorySnapshot, display: DisplayBuckets): ModelHistory[] {
+  const byModel = new Map<string, Counts[]>();
+  for (const model of history.models) byModel.set(model, []);
+  const end = display.firstStart + display.count * display.bucketMs;
+  for (const bucket of history.buckets) {
+    if (bucket.start < display.firstStart || bucket.start >= end) continue;
+    let dense = byModel.get(bucket.model);
+    if (!dense) {
+      dense = [];
+      byModel.set(bucket.model, dense);
+    }
+    const index = Math.floor((bucket.start - display.firstStart) / display.bucketMs);
+    dense[index] ??= zero();
+    add(dense[index], bucket);
+  }
+  const out: ModelHistory[] = [];
+  for (const [model, sparse] of byModel) {
+    const totals = zero();
+    const buckets: BucketCounts[] = [];
+    for (let i = 0; i < display.count; i++) {
+      const counts = sparse[i] ?? zero();
+      add(totals, counts);
+      buckets.push({ start: display.firstStart + i * display.bucketMs, ...counts });
+    }
+    out.push({ model, buckets, totals });
+  }
+  return out.sort((a, b) => a.model.localeCompare(b.model));
+}
+
+function breakerCard(breaker: BreakerSnapshot, history: HistorySnapshot, now: number): BreakerCard {
+  const since = now - history.alertRule.windowMs;
+  const recent = zero();
+  for (const bucket of history.buckets) {
+    if (bucket.model === breaker.model && bucket.start + history.bucketMs > since) add(recent, bucket);
+  }
+  return {
+    provider: breaker.provider,
+    model: breaker.model,
+    state: breaker.state,
+    since: breaker.since,
+    nextProbeAt: breaker.nextProbeAt,
+    consecutiveFailures: breaker.consecutiveFailures,
+    recentAttempts: recent.attempts,
+    recentFailureRate: recent.attempts === 0 ? null : (recent.attempts - recent.successes) / recent.attempts,
+  };
+}
+
+export function anthropicStatusOf(reading: StatusReading | undefined): AnthropicStatus | null {
+  if (!reading) return null;
+  if (!reading.summary) {
+    return { indicator: 'none', description: '', incidents: [], fetchedAt: reading.fetchedAt, error: reading.error };
+  }
+  return { ...reading.summary, fetchedAt: reading.fetchedAt, error: reading.error };
+}
+
+export interface PanelSnapshotInput {
+  readonly window: HistoryWindow;
+  readonly now: number;
+  /** The history's snapshot from at least the window's first display bucket. */
+  readonly history: HistorySnapshot;
+  readonly breakers: readonly BreakerSnapshot[];
+  readonly status: StatusReading | undefined;
+  readonly primaryModel: string | null;
+}
+
+export function buildPanelSnapshot(input: PanelSnapshotInput): PanelSnapshot {
+  const display = displayBucketsFor(input.window, input.now);
+  const windowFailures = input.history.failures.filter((f) => f.time >= display.firstStart);
+  const failures: FailureRow[] = windowFailures.slice(0, MAX_FAILURE_ROWS).map((f) => ({
+    time: f.time,
+    model: f.model,
+    provider: f.provider,
+    status: f.status,
+    errorClass: f.errorClass,
+    errorType: f.errorType,
+    requestId: f.requestId,
+    clientRequestId: f.clientRequestId,
+    message: f.message ?? '',
+  }));
+  return {
+    now: input.now,
+    window: input.window,
+    windowStart: display.firstStart,
+    bucketMs: display.bucketMs,
+    models: modelHistories(input.history, display),
+    failures,
+    failureCount: windowFailures.length,
+    breakers: input.breakers.map((b) => breakerCard(b, input.history, input.now)),
+    alert: {
+      threshold: input.history.alertRule.threshold,
+      windowMs: input.history.alertRule.windowMs,
+      firing: input.history.alerts.map((a) => ({ model: a.model, rate: a.rate, attempts: a.attempts })),
+    },
+    anthropicStatus: anthropicStatusOf(input.status),
+    primaryModel: input.primaryModel,
+  };
+}

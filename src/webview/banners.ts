@@ -1,0 +1,49 @@
+// Decides which banners the panel shows: the 529 alert and Anthropic's posted incidents.
+// Pure, so the wording is unit-tested.
+import { formatDuration, formatPercent } from './format';
+import type { PanelSnapshot } from './protocol';
+
+export interface Banner {
+  readonly kind: 'alert' | 'incident' | 'status-error';
+  readonly text: string;
+  /** A link to the incident page, when there is one. */
+  readonly url: string | null;
+}
+
+export const RETRIES_WONT_FIX = "Anthropic reports an incident — retries won't fix this.";
+
+export function bannersFor(snapshot: PanelSnapshot): Banner[] {
+  const banners: Banner[] = [];
+  const { alert } = snapshot;
+  const incidents = snapshot.anthropicStatus?.incidents ?? [];
+  const storm = alert.firing.length > 0;
+  if (storm && incidents.length > 0) {
+    const first = incidents[0];
+    banners.push({
+      kind: 'incident',
+      text: `${RETRIES_WONT_FIX} ${first ? `“${first.name}” (${first.status}).` : ''}`.trim(),
+      url: first?.url ?? null,
+    });
+  }
+  for (const firing of alert.firing) {
+    banners.push({
+      kind: 'alert',
+      text:
+        `${firing.model}: ${formatPercent(firing.rate)} of ${firing.attempts} attempts overloaded (529) ` +
+        `in the last ${formatDuration(alert.windowMs)} — above the ${formatPercent(alert.threshold)} threshold.`,
+      url: null,
+    });
+  }
+  if (!storm) {
+    for (const incident of incidents) {
+      banners.push({
+        kind: 'incident',
+        text: `Anthropic status: “${incident.name}” (${incident.status}${incident.impact !== 'none' ? `, ${incident.impact} impact` : ''}).`,
+        url: incident.url,
+      });
+    }
+  }
+  const statusError = snapshot.anthropicStatus?.error;
+  if (statusError) banners.push({ kind: 'status-error', text: `Status page not available: ${statusError}`, url: null });
+  return banners;
+}

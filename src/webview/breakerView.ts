@@ -1,0 +1,80 @@
+// The Breakers tab: one card per route with its state, since when, the next probe and the
+// recent failure rate, plus "Reset" and "Use now".
+import { h, replaceChildren } from './dom';
+import { formatAgo, formatPercent, formatProbe } from './format';
+import type { BreakerCard, PanelSnapshot, WebviewToHost } from './protocol';
+
+const STATE_LABELS = { closed: 'Closed — healthy', open: 'Open — skipped', half_open: 'Half-open — probing' } as const;
+
+export class BreakerView {
+  readonly element: HTMLElement;
+  private readonly cards: HTMLElement;
+  private countdowns: Array<{ element: HTMLElement; nextProbeAt: number | null }> = [];
+
+  constructor(private readonly post: (message: WebviewToHost) => void) {
+    this.cards = h('div', { className: 'cards', attrs: { role: 'list' } });
+    this.element = h('section', { className: 'breakers', attrs: { 'aria-label': 'Circuit breakers per route' } }, [
+      h('div', { className: 'toolbar' }, [
+        h('vscode-button', {
+          text: 'Reset all breakers',
+          attrs: { secondary: '', 'aria-label': 'Reset all circuit breakers' },
+          on: { click: () => this.post({ type: 'resetAllBreakers' }) },
+        }),
+      ]),
+      this.cards,
+    ]);
+  }
+
+  render(snapshot: PanelSnapshot, hostNow: () => number): void {
+    this.countdowns = [];
+    if (snapshot.breakers.length === 0) {
+      replaceChildren(this.cards, [h('p', { className: 'empty', text: 'No routes yet: breakers appear after the first request.' })]);
+      return;
+    }
+    replaceChildren(this.cards, snapshot.breakers.map((b) => this.card(b, snapshot, hostNow())));
+  }
+
+  /** Refreshes the countdowns every second without a new snapshot. */
+  tick(now: number): void {
+    for (const c of this.countdowns) c.element.textContent = formatProbe(c.nextProbeAt, now);
+  }
+
+  private card(breaker: BreakerCard, snapshot: PanelSnapshot, now: number): HTMLElement {
+    const route = `${breaker.provider}:${breaker.model}`;
+    const countdown = h('span', { className: 'probe', text: formatProbe(breaker.nextProbeAt, now) });
+    this.countdowns.push({ element: countdown, nextProbeAt: breaker.nextProbeAt });
+    const primary = snapshot.primaryModel === breaker.model;
+    return h('article', { className: `card state-${breaker.state}`, attrs: { role: 'listitem', 'data-route': route, 'aria-label': `Route ${route}` } }, [
+      h('header', {}, [
+        h('span', { className: 'route', text: breaker.model }),
+        h('span', { className: 'provider', text: breaker.provider }),
+        primary ? h('span', { className: 'badge', text: 'primary' }) : null,
+      ]),
+      h('p', { className: 'state' }, [
+        h('span', { className: 'dot', attrs: { 'aria-hidden': 'true' } }),
+        h('strong', { text: STATE_LABELS[breaker.state] }),
+        ` since ${formatAgo(breaker.since, now)}`,
+      ]),
+      h('p', { className: 'detail' }, [countdown]),
+      h('p', {
+        className: 'detail',
+        text:
+          breaker.recentAttempts === 0
+            ? `No attempts in the last ${Math.round(snapshot.alert.windowMs / 60_000)} min`
+            : `${formatPercent(breaker.recentFailureRate)} failed of ${breaker.recentAttempts} attempts (last ${Math.round(snapshot.alert.windowMs / 60_000)} min); ${breaker.consecutiveFailures} in a row`,
+      }),
+      h('div', { className: 'actions' }, [
+        h('vscode-button', {
+          text: 'Reset',
+          attrs: { secondary: '', 'aria-label': `Reset breaker for ${route}` },
+          on: { click: () => this.post({ type: 'resetBreaker', provider: breaker.provider, model: breaker.model }) },
+        }),
+        h('vscode-button', {
+          text: 'Use now',
+          attrs: { 'aria-label': `Use ${breaker.model} as the primary model` },
+          on: { click: () => this.post({ type: 'useModel', model: breaker.model }) },
+        }),
+      ]),
+    ]);
+  }
+}
