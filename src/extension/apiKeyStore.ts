@@ -1,0 +1,84 @@
+// The Anthropic API key, kept only in VS Code's SecretStorage. The key is never
+// logged, shown, or written to settings; this class is the one place that reads it.
+import * as vscode from 'vscode';
+
+const SECRET_KEY = 'resilientClaude.anthropicApiKey';
+const ENV_OFFER_KEY = 'resilientClaude.envKeyImportOffered';
+export const ENV_KEY_VARIABLE = 'ANTHROPIC_API_KEY';
+
+export class ApiKeyStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly subscription: vscode.Disposable;
+
+  /** Fires when the key was set or cleared (in this window or another). */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly globalState: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscription = secrets.onDidChange((e) => {
+      if (e.key === SECRET_KEY) this.changed.fire();
+    });
+  }
+
+  async get(): Promise<string | undefined> {
+    const key = await this.secrets.get(SECRET_KEY);
+    return key === undefined || key === '' ? undefined : key;
+  }
+
+  async has(): Promise<boolean> {
+    return (await this.get()) !== undefined;
+  }
+
+  async set(key: string): Promise<void> {
+    const trimmed = key.trim();
+    if (trimmed === '') throw new Error(vscode.l10n.t('The API key is empty.'));
+    await this.secrets.store(SECRET_KEY, trimmed);
+    this.log.info('API key stored in secret storage.');
+  }
+
+  async clear(): Promise<void> {
+    await this.secrets.delete(SECRET_KEY);
+    this.log.info('API key removed from secret storage.');
+  }
+
+  /** Asks for a key in a password box and stores it; false when the user backed out. */
+  async prompt(): Promise<boolean> {
+    const key = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Resilient Claude: Set API Key'),
+      prompt: vscode.l10n.t('Your Anthropic API key. It is kept in VS Code secret storage, never in settings.'),
+      placeHolder: 'sk-ant-…',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Enter a non-empty API key.') : undefined),
+    });
+    if (key === undefined || key.trim() === '') return false;
+    await this.set(key);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: API key saved in secret storage.'));
+    return true;
+  }
+
+  /** Once per installation: offers to copy ANTHROPIC_API_KEY from the environment into secret storage. */
+  async offerEnvironmentKey(environment: NodeJS.ProcessEnv = process.env): Promise<void> {
+    const fromEnv = environment[ENV_KEY_VARIABLE]?.trim();
+    if (!fromEnv || this.globalState.get<boolean>(ENV_OFFER_KEY) === true || (await this.has())) return;
+    await this.globalState.update(ENV_OFFER_KEY, true);
+    const importKey = vscode.l10n.t('Import Key');
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t('Resilient Claude found {0} in the environment. Store it in VS Code secret storage?', ENV_KEY_VARIABLE),
+      importKey,
+      vscode.l10n.t('Not Now'),
+    );
+    if (choice === importKey) {
+      await this.set(fromEnv);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: API key imported into secret storage.'));
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

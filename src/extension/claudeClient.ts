@@ -1,0 +1,221 @@
+// The extension's one request manager: created on first use (so activation does
+// not load the SDK), kept in step with the settings, the API key and the
+// rehearsal, and observed: every event is logged, recorded in the history and
+// re-emitted for the status bar and progress notifications.
+import * as vscode from 'vscode';
+import type { ManagerConfig, RequestManager } from '../core/contract';
+import { defaultManagerConfig } from '../core/defaults';
+import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, RequestStream } from '../core/types';
+import type { ApiKeyStore } from './apiKeyStore';
+import type { HistoryHost } from './historyHost';
+import { buildManagerConfig, effectiveChain, endpointFromSettings } from './managerConfig';
+import type { Endpoint } from './managerConfig';
+import { REHEARSAL_API_KEY } from './rehearsal';
+import type { RehearsalController } from './rehearsal';
+import type { SettingsWatcher } from './settingsWatcher';
+
+export class ClaudeClient implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly events = new vscode.EventEmitter<ManagerEvent>();
+  private readonly healthChanged = new vscode.EventEmitter<void>();
+  private manager: RequestManager | null = null;
+  private creating: Promise<RequestManager> | null = null;
+  private unsubscribeManager: (() => void) | null = null;
+  private readonly demoted = new Set<string>();
+  private readonly warnedModels = new Set<string>();
+  private lastRequestIdSeen: string | null = null;
+  private lastServed: string | null = null;
+
+  /** Every manager event, as it happens. */
+  readonly onEvent = this.events.event;
+  /** Breakers, the model chain, the served model or the rehearsal changed. */
+  readonly onDidChangeHealth = this.healthChanged.event;
+
+  constructor(
+    private readonly settings: SettingsWatcher,
+    private readonly keys: ApiKeyStore,
+    private readonly rehearsal: RehearsalController,
+    private readonly history: HistoryHost,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly clientName: string,
+  ) {
+    this.disposables.push(
+      this.events,
+      this.healthChanged,
+      settings.onDidChange(() => this.reconfigure('settings')),
+      rehearsal.onDidChange(() => {
+        this.lastServed = null;
+        this.reconfigure('rehearsal');
+        this.manager?.resetBreakers();
+        this.healthChanged.fire();
+      }),
+    );
+  }
+
+  /** The model chain requests will try, primary first. */
+  get chain(): string[] {
+    return effectiveChain(this.settings.settings, this.demoted);
+  }
+
+  get primaryModel(): string {
+    return this.settings.settings.model;
+  }
+
+  get lastRequestId(): string | null {
+    return this.lastRequestIdSeen;
+  }
+
+  get lastServedModel(): string | null {
+    return this.lastServed;
+  }
+
+  /** Where requests go right now (the rehearsal simulator while one runs). */
+  endpoint(): Endpoint {
+    const active = this.rehearsal.active;
+    if (active) return { baseURL: active.url, headers: {}, apiKey: async () => REHEARSAL_API_KEY };
+    return endpointFromSettings(this.settings.settings, () => this.keys.get());
+  }
+
+  /** True when a request could be sent now: a key is set or a rehearsal is running. */
+  async canSend(): Promise<boolean> {
+    return this.rehearsal.active !== null || (await this.keys.has());
+  }
+
+  async stream(request: ClaudeRequest, signal: AbortSignal): Promise<RequestStream> {
+    const manager = await this.ensureManager();
+    return manager.stream(request, { signal, priority: 'interactive' });
+  }
+
+  /** Breaker states for the current chain, closed for routes the manager has not used yet. */
+  breakers(): BreakerSnapshot[] {
+    const known = this.manager?.breakers() ?? [];
+    return this.chain.map(
+      (model) =>
+        known.find((b) => b.model === model && b.provider === 'anthropic') ?? {
+          provider: 'anthropic',
+          model,
+          state: 'closed',
+          since: 0,
+          nextProbeAt: null,
+          consecutiveFailures: 0,
+        },
+    );
+  }
+
+  resetBreakers(): void {
+    this.manager?.resetBreakers();
+    if (this.demoted.size > 0) {
+      this.demoted.clear();
+      this.reconfigure('breakers reset');
+    }
+    this.lastServed = null;
+    this.healthChanged.fire();
+  }
+
+  /** "Use Fallback Now": send requests to the next model until breakers are reset or the model is switched. */
+  demote(model: string): void {
+    this.demoted.add(model);
+    this.log.info(`Requests avoid ${model} for now (moved to the end of the chain).`);
+    this.reconfigure('fallback chosen');
+    this.healthChanged.fire();
+  }
+
+  /** The model was switched by the user: forget demotions so the choice applies as made. */
+  clearDemotions(): void {
+    this.demoted.clear();
+  }
+
+  private config(): ManagerConfig {
+    return buildManagerConfig(defaultManagerConfig(), this.settings.settings, this.endpoint(), this.demoted, this.clientName);
+  }
+
+  private ensureManager(): Promise<RequestManager> {
+    if (this.manager) return Promise.resolve(this.manager);
+    this.creating ??= (async () => {
+      // Loaded on first use: the SDK is the heaviest part of the extension.
+      const { createRequestManager } = await import('../core/requestManager.js');
+      const manager = createRequestManager(this.config());
+      this.unsubscribeManager = manager.onEvent((event) => this.observe(event));
+      this.manager = manager;
+      this.log.info(`Request manager ready; chain: ${this.chain.join(' → ')}.`);
+      return manager;
+    })();
+    this.creating.catch(() => {
+      this.creating = null;
+    });
+    return this.creating;
+  }
+
+  private reconfigure(reason: string): void {
+    if (!this.manager) {
+      this.healthChanged.fire();
+      return;
+    }
+    this.manager.updateConfig(this.config());
+    this.log.info(`Configuration applied (${reason}); chain: ${this.chain.join(' → ')}.`);
+    this.healthChanged.fire();
+  }
+
+  private observe(event: ManagerEvent): void {
+    this.history.record(event);
+    switch (event.type) {
+      case 'attempt':
+        if (event.requestId !== null) this.lastRequestIdSeen = event.requestId;
+        if (event.errorClass === null) {
+          this.log.debug(`Attempt ${event.attempt} on ${event.model} succeeded (${event.latencyMs} ms, ${event.requestId ?? 'no request id'}).`);
+        } else {
+          this.log.warn(
+            `Attempt ${event.attempt} on ${event.model}: ${event.errorClass}` +
+              ` (${event.status ?? 'no status'}, ${event.errorType ?? 'unknown'}) ${event.requestId ?? 'no request id'}`,
+          );
+        }
+        break;
+      case 'breaker':
+        this.log.info(`Circuit breaker for ${event.model}: ${event.from} → ${event.to}.`);
+        this.healthChanged.fire();
+        break;
+      case 'fallback':
+        this.log.info(`Fell back from ${event.from.model} to ${event.to.model} (${event.reason}).`);
+        break;
+      case 'wait':
+        this.log.info(`Waiting ${event.delayMs} ms before attempt ${event.nextAttempt} on ${event.model} (${event.reason}).`);
+        break;
+      case 'warning':
+        this.log.warn(event.message);
+        this.warnAboutModel(event);
+        break;
+      case 'request':
+        this.log.info(
+          event.ok
+            ? `Request ${event.clientRequestId} answered by ${event.model} after ${event.attempts} attempt(s), ${event.latencyMs} ms.`
+            : `Request ${event.clientRequestId} failed: ${event.errorClass} after ${event.attempts} attempt(s).`,
+        );
+        if (event.ok && event.model !== null) {
+          this.lastServed = event.model;
+          this.healthChanged.fire();
+        }
+        break;
+    }
+    this.events.fire(event);
+  }
+
+  private warnAboutModel(event: Extract<ManagerEvent, { type: 'warning' }>): void {
+    if ((event.code !== 'unknown_model' && event.code !== 'deprecated_model') || event.model === undefined) return;
+    const key = `${event.code}:${event.model}`;
+    if (this.warnedModels.has(key)) return;
+    this.warnedModels.add(key);
+    const switchModel = vscode.l10n.t('Switch Model…');
+    void vscode.window
+      .showWarningMessage(vscode.l10n.t('Resilient Claude: {0}', event.message), switchModel)
+      .then((choice) => {
+        if (choice === switchModel) void vscode.commands.executeCommand('resilientClaude.switchModel');
+      });
+  }
+
+  dispose(): void {
+    this.unsubscribeManager?.();
+    this.manager?.dispose();
+    this.manager = null;
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,47 @@
+// Commands that put diagnostics on the clipboard: the last server request id
+// and the escalation report for the last hour.
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { VERSION as SDK_VERSION } from '@anthropic-ai/sdk/version';
+import { buildEscalationReport } from '../core/report/buildEscalationReport';
+import type { ClaudeClient } from './claudeClient';
+import type { HistoryHost } from './historyHost';
+
+const REPORT_WINDOW_MS = 60 * 60_000;
+
+export class ClipboardCommands {
+  constructor(
+    private readonly client: ClaudeClient,
+    private readonly history: HistoryHost,
+    private readonly extensionVersion: string,
+  ) {}
+
+  async copyLastRequestId(): Promise<void> {
+    const id = this.client.lastRequestId;
+    if (id === null) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: no request has been made in this window yet.'));
+      return;
+    }
+    await vscode.env.clipboard.writeText(id);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Copied request ID {0}.', id));
+  }
+
+  async copyEscalationReport(): Promise<void> {
+    const report = buildEscalationReport({
+      history: this.history.current,
+      windowMs: REPORT_WINDOW_MS,
+      now: Date.now(),
+      versions: {
+        extension: this.extensionVersion,
+        sdk: SDK_VERSION,
+        vscode: vscode.version,
+        os: `${os.platform()} ${os.release()} ${os.arch()}`,
+      },
+      breakers: this.client.breakers(),
+    });
+    await vscode.env.clipboard.writeText(report);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Copied the escalation report for the last hour (Markdown, no secrets).'),
+    );
+  }
+}

@@ -1,0 +1,77 @@
+// Resilient Claude's entry point: activate() builds a few small objects, each
+// owning its own disposables, and registers the commands. Nothing heavy loads
+// here: the SDK and the simulator load on first use.
+import * as vscode from 'vscode';
+import { AlertNotifier } from './alertNotifier';
+import { ApiKeyStore } from './apiKeyStore';
+import { AskCommands } from './askCommands';
+import { ClaudeClient } from './claudeClient';
+import { ClipboardCommands } from './clipboardCommands';
+import { registerDiagnosticsCommand } from './diagnosticsCommand';
+import { HistoryHost } from './historyHost';
+import { ModelSwitcher } from './modelSwitcher';
+import { RehearsalController } from './rehearsal';
+import { RehearsalCommands } from './rehearsalCommands';
+import { SettingsWatcher } from './settingsWatcher';
+import { StatusBarIndicator } from './statusBarIndicator';
+
+let flushHistory: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+  const log = vscode.window.createOutputChannel('Resilient Claude', { log: true });
+  const settings = new SettingsWatcher(log);
+  const keys = new ApiKeyStore(context.secrets, context.globalState, log);
+  const rehearsal = new RehearsalController(context.extensionUri, log);
+  const history = HistoryHost.inGlobalStorage(context.globalStorageUri, settings.settings, log);
+  const client = new ClaudeClient(settings, keys, rehearsal, history, log, `resilient-claude-vscode/${version}`);
+  const rehearsalCommands = new RehearsalCommands(rehearsal, log);
+  const ask = new AskCommands(client, log);
+  const switcher = new ModelSwitcher(client, history, log);
+  const clipboard = new ClipboardCommands(client, history, version);
+
+  // Disposed in reverse: requests stop before the simulator closes, the history flushes last.
+  context.subscriptions.push(
+    log,
+    history,
+    settings,
+    keys,
+    rehearsal,
+    client,
+    new StatusBarIndicator(client, history, rehearsal),
+    new AlertNotifier(history, client, log),
+    rehearsalCommands,
+    settings.onDidChange((s) => void history.applySettings(s)),
+    registerDiagnosticsCommand(client),
+    ...Object.entries({
+      'resilientClaude.ask': () => ask.ask(),
+      'resilientClaude.askAboutSelection': () => ask.askAboutSelection(),
+      'resilientClaude.setApiKey': () => keys.prompt(),
+      'resilientClaude.clearApiKey': async () => {
+        await keys.clear();
+        void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: API key removed from secret storage.'));
+      },
+      'resilientClaude.switchModel': () => switcher.pick(),
+      'resilientClaude.copyLastRequestId': () => clipboard.copyLastRequestId(),
+      'resilientClaude.copyEscalationReport': () => clipboard.copyEscalationReport(),
+      'resilientClaude.resetBreakers': () => {
+        client.resetBreakers();
+        void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: circuit breakers reset.'));
+      },
+      'resilientClaude.showLog': () => log.show(),
+      'resilientClaude.startRehearsal': () => rehearsalCommands.pickAndStart(),
+      'resilientClaude.stopRehearsal': () => rehearsalCommands.stop(),
+    }).map(([id, run]) => vscode.commands.registerCommand(id, run)),
+  );
+  flushHistory = () => history.current.flush();
+
+  log.info(`Resilient Claude ${version} activated; chain: ${client.chain.join(' → ')}.`);
+  void keys.offerEnvironmentKey();
+  const scenario = settings.settings.rehearsalScenario;
+  if (scenario !== '') void rehearsalCommands.start(scenario);
+}
+
+export async function deactivate(): Promise<void> {
+  await flushHistory?.().catch(() => undefined);
+  flushHistory = undefined;
+}

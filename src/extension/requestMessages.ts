@@ -1,0 +1,94 @@
+// Pure wording for a request in flight (progress messages that follow the
+// manager's events) and for a request that finally failed.
+import type { ErrorClass, ManagerEvent, Outcome } from '../core/types';
+import type { Translate } from './translate';
+
+const CLASS_LABEL: Record<ErrorClass, string> = {
+  overloaded: 'Overloaded',
+  rate_limited: 'Rate limited',
+  spend_limit: 'Spend limit reached',
+  transient: 'Server or network error',
+  timeout: 'Timed out',
+  auth: 'Authentication failed',
+  bad_request: 'Request rejected',
+  canceled: 'Canceled',
+};
+
+const CLASS_REASON: Record<ErrorClass, string> = {
+  overloaded: 'Anthropic reported its servers overloaded (529) on every model tried.',
+  rate_limited: 'The API rate limit (429) was hit and the wait it asked for was too long.',
+  spend_limit: 'The account has reached its spend limit; requests fail until it resets or is raised.',
+  transient: 'The server or the network failed repeatedly (5xx or dropped connections).',
+  timeout: 'The server stopped responding in time.',
+  auth: 'The API key was rejected (401/403). Set a valid key.',
+  bad_request: 'The API rejected the request as invalid.',
+  canceled: 'The request was canceled.',
+};
+
+export function classLabel(errorClass: ErrorClass, t: Translate): string {
+  return t(CLASS_LABEL[errorClass]);
+}
+
+/** A progress line for one manager event, or null when the event does not change what the user sees. */
+export function progressMessage(event: ManagerEvent, t: Translate): string | null {
+  switch (event.type) {
+    case 'wait': {
+      const seconds = Math.max(1, Math.round(event.delayMs / 1000));
+      return t('{0} — retrying in {1} s (attempt {2})', t(CLASS_LABEL[event.reason]), seconds, event.nextAttempt);
+    }
+    case 'fallback':
+      return t('Fell back to {0}', event.to.model);
+    case 'attempt':
+      return event.errorClass === null ? null : t('{0} on {1}', t(CLASS_LABEL[event.errorClass]), event.model);
+    default:
+      return null;
+  }
+}
+
+export type FailureAction = 'setApiKey' | 'copyRequestIds' | 'showDiagnostics';
+
+export interface FailureNotice {
+  readonly message: string;
+  readonly actions: readonly FailureAction[];
+}
+
+/** The error notification for a failed request: class, plain reason, and what the user can do. */
+export function failureNotice(
+  error: { readonly class: ErrorClass; readonly message: string; readonly requestIds: readonly string[] },
+  t: Translate,
+): FailureNotice {
+  const reason = t(CLASS_REASON[error.class]);
+  const detail = error.message && error.message !== reason ? ` ${trimSentence(error.message)}` : '';
+  const ids = error.requestIds.length;
+  const idNote = ids === 0 ? '' : ids === 1 ? t(' (1 request ID to escalate)') : t(' ({0} request IDs to escalate)', ids);
+  const actions: FailureAction[] = [];
+  if (error.class === 'auth') actions.push('setApiKey');
+  if (ids > 0) actions.push('copyRequestIds');
+  actions.push('showDiagnostics');
+  return { message: t('Claude: {0} — {1}{2}{3}', t(CLASS_LABEL[error.class]), reason, detail, idNote), actions };
+}
+
+function trimSentence(text: string): string {
+  const t = text.trim();
+  const short = t.length > 200 ? `${t.slice(0, 197)}…` : t;
+  return /[.!?…]$/.test(short) ? short : `${short}.`;
+}
+
+/** The line written under an answer: who answered, after how many attempts, and the request id. */
+export function answerNote(outcome: Outcome, t: Translate): string {
+  if (!outcome.ok) {
+    const cls = outcome.error.class;
+    return cls === 'canceled' ? `\n\n---\n*${t('Canceled.')}*\n` : `\n\n---\n*${t('Failed: {0}.', CLASS_LABEL[cls])}*\n`;
+  }
+  const first = outcome.attempts[0]?.model;
+  const requestId = [...outcome.attempts].reverse().find((a) => a.requestId !== null)?.requestId ?? null;
+  const parts = [
+    first !== undefined && first !== outcome.model
+      ? t('Answered by {0} (fell back from {1})', outcome.model, first)
+      : t('Answered by {0}', outcome.model),
+    outcome.attempts.length === 1 ? t('1 attempt') : t('{0} attempts', outcome.attempts.length),
+  ];
+  if (requestId !== null) parts.push(t('request ID {0}', requestId));
+  const incomplete = outcome.incomplete ? ` — ${t('incomplete: the answer was cut off and could not be continued')}` : '';
+  return `\n\n---\n*${parts.join(' · ')}${incomplete}*\n`;
+}

@@ -1,0 +1,224 @@
+// The extension's settings as plain data, and the pure validator that turns raw
+// configuration values into them. Invalid values are reported (naming the
+// setting) and replaced by the default; nothing here imports 'vscode'.
+
+/** The scenario names shipped in `scenarios/` and offered by `resilientClaude.rehearsal.scenario`. */
+export const SHIPPED_SCENARIOS = [
+  'healthy',
+  'primary-outage',
+  'brownout',
+  'rate-limit-storm',
+  'flaky-network',
+  'mid-stream-failures',
+] as const;
+
+export interface ExtensionSettings {
+  readonly model: string;
+  readonly fallbackModels: readonly string[];
+  readonly maxAttempts: number;
+  readonly deadlineSeconds: number;
+  readonly failureThreshold: number;
+  readonly openSeconds: number;
+  readonly concurrency: number;
+  /** Fraction of attempts (0..1) answered 529 that raises the alert. */
+  readonly alertThreshold: number;
+  readonly alertWindowMinutes: number;
+  /** '' means the SDK's default base URL. */
+  readonly baseUrl: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** '' means no rehearsal at startup. */
+  readonly rehearsalScenario: string;
+}
+
+/** Setting keys below the `resilientClaude.` section. */
+export const SETTING_KEYS = {
+  model: 'model',
+  fallbackModels: 'fallbackModels',
+  maxAttempts: 'retry.maxAttempts',
+  deadlineSeconds: 'retry.deadlineSeconds',
+  failureThreshold: 'breaker.failureThreshold',
+  openSeconds: 'breaker.openSeconds',
+  concurrency: 'concurrency',
+  alertThreshold: 'alert.threshold',
+  alertWindowMinutes: 'alert.windowMinutes',
+  baseUrl: 'baseUrl',
+  headers: 'headers',
+  rehearsalScenario: 'rehearsal.scenario',
+} as const satisfies Record<keyof ExtensionSettings, string>;
+
+export const SETTINGS_SECTION = 'resilientClaude';
+
+/** Settings that could send traffic (and the key) elsewhere: machine-scoped, ignored from untrusted workspaces. */
+export const TRAFFIC_SETTINGS: readonly string[] = [SETTING_KEYS.baseUrl, SETTING_KEYS.headers];
+
+export const DEFAULT_SETTINGS: ExtensionSettings = {
+  model: 'claude-opus-5-5',
+  fallbackModels: ['claude-sonnet-5-5', 'claude-haiku-5-5'],
+  maxAttempts: 6,
+  deadlineSeconds: 120,
+  failureThreshold: 3,
+  openSeconds: 15,
+  concurrency: 4,
+  alertThreshold: 0.05,
+  alertWindowMinutes: 5,
+  baseUrl: '',
+  headers: {},
+  rehearsalScenario: '',
+};
+
+export interface SettingProblem {
+  /** Full setting id, e.g. `resilientClaude.retry.maxAttempts`. */
+  readonly setting: string;
+  /** Plain-language reason; never repeats a header value. */
+  readonly message: string;
+}
+
+export interface ValidatedSettings {
+  readonly settings: ExtensionSettings;
+  readonly problems: readonly SettingProblem[];
+}
+
+/** Raw values by key below the section (as `SETTING_KEYS`); `undefined` means unset. */
+export type RawSettings = Readonly<Record<string, unknown>>;
+
+interface NumberBounds {
+  readonly min: number;
+  readonly max: number;
+  readonly integer: boolean;
+}
+
+export const NUMBER_BOUNDS = {
+  maxAttempts: { min: 1, max: 20, integer: true },
+  deadlineSeconds: { min: 5, max: 600, integer: false },
+  failureThreshold: { min: 1, max: 100, integer: true },
+  openSeconds: { min: 1, max: 3600, integer: false },
+  concurrency: { min: 1, max: 64, integer: true },
+  alertThreshold: { min: 0.001, max: 1, integer: false },
+  alertWindowMinutes: { min: 1, max: 120, integer: true },
+} as const satisfies Partial<Record<keyof ExtensionSettings, NumberBounds>>;
+
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Headers the client itself owns: overriding them would break or leak authentication. */
+const RESERVED_HEADERS = new Set(['x-api-key', 'authorization', 'content-type', 'content-length', 'host']);
+
+export function validateSettings(raw: RawSettings): ValidatedSettings {
+  const problems: SettingProblem[] = [];
+  const report = (key: string, message: string): void => {
+    problems.push({ setting: `${SETTINGS_SECTION}.${key}`, message });
+  };
+
+  const model = readModel(raw[SETTING_KEYS.model], DEFAULT_SETTINGS.model, (m) => report(SETTING_KEYS.model, m));
+  const fallbackModels = readModelList(raw[SETTING_KEYS.fallbackModels], (m) =>
+    report(SETTING_KEYS.fallbackModels, m),
+  ).filter((m) => m !== model);
+
+  const number = (key: keyof typeof NUMBER_BOUNDS): number =>
+    readNumber(raw[SETTING_KEYS[key]], DEFAULT_SETTINGS[key], NUMBER_BOUNDS[key], (m) => report(SETTING_KEYS[key], m));
+
+  const settings: ExtensionSettings = {
+    model,
+    fallbackModels,
+    maxAttempts: number('maxAttempts'),
+    deadlineSeconds: number('deadlineSeconds'),
+    failureThreshold: number('failureThreshold'),
+    openSeconds: number('openSeconds'),
+    concurrency: number('concurrency'),
+    alertThreshold: number('alertThreshold'),
+    alertWindowMinutes: number('alertWindowMinutes'),
+    baseUrl: readBaseUrl(raw[SETTING_KEYS.baseUrl], (m) => report(SETTING_KEYS.baseUrl, m)),
+    headers: readHeaders(raw[SETTING_KEYS.headers], (m) => report(SETTING_KEYS.headers, m)),
+    rehearsalScenario: readScenario(raw[SETTING_KEYS.rehearsalScenario], (m) =>
+      report(SETTING_KEYS.rehearsalScenario, m),
+    ),
+  };
+  return { settings, problems };
+}
+
+/** The model chain the manager should try: primary first, then the fallbacks. */
+export function modelChain(settings: ExtensionSettings): string[] {
+  return [settings.model, ...settings.fallbackModels.filter((m) => m !== settings.model)];
+}
+
+function readModel(value: unknown, fallback: string, report: (m: string) => void): string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string' || !MODEL_ID.test(value.trim())) {
+    report(`must be a model id such as "${DEFAULT_SETTINGS.model}"; using "${fallback}".`);
+    return fallback;
+  }
+  return value.trim();
+}
+
+function readModelList(value: unknown, report: (m: string) => void): string[] {
+  if (value === undefined || value === null) return [...DEFAULT_SETTINGS.fallbackModels];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !MODEL_ID.test(v.trim()))) {
+    report(`must be a list of model ids; using ${DEFAULT_SETTINGS.fallbackModels.map((m) => `"${m}"`).join(', ')}.`);
+    return [...DEFAULT_SETTINGS.fallbackModels];
+  }
+  const unique: string[] = [];
+  for (const v of value as string[]) {
+    const id = v.trim();
+    if (!unique.includes(id)) unique.push(id);
+  }
+  return unique;
+}
+
+function readNumber(value: unknown, fallback: number, bounds: NumberBounds, report: (m: string) => void): number {
+  if (value === undefined || value === null) return fallback;
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= bounds.min &&
+    value <= bounds.max &&
+    (!bounds.integer || Number.isInteger(value));
+  if (!ok) {
+    const kind = bounds.integer ? 'a whole number' : 'a number';
+    report(`must be ${kind} from ${bounds.min} to ${bounds.max}; using ${fallback}.`);
+    return fallback;
+  }
+  return value as number;
+}
+
+function readBaseUrl(value: unknown, report: (m: string) => void): string {
+  if (value === undefined || value === null || value === '') return '';
+  if (typeof value === 'string') {
+    try {
+      const url = new URL(value.trim());
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password) {
+        return value.trim().replace(/\/+$/, '');
+      }
+    } catch {
+      // reported below
+    }
+  }
+  report('must be an http(s) URL without credentials, or empty for the default; using the default.');
+  return '';
+}
+
+function readHeaders(value: unknown, report: (m: string) => void): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    report('must be an object of header names to string values; using no extra headers.');
+    return {};
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!HEADER_NAME.test(name) || typeof v !== 'string' || /[\r\n]/.test(v)) {
+      report(`has an invalid entry "${HEADER_NAME.test(name) ? name : 'header name'}"; using no extra headers.`);
+      return {};
+    }
+    if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      report(`cannot set "${name}" (the API key is kept in secret storage); using no extra headers.`);
+      return {};
+    }
+    headers[name] = v;
+  }
+  return headers;
+}
+
+function readScenario(value: unknown, report: (m: string) => void): string {
+  if (value === undefined || value === null || value === '') return '';
+  if (typeof value === 'string' && (SHIPPED_SCENARIOS as readonly string[]).includes(value)) return value;
+  report(`must be one of ${SHIPPED_SCENARIOS.map((s) => `"${s}"`).join(', ')} or empty; no rehearsal started.`);
+  return '';
+}

@@ -1,0 +1,83 @@
+// The status-bar item: circuit-breaker health of the model chain at a glance,
+// a tooltip with every route's state, 529 rate and next probe, and a click that
+// opens the model switcher.
+import * as vscode from 'vscode';
+import type { ClaudeClient } from './claudeClient';
+import type { HistoryHost } from './historyHost';
+import type { RehearsalController } from './rehearsal';
+import { TOOLTIP_COMMANDS, presentStatus } from './statusPresentation';
+import type { StatusState } from './statusPresentation';
+
+const RATE_WINDOW_MS = 5 * 60_000;
+
+export class StatusBarIndicator implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly client: ClaudeClient,
+    private readonly history: HistoryHost,
+    private readonly rehearsal: RehearsalController,
+  ) {
+    this.item = vscode.window.createStatusBarItem('resilient-claude.status', vscode.StatusBarAlignment.Right, 100);
+    this.item.name = vscode.l10n.t('Resilient Claude');
+    this.item.command = 'resilientClaude.switchModel';
+    this.disposables.push(
+      this.item,
+      client.onDidChangeHealth(() => this.render()),
+      history.onDidChange(() => this.render()),
+      rehearsal.onDidChange(() => this.render()),
+    );
+    this.render();
+    this.item.show();
+  }
+
+  state(now = Date.now()): StatusState {
+    return {
+      routes: this.client.breakers().map((b) => {
+        const figures = this.history.overloadFigures(b.model, RATE_WINDOW_MS, now);
+        return {
+          provider: b.provider,
+          model: b.model,
+          state: b.state,
+          nextProbeAt: b.nextProbeAt,
+          overloadRate: figures.rate,
+          attempts: figures.attempts,
+        };
+      }),
+      primaryModel: this.client.primaryModel,
+      lastServedModel: this.client.lastServedModel,
+      rehearsal: this.rehearsal.active?.scenario ?? null,
+      now,
+    };
+  }
+
+  private render(): void {
+    const state = this.state();
+    const shown = presentStatus(state, vscode.l10n.t);
+    this.item.text = shown.text;
+    this.item.accessibilityInformation = { label: shown.accessibilityLabel, role: 'button' };
+    this.item.backgroundColor =
+      shown.background === null ? undefined : new vscode.ThemeColor(`statusBarItem.${shown.background}Background`);
+    const tooltip = new vscode.MarkdownString(shown.tooltip, true);
+    tooltip.isTrusted = { enabledCommands: [...TOOLTIP_COMMANDS] };
+    this.item.tooltip = tooltip;
+    // While a breaker is open the tooltip counts down to its next probe.
+    this.setTicking(state.routes.some((r) => r.state === 'open'));
+  }
+
+  private setTicking(on: boolean): void {
+    if (on && this.ticker === undefined) {
+      this.ticker = setInterval(() => this.render(), 1000);
+    } else if (!on && this.ticker !== undefined) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  dispose(): void {
+    this.setTicking(false);
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,157 @@
+// Pure mapping from the client's health to what the status-bar item shows:
+// text with a codicon, background, accessible label and a Markdown tooltip.
+// No 'vscode' import, so it is unit-tested on its own.
+import type { BreakerState, ProviderId } from '../core/types';
+import type { Translate } from './translate';
+
+export type Health = 'healthy' | 'degraded' | 'down';
+
+export interface RouteHealth {
+  readonly provider: ProviderId;
+  readonly model: string;
+  readonly state: BreakerState;
+  readonly nextProbeAt: number | null;
+  /** 529s / attempts over the history window, or null when there were no attempts. */
+  readonly overloadRate: number | null;
+  readonly attempts: number;
+}
+
+export interface StatusState {
+  /** Chain order: the primary first. */
+  readonly routes: readonly RouteHealth[];
+  readonly primaryModel: string;
+  /** The model that answered the last successful request, null before any. */
+  readonly lastServedModel: string | null;
+  /** The rehearsal scenario being played, or null for real traffic. */
+  readonly rehearsal: string | null;
+  readonly now: number;
+}
+
+export type StatusBackground = 'warning' | 'error' | null;
+
+export interface StatusPresentation {
+  readonly health: Health;
+  readonly text: string;
+  readonly accessibilityLabel: string;
+  readonly background: StatusBackground;
+  /** Markdown, meant for a trusted MarkdownString limited to `TOOLTIP_COMMANDS` and theme icons. */
+  readonly tooltip: string;
+}
+
+export const TOOLTIP_COMMANDS = [
+  'resilientClaude.switchModel',
+  'resilientClaude.resetBreakers',
+  'resilientClaude.showDiagnostics',
+] as const;
+
+const HEALTH_ICON: Record<Health, string> = { healthy: '$(pass)', degraded: '$(warning)', down: '$(error)' };
+const STATE_ICON: Record<BreakerState, string> = { closed: '$(pass)', half_open: '$(warning)', open: '$(error)' };
+const STATE_LABEL: Record<BreakerState, string> = { closed: 'closed', half_open: 'half-open', open: 'open' };
+
+/** `claude-opus-5-5` → `opus-5-5`; other ids unchanged. */
+export function shortModelName(model: string): string {
+  return model.startsWith('claude-') ? model.slice('claude-'.length) : model;
+}
+
+/** The model a new request would start on: the first route whose breaker is not open. */
+export function servingModel(state: StatusState): string | null {
+  return state.routes.find((r) => r.state !== 'open')?.model ?? null;
+}
+
+export function healthOf(state: StatusState): Health {
+  if (state.routes.length > 0 && state.routes.every((r) => r.state === 'open')) return 'down';
+  const serving = servingModel(state);
+  const fromFallback =
+    (serving !== null && serving !== state.primaryModel) ||
+    (state.lastServedModel !== null && state.lastServedModel !== state.primaryModel);
+  const halfOpen = state.routes.some((r) => r.state === 'half_open');
+  return fromFallback || halfOpen ? 'degraded' : 'healthy';
+}
+
+export function presentStatus(state: StatusState, t: Translate): StatusPresentation {
+  const health = healthOf(state);
+  const shown =
+    health === 'down'
+      ? t('Claude unavailable')
+      : shortModelName(
+          health === 'degraded' && state.lastServedModel !== null && servingModel(state) === state.primaryModel
+            ? state.lastServedModel
+            : (servingModel(state) ?? state.primaryModel),
+        );
+  const rehearsalPrefix = state.rehearsal !== null ? `$(beaker) ${t('Rehearsal')} · ` : '';
+  const text = `${rehearsalPrefix}${HEALTH_ICON[health]} ${shown}`;
+
+  const summary = healthSummary(state, health, t);
+  const accessibilityLabel =
+    (state.rehearsal !== null ? t('Overload rehearsal {0}. ', state.rehearsal) : '') + t('Resilient Claude: {0}', summary);
+
+  const background: StatusBackground = health === 'down' ? 'error' : health === 'degraded' ? 'warning' : null;
+  return { health, text, accessibilityLabel, background, tooltip: tooltipMarkdown(state, summary, t) };
+}
+
+function healthSummary(state: StatusState, health: Health, t: Translate): string {
+  switch (health) {
+    case 'healthy':
+      return t('healthy, using {0}', state.primaryModel);
+    case 'degraded': {
+      const serving = servingModel(state);
+      const from = serving !== state.primaryModel ? serving : state.lastServedModel;
+      return from !== null && from !== state.primaryModel
+        ? t('degraded, serving from fallback {0}', from)
+        : t('degraded, {0} is being probed', state.primaryModel);
+    }
+    case 'down':
+      return t('down, every model route is open');
+  }
+}
+
+function tooltipMarkdown(state: StatusState, summary: string, t: Translate): string {
+  const lines: string[] = [];
+  lines.push(`**Resilient Claude** — ${escapeMarkdown(summary)}`);
+  if (state.rehearsal !== null) {
+    lines.push('', `$(beaker) ${escapeMarkdown(t('Rehearsal: {0} (simulated traffic, no API calls)', state.rehearsal))}`);
+  }
+  const header = [t('Model'), t('Breaker'), t('529 rate (5 min)'), t('Next probe')].map(escapeMarkdown);
+  lines.push('', `| ${header.join(' | ')} |`, '|---|---|---|---|');
+  for (const route of state.routes) {
+    const role = route.model === state.primaryModel ? ` ${escapeMarkdown(t('(primary)'))}` : '';
+    const cells = [
+      `${escapeMarkdown(route.model)}${role}`,
+      `${STATE_ICON[route.state]} ${escapeMarkdown(t(STATE_LABEL[route.state]))}`,
+      escapeMarkdown(formatRate(route, t)),
+      escapeMarkdown(formatProbe(route, state.now, t)),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  lines.push(
+    '',
+    [
+      `[$(arrow-swap) ${escapeMarkdown(t('Switch model'))}](command:resilientClaude.switchModel)`,
+      `[$(debug-restart) ${escapeMarkdown(t('Reset breakers'))}](command:resilientClaude.resetBreakers)`,
+      `[$(pulse) ${escapeMarkdown(t('Show diagnostics'))}](command:resilientClaude.showDiagnostics)`,
+    ].join(' · '),
+  );
+  return lines.join('\n');
+}
+
+export function formatRate(route: Pick<RouteHealth, 'overloadRate' | 'attempts'>, t: Translate): string {
+  if (route.overloadRate === null || route.attempts === 0) return '—';
+  return t('{0} of {1}', formatPercent(route.overloadRate), route.attempts);
+}
+
+export function formatPercent(fraction: number): string {
+  const pct = fraction * 100;
+  if (pct === 0 || pct >= 10) return `${Math.round(pct)}%`;
+  return `${pct.toFixed(1)}%`;
+}
+
+export function formatProbe(route: Pick<RouteHealth, 'state' | 'nextProbeAt'>, now: number, t: Translate): string {
+  if (route.state !== 'open' || route.nextProbeAt === null) return '—';
+  const seconds = Math.max(0, Math.ceil((route.nextProbeAt - now) / 1000));
+  return seconds === 0 ? t('on next request') : t('in {0} s', seconds);
+}
+
+/** Escapes text placed in the tooltip so a model id cannot inject links or markup. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>$-]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { failureNotice, progressMessage } from '../../../src/extension/requestMessages';
+import { formatMessage } from '../../../src/extension/translate';
+
+test('a wait event reads "Overloaded — retrying in 3 s (attempt 2)"', { timeout: 5000 }, () => {
+  const message = progressMessage(
+    { type: 'wait', time: 0, clientRequestId: 'c1', provider: 'anthropic', model: 'claude-opus-5-5', delayMs: 2600, reason: 'overloaded', nextAttempt: 2 },
+    formatMessage,
+  );
+  assert.equal(message, 'Overloaded — retrying in 3 s (attempt 2)');
+});
+
+test('a fallback event names the model now answering', { timeout: 5000 }, () => {
+  const message = progressMessage(
+    {
+      type: 'fallback',
+      time: 0,
+      clientRequestId: 'c1',
+      from: { provider: 'anthropic', model: 'claude-opus-5-5' },
+      to: { provider: 'anthropic', model: 'claude-sonnet-5-5' },
+      reason: 'overloaded',
+    },
+    formatMessage,
+  );
+  assert.equal(message, 'Fell back to claude-sonnet-5-5');
+});
+
+test('a successful attempt or a breaker change leaves the message alone', { timeout: 5000 }, () => {
+  assert.equal(
+    progressMessage(
+      { type: 'attempt', time: 0, provider: 'anthropic', model: 'm', attempt: 1, status: 200, errorClass: null, errorType: null, latencyMs: 5, requestId: 'r', clientRequestId: 'c' },
+      formatMessage,
+    ),
+    null,
+  );
+  assert.equal(
+    progressMessage({ type: 'breaker', time: 0, provider: 'anthropic', model: 'm', from: 'closed', to: 'open', nextProbeAt: 1 }, formatMessage),
+    null,
+  );
+});
+
+test('an auth failure offers Set API Key first, and the reason says the key was rejected', { timeout: 5000 }, () => {
+  const notice = failureNotice({ class: 'auth', message: 'Invalid API key', requestIds: ['req_1'] }, formatMessage);
+  assert.deepEqual(notice.actions, ['setApiKey', 'copyRequestIds', 'showDiagnostics']);
+  assert.match(notice.message, /^Claude: Authentication failed — .*401\/403.* Invalid API key\. \(1 request ID to escalate\)$/);
+});
+
+test('an overload failure names the class and counts the request ids to escalate', { timeout: 5000 }, () => {
+  const notice = failureNotice({ class: 'overloaded', message: '', requestIds: ['a', 'b', 'c'] }, formatMessage);
+  assert.deepEqual(notice.actions, ['copyRequestIds', 'showDiagnostics']);
+  assert.match(notice.message, /Overloaded — .*529.*\(3 request IDs to escalate\)$/);
+});
+
+test('with no request ids there is nothing to copy', { timeout: 5000 }, () => {
+  const notice = failureNotice({ class: 'timeout', message: 'stalled after headers', requestIds: [] }, formatMessage);
+  assert.deepEqual(notice.actions, ['showDiagnostics']);
+});

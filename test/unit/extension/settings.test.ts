@@ -1,0 +1,133 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { defaultManagerConfig } from '../../../src/core/defaults';
+import {
+  DEFAULT_SETTINGS,
+  SETTING_KEYS,
+  SETTINGS_SECTION,
+  SHIPPED_SCENARIOS,
+  modelChain,
+  validateSettings,
+} from '../../../src/extension/settings';
+
+interface ManifestProperty {
+  readonly default?: unknown;
+  readonly scope?: string;
+  readonly enum?: readonly unknown[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+}
+
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, ManifestProperty> } };
+  capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
+};
+const properties = manifest.contributes.configuration.properties;
+
+test('unset settings give the defaults and no warning', { timeout: 5000 }, () => {
+  const { settings, problems } = validateSettings({});
+  assert.deepEqual(settings, DEFAULT_SETTINGS);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(modelChain(settings), ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5']);
+});
+
+test('the defaults shown in the Settings editor are the ones the extension uses', { timeout: 5000 }, () => {
+  for (const [field, key] of Object.entries(SETTING_KEYS)) {
+    const property = properties[`${SETTINGS_SECTION}.${key}`];
+    assert.ok(property, `package.json declares ${key}`);
+    assert.deepEqual(property.default, DEFAULT_SETTINGS[field as keyof typeof DEFAULT_SETTINGS], key);
+  }
+  assert.equal(Object.keys(properties).length, Object.keys(SETTING_KEYS).length);
+});
+
+test('the rehearsal setting offers exactly the shipped scenarios', { timeout: 5000 }, () => {
+  assert.deepEqual(properties['resilientClaude.rehearsal.scenario']?.enum, ['', ...SHIPPED_SCENARIOS]);
+  for (const name of SHIPPED_SCENARIOS) {
+    assert.equal(validateSettings({ 'rehearsal.scenario': name }).settings.rehearsalScenario, name);
+  }
+});
+
+test('base URL and headers are machine settings restricted in untrusted workspaces', { timeout: 5000 }, () => {
+  assert.equal(properties['resilientClaude.baseUrl']?.scope, 'machine');
+  assert.equal(properties['resilientClaude.headers']?.scope, 'machine');
+  assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+  assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), [
+    'resilientClaude.baseUrl',
+    'resilientClaude.headers',
+  ]);
+});
+
+test('an out-of-range number is reported once, naming the setting, and the default is used', { timeout: 5000 }, () => {
+  const { settings, problems } = validateSettings({ 'retry.maxAttempts': 0, 'breaker.openSeconds': 30 });
+  assert.equal(settings.maxAttempts, DEFAULT_SETTINGS.maxAttempts);
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]?.setting, 'resilientClaude.retry.maxAttempts');
+  assert.match(problems[0]?.message ?? '', /whole number from 1 to 20; using 6/);
+});
+
+test('numeric bounds match the manifest and reject fractions where whole numbers are needed', { timeout: 5000 }, () => {
+  assert.equal(validateSettings({ concurrency: 2.5 }).settings.concurrency, DEFAULT_SETTINGS.concurrency);
+  assert.equal(validateSettings({ concurrency: 64 }).settings.concurrency, 64);
+  assert.equal(validateSettings({ 'alert.threshold': 0.2 }).settings.alertThreshold, 0.2);
+  assert.equal(validateSettings({ 'alert.threshold': 5 }).problems[0]?.setting, 'resilientClaude.alert.threshold');
+  assert.equal(validateSettings({ 'retry.deadlineSeconds': '90' }).problems.length, 1);
+  assert.equal(validateSettings({ 'retry.deadlineSeconds': Number.NaN }).problems.length, 1);
+  for (const key of ['retry.maxAttempts', 'breaker.failureThreshold', 'concurrency', 'alert.windowMinutes']) {
+    const p = properties[`resilientClaude.${key}`];
+    assert.ok(p?.minimum !== undefined && p.maximum !== undefined);
+    assert.equal(validateSettings({ [key]: p.minimum }).problems.length, 0, key);
+    assert.equal(validateSettings({ [key]: p.maximum }).problems.length, 0, key);
+    assert.equal(validateSettings({ [key]: p.maximum + 1 }).problems.length, 1, key);
+  }
+});
+
+test('fallback models: duplicates and the primary are dropped, a bad list falls back to defaults', { timeout: 5000 }, () => {
+  const ok = validateSettings({ model: 'claude-sonnet-5-5', fallbackModels: ['claude-sonnet-5-5', ' claude-haiku-5-5', 'claude-haiku-5-5'] });
+  assert.deepEqual(modelChain(ok.settings), ['claude-sonnet-5-5', 'claude-haiku-5-5']);
+  assert.deepEqual(ok.problems, []);
+  const bad = validateSettings({ fallbackModels: 'claude-haiku-5-5' });
+  assert.deepEqual(bad.settings.fallbackModels, DEFAULT_SETTINGS.fallbackModels);
+  assert.equal(bad.problems[0]?.setting, 'resilientClaude.fallbackModels');
+  assert.equal(validateSettings({ model: 'bad model id' }).settings.model, DEFAULT_SETTINGS.model);
+  assert.equal(validateSettings({ model: '' }).problems[0]?.setting, 'resilientClaude.model');
+});
+
+test('base URL must be http(s) without embedded credentials', { timeout: 5000 }, () => {
+  assert.equal(validateSettings({ baseUrl: 'http://127.0.0.1:4000/' }).settings.baseUrl, 'http://127.0.0.1:4000');
+  assert.equal(validateSettings({ baseUrl: 'https://gateway.example/anthropic' }).problems.length, 0);
+  for (const bad of ['ftp://x', 'not a url', 'https://user:pw@gw.example', 42]) {
+    const { settings, problems } = validateSettings({ baseUrl: bad });
+    assert.equal(settings.baseUrl, '');
+    assert.equal(problems[0]?.setting, 'resilientClaude.baseUrl');
+    assert.ok(!problems[0]?.message.includes('pw'));
+  }
+});
+
+test('headers: strings only, the auth headers refused, values never echoed in the warning', { timeout: 5000 }, () => {
+  assert.deepEqual(validateSettings({ headers: { 'X-Gateway-Team': 'blue' } }).settings.headers, { 'X-Gateway-Team': 'blue' });
+  const secret = 'sk-ant-never-shown';
+  for (const bad of [{ 'x-api-key': secret }, { Authorization: `Bearer ${secret}` }, { 'X-Team': 3 }, ['a'], { 'bad name': secret }, { 'X-A': `${secret}\r\nX: y` }]) {
+    const { settings, problems } = validateSettings({ headers: bad });
+    assert.deepEqual(settings.headers, {});
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]?.setting, 'resilientClaude.headers');
+    assert.ok(!problems[0]?.message.includes(secret), problems[0]?.message);
+  }
+});
+
+test('an unknown rehearsal scenario starts nothing and says which names exist', { timeout: 5000 }, () => {
+  const { settings, problems } = validateSettings({ 'rehearsal.scenario': 'meltdown' });
+  assert.equal(settings.rehearsalScenario, '');
+  assert.match(problems[0]?.message ?? '', /"primary-outage"/);
+});
+
+test('the settings defaults are the request manager defaults', { timeout: 5000 }, () => {
+  const core = defaultManagerConfig();
+  assert.deepEqual(modelChain(DEFAULT_SETTINGS), core.models);
+  assert.equal(DEFAULT_SETTINGS.maxAttempts, core.retry.maxAttempts);
+  assert.equal(DEFAULT_SETTINGS.deadlineSeconds * 1000, core.retry.deadlineMs);
+  assert.equal(DEFAULT_SETTINGS.failureThreshold, core.breaker.failureThreshold);
+  assert.equal(DEFAULT_SETTINGS.openSeconds * 1000, core.breaker.openMs);
+  assert.equal(DEFAULT_SETTINGS.concurrency, core.concurrency);
+});

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BreakerState } from '../../../src/core/types';
+import { TOOLTIP_COMMANDS, escapeMarkdown, presentStatus, shortModelName } from '../../../src/extension/statusPresentation';
+import type { RouteHealth, StatusState } from '../../../src/extension/statusPresentation';
+import { formatMessage } from '../../../src/extension/translate';
+
+const NOW = 1_800_000_000_000;
+const CHAIN = ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'];
+
+function state(breakers: BreakerState[], extra: Partial<StatusState> = {}, routeExtra: Partial<RouteHealth>[] = []): StatusState {
+  return {
+    routes: CHAIN.map((model, i) => ({
+      provider: 'anthropic',
+      model,
+      state: breakers[i] ?? 'closed',
+      nextProbeAt: breakers[i] === 'open' ? NOW + 12_400 : null,
+      overloadRate: null,
+      attempts: 0,
+      ...routeExtra[i],
+    })),
+    primaryModel: CHAIN[0] ?? '',
+    lastServedModel: null,
+    rehearsal: null,
+    now: NOW,
+    ...extra,
+  };
+}
+
+test('all breakers closed: healthy, the primary model shown with a pass icon, no background', { timeout: 5000 }, () => {
+  const p = presentStatus(state(['closed', 'closed', 'closed'], { lastServedModel: 'claude-opus-5-5' }), formatMessage);
+  assert.equal(p.health, 'healthy');
+  assert.equal(p.text, '$(pass) opus-5-5');
+  assert.equal(p.background, null);
+  assert.match(p.accessibilityLabel, /healthy, using claude-opus-5-5/);
+});
+
+test('primary open: degraded, shows the fallback serving requests and when the primary is probed', { timeout: 5000 }, () => {
+  const p = presentStatus(
+    state(['open', 'closed', 'closed'], {}, [{ overloadRate: 1, attempts: 8 }, { overloadRate: 0, attempts: 3 }]),
+    formatMessage,
+  );
+  assert.equal(p.health, 'degraded');
+  assert.equal(p.text, '$(warning) sonnet-5-5');
+  assert.equal(p.background, 'warning');
+  assert.match(p.accessibilityLabel, /serving from fallback claude-sonnet-5-5/);
+  assert.match(p.tooltip, /claude\\-opus\\-5\\-5 \\\(primary\\\) \| \$\(error\) open \| 100% of 8 \| in 13 s \|/);
+  assert.match(p.tooltip, /claude\\-sonnet\\-5\\-5 \| \$\(pass\) closed \| 0% of 3 \| — \|/);
+});
+
+test('the last answer came from a fallback: degraded even while the primary breaker is still closed', { timeout: 5000 }, () => {
+  const p = presentStatus(state(['closed', 'closed', 'closed'], { lastServedModel: 'claude-sonnet-5-5' }), formatMessage);
+  assert.equal(p.health, 'degraded');
+  assert.equal(p.text, '$(warning) sonnet-5-5');
+});
+
+test('a half-open primary is degraded until its probe succeeds', { timeout: 5000 }, () => {
+  const p = presentStatus(state(['half_open', 'closed', 'closed']), formatMessage);
+  assert.equal(p.health, 'degraded');
+  assert.match(p.accessibilityLabel, /claude-opus-5-5 is being probed/);
+  assert.match(p.tooltip, /\$\(warning\) half\\-open/);
+});
+
+test('every route open: down, error background', { timeout: 5000 }, () => {
+  const p = presentStatus(state(['open', 'open', 'open']), formatMessage);
+  assert.equal(p.health, 'down');
+  assert.equal(p.text, '$(error) Claude unavailable');
+  assert.equal(p.background, 'error');
+  assert.match(p.accessibilityLabel, /down/);
+});
+
+test('a rehearsal is said plainly in the text, the label and the tooltip', { timeout: 5000 }, () => {
+  const p = presentStatus(state(['closed'], { rehearsal: 'primary-outage' }), formatMessage);
+  assert.ok(p.text.startsWith('$(beaker) Rehearsal · '));
+  assert.match(p.accessibilityLabel, /Overload rehearsal primary-outage/);
+  assert.match(p.tooltip, /\$\(beaker\) Rehearsal: primary\\-outage/);
+});
+
+test('the tooltip links only to the allowed commands, and model ids cannot inject markup', { timeout: 5000 }, () => {
+  const hostile = 'x](command:workbench.action.terminal.new)';
+  const s = state(['closed']);
+  const p = presentStatus({ ...s, routes: [{ ...s.routes[0]!, model: hostile }], primaryModel: hostile }, formatMessage);
+  const links = [...p.tooltip.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]);
+  assert.deepEqual(links.sort(), [...TOOLTIP_COMMANDS].sort());
+  assert.ok(p.tooltip.includes(escapeMarkdown(hostile)));
+});
+
+test('short names drop the claude- prefix only', { timeout: 5000 }, () => {
+  assert.equal(shortModelName('claude-haiku-5-5'), 'haiku-5-5');
+  assert.equal(shortModelName('anthropic.claude-opus'), 'anthropic.claude-opus');
+});
