@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { BreakerTransition } from '../../../src/core/policies/circuitBreaker';
+import { CircuitBreaker } from '../../../src/core/policies/circuitBreaker';
+import { FakeClock } from './fakeClock';
+
+const route = { provider: 'anthropic' as const, model: 'claude-opus-5-5' };
+const config = { failureThreshold: 3, openMs: 15_000, maxOpenMs: 60_000 };
+
+function make(): { clock: FakeClock; breaker: CircuitBreaker; transitions: BreakerTransition[] } {
+  const clock = new FakeClock();
+  const transitions: BreakerTransition[] = [];
+  const breaker = new CircuitBreaker(route, config, () => clock.now(), (t) => transitions.push(t));
+  return { clock, breaker, transitions };
+}
+
+test('three consecutive overloads open it; it refuses until the open period ends', { timeout: 5000 }, () => {
+  const { clock, breaker, transitions } = make();
+  for (let i = 0; i < 3; i++) breaker.recordFailure(breaker.tryAcquire()!, 'overloaded');
+  assert.equal(breaker.currentState(), 'open');
+  assert.equal(breaker.tryAcquire(), null);
+  assert.equal(breaker.snapshot().nextProbeAt, clock.now() + 15_000);
+  assert.deepEqual(transitions.map((t) => t.to), ['open']);
+});
+
+test('auth and bad requests never open it; a success resets the count', { timeout: 5000 }, () => {
+  const { breaker } = make();
+  for (let i = 0; i < 10; i++) breaker.recordFailure(breaker.tryAcquire()!, i % 2 ? 'auth' : 'bad_request');
+  assert.equal(breaker.currentState(), 'closed');
+  breaker.recordFailure('normal', 'transient');
+  breaker.recordFailure('normal', 'overloaded');
+  breaker.recordSuccess('normal');
+  breaker.recordFailure('normal', 'overloaded');
+  assert.equal(breaker.currentState(), 'closed');
+  assert.equal(breaker.snapshot().consecutiveFailures, 1);
+});
+
+test('half-open admits one probe; a failed probe doubles the open period up to the max; success closes', { timeout: 5000 }, () => {
+  const { clock, breaker, transitions } = make();
+  for (let i = 0; i < 3; i++) breaker.recordFailure('normal', 'overloaded');
+  const openings: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    const until = breaker.snapshot().nextProbeAt!;
+    openings.push(until - clock.now());
+    clock.advance(until - clock.now());
+    const probe = breaker.tryAcquire();
+    assert.equal(probe, 'probe');
+    assert.equal(breaker.tryAcquire(), null, 'a second caller waits while the probe is out');
+    breaker.recordFailure(probe!, 'overloaded');
+  }
+  assert.deepEqual(openings, [15_000, 30_000, 60_000, 60_000]);
+  clock.advance(60_000);
+  const probe = breaker.tryAcquire()!;
+  breaker.recordSuccess(probe);
+  assert.equal(breaker.currentState(), 'closed');
+  assert.equal(transitions.at(-1)?.to, 'closed');
+  for (let i = 0; i < 3; i++) breaker.recordFailure('normal', 'overloaded');
+  assert.equal(breaker.snapshot().nextProbeAt! - clock.now(), 15_000, 'the period starts over after recovery');
+});
+
+test('a probe that ends neutrally (canceled, auth) frees the slot for the next probe', { timeout: 5000 }, () => {
+  const { clock, breaker } = make();
+  for (let i = 0; i < 3; i++) breaker.recordFailure('normal', 'transient');
+  clock.advance(15_000);
+  const probe = breaker.tryAcquire()!;
+  breaker.release(probe);
+  assert.equal(breaker.tryAcquire(), 'probe');
+});
+
+test('property: never more than one probe in flight while half-open', { timeout: 20_000 }, () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.oneof(
+          fc.constant({ op: 'acquire' as const }),
+          fc.record({ op: fc.constant('finish' as const), cls: fc.constantFrom('overloaded', 'transient', 'auth', 'success', 'release') }),
+          fc.record({ op: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 40_000 }) }),
+        ),
+        { maxLength: 150 },
+      ),
+      (ops) => {
+        const { clock, breaker } = make();
+        const held: Array<'normal' | 'probe'> = [];
+        for (const step of ops) {
+          if (step.op === 'tick') clock.advance(step.ms);
+          else if (step.op === 'acquire') {
+            const permit = breaker.tryAcquire();
+            if (permit) held.push(permit);
+          } else {
+            const permit = held.shift();
+            if (!permit) continue;
+            if (step.cls === 'success') breaker.recordSuccess(permit);
+            else if (step.cls === 'release') breaker.release(permit);
+            else breaker.recordFailure(permit, step.cls);
+          }
+          assert.ok(held.filter((p) => p === 'probe').length <= 1);
+          const snap = breaker.snapshot();
+          if (snap.state === 'open') assert.ok(snap.nextProbeAt !== null && snap.nextProbeAt - clock.now() <= config.maxOpenMs);
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+});

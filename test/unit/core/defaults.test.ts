@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultManagerConfig, validateManagerConfig } from '../../../src/core/defaults';
+
+test('the defaults: opus → sonnet → haiku, bounded retries, breaker and budget', { timeout: 5000 }, () => {
+  const config = defaultManagerConfig();
+  assert.deepEqual(config.models, ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5']);
+  assert.equal(config.retry.maxAttempts, 6);
+  assert.equal(config.retry.deadlineMs, 120_000);
+  assert.deepEqual(config.breaker, { failureThreshold: 3, openMs: 15_000, maxOpenMs: 300_000 });
+  assert.deepEqual(config.budget, { ratio: 0.2, minRetries: 3, windowMs: 60_000 });
+  assert.equal(config.concurrency, 4);
+  assert.equal(validateManagerConfig({}).problems.length, 0);
+});
+
+test('bad fields are named and fall back to the default; good ones are kept', { timeout: 5000 }, () => {
+  const { config, problems } = validateManagerConfig({
+    models: ['claude-sonnet-5-5', 42, ''],
+    retry: { maxAttempts: -1, deadlineMs: 5000, jitter: 'wild' },
+    breaker: 'often',
+    concurrency: 2.5,
+    providers: [{ id: 'bedrock', region: 'us-east-1' }, { id: 'anthropic', baseURL: 'ftp://x' }, { id: 'anthropic', baseURL: 'http://127.0.0.1:9' }],
+  });
+  assert.deepEqual(config.models, ['claude-sonnet-5-5']);
+  assert.equal(config.retry.maxAttempts, 6);
+  assert.equal(config.retry.deadlineMs, 5000);
+  assert.equal(config.retry.jitter, 'full');
+  assert.equal(config.concurrency, 4);
+  assert.deepEqual(config.providers, [{ id: 'anthropic', baseURL: 'http://127.0.0.1:9' }]);
+  const fields = problems.map((p) => p.field);
+  for (const field of ['models[1]', 'models[2]', 'retry.maxAttempts', 'retry.jitter', 'breaker', 'concurrency', 'providers[0].id', 'providers[1].baseURL']) {
+    assert.ok(fields.includes(field), `expected a problem for ${field}: ${fields.join(', ')}`);
+  }
+  assert.match(problems.find((p) => p.field === 'providers[0].id')!.message, /Bedrock is not supported yet/);
+  assert.match(problems.find((p) => p.field === 'retry.maxAttempts')!.message, /got -1.*using 6/);
+});
+
+test('a non-object configuration yields the defaults and one problem', { timeout: 5000 }, () => {
+  const { config, problems } = validateManagerConfig('fast please');
+  assert.deepEqual(config.models, defaultManagerConfig().models);
+  assert.equal(problems.length, 1);
+});
