@@ -1,0 +1,186 @@
+// Driving the VS Code workbench the way a user does: command palette, quick picks, input boxes,
+// notifications, the status bar and the clipboard.
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { ensureTestResultsDir } from './paths';
+
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
+const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The workbench URL that opens `folder`, with extra query parameters if given. */
+export function workbenchUrl(serverUrl: string, folder: string, query: Record<string, string> = {}): string {
+  const params = new URLSearchParams({ folder, ...query });
+  return `${serverUrl}/?${params.toString()}`;
+}
+
+/**
+ * Opens the workbench on `folder` and waits until the explorer lists a file, i.e. the workbench,
+ * the remote file system and the extension host connection are up. `folder` must hold a file.
+ */
+export async function openWorkbench(page: Page, serverUrl: string, folder: string, timeoutMs = 90_000): Promise<void> {
+  await page.goto(workbenchUrl(serverUrl, folder), { timeout: timeoutMs });
+  await waitForWorkbench(page, timeoutMs);
+}
+
+export async function waitForWorkbench(page: Page, timeoutMs = 90_000): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
+  await page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Labels of the rows the open quick input currently shows. */
+export async function quickPickLabels(page: Page): Promise<string[]> {
+  const rows = page.locator(`${QUICK_INPUT_ROWS} .label-name`);
+  const texts = await rows.allInnerTexts();
+  return texts.map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Waits for the quick input (palette, quick pick or input box) to be visible. */
+export async function waitForQuickInput(page: Page, timeoutMs = 10_000): Promise<Locator> {
+  const widget = page.locator(QUICK_INPUT);
+  await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+  return widget;
+}
+
+async function closeQuickInput(page: Page): Promise<void> {
+  if (await page.locator(QUICK_INPUT).isVisible()) await page.keyboard.press('Escape');
+}
+
+async function openPalette(page: Page): Promise<void> {
+  await closeQuickInput(page);
+  await page.keyboard.press('F1');
+  await waitForQuickInput(page, 5000);
+}
+
+function rowWithLabel(page: Page, label: string): Locator {
+  return page.locator(QUICK_INPUT_ROWS).filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Runs a command from the palette by its full label (e.g. "Resilient Claude: Show Diagnostics").
+ * Commands register some time after the workbench loads and an open palette does not refresh,
+ * so this reopens the palette until the command shows up or the deadline passes.
+ */
+export async function runCommand(page: Page, label: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  while (Date.now() < deadline) {
+    try {
+      await openPalette(page);
+      await page.locator(QUICK_INPUT_BOX).fill(`>${label}`);
+      const row = rowWithLabel(page, label).first();
+      const rowDeadline = Math.min(deadline, Date.now() + 3000);
+      while (Date.now() < rowDeadline) {
+        if (await row.isVisible()) {
+          await row.click();
+          return;
+        }
+        await sleep(150);
+      }
+      seen = await quickPickLabels(page);
+    } catch {
+      // The palette closed or re-rendered under us; try again.
+    }
+    await sleep(500);
+  }
+  await closeQuickInput(page);
+  throw new Error(`command "${label}" did not appear in the palette within ${timeoutMs} ms; last rows: ${JSON.stringify(seen)}`);
+}
+
+/** Picks the quick pick item whose label is exactly `label` (the quick pick must be open or opening). */
+export async function pickQuickPickItem(page: Page, label: string, timeoutMs = 10_000): Promise<void> {
+  await waitForQuickInput(page, timeoutMs);
+  const row = rowWithLabel(page, label).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  await row.click();
+}
+
+/** Types into the open input box and, unless told otherwise, presses Enter. */
+export async function fillInputBox(page: Page, text: string, options: { submit?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  await waitForQuickInput(page, options.timeoutMs ?? 10_000);
+  const input = page.locator(QUICK_INPUT_BOX);
+  await input.fill(text);
+  if (options.submit ?? true) await input.press('Enter');
+}
+
+/** The validation or prompt message shown under the open input box. */
+export async function inputBoxMessage(page: Page): Promise<string> {
+  return (await page.locator(`${QUICK_INPUT} .quick-input-message`).innerText()).trim();
+}
+
+/** The title of the open quick input, if any. */
+export async function quickInputTitle(page: Page): Promise<string> {
+  const title = page.locator(`${QUICK_INPUT} .quick-input-title`);
+  return (await title.isVisible()) ? (await title.innerText()).trim() : '';
+}
+
+/** A visible notification toast whose message matches `message`. */
+export function notification(page: Page, message: string | RegExp): Locator {
+  return page.locator('.notifications-toasts .notification-toast').filter({
+    has: page.locator('.notification-list-item-message', { hasText: message }),
+  });
+}
+
+/** Waits for a notification toast matching `message` and returns its full message text. */
+export async function waitForNotification(page: Page, message: string | RegExp, timeoutMs = 15_000): Promise<string> {
+  const toast = notification(page, message).first();
+  await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  return (await toast.locator('.notification-list-item-message').innerText()).trim();
+}
+
+/** Messages of all visible notification toasts. */
+export async function notificationMessages(page: Page): Promise<string[]> {
+  const texts = await page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allInnerTexts();
+  return texts.map((t) => t.trim());
+}
+
+/** Clicks the action button labelled `button` on the notification matching `message`. */
+export async function clickNotificationAction(page: Page, message: string | RegExp, button: string, timeoutMs = 15_000): Promise<void> {
+  const toast = notification(page, message).first();
+  await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: button }).first().click();
+}
+
+/**
+ * A status bar item by the id given to `createStatusBarItem` (the workbench prefixes it with the
+ * extension id in the element id) or, failing that, by its aria-label.
+ */
+export function statusBarItem(page: Page, idOrAriaLabel: string): Locator {
+  const id = idOrAriaLabel.replace(/(["\\])/g, '\\$1');
+  return page
+    .locator(`.statusbar-item[id="${id}"], .statusbar-item[id$=".${id}"], .statusbar-item[aria-label*="${id}"]`)
+    .first();
+}
+
+/** The visible text of a status bar item (codicons dropped). */
+export async function statusBarText(page: Page, idOrAriaLabel: string, timeoutMs = 15_000): Promise<string> {
+  const item = statusBarItem(page, idOrAriaLabel);
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  return (await item.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** Reads the browser clipboard (the context needs the clipboard-read permission). */
+export async function readClipboard(page: Page): Promise<string> {
+  await page.bringToFront();
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+/** Saves a full-page screenshot to test-results/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = join(ensureTestResultsDir(), `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
