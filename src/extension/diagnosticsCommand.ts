@@ -1,34 +1,52 @@
-// "Show Diagnostics": a placeholder panel until the diagnostics webview lands.
-// It lists the breaker states as plain text under a strict Content-Security-Policy.
+// "Show Diagnostics": opens the diagnostics panel (src/extension/diagnostics/), one at a time,
+// restored after a reload. The panel reads the history, breakers and model switch through
+// the narrow DiagnosticsSources interface built here.
+import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { VERSION as SDK_VERSION } from '@anthropic-ai/sdk/version';
 import type { ClaudeClient } from './claudeClient';
+import { DiagnosticsController } from './diagnostics/diagnosticsController';
+import type { DiagnosticsSources } from './diagnostics/diagnosticsSources';
+import type { HistoryHost } from './historyHost';
+import type { ModelSwitcher } from './modelSwitcher';
 
 export const SHOW_DIAGNOSTICS_COMMAND = 'resilientClaude.showDiagnostics';
 
-export function registerDiagnosticsCommand(client: ClaudeClient): vscode.Disposable {
-  let panel: vscode.WebviewPanel | undefined;
-  return vscode.commands.registerCommand(SHOW_DIAGNOSTICS_COMMAND, () => {
-    if (!panel) {
-      panel = vscode.window.createWebviewPanel(
-        'resilientClaude.diagnostics',
-        vscode.l10n.t('Resilient Claude Diagnostics'),
-        vscode.ViewColumn.Active,
-        { enableScripts: false, localResourceRoots: [] },
-      );
-      panel.onDidDispose(() => (panel = undefined));
-    }
-    const rows = client
-      .breakers()
-      .map((b) => `<li>${escapeHtml(b.model)}: ${escapeHtml(b.state.replace('_', '-'))}</li>`)
-      .join('');
-    panel.webview.html = `<!DOCTYPE html><html><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none';">
-<title>${escapeHtml(vscode.l10n.t('Resilient Claude Diagnostics'))}</title></head>
-<body><h1>${escapeHtml(vscode.l10n.t('Circuit breakers'))}</h1><ul>${rows}</ul></body></html>`;
-    panel.reveal();
-  });
+export interface DiagnosticsParts {
+  readonly client: ClaudeClient;
+  readonly history: HistoryHost;
+  readonly switcher: ModelSwitcher;
+  readonly log: vscode.LogOutputChannel;
+  readonly version: string;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+function sourcesOf(parts: DiagnosticsParts): DiagnosticsSources {
+  const { client, history, switcher, version } = parts;
+  return {
+    history: () => history.current,
+    onHistoryChange: history.onDidChange,
+    breakers: () => client.breakers(),
+    onHealthChange: client.onDidChangeHealth,
+    onManagerEvent: client.onEvent,
+    primaryModel: () => client.chain[0] ?? client.primaryModel,
+    // The client resets every breaker (and forgets demotions); a single route's reset is the same
+    // for the user: the route is tried again on the next request.
+    resetBreakers: () => client.resetBreakers(),
+    useModel: (model) => switcher.switchTo(model),
+    versions: () => ({
+      extension: version,
+      sdk: SDK_VERSION,
+      vscode: vscode.version,
+      os: `${os.platform()} ${os.release()} ${os.arch()}`,
+    }),
+  };
+}
+
+/** Registers the command and the panel serializer (must run during activation). */
+export function registerDiagnosticsCommand(context: vscode.ExtensionContext, parts: DiagnosticsParts): vscode.Disposable {
+  const controller = new DiagnosticsController(context.extensionUri, sourcesOf(parts), parts.log);
+  return vscode.Disposable.from(
+    controller,
+    vscode.commands.registerCommand(SHOW_DIAGNOSTICS_COMMAND, () => controller.show()),
+  );
 }

@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new AlertNotifier(history, client, log),
     rehearsalCommands,
     settings.onDidChange((s) => void history.applySettings(s)),
-    registerDiagnosticsCommand(client),
+    registerDiagnosticsCommand(context, { client, history, switcher, log, version }),
     ...Object.entries({
       'resilientClaude.ask': () => ask.ask(),
       'resilientClaude.askAboutSelection': () => ask.askAboutSelection(),
