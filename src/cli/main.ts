@@ -1,4 +1,5 @@
 // Command-line entry of Resilient Claude: dispatches to one subcommand.
+import { runAsk } from './ask';
 import { runSimulate } from './simulate-command';
 
 const USAGE = `Usage: resilient-claude <command> [options]
@@ -8,18 +9,13 @@ Commands:
   ask        send one request through the resilient client
 `;
 
-async function runAskWhenAvailable(): Promise<number> {
-  process.stderr.write('ask: not available in this build (the ask command has not been built yet)\n');
-  return 1;
-}
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'simulate':
       return runSimulate(rest);
     case 'ask':
-      return runAskWhenAvailable();
+      return runAsk(rest);
     case undefined:
     case '--help':
     case '-h':

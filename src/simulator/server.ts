@@ -223,7 +223,7 @@ async function route(state: SimulatorState, req: IncomingMessage, res: ServerRes
   sendError(res, 404, `Not found: ${method} ${path}`, requestId);
 }
 
-export function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
+export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const scenario = resolveScenario(options.scenario);
   const engine = new OutcomeEngine(scenario);
   const stats = new StatsRecorder();
