@@ -1,12 +1,14 @@
 // The attempt history: records manager events into per-model buckets and a bounded failure
 // log, evaluates the 529 alert rule, and persists itself (debounced) through a HistoryStorage.
+// Several editor windows may share one storage: each save merges with what another window
+// saved meanwhile, so no window's attempts are overwritten.
 import type { ManagerEvent } from '../types';
 import { AlertTracker } from './alertTracker';
 import type { WindowFigures } from './alertTracker';
-import { outcomeCounterOf } from './attemptOutcome';
-import { BucketStore } from './bucketStore';
-import { FailureRing } from './failureRing';
+import { failureRecordOf, sanitizedFailure } from './failureRecord';
 import { decodeHistory, encodeHistory } from './historyFormat';
+import type { DecodedHistory } from './historyFormat';
+import { HistoryState } from './historyState';
 import type {
   AlertRule,
   BucketQuery,
@@ -22,7 +24,7 @@ import type {
   SnapshotQuery,
   Unsubscribe,
 } from './historyTypes';
-import { redactOptional, redactSecrets } from './redactSecrets';
+import { redactSecrets } from './redactSecrets';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const MIN_RETENTION_MS = 7 * DAY_MS;
@@ -30,13 +32,9 @@ export const DEFAULT_RETENTION_MS = 8 * DAY_MS;
 export const DEFAULT_BUCKET_MS = 60_000;
 export const DEFAULT_MAX_FAILURES = 1000;
 export const DEFAULT_ALERT_RULE: AlertRule = { threshold: 0.05, windowMs: 300_000, minAttempts: 5 };
-const DEFAULT_PERSIST_DELAY_MS = 10_000;
-const DEFAULT_MAX_MODELS = 64;
-const DEFAULT_SNAPSHOT_FAILURES = 200;
-/** Failure messages are cut to this length: enough to read, bounded in memory and on disk. */
-const MAX_MESSAGE_CHARS = 500;
-
-type AttemptEvent = Extract<ManagerEvent, { type: 'attempt' }>;
+export const DEFAULT_PERSIST_DELAY_MS = 10_000;
+export const DEFAULT_MAX_MODELS = 64;
+export const DEFAULT_SNAPSHOT_FAILURES = 200;
 
 function positiveInteger(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 1) {
@@ -45,32 +43,8 @@ function positiveInteger(value: number, name: string): number {
   return value;
 }
 
-function toFailureRecord(event: AttemptEvent): FailureRecord | undefined {
-  if (event.errorClass === null) return undefined;
-  const message = redactOptional(event.message);
-  return {
-    time: event.time,
-    provider: event.provider,
-    model: event.model,
-    attempt: event.attempt,
-    status: event.status,
-    errorClass: event.errorClass,
-    errorType: redactOptional(event.errorType),
-    requestId: redactOptional(event.requestId),
-    clientRequestId: redactSecrets(event.clientRequestId),
-    message: message !== null && message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}…` : message,
-  };
-}
-
-/** Failures from disk pass the same redaction as live ones (older files may predate it). */
-function sanitizeStoredFailure(failure: FailureRecord): FailureRecord {
-  return {
-    ...failure,
-    errorType: redactOptional(failure.errorType),
-    requestId: redactOptional(failure.requestId),
-    clientRequestId: redactSecrets(failure.clientRequestId),
-    message: redactOptional(failure.message),
-  };
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function byTimeDescending(a: FailureRecord, b: FailureRecord): number {
@@ -93,9 +67,15 @@ export function createHistory(options: HistoryOptions): History {
     minAttempts: options.alert?.minAttempts ?? DEFAULT_ALERT_RULE.minAttempts,
   };
 
-  const store = new BucketStore(bucketMs, positiveInteger(options.maxModels ?? DEFAULT_MAX_MODELS, 'maxModels'));
-  const ring = new FailureRing(positiveInteger(options.maxFailures ?? DEFAULT_MAX_FAILURES, 'maxFailures'));
+  const state = new HistoryState(
+    bucketMs,
+    positiveInteger(options.maxModels ?? DEFAULT_MAX_MODELS, 'maxModels'),
+    positiveInteger(options.maxFailures ?? DEFAULT_MAX_FAILURES, 'maxFailures'),
+  );
+  const store = state.store;
   const tracker = new AlertTracker(alertRule);
+  /** Tells this instance's saves apart from other windows' saves of the same file. */
+  const writerId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
   const alertListeners = new Set<(alert: HistoryAlert) => void>();
   const changeListeners = new Set<(change: HistoryChange) => void>();
@@ -103,6 +83,10 @@ export function createHistory(options: HistoryOptions): History {
 
   let dirty = false;
   let disposed = false;
+  /** After clear(), the next save replaces the stored history instead of merging with it. */
+  let replaceOnNextSave = false;
+  /** The stored version memory already reflects (writer and savedAt of the file). */
+  let knownStoredVersion: string | undefined;
   let loadState: 'not_started' | 'loading' | 'settled' = 'not_started';
   let loading: Promise<LoadResult> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -128,11 +112,7 @@ export function createHistory(options: HistoryOptions): History {
   }
 
   function prune(now: number): void {
-    const limit = cutoff(now);
-    const removedBuckets = store.prune(limit);
-    const before = ring.size;
-    ring.retain((failure) => failure.time > limit);
-    if (removedBuckets || ring.size !== before) dirty = true;
+    if (state.prune(cutoff(now))) dirty = true;
   }
 
   /** Pruning is cheap but not free: do it at most once per bucket of wall time. */
@@ -160,9 +140,7 @@ export function createHistory(options: HistoryOptions): History {
     if (disposed || loadState !== 'settled' || timer !== undefined) return;
     timer = setTimeout(() => {
       timer = undefined;
-      flush().catch((error: unknown) => {
-        warn(`Could not save the request history: ${error instanceof Error ? error.message : String(error)}`);
-      });
+      flush().catch((error: unknown) => warn(`Could not save the request history: ${errorText(error)}`));
     }, persistDelayMs);
     timer.unref?.();
   }
@@ -179,9 +157,7 @@ export function createHistory(options: HistoryOptions): History {
     pruneOccasionally(now);
     if (!Number.isFinite(event.time) || event.time <= cutoff(now)) return;
     if (typeof event.model !== 'string' || event.model === '') return;
-    store.count(event.model, event.time, outcomeCounterOf(event));
-    const failure = toFailureRecord(event);
-    if (failure !== undefined) ring.push(failure);
+    state.record(event, failureRecordOf(event));
     evaluateAlerts([event.model], now);
     markChanged({ kind: 'attempt', model: event.model, time: event.time });
   }
@@ -191,7 +167,7 @@ export function createHistory(options: HistoryOptions): History {
   }
 
   function failures(filter: FailureFilter = {}): FailureRecord[] {
-    return ring
+    return state.ring
       .toArray()
       .filter(
         (f) =>
@@ -210,8 +186,7 @@ export function createHistory(options: HistoryOptions): History {
 
   function alerts(): HistoryAlert[] {
     const now = clock.now();
-    const candidates = new Set([...store.models(), ...tracker.modelsInIncident()]);
-    evaluateAlerts([...candidates], now);
+    evaluateAlerts([...new Set([...store.models(), ...tracker.modelsInIncident()])], now);
     const out: HistoryAlert[] = [];
     for (const model of tracker.modelsInIncident()) {
       const alert = tracker.current(model, windowFigures(model, alertRule.windowMs, now));
@@ -239,10 +214,33 @@ export function createHistory(options: HistoryOptions): History {
   }
 
   function clear(): void {
-    store.clear();
-    ring.clear();
+    state.clear();
     tracker.forget();
+    replaceOnNextSave = true;
     markChanged({ kind: 'cleared' });
+  }
+
+  function storedVersion(stored: DecodedHistory): string {
+    return `${stored.writer}@${stored.savedAt}`;
+  }
+
+  /** Memory becomes the stored history plus whatever was recorded and not saved yet. */
+  function adopt(stored: DecodedHistory): { buckets: number; failures: number } {
+    const now = clock.now();
+    const adopted = state.adopt(stored, cutoff(now), sanitizedFailure);
+    knownStoredVersion = storedVersion(stored);
+    prune(now);
+    evaluateAlerts([...new Set([...store.models(), ...tracker.modelsInIncident()])], now);
+    return adopted;
+  }
+
+  async function setAsideUnreadable(reason: string): Promise<string> {
+    try {
+      await storage.setAside(reason);
+      return 'it was set aside';
+    } catch (error) {
+      return `it could not be set aside (${errorText(error)})`;
+    }
   }
 
   async function readStored(): Promise<LoadResult> {
@@ -250,88 +248,85 @@ export function createHistory(options: HistoryOptions): History {
     try {
       text = await storage.read();
     } catch (error) {
-      const warning = `Could not read the request history; starting empty: ${
-        error instanceof Error ? error.message : String(error)
-      }`;
-      return { status: 'unavailable', warning: redactSecrets(warning) };
+      return { status: 'unavailable', warning: redactSecrets(`Could not read the request history; starting empty: ${errorText(error)}`) };
     }
     if (text === undefined || text.trim() === '') return { status: 'empty' };
     const decoded = decodeHistory(text);
     if (!decoded.ok) {
       const reason = redactSecrets(decoded.reason);
-      let where = 'it was set aside';
-      try {
-        await storage.setAside(reason);
-      } catch (error) {
-        where = `it could not be set aside (${error instanceof Error ? error.message : String(error)})`;
-      }
+      const where = await setAsideUnreadable(reason);
+      dirty = true;
       return {
         status: 'corrupt',
         warning: redactSecrets(`The request history file was unreadable (${reason}); ${where} and history starts empty.`),
       };
     }
-    const now = clock.now();
-    const limit = cutoff(now);
-    let bucketCount = 0;
-    for (const bucket of decoded.history.buckets) {
-      if (bucket.start + decoded.history.bucketMs <= limit || bucket.attempts === 0) continue;
-      store.merge(bucket.model, bucket.start, bucket);
-      bucketCount += 1;
-    }
-    const live = ring.toArray();
-    ring.clear();
-    const stored = decoded.history.failures
-      .filter((f) => f.time > limit)
-      .map(sanitizeStoredFailure)
-      .sort((a, b) => a.time - b.time);
-    for (const failure of [...stored, ...live]) ring.push(failure);
-    return { status: 'loaded', buckets: bucketCount, failures: stored.length };
+    const adopted = adopt(decoded.history);
+    return { status: 'loaded', buckets: adopted.buckets, failures: adopted.failures };
   }
 
   function load(): Promise<LoadResult> {
     if (loading !== undefined) return loading;
     loadState = 'loading';
-    const attempt = readStored().catch(
-      (error: unknown): LoadResult => ({
+    loading = readStored()
+      .catch((error: unknown): LoadResult => ({
         status: 'unavailable',
-        warning: redactSecrets(
-          `Could not load the request history; starting empty: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      }),
-    );
-    loading = attempt.then((result) => {
-      loadState = 'settled';
-      if (disposed) return result;
-      if (result.status === 'corrupt' || result.status === 'unavailable') warn(result.warning);
-      if (result.status === 'loaded') {
-        prune(clock.now());
-        evaluateAlerts(store.models(), clock.now());
-        emit(changeListeners, { kind: 'loaded' });
-      }
-      // Whatever was recorded while loading (or the set-aside file) still needs writing.
-      if (dirty || result.status === 'corrupt') {
-        dirty = true;
-        schedulePersist();
-      }
-      return result;
-    });
+        warning: redactSecrets(`Could not load the request history; starting empty: ${errorText(error)}`),
+      }))
+      .then((result) => {
+        loadState = 'settled';
+        if (disposed) return result;
+        if (result.status === 'corrupt' || result.status === 'unavailable') warn(result.warning);
+        if (result.status === 'loaded') emit(changeListeners, { kind: 'loaded' });
+        // Whatever was recorded while loading (or the set-aside file) still needs saving.
+        if (dirty) schedulePersist();
+        return result;
+      });
     return loading;
+  }
+
+  /** Before a save: take in what another window saved since we last read or wrote the file. */
+  async function mergeStoredChanges(): Promise<void> {
+    let text: string | undefined;
+    try {
+      text = await storage.read();
+    } catch {
+      return; // Unreadable now: the write below will tell whether the storage works at all.
+    }
+    if (text === undefined || text.trim() === '' || replaceOnNextSave) return;
+    const decoded = decodeHistory(text);
+    if (!decoded.ok) {
+      const reason = redactSecrets(decoded.reason);
+      warn(`The request history file was unreadable (${reason}); ${await setAsideUnreadable(reason)} and is being rewritten.`);
+      return;
+    }
+    if (storedVersion(decoded.history) === knownStoredVersion) return;
+    adopt(decoded.history);
+    emit(changeListeners, { kind: 'loaded' });
   }
 
   async function writeNow(): Promise<void> {
     if (!dirty) return;
+    await mergeStoredChanges();
     const now = clock.now();
     prune(now);
     const text = encodeHistory({
       savedAt: now,
+      writer: writerId,
       bucketMs,
-      buckets: store.query(cutoff(now), Infinity),
-      failures: ring.toArray(),
+      buckets: store.query(-Infinity, Infinity),
+      failures: state.ring.toArray(),
     });
+    const saving = state.takeUnsaved();
+    const wasReplacing = replaceOnNextSave;
+    replaceOnNextSave = false;
     dirty = false;
     try {
       await storage.write(text);
+      knownStoredVersion = `${writerId}@${now}`;
     } catch (error) {
+      state.restoreUnsaved(saving);
+      replaceOnNextSave ||= wasReplacing;
       dirty = true;
       throw error;
     }
@@ -359,10 +354,10 @@ export function createHistory(options: HistoryOptions): History {
       timer = undefined;
     }
     try {
-      // Without a load the stored history was never merged in: writing would clobber it.
+      // Without a load, an unreadable stored file was never set aside: leave storage alone.
       if (dirty && loadState !== 'not_started') await flush();
     } catch (error) {
-      warn(`Could not save the request history: ${error instanceof Error ? error.message : String(error)}`);
+      warn(`Could not save the request history: ${errorText(error)}`);
     } finally {
       disposed = true;
       alertListeners.clear();

@@ -13,6 +13,8 @@ interface StoredHistory {
   format: typeof HISTORY_FORMAT;
   version: typeof HISTORY_FORMAT_VERSION;
   savedAt: number;
+  /** Which history instance wrote the file (several editor windows can share one file). */
+  writer: string;
   bucketMs: number;
   buckets: Record<string, StoredBucket[]>;
   failures: FailureRecord[];
@@ -20,6 +22,8 @@ interface StoredHistory {
 
 export interface DecodedHistory {
   readonly savedAt: number;
+  /** '' when the file does not say. */
+  readonly writer: string;
   readonly bucketMs: number;
   readonly buckets: HistoryBucket[];
   readonly failures: FailureRecord[];
@@ -41,6 +45,7 @@ const PROVIDERS: readonly ProviderId[] = ['anthropic', 'vertex', 'bedrock'];
 
 export function encodeHistory(input: {
   savedAt: number;
+  writer: string;
   bucketMs: number;
   buckets: readonly HistoryBucket[];
   failures: readonly FailureRecord[];
@@ -61,6 +66,7 @@ export function encodeHistory(input: {
     format: HISTORY_FORMAT,
     version: HISTORY_FORMAT_VERSION,
     savedAt: input.savedAt,
+    writer: input.writer,
     bucketMs: input.bucketMs,
     buckets,
     failures: [...input.failures],
@@ -145,6 +151,8 @@ function decodeStored(value: unknown): DecodedHistory {
     fail(`version ${JSON.stringify(value.version)} is not the supported version ${HISTORY_FORMAT_VERSION}`);
   }
   const savedAt = time(value.savedAt, 'savedAt');
+  const writer = value.writer === undefined ? '' : value.writer;
+  if (typeof writer !== 'string') fail('writer is not a string');
   const bucketMs = count(value.bucketMs, 'bucketMs');
   if (bucketMs === 0) fail('bucketMs is zero');
   if (!isRecord(value.buckets)) fail('buckets is not an object');
@@ -156,7 +164,7 @@ function decodeStored(value: unknown): DecodedHistory {
   }
   if (!Array.isArray(value.failures)) fail('failures is not a list');
   const failures = value.failures.map((entry: unknown, i) => decodeFailure(entry, `failures[${i}]`));
-  return { savedAt, bucketMs, buckets, failures };
+  return { savedAt, writer, bucketMs, buckets, failures };
 }
 
 export function decodeHistory(text: string): DecodeResult {

@@ -62,11 +62,12 @@ describe('history buckets', () => {
 
   it('keeps seven days of buckets and prunes what falls out of retention', OPTS, () => {
     const { clock, history } = setup();
-    history.record(attempt({ time: T0 }));
+    history.record(overloaded({ time: T0, requestId: 'req_week_old' }));
     clock.advance(7 * DAY);
     history.record(attempt({ time: clock.now() }));
-    // Seven days later the first bucket is still there.
+    // Seven days later the first bucket and its failure are still there.
     assert.equal(history.buckets({ sinceMs: 0 }).length, 2);
+    assert.equal(history.failures()[0]?.requestId, 'req_week_old');
     clock.advance(DAY + MINUTE);
     history.record(attempt({ time: clock.now() }));
     const left = history.buckets({ sinceMs: 0 });
@@ -74,9 +75,20 @@ describe('history buckets', () => {
       left.map((b) => b.start),
       [T0 + 7 * DAY, T0 + 8 * DAY + MINUTE],
     );
+    assert.deepEqual(history.failures(), []);
     // An event already older than retention is not counted at all.
     history.record(attempt({ time: T0 }));
     assert.equal(history.buckets({ sinceMs: 0 }).length, 2);
+  });
+
+  it('stays bounded when requests name ever more models, dropping the least recently active', OPTS, () => {
+    const clock = new FakeClock();
+    const history = createHistory({ storage: new MemoryStorage(), clock, maxModels: 3 });
+    for (const [i, model] of ['model-a', 'model-b', 'model-c'].entries()) history.record(attempt({ model, time: T0 + i * MINUTE }));
+    clock.advance(5 * MINUTE);
+    history.record(attempt({ model: 'model-a', time: clock.now() }));
+    history.record(attempt({ model: 'model-d', time: clock.now() }));
+    assert.deepEqual(history.models(), ['model-a', 'model-c', 'model-d']);
   });
 
   it('rejects a retention shorter than a week', OPTS, () => {

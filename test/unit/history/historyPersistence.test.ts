@@ -133,4 +133,73 @@ describe('history persistence', () => {
     await history.dispose();
     assert.equal(storage.data, 'untouched');
   });
+
+  it('lets two editor windows share one store without overwriting each other', OPTS, async () => {
+    const clock = new FakeClock(T0 + MINUTE);
+    const storage = new MemoryStorage();
+    const windowA = createHistory({ storage, clock });
+    const windowB = createHistory({ storage, clock });
+    await windowA.load();
+    await windowB.load();
+    const total = (h: typeof windowA) => h.buckets({ sinceMs: 0 }).reduce((n, b) => n + b.attempts, 0);
+
+    for (let i = 0; i < 3; i += 1) windowA.record(attempt({ time: T0 + i }));
+    windowB.record(overloaded({ time: T0 + 10, requestId: 'req_from_B' }));
+    windowB.record(attempt({ time: T0 + 11 }));
+    await windowA.flush();
+    await windowB.flush();
+    // B took in A's saved attempts before writing.
+    assert.equal(total(windowB), 5);
+    assert.equal(windowB.buckets({ sinceMs: 0 })[0]?.overloaded529, 1);
+
+    windowA.record(attempt({ time: T0 + 20 }));
+    await windowA.flush();
+    assert.equal(total(windowA), 6);
+    assert.equal(windowA.failures()[0]?.requestId, 'req_from_B');
+
+    const reopened = createHistory({ storage, clock });
+    await reopened.load();
+    assert.equal(total(reopened), 6);
+  });
+
+  it('after clear, saves an empty history instead of merging the old one back', OPTS, async () => {
+    const clock = new FakeClock(T0 + MINUTE);
+    const storage = new MemoryStorage();
+    const windowA = createHistory({ storage, clock });
+    const windowB = createHistory({ storage, clock });
+    await windowA.load();
+    await windowB.load();
+    windowB.record(attempt({ time: T0 }));
+    await windowB.flush();
+    windowA.record(attempt({ time: T0 }));
+    windowA.clear();
+    await windowA.flush();
+    const reopened = createHistory({ storage, clock });
+    assert.deepEqual(await reopened.load(), { status: 'loaded', buckets: 0, failures: 0 });
+
+    // The other window's next save keeps only what it recorded since.
+    windowB.record(attempt({ time: T0 + 5 }));
+    await windowB.flush();
+    assert.equal(windowB.buckets({ sinceMs: 0 })[0]?.attempts, 1);
+  });
+
+  it('keeps attempts whose save failed for the next save, even if another window saved meanwhile', OPTS, async () => {
+    const clock = new FakeClock(T0 + MINUTE);
+    const storage = new MemoryStorage();
+    const windowA = createHistory({ storage, clock });
+    const windowB = createHistory({ storage, clock });
+    await windowA.load();
+    await windowB.load();
+    windowA.record(attempt({ time: T0 }));
+    windowA.record(attempt({ time: T0 + 1 }));
+    storage.failWrites = true;
+    await assert.rejects(windowA.flush(), /disk full/);
+    storage.failWrites = false;
+    windowB.record(attempt({ time: T0 + 2 }));
+    await windowB.flush();
+    await windowA.flush();
+    const reopened = createHistory({ storage, clock });
+    await reopened.load();
+    assert.equal(reopened.buckets({ sinceMs: 0 })[0]?.attempts, 3);
+  });
 });
