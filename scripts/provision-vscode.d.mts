@@ -20,4 +20,6 @@ export interface ProvisionedPaths {
 
 export declare function cacheDir(): string;
 export declare function isolatedEnv(root: string, nodeDir: string): NodeJS.ProcessEnv;
+/** Ensures only the Node 24 binary (no code-server, no chromium) and returns its path. */
+export declare function provisionNode(): string;
 export declare function provision(): ProvisionedPaths & { report: string[] };

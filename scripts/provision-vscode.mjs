@@ -186,6 +186,16 @@ function withLock(root, fn) {
 }
 
 /**
+ * Makes sure only Node 24 is present (enough for packaging with vsce) and returns its binary.
+ * @returns {string}
+ */
+export function provisionNode() {
+  const root = cacheDir();
+  mkdirSync(root, { recursive: true });
+  return withLock(root, () => join(ensureNode(root, []), 'bin', 'node'));
+}
+
+/**
  * Makes sure chromium, Node 24 and code-server are present and returns their paths.
  * @returns {{ node: string, nodeDir: string, codeServer: string, chromium: string, cacheDir: string,
  *            codeServerVersion: string, report: string[] }}

@@ -1,0 +1,58 @@
+// npm run package: production bundle, then `vsce package` into dist/resilient-claude.vsix.
+// vsce 4 needs Node >= 22; when the running Node is older, the Node 24 that
+// scripts/provision-vscode.mjs caches is used for it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { provisionNode } from './provision-vscode.mjs';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const VSIX_PATH = join(repoRoot, 'dist', 'resilient-claude.vsix');
+
+/** The only paths allowed inside the packaged extension (besides vsce's own manifest files). */
+const ALLOWED = [/^extension\/dist\/[^/]+\.(js|css)$/, /^extension\/media\//, /^extension\/scenarios\//,
+  /^extension\/(package\.json|readme\.md|LICENSE\.txt|LICENSE)$/i, /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/];
+
+function run(command, args) {
+  process.stderr.write(`[package] $ ${relative(repoRoot, command) || command} ${args.join(' ')}\n`);
+  const result = spawnSync(command, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error(`${command} exited with ${result.status ?? result.signal}`);
+}
+
+function nodeForVsce() {
+  const major = Number(process.versions.node.split('.')[0]);
+  return major >= 22 ? process.execPath : provisionNode();
+}
+
+function vsixEntries(vsix) {
+  const result = spawnSync('unzip', ['-Z1', vsix], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`cannot list ${vsix}: ${result.stderr}`);
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+/** Builds and packages the extension; returns the .vsix path. */
+export function packageExtension() {
+  run(process.execPath, ['esbuild.mjs', '--production']);
+  if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) {
+    throw new Error('dist/extension.js was not built (is src/extension/extension.ts there?)');
+  }
+  rmSync(VSIX_PATH, { force: true });
+  const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  run(nodeForVsce(), [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', VSIX_PATH]);
+  const entries = vsixEntries(VSIX_PATH);
+  const stray = entries.filter((e) => !e.endsWith('/') && !ALLOWED.some((re) => re.test(e)));
+  if (stray.length > 0) throw new Error(`the package holds files it should not: ${stray.join(', ')}`);
+  process.stderr.write(`[package] ${relative(repoRoot, VSIX_PATH)}: ${entries.length} files, ${Math.round(statSync(VSIX_PATH).size / 1024)} KB\n`);
+  return VSIX_PATH;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    const vsix = packageExtension();
+    process.stdout.write(`${vsix}\n`);
+  } catch (error) {
+    process.stderr.write(`[package] failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
