@@ -41,6 +41,13 @@ export interface AttemptFailure {
 
 export type AttemptResult = AttemptSuccess | AttemptFailure;
 
+class TruncatedStream extends Error {
+  constructor() {
+    super('The stream ended before message_stop.');
+    this.name = 'TruncatedStream';
+  }
+}
+
 class IdleTimeout extends Error {
   constructor() {
     super('The response stopped arriving.');
@@ -107,6 +114,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     input.onHeaders?.(response.headers);
 
     let stopReason: string | null = null;
+    let sawStop = false;
     let inputTokens = 0;
     let outputTokens = 0;
     const iterator = data[Symbol.asyncIterator]();
@@ -124,6 +132,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
       }
       if (step.done) break;
       const event = step.value;
+      if (event.type === 'message_stop') sawStop = true;
       if (event.type === 'message_start') {
         inputTokens = event.message?.usage?.input_tokens ?? inputTokens;
         outputTokens = event.message?.usage?.output_tokens ?? outputTokens;
@@ -135,6 +144,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
         inputTokens = event.usage?.input_tokens ?? inputTokens;
       }
     }
+    // The SDK ends the iteration quietly when aborted; a stream cut short is never a success.
+    if (controller.signal.aborted || !sawStop) throw new TruncatedStream();
     return { ok: true, status: status ?? 200, requestId, stopReason, inputTokens, outputTokens };
   } catch (error) {
     clearTimeout(timer);

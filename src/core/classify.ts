@@ -107,14 +107,14 @@ function isAbortError(error: unknown): boolean {
   return name === 'AbortError' || name === 'APIUserAbortError' || name === 'CanceledError';
 }
 
-function classForStatus(status: number, errorCode: string | null, type: string | null): ErrorClass {
+function classForStatus(status: number, errorCode: string | null): ErrorClass {
   if (status === 529) return 'overloaded';
   if (status === 402) return 'spend_limit';
   if (status === 429) return errorCode && SPEND_LIMIT_CODES.has(errorCode) ? 'spend_limit' : 'rate_limited';
   if (status === 401 || status === 403) return 'auth';
   if (status === 408) return 'timeout';
   if (status === 409) return 'transient';
-  if (status >= 500) return type === 'overloaded_error' ? 'overloaded' : 'transient';
+  if (status >= 500) return 'transient';
   return 'bad_request';
 }
 
@@ -202,7 +202,7 @@ export function classifyError(error: unknown, context: ClassifyContext = {}): Cl
   const retryAfterMs = parseRetryAfter(headers, context.now);
 
   if (status !== null) {
-    const errorClass = classForStatus(status, errorCode, type);
+    const errorClass = classForStatus(status, errorCode);
     const errorType = errorCode ?? type ?? (status === 502 ? 'bad_gateway' : `http_${status}`);
     const unknownModel = status === 404 && (type === 'not_found_error' || type === null);
     return build(errorClass, errorType, status, requestId, apiMessage, retryAfterMs, secrets, unknownModel);
@@ -214,6 +214,9 @@ export function classifyError(error: unknown, context: ClassifyContext = {}): Cl
     return build(errorClass, type, null, requestId, apiMessage ?? 'error event during the stream', retryAfterMs, secrets);
   }
 
+  if (name === 'TruncatedStream') {
+    return build('transient', 'incomplete_stream', null, requestId, 'the stream ended early', null, secrets);
+  }
   const code = connectionCode(error);
   if (code) {
     return build('transient', code, null, requestId, 'the connection failed', null, secrets);
