@@ -24,12 +24,15 @@ export interface DisplayBuckets {
   readonly count: number;
 }
 
-/** Display buckets for a window ending at `now`: aligned to their width, the last holds `now`. */
+/**
+ * Display buckets for a window ending at `now`: aligned to their width, the first holds
+ * `now - window` (so the whole window is covered, as in the escalation report), the last `now`.
+ */
 export function displayBucketsFor(window: HistoryWindow, now: number): DisplayBuckets {
   const bucketMs = DISPLAY_BUCKET_MS[window];
-  const count = Math.ceil(WINDOW_MS[window] / bucketMs);
+  const firstStart = Math.floor((now - WINDOW_MS[window]) / bucketMs) * bucketMs;
   const lastStart = Math.floor(now / bucketMs) * bucketMs;
-  return { bucketMs, firstStart: lastStart - (count - 1) * bucketMs, count };
+  return { bucketMs, firstStart, count: (lastStart - firstStart) / bucketMs + 1 };
 }
 
 type Counts = { -readonly [K in keyof Omit<BucketCounts, 'start'>]: number };

@@ -1,0 +1,90 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHistory } from '../../../src/core/history/createHistory';
+import type { HistoryStorage } from '../../../src/core/history/historyTypes';
+import type { ManagerEvent } from '../../../src/core/types';
+import { buildPanelSnapshot, displayBucketsFor } from '../../../src/extension/diagnostics/panelSnapshot';
+import { HISTORY_WINDOWS, WINDOW_MS } from '../../../src/webview/protocol';
+
+const memoryStorage = (): HistoryStorage => ({ read: async () => undefined, write: async () => undefined, setAside: async () => undefined });
+
+function attempt(time: number, model: string, status: number | null, n: number): ManagerEvent {
+  const errorClass = status === null ? null : status === 529 ? 'overloaded' : status === 429 ? 'rate_limited' : 'transient';
+  return {
+    type: 'attempt',
+    time,
+    provider: 'anthropic',
+    model,
+    attempt: 1,
+    status: errorClass === null ? 200 : status,
+    errorClass,
+    errorType: errorClass === null ? null : 'overloaded_error',
+    latencyMs: 20,
+    requestId: `req_${n}`,
+    clientRequestId: `rc_${n}`,
+    message: errorClass === null ? undefined : 'Overloaded',
+  };
+}
+
+describe('panel snapshot', () => {
+  it('counts per model over each window equal the attempts recorded in it', { timeout: 10_000 }, async () => {
+    let now = Date.UTC(2026, 10, 22, 12, 0, 0);
+    const history = createHistory({ storage: memoryStorage(), clock: { now: () => now } });
+    const recorded: Array<{ time: number; model: string; status: number | null }> = [];
+    let n = 0;
+    // Two days of traffic, one attempt every 7 minutes, a 529 storm on opus in the last 20 min.
+    for (let t = now - 2 * 24 * 3600_000; t < now; t += 7 * 60_000) {
+      for (const model of ['claude-opus-5-5', 'claude-haiku-5-5']) {
+        const storm = model === 'claude-opus-5-5' && now - t < 20 * 60_000;
+        const status = storm ? 529 : n % 11 === 0 ? 429 : n % 13 === 0 ? 503 : null;
+        history.record(attempt(t, model, status, n++));
+        recorded.push({ time: t, model, status });
+      }
+    }
+    for (let i = 1; i <= 10; i++) {
+      history.record(attempt(now - i * 20_000, 'claude-opus-5-5', 529, n++));
+      recorded.push({ time: now - i * 20_000, model: 'claude-opus-5-5', status: 529 });
+    }
+    now += 1000;
+    for (const window of HISTORY_WINDOWS) {
+      const display = displayBucketsFor(window, now);
+      const snapshot = buildPanelSnapshot({
+        window,
+        now,
+        history: history.snapshot({ sinceMs: display.firstStart, maxFailures: 1000 }),
+        breakers: [],
+        status: undefined,
+        primaryModel: 'claude-opus-5-5',
+      });
+      assert.ok(snapshot.windowStart <= now - WINDOW_MS[window], `${window} covers the whole window`);
+      for (const model of ['claude-opus-5-5', 'claude-haiku-5-5']) {
+        const inWindow = recorded.filter((r) => r.model === model && r.time >= snapshot.windowStart);
+        const shown = snapshot.models.find((m) => m.model === model);
+        assert.ok(shown, `${model} shown for ${window}`);
+        assert.equal(shown.totals.attempts, inWindow.length, `${window} ${model} attempts`);
+        assert.equal(shown.totals.overloaded529, inWindow.filter((r) => r.status === 529).length, `${window} ${model} 529s`);
+        assert.equal(shown.totals.rateLimited429, inWindow.filter((r) => r.status === 429).length);
+        assert.equal(shown.totals.server5xx, inWindow.filter((r) => r.status === 503).length);
+        const bucketSum = shown.buckets.reduce((s, b) => s + b.attempts, 0);
+        assert.equal(bucketSum, shown.totals.attempts, 'buckets add up to the totals');
+        assert.equal(shown.buckets.length, display.count);
+        assert.equal(shown.buckets.at(-1)?.start, Math.floor(now / snapshot.bucketMs) * snapshot.bucketMs, 'the last bucket holds now');
+      }
+      const failuresInWindow = recorded.filter((r) => r.status !== null && r.time >= snapshot.windowStart).length;
+      assert.equal(snapshot.failureCount, failuresInWindow, `${window} failure count`);
+      assert.ok(snapshot.failures.every((f) => f.time >= snapshot.windowStart));
+    }
+    // The storm is above the 5% threshold: the alert fires for opus only.
+    const snapshot = buildPanelSnapshot({
+      window: '15m',
+      now,
+      history: history.snapshot({ sinceMs: now - WINDOW_MS['15m'] }),
+      breakers: [{ provider: 'anthropic', model: 'claude-opus-5-5', state: 'open', since: now - 5000, nextProbeAt: now + 10_000, consecutiveFailures: 3 }],
+      status: undefined,
+      primaryModel: null,
+    });
+    assert.deepEqual(snapshot.alert.firing.map((f) => f.model), ['claude-opus-5-5']);
+    assert.equal(snapshot.breakers[0]?.recentFailureRate, 1, 'every recent opus attempt failed');
+    await history.dispose();
+  });
+});
