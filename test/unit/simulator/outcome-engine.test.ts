@@ -1,0 +1,78 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { OutcomeEngine } from '../../../src/simulator/outcome-engine';
+import { validateScenario } from '../../../src/simulator/index';
+import type { Outcome } from '../../../src/simulator/index';
+
+function outcomes(engine: OutcomeEngine, model: string, count: number, now = Date.now()): Outcome[] {
+  const out: Outcome[] = [];
+  for (let i = 0; i < count; i++) out.push(engine.decide(model, now).outcome);
+  return out;
+}
+
+describe('outcome engine', { timeout: 10_000 }, () => {
+  it('plays a sequence, then falls back to probabilities', () => {
+    const engine = new OutcomeEngine(validateScenario({ models: { m: { sequence: ['529', 'reset', 'ok', 'stall'] } } }));
+    assert.deepEqual(outcomes(engine, 'm', 6), ['529', 'reset', 'ok', 'stall', 'ok', 'ok']);
+    assert.deepEqual(outcomes(engine, 'other', 2), ['ok', 'ok']);
+  });
+
+  it('sequences in defaults run once per model', () => {
+    const engine = new OutcomeEngine(validateScenario({ defaults: { sequence: ['500'] } }));
+    assert.deepEqual([...outcomes(engine, 'a', 2), ...outcomes(engine, 'b', 2)], ['500', 'ok', '500', 'ok']);
+  });
+
+  it('is deterministic for a seed, per model, regardless of other models', () => {
+    const scenario = validateScenario({ seed: 9, defaults: { p529: 0.3, p500: 0.1 } });
+    const alone = new OutcomeEngine(scenario);
+    const first = outcomes(alone, 'opus', 50);
+    const interleaved = new OutcomeEngine(scenario);
+    const second: Outcome[] = [];
+    for (let i = 0; i < 50; i++) {
+      interleaved.decide('sonnet');
+      second.push(interleaved.decide('opus').outcome);
+    }
+    assert.deepEqual(second, first);
+    alone.reset();
+    assert.deepEqual(outcomes(alone, 'opus', 50), first);
+  });
+
+  it('draws probabilities close to the configured rate', () => {
+    const engine = new OutcomeEngine(validateScenario({ seed: 5, models: { m: { p529: 0.3 } } }));
+    const rate = outcomes(engine, 'm', 4000).filter((o) => o === '529').length / 4000;
+    assert.ok(rate > 0.27 && rate < 0.33, `rate ${rate}`);
+  });
+
+  it('unknown models are 404 and phases switch behaviour with time', () => {
+    const engine = new OutcomeEngine(
+      validateScenario({ models: { gone: { unknown: true } }, phases: [{ atMs: 0, defaults: { p503: 1 } }, { atMs: 1000 }] }),
+    );
+    const start = engine.scenarioStartedAt;
+    assert.equal(engine.decide('gone', start).outcome, '404');
+    assert.equal(engine.decide('m', start + 10).outcome, '503');
+    assert.equal(engine.decide('m', start + 1000).outcome, 'ok');
+  });
+
+  it('capacity counts requests in flight', () => {
+    const engine = new OutcomeEngine(validateScenario({ defaults: { capacity: 1 } }));
+    const leaveFirst = engine.enter('m');
+    assert.equal(engine.decide('m').outcome, 'ok');
+    const leaveSecond = engine.enter('m');
+    assert.equal(engine.decide('m').outcome, '529');
+    leaveSecond();
+    leaveFirst();
+    engine.enter('m');
+    assert.equal(engine.decide('m').outcome, 'ok');
+  });
+
+  it('the request-rate limit frees up after a minute and reports the time until then', () => {
+    const engine = new OutcomeEngine(validateScenario({ defaults: { rateLimit: { requestsPerMinute: 2 } } }));
+    const t = engine.scenarioStartedAt;
+    assert.deepEqual(outcomes(engine, 'm', 2, t), ['ok', 'ok']);
+    const limited = engine.decide('m', t + 15_000);
+    assert.equal(limited.outcome, '429');
+    assert.equal(limited.retryAfterS, 45);
+    assert.equal(limited.requestsPerMinute, 2);
+    assert.equal(engine.decide('m', t + 60_001).outcome, 'ok');
+  });
+});
