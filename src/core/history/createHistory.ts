@@ -199,6 +199,7 @@ export function createHistory(options: HistoryOptions): History {
     const now = clock.now();
     const sinceMs = query.sinceMs ?? cutoff(now);
     const maxFailures = query.maxFailures ?? DEFAULT_SNAPSHOT_FAILURES;
+    const recentFailures = failures({ sinceMs });
     return {
       generatedAt: now,
       bucketMs,
@@ -207,7 +208,8 @@ export function createHistory(options: HistoryOptions): History {
       untilMs: now,
       models: store.models(),
       buckets: store.query(sinceMs, now),
-      failures: failures({ sinceMs }).slice(0, Math.max(0, maxFailures)),
+      failures: recentFailures.slice(0, Math.max(0, maxFailures)),
+      failureCount: recentFailures.length,
       alerts: alerts(),
       alertRule,
     };

@@ -102,8 +102,10 @@ export interface HistorySnapshot {
   readonly models: readonly string[];
   /** Non-empty buckets in the window, ordered by model then start. */
   readonly buckets: readonly HistoryBucket[];
-  /** Most recent first. */
+  /** Most recent first, capped by SnapshotQuery.maxFailures. */
   readonly failures: readonly FailureRecord[];
+  /** Failures in the failure log since sinceMs, before the cap. */
+  readonly failureCount: number;
   readonly alerts: readonly HistoryAlert[];
   readonly alertRule: AlertRule;
 }

@@ -22,8 +22,16 @@ const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/\bsk-[A-Za-z0-9_-]{20,}/g, REDACTED],
 ];
 
-export function redactSecrets(text: string): string {
+/**
+ * `knownSecrets`: values known to be secret (e.g. the configured key, whatever its shape);
+ * each is removed wherever it appears. Values shorter than 8 characters are ignored so a
+ * short or empty setting cannot blank out ordinary words.
+ */
+export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let out = text;
+  for (const secret of knownSecrets) {
+    if (secret.length >= 8) out = out.split(secret).join(REDACTED);
+  }
   for (const [pattern, replacement] of SECRET_PATTERNS) {
     out = out.replace(pattern, replacement);
   }

@@ -29,6 +29,8 @@ export interface EscalationReportInput {
   readonly statusIncident?: string | null;
   /** Most failures listed (most recent first). Default 200. */
   readonly maxFailures?: number;
+  /** Values to scrub wherever they appear (e.g. the configured API key), on top of the shape-based pass. */
+  readonly knownSecrets?: readonly string[];
 }
 
 export const DEFAULT_REPORT_FAILURES = 200;
@@ -99,6 +101,10 @@ function failureSection(
       ),
     );
   }
+  const requestIds = listed.flatMap((f) => (f.requestId === null ? [] : [f.requestId.replace(/[\s`]+/g, '')]));
+  if (requestIds.length > 0) {
+    parts.push(['Server `request_id`s of the failures listed above, one per line:', '', '```text', ...requestIds, '```'].join('\n'));
+  }
   const omitted = inLog - listed.length;
   if (omitted > 0) {
     parts.push(`${omitted} older failure${omitted === 1 ? '' : 's'} in this window omitted (the ${listed.length} most recent are listed).`);
@@ -147,7 +153,7 @@ export function buildEscalationReport(input: EscalationReportInput): string {
   const listed = inWindow.slice(0, Math.max(0, maxFailures));
 
   const lines: string[] = [
-    '# Resilient Claude — escalation report',
+    `# Resilient Claude escalation report: ${utcTime(sinceMs)} to ${utcTime(now)}`,
     '',
     `**Window:** ${utcTime(sinceMs)} → ${utcTime(now)} (${duration(now - sinceMs)})`,
     '',
@@ -187,5 +193,5 @@ export function buildEscalationReport(input: EscalationReportInput): string {
     '',
   );
   // Defence in depth: whatever reached the text, nothing that looks like a credential leaves.
-  return redactSecrets(lines.join('\n'));
+  return redactSecrets(lines.join('\n'), input.knownSecrets);
 }

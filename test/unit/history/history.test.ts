@@ -239,6 +239,11 @@ describe('live updates', () => {
     assert.equal(snapshot.failures[0]?.requestId, 'req_snap');
     assert.equal(snapshot.alerts[0]?.model, 'claude-sonnet-5-5');
     assert.equal(snapshot.alertRule.threshold, 0.05);
+    assert.equal(snapshot.failureCount, 1);
+    for (let i = 0; i < 5; i += 1) history.record(overloaded({ time: clock.now() }));
+    const capped = history.snapshot({ maxFailures: 2 });
+    assert.equal(capped.failures.length, 2);
+    assert.equal(capped.failureCount, 6);
   });
 
   it('forgets everything on clear', OPTS, () => {

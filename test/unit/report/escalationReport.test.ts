@@ -78,7 +78,7 @@ describe('escalation report', () => {
   it('summarises each model in the window with counts and the 529 rate', OPTS, () => {
     const { clock, history } = busyHistory();
     const report = buildEscalationReport({ history, windowMs: HOUR, now: clock.now(), versions: VERSIONS });
-    assert.match(report, /^# Resilient Claude — escalation report/);
+    assert.match(report, /^# Resilient Claude escalation report: 2026-11-20 01:00:00 UTC to 2026-11-20 02:00:00 UTC\n/);
     assert.match(report, /\*\*Window:\*\* 2026-11-20 01:00:00 UTC → 2026-11-20 02:00:00 UTC \(60 min\)/);
     const summary = section(report, 'Attempts per model');
     // Model, attempts, successes, 529, 529 rate, 429, 5xx, other
@@ -110,6 +110,8 @@ describe('escalation report', () => {
     ]);
     // A message with a pipe cannot break the table.
     assert.match(failures, /The stream went idle for 30 s \\\| retried/);
+    // The server ids again as a plain list support can paste into their tools.
+    assert.match(failures, /```text\nreq_opus_429\nreq_opus_2\nreq_opus_1\n```/);
   });
 
   it('caps the failure list and says how many were omitted', OPTS, () => {

@@ -98,6 +98,22 @@ describe('secrets never reach the history, its snapshots, its file or the report
     assert.equal(history.failures()[0]?.requestId, 'req_old');
   });
 
+  it('scrubs a configured key of any shape when the caller passes it', OPTS, () => {
+    const clock = new FakeClock(T0 + MINUTE);
+    const history = createHistory({ storage: new MemoryStorage(), clock });
+    const gatewayKey = 'gw-live-0123456789abcdef';
+    history.record(overloaded({ time: T0, message: `gateway said: key ${gatewayKey} is throttled` }));
+    const report = buildEscalationReport({
+      history,
+      windowMs: MINUTE,
+      now: clock.now(),
+      versions: { extension: '0.1.0', sdk: '1.12.0' },
+      knownSecrets: [gatewayKey, ''],
+    });
+    assert.ok(!report.includes(gatewayKey));
+    assert.match(report, /gateway said: key \[redacted\] is throttled/);
+  });
+
   it('leaves ordinary error text alone', OPTS, () => {
     for (const text of [
       'Overloaded',
