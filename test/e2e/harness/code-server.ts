@@ -25,6 +25,7 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'git.autoRepositoryDetection': false,
   'github.gitAuthentication': false,
   'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
