@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import type { HistoryStorage } from './historyTypes';
 
 const KEPT_CORRUPT_FILES = 3;
+/** A temp file this old was left by a write that crashed (a live write takes well under a second). */
+const STALE_TEMP_MS = 10 * 60_000;
 
 export interface FileHistoryStorage extends HistoryStorage {
   readonly path: string;
@@ -54,9 +56,22 @@ export function createFileHistoryStorage(filePath: string): FileHistoryStorage {
     }
   }
 
+  const tempPrefix = `.${baseName}.`;
+
+  async function removeStaleTempFiles(): Promise<void> {
+    const now = Date.now();
+    for (const name of await fs.readdir(directory)) {
+      if (!name.startsWith(tempPrefix) || !name.endsWith('.tmp')) continue;
+      const candidate = path.join(directory, name);
+      const stat = await fs.stat(candidate).catch(() => undefined);
+      if (stat !== undefined && now - stat.mtimeMs > STALE_TEMP_MS) await fs.rm(candidate, { force: true });
+    }
+  }
+
   async function write(data: string): Promise<void> {
     await fs.mkdir(directory, { recursive: true });
-    const temp = path.join(directory, `.${baseName}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    await removeStaleTempFiles().catch(() => undefined);
+    const temp = path.join(directory, `${tempPrefix}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     let handle: fs.FileHandle | undefined;
     try {
       handle = await fs.open(temp, 'wx', 0o600);

@@ -78,6 +78,19 @@ describe('file history storage', () => {
     assert.ok(parsed.version >= 0);
   });
 
+  it('cleans up temp files that a crashed write left long ago, but not recent ones', OPTS, async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'history.json');
+    const stale = path.join(dir, '.history.json.999.abcdef.tmp');
+    const recent = path.join(dir, '.history.json.998.fedcba.tmp');
+    await fs.writeFile(stale, 'half');
+    await fs.writeFile(recent, 'in progress');
+    const anHourAgo = new Date(Date.now() - 60 * 60_000);
+    await fs.utimes(stale, anHourAgo, anHourAgo);
+    await createFileHistoryStorage(file).write('{}');
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['.history.json.998.fedcba.tmp', 'history.json']);
+  });
+
   it('removes its temp file when a write fails', OPTS, async () => {
     const dir = await tempDir();
     // A non-empty directory where the file should be makes the final rename fail.
