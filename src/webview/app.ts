@@ -29,7 +29,7 @@ interface SelectElement extends HTMLElement {
 function select(label: string, options: ReadonlyArray<readonly [string, string]>, value: string, onChange: (v: string) => void): SelectElement {
   const element = h(
     'vscode-single-select',
-    { attrs: { 'aria-label': label, title: label }, on: { change: () => onChange(element.value) } },
+    { attrs: { label, 'aria-label': label, title: label }, on: { change: () => onChange(element.value) } },
     options.map(([v, text]) => h('vscode-option', { attrs: { value: v, ...(v === value ? { selected: '' } : {}) }, text })),
   ) as SelectElement;
   element.value = value;
