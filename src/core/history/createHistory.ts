@@ -163,7 +163,9 @@ export function createHistory(options: HistoryOptions): History {
   }
 
   function buckets(query: BucketQuery): HistoryBucket[] {
-    return store.query(query.sinceMs, query.untilMs ?? clock.now(), query.model);
+    const now = clock.now();
+    pruneOccasionally(now);
+    return store.query(query.sinceMs, query.untilMs ?? now, query.model);
   }
 
   function failures(filter: FailureFilter = {}): FailureRecord[] {
@@ -197,6 +199,7 @@ export function createHistory(options: HistoryOptions): History {
 
   function snapshot(query: SnapshotQuery = {}): HistorySnapshot {
     const now = clock.now();
+    pruneOccasionally(now);
     const sinceMs = query.sinceMs ?? cutoff(now);
     const maxFailures = query.maxFailures ?? DEFAULT_SNAPSHOT_FAILURES;
     const recentFailures = failures({ sinceMs });

@@ -76,9 +76,15 @@ describe('history buckets', () => {
       [T0 + 7 * DAY, T0 + 8 * DAY + MINUTE],
     );
     assert.deepEqual(history.failures(), []);
+    // With no new attempts, a query a week on no longer shows what expired meanwhile.
+    clock.advance(7 * DAY);
+    assert.deepEqual(
+      history.snapshot().buckets.map((b) => b.start),
+      [T0 + 8 * DAY + MINUTE],
+    );
     // An event already older than retention is not counted at all.
     history.record(attempt({ time: T0 }));
-    assert.equal(history.buckets({ sinceMs: 0 }).length, 2);
+    assert.equal(history.buckets({ sinceMs: 0 }).length, 1);
   });
 
   it('stays bounded when requests name ever more models, dropping the least recently active', OPTS, () => {
