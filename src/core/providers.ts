@@ -16,7 +16,8 @@ export class ProviderSetupError extends Error {
 
 interface CachedClient {
   readonly identity: string;
-  readonly client: MessagesClient;
+  /** A promise, so concurrent first requests share one client. */
+  readonly client: Promise<MessagesClient>;
 }
 
 export interface ResolvedClient {
@@ -49,10 +50,15 @@ export class ProviderClients {
     }
     const identity = JSON.stringify([provider.id, provider.baseURL ?? '', provider.headers ?? {}, provider.projectId ?? '', provider.region ?? '', key]);
     const cached = this.cache.get(index);
-    if (cached && cached.identity === identity) return { client: cached.client, secret: key };
-    const client = provider.id === 'vertex' ? await this.makeVertex(provider, key) : await this.makeAnthropic(provider, key);
+    if (cached && cached.identity === identity) return { client: await cached.client, secret: key };
+    const client = provider.id === 'vertex' ? this.makeVertex(provider, key) : this.makeAnthropic(provider, key);
     this.cache.set(index, { identity, client });
-    return { client, secret: key };
+    try {
+      return { client: await client, secret: key };
+    } catch (error) {
+      if (this.cache.get(index)?.client === client) this.cache.delete(index);
+      throw error;
+    }
   }
 
   private async makeAnthropic(provider: ProviderConfig, key: string): Promise<MessagesClient> {

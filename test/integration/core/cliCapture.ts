@@ -1,0 +1,25 @@
+// Runs the ask command with captured output instead of the process streams.
+import type { AskIo } from '../../../src/cli/ask';
+import { TEST_KEY } from './harness';
+
+export interface Captured {
+  io: AskIo;
+  out: () => string;
+  err: () => string;
+}
+
+export function captureIo(key: string | undefined = TEST_KEY): Captured {
+  let out = '';
+  let err = '';
+  return {
+    io: {
+      stdout: (t) => (out += t),
+      stderr: (t) => (err += t),
+      env: { ANTHROPIC_API_KEY: key },
+      configOverrides: { headersTimeoutMs: 2000, idleTimeoutMs: 300, retry: { baseDelayMs: 5, maxDelayMs: 20 } as never },
+    },
+    out: () => out,
+    err: () => err,
+  };
+}
+

@@ -1,0 +1,52 @@
+// A thousand concurrent requests through the limiter against a healthy
+// simulator: all settle, nothing rejects unhandled, memory stays bounded, and
+// the server never sees more requests at once than the configured concurrency.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { canonicalAnswer } from '../../../src/simulator/index';
+import { OPUS, rig, scenario } from './harness';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+test('1,000 concurrent requests all settle within the concurrency cap', { timeout: 120_000 }, async () => {
+  // Capacity 8 on the server: a ninth request in flight would be answered 529.
+  const r = await rig(scenario({ [OPUS]: { capacity: 8 } }, { outputTokens: 6 }), { concurrency: 8 });
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason);
+  };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const prompt = (i: number): string => `question number ${i}`;
+    const run = (from: number, count: number) =>
+      Promise.all(
+        Array.from({ length: count }, (_, k) =>
+          r.manager.send(
+            { messages: [{ role: 'user', content: prompt(from + k) }], maxTokens: 64 },
+            { priority: (from + k) % 3 === 0 ? 'background' : 'interactive' },
+          ),
+        ),
+      );
+    await run(0, 100); // warm up sockets and the SDK
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    const outcomes = await run(100, 1000);
+    collectGarbage();
+    const growth = process.memoryUsage().heapUsed - before;
+
+    assert.equal(outcomes.length, 1000);
+    const failed = outcomes.filter((o) => !o.ok);
+    assert.equal(failed.length, 0, JSON.stringify(failed[0]));
+    outcomes.forEach((o, k) => assert.equal(o.ok && o.text, canonicalAnswer(prompt(100 + k), 6)));
+    assert.equal(r.sim.stats().byModel[OPUS]?.outcomes['529'] ?? 0, 0, 'never more than 8 in flight');
+    assert.equal(r.sim.stats().total, 1100);
+    assert.deepEqual(unhandled, []);
+    assert.ok(growth < 40 * 1024 * 1024, `heap grew by ${Math.round(growth / 1024 / 1024)} MB`);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    await r.close();
+  }
+});
