@@ -1,0 +1,63 @@
+// What the benchmark runs: the same open-loop arrival schedule for every client
+// in every scenario. Full and quick profiles differ only in durations.
+
+export const CHAIN = ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'] as const;
+export const PRIMARY = CHAIN[0];
+
+export const SCENARIOS = [
+  'healthy',
+  'primary-outage',
+  'brownout',
+  'rate-limit-storm',
+  'flaky-network',
+  'mid-stream-failures',
+] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export const CLIENTS = ['sdk-default', 'sdk-retry5', 'naive-loop', 'portkey', 'ours'] as const;
+export type ClientName = (typeof CLIENTS)[number];
+
+export interface Profile {
+  readonly name: 'full' | 'quick';
+  /** Open-loop arrivals per second, identical for every client and scenario. */
+  readonly ratePerSecond: number;
+  /** How long arrivals go on, per scenario (a scenario with phases needs to cover them). */
+  readonly windowMs: Readonly<Record<ScenarioName, number>>;
+  /** The harness aborts any request still running this long after it started (same for all). */
+  readonly requestDeadlineMs: number;
+  readonly maxTokens: number;
+}
+
+export const FULL: Profile = {
+  name: 'full',
+  ratePerSecond: 4,
+  windowMs: {
+    healthy: 15_000,
+    // 20 s outage, then 10 s recovered: covers the failure and the recovery.
+    'primary-outage': 30_000,
+    brownout: 15_000,
+    'rate-limit-storm': 20_000,
+    'flaky-network': 15_000,
+    'mid-stream-failures': 15_000,
+  },
+  requestDeadlineMs: 40_000,
+  maxTokens: 256,
+};
+
+export const QUICK: Profile = {
+  name: 'quick',
+  ratePerSecond: 4,
+  windowMs: {
+    healthy: 2_000,
+    'primary-outage': 2_000,
+    brownout: 2_000,
+    'rate-limit-storm': 2_000,
+    'flaky-network': 2_000,
+    'mid-stream-failures': 2_000,
+  },
+  requestDeadlineMs: 3_000,
+  maxTokens: 256,
+};
+
+/** The key every client sends; the simulator accepts any key when started without one. */
+export const BENCH_API_KEY = 'sk-ant-bench-not-a-secret';

@@ -1,0 +1,60 @@
+// The project's stated goals, judged from measured figures only.
+import type { ClientName, ScenarioName } from '../config';
+import type { RunMetrics } from './metrics';
+import type { Goal, ScenarioResult } from './results';
+
+function metricsOf(scenarios: readonly ScenarioResult[], scenario: ScenarioName, client: ClientName): RunMetrics | null {
+  const run = scenarios.find((s) => s.name === scenario)?.runs[client];
+  return run?.status === 'run' ? run.metrics : null;
+}
+
+const ms = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(1)} ms`);
+const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+
+function judge(goal: string, inputs: readonly (RunMetrics | null)[], test: () => { met: boolean | null; figure: string }): Goal {
+  if (inputs.some((m) => m === null)) return { goal, met: null, figure: 'not measured (a client or scenario did not run)' };
+  return { goal, ...test() };
+}
+
+export function judgeGoals(scenarios: readonly ScenarioResult[]): Goal[] {
+  const oursHealthy = metricsOf(scenarios, 'healthy', 'ours');
+  const sdkHealthy = metricsOf(scenarios, 'healthy', 'sdk-default');
+  const oursOutage = metricsOf(scenarios, 'primary-outage', 'ours');
+  const naiveOutage = metricsOf(scenarios, 'primary-outage', 'naive-loop');
+  const oursStorm = metricsOf(scenarios, 'rate-limit-storm', 'ours');
+  const retryStorm = metricsOf(scenarios, 'rate-limit-storm', 'sdk-retry5');
+  return [
+    judge('healthy: p50 ≤ 1.02 × sdk-default p50', [oursHealthy, sdkHealthy], () => {
+      const ours = oursHealthy?.p50Ms ?? null;
+      const base = sdkHealthy?.p50Ms ?? null;
+      if (ours === null || base === null) return { met: false, figure: 'no successful requests' };
+      return { met: ours <= 1.02 * base, figure: `${ms(ours)} vs ${ms(base)} (${(ours / base).toFixed(3)}×)` };
+    }),
+    judge('primary-outage: 100% success while a fallback is healthy', [oursOutage], () => {
+      const m = oursOutage as RunMetrics;
+      return { met: m.succeeded === m.requests, figure: `${m.succeeded}/${m.requests} (${pct(m.successRate)})` };
+    }),
+    judge('primary-outage: ≤ 1.2 attempts per request', [oursOutage], () => {
+      const m = oursOutage as RunMetrics;
+      return { met: m.upstreamAttemptsPerRequest <= 1.2, figure: `${m.upstreamAttemptsPerRequest.toFixed(2)} attempts/request` };
+    }),
+    judge("primary-outage: load on the failing model ≤ 5% of naive-loop's", [oursOutage, naiveOutage], () => {
+      const ours = oursOutage?.primaryLoadDuringFailure ?? 0;
+      const naive = naiveOutage?.primaryLoadDuringFailure ?? 0;
+      if (naive === 0) return { met: null, figure: `naive-loop sent nothing to the failing model (ours: ${ours})` };
+      return { met: ours <= 0.05 * naive, figure: `${ours} vs ${naive} requests (${pct(ours / naive)})` };
+    }),
+    judge('primary-outage: p95 ≤ 1.3 × healthy p95', [oursOutage, oursHealthy], () => {
+      const outage = oursOutage?.p95Ms ?? null;
+      const healthy = oursHealthy?.p95Ms ?? null;
+      if (outage === null || healthy === null) return { met: false, figure: 'no successful requests' };
+      return { met: outage <= 1.3 * healthy, figure: `${ms(outage)} vs healthy ${ms(healthy)} (${(outage / healthy).toFixed(2)}×)` };
+    }),
+    judge('rate-limit-storm: ≥ 90% fewer 429s than sdk-retry5', [oursStorm, retryStorm], () => {
+      const ours = oursStorm?.upstream429 ?? 0;
+      const retry = retryStorm?.upstream429 ?? 0;
+      if (retry === 0) return { met: null, figure: `sdk-retry5 received no 429 (ours: ${ours})` };
+      return { met: ours <= 0.1 * retry, figure: `${ours} vs ${retry} 429s (${pct(1 - ours / retry)} fewer)` };
+    }),
+  ];
+}

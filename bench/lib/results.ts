@@ -1,0 +1,37 @@
+// The shape of bench/results/<date>.json.
+import type { ClientName, ScenarioName } from '../config';
+import type { ExtensionFigures } from './extension-metrics';
+import type { RunMetrics } from './metrics';
+import type { Segment } from './phases';
+
+export type ClientRun = { readonly status: 'run'; readonly metrics: RunMetrics } | { readonly status: 'not-run'; readonly reason: string };
+
+export interface ScenarioResult {
+  readonly name: ScenarioName;
+  readonly description: string;
+  readonly windowMs: number;
+  readonly primaryTimeline: readonly Segment[];
+  readonly runs: Partial<Record<ClientName, ClientRun>>;
+}
+
+export interface Goal {
+  readonly goal: string;
+  readonly met: boolean | null;
+  readonly figure: string;
+}
+
+export interface BenchResults {
+  readonly generatedAt: string;
+  readonly profile: 'full' | 'quick';
+  readonly machine: { readonly cpus: number; readonly node: string; readonly platform: string };
+  readonly versions: Readonly<Record<string, string>>;
+  readonly ratePerSecond: number;
+  readonly requestDeadlineMs: number;
+  readonly chain: readonly string[];
+  readonly clients: Readonly<Record<string, { readonly status: 'run' | 'not-run'; readonly reason?: string }>>;
+  readonly scenarios: readonly ScenarioResult[];
+  readonly goals: readonly Goal[];
+  readonly extension: ExtensionFigures | null;
+  readonly render: { readonly status: 'run'; readonly figures: unknown } | { readonly status: 'not-run'; readonly reason: string };
+  readonly durationS: number;
+}

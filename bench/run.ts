@@ -1,0 +1,221 @@
+// `npm run bench [-- --quick] [-- --clients a,b] [-- --scenarios x,y]`
+// Runs every client against the same simulator scenarios and writes
+// bench/results/<date>.json and docs/BENCHMARKS.md (quick: bench/results/quick/).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { loadScenario, startSimulator } from '../src/simulator/index';
+import type { ClientEnv } from './clients/client';
+import { loadCreateRequestManager } from './clients/ours';
+import { BENCH_API_KEY, CHAIN, CLIENTS, FULL, PRIMARY, QUICK, SCENARIOS, type ClientName } from './config';
+import { checkAnswers } from './lib/answers';
+import { startClientWorker, type ClientWorker } from './lib/client-worker';
+import { measureExtension } from './lib/extension-metrics';
+import { judgeGoals } from './lib/goals';
+import { computeRunMetrics } from './lib/metrics';
+import { modelTimeline } from './lib/phases';
+import { startPortkeyGateway, type RunningGateway } from './lib/portkey-gateway';
+import type { BenchResults, ClientRun, ScenarioResult } from './lib/results';
+import { writeReport } from './lib/report';
+
+const ROOT = resolve(__dirname, '..');
+const WARMUP_REQUESTS = 3;
+const execFileAsync = promisify(execFile);
+
+function listArg(name: string): string[] | null {
+  const prefix = `--${name}=`;
+  const inline = process.argv.find((a) => a.startsWith(prefix));
+  const index = process.argv.indexOf(`--${name}`);
+  const raw = inline?.slice(prefix.length) ?? (index > 0 ? process.argv[index + 1] : undefined);
+  return raw === undefined ? null : raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function pick<T extends string>(all: readonly T[], wanted: string[] | null, what: string): T[] {
+  if (wanted === null) return [...all];
+  const unknown = wanted.filter((w) => !all.includes(w as T));
+  if (unknown.length > 0) throw new Error(`Unknown ${what}: ${unknown.join(', ')} (known: ${all.join(', ')})`);
+  return all.filter((a) => wanted.includes(a));
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function renderFigures(quick: boolean): Promise<BenchResults['render']> {
+  const script = join(ROOT, 'bench/render/renderBench.ts');
+  if (!existsSync(script)) return { status: 'not-run', reason: 'bench/render/renderBench.ts is not present.' };
+  if (!existsSync(join(ROOT, 'dist/webview.js'))) return { status: 'not-run', reason: 'dist/webview.js is missing (run `npm run build`).' };
+  try {
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, '--runs', quick ? '1' : '5'], {
+      cwd: ROOT,
+      timeout: 120_000,
+    });
+    const line = stdout.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
+    if (line === undefined) return { status: 'not-run', reason: 'the render bench printed no JSON.' };
+    const figures: unknown = JSON.parse(line);
+    return { status: 'run', figures };
+  } catch (error) {
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? 'failed') : 'failed';
+    return { status: 'not-run', reason: `render bench failed: ${message.slice(0, 200)}` };
+  }
+}
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  const quick = process.argv.includes('--quick');
+  const profile = quick ? QUICK : FULL;
+  const clients = pick(CLIENTS, listArg('clients'), 'client');
+  const scenarioNames = pick(SCENARIOS, listArg('scenarios'), 'scenario');
+  const log = (line: string): void => console.log(`[bench ${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+  const sim = await startSimulator({ scenario: 'healthy' });
+  log(`simulator at ${sim.url}`);
+  const notRun = new Map<ClientName, string>();
+  let gateway: RunningGateway | null = null;
+  if (clients.includes('portkey')) {
+    try {
+      gateway = await startPortkeyGateway();
+      log(`portkey gateway ${gateway.version} at ${gateway.url}`);
+    } catch (error) {
+      notRun.set('portkey', error instanceof Error ? error.message : String(error));
+    }
+  }
+  if (clients.includes('ours') && (await loadCreateRequestManager()) === null) {
+    notRun.set('ours', 'createRequestManager is not available in src/core/requestManager.ts (the core has not landed).');
+  }
+  const env: ClientEnv = {
+    simUrl: sim.url,
+    gatewayUrl: gateway?.url ?? null,
+    chain: [...CHAIN],
+    maxTokens: profile.maxTokens,
+    apiKey: BENCH_API_KEY,
+  };
+  const workers = new Map<ClientName, ClientWorker>();
+  const workerFor = (name: ClientName): ClientWorker => {
+    let worker = workers.get(name);
+    if (worker === undefined) {
+      worker = startClientWorker();
+      workers.set(name, worker);
+    }
+    return worker;
+  };
+
+  const scenarios: ScenarioResult[] = [];
+  try {
+    for (const name of scenarioNames) {
+      const scenario = loadScenario(name);
+      const windowMs = profile.windowMs[name];
+      const runs: Partial<Record<ClientName, ClientRun>> = {};
+      let horizonMs = windowMs;
+      for (const client of clients) {
+        const reason = notRun.get(client);
+        if (reason !== undefined) {
+          runs[client] = { status: 'not-run', reason };
+          continue;
+        }
+        try {
+          sim.setScenario('healthy');
+          sim.reset();
+          await workerFor(client).warmup({ type: 'warmup', client, env, requests: WARMUP_REQUESTS }, 60_000);
+        } catch (error) {
+          log(`${client} warm-up failed: ${error instanceof Error ? error.message : String(error)}`);
+          await workers.get(client)?.stop();
+          workers.delete(client);
+        }
+        sim.setScenario(scenario);
+        sim.reset();
+        const gatewayCpuBefore = client === 'portkey' && gateway !== null ? gateway.cpuMs() : null;
+        try {
+          const result = await workerFor(client).run(
+            {
+              type: 'run',
+              client,
+              env,
+              ratePerSecond: profile.ratePerSecond,
+              windowMs,
+              deadlineMs: profile.requestDeadlineMs,
+              promptPrefix: `[${name}]`,
+            },
+            windowMs + profile.requestDeadlineMs + 30_000,
+          );
+          const stats = sim.stats();
+          const checked = { ...result, records: checkAnswers(result.records, scenario, profile.maxTokens) };
+          const gatewayCpuMs = gatewayCpuBefore !== null && gateway !== null ? gateway.cpuMs() - gatewayCpuBefore : null;
+          const metrics = computeRunMetrics({ scenario, primary: PRIMARY, result: checked, sim: stats, gatewayCpuMs });
+          horizonMs = Math.max(horizonMs, result.endedAt - stats.startedAt);
+          runs[client] = { status: 'run', metrics };
+          log(
+            `${name.padEnd(20)} ${client.padEnd(12)} ok ${metrics.succeeded}/${metrics.requests}  p50 ${metrics.p50Ms?.toFixed(0) ?? '-'} ms  p95 ${metrics.p95Ms?.toFixed(0) ?? '-'} ms  attempts/req ${metrics.upstreamAttemptsPerRequest.toFixed(2)}  took ${(metrics.durationMs / 1000).toFixed(1)} s`,
+          );
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          runs[client] = { status: 'not-run', reason: message };
+          log(`${name} ${client} failed: ${message}`);
+          await workers.get(client)?.stop();
+          workers.delete(client);
+        }
+      }
+      scenarios.push({
+        name,
+        description: scenario.description ?? '',
+        windowMs,
+        primaryTimeline: modelTimeline(scenario, PRIMARY, horizonMs).segments,
+        runs,
+      });
+    }
+  } finally {
+    await Promise.all([...workers.values()].map((w) => w.stop()));
+    await gateway?.stop();
+    await sim.close();
+  }
+
+  log('measuring the extension bundle and start-up');
+  const extension = await measureExtension(quick ? 3 : 10);
+  log('running the diagnostics panel render bench');
+  const render = await renderFigures(quick);
+
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    profile: profile.name,
+    machine: { cpus: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },
+    versions: {
+      '@anthropic-ai/sdk': packageVersion('@anthropic-ai/sdk'),
+      '@portkey-ai/gateway': packageVersion('@portkey-ai/gateway'),
+    },
+    ratePerSecond: profile.ratePerSecond,
+    requestDeadlineMs: profile.requestDeadlineMs,
+    chain: [...CHAIN],
+    clients: Object.fromEntries(
+      clients.map((c) => {
+        const reason = notRun.get(c);
+        return [c, reason === undefined ? { status: 'run' as const } : { status: 'not-run' as const, reason }];
+      }),
+    ),
+    scenarios,
+    goals: judgeGoals(scenarios),
+    extension,
+    render,
+    durationS: (Date.now() - began) / 1000,
+  };
+  const date = results.generatedAt.slice(0, 10);
+  const resultsDir = join(ROOT, 'bench/results');
+  const outDir = quick ? join(resultsDir, 'quick') : resultsDir;
+  mkdirSync(outDir, { recursive: true });
+  const jsonPath = join(outDir, quick ? `${date}-quick.json` : `${date}.json`);
+  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  const markdownPath = quick ? join(outDir, 'BENCHMARKS.md') : join(ROOT, 'docs/BENCHMARKS.md');
+  writeReport(results, markdownPath, join(outDir, quick ? 'plots' : 'plots'));
+  log(`wrote ${jsonPath} and ${markdownPath}`);
+  for (const g of results.goals) log(`goal ${g.met === null ? 'not measured' : g.met ? 'MET' : 'NOT MET'}: ${g.goal} — ${g.figure}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  process.exitCode = 1;
+});
