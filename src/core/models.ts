@@ -20,3 +20,21 @@ export function contextWindowOf(model: string): number | null {
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 3.5);
 }
+
+/** Models known to be deprecated, with their retirement date (the Models API is the source of truth). */
+const DEPRECATED: Readonly<Record<string, string>> = {
+  'claude-sonnet-4-5': '2026-11-30',
+  'claude-3-7-sonnet-latest': '2026-02-19',
+  'claude-3-5-haiku-latest': '2026-02-19',
+};
+
+/** The retirement date of a deprecated model, or null when it is current (as far as we know). */
+export function retirementOf(model: string): string | null {
+  return DEPRECATED[model] ?? null;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}

@@ -26,7 +26,7 @@ import type { ConcurrencyLimiter, Release } from './policies/limiter';
 import type { ProviderClients, ResolvedClient } from './providers';
 import { ProviderSetupError } from './providers';
 import { CanceledError } from './clock';
-import { estimateTokens } from './models';
+import { estimateTokens, formatDuration } from './models';
 import { routeKey, sameRoute } from './routes';
 import type { RouteState } from './routeState';
 import type { WireMessage } from './wire';
@@ -179,7 +179,7 @@ export async function runRequest(deps: RunDependencies, request: ClaudeRequest, 
     if (options.signal.aborted) return fail('canceled', 'The request was canceled.');
     const now = clock.now();
     if (!bounds.canAttempt(now)) {
-      if (now >= bounds.deadline) return failFromLast(`No answer within ${Math.round(config.retry.deadlineMs / 1000)} s. `);
+      if (now >= bounds.deadline) return failFromLast(`No answer within ${formatDuration(config.retry.deadlineMs)}. `);
       return failFromLast(`Gave up after ${bounds.attemptsMade} attempts. `);
     }
 
@@ -244,7 +244,7 @@ export async function runRequest(deps: RunDependencies, request: ClaudeRequest, 
     } catch (error) {
       breaker.release(permit);
       if (options.signal.aborted || !(error instanceof CanceledError)) return fail('canceled', 'The request was canceled.');
-      return failFromLast(`No answer within ${Math.round(config.retry.deadlineMs / 1000)} s. `);
+      return failFromLast(`No answer within ${formatDuration(config.retry.deadlineMs)}. `);
     }
 
     const attemptNumber = bounds.recordAttempt(key);

@@ -8,6 +8,7 @@ import { RetryBudget } from './policies/retryBudget';
 import { RateLimitPacer } from './policies/pacing';
 import { UnknownModelMemory } from './policies/fallbackChain';
 import { routeKey } from './routes';
+import { retirementOf } from './models';
 
 export class RouteState {
   private readonly breakerByKey = new Map<string, CircuitBreaker>();
@@ -31,6 +32,17 @@ export class RouteState {
     const key = routeKey(route);
     let breaker = this.breakerByKey.get(key);
     if (!breaker) {
+      // First use of this route by this manager: a deprecated model earns one warning.
+      const retires = retirementOf(route.model);
+      if (retires) {
+        this.emit({
+          type: 'warning',
+          time: this.clock.now(),
+          code: 'deprecated_model',
+          message: `${route.model} is deprecated and retires on ${retires}; choose a newer model.`,
+          model: route.model,
+        });
+      }
       breaker = new CircuitBreaker(route, this.breakerConfig, () => this.clock.now(), (t) =>
         this.emit({ type: 'breaker', time: t.time, provider: route.provider, model: route.model, from: t.from, to: t.to, nextProbeAt: t.nextProbeAt }),
       );

@@ -183,3 +183,31 @@ test('cancel during backoff stops at once with no further attempt', { timeout: 2
     await r.close();
   }
 });
+
+test('the deadline bounds the whole request, stalls included', { timeout: 20_000 }, async () => {
+  const r = await rig(scenario({}, { pStall: 1 }), { retry: { deadlineMs: 500 } as never });
+  try {
+    const started = Date.now();
+    const outcome = await r.manager.send(ASK);
+    assert.ok(!outcome.ok && outcome.error.class === 'timeout');
+    assert.match(!outcome.ok ? outcome.error.message : '', /No answer within 500 ms/);
+    assert.ok(Date.now() - started < 5_000);
+    assert.ok(r.sim.stats().total <= 2);
+    assert.equal(outcome.attempts.at(-1)?.errorType, 'deadline');
+  } finally {
+    await r.close();
+  }
+});
+
+test('a deprecated model in the chain earns one warning', { timeout: 20_000 }, async () => {
+  const r = await rig(scenario({}), { models: ['claude-sonnet-4-5', HAIKU] });
+  try {
+    await r.manager.send(ASK);
+    await r.manager.send(ASK);
+    const warnings = r.events.filter((e) => e.type === 'warning' && e.code === 'deprecated_model');
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!.type === 'warning' ? warnings[0]!.message : '', /retires on 2026-11-30/);
+  } finally {
+    await r.close();
+  }
+});

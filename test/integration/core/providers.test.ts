@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequestManager } from '../../../src/core/requestManager';
+import { validateManagerConfig } from '../../../src/core/defaults';
 import { canonicalAnswer, startSimulator } from '../../../src/simulator/index';
 import { ASK, OPUS, TEST_KEY, scenario, testConfig } from './harness';
 
@@ -35,8 +36,7 @@ test('an overloaded Anthropic route fails over to the same model on Vertex', { t
   }
 });
 
-test('Bedrock is refused up front as not supported yet', { timeout: 5_000 }, async () => {
-  const { validateManagerConfig } = await import('../../../src/core/defaults');
+test('Bedrock is refused up front as not supported yet', { timeout: 5_000 }, () => {
   const { config, problems } = validateManagerConfig({ providers: [{ id: 'bedrock', region: 'us-east-1' }] });
   assert.deepEqual(config.providers.map((p) => p.id), ['anthropic']);
   assert.match(problems.map((p) => p.message).join('\n'), /Bedrock is not supported yet/);
