@@ -32,15 +32,19 @@ export const FULL: Profile = {
   name: 'full',
   ratePerSecond: 4,
   windowMs: {
-    healthy: 15_000,
-    // 20 s outage, then 10 s recovered: covers the failure and the recovery.
-    'primary-outage': 30_000,
-    brownout: 15_000,
-    'rate-limit-storm': 20_000,
-    'flaky-network': 15_000,
-    'mid-stream-failures': 15_000,
+    // The latency baseline: the most samples.
+    healthy: 20_000,
+    // 20 s outage, then 8 s recovered: covers the failure and the recovery.
+    'primary-outage': 28_000,
+    brownout: 12_000,
+    'rate-limit-storm': 16_000,
+    'flaky-network': 10_000,
+    'mid-stream-failures': 12_000,
   },
-  requestDeadlineMs: 40_000,
+  // Longer than the slowest legitimate path of any client (Portkey's 5 retries
+  // back off 1+2+4+8+16 = 31 s before falling back), so the deadline only cuts
+  // requests that would otherwise hang (a stalled stream) or wait out rate limits.
+  requestDeadlineMs: 35_000,
   maxTokens: 256,
 };
 

@@ -74,18 +74,33 @@ function scenarioTable(scenario: ScenarioResult): string[] {
   return lines;
 }
 
-function writePlots(scenario: ScenarioResult, plotsDir: string): { cdf: string; attempts: string } {
+function describeTimeline(scenario: ScenarioResult): string {
+  const segments = scenario.primaryTimeline;
+  const failing = segments.filter((s) => s.failing);
+  if (failing.length === 0) return 'The primary never fails.';
+  if (failing.length === segments.length) return 'The primary misbehaves for the whole run (no phases).';
+  const spans = failing.map((s, i) => {
+    const last = i === failing.length - 1 && s === segments[segments.length - 1];
+    return `${(s.fromMs / 1000).toFixed(0)}–${last ? 'end' : `${(s.toMs / 1000).toFixed(0)} s`}`;
+  });
+  return `The primary fails during ${spans.join(', ')} and is healthy otherwise.`;
+}
+
+function writePlots(scenario: ScenarioResult, plotsDir: string): { cdf: string; attempts: string; primary: string } {
   const runs = ranClients(scenario);
   const cdfSeries: Series[] = runs.map((r) => ({ name: r.name, color: CLIENT_COLORS[r.name], values: r.metrics.latenciesMs }));
   const attemptSeries: Series[] = runs.map((r) => ({ name: r.name, color: CLIENT_COLORS[r.name], values: r.metrics.attemptsPerSecond }));
+  const primarySeries: Series[] = runs.map((r) => ({ name: r.name, color: CLIENT_COLORS[r.name], values: r.metrics.primaryAttemptsPerSecond }));
   const bands: Band[] = scenario.primaryTimeline
     .filter((s) => s.failing)
     .map((s) => ({ fromX: s.fromMs / 1000, toX: s.toMs / 1000, label: 'primary failing' }));
   const cdf = join(plotsDir, `${scenario.name}-latency-cdf.svg`);
   const attempts = join(plotsDir, `${scenario.name}-attempts.svg`);
+  const primary = join(plotsDir, `${scenario.name}-primary-attempts.svg`);
   writeFileSync(cdf, latencyCdfSvg(`${scenario.name}: latency CDF (successful requests)`, cdfSeries));
   writeFileSync(attempts, attemptsOverTimeSvg(`${scenario.name}: upstream attempts per second (all models)`, attemptSeries, bands));
-  return { cdf, attempts };
+  writeFileSync(primary, attemptsOverTimeSvg(`${scenario.name}: attempts per second on the primary model`, primarySeries, bands));
+  return { cdf, attempts, primary };
 }
 
 export function writeReport(results: BenchResults, markdownPath: string, plotsDir: string): void {
@@ -131,15 +146,17 @@ export function writeReport(results: BenchResults, markdownPath: string, plotsDi
   out.push('');
   for (const scenario of results.scenarios) {
     out.push(`## ${scenario.name}`, '', scenario.description, '');
-    const failing = scenario.primaryTimeline.filter((s) => s.failing);
-    out.push(
-      `Window: ${(scenario.windowMs / 1000).toFixed(0)} s of arrivals. Primary failing: ` +
-        (failing.length === 0 ? 'never.' : failing.map((s) => `${(s.fromMs / 1000).toFixed(0)}–${(s.toMs / 1000).toFixed(0)} s`).join(', ') + ' (until the run ended).'),
-      '',
-    );
+    out.push(`Window: ${(scenario.windowMs / 1000).toFixed(0)} s of arrivals. ${describeTimeline(scenario)}`, '');
     out.push(...scenarioTable(scenario), '');
     const plots = writePlots(scenario, plotsDir);
-    out.push(`![${scenario.name} latency CDF](${rel(plots.cdf)})`, '', `![${scenario.name} attempts over time](${rel(plots.attempts)})`, '');
+    out.push(
+      `![${scenario.name} latency CDF](${rel(plots.cdf)})`,
+      '',
+      `![${scenario.name} attempts over time](${rel(plots.attempts)})`,
+      '',
+      `![${scenario.name} attempts on the primary over time](${rel(plots.primary)})`,
+      '',
+    );
   }
   out.push('## The extension itself', '');
   const ext = results.extension;
