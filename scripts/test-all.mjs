@@ -1,0 +1,175 @@
+// npm test: every check, in order, with one summary line at the end.
+//   node scripts/test-all.mjs               build, typecheck, unit, integration, e2e, in-host
+//   node scripts/test-all.mjs unit e2e      only the named stages
+//   RC_SKIP_E2E=1 npm test                  skip provisioning, e2e and in-host (quick local runs)
+// Output streams as it comes; the last line reads "N passed, N failed" (tests summed over the stages;
+// a stage that fails without reporting a failed test, e.g. a type error, counts as one failure).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const node = process.execPath;
+const MINUTE = 60_000;
+
+/** Test files under `dir` (relative to the repository), sorted, skipping `exclude` folders. */
+function testFiles(dir, exclude = []) {
+  const abs = join(repoRoot, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => join(dir, f))
+    .filter((f) => !exclude.some((x) => f.startsWith(x)))
+    .sort();
+}
+
+/** Runs a command with its output streamed; resolves with its exit code and captured stdout. */
+function runStreaming(command, args, { timeoutMs, env = {} }) {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, args, {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk.toString('utf8');
+      process.stdout.write(chunk);
+    });
+    child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      process.stderr.write(`\n[test-all] ${command} ${args.join(' ')} exceeded ${timeoutMs / MINUTE} min; stopping it\n`);
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, timeoutMs);
+    child.once('error', (error) => {
+      process.stderr.write(`[test-all] ${command} could not start: ${error.message}\n`);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolveRun({ code: timedOut ? 124 : (code ?? (signal ? 128 : 1)), stdout });
+    });
+  });
+}
+
+/** Last "# pass N" / "# fail N" (TAP) or "ℹ pass N" / "ℹ fail N" (spec) counts in `text`. */
+export function parseCounts(text) {
+  const last = (name) => {
+    const matches = [...text.matchAll(new RegExp(`^(?:#|ℹ) ${name} (\\d+)\\s*$`, 'gm'))];
+    const match = matches.at(-1);
+    return match ? Number(match[1]) : undefined;
+  };
+  return { passed: last('pass'), failed: last('fail') };
+}
+
+function nodeTestStage(name, files, timeoutMs, extraArgs = []) {
+  return {
+    name,
+    async run() {
+      if (files.length === 0) return { passed: 0, failed: 0, note: 'no test files' };
+      const scratch = mkdtempSync(join(tmpdir(), 'rc-test-all-'));
+      const tapFile = join(scratch, `${name}.tap`);
+      try {
+        const { code } = await runStreaming(
+          node,
+          [
+            '--import',
+            'tsx',
+            '--test',
+            ...extraArgs,
+            '--test-reporter=spec',
+            '--test-reporter-destination=stdout',
+            '--test-reporter=tap',
+            `--test-reporter-destination=${tapFile}`,
+            ...files,
+          ],
+          { timeoutMs },
+        );
+        const counts = parseCounts(existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '');
+        return { code, passed: counts.passed ?? 0, failed: counts.failed ?? 0 };
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+function commandStage(name, command, args, timeoutMs) {
+  return {
+    name,
+    async run() {
+      const { code } = await runStreaming(command, args, { timeoutMs });
+      return { code, passed: 0, failed: 0 };
+    },
+  };
+}
+
+function inHostStage() {
+  return {
+    name: 'in-host',
+    async run() {
+      const { code, stdout } = await runStreaming(node, [join('test', 'e2e', 'inhost', 'run.mjs')], {
+        timeoutMs: 20 * MINUTE,
+      });
+      const counts = parseCounts(stdout);
+      return { code, passed: counts.passed ?? 0, failed: counts.failed ?? 0 };
+    },
+  };
+}
+
+const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+const skipE2e = process.env.RC_SKIP_E2E === '1';
+const allStages = [
+  commandStage('build', node, ['esbuild.mjs'], 5 * MINUTE),
+  commandStage('typecheck', node, [tsc, '-p', '.', '--noEmit'], 10 * MINUTE),
+  nodeTestStage('unit', testFiles('test/unit'), 20 * MINUTE),
+  nodeTestStage('integration', testFiles('test/integration'), 30 * MINUTE, ['--test-concurrency=1']),
+  ...(skipE2e
+    ? []
+    : [
+        commandStage('provision', node, [join('scripts', 'provision-vscode.mjs')], 30 * MINUTE),
+        nodeTestStage('e2e', testFiles('test/e2e', [join('test', 'e2e', 'inhost')]), 45 * MINUTE, ['--test-concurrency=1']),
+        inHostStage(),
+      ]),
+];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !['build', 'typecheck', 'unit', 'integration', 'provision', 'e2e', 'in-host'].includes(w));
+if (unknown.length > 0) {
+  process.stderr.write(`[test-all] unknown stage(s): ${unknown.join(', ')}\n`);
+  process.exit(2);
+}
+const stages = wanted.length > 0 ? allStages.filter((s) => wanted.includes(s.name)) : allStages;
+if (skipE2e) process.stdout.write('[test-all] RC_SKIP_E2E=1: provisioning, e2e and in-host stages skipped\n');
+
+mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+let passed = 0;
+let failed = 0;
+const lines = [];
+const started = Date.now();
+for (const stage of stages) {
+  process.stdout.write(`\n[test-all] ── ${stage.name} ──\n`);
+  const stageStarted = Date.now();
+  const result = await stage.run();
+  const code = result.code ?? 0;
+  // A stage that exits non-zero without a failed test (crash, type error, timeout) still fails the run.
+  const stageFailed = result.failed + (code !== 0 && result.failed === 0 ? 1 : 0);
+  passed += result.passed;
+  failed += stageFailed;
+  const seconds = ((Date.now() - stageStarted) / 1000).toFixed(1);
+  const verdict = code === 0 && stageFailed === 0 ? 'ok' : `FAILED (exit ${code})`;
+  const counts = result.passed || result.failed ? `, ${result.passed} passed, ${result.failed} failed` : '';
+  lines.push(`  ${stage.name.padEnd(12)} ${verdict}${counts}${result.note ? ` (${result.note})` : ''} in ${seconds} s`);
+}
+process.stdout.write(`\n[test-all] summary (${relative(process.cwd(), repoRoot) || '.'}, ${((Date.now() - started) / 1000).toFixed(0)} s):\n${lines.join('\n')}\n`);
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exit(failed > 0 ? 1 : 0);
