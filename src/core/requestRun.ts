@@ -88,6 +88,21 @@ function withPrefill(request: ClaudeRequest, delivered: string): { messages: Wir
   return { messages, skip };
 }
 
+/** Waits for a limiter slot, giving up when the request is canceled or its deadline passes. */
+async function acquireBefore(limiter: ConcurrencyLimiter, priority: Priority, signal: AbortSignal, withinMs: number): Promise<Release> {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) controller.abort();
+  const timer = setTimeout(onAbort, Math.max(1, withinMs));
+  try {
+    return await limiter.acquire(priority, controller.signal);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 export async function runRequest(deps: RunDependencies, request: ClaudeRequest, options: RunOptions): Promise<Outcome> {
   const { config, clock, routes, emit } = deps;
   const clientRequestId = options.clientRequestId;
@@ -237,10 +252,8 @@ export async function runRequest(deps: RunDependencies, request: ClaudeRequest, 
     }
 
     let release: Release;
-    const remaining = bounds.remainingMs(clock.now());
-    const waitSignal = AbortSignal.any([options.signal, AbortSignal.timeout(Math.max(1, remaining))]);
     try {
-      release = await deps.limiter.acquire(options.priority, waitSignal);
+      release = await acquireBefore(deps.limiter, options.priority, options.signal, bounds.remainingMs(clock.now()));
     } catch (error) {
       breaker.release(permit);
       if (options.signal.aborted || !(error instanceof CanceledError)) return fail('canceled', 'The request was canceled.');

@@ -211,3 +211,19 @@ test('a deprecated model in the chain earns one warning', { timeout: 20_000 }, a
     await r.close();
   }
 });
+
+test('no response headers in time is a timeout, and the request moves on', { timeout: 20_000 }, async () => {
+  const r = await rig(scenario({ [OPUS]: { latencyMs: 1500 } }), { headersTimeoutMs: 200 });
+  try {
+    const outcome = await r.manager.send(ASK);
+    assert.ok(outcome.ok && outcome.model === SONNET);
+    assert.deepEqual(outcome.attempts.slice(0, 3).map((a) => [a.errorClass, a.errorType]), [
+      ['timeout', 'headers_timeout'],
+      ['timeout', 'headers_timeout'],
+      ['timeout', 'headers_timeout'],
+    ]);
+    assert.equal(modelCount(r.sim, OPUS), 3);
+  } finally {
+    await r.close();
+  }
+});
