@@ -102,3 +102,19 @@ test('breaking out of the iteration cancels the request', { timeout: 20_000 }, a
     await r.close();
   }
 });
+
+test('a continuation the API refuses keeps the delivered text and marks the answer incomplete', { timeout: 20_000 }, async () => {
+  const r = await rig(scenario({ [OPUS]: { sequence: ['midstream', '413'], midStreamAfterTokens: 3 } }));
+  try {
+    const stream = r.manager.stream(ASK);
+    const text = (await collect(stream)).join('');
+    const outcome = await stream.outcome;
+    assert.ok(outcome.ok);
+    assert.equal(outcome.incomplete, true);
+    assert.equal(outcome.text, text);
+    assert.ok(text.length > 0 && answer.startsWith(text) && text !== answer);
+    assert.equal(r.sim.stats().total, 2);
+  } finally {
+    await r.close();
+  }
+});
