@@ -49,6 +49,8 @@ export interface CodeServerOptions {
    * workbench never shows notification toasts, which UI tests want to see.
    */
   smokeTestDriver?: boolean;
+  /** Port on 127.0.0.1 to serve on; a free one when absent. */
+  port?: number;
   /** How long to wait for /healthz (default 60 s). */
   startTimeoutMs?: number;
 }
@@ -198,7 +200,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const env = await codeServerEnv(sandbox, options.env);
   let lastOutput = '';
   for (let attempt = 1; attempt <= 3; attempt += 1) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const url = `http://127.0.0.1:${port}`;
     const server = spawnGroup(
       paths.codeServer,
@@ -236,7 +238,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     lastOutput = server.output();
     await server.stop();
     // A port taken between probing and binding is worth another try; anything else is not.
-    if (!/EADDRINUSE/.test(lastOutput)) break;
+    if (!/EADDRINUSE/.test(lastOutput) || options.port !== undefined) break;
   }
   rmSync(sandbox, { recursive: true, force: true });
   throw new Error(`code-server did not become healthy:\n${lastOutput.slice(-4000)}`);
