@@ -3,7 +3,7 @@
 // new attempts away from an exhausted route.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HAIKU, OPUS, SONNET, ASK, modelCount, rig, scenario } from './harness';
+import { HAIKU, OPUS, SONNET, ASK, modelCount, rig, scenario, testConfig } from './harness';
 
 test('a half-open breaker admits exactly one probe; the others fall back meanwhile', { timeout: 20_000 }, async () => {
   const r = await rig(scenario({ [OPUS]: { p529: 1 } }), { breaker: { openMs: 1000, maxOpenMs: 4000 } as never });
@@ -55,6 +55,30 @@ test('requests-remaining 0 moves new requests to the next model until the reset'
     assert.equal(modelCount(r.sim, OPUS), 2, 'the exhausted route was not asked to fail');
     assert.equal(modelCount(r.sim, HAIKU), 0);
     assert.ok(r.events.some((e) => e.type === 'fallback' && e.from.model === OPUS && e.reason === 'rate_limited'));
+  } finally {
+    await r.close();
+  }
+});
+
+test('updateConfig keeps breaker state; resetBreakers clears it; dispose cancels what is in flight', { timeout: 20_000 }, async () => {
+  const r = await rig(scenario({ [OPUS]: { p529: 1 } }));
+  try {
+    await r.manager.send(ASK);
+    assert.equal(r.manager.breakers().find((b) => b.model === OPUS)?.state, 'open');
+    r.manager.updateConfig({ ...testConfig(r.sim.url), concurrency: 2 });
+    assert.equal(r.manager.breakers().find((b) => b.model === OPUS)?.state, 'open', 'kept across a settings change');
+    r.sim.setScenario(scenario({ [OPUS]: { tokensPerSecond: 10, outputTokens: 100 } }));
+    r.manager.resetBreakers({ provider: 'anthropic', model: OPUS });
+    assert.equal(r.manager.breakers().find((b) => b.model === OPUS)?.state, 'closed');
+    const stream = r.manager.stream(ASK);
+    for await (const delta of stream) {
+      assert.ok(delta.length > 0);
+      r.manager.dispose();
+    }
+    const outcome = await stream.outcome;
+    assert.ok(!outcome.ok && outcome.error.class === 'canceled');
+    const after = await r.manager.send(ASK);
+    assert.ok(!after.ok && after.error.class === 'canceled', 'a disposed manager sends nothing');
   } finally {
     await r.close();
   }
