@@ -99,12 +99,12 @@ export class DiagnosticsApp {
         this.classSelect,
         h('vscode-button', {
           text: 'Copy Escalation Report',
-          attrs: { 'aria-label': 'Copy the escalation report for the selected window', id: 'copy-report' },
+          attrs: { 'aria-label': 'Copy Escalation Report for the selected window', id: 'copy-report' },
           on: { click: () => this.host.post({ type: 'copyReport', window: this.state.window }) },
         }),
         h('vscode-button', {
           text: 'Export JSON',
-          attrs: { secondary: '', 'aria-label': 'Export the selected window as JSON', id: 'export-json' },
+          attrs: { secondary: '', 'aria-label': 'Export JSON of the selected window', id: 'export-json' },
           on: { click: () => this.host.post({ type: 'exportJson', window: this.state.window }) },
         }),
       ]),

@@ -17,7 +17,7 @@ export class BreakerView {
       h('div', { className: 'toolbar' }, [
         h('vscode-button', {
           text: 'Reset all breakers',
-          attrs: { secondary: '', 'aria-label': 'Reset all circuit breakers' },
+          attrs: { secondary: '', 'aria-label': 'Reset all breakers' },
           on: { click: () => this.post({ type: 'resetAllBreakers' }) },
         }),
       ]),
@@ -71,7 +71,7 @@ export class BreakerView {
         }),
         h('vscode-button', {
           text: 'Use now',
-          attrs: { 'aria-label': `Use ${breaker.model} as the primary model` },
+          attrs: { 'aria-label': `Use now: make ${breaker.model} the primary model` },
           on: { click: () => this.post({ type: 'useModel', model: breaker.model }) },
         }),
       ]),

@@ -21,8 +21,8 @@ import {
   runCommand,
   startCodeServer,
   waitForNotification,
+  pickQuickPickItem,
   waitForWorkbench,
-  writeUserSettings,
 } from './harness';
 import type { CodeServer } from './harness';
 import { startSimulator } from '../../src/simulator/index';
@@ -130,12 +130,15 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
     simulator = await startSimulator({ scenario: 'healthy', apiKey: API_KEY });
-    settings = {
+    // Settings that can redirect traffic are machine-scoped: in code-server (a remote window)
+    // they are read from the machine's settings, not the user's.
+    const machineSettings = {
       'resilientClaude.baseUrl': simulator.url,
       'resilientClaude.statusPage.url': `${simulator.url}/api/v2/summary.json`,
-      'files.hotExit': 'off',
-      'workbench.colorTheme': 'Default Dark Modern',
     };
+    mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+    writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(machineSettings, null, 2));
+    settings = { ...machineSettings, 'files.hotExit': 'off', 'workbench.colorTheme': 'Default Dark Modern' };
     server = await startCodeServer({ userDataDir, extensionsDir: join(sandbox, 'extensions'), vsix: await buildVsix(), settings });
     browser = await launchChromium();
     page = await newWorkbenchPage(browser, server.url);
@@ -165,8 +168,14 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
     await runCommand(page, 'Resilient Claude: Show Diagnostics');
     const frame = panelFrame(page);
     await frame.locator('table.summary tr[data-model]').first().waitFor({ timeout: 30_000 });
+    await sleep(1000);
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'panel-after-brownout.png') });
     const expected = simulatorCounts(simulator.stats());
-    assert.ok((expected.get('claude-opus-5-5')?.overloaded529 ?? 0) > 0, 'the brownout produced 529s');
+    const panelRows = await frame.locator('table.summary tbody').innerText();
+    assert.ok(
+      (expected.get('claude-opus-5-5')?.overloaded529 ?? 0) > 0,
+      `the brownout produced 529s; simulator: ${JSON.stringify([...expected])}; panel:\n${panelRows}`,
+    );
     const deadline = Date.now() + 15_000;
     let shown = new Map<string, Record<string, number>>();
     while (Date.now() < deadline) {
@@ -230,7 +239,8 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
     await frame.locator('figure.chart canvas').first().waitFor({ timeout: 10_000 });
     await sleep(500);
     await page.screenshot({ path: join(dir, 'panel-dark-history.png') });
-    writeUserSettings(userDataDir, { ...settings, 'workbench.colorTheme': 'Default Light Modern' });
+    await runCommand(page, 'Preferences: Color Theme');
+    await pickQuickPickItem(page, 'Light Modern');
     await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ timeout: 20_000 });
     await sleep(1000);
     await page.screenshot({ path: join(dir, 'panel-light-history.png') });
@@ -246,9 +256,13 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
     await chooseOption(frame, 'Filter by error class', 'overloaded');
     await frame.locator('vscode-tab-header', { hasText: 'Failures' }).click();
     await sleep(500);
+    assert.equal(await frame.locator('#app').getAttribute('data-window'), '15m', 'the window was chosen before the reload');
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'panel-before-reload.png') });
     await page.reload();
     await waitForWorkbench(page);
     const restored = panelFrame(page);
+    await restored.locator('#app[data-rendered-at]').waitFor({ state: 'attached', timeout: 60_000 });
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'panel-after-reload.png') });
     await restored.locator('table.failures-table tbody tr').first().waitFor({ timeout: 60_000 });
     assert.equal(await selectValue(restored, 'History window'), '15m');
     assert.equal(await selectValue(restored, 'Filter by model'), 'claude-opus-5-5');
