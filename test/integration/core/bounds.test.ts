@@ -1,6 +1,7 @@
 // Property test over real HTTP: whatever mix of faults the simulator scripts,
 // the number of attempts it sees never exceeds the bounds, each model gets at
-// most maxAttemptsPerRoute, and the outcome reports exactly the ids it issued.
+// most maxAttemptsPerRoute, every wait stays within its cap, and the outcome
+// reports exactly the ids it issued.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -12,7 +13,7 @@ import { ASK, HAIKU, OPUS, SONNET, TEST_KEY, scenario, testConfig } from './harn
 const FAULTS = ['ok', '529', '429', '500', '502', '503', '504', 'html502', 'reset', 'midstream', 'stall'] as const;
 type Fault = (typeof FAULTS)[number];
 
-test('property: attempts stay within maxAttempts and maxAttemptsPerRoute for any fault mix', { timeout: 120_000 }, async () => {
+test('property: attempts stay within bounds and waits within caps for any fault mix', { timeout: 120_000 }, async () => {
   const sim = await startSimulator({ scenario: scenario({}), apiKey: TEST_KEY });
   try {
     await fc.assert(
@@ -35,8 +36,14 @@ test('property: attempts stay within maxAttempts and maxAttemptsPerRoute for any
             idleTimeoutMs: 100,
             breaker: { failureThreshold: 100, openMs: 1000, maxOpenMs: 1000 },
           });
+          const waits: number[] = [];
+          manager.onEvent((e) => {
+            if (e.type === 'wait') waits.push(e.delayMs);
+          });
           try {
             const outcome = await manager.send(ASK);
+            const config = testConfig(sim.url);
+            for (const delay of waits) assert.ok(delay >= 0 && delay <= Math.max(config.retry.maxDelayMs, config.retry.retryAfterCapMs), `waited ${delay} ms`);
             const stats = sim.stats();
             assert.ok(stats.total <= maxAttempts, `${stats.total} > ${maxAttempts}`);
             for (const model of [OPUS, SONNET, HAIKU]) assert.ok((stats.byModel[model]?.total ?? 0) <= maxAttemptsPerRoute);
