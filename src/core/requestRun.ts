@@ -57,6 +57,8 @@ type Pick =
   | { readonly kind: 'route'; readonly index: number; readonly permit: BreakerPermit }
   | { readonly kind: 'none'; readonly earliestProbe: number | null };
 
+const TIMEOUT_ATTEMPTS_PER_ROUTE = 2;
+
 const RETRYABLE: ReadonlySet<ErrorClass> = new Set<ErrorClass>(['overloaded', 'transient', 'timeout', 'rate_limited']);
 
 export function newClientRequestId(): string {
@@ -388,7 +390,9 @@ export async function runRequest(deps: RunDependencies, request: ClaudeRequest, 
     if (!RETRYABLE.has(failure.errorClass)) return fail(failure.errorClass, failure.message);
 
     const at = clock.now();
-    if (!bounds.canAttemptOn(key, at) || !breaker.isAvailable()) {
+    // A timeout is retried once on a fresh connection; a route that stalls twice is likely to stall again.
+    const timedOutTwice = failure.errorClass === 'timeout' && bounds.attemptsOn(key) >= TIMEOUT_ATTEMPTS_PER_ROUTE;
+    if (!bounds.canAttemptOn(key, at) || !breaker.isAvailable() || timedOutTwice) {
       moveOn(failure.errorClass);
       continue;
     }
