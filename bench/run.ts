@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [-- --clients a,b] [-- --scenarios x,y]`
 // Runs every client against the same simulator scenarios and writes
-// bench/results/<date>.json and docs/BENCHMARKS.md (quick: bench/results/quick/).
+// bench/results/<date>.json and docs/BENCHMARKS.md (quick or partial runs: bench/results/quick|partial/).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -183,6 +183,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
     profile: profile.name,
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     machine: { cpus: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },
     versions: {
       '@anthropic-ai/sdk': packageVersion('@anthropic-ai/sdk'),
@@ -205,12 +206,16 @@ async function main(): Promise<void> {
   };
   const date = results.generatedAt.slice(0, 10);
   const resultsDir = join(ROOT, 'bench/results');
-  const outDir = quick ? join(resultsDir, 'quick') : resultsDir;
+  // Only a complete full run replaces the published report; anything else goes aside.
+  const partial = clients.length < CLIENTS.length || scenarioNames.length < SCENARIOS.length;
+  const aside = quick ? 'quick' : partial ? 'partial' : null;
+  const outDir = aside === null ? resultsDir : join(resultsDir, aside);
   mkdirSync(outDir, { recursive: true });
-  const jsonPath = join(outDir, quick ? `${date}-quick.json` : `${date}.json`);
+  if (aside !== null) writeFileSync(join(outDir, '.gitignore'), '*\n');
+  const jsonPath = join(outDir, aside === null ? `${date}.json` : `${date}-${aside}.json`);
   writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-  const markdownPath = quick ? join(outDir, 'BENCHMARKS.md') : join(ROOT, 'docs/BENCHMARKS.md');
-  writeReport(results, markdownPath, join(outDir, quick ? 'plots' : 'plots'));
+  const markdownPath = aside === null ? join(ROOT, 'docs/BENCHMARKS.md') : join(outDir, 'BENCHMARKS.md');
+  writeReport(results, markdownPath, join(outDir, 'plots'));
   log(`wrote ${jsonPath} and ${markdownPath}`);
   for (const g of results.goals) log(`goal ${g.met === null ? 'not measured' : g.met ? 'MET' : 'NOT MET'}: ${g.goal} — ${g.figure}`);
 }

@@ -95,7 +95,7 @@ export async function measureExtension(samples: number): Promise<ExtensionFigure
     }
     const note =
       activations.length === samples
-        ? 'activate() settled against a no-op vscode stub: our own work only, VS Code API calls cost nothing here.'
+        ? 'activate() ran against a no-op `vscode` stub (every API call returns another stub; a getter returns its default): this is our own start-up work only, a lower bound for activation inside VS Code, where the API calls themselves cost time.'
         : `activate() did not complete against the stub (${lastError ?? 'unknown'}); only the module load is measured.`;
     return {
       bundles,

@@ -23,6 +23,8 @@ export interface Goal {
 export interface BenchResults {
   readonly generatedAt: string;
   readonly profile: 'full' | 'quick';
+  /** The command line that produced these results. */
+  readonly command: string;
   readonly machine: { readonly cpus: number; readonly node: string; readonly platform: string };
   readonly versions: Readonly<Record<string, string>>;
   readonly ratePerSecond: number;
