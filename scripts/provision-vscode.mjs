@@ -76,7 +76,7 @@ function ensureSystemPackages(report) {
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update'], { env });
-  run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium', 'libkrb5-dev'], { env });
+  run('apt-get', ['install', '-y', 'chromium', 'libkrb5-dev'], { env });
   report.push('system packages: installed chromium and libkrb5-dev with apt-get');
 }
 
