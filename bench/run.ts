@@ -39,6 +39,19 @@ function pick<T extends string>(all: readonly T[], wanted: string[] | null, what
   return all.filter((a) => wanted.includes(a));
 }
 
+/** The measured code's commit: from git, or BENCH_SOURCE_COMMIT when run from an exported snapshot. */
+async function sourceInfo(): Promise<BenchResults['source']> {
+  const fromEnv = process.env.BENCH_SOURCE_COMMIT;
+  if (fromEnv !== undefined && fromEnv !== '') return { commit: fromEnv, srcDirty: false };
+  try {
+    const { stdout: commit } = await execFileAsync('git', ['rev-parse', 'HEAD'], { cwd: ROOT });
+    const { stdout: status } = await execFileAsync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT });
+    return { commit: commit.trim(), srcDirty: status.trim().length > 0 };
+  } catch {
+    return { commit: 'unknown', srcDirty: null };
+  }
+}
+
 function packageVersion(name: string): string {
   try {
     return (require(`${name}/package.json`) as { version: string }).version;
@@ -180,8 +193,10 @@ async function main(): Promise<void> {
   log('running the diagnostics panel render bench');
   const render = await renderFigures(quick);
 
+  const source = await sourceInfo();
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
+    source,
     profile: profile.name,
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     machine: { cpus: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },

@@ -23,6 +23,8 @@ export interface Goal {
 export interface BenchResults {
   readonly generatedAt: string;
   readonly profile: 'full' | 'quick';
+  /** The commit the measured code came from, and whether src/ had uncommitted changes. */
+  readonly source: { readonly commit: string; readonly srcDirty: boolean | null };
   /** The command line that produced these results. */
   readonly command: string;
   readonly machine: { readonly cpus: number; readonly node: string; readonly platform: string };
