@@ -2,7 +2,7 @@
 // stream (paced like a model), or the failure the scenario asked for.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalTokens, splitTokens } from './canonical-answer';
-import { STATUS_BY_ERROR_TYPE, errorBody, sendError, sendHtml502, sendJson } from './error-responses';
+import { STATUS_BY_ERROR_TYPE, errorBody, sendError, sendHtml502 } from './error-responses';
 import { newMessageId } from './ids';
 import type { Lifecycle } from './lifecycle';
 import type { MessageRequest } from './message-request';
@@ -17,9 +17,50 @@ export interface ResponderContext {
   lifecycle: Lifecycle;
   /** anthropic-ratelimit-* headers for a successful response. */
   rateLimitHeaders: Record<string, string>;
+  /** How answers go on the wire; the Messages API's JSON and SSE when absent. */
+  framing?: ResponseFraming;
 }
 
-const MID_STREAM_MESSAGES: Record<string, string> = {
+/** One streaming event, named by its `type` as the API names its SSE events. */
+export interface StreamEventData {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** The wire shape of successful answers: the Messages API's, or a cloud provider's. */
+export interface ResponseFraming {
+  /** Headers of a streaming answer (status 200). */
+  streamHeaders(ctx: ResponderContext): Record<string, string>;
+  /** Headers of a JSON answer (status 200). */
+  jsonHeaders(ctx: ResponderContext): Record<string, string>;
+  /** One stream event, framed. */
+  event(data: StreamEventData): string | Uint8Array;
+  /** The error that ends a stream after HTTP 200, framed. */
+  streamError(type: string, message: string, requestId: string): string | Uint8Array;
+}
+
+function sseEvent(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** The Messages API's framing: JSON answers and server-sent events. */
+export const SSE_FRAMING: ResponseFraming = {
+  streamHeaders: (ctx) => ({
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'request-id': ctx.requestId,
+    ...ctx.rateLimitHeaders,
+  }),
+  jsonHeaders: (ctx) => ({ 'content-type': 'application/json', 'request-id': ctx.requestId, ...ctx.rateLimitHeaders }),
+  event: (data) => sseEvent(data.type, data),
+  streamError: (type, message, requestId) => sseEvent('error', errorBody(type, message, requestId)),
+};
+
+function framingOf(ctx: ResponderContext): ResponseFraming {
+  return ctx.framing ?? SSE_FRAMING;
+}
+
+export const MID_STREAM_MESSAGES: Record<string, string> = {
   overloaded_error: 'Overloaded',
   api_error: 'Internal server error',
   rate_limit_error: 'Rate limited',
@@ -27,12 +68,12 @@ const MID_STREAM_MESSAGES: Record<string, string> = {
   invalid_request_error: 'Invalid request',
 };
 
-interface Answer {
+export interface Answer {
   tokens: string[];
   stopReason: 'end_turn' | 'max_tokens';
 }
 
-function answerFor(request: MessageRequest, outputTokens: number): Answer {
+export function answerFor(request: MessageRequest, outputTokens: number): Answer {
   let tokens = canonicalTokens(request.lastUserText, outputTokens);
   if (request.prefill !== undefined) {
     const full = tokens.join('');
@@ -55,7 +96,7 @@ function usage(inputTokens: number, outputTokens: number): Record<string, unknow
   };
 }
 
-function messageObject(
+export function messageObject(
   id: string,
   model: string,
   text: string | null,
@@ -77,34 +118,27 @@ function messageObject(
   };
 }
 
-function clientGone(ctx: ResponderContext): boolean {
+export function clientGone(ctx: ResponderContext): boolean {
   return ctx.lifecycle.isClosed || ctx.res.destroyed || ctx.res.writableEnded;
 }
 
-function sseEvent(event: string, data: unknown): string {
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-}
-
 function writeStreamHeaders(ctx: ResponderContext): void {
-  ctx.res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'request-id': ctx.requestId,
-    ...ctx.rateLimitHeaders,
-  });
+  ctx.res.writeHead(200, framingOf(ctx).streamHeaders(ctx));
   ctx.res.flushHeaders();
 }
 
-async function respondStream(ctx: ResponderContext, answer: Answer, failAfterTokens: number | undefined): Promise<void> {
+/** Streams `answer` (HTTP 200), ending with a mid-stream error after `failAfterTokens` deltas when set. */
+export async function respondStream(ctx: ResponderContext, answer: Answer, failAfterTokens: number | undefined): Promise<void> {
   const { res, request, decision, lifecycle } = ctx;
+  const framing = framingOf(ctx);
   const behavior = decision.behavior;
   writeStreamHeaders(ctx);
   const id = newMessageId();
-  res.write(sseEvent('message_start', { type: 'message_start', message: messageObject(id, request.model, null, null, request.inputTokens, 1) }));
+  res.write(framing.event({ type: 'message_start', message: messageObject(id, request.model, null, null, request.inputTokens, 1) }));
   await lifecycle.sleep(behavior.ttftMs);
   if (clientGone(ctx)) return;
-  res.write(sseEvent('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } }));
-  res.write(sseEvent('ping', { type: 'ping' }));
+  res.write(framing.event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } }));
+  res.write(framing.event({ type: 'ping' }));
 
   const tokensToSend = failAfterTokens === undefined ? answer.tokens.length : Math.min(failAfterTokens, answer.tokens.length);
   const started = Date.now();
@@ -116,17 +150,17 @@ async function respondStream(ctx: ResponderContext, answer: Answer, failAfterTok
       await lifecycle.sleep(wait);
       if (clientGone(ctx)) return;
     }
-    res.write(sseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: answer.tokens[i] } }));
+    res.write(framing.event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: answer.tokens[i] } }));
   }
 
   if (failAfterTokens !== undefined) {
     const type = behavior.midStreamErrorType;
-    res.end(sseEvent('error', errorBody(type, MID_STREAM_MESSAGES[type] ?? 'Error', ctx.requestId)));
+    res.end(framing.streamError(type, MID_STREAM_MESSAGES[type] ?? 'Error', ctx.requestId));
     return;
   }
-  res.write(sseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }));
+  res.write(framing.event({ type: 'content_block_stop', index: 0 }));
   res.write(
-    sseEvent('message_delta', {
+    framing.event({
       type: 'message_delta',
       delta: { stop_reason: answer.stopReason, stop_sequence: null, stop_details: null, container: null },
       usage: {
@@ -138,10 +172,11 @@ async function respondStream(ctx: ResponderContext, answer: Answer, failAfterTok
       },
     }),
   );
-  res.end(sseEvent('message_stop', { type: 'message_stop' }));
+  res.end(framing.event({ type: 'message_stop' }));
 }
 
-async function respondJson(ctx: ResponderContext, answer: Answer): Promise<void> {
+/** Answers `answer` as one JSON message (HTTP 200) after the time a model would take to write it. */
+export async function respondJson(ctx: ResponderContext, answer: Answer): Promise<void> {
   const behavior = ctx.decision.behavior;
   await ctx.lifecycle.sleep(behavior.ttftMs + (answer.tokens.length * 1000) / behavior.tokensPerSecond);
   if (clientGone(ctx)) return;
@@ -153,7 +188,20 @@ async function respondJson(ctx: ResponderContext, answer: Answer): Promise<void>
     ctx.request.inputTokens,
     answer.tokens.length,
   );
-  sendJson(ctx.res, 200, message, ctx.requestId, ctx.rateLimitHeaders);
+  if (ctx.res.headersSent || ctx.res.destroyed) return;
+  const text = JSON.stringify(message);
+  ctx.res.writeHead(200, { ...framingOf(ctx).jsonHeaders(ctx), 'content-length': String(Buffer.byteLength(text)) });
+  ctx.res.end(text);
+}
+
+/** Sends the headers of a 200 answer, then nothing, until the client leaves or the simulator closes. */
+export function respondStall(ctx: ResponderContext): void {
+  if (ctx.request.stream) {
+    writeStreamHeaders(ctx);
+  } else {
+    ctx.res.writeHead(200, framingOf(ctx).jsonHeaders(ctx));
+    ctx.res.flushHeaders();
+  }
 }
 
 function rateLimitMessage(rpm: number | undefined): string {
@@ -182,13 +230,7 @@ export async function respondToMessage(ctx: ResponderContext): Promise<void> {
       return respondStream(ctx, answer, behavior.midStreamAfterTokens);
     }
     case 'stall':
-      if (request.stream) {
-        writeStreamHeaders(ctx);
-      } else {
-        res.writeHead(200, { 'content-type': 'application/json', 'request-id': requestId, ...ctx.rateLimitHeaders });
-        res.flushHeaders();
-      }
-      return;
+      return respondStall(ctx);
     case 'reset':
       req.socket.destroy();
       return;

@@ -1,9 +1,10 @@
-// The simulator's HTTP server: routes Anthropic API, Vertex, status-page and
+// The simulator's HTTP server: routes Anthropic API, Vertex, Bedrock, status-page and
 // test-hook requests to their handlers. Never crashes on bad input: every
 // failure becomes an API-shaped error response.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BEDROCK_PATH, handleBedrockInvoke } from './bedrock-routes';
 import { MODEL_PATH, handleCountTokens, handleMessages, handleModels, handleScenarioHook } from './endpoint-handlers';
 import type { SimulatorState } from './endpoint-handlers';
 import { sendError, sendJson } from './error-responses';
@@ -65,6 +66,8 @@ async function route(state: SimulatorState, req: IncomingMessage, res: ServerRes
     if (model === 'count-tokens') return handleCountTokens(state, req, res, requestId);
     return handleMessages(state, req, res, requestId, path, { model, stream: vertex[2] === 'streamRawPredict' });
   }
+  const bedrock = BEDROCK_PATH.exec(path);
+  if (bedrock) return handleBedrockInvoke(state, req, res, path, bedrock[1]!, bedrock[2] === 'invoke-with-response-stream');
   if (path === '/api/v2/summary.json' && method === 'GET') {
     const spec = state.engine.activePhase()?.statusPage ?? state.engine.currentScenario.statusPage;
     return sendJson(res, 200, statusSummary(spec, state.engine.scenarioStartedAt), requestId);
