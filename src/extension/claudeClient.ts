@@ -137,7 +137,7 @@ export class ClaudeClient implements vscode.Disposable {
       const manager = createRequestManager(this.config());
       this.unsubscribeManager = manager.onEvent((event) => this.observe(event));
       this.manager = manager;
-      this.log.info(`Request manager ready; chain: ${this.chain.join(' → ')}.`);
+      this.log.info(`Request manager ready; ${this.describeRoute()}.`);
       return manager;
     })();
     this.creating.catch(() => {
@@ -152,8 +152,17 @@ export class ClaudeClient implements vscode.Disposable {
       return;
     }
     this.manager.updateConfig(this.config());
-    this.log.info(`Configuration applied (${reason}); chain: ${this.chain.join(' → ')}.`);
+    this.log.info(`Configuration applied (${reason}); ${this.describeRoute()}.`);
     this.healthChanged.fire();
+  }
+
+  /** Chain and destination, for the log (a base URL never carries credentials: the settings refuse them). */
+  describeRoute(): string {
+    const active = this.rehearsal.active;
+    const target = active
+      ? `the rehearsal simulator at ${active.url}`
+      : (this.settings.settings.baseUrl || 'https://api.anthropic.com');
+    return `chain ${this.chain.join(' → ')}, requests to ${target}`;
   }
 
   private observe(event: ManagerEvent): void {

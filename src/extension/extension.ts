@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   flushHistory = () => history.current.flush();
 
-  log.info(`Resilient Claude ${version} activated; chain: ${client.chain.join(' → ')}.`);
+  log.info(`Resilient Claude ${version} activated; ${client.describeRoute()}.`);
   void keys.offerEnvironmentKey();
   const scenario = settings.settings.rehearsalScenario;
   if (scenario !== '') void rehearsalCommands.start(scenario);

@@ -35,6 +35,8 @@ export class DiagnosticsPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly updates: Throttle;
   private state: PanelState;
+  /** The state VS Code restored the panel with (the serializer's), if it was restored. */
+  private readonly restoredState: PanelState | undefined;
   private ready = false;
   private disposed = false;
   private readonly disposedEmitter = new vscode.EventEmitter<void>();
@@ -43,9 +45,10 @@ export class DiagnosticsPanel implements vscode.Disposable {
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly deps: DiagnosticsPanelDeps,
-    restoredState: PanelState = DEFAULT_PANEL_STATE,
+    restoredState?: PanelState,
   ) {
-    this.state = restoredState;
+    this.restoredState = restoredState;
+    this.state = restoredState ?? DEFAULT_PANEL_STATE;
     this.updates = new Throttle(() => this.pushSnapshot(), UPDATE_INTERVAL_MS);
     const webview = panel.webview;
     webview.options = webviewOptions(deps.extensionUri);
@@ -119,6 +122,11 @@ export class DiagnosticsPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.state = message.state;
+        // A page that came back without its own state takes the one VS Code restored the panel with.
+        if (this.restoredState && sameState(message.state, DEFAULT_PANEL_STATE) && !sameState(this.restoredState, DEFAULT_PANEL_STATE)) {
+          this.state = this.restoredState;
+          this.post({ type: 'restoreState', state: this.state });
+        }
         this.updates.flush();
         return;
       case 'stateChanged': {
@@ -222,6 +230,10 @@ export class DiagnosticsPanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
+}
+
+function sameState(a: PanelState, b: PanelState): boolean {
+  return a.window === b.window && a.modelFilter === b.modelFilter && a.classFilter === b.classFilter && a.tab === b.tab;
 }
 
 function errorText(error: unknown): string {

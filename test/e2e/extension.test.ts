@@ -1,0 +1,334 @@
+// The packaged extension in a real VS Code (code-server) driven through Chromium, against the
+// simulator on 127.0.0.1: what a user sees when they set a key, ask Claude during an outage,
+// watch the status bar, switch models, copy request ids and mistype their key.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import {
+  clickNotificationAction,
+  ensureTestResultsDir,
+  fillInputBox,
+  launchChromium,
+  newWorkbenchPage,
+  openWorkbench,
+  pickQuickPickItem,
+  provisionedPaths,
+  quickPickLabels,
+  readClipboard,
+  repoRoot,
+  runCommand,
+  startCodeServer,
+  statusBarItem,
+  waitForNotification,
+  waitForQuickInput,
+} from './harness';
+import type { CodeServer } from './harness';
+import { canonicalAnswer, startSimulator } from '../../src/simulator/index';
+import type { RunningSimulator, SimulatorStats } from '../../src/simulator/index';
+
+const VALID_KEY = 'sk-ant-e2e-valid-4f9c2d7e1b';
+const WRONG_KEY = 'sk-ant-e2e-wrong-8a3e5f0c6d';
+const STATUS_ID = 'resilient-claude.status';
+const SUITE_TIMEOUT_MS = 8 * 60_000;
+
+async function fallbackPackage(): Promise<string> {
+  const paths = await provisionedPaths();
+  const out = join(mkdtempSync(join(tmpdir(), 'rc-vsix-')), 'resilient-claude.vsix');
+  const ignore = join(tmpdir(), `rc-vscodeignore-${process.pid}`);
+  writeFileSync(ignore, ['**', '!package.json', '!dist/extension.js', '!dist/webview.js', '!dist/webview.css', '!scenarios/*.json', '!media/**', '!README.md'].join('\n'));
+  execFileSync(
+    process.execPath,
+    ['esbuild.mjs', '--production'],
+    { cwd: repoRoot, stdio: 'pipe' },
+  );
+  execFileSync(
+    paths.node,
+    [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--ignoreFile', ignore, '--baseContentUrl', 'https://example.invalid/', '-o', out],
+    { cwd: repoRoot, stdio: 'pipe' },
+  );
+  rmSync(ignore, { force: true });
+  return out;
+}
+
+async function vsixForTests(): Promise<string> {
+  return fallbackPackage();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Text of the active editor, as the user reads it. */
+async function activeEditorText(page: Page): Promise<string> {
+  const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  return (await lines.innerText()).replace(/\u00a0/g, ' ');
+}
+
+async function waitForEditorText(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await activeEditorText(page).catch(() => '');
+    if (pattern.test(text)) return text;
+    await sleep(200);
+  }
+  throw new Error(`the active editor never matched ${pattern}; it shows:\n${text}`);
+}
+
+async function statusLabel(page: Page): Promise<string> {
+  const item = statusBarItem(page, STATUS_ID);
+  await item.waitFor({ state: 'visible', timeout: 15_000 });
+  return (await item.getAttribute('aria-label')) ?? '';
+}
+
+async function waitForStatus(page: Page, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let label = '';
+  while (Date.now() < deadline) {
+    label = await statusLabel(page).catch(() => '');
+    if (pattern.test(label)) return label;
+    await sleep(200);
+  }
+  throw new Error(`the status bar never matched ${pattern}; its label is "${label}"`);
+}
+
+async function statusBarScreenshot(page: Page, name: string): Promise<string> {
+  const file = join(ensureTestResultsDir(), `${name}.png`);
+  await page.locator('.part.statusbar').screenshot({ path: file });
+  return file;
+}
+
+async function ask(page: Page, question: string): Promise<void> {
+  await runCommand(page, 'Resilient Claude: Ask Claude…');
+  await fillInputBox(page, question);
+}
+
+async function closeEditors(page: Page): Promise<void> {
+  await runCommand(page, 'View: Revert and Close Editor').catch(() => undefined);
+  await runCommand(page, 'View: Close All Editors');
+  // An untitled answer asks whether to save it: don't.
+  const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" });
+  if (await dontSave.isVisible().catch(() => false)) await dontSave.click();
+}
+
+function writeMachineSettings(userDataDir: string, settings: Record<string, unknown>): void {
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
+function requestsSince(stats: SimulatorStats, index: number): SimulatorStats['requests'] {
+  return stats.requests.slice(index).filter((r) => r.path.startsWith('/v1/messages'));
+}
+
+/** Every file under the user-data folder's logs, concatenated. */
+function allLogText(userDataDir: string): string {
+  const root = join(userDataDir, 'logs');
+  let text = '';
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else text += readFileSync(file, 'utf8');
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return text;
+}
+
+function outputChannelLog(userDataDir: string): string {
+  const root = join(userDataDir, 'logs');
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else if (name.includes('Resilient Claude')) found.push(file);
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return found.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
+describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () => {
+  let simulator: RunningSimulator;
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let sandbox: string;
+  let userDataDir: string;
+
+  before(async () => {
+    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-ext-'));
+    userDataDir = join(sandbox, 'user-data');
+    const workspace = join(sandbox, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
+    simulator = await startSimulator({ scenario: 'healthy', apiKey: VALID_KEY });
+    const vsix = await vsixForTests();
+    // baseUrl is a machine setting: for a remote extension host (code-server) it lives in the
+    // server's Machine settings, as "Preferences: Open Remote Settings" writes it.
+    writeMachineSettings(userDataDir, { 'resilientClaude.baseUrl': simulator.url });
+    server = await startCodeServer({
+      userDataDir,
+      extensionsDir: join(sandbox, 'extensions'),
+      vsix,
+      settings: {
+        'resilientClaude.breaker.failureThreshold': 1,
+        'resilientClaude.breaker.openSeconds': 2,
+        'files.hotExit': 'off',
+      },
+    });
+    browser = await launchChromium();
+    page = await newWorkbenchPage(browser, server.url);
+    await openWorkbench(page, server.url, workspace);
+  });
+
+  after(async () => {
+    // Kept for a reader of a failed run: the extension's own account of what happened.
+    if (userDataDir) writeFileSync(join(ensureTestResultsDir(), 'extension-output-channel.log'), outputChannelLog(userDataDir));
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await simulator?.close();
+    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
+  });
+
+  test('the status bar shows the primary model as healthy after startup', async () => {
+    const label = await waitForStatus(page, /healthy, using claude-opus-5-5/, 60_000);
+    assert.match(label, /Resilient Claude/);
+    assert.match(await statusBarItem(page, STATUS_ID).innerText(), /opus-5-5/);
+    await statusBarScreenshot(page, 'status-healthy');
+  });
+
+  test('an API key set through the command palette is accepted by the API', async () => {
+    await runCommand(page, 'Resilient Claude: Set API Key');
+    await fillInputBox(page, `  ${VALID_KEY}  `);
+    await waitForNotification(page, /API key saved in secret storage/);
+  });
+
+  test('during a primary outage the answer streams in from the fallback model', async () => {
+    simulator.setScenario('primary-outage');
+    const question = 'Why do circuit breakers help during an outage?';
+    await ask(page, question);
+    const text = await waitForEditorText(page, /Answered by/);
+    assert.match(text, /Answered by claude-sonnet-5-5 \(fell back from claude-opus-5-5\)/);
+    const answer = canonicalAnswer(question);
+    assert.ok(text.replace(/\s+/g, ' ').includes(answer.replace(/\s+/g, ' ')), `answer "${answer}" in:\n${text}`);
+    const sent = requestsSince(simulator.stats(), 0);
+    assert.deepEqual(
+      sent.map((r) => `${r.model}:${r.outcome}`),
+      ['claude-opus-5-5:529', 'claude-sonnet-5-5:ok'],
+    );
+    assert.ok(sent.every((r) => r.apiKeyOk));
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'answer-from-fallback.png') });
+  });
+
+  test('the status bar turns degraded while the primary is out', async () => {
+    const label = await waitForStatus(page, /degraded, serving from fallback claude-sonnet-5-5/);
+    assert.match(label, /claude-sonnet-5-5/);
+    const item = statusBarItem(page, STATUS_ID);
+    assert.match(await item.innerText(), /sonnet-5-5/);
+    assert.match((await item.getAttribute('class')) ?? '', /warning-kind/);
+    await statusBarScreenshot(page, 'status-degraded');
+  });
+
+  test('after the outage ends the probe succeeds and the status is healthy again', async () => {
+    await closeEditors(page);
+    await fetch(`${simulator.url}/_sim/scenario`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'healthy' }),
+    });
+    await sleep(2500); // the breaker's open period (2 s in this profile) passes
+    const before = simulator.stats().requests.length;
+    await ask(page, 'Is the primary model back?');
+    await waitForEditorText(page, /Answered by claude-opus-5-5/);
+    assert.deepEqual(
+      requestsSince(simulator.stats(), before).map((r) => `${r.model}:${r.outcome}`),
+      ['claude-opus-5-5:ok'],
+    );
+    await waitForStatus(page, /healthy, using claude-opus-5-5/);
+    assert.doesNotMatch((await statusBarItem(page, STATUS_ID).getAttribute('class')) ?? '', /warning-kind|error-kind/);
+  });
+
+  test('"Copy Last Request ID" copies exactly the id the simulator issued', async () => {
+    await runCommand(page, 'Resilient Claude: Copy Last Request ID');
+    await waitForNotification(page, /Copied request ID req_/);
+    const copied = (await readClipboard(page)).trim();
+    const issued = requestsSince(simulator.stats(), 0).map((r) => r.requestId);
+    assert.equal(copied, issued[issued.length - 1]);
+  });
+
+  test('when every model is overloaded the status bar says down and the error names the class', async () => {
+    await closeEditors(page);
+    simulator.setScenario({ name: 'everything-overloaded', defaults: { p529: 1 } });
+    const before = simulator.stats().requests.length;
+    await ask(page, 'Anyone there?');
+    const message = await waitForNotification(page, /Claude: Overloaded —/, 30_000);
+    assert.match(message, /529/);
+    assert.match(message, /request IDs? to escalate/);
+    await waitForStatus(page, /down, every model route is open/);
+    assert.match((await statusBarItem(page, STATUS_ID).getAttribute('class')) ?? '', /error-kind/);
+    await statusBarScreenshot(page, 'status-down');
+    const sent = requestsSince(simulator.stats(), before);
+    assert.deepEqual(
+      sent.map((r) => r.model),
+      ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'],
+    );
+    await clickNotificationAction(page, /Claude: Overloaded —/, 'Copy Request IDs');
+    await waitForNotification(page, /Copied 3 request ID/);
+    assert.deepEqual((await readClipboard(page)).trim().split('\n'), sent.map((r) => r.requestId));
+  });
+
+  test('the model chosen in the switcher serves the next request', async () => {
+    await closeEditors(page);
+    simulator.setScenario('healthy');
+    await runCommand(page, 'Resilient Claude: Reset Circuit Breakers');
+    await waitForStatus(page, /healthy/);
+    await statusBarItem(page, STATUS_ID).click();
+    await waitForQuickInput(page);
+    // The list comes from GET /v1/models on the simulator, each row with its live health.
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !(await quickPickLabels(page)).some((l) => l.includes('claude-haiku-5-5'))) await sleep(200);
+    await pickQuickPickItem(page, 'claude-haiku-5-5');
+    await waitForNotification(page, /next requests use claude-haiku-5-5/);
+    const before = simulator.stats().requests.length;
+    await ask(page, 'Which model answers now?');
+    await waitForEditorText(page, /Answered by claude-haiku-5-5/);
+    assert.deepEqual(
+      requestsSince(simulator.stats(), before).map((r) => r.model),
+      ['claude-haiku-5-5'],
+    );
+    await waitForStatus(page, /healthy, using claude-haiku-5-5/);
+  });
+
+  test('a wrong key is tried once, offers "Set API Key", and appears in no log or page text', async () => {
+    await closeEditors(page);
+    await runCommand(page, 'Resilient Claude: Set API Key');
+    await fillInputBox(page, WRONG_KEY);
+    await waitForNotification(page, /API key saved/);
+    const before = simulator.stats().requests.length;
+    await ask(page, 'Does this key work?');
+    const message = await waitForNotification(page, /Claude: Authentication failed —/, 30_000);
+    assert.match(message, /401\/403/);
+    const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Claude: Authentication failed —' }).first();
+    assert.ok(await toast.locator('.monaco-button', { hasText: 'Set API Key' }).isVisible());
+    await sleep(1000);
+    const sent = requestsSince(simulator.stats(), before);
+    assert.equal(sent.length, 1, 'an authentication failure is never retried');
+    assert.equal(sent[0]?.apiKeyOk, false);
+
+    await runCommand(page, 'Resilient Claude: Show Log');
+    await sleep(1500);
+    const channel = outputChannelLog(userDataDir);
+    assert.match(channel, /authentication|auth/i, 'the Output channel logged the failure');
+    for (const key of [VALID_KEY, WRONG_KEY]) {
+      assert.ok(!channel.includes(key), 'no key in the Output channel');
+      assert.ok(!allLogText(userDataDir).includes(key), 'no key in any log');
+      assert.ok(!(await page.evaluate(() => document.body.innerText)).includes(key), 'no key on screen');
+    }
+  });
+});
