@@ -52,6 +52,7 @@ export class DiagnosticsApp {
   private readonly windowSelect: SelectElement;
   private readonly classSelect: SelectElement;
   private readonly modelSelectHost = h('span', { className: 'model-select' });
+  private modelSelect: SelectElement | undefined;
   private readonly tabs: HTMLElement & { selectedIndex: number };
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -161,6 +162,7 @@ export class DiagnosticsApp {
       case 'restoreState':
         this.state = message.state;
         this.host.saveState(this.state);
+        if (this.modelSelect && this.modelSelect.value !== this.state.modelFilter) this.modelOptions = ''; // rebuild with the filter
         this.render();
         break;
     }
@@ -173,9 +175,8 @@ export class DiagnosticsApp {
     const known = this.state.modelFilter === 'all' || models.includes(this.state.modelFilter);
     const options: Array<readonly [string, string]> = [['all', 'All models'], ...models.map((m) => [m, m] as const)];
     if (!known) options.push([this.state.modelFilter, this.state.modelFilter]);
-    replaceChildren(this.modelSelectHost, [
-      select('Filter by model', options, this.state.modelFilter, (v) => this.update({ modelFilter: v })),
-    ]);
+    this.modelSelect = select('Filter by model', options, this.state.modelFilter, (v) => this.update({ modelFilter: v }));
+    replaceChildren(this.modelSelectHost, [this.modelSelect]);
   }
 
   private render(): void {
@@ -185,6 +186,7 @@ export class DiagnosticsApp {
     if (this.tabs.selectedIndex !== tabIndex) this.tabs.selectedIndex = tabIndex;
     const snapshot = this.snapshot;
     this.root.dataset.window = this.state.window;
+    this.root.dataset.tab = this.state.tab;
     if (!snapshot) return;
     this.renderModelSelect(snapshot.models.map((m) => m.model));
     // A snapshot for another window may still be on its way: show what we have until it lands.

@@ -162,7 +162,12 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
       await runCommand(page, 'Resilient Claude: Ask Claude…');
       await fillInputBox(page, `Brownout question number ${i + 1}?`);
       // Each answer settles (from some model) before the next question.
-      await page.locator('.editor-group-container.active .view-lines', { hasText: /Answered by|Failed:/ }).first().waitFor({ timeout: 60_000 });
+      try {
+        await page.locator('.editor-group-container.active .view-lines', { hasText: /Answered\sby|Failed:/ }).first().waitFor({ timeout: 60_000 });
+      } catch (error) {
+        await page.screenshot({ path: join(ensureTestResultsDir(), 'panel-ask-timeout.png') });
+        throw error;
+      }
       await runCommand(page, 'View: Revert and Close Editor').catch(() => undefined);
     }
     await runCommand(page, 'Resilient Claude: Show Diagnostics');
@@ -250,6 +255,7 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
   });
 
   test('the panel survives a window reload with its selection intact', async () => {
+    await runCommand(page, 'Resilient Claude: Show Diagnostics');
     const frame = panelFrame(page);
     await chooseOption(frame, 'History window', 'Last 15 minutes');
     await chooseOption(frame, 'Filter by model', 'claude-opus-5-5');
