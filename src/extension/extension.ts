@@ -14,10 +14,11 @@ import { RehearsalController } from './rehearsal';
 import { RehearsalCommands } from './rehearsalCommands';
 import { SettingsWatcher } from './settingsWatcher';
 import { StatusBarIndicator } from './statusBarIndicator';
+import type { ResilientClaudeTestHooks } from './testHooks';
 
 let flushHistory: (() => Promise<void>) | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): ResilientClaudeTestHooks | undefined {
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   const log = vscode.window.createOutputChannel('Resilient Claude', { log: true });
   const settings = new SettingsWatcher(log);
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
   void keys.offerEnvironmentKey();
   const scenario = settings.settings.rehearsalScenario;
   if (scenario !== '') void rehearsalCommands.start(scenario);
+  return context.extensionMode === vscode.ExtensionMode.Test ? { keys, settings, client } : undefined;
 }
 
 export async function deactivate(): Promise<void> {

@@ -9,7 +9,7 @@ import type { ExtensionSettings, RawSettings, SettingProblem } from './settings'
 export class SettingsWatcher implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<ExtensionSettings>();
-  private readonly reported = new Set<string>();
+  private readonly reported = new Map<string, SettingProblem>();
   private current: ExtensionSettings;
 
   /** Fires with the new settings after any Resilient Claude setting (or workspace trust) changed. */
@@ -30,6 +30,11 @@ export class SettingsWatcher implements vscode.Disposable {
     return this.current;
   }
 
+  /** Every distinct problem reported so far in this window (each was shown once). */
+  get reportedProblems(): SettingProblem[] {
+    return [...this.reported.values()];
+  }
+
   private refresh(): void {
     this.current = this.read();
     this.changed.fire(this.current);
@@ -44,7 +49,7 @@ export class SettingsWatcher implements vscode.Disposable {
   private reportOnce(problem: SettingProblem): void {
     const key = `${problem.setting}\n${problem.message}`;
     if (this.reported.has(key)) return;
-    this.reported.add(key);
+    this.reported.set(key, problem);
     this.log.warn(`Setting ${problem.setting} ${problem.message}`);
     const open = vscode.l10n.t('Open Setting');
     void vscode.window
