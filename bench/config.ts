@@ -30,16 +30,15 @@ export interface Profile {
 
 export const FULL: Profile = {
   name: 'full',
-  ratePerSecond: 4,
+  ratePerSecond: 5,
   windowMs: {
-    // The latency baseline: the most samples.
-    healthy: 20_000,
-    // 20 s outage, then 8 s recovered: covers the failure and the recovery.
-    'primary-outage': 28_000,
-    brownout: 12_000,
-    'rate-limit-storm': 16_000,
-    'flaky-network': 10_000,
-    'mid-stream-failures': 12_000,
+    healthy: 30_000,
+    // 20 s outage, then 20 s recovered: covers the failure and the recovery.
+    'primary-outage': 40_000,
+    brownout: 30_000,
+    'rate-limit-storm': 30_000,
+    'flaky-network': 30_000,
+    'mid-stream-failures': 30_000,
   },
   // Longer than the slowest legitimate path of any client (Portkey's 5 retries
   // back off 1+2+4+8+16 = 31 s before falling back), so the deadline only cuts
@@ -50,14 +49,14 @@ export const FULL: Profile = {
 
 export const QUICK: Profile = {
   name: 'quick',
-  ratePerSecond: 4,
+  ratePerSecond: 5,
   windowMs: {
-    healthy: 2_000,
-    'primary-outage': 2_000,
-    brownout: 2_000,
-    'rate-limit-storm': 2_000,
-    'flaky-network': 2_000,
-    'mid-stream-failures': 2_000,
+    healthy: 3_000,
+    'primary-outage': 3_000,
+    brownout: 3_000,
+    'rate-limit-storm': 3_000,
+    'flaky-network': 3_000,
+    'mid-stream-failures': 3_000,
   },
   requestDeadlineMs: 3_000,
   maxTokens: 256,

@@ -3,13 +3,13 @@
 // bench/results/<date>.json and docs/BENCHMARKS.md (quick or partial runs: bench/results/quick|partial/).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { loadScenario, startSimulator } from '../src/simulator/index';
+import { loadScenario, startSimulator, type RunningSimulator, type Scenario } from '../src/simulator/index';
 import type { ClientEnv } from './clients/client';
 import { loadCreateRequestManager } from './clients/ours';
-import { BENCH_API_KEY, CHAIN, CLIENTS, FULL, PRIMARY, QUICK, SCENARIOS, type ClientName } from './config';
+import { BENCH_API_KEY, CHAIN, CLIENTS, FULL, PRIMARY, QUICK, SCENARIOS, type ClientName, type Profile, type ScenarioName } from './config';
 import { checkAnswers } from './lib/answers';
 import { startClientWorker, type ClientWorker } from './lib/client-worker';
 import { measureExtension } from './lib/extension-metrics';
@@ -79,16 +79,94 @@ async function renderFigures(quick: boolean): Promise<BenchResults['render']> {
   }
 }
 
+interface Lane {
+  readonly client: ClientName;
+  readonly sim: RunningSimulator;
+  readonly env: ClientEnv;
+  worker: ClientWorker | null;
+}
+
+interface LaneOutcome {
+  readonly run: ClientRun;
+  readonly horizonMs: number;
+}
+
+interface Plan {
+  readonly scenario: Scenario;
+  readonly scenarioName: ScenarioName;
+  readonly profile: Profile;
+  readonly gateway: RunningGateway | null;
+  readonly log: (line: string) => void;
+}
+
+function workerOf(lane: Lane): ClientWorker {
+  lane.worker ??= startClientWorker();
+  return lane.worker;
+}
+
+async function retire(lane: Lane): Promise<void> {
+  await lane.worker?.stop();
+  lane.worker = null;
+}
+
+/** A few requests on a throwaway client against a healthy simulator: warm code paths, not warm connections. */
+async function warmUp(lane: Lane, plan: Plan): Promise<void> {
+  try {
+    lane.sim.setScenario('healthy');
+    lane.sim.reset();
+    await workerOf(lane).warmup({ type: 'warmup', client: lane.client, env: lane.env, requests: WARMUP_REQUESTS }, 60_000);
+  } catch (error) {
+    plan.log(`${lane.client} warm-up failed: ${error instanceof Error ? error.message : String(error)}`);
+    await retire(lane);
+  }
+}
+
+/** Switches the lane's simulator to the scenario (phase clock from zero) and runs the arrivals. */
+async function measure(lane: Lane, plan: Plan): Promise<LaneOutcome> {
+  const { profile, scenario, scenarioName, gateway } = plan;
+  const windowMs = profile.windowMs[scenarioName];
+  lane.sim.setScenario(scenario);
+  lane.sim.reset();
+  const gatewayCpuBefore = lane.client === 'portkey' && gateway !== null ? gateway.cpuMs() : null;
+  try {
+    const result = await workerOf(lane).run(
+      {
+        type: 'run',
+        client: lane.client,
+        env: lane.env,
+        ratePerSecond: profile.ratePerSecond,
+        windowMs,
+        deadlineMs: profile.requestDeadlineMs,
+        promptPrefix: `[${scenarioName}]`,
+      },
+      windowMs + profile.requestDeadlineMs + 30_000,
+    );
+    const stats = lane.sim.stats();
+    const checked = { ...result, records: checkAnswers(result.records, scenario, profile.maxTokens) };
+    const gatewayCpuMs = gatewayCpuBefore !== null && gateway !== null ? gateway.cpuMs() - gatewayCpuBefore : null;
+    const metrics = computeRunMetrics({ scenario, primary: PRIMARY, result: checked, sim: stats, gatewayCpuMs });
+    plan.log(
+      `${scenarioName.padEnd(20)} ${lane.client.padEnd(12)} ok ${metrics.succeeded}/${metrics.requests}  p50 ${metrics.p50Ms?.toFixed(0) ?? '-'} ms  p95 ${metrics.p95Ms?.toFixed(0) ?? '-'} ms  attempts/req ${metrics.upstreamAttemptsPerRequest.toFixed(2)}  took ${(metrics.durationMs / 1000).toFixed(1)} s`,
+    );
+    return { run: { status: 'run', metrics }, horizonMs: result.endedAt - stats.startedAt };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    plan.log(`${scenarioName} ${lane.client} failed: ${message}`);
+    await retire(lane);
+    return { run: { status: 'not-run', reason: message }, horizonMs: windowMs };
+  }
+}
+
 async function main(): Promise<void> {
   const began = Date.now();
+  const loadAtStart = loadavg()[0] ?? 0;
   const quick = process.argv.includes('--quick');
   const profile = quick ? QUICK : FULL;
   const clients = pick(CLIENTS, listArg('clients'), 'client');
   const scenarioNames = pick(SCENARIOS, listArg('scenarios'), 'scenario');
   const log = (line: string): void => console.log(`[bench ${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
-  const sim = await startSimulator({ scenario: 'healthy' });
-  log(`simulator at ${sim.url}`);
+  const concurrent = !process.argv.includes('--sequential');
   const notRun = new Map<ClientName, string>();
   let gateway: RunningGateway | null = null;
   if (clients.includes('portkey')) {
@@ -102,22 +180,22 @@ async function main(): Promise<void> {
   if (clients.includes('ours') && (await loadCreateRequestManager()) === null) {
     notRun.set('ours', 'createRequestManager is not available in src/core/requestManager.ts (the core has not landed).');
   }
-  const env: ClientEnv = {
-    simUrl: sim.url,
-    gatewayUrl: gateway?.url ?? null,
-    chain: [...CHAIN],
-    maxTokens: profile.maxTokens,
-    apiKey: BENCH_API_KEY,
-  };
-  const workers = new Map<ClientName, ClientWorker>();
-  const workerFor = (name: ClientName): ClientWorker => {
-    let worker = workers.get(name);
-    if (worker === undefined) {
-      worker = startClientWorker();
-      workers.set(name, worker);
-    }
-    return worker;
-  };
+  const running = clients.filter((c) => !notRun.has(c));
+  // One simulator per client: every client sees the same scenario, seed and phase clock,
+  // and its server-side figures are its own even when clients run side by side.
+  const lanes = new Map<ClientName, Lane>();
+  for (const client of running) {
+    const sim = await startSimulator({ scenario: 'healthy' });
+    const env: ClientEnv = {
+      simUrl: sim.url,
+      gatewayUrl: gateway?.url ?? null,
+      chain: [...CHAIN],
+      maxTokens: profile.maxTokens,
+      apiKey: BENCH_API_KEY,
+    };
+    lanes.set(client, { client, sim, env, worker: null });
+  }
+  log(`${running.length} simulators, clients ${concurrent ? 'side by side' : 'one after another'}`);
 
   const scenarios: ScenarioResult[] = [];
   try {
@@ -125,54 +203,34 @@ async function main(): Promise<void> {
       const scenario = loadScenario(name);
       const windowMs = profile.windowMs[name];
       const runs: Partial<Record<ClientName, ClientRun>> = {};
-      let horizonMs = windowMs;
       for (const client of clients) {
         const reason = notRun.get(client);
-        if (reason !== undefined) {
-          runs[client] = { status: 'not-run', reason };
-          continue;
+        if (reason !== undefined) runs[client] = { status: 'not-run', reason };
+      }
+      const plan = { scenario, scenarioName: name, profile, gateway, log };
+      const laneList = running.map((c) => lanes.get(c)).filter((l): l is Lane => l !== undefined);
+      const outcomes = new Map<ClientName, LaneOutcome>();
+      if (concurrent) {
+        await Promise.all(laneList.map((lane) => warmUp(lane, plan)));
+        const staggerMs = 1000 / profile.ratePerSecond / Math.max(1, laneList.length);
+        await Promise.all(
+          laneList.map(async (lane, index) => {
+            await new Promise((r) => setTimeout(r, index * staggerMs));
+            outcomes.set(lane.client, await measure(lane, plan));
+          }),
+        );
+      } else {
+        for (const lane of laneList) {
+          await warmUp(lane, plan);
+          outcomes.set(lane.client, await measure(lane, plan));
         }
-        try {
-          sim.setScenario('healthy');
-          sim.reset();
-          await workerFor(client).warmup({ type: 'warmup', client, env, requests: WARMUP_REQUESTS }, 60_000);
-        } catch (error) {
-          log(`${client} warm-up failed: ${error instanceof Error ? error.message : String(error)}`);
-          await workers.get(client)?.stop();
-          workers.delete(client);
-        }
-        sim.setScenario(scenario);
-        sim.reset();
-        const gatewayCpuBefore = client === 'portkey' && gateway !== null ? gateway.cpuMs() : null;
-        try {
-          const result = await workerFor(client).run(
-            {
-              type: 'run',
-              client,
-              env,
-              ratePerSecond: profile.ratePerSecond,
-              windowMs,
-              deadlineMs: profile.requestDeadlineMs,
-              promptPrefix: `[${name}]`,
-            },
-            windowMs + profile.requestDeadlineMs + 30_000,
-          );
-          const stats = sim.stats();
-          const checked = { ...result, records: checkAnswers(result.records, scenario, profile.maxTokens) };
-          const gatewayCpuMs = gatewayCpuBefore !== null && gateway !== null ? gateway.cpuMs() - gatewayCpuBefore : null;
-          const metrics = computeRunMetrics({ scenario, primary: PRIMARY, result: checked, sim: stats, gatewayCpuMs });
-          horizonMs = Math.max(horizonMs, result.endedAt - stats.startedAt);
-          runs[client] = { status: 'run', metrics };
-          log(
-            `${name.padEnd(20)} ${client.padEnd(12)} ok ${metrics.succeeded}/${metrics.requests}  p50 ${metrics.p50Ms?.toFixed(0) ?? '-'} ms  p95 ${metrics.p95Ms?.toFixed(0) ?? '-'} ms  attempts/req ${metrics.upstreamAttemptsPerRequest.toFixed(2)}  took ${(metrics.durationMs / 1000).toFixed(1)} s`,
-          );
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          runs[client] = { status: 'not-run', reason: message };
-          log(`${name} ${client} failed: ${message}`);
-          await workers.get(client)?.stop();
-          workers.delete(client);
-        }
+      }
+      let horizonMs = windowMs;
+      for (const lane of laneList) {
+        const outcome = outcomes.get(lane.client);
+        if (outcome === undefined) continue;
+        runs[lane.client] = outcome.run;
+        horizonMs = Math.max(horizonMs, outcome.horizonMs);
       }
       scenarios.push({
         name,
@@ -183,9 +241,9 @@ async function main(): Promise<void> {
       });
     }
   } finally {
-    await Promise.all([...workers.values()].map((w) => w.stop()));
+    await Promise.all([...lanes.values()].map((lane) => lane.worker?.stop()));
     await gateway?.stop();
-    await sim.close();
+    await Promise.all([...lanes.values()].map((lane) => lane.sim.close()));
   }
 
   log('measuring the extension bundle and start-up');
@@ -199,11 +257,17 @@ async function main(): Promise<void> {
     source,
     profile: profile.name,
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
-    machine: { cpus: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpus: cpus().length,
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
+    },
     versions: {
       '@anthropic-ai/sdk': packageVersion('@anthropic-ai/sdk'),
       '@portkey-ai/gateway': packageVersion('@portkey-ai/gateway'),
     },
+    mode: concurrent ? 'side-by-side' : 'sequential',
     ratePerSecond: profile.ratePerSecond,
     requestDeadlineMs: profile.requestDeadlineMs,
     chain: [...CHAIN],

@@ -27,8 +27,16 @@ export interface BenchResults {
   readonly source: { readonly commit: string; readonly srcDirty: boolean | null };
   /** The command line that produced these results. */
   readonly command: string;
-  readonly machine: { readonly cpus: number; readonly node: string; readonly platform: string };
+  readonly machine: {
+    readonly cpus: number;
+    readonly node: string;
+    readonly platform: string;
+    /** 1-minute load average when the run started and when it ended (other work shares the machine). */
+    readonly loadAverage: { readonly start: number; readonly end: number };
+  };
   readonly versions: Readonly<Record<string, string>>;
+  /** Clients side by side (each with its own simulator) or one after another. */
+  readonly mode: 'side-by-side' | 'sequential';
   readonly ratePerSecond: number;
   readonly requestDeadlineMs: number;
   readonly chain: readonly string[];
