@@ -41,6 +41,11 @@ export interface CodeServerOptions {
   vsix?: string;
   /** User settings, merged over QUIET_SETTINGS. */
   settings?: Record<string, unknown>;
+  /**
+   * Settings of `"scope": "machine"` (or machine-overridable): a remote window such as code-server
+   * reads those from `<userDataDir>/Machine/settings.json`, not from the user's settings.
+   */
+  machineSettings?: Record<string, unknown>;
   /** Extra environment for the server and its extension host. */
   env?: Record<string, string>;
   /**
@@ -108,6 +113,15 @@ export function writeUserSettings(userDataDir: string, settings: Record<string, 
   mkdirSync(userDir, { recursive: true });
   const file = join(userDir, 'settings.json');
   writeFileSync(file, `${JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2)}\n`);
+  return file;
+}
+
+/** Writes Machine/settings.json under the user data folder (machine-scoped settings of a remote window). */
+export function writeMachineSettings(userDataDir: string, settings: Record<string, unknown>): string {
+  const machineDir = join(userDataDir, 'Machine');
+  mkdirSync(machineDir, { recursive: true });
+  const file = join(machineDir, 'settings.json');
+  writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
   return file;
 }
 
@@ -194,6 +208,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   writeUserSettings(userDataDir, options.settings);
+  if (options.machineSettings) writeMachineSettings(userDataDir, options.machineSettings);
   if (options.vsix) await installVsix({ userDataDir, extensionsDir, vsix: options.vsix });
 
   const sandbox = mkdtempSync(join(tmpdir(), 'rc-code-server-'));
