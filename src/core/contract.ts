@@ -21,6 +21,13 @@ export interface ProviderConfig {
   /** Vertex: project and region; Bedrock: region. */
   readonly projectId?: string;
   readonly region?: string;
+  /** Bedrock: AWS keys for SigV4 signing, called per attempt like `apiKey`. Never logged.
+   *  (For Bedrock, `apiKey` is a Bedrock API key and takes precedence.) */
+  readonly awsAccessKeyId?: () => string | undefined | Promise<string | undefined>;
+  readonly awsSecretAccessKey?: () => string | undefined | Promise<string | undefined>;
+  readonly awsSessionToken?: () => string | undefined | Promise<string | undefined>;
+  /** Bedrock: API model id → Bedrock model id; unmapped ids become `global.anthropic.<id>`. */
+  readonly modelIds?: Readonly<Record<string, string>>;
 }
 
 export interface RetryConfig {

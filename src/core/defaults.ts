@@ -104,10 +104,6 @@ function checkProviders(raw: unknown, checker: Checker, fallback: readonly Provi
       return;
     }
     const id = entry['id'] as ProviderId;
-    if (id === 'bedrock') {
-      checker.problems.push({ field: `${path}.id`, message: `${path}: Amazon Bedrock is not supported yet; ignoring this provider` });
-      return;
-    }
     const baseURL = entry['baseURL'];
     if (baseURL !== undefined && (typeof baseURL !== 'string' || !validUrl(baseURL))) {
       checker.problems.push({ field: `${path}.baseURL`, message: `${path}.baseURL must be an http(s) URL (got ${describe(baseURL)}); ignoring this provider` });
@@ -116,6 +112,25 @@ function checkProviders(raw: unknown, checker: Checker, fallback: readonly Provi
     if (id === 'vertex' && (typeof entry['projectId'] !== 'string' || typeof entry['region'] !== 'string')) {
       checker.problems.push({ field: path, message: `${path}: Vertex needs projectId and region; ignoring this provider` });
       return;
+    }
+    if (id === 'bedrock' && typeof entry['region'] !== 'string') {
+      checker.problems.push({ field: path, message: `${path}: Bedrock needs a region; ignoring this provider` });
+      return;
+    }
+    const awsKeys: Record<string, unknown> = {};
+    for (const name of ['awsAccessKeyId', 'awsSecretAccessKey', 'awsSessionToken'] as const) {
+      if (typeof entry[name] === 'function') awsKeys[name] = entry[name];
+      else if (entry[name] !== undefined) checker.problems.push({ field: `${path}.${name}`, message: `${path}.${name} must be a function returning the key; ignoring it` });
+    }
+    const modelIds = entry['modelIds'];
+    const cleanModelIds: Record<string, string> = {};
+    if (isRecord(modelIds)) {
+      for (const [model, bedrockId] of Object.entries(modelIds)) {
+        if (typeof bedrockId === 'string' && bedrockId !== '') cleanModelIds[model] = bedrockId;
+        else checker.problems.push({ field: `${path}.modelIds.${model}`, message: `${path}.modelIds.${model} must be a model id; ignoring it` });
+      }
+    } else if (modelIds !== undefined) {
+      checker.problems.push({ field: `${path}.modelIds`, message: `${path}.modelIds must map model ids to provider model ids; ignoring it` });
     }
     const apiKey = entry['apiKey'];
     if (apiKey !== undefined && typeof apiKey !== 'function') {
@@ -136,6 +151,8 @@ function checkProviders(raw: unknown, checker: Checker, fallback: readonly Provi
       ...(isRecord(headers) ? { headers: cleanHeaders } : {}),
       ...(typeof entry['projectId'] === 'string' ? { projectId: entry['projectId'] } : {}),
       ...(typeof entry['region'] === 'string' ? { region: entry['region'] } : {}),
+      ...(awsKeys as Pick<ProviderConfig, 'awsAccessKeyId' | 'awsSecretAccessKey' | 'awsSessionToken'>),
+      ...(isRecord(modelIds) ? { modelIds: cleanModelIds } : {}),
     });
   });
   if (providers.length === 0) {

@@ -1,6 +1,7 @@
 // Lazily created SDK clients, one per provider configuration and key. The SDK
 // is loaded on first use (the extension must activate cheaply) and always with
 // maxRetries: 0 — the manager is the only retry layer.
+import { bedrockSetup } from './bedrockProvider';
 import type { ProviderConfig } from './contract';
 import type { MessagesClient } from './wire';
 
@@ -41,20 +42,24 @@ export class ProviderClients {
   }
 
   async clientFor(index: number, provider: ProviderConfig): Promise<ResolvedClient> {
-    if (provider.id === 'bedrock') {
-      throw new ProviderSetupError('Amazon Bedrock is not supported yet.', 'provider_unsupported');
-    }
     const key = (await provider.apiKey?.()) ?? '';
     if (provider.id === 'anthropic' && key === '') {
       throw new ProviderSetupError('No API key is set.', 'missing_api_key');
     }
-    const identity = JSON.stringify([provider.id, provider.baseURL ?? '', provider.headers ?? {}, provider.projectId ?? '', provider.region ?? '', key]);
+    const bedrock = provider.id === 'bedrock' ? await bedrockSetup(provider, key) : null;
+    if (bedrock && !bedrock.ok) throw new ProviderSetupError(bedrock.message, bedrock.kind);
+    const secret = bedrock?.ok ? bedrock.secret : key;
+    const identity = JSON.stringify([provider.id, provider.baseURL ?? '', provider.headers ?? {}, provider.projectId ?? '', provider.region ?? '', key, bedrock?.ok ? bedrock.identity : '', provider.modelIds ?? {}]);
     const cached = this.cache.get(index);
-    if (cached && cached.identity === identity) return { client: await cached.client, secret: key };
-    const client = provider.id === 'vertex' ? this.makeVertex(provider, key) : this.makeAnthropic(provider, key);
+    if (cached && cached.identity === identity) return { client: await cached.client, secret };
+    const client = bedrock?.ok
+      ? bedrock.make(this.headersTimeoutMs)
+      : provider.id === 'vertex'
+        ? this.makeVertex(provider, key)
+        : this.makeAnthropic(provider, key);
     this.cache.set(index, { identity, client });
     try {
-      return { client: await client, secret: key };
+      return { client: await client, secret };
     } catch (error) {
       if (this.cache.get(index)?.client === client) this.cache.delete(index);
       throw error;

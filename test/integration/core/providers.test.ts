@@ -36,8 +36,8 @@ test('an overloaded Anthropic route fails over to the same model on Vertex', { t
   }
 });
 
-test('Bedrock is refused up front as not supported yet', { timeout: 5_000 }, () => {
+test('Bedrock is accepted with a region (failover to it: bedrockFailover.test.ts)', { timeout: 5_000 }, () => {
   const { config, problems } = validateManagerConfig({ providers: [{ id: 'bedrock', region: 'us-east-1' }] });
-  assert.deepEqual(config.providers.map((p) => p.id), ['anthropic']);
-  assert.match(problems.map((p) => p.message).join('\n'), /Bedrock is not supported yet/);
+  assert.deepEqual(config.providers.map((p) => p.id), ['bedrock']);
+  assert.deepEqual(problems, []);
 });

@@ -19,7 +19,7 @@ test('bad fields are named and fall back to the default; good ones are kept', { 
     retry: { maxAttempts: -1, deadlineMs: 5000, jitter: 'wild' },
     breaker: 'often',
     concurrency: 2.5,
-    providers: [{ id: 'bedrock', region: 'us-east-1' }, { id: 'anthropic', baseURL: 'ftp://x' }, { id: 'anthropic', baseURL: 'http://127.0.0.1:9' }],
+    providers: [{ id: 'bedrock' }, { id: 'anthropic', baseURL: 'ftp://x' }, { id: 'anthropic', baseURL: 'http://127.0.0.1:9' }],
   });
   assert.deepEqual(config.models, ['claude-sonnet-5-5']);
   assert.equal(config.retry.maxAttempts, 6);
@@ -28,10 +28,10 @@ test('bad fields are named and fall back to the default; good ones are kept', { 
   assert.equal(config.concurrency, 4);
   assert.deepEqual(config.providers, [{ id: 'anthropic', baseURL: 'http://127.0.0.1:9' }]);
   const fields = problems.map((p) => p.field);
-  for (const field of ['models[1]', 'models[2]', 'retry.maxAttempts', 'retry.jitter', 'breaker', 'concurrency', 'providers[0].id', 'providers[1].baseURL']) {
+  for (const field of ['models[1]', 'models[2]', 'retry.maxAttempts', 'retry.jitter', 'breaker', 'concurrency', 'providers[0]', 'providers[1].baseURL']) {
     assert.ok(fields.includes(field), `expected a problem for ${field}: ${fields.join(', ')}`);
   }
-  assert.match(problems.find((p) => p.field === 'providers[0].id')!.message, /Bedrock is not supported yet/);
+  assert.match(problems.find((p) => p.field === 'providers[0]')!.message, /Bedrock needs a region/);
   assert.match(problems.find((p) => p.field === 'retry.maxAttempts')!.message, /got -1.*using 6/);
 });
 

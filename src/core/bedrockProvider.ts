@@ -1,0 +1,141 @@
+// Amazon Bedrock as a provider: the official Bedrock SDK (loaded on first use,
+// maxRetries: 0) behind the manager's MessagesClient slice. Routes keep the
+// Anthropic model id; it becomes a Bedrock id only on the wire. Bedrock's
+// responses are made readable by the one classifier at the transport: its
+// `x-amzn-requestid` becomes the `request-id` the SDK reads, and its error
+// bodies (`{"message"}` + `x-amzn-ErrorType`) take the API's error shape.
+import type { ProviderConfig } from './contract';
+import type { AttemptRequestOptions, MessagesClient, StreamParams } from './wire';
+
+/** Cross-region inference profile used for an API model id without a configured mapping. */
+export const DEFAULT_BEDROCK_PROFILE = 'global';
+
+const BEDROCK_ID = /^(arn:|(?:[a-z]{2,6}(?:-gov)?\.)?anthropic\.)/;
+
+/** The Bedrock model id for an API model id: the configured map, an id that is already Bedrock's, or `global.anthropic.<id>`. */
+export function bedrockModelId(provider: Pick<ProviderConfig, 'modelIds'>, model: string): string {
+  const mapped = provider.modelIds?.[model];
+  if (mapped) return mapped;
+  if (BEDROCK_ID.test(model)) return model;
+  return `${DEFAULT_BEDROCK_PROFILE}.anthropic.${model}`;
+}
+
+interface BedrockCredentials {
+  /** A Bedrock API key (sent as a bearer token), or '' to sign with AWS keys. */
+  readonly apiKey: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
+export type BedrockSetup =
+  | {
+      readonly ok: true;
+      /** Cache identity of the client; holds credentials, never logged. */
+      readonly identity: string;
+      /** The credential to scrub from messages. */
+      readonly secret: string;
+      make(headersTimeoutMs: number): Promise<MessagesClient>;
+    }
+  | { readonly ok: false; readonly kind: 'missing_api_key' | 'provider_config'; readonly message: string };
+
+async function call(source: (() => string | undefined | Promise<string | undefined>) | undefined): Promise<string> {
+  return ((await source?.()) ?? '').trim();
+}
+
+/** Reads the credentials (per attempt, so a change applies at once) and prepares the client. */
+export async function bedrockSetup(provider: ProviderConfig, apiKey: string): Promise<BedrockSetup> {
+  if (!provider.region) return { ok: false, kind: 'provider_config', message: 'Bedrock needs a region.' };
+  const credentials: BedrockCredentials = {
+    apiKey,
+    accessKeyId: await call(provider.awsAccessKeyId),
+    secretAccessKey: await call(provider.awsSecretAccessKey),
+    sessionToken: await call(provider.awsSessionToken),
+  };
+  const signs = credentials.accessKeyId !== '' && credentials.secretAccessKey !== '';
+  if (credentials.apiKey === '' && !signs) {
+    return { ok: false, kind: 'missing_api_key', message: 'No AWS access key and secret (or Bedrock API key) is set for Bedrock.' };
+  }
+  const region = provider.region;
+  return {
+    ok: true,
+    identity: JSON.stringify([region, credentials.apiKey, credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken]),
+    secret: credentials.apiKey !== '' ? credentials.apiKey : credentials.secretAccessKey,
+    make: (headersTimeoutMs) => makeBedrockClient(provider, region, credentials, headersTimeoutMs),
+  };
+}
+
+async function makeBedrockClient(
+  provider: ProviderConfig,
+  region: string,
+  credentials: BedrockCredentials,
+  headersTimeoutMs: number,
+): Promise<MessagesClient> {
+  const { AnthropicBedrock } = await import('@anthropic-ai/bedrock-sdk');
+  const common = {
+    awsRegion: region,
+    ...(provider.baseURL ? { baseURL: provider.baseURL } : {}),
+    maxRetries: 0,
+    timeout: headersTimeoutMs,
+    fetch: bedrockFetch,
+    ...(provider.headers ? { defaultHeaders: { ...provider.headers } } : {}),
+  };
+  const client =
+    credentials.apiKey !== ''
+      ? new AnthropicBedrock({ ...common, apiKey: credentials.apiKey })
+      : new AnthropicBedrock({
+          ...common,
+          apiKey: null,
+          awsAccessKey: credentials.accessKeyId,
+          awsSecretKey: credentials.secretAccessKey,
+          ...(credentials.sessionToken !== '' ? { awsSessionToken: credentials.sessionToken } : {}),
+        });
+  // The SDK's overloaded signatures are wider than the slice the manager uses.
+  const inner = client as unknown as MessagesClient;
+  return {
+    messages: {
+      create: (params: StreamParams, options: AttemptRequestOptions) =>
+        inner.messages.create({ ...params, model: bedrockModelId(provider, params.model) }, options),
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `{"message": …}` + `x-amzn-ErrorType` → the API's `{"type":"error","error":{type,message}}`. */
+function apiShapedError(text: string, exception: string, requestId: string | null): string | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isRecord(body) || 'error' in body) return null;
+  const message = typeof body['message'] === 'string' ? body['message'] : typeof body['Message'] === 'string' ? body['Message'] : exception;
+  // A missing model is what the API calls not_found_error: the manager skips that route.
+  const type = exception === 'ResourceNotFoundException' ? 'not_found_error' : exception;
+  const detail = type === exception ? message : `${exception}: ${message}`;
+  return JSON.stringify({ type: 'error', error: { type, message: detail }, ...(requestId ? { request_id: requestId } : {}) });
+}
+
+async function bedrockFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  const requestId = response.headers.get('x-amzn-requestid') ?? response.headers.get('x-amz-request-id');
+  const exception = response.headers.get('x-amzn-errortype')?.split(':')[0] ?? '';
+  const needsId = requestId !== null && !response.headers.has('request-id');
+  const reshape = !response.ok && exception !== '' && /json/i.test(response.headers.get('content-type') ?? '');
+  if (!needsId && !reshape) return response;
+  const headers = new Headers(response.headers);
+  if (needsId) headers.set('request-id', requestId);
+  let body: BodyInit | null = response.body;
+  if (reshape) {
+    const text = await response.text();
+    body = apiShapedError(text, exception, requestId) ?? text;
+    headers.delete('content-length');
+  }
+  const adapted = new Response(body, { status: response.status, statusText: response.statusText, headers });
+  Object.defineProperty(adapted, 'url', { value: response.url });
+  return adapted;
+}
