@@ -35,11 +35,39 @@ export async function waitForWorkbench(page: Page, timeoutMs = 90_000): Promise<
     .waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
+/** A row's main label (its first line; the second line holds the detail). */
+const ROW_LABEL = '.quick-input-list-rows > .quick-input-list-row:first-child .label-name';
+const ROW_DESCRIPTION = '.quick-input-list-rows > .quick-input-list-row:first-child .label-description';
+const ROW_DETAIL = '.quick-input-list-label-meta';
+
+function clean(text: string): string {
+  return text.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
 /** Labels of the rows the open quick input currently shows. */
 export async function quickPickLabels(page: Page): Promise<string[]> {
-  const rows = page.locator(`${QUICK_INPUT_ROWS} .label-name`);
-  const texts = await rows.allInnerTexts();
-  return texts.map((t) => t.replace(/\s+/g, ' ').trim());
+  const texts = await page.locator(`${QUICK_INPUT_ROWS} ${ROW_LABEL}`).allInnerTexts();
+  return texts.map(clean);
+}
+
+export interface QuickPickRow {
+  label: string;
+  description: string;
+  detail: string;
+}
+
+/** Label, description and detail of every row the open quick input currently shows. */
+export async function quickPickItems(page: Page): Promise<QuickPickRow[]> {
+  const rows = await page.locator(QUICK_INPUT_ROWS).all();
+  const items: QuickPickRow[] = [];
+  for (const row of rows) {
+    const text = async (selector: string): Promise<string> => {
+      const found = row.locator(selector).first();
+      return (await found.count()) > 0 ? clean(await found.innerText()) : '';
+    };
+    items.push({ label: await text(ROW_LABEL), description: await text(ROW_DESCRIPTION), detail: await text(ROW_DETAIL) });
+  }
+  return items;
 }
 
 /** Waits for the quick input (palette, quick pick or input box) to be visible. */
@@ -61,7 +89,7 @@ async function openPalette(page: Page): Promise<void> {
 
 function rowWithLabel(page: Page, label: string): Locator {
   return page.locator(QUICK_INPUT_ROWS).filter({
-    has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+    has: page.locator(ROW_LABEL, { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
   });
 }
 
