@@ -119,6 +119,49 @@ test('configured Bedrock model ids are used on the wire; the outcome keeps the A
   }
 });
 
+test('a Bedrock stream cut mid-answer is continued on the next attempt without lost or repeated text', { timeout: 20_000 }, async () => {
+  const bedrock = await startSimulator({
+    scenario: scenario({ [OPUS]: { sequence: ['midstream', 'ok'], midStreamAfterTokens: 4 } }, { outputTokens: 20 }),
+    apiKey: ACCESS_KEY_ID,
+  });
+  const manager = createRequestManager({ ...testConfig(bedrock.url), providers: [bedrockProvider(bedrock)] });
+  try {
+    const deltas: string[] = [];
+    const stream = manager.stream(ASK);
+    for await (const delta of stream) deltas.push(delta);
+    const outcome = await stream.outcome;
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(deltas.join(''), canonicalAnswer(ASK.messages[0]!.content, 20));
+    assert.deepEqual(
+      outcome.attempts.map((a) => [a.provider, a.errorClass, a.errorType]),
+      [
+        ['bedrock', 'overloaded', 'overloaded_error'],
+        ['bedrock', null, null],
+      ],
+    );
+  } finally {
+    manager.dispose();
+    await bedrock.close();
+  }
+});
+
+test('a Bedrock API key is sent instead of signing when configured', { timeout: 10_000 }, async () => {
+  const BEDROCK_API_KEY = 'bedrock-api-key-for-tests-0123456789';
+  const bedrock = await startSimulator({ scenario: scenario({}), apiKey: BEDROCK_API_KEY });
+  const manager = createRequestManager({
+    ...testConfig(bedrock.url),
+    providers: [{ id: 'bedrock', baseURL: bedrock.url, region: 'us-west-2', apiKey: () => BEDROCK_API_KEY }],
+  });
+  try {
+    const outcome = await manager.send(ASK);
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(bedrock.stats().requests[0]?.apiKeyOk, true);
+  } finally {
+    manager.dispose();
+    await bedrock.close();
+  }
+});
+
 test('Bedrock without credentials fails at once as an auth problem, naming what is missing', { timeout: 10_000 }, async () => {
   const bedrock = await startSimulator({ scenario: scenario({}) });
   const manager = createRequestManager({

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
-import { APIError, InternalServerError, PermissionDeniedError, RateLimitError, ServiceUnavailableError } from '@anthropic-ai/sdk';
+import { APIError, BadRequestError, InternalServerError, NotFoundError, PermissionDeniedError, RateLimitError, ServiceUnavailableError } from '@anthropic-ai/sdk';
 import Anthropic from '@anthropic-ai/sdk';
 import { canonicalAnswer, startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator, Scenario } from '../../../src/simulator/index';
@@ -115,13 +115,18 @@ describe('Bedrock endpoints with the official Bedrock SDK', { timeout: 60_000 },
   });
 
   it('scripted failures reach the SDK as its error classes, with Bedrock exception names and request ids', async () => {
-    sim.setScenario({ models: { 'claude-opus-5-5': { sequence: ['529', '429', '500', '503', '504'] } } });
+    sim.setScenario({ models: { 'claude-opus-5-5': { sequence: ['529', '429', '500', '503', '504', '502', 'spend', '404', '413', '401'] } } });
     const expected: Array<[number, string, new (...args: never[]) => APIError]> = [
       [503, 'ServiceUnavailableException', ServiceUnavailableError],
       [429, 'ThrottlingException', RateLimitError],
       [500, 'InternalServerException', InternalServerError],
       [503, 'ServiceUnavailableException', ServiceUnavailableError],
       [408, 'ModelTimeoutException', APIError],
+      [500, 'InternalServerException', InternalServerError],
+      [429, 'ThrottlingException', RateLimitError],
+      [404, 'ResourceNotFoundException', NotFoundError],
+      [400, 'ValidationException', BadRequestError],
+      [403, 'UnrecognizedClientException', PermissionDeniedError],
     ];
     for (const [status, exception, errorClass] of expected) {
       const error = await failureOf(ask(client, 'anthropic.claude-opus-5-5'));
@@ -132,8 +137,17 @@ describe('Bedrock endpoints with the official Bedrock SDK', { timeout: 60_000 },
       assert.match(error.headers?.get('x-amzn-requestid') ?? '', UUID);
     }
     const stats = sim.stats();
-    assert.deepEqual(stats.byModel['claude-opus-5-5']?.outcomes, { '529': 1, '429': 1, '500': 1, '503': 1, '504': 1 });
-    assert.deepEqual(stats.requests.map((r) => r.status), [503, 429, 500, 503, 408]);
+    assert.deepEqual(stats.byModel['claude-opus-5-5']?.outcomes, { '529': 1, '429': 1, '500': 1, '503': 1, '504': 1, '502': 1, spend: 1, '404': 1, '413': 1, '401': 1 });
+    assert.deepEqual(stats.requests.map((r) => r.status), [503, 429, 500, 503, 408, 500, 429, 404, 400, 403]);
+  });
+
+  it('a request-rate limit answers ThrottlingException without retry-after', async () => {
+    sim.setScenario({ models: { 'claude-haiku-5-5': { rateLimit: { requestsPerMinute: 1 } } } });
+    await ask(client, 'anthropic.claude-haiku-5-5');
+    const error = await failureOf(ask(client, 'anthropic.claude-haiku-5-5'));
+    assert.ok(error instanceof RateLimitError);
+    assert.equal(error.headers?.get('retry-after'), null);
+    assert.match(error.message, /Too many requests/);
   });
 
   it('a mid-stream overload arrives as the model’s error event; a throttled stream as a Bedrock exception frame', async () => {
