@@ -57,27 +57,43 @@ export function isolatedEnv(root, nodeDir) {
   };
 }
 
+function onPath(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Debian packages code-server and the tests need: chromium (the window), libkrb5-dev and a C++
+ * tool chain with python3 (code-server's kerberos module builds from source when its prebuilt
+ * download fails, as it does offline).
+ */
+function missingSystemPackages() {
+  const missing = [];
+  if (!existsSync(CHROMIUM_PATH)) missing.push('chromium');
+  if (!KRB5_HEADERS.every((p) => existsSync(p))) missing.push('libkrb5-dev');
+  if (!onPath('make') || !onPath('g++')) missing.push('build-essential');
+  if (!onPath('python3')) missing.push('python3');
+  return missing;
+}
+
 function ensureSystemPackages(report) {
-  const haveChromium = existsSync(CHROMIUM_PATH);
-  const haveKrb5 = KRB5_HEADERS.every((p) => existsSync(p));
-  if (haveChromium && haveKrb5) {
-    report.push('system packages: chromium and libkrb5-dev already present');
+  const missing = missingSystemPackages();
+  if (missing.length === 0) {
+    report.push('system packages: chromium, libkrb5-dev and a build tool chain already present');
     return;
   }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
-    const missing = [!haveChromium && 'chromium', !haveKrb5 && 'libkrb5-dev'].filter(Boolean).join(' ');
-    if (!haveChromium) {
-      throw new Error(`missing system packages (${missing}); run as root or: sudo apt-get install -y ${missing}`);
+    if (missing.includes('chromium')) {
+      throw new Error(`missing system packages; run as root or: sudo apt-get install -y ${missing.join(' ')}`);
     }
-    log(`warning: libkrb5-dev headers missing and not root; code-server's kerberos module may fail to build`);
-    report.push('system packages: libkrb5-dev missing (not root, skipped)');
+    log(`warning: not root, so not installing ${missing.join(' ')}; code-server's native modules may fail to build`);
+    report.push(`system packages: ${missing.join(' ')} missing (not root, skipped)`);
     return;
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update'], { env });
-  run('apt-get', ['install', '-y', 'chromium', 'libkrb5-dev'], { env });
-  report.push('system packages: installed chromium and libkrb5-dev with apt-get');
+  run('apt-get', ['install', '-y', ...missing], { env });
+  report.push(`system packages: installed ${missing.join(' ')} with apt-get`);
 }
 
 function ensureNode(root, report) {

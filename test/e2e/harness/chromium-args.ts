@@ -13,4 +13,5 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-features=Translate,MediaRouter,OptimizationHints',
   '--password-store=basic',
   '--use-mock-keychain',
+  '--disable-crash-reporter',
 ];
