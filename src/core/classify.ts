@@ -33,6 +33,9 @@ const TYPE_TO_CLASS: Readonly<Record<string, ErrorClass>> = {
   invalid_request_error: 'bad_request',
   not_found_error: 'bad_request',
   request_too_large: 'bad_request',
+  // Amazon Bedrock's event-stream exceptions, as the Bedrock SDK names a stream's `error` event.
+  throttlingException: 'rate_limited',
+  validationException: 'bad_request',
 };
 
 const CONNECTION_CODES = new Set([
