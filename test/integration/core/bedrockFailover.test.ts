@@ -168,6 +168,27 @@ test('a Bedrock stream throttled mid-answer is classified as rate limited and co
   }
 });
 
+test('a stalled Bedrock stream is cut by the idle watchdog and retried on a fresh connection', { timeout: 20_000 }, async () => {
+  const bedrock = await startSimulator({ scenario: scenario({ [OPUS]: { sequence: ['stall', 'ok'] } }), apiKey: ACCESS_KEY_ID });
+  const manager = createRequestManager({ ...testConfig(bedrock.url), providers: [bedrockProvider(bedrock)] });
+  try {
+    const outcome = await manager.send(ASK);
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.text, canonicalAnswer(ASK.messages[0]!.content));
+    assert.deepEqual(
+      outcome.attempts.map((a) => [a.errorClass, a.errorType]),
+      [
+        ['timeout', 'stall'],
+        [null, null],
+      ],
+    );
+    assert.deepEqual(outcome.attempts.map((a) => a.requestId), bedrock.stats().requests.map((r) => r.requestId));
+  } finally {
+    manager.dispose();
+    await bedrock.close();
+  }
+});
+
 test('a Bedrock API key is sent instead of signing when configured', { timeout: 10_000 }, async () => {
   const BEDROCK_API_KEY = 'bedrock-api-key-for-tests-0123456789';
   const bedrock = await startSimulator({ scenario: scenario({}), apiKey: BEDROCK_API_KEY });
