@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,7 +16,6 @@ import {
   newWorkbenchPage,
   openWorkbench,
   pickQuickPickItem,
-  provisionedPaths,
   quickPickLabels,
   readClipboard,
   repoRoot,
@@ -35,27 +34,12 @@ const WRONG_KEY = 'sk-ant-e2e-wrong-8a3e5f0c6d';
 const STATUS_ID = 'resilient-claude.status';
 const SUITE_TIMEOUT_MS = 8 * 60_000;
 
-async function fallbackPackage(): Promise<string> {
-  const paths = await provisionedPaths();
-  const out = join(mkdtempSync(join(tmpdir(), 'rc-vsix-')), 'resilient-claude.vsix');
-  const ignore = join(tmpdir(), `rc-vscodeignore-${process.pid}`);
-  writeFileSync(ignore, ['**', '!package.json', '!dist/extension.js', '!dist/webview.js', '!dist/webview.css', '!scenarios/*.json', '!media/**', '!README.md'].join('\n'));
-  execFileSync(
-    process.execPath,
-    ['esbuild.mjs', '--production'],
-    { cwd: repoRoot, stdio: 'pipe' },
-  );
-  execFileSync(
-    paths.node,
-    [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--ignoreFile', ignore, '--baseContentUrl', 'https://example.invalid/', '-o', out],
-    { cwd: repoRoot, stdio: 'pipe' },
-  );
-  rmSync(ignore, { force: true });
-  return out;
-}
-
-async function vsixForTests(): Promise<string> {
-  return fallbackPackage();
+/** The packaged extension (npm run package), copied aside so a concurrent packaging cannot swap it. */
+function packagedExtension(into: string): string {
+  const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const copy = join(into, 'resilient-claude.vsix');
+  copyFileSync(built.split('\n').pop() ?? '', copy);
+  return copy;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -168,7 +152,7 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
     simulator = await startSimulator({ scenario: 'healthy', apiKey: VALID_KEY });
-    const vsix = await vsixForTests();
+    const vsix = packagedExtension(sandbox);
     // baseUrl is a machine setting: for a remote extension host (code-server) it lives in the
     // server's Machine settings, as "Preferences: Open Remote Settings" writes it.
     writeMachineSettings(userDataDir, { 'resilientClaude.baseUrl': simulator.url });
@@ -233,6 +217,20 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     assert.match(await item.innerText(), /sonnet-5-5/);
     assert.match((await item.getAttribute('class')) ?? '', /warning-kind/);
     await statusBarScreenshot(page, 'status-degraded');
+    // The tooltip: every route's breaker, its 529 rate, the next probe, and command links.
+    await item.hover();
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'Resilient Claude' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    const tooltip = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    // Open for 2 s in this profile, then half-open until a request probes it.
+    assert.match(tooltip, /claude-opus-5-5 \(primary\)\s+(open\s+100% of 1\s+in \d s|half-open\s+100% of 1)/);
+    assert.match(tooltip, /claude-sonnet-5-5\s+closed\s+0% of 1/);
+    assert.match(tooltip, /Switch model/);
+    assert.match(tooltip, /Reset breakers/);
+    assert.match(tooltip, /Show diagnostics/);
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'status-tooltip-degraded.png') });
+    await page.mouse.move(700, 400);
+    await page.keyboard.press('Escape');
   });
 
   test('after the outage ends the probe succeeds and the status is healthy again', async () => {
@@ -330,5 +328,36 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
       assert.ok(!allLogText(userDataDir).includes(key), 'no key in any log');
       assert.ok(!(await page.evaluate(() => document.body.innerText)).includes(key), 'no key on screen');
     }
+  });
+
+  test('with no API key an overload rehearsal plays a shipped scenario, and the status bar says so', async () => {
+    await closeEditors(page);
+    await runCommand(page, 'Resilient Claude: Clear API Key');
+    await waitForNotification(page, /API key removed/);
+    const before = simulator.stats().total;
+    await runCommand(page, 'Resilient Claude: Start Overload Rehearsal…');
+    await pickQuickPickItem(page, 'primary-outage');
+    await waitForNotification(page, /Overload rehearsal "primary-outage" is running/);
+    await waitForStatus(page, /^Overload rehearsal primary-outage\./);
+    assert.match(await statusBarItem(page, STATUS_ID).innerText(), /Rehearsal/);
+
+    // The switcher lists the rehearsal simulator's models; make Opus primary again.
+    await statusBarItem(page, STATUS_ID).click();
+    await waitForQuickInput(page);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !(await quickPickLabels(page)).some((l) => l.includes('claude-opus-5-5'))) await sleep(200);
+    await pickQuickPickItem(page, 'claude-opus-5-5');
+    await waitForNotification(page, /next requests use claude-opus-5-5/);
+
+    await ask(page, 'Rehearse an outage for me.');
+    await waitForEditorText(page, /Answered by claude-sonnet-5-5 \(fell back from claude-opus-5-5\)/);
+    await waitForStatus(page, /^Overload rehearsal primary-outage\. Resilient Claude: degraded/);
+    await statusBarScreenshot(page, 'status-rehearsal');
+    assert.equal(simulator.stats().total, before, 'the rehearsal sent nothing to the configured API');
+
+    await runCommand(page, 'Resilient Claude: Stop Overload Rehearsal');
+    await waitForNotification(page, /Overload rehearsal stopped/);
+    await waitForStatus(page, /^Resilient Claude: healthy, using claude-opus-5-5/);
+    assert.doesNotMatch(await statusBarItem(page, STATUS_ID).innerText(), /Rehearsal/);
   });
 });
