@@ -13,6 +13,7 @@ import {
   ensureTestResultsDir,
   fillInputBox,
   launchChromium,
+  notification,
   newWorkbenchPage,
   openWorkbench,
   pickQuickPickItem,
@@ -260,8 +261,26 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     assert.equal(copied, issued[issued.length - 1]);
   });
 
+  test('the progress notification follows the fallback, and Cancel stops the request at once', async () => {
+    await closeEditors(page);
+    simulator.setScenario({
+      name: 'slow-fallback',
+      models: { 'claude-opus-5-5': { p529: 1 }, 'claude-sonnet-5-5': { latencyMs: 8000 } },
+    });
+    await ask(page, 'Take your time.');
+    const progress = await waitForNotification(page, /Fell back to claude-sonnet-5-5/, 15_000);
+    assert.match(progress, /Fell back to claude-sonnet-5-5/);
+    const clicked = Date.now();
+    await clickNotificationAction(page, /Fell back to claude-sonnet-5-5/, 'Cancel');
+    await waitForEditorText(page, /Canceled\./, 5000);
+    assert.ok(Date.now() - clicked < 5000, 'canceled well before the slow answer would have arrived');
+    assert.equal(await notification(page, /Claude: /).count(), 0, 'a cancel is not reported as an error');
+  });
+
   test('when every model is overloaded the status bar says down and the error names the class', async () => {
     await closeEditors(page);
+    await runCommand(page, 'Resilient Claude: Reset Circuit Breakers');
+    await waitForNotification(page, /circuit breakers reset/);
     simulator.setScenario({ name: 'everything-overloaded', defaults: { p529: 1 } });
     const before = simulator.stats().requests.length;
     await ask(page, 'Anyone there?');
