@@ -4,6 +4,8 @@
 // waiting claim.
 import type { ManagerEvent } from '../core/types';
 
+const MAX_FINISHED = 100;
+
 export interface Claim {
   /** Known once the first event of the request arrived. */
   clientRequestId: string | null;
@@ -12,6 +14,8 @@ export interface Claim {
 export class RequestClaims {
   private readonly owners = new Map<string, Claim>();
   private readonly waiting: Claim[] = [];
+  /** Ids of requests whose command already finished: their late events are nobody's. */
+  private readonly finished = new Set<string>();
 
   claim(): Claim {
     const claim: Claim = { clientRequestId: null };
@@ -25,7 +29,7 @@ export class RequestClaims {
     const id = event.clientRequestId;
     const known = this.owners.get(id);
     if (known) return known;
-    if (event.type === 'request') return undefined;
+    if (event.type === 'request' || this.finished.has(id)) return undefined;
     const next = this.waiting.shift();
     if (!next) return undefined;
     next.clientRequestId = id;
@@ -36,6 +40,12 @@ export class RequestClaims {
   release(claim: Claim): void {
     const index = this.waiting.indexOf(claim);
     if (index >= 0) this.waiting.splice(index, 1);
-    if (claim.clientRequestId !== null) this.owners.delete(claim.clientRequestId);
+    if (claim.clientRequestId === null) return;
+    this.owners.delete(claim.clientRequestId);
+    this.finished.add(claim.clientRequestId);
+    if (this.finished.size > MAX_FINISHED) {
+      const oldest = this.finished.values().next().value;
+      if (oldest !== undefined) this.finished.delete(oldest);
+    }
   }
 }
