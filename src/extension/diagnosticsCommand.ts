@@ -44,7 +44,7 @@ function sourcesOf(parts: DiagnosticsParts): DiagnosticsSources {
 
 /** Registers the command and the panel serializer (must run during activation). */
 export function registerDiagnosticsCommand(context: vscode.ExtensionContext, parts: DiagnosticsParts): vscode.Disposable {
-  const controller = new DiagnosticsController(context.extensionUri, sourcesOf(parts), parts.log);
+  const controller = new DiagnosticsController(context.extensionUri, sourcesOf(parts), parts.log, context.workspaceState);
   return vscode.Disposable.from(
     controller,
     vscode.commands.registerCommand(SHOW_DIAGNOSTICS_COMMAND, () => controller.show()),

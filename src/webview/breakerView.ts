@@ -53,7 +53,7 @@ export class BreakerView {
       h('p', { className: 'state' }, [
         h('span', { className: 'dot', attrs: { 'aria-hidden': 'true' } }),
         h('strong', { text: STATE_LABELS[breaker.state] }),
-        ` since ${formatAgo(breaker.since, now)}`,
+        breaker.since > 0 ? ` since ${formatAgo(breaker.since, now)}` : ' (not used yet)',
       ]),
       h('p', { className: 'detail' }, [countdown]),
       h('p', {

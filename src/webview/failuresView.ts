@@ -49,11 +49,14 @@ export class FailuresView {
   confirmCopy(copyKey: string): void {
     const button = this.body.querySelector<HTMLElement>(`button[data-copy-key="${CSS.escape(copyKey)}"]`);
     if (!button) return;
+    const label = button.getAttribute('aria-label') ?? '';
     button.classList.add('copied');
     button.textContent = 'Copied';
+    button.setAttribute('aria-label', label.replace(/^Copy /, 'Copied '));
     setTimeout(() => {
       button.classList.remove('copied');
       button.textContent = 'Copy';
+      button.setAttribute('aria-label', label);
     }, 2000);
   }
 

@@ -68,6 +68,14 @@ function panelFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
+/** "Show Diagnostics" (opens the panel, or focuses it when open) and waits for its first render. */
+async function showPanel(page: Page): Promise<FrameLocator> {
+  await runCommand(page, 'Resilient Claude: Show Diagnostics');
+  const frame = panelFrame(page);
+  await frame.locator('#app[data-rendered-at]').waitFor({ state: 'attached', timeout: 30_000 });
+  return frame;
+}
+
 async function panelJsFrame(page: Page): Promise<Frame> {
   const handle = await page.frameLocator('iframe.webview.ready').locator('#active-frame').elementHandle({ timeout: 30_000 });
   const frame = await handle?.contentFrame();
@@ -170,8 +178,7 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
       }
       await runCommand(page, 'View: Revert and Close Editor').catch(() => undefined);
     }
-    await runCommand(page, 'Resilient Claude: Show Diagnostics');
-    const frame = panelFrame(page);
+    const frame = await showPanel(page);
     await frame.locator('table.summary tr[data-model]').first().waitFor({ timeout: 30_000 });
     await sleep(1000);
     await page.screenshot({ path: join(ensureTestResultsDir(), 'panel-after-brownout.png') });
@@ -197,7 +204,7 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
   });
 
   test('a row’s copy button puts exactly that row’s id on the clipboard', async () => {
-    const frame = panelFrame(page);
+    const frame = await showPanel(page);
     await frame.locator('vscode-tab-header', { hasText: 'Failures' }).click();
     const rows = frame.locator('table.failures-table tbody tr');
     await rows.first().waitFor({ timeout: 10_000 });
@@ -213,7 +220,7 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
   });
 
   test('the escalation report from the panel lists the window’s failures and ids and no secret', async () => {
-    const frame = panelFrame(page);
+    const frame = await showPanel(page);
     await frame.locator('#copy-report').click();
     await frame.locator('.toast.visible', { hasText: 'Copied the escalation report' }).waitFor({ timeout: 10_000 });
     const report = await readClipboard(page);
@@ -225,6 +232,7 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
   });
 
   test('axe finds no serious or critical accessibility problems in the panel', async () => {
+    await showPanel(page);
     const frame = await panelJsFrame(page);
     const axeSource = readFileSync(join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8');
     await frame.evaluate(axeSource);
@@ -239,7 +247,7 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
 
   test('dark and light theme screenshots', async () => {
     const dir = ensureTestResultsDir();
-    const frame = panelFrame(page);
+    const frame = await showPanel(page);
     await frame.locator('vscode-tab-header', { hasText: 'History' }).click();
     await frame.locator('figure.chart canvas').first().waitFor({ timeout: 10_000 });
     await sleep(500);
@@ -255,8 +263,7 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
   });
 
   test('the panel survives a window reload with its selection intact', async () => {
-    await runCommand(page, 'Resilient Claude: Show Diagnostics');
-    const frame = panelFrame(page);
+    const frame = await showPanel(page);
     await chooseOption(frame, 'History window', 'Last 15 minutes');
     await chooseOption(frame, 'Filter by model', 'claude-opus-5-5');
     await chooseOption(frame, 'Filter by error class', 'overloaded');

@@ -3,9 +3,9 @@
 // Anthropic status page only while the panel is open or requests are failing.
 import * as vscode from 'vscode';
 import { StatusPoller } from '../../core/status/statusPoller';
-import { panelStateOrDefault } from '../../webview/protocol';
+import { panelStateOrDefault, parsePanelState } from '../../webview/protocol';
 import type { PanelState } from '../../webview/protocol';
-import { DiagnosticsPanel, webviewOptions } from './diagnosticsPanel';
+import { DiagnosticsPanel, PANEL_STATE_KEY, webviewOptions } from './diagnosticsPanel';
 import type { DiagnosticsSources } from './diagnosticsSources';
 import { affectsStatusPageSettings, readStatusPageSettings } from './statusPageSettings';
 
@@ -25,11 +25,14 @@ export class DiagnosticsController implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly sources: DiagnosticsSources,
     private readonly log: vscode.LogOutputChannel,
+    private readonly memory: vscode.Memento,
   ) {
     this.applyStatusSettings();
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(DIAGNOSTICS_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => this.adopt(panel, panelStateOrDefault(state)),
+        // The selection remembered by the host is fresher than the workbench's saved page state.
+        deserializeWebviewPanel: async (panel, state: unknown) =>
+          this.adopt(panel, parsePanelState(memory.get(PANEL_STATE_KEY)) ?? panelStateOrDefault(state)),
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsStatusPageSettings(event)) this.applyStatusSettings();
@@ -62,7 +65,7 @@ export class DiagnosticsController implements vscode.Disposable {
   private adopt(webviewPanel: vscode.WebviewPanel, state: PanelState | undefined): void {
     this.panel?.dispose();
     webviewPanel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'diagnostics.svg');
-    const panel = new DiagnosticsPanel(webviewPanel, { extensionUri: this.extensionUri, sources: this.sources, poller: () => this.poller, log: this.log }, state);
+    const panel = new DiagnosticsPanel(webviewPanel, { extensionUri: this.extensionUri, sources: this.sources, poller: () => this.poller, log: this.log, memory: this.memory }, state);
     this.panel = panel;
     this.poller?.setNeeded('panel', true);
     panel.onDidDispose(() => {

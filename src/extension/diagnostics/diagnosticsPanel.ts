@@ -10,6 +10,8 @@ import { buildPanelSnapshot, displayBucketsFor } from './panelSnapshot';
 import { panelHtml } from './panelHtml';
 import { Throttle } from './throttle';
 
+/** Where the panel's selection is remembered in the workspace state. */
+export const PANEL_STATE_KEY = 'resilientClaude.diagnostics.panelState';
 /** Live updates at most 4 times a second. */
 const UPDATE_INTERVAL_MS = 250;
 /** The failure log's capacity: enough to count every failure still in it. */
@@ -18,6 +20,8 @@ const SNAPSHOT_FAILURES = 1000;
 export interface DiagnosticsPanelDeps {
   readonly extensionUri: vscode.Uri;
   readonly sources: DiagnosticsSources;
+  /** Keeps the panel's last selection across reloads (the workspace's memento). */
+  readonly memory: vscode.Memento;
   /** The status page poller, when enabled (it comes and goes with the setting). */
   readonly poller: () => StatusPoller | undefined;
   readonly log: vscode.LogOutputChannel;
@@ -35,8 +39,11 @@ export class DiagnosticsPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly updates: Throttle;
   private state: PanelState;
-  /** The state VS Code restored the panel with (the serializer's), if it was restored. */
-  private readonly restoredState: PanelState | undefined;
+  /**
+   * True once the host's copy of the state is authoritative: the panel was restored with a saved
+   * state, or its page has reported in before (a hidden panel's page reloads when shown again).
+   */
+  private hostStateKnown: boolean;
   private ready = false;
   private disposed = false;
   private readonly disposedEmitter = new vscode.EventEmitter<void>();
@@ -47,7 +54,7 @@ export class DiagnosticsPanel implements vscode.Disposable {
     private readonly deps: DiagnosticsPanelDeps,
     restoredState?: PanelState,
   ) {
-    this.restoredState = restoredState;
+    this.hostStateKnown = restoredState !== undefined;
     this.state = restoredState ?? DEFAULT_PANEL_STATE;
     this.updates = new Throttle(() => this.pushSnapshot(), UPDATE_INTERVAL_MS);
     const webview = panel.webview;
@@ -67,6 +74,10 @@ export class DiagnosticsPanel implements vscode.Disposable {
       deps.sources.onHistoryChange(() => this.changed()),
       deps.sources.onHealthChange(() => this.changed()),
     );
+  }
+
+  private remember(): void {
+    void this.deps.memory.update(PANEL_STATE_KEY, this.state);
   }
 
   reveal(): void {
@@ -121,17 +132,21 @@ export class DiagnosticsPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        this.state = message.state;
-        // A page that came back without its own state takes the one VS Code restored the panel with.
-        if (this.restoredState && sameState(message.state, DEFAULT_PANEL_STATE) && !sameState(this.restoredState, DEFAULT_PANEL_STATE)) {
-          this.state = this.restoredState;
+        // The host hears of every change as it happens, while the page's own saved state can lag
+        // behind after a reload (the workbench persists it lazily): the host's copy wins.
+        if (this.hostStateKnown && !sameState(message.state, this.state)) {
           this.post({ type: 'restoreState', state: this.state });
+        } else {
+          this.state = message.state;
         }
+        this.hostStateKnown = true;
+        this.remember();
         this.updates.flush();
         return;
       case 'stateChanged': {
         const windowChanged = message.state.window !== this.state.window;
         this.state = message.state;
+        this.remember();
         if (windowChanged) this.updates.flush();
         return;
       }

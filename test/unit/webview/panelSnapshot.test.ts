@@ -88,3 +88,24 @@ describe('panel snapshot', () => {
     await history.dispose();
   });
 });
+
+describe('panel snapshot secrets', () => {
+  it('never carries a key that slipped into a failure message', { timeout: 5000 }, async () => {
+    const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+    const key = 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH';
+    const history = createHistory({ storage: memoryStorage(), clock: { now: () => now } });
+    history.record({ ...attempt(now - 1000, 'claude-opus-5-5', 529, 1), message: `upstream said: invalid x-api-key ${key}` } as ManagerEvent);
+    const snapshot = buildPanelSnapshot({
+      window: '15m',
+      now,
+      history: history.snapshot({ sinceMs: now - WINDOW_MS['15m'] }),
+      breakers: [],
+      status: undefined,
+      primaryModel: null,
+    });
+    assert.equal(snapshot.failures.length, 1);
+    assert.ok(!JSON.stringify(snapshot).includes(key));
+    assert.ok(!JSON.stringify(snapshot).includes('sk-ant-api03-abcdef'));
+    await history.dispose();
+  });
+});
