@@ -322,6 +322,20 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     await waitForStatus(page, /healthy, using claude-haiku-5-5/);
   });
 
+  test('"Ask Claude About Selection" sends the selected text with the question', async () => {
+    await closeEditors(page);
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'notes.md' }).first().click();
+    await page.locator('.editor-group-container.active .monaco-editor').first().waitFor({ state: 'visible' });
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+a');
+    await runCommand(page, 'Resilient Claude: Ask Claude About Selection');
+    await fillInputBox(page, 'Explain this code.');
+    const text = await waitForEditorText(page, /Answered by/);
+    assert.match(text, /^> Explain this code\./);
+    const expected = canonicalAnswer('Explain this code.\n\n```markdown\n# Notes\n\n```');
+    assert.ok(text.replace(/\s+/g, ' ').includes(expected), `the answer to the question with the selection ("${expected}") in:\n${text}`);
+  });
+
   test('a wrong key is tried once, offers "Set API Key", and appears in no log or page text', async () => {
     await closeEditors(page);
     await runCommand(page, 'Resilient Claude: Set API Key');
@@ -337,6 +351,12 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     const sent = requestsSince(simulator.stats(), before);
     assert.equal(sent.length, 1, 'an authentication failure is never retried');
     assert.equal(sent[0]?.apiKeyOk, false);
+
+    await runCommand(page, 'Resilient Claude: Copy Escalation Report');
+    await waitForNotification(page, /Copied the escalation report/);
+    const report = await readClipboard(page);
+    assert.ok(sent[0]?.requestId && report.includes(sent[0].requestId), 'the report lists the failed request id');
+    for (const key of [VALID_KEY, WRONG_KEY]) assert.ok(!report.includes(key), 'no key in the report');
 
     await runCommand(page, 'Resilient Claude: Show Log');
     await sleep(1500);
