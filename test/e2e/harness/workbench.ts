@@ -1,7 +1,7 @@
 // Driving the VS Code workbench the way a user does: command palette, quick picks, input boxes,
 // notifications, the status bar and the clipboard.
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { ensureTestResultsDir } from './paths';
 
 const QUICK_INPUT = '.quick-input-widget';
@@ -211,4 +211,38 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(ensureTestResultsDir(), `${name.replace(/[^\w.-]+/g, '-')}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** Waits until the status bar item's text matches `pattern` and returns the text. */
+export async function waitForStatusBarText(page: Page, idOrAriaLabel: string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const item = statusBarItem(page, idOrAriaLabel);
+  await item.filter({ hasText: pattern }).waitFor({ state: 'visible', timeout: timeoutMs });
+  return clean(await item.innerText());
+}
+
+/**
+ * The content of a webview panel: webviews are an outer iframe (`iframe.webview.ready`) holding
+ * the page in `#active-frame`. `index` picks among several open webviews (default: the last opened).
+ */
+export function webviewFrame(page: Page, index?: number): FrameLocator {
+  const outer = page.locator('iframe.webview.ready');
+  const chosen = index === undefined ? outer.last() : outer.nth(index);
+  return chosen.contentFrame().frameLocator('#active-frame');
+}
+
+/**
+ * The text of the active editor as rendered (spaces normalised). Monaco renders only the lines in
+ * view, so this suits short documents; scroll or use the clipboard for long ones.
+ */
+export async function activeEditorText(page: Page, timeoutMs = 15_000): Promise<string> {
+  const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  await lines.waitFor({ state: 'visible', timeout: timeoutMs });
+  return (await lines.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** The title of the active editor tab (e.g. "notes.md"; the tab renders name and extension apart). */
+export async function activeEditorTitle(page: Page, timeoutMs = 15_000): Promise<string> {
+  const name = page.locator('.editor-group-container.active .tab.active .monaco-icon-label-container').first();
+  await name.waitFor({ state: 'visible', timeout: timeoutMs });
+  return clean((await name.innerText()).replace(/\n/g, ''));
 }
