@@ -15,6 +15,18 @@ export interface GroupProcess {
 
 const MAX_OUTPUT_CHARS = 2_000_000;
 
+/** Groups still running; killed when this process exits, even if a test never reached its finally block. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const pid of liveGroups) signalGroup(pid, 'SIGKILL');
+  });
+}
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -25,6 +37,10 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 export function spawnGroup(command: string, args: readonly string[], options: SpawnOptions): GroupProcess {
   const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) {
+    installExitHook();
+    liveGroups.add(child.pid);
+  }
   let output = '';
   const append = (chunk: Buffer): void => {
     output += chunk.toString('utf8');
@@ -52,6 +68,7 @@ export function spawnGroup(command: string, args: readonly string[], options: Sp
       ]);
       // Children of the leader may outlive it; the group id stays valid while any member lives.
       signalGroup(pid, 'SIGKILL');
+      liveGroups.delete(pid);
       if (timedOut) await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
     })();
     return stopping;
