@@ -7,6 +7,8 @@ import type { ChartPalette } from './themeColors';
 import type { ModelHistory } from './protocol';
 
 const CHART_HEIGHT = 200;
+/** Counts are whole numbers: no 0.5 ticks. */
+const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
 
 function timeFormatter(bucketMs: number): (u: uPlot, splits: number[]) => string[] {
   const withDate = bucketMs >= 60 * 60_000;
@@ -28,7 +30,7 @@ function options(width: number, palette: ChartPalette, bucketMs: number, thresho
     scales: { x: { time: true }, count: { auto: true, range: (_u, _min, max) => [0, Math.max(1, max)] }, rate: { range: (_u, _min, max) => [0, Math.min(100, Math.max(threshold * 200, (max ?? 0) * 1.15, 1))] } },
     axes: [
       { ...axis, values: timeFormatter(bucketMs) },
-      { ...axis, scale: 'count', label: 'count', size: 48 },
+      { ...axis, scale: 'count', label: 'count', size: 48, incrs: COUNT_STEPS },
       { ...axis, scale: 'rate', side: 1, label: '529 rate %', size: 52, grid: { show: false } },
     ],
     series: [
@@ -59,7 +61,7 @@ function options(width: number, palette: ChartPalette, bucketMs: number, thresho
         paths: uPlot.paths.stepped?.({ align: 1 }),
         points: { show: false },
       },
-      { label: '529 rate %', scale: 'rate', stroke: palette.rate, width: 2, spanGaps: false, points: { size: 4 } },
+      { label: '529 rate %', scale: 'rate', stroke: palette.rate, width: 2, spanGaps: false, points: { size: 6, fill: palette.rate } },
       { label: 'alert threshold %', scale: 'rate', stroke: palette.threshold, width: 2, dash: [8, 4], points: { show: false } },
     ],
   };

@@ -33,13 +33,13 @@ const SUITE_TIMEOUT_MS = 8 * 60_000;
 const MODELS = ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'];
 const QUESTIONS = 5;
 
-/** Opus answers half its requests with 529, Sonnet a quarter with 503; Haiku is healthy. */
+/** Opus answers most requests with 529, Sonnet starts with a 503 then some 429s; Haiku is healthy. */
 const BROWNOUT: Scenario = {
   name: 'panel-brownout',
   seed: 11,
   models: {
-    'claude-opus-5-5': { p529: 0.5 },
-    'claude-sonnet-5-5': { p503: 0.25 },
+    'claude-opus-5-5': { p529: 0.7 },
+    'claude-sonnet-5-5': { sequence: ['503'], p429: 0.3, retryAfterS: 1 },
   },
   statusPage: { indicator: 'major' as const, incidents: [{ name: 'Elevated errors on Claude Opus', status: 'investigating' }] },
 };
