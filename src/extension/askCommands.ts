@@ -2,6 +2,7 @@
 // untitled Markdown document under a cancellable progress notification whose
 // message follows the manager (retries, waits, fallbacks).
 import * as vscode from 'vscode';
+import { redactSecrets } from '../core/redact';
 import type { ClaudeRequest, FailureOutcome, Outcome } from '../core/types';
 import { AnswerDocument } from './answerDocument';
 import type { ClaudeClient } from './claudeClient';
@@ -56,10 +57,20 @@ export class AskCommands {
     }
     const document = await AnswerDocument.open(question);
     const request: ClaudeRequest = { messages: [{ role: 'user', content }], maxTokens: MAX_TOKENS };
-    const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Claude'), cancellable: true },
-      (progress, token) => this.stream(request, document, progress, token),
-    );
+    let outcome: Outcome;
+    try {
+      outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Claude'), cancellable: true },
+        (progress, token) => this.stream(request, document, progress, token),
+      );
+    } catch (error) {
+      // The manager reports request failures as outcomes; this is the extension failing to start one.
+      const message = redactSecrets(error instanceof Error ? error.message : String(error));
+      this.log.error(`Could not send the request: ${message}`);
+      await document.finish(`\n\n---\n*${vscode.l10n.t('Failed: the request could not be sent.')}*\n`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Resilient Claude could not send the request: {0}', message));
+      return;
+    }
     await document.finish(answerNote(outcome, vscode.l10n.t));
     if (!outcome.ok && outcome.error.class !== 'canceled') await this.reportFailure(outcome);
   }

@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
     keys,
     rehearsal,
     client,
-    new StatusBarIndicator(client, history, rehearsal),
+    new StatusBarIndicator(client, history, rehearsal, keys),
     new AlertNotifier(history, client, log),
     rehearsalCommands,
     settings.onDidChange((s) => void history.applySettings(s)),

@@ -2,6 +2,7 @@
 // a tooltip with every route's state, 529 rate and next probe, and a click that
 // opens the model switcher.
 import * as vscode from 'vscode';
+import type { ApiKeyStore } from './apiKeyStore';
 import type { ClaudeClient } from './claudeClient';
 import type { HistoryHost } from './historyHost';
 import type { RehearsalController } from './rehearsal';
@@ -14,11 +15,13 @@ export class StatusBarIndicator implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private hasKey = true;
 
   constructor(
     private readonly client: ClaudeClient,
     private readonly history: HistoryHost,
     private readonly rehearsal: RehearsalController,
+    private readonly keys: ApiKeyStore,
   ) {
     this.item = vscode.window.createStatusBarItem('resilient-claude.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = vscode.l10n.t('Resilient Claude');
@@ -28,9 +31,11 @@ export class StatusBarIndicator implements vscode.Disposable {
       client.onDidChangeHealth(() => this.render()),
       history.onDidChange(() => this.render()),
       rehearsal.onDidChange(() => this.render()),
+      keys.onDidChange(() => void this.refreshKey()),
     );
     this.render();
     this.item.show();
+    void this.refreshKey();
   }
 
   state(now = Date.now()): StatusState {
@@ -49,8 +54,14 @@ export class StatusBarIndicator implements vscode.Disposable {
       primaryModel: this.client.primaryModel,
       lastServedModel: this.client.lastServedModel,
       rehearsal: this.rehearsal.active?.scenario ?? null,
+      needsKey: !this.hasKey && this.rehearsal.active === null,
       now,
     };
+  }
+
+  private async refreshKey(): Promise<void> {
+    this.hasKey = await this.keys.has();
+    this.render();
   }
 
   private render(): void {

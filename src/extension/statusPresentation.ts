@@ -24,6 +24,8 @@ export interface StatusState {
   readonly lastServedModel: string | null;
   /** The rehearsal scenario being played, or null for real traffic. */
   readonly rehearsal: string | null;
+  /** No API key is stored (and no rehearsal runs): requests cannot be sent yet. */
+  readonly needsKey: boolean;
   readonly now: number;
 }
 
@@ -39,6 +41,7 @@ export interface StatusPresentation {
 }
 
 export const TOOLTIP_COMMANDS = [
+  'resilientClaude.setApiKey',
   'resilientClaude.switchModel',
   'resilientClaude.resetBreakers',
   'resilientClaude.showDiagnostics',
@@ -83,7 +86,9 @@ export function presentStatus(state: StatusState, t: Translate): StatusPresentat
 
   const summary = healthSummary(state, health, t);
   const accessibilityLabel =
-    (state.rehearsal !== null ? t('Overload rehearsal {0}. ', state.rehearsal) : '') + t('Resilient Claude: {0}', summary);
+    (state.rehearsal !== null ? t('Overload rehearsal {0}. ', state.rehearsal) : '') +
+    t('Resilient Claude: {0}', summary) +
+    (state.needsKey ? t('. No API key set') : '');
 
   const background: StatusBackground = health === 'down' ? 'error' : health === 'degraded' ? 'warning' : null;
   return { health, text, accessibilityLabel, background, tooltip: tooltipMarkdown(state, summary, t) };
@@ -110,6 +115,12 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
   lines.push(`**Resilient Claude** — ${escapeMarkdown(summary)}`);
   if (state.rehearsal !== null) {
     lines.push('', `$(beaker) ${escapeMarkdown(t('Rehearsal: {0} (simulated traffic, no API calls)', state.rehearsal))}`);
+  }
+  if (state.needsKey) {
+    lines.push(
+      '',
+      `$(key) ${escapeMarkdown(t('No API key set.'))} [${escapeMarkdown(t('Set API Key'))}](command:resilientClaude.setApiKey)`,
+    );
   }
   const header = [t('Model'), t('Breaker'), t('529 rate (5 min)'), t('Next probe')].map(escapeMarkdown);
   lines.push('', `| ${header.join(' | ')} |`, '|---|---|---|---|');

@@ -22,6 +22,7 @@ function state(breakers: BreakerState[], extra: Partial<StatusState> = {}, route
     primaryModel: CHAIN[0] ?? '',
     lastServedModel: null,
     rehearsal: null,
+    needsKey: false,
     now: NOW,
     ...extra,
   };
@@ -81,11 +82,19 @@ test('the tooltip links only to the allowed commands, and model ids cannot injec
   const s = state(['closed']);
   const p = presentStatus({ ...s, routes: [{ ...s.routes[0]!, model: hostile }], primaryModel: hostile }, formatMessage);
   const links = [...p.tooltip.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]);
-  assert.deepEqual(links.sort(), [...TOOLTIP_COMMANDS].sort());
+  assert.deepEqual(links.sort(), ['resilientClaude.resetBreakers', 'resilientClaude.showDiagnostics', 'resilientClaude.switchModel']);
+  assert.ok(links.every((l) => (TOOLTIP_COMMANDS as readonly string[]).includes(l ?? '')));
   assert.ok(p.tooltip.includes(escapeMarkdown(hostile)));
 });
 
 test('short names drop the claude- prefix only', { timeout: 5000 }, () => {
   assert.equal(shortModelName('claude-haiku-5-5'), 'haiku-5-5');
   assert.equal(shortModelName('anthropic.claude-opus'), 'anthropic.claude-opus');
+});
+
+test('without an API key the tooltip offers to set one and the label says so', { timeout: 5000 }, () => {
+  const p = presentStatus(state(['closed'], { needsKey: true }), formatMessage);
+  assert.match(p.tooltip, /\$\(key\) No API key set\. \[Set API Key\]\(command:resilientClaude\.setApiKey\)/);
+  assert.match(p.accessibilityLabel, /No API key set$/);
+  assert.doesNotMatch(presentStatus(state(['closed']), formatMessage).tooltip, /No API key/);
 });
