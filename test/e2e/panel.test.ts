@@ -262,6 +262,21 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
     await page.screenshot({ path: join(dir, 'panel-light-breakers.png') });
   });
 
+  test('Show Diagnostics keeps one panel; a breaker card’s "Use now" switches the primary model', async () => {
+    await showPanel(page);
+    const frame = await showPanel(page);
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: 'Resilient Claude Diagnostics' }).count(), 1, 'one panel');
+    await frame.locator('vscode-tab-header', { hasText: 'Breakers' }).click();
+    const opus = frame.locator('article.card[data-route="anthropic:claude-opus-5-5"]');
+    await opus.locator('vscode-button', { hasText: 'Reset' }).click();
+    await frame.locator('.toast.visible', { hasText: 'Breaker reset: anthropic:claude-opus-5-5' }).waitFor({ timeout: 10_000 });
+    const haiku = frame.locator('article.card[data-route="anthropic:claude-haiku-5-5"]');
+    await haiku.locator('vscode-button', { hasText: 'Use now' }).click();
+    await waitForNotification(page, /next requests use claude-haiku-5-5/);
+    await haiku.locator('.badge', { hasText: 'primary' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'panel-light-breakers.png') });
+  });
+
   test('the panel survives a window reload with its selection intact', async () => {
     const frame = await showPanel(page);
     await chooseOption(frame, 'History window', 'Last 15 minutes');
