@@ -103,13 +103,6 @@ async function main() {
   const workspace = makeWorkspace(root);
   const profile = { userDataDir: join(root, 'user-data'), extensionsDir: join(root, 'extensions') };
   let server;
-  let stopping = false;
-  const cleanUp = async () => {
-    if (stopping) return;
-    stopping = true;
-    await server?.stop();
-    rmSync(root, { recursive: true, force: true });
-  };
   try {
     server = await harness.startCodeServer({
       ...profile,
@@ -130,6 +123,7 @@ async function main() {
       return 0;
     }
     log(`open ${url}`);
+    log(`(served on 127.0.0.1 only; from another machine: ssh -L ${server.port}:127.0.0.1:${server.port} <this host>)`);
     log('press Ctrl-C to stop');
     await new Promise((resolveStop) => {
       process.once('SIGINT', resolveStop);
@@ -138,7 +132,8 @@ async function main() {
     log('stopping');
     return 0;
   } finally {
-    await cleanUp();
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
   }
 }
 
