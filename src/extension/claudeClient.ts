@@ -122,7 +122,9 @@ export class ClaudeClient implements vscode.Disposable {
 
   /** The model was switched by the user: forget demotions so the choice applies as made. */
   clearDemotions(): void {
+    if (this.demoted.size === 0) return;
     this.demoted.clear();
+    this.reconfigure('model switched');
   }
 
   private config(): ManagerConfig {

@@ -152,8 +152,9 @@ export function formatRate(route: Pick<RouteHealth, 'overloadRate' | 'attempts'>
 
 export function formatPercent(fraction: number): string {
   const pct = fraction * 100;
-  if (pct === 0 || pct >= 10) return `${Math.round(pct)}%`;
-  return `${pct.toFixed(1)}%`;
+  if (pct >= 10) return `${Math.round(pct)}%`;
+  const tenths = Math.round(pct * 10) / 10;
+  return Number.isInteger(tenths) ? `${tenths}%` : `${tenths.toFixed(1)}%`;
 }
 
 export function formatProbe(route: Pick<RouteHealth, 'state' | 'nextProbeAt'>, now: number, t: Translate): string {

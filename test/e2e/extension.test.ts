@@ -322,6 +322,44 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     await waitForStatus(page, /healthy, using claude-haiku-5-5/);
   });
 
+  test('an overload alert is raised once per incident, and "Use Fallback Now" sends requests to the fallback', async () => {
+    await closeEditors(page);
+    await runCommand(page, 'Resilient Claude: Switch Model…');
+    await waitForQuickInput(page);
+    const listed = Date.now() + 10_000;
+    while (Date.now() < listed && !(await quickPickLabels(page)).some((l) => l.includes('claude-opus-5-5'))) await sleep(200);
+    await pickQuickPickItem(page, 'claude-opus-5-5');
+    await waitForNotification(page, /next requests use claude-opus-5-5/);
+    simulator.setScenario({ name: 'opus-overloaded', models: { 'claude-opus-5-5': { p529: 1 } } });
+    const alert = /claude-opus-5-5 is overloaded — .* answered 529 in the last 5 min/;
+    // Each ask puts one more 529 on Opus in the history; the alert needs 5 attempts in its window.
+    for (let asked = 0; asked < 6 && !/Overload alert: claude-opus-5-5/.test(outputChannelLog(userDataDir)); asked += 1) {
+      await runCommand(page, 'Resilient Claude: Reset Circuit Breakers');
+      await ask(page, `Overloaded yet? (${asked})`);
+      await waitForEditorText(page, /Answered by claude-sonnet-5-5/);
+      await closeEditors(page);
+      await sleep(500);
+    }
+    // Still above the threshold: the same incident raises no second warning.
+    await runCommand(page, 'Resilient Claude: Reset Circuit Breakers');
+    await ask(page, 'Still overloaded?');
+    await waitForEditorText(page, /Answered by claude-sonnet-5-5/);
+    // Toasts hide after a while; the notification center keeps every warning.
+    await runCommand(page, 'Notifications: Show Notifications');
+    const warnings = page.locator('.notifications-center .notification-list-item').filter({ hasText: alert });
+    await warnings.first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await warnings.count(), 1, 'one warning for the incident');
+    assert.match(await warnings.first().innerText(), /alert above 5%/);
+    await warnings.first().locator('.monaco-button', { hasText: 'Use Fallback Now' }).first().click();
+    await sleep(2500); // longer than the breaker's open period: only the choice keeps Opus out
+    const before = simulator.stats().requests.length;
+    await closeEditors(page);
+    await ask(page, 'Which model now?');
+    await waitForEditorText(page, /Answered by claude-sonnet-5-5 · 1 attempt/);
+    assert.deepEqual(requestsSince(simulator.stats(), before).map((r) => r.model), ['claude-sonnet-5-5']);
+    await waitForStatus(page, /degraded, serving from fallback claude-sonnet-5-5/);
+  });
+
   test('"Ask Claude About Selection" sends the selected text with the question', async () => {
     await closeEditors(page);
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'notes.md' }).first().click();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BreakerState } from '../../../src/core/types';
-import { TOOLTIP_COMMANDS, escapeMarkdown, presentStatus, shortModelName } from '../../../src/extension/statusPresentation';
+import { TOOLTIP_COMMANDS, escapeMarkdown, formatPercent, presentStatus, shortModelName } from '../../../src/extension/statusPresentation';
 import type { RouteHealth, StatusState } from '../../../src/extension/statusPresentation';
 import { formatMessage } from '../../../src/extension/translate';
 
@@ -97,4 +97,12 @@ test('without an API key the tooltip offers to set one and the label says so', {
   assert.match(p.tooltip, /\$\(key\) No API key set\. \[Set API Key\]\(command:resilientClaude\.setApiKey\)/);
   assert.match(p.accessibilityLabel, /No API key set$/);
   assert.doesNotMatch(presentStatus(state(['closed']), formatMessage).tooltip, /No API key/);
+});
+
+test('percentages read naturally: whole numbers plain, small rates to a tenth', { timeout: 5000 }, () => {
+  assert.equal(formatPercent(0.05), '5%');
+  assert.equal(formatPercent(0.8), '80%');
+  assert.equal(formatPercent(0.0125), '1.3%');
+  assert.equal(formatPercent(0), '0%');
+  assert.equal(formatPercent(1), '100%');
 });
