@@ -270,6 +270,7 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     await ask(page, 'Take your time.');
     const progress = await waitForNotification(page, /Fell back to claude-sonnet-5-5/, 15_000);
     assert.match(progress, /Fell back to claude-sonnet-5-5/);
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'progress-fell-back.png') });
     const clicked = Date.now();
     await clickNotificationAction(page, /Fell back to claude-sonnet-5-5/, 'Cancel');
     await waitForEditorText(page, /Canceled\./, 5000);
@@ -310,6 +311,9 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     // The list comes from GET /v1/models on the simulator, each row with its live health.
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && !(await quickPickLabels(page)).some((l) => l.includes('claude-haiku-5-5'))) await sleep(200);
+    const details = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
+    assert.ok(details.some((d) => /claude-opus-5-5[\s\S]*breaker (closed|open|half-open)[\s\S]*529 rate \(5 min\): \d+% of \d+/.test(d)), details.join('\n'));
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'model-switcher.png') });
     await pickQuickPickItem(page, 'claude-haiku-5-5');
     await waitForNotification(page, /next requests use claude-haiku-5-5/);
     const before = simulator.stats().requests.length;
