@@ -16,6 +16,40 @@ const common = {
   legalComments: 'none',
 };
 
+// Modules the extension loads only on first use. Each is bundled on its own
+// (dist/lazy/*.js) and every dynamic import() of it in the extension becomes a
+// require of that file, so activation parses none of the provider SDKs.
+const lazyChunks = {
+  '@anthropic-ai/sdk': { out: 'anthropic-sdk', entry: '@anthropic-ai/sdk' },
+  '@anthropic-ai/vertex-sdk': { out: 'vertex-sdk', entry: '@anthropic-ai/vertex-sdk' },
+  '@anthropic-ai/bedrock-sdk': { out: 'bedrock-sdk', entry: '@anthropic-ai/bedrock-sdk' },
+};
+// The simulator (overload rehearsal) already has its own bundle, dist/simulator.js.
+const lazyLocal = { '../simulator/index.js': '../simulator.js' };
+
+/**
+ * Every dynamic import() of a lazy chunk becomes a tiny bundled stub whose body is
+ * `module.exports = require('./lazy/…')`: esbuild evaluates the stub only when the
+ * import() runs, and the require is a plain runtime require of the separate file.
+ * @type {import('esbuild').Plugin}
+ */
+const loadOnFirstUse = {
+  name: 'load-on-first-use',
+  setup(build) {
+    build.onResolve({ filter: /./ }, (args) => {
+      if (args.kind === 'require-call' && args.namespace === 'lazy-stub') return { path: args.path, external: true };
+      if (args.kind !== 'dynamic-import') return undefined;
+      const chunk = lazyChunks[args.path];
+      const target = chunk ? `./lazy/${chunk.out}.js` : lazyLocal[args.path]?.replace('../', './');
+      return target ? { path: target, namespace: 'lazy-stub' } : undefined;
+    });
+    build.onLoad({ filter: /./, namespace: 'lazy-stub' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
   {
@@ -26,6 +60,15 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [loadOnFirstUse],
+  },
+  {
+    ...common,
+    entryPoints: Object.fromEntries(Object.values(lazyChunks).map((c) => [c.out, c.entry])),
+    outdir: 'dist/lazy',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,
@@ -53,7 +96,7 @@ const targets = [
     target: 'es2022',
     loader: { '.css': 'css' },
   },
-].filter((t) => Object.values(t.entryPoints).every((p) => existsSync(p)));
+].filter((t) => Object.values(t.entryPoints).every((p) => !p.startsWith('src/') || existsSync(p)));
 
 if (watch) {
   const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));

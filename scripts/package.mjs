@@ -11,7 +11,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const VSIX_PATH = join(repoRoot, 'dist', 'resilient-claude.vsix');
 
 /** The only paths allowed inside the packaged extension (besides vsce's own manifest files). */
-const ALLOWED = [/^extension\/dist\/[^/]+\.(js|css)$/, /^extension\/media\//, /^extension\/scenarios\//,
+const ALLOWED = [/^extension\/dist\/(lazy\/)?[^/]+\.(js|css)$/, /^extension\/media\//, /^extension\/scenarios\//,
   /^extension\/(package\.json|readme\.md|LICENSE\.txt|LICENSE)$/i, /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/];
 
 function run(command, args) {
