@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { SHIPPED_SCENARIOS } from '../../../src/extension/settings';
+
+interface Manifest {
+  activationEvents: string[];
+  icon?: string;
+  contributes: { commands: Array<{ command: string; title: string; category?: string }> };
+}
+
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as Manifest;
+
+test('every command is a resilientClaude.* id listed under the "Resilient Claude" category', { timeout: 5000 }, () => {
+  assert.ok(manifest.contributes.commands.length >= 12);
+  for (const c of manifest.contributes.commands) {
+    assert.match(c.command, /^resilientClaude\.[a-zA-Z]+$/);
+    assert.equal(c.category, 'Resilient Claude', c.command);
+    assert.ok(c.title.trim().length > 0);
+  }
+  const ids = manifest.contributes.commands.map((c) => c.command);
+  assert.equal(new Set(ids).size, ids.length, 'no command declared twice');
+});
+
+test('the extension starts after startup, not on every event', { timeout: 5000 }, () => {
+  assert.ok(manifest.activationEvents.includes('onStartupFinished'));
+  assert.ok(!manifest.activationEvents.includes('*'));
+});
+
+test('the shipped scenarios folder holds exactly the scenarios the rehearsal offers, and is packaged', { timeout: 5000 }, () => {
+  const files = readdirSync('scenarios').filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  assert.deepEqual(files, [...SHIPPED_SCENARIOS].sort());
+  const ignore = readFileSync('.vscodeignore', 'utf8').split('\n').map((l) => l.trim());
+  assert.ok(ignore.includes('!scenarios/**') || ignore.includes('!scenarios/*.json'), '.vscodeignore keeps scenarios/');
+  assert.ok(manifest.icon && readFileSync(manifest.icon).subarray(1, 4).toString() === 'PNG', 'the icon is a PNG');
+});
