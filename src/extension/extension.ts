@@ -31,17 +31,13 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   const switcher = new ModelSwitcher(client, history, log);
   const clipboard = new ClipboardCommands(client, history, version);
 
-  // Disposed in reverse: requests stop before the simulator closes, the history flushes last.
+  // Disposed in this order: requests stop, the simulator closes, the history flushes, the log closes last.
   context.subscriptions.push(
-    log,
-    history,
-    settings,
-    keys,
-    rehearsal,
     client,
+    rehearsalCommands,
+    rehearsal,
     new StatusBarIndicator(client, history, rehearsal, keys),
     new AlertNotifier(history, client, log),
-    rehearsalCommands,
     settings.onDidChange((s) => void history.applySettings(s)),
     registerDiagnosticsCommand(context, { client, history, switcher, log, version }),
     ...Object.entries({
@@ -63,6 +59,10 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
       'resilientClaude.startRehearsal': () => rehearsalCommands.pickAndStart(),
       'resilientClaude.stopRehearsal': () => rehearsalCommands.stop(),
     }).map(([id, run]) => vscode.commands.registerCommand(id, run)),
+    history,
+    settings,
+    keys,
+    log,
   );
   flushHistory = () => history.current.flush();
 
