@@ -265,16 +265,16 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     await closeEditors(page);
     simulator.setScenario({
       name: 'slow-fallback',
-      models: { 'claude-opus-5-5': { p529: 1 }, 'claude-sonnet-5-5': { latencyMs: 8000 } },
+      models: { 'claude-opus-5-5': { p529: 1 }, 'claude-sonnet-5-5': { latencyMs: 30_000 } },
     });
     await ask(page, 'Take your time.');
     const progress = await waitForNotification(page, /Fell back to claude-sonnet-5-5/, 15_000);
     assert.match(progress, /Fell back to claude-sonnet-5-5/);
     await page.screenshot({ path: join(ensureTestResultsDir(), 'progress-fell-back.png') });
-    const clicked = Date.now();
     await clickNotificationAction(page, /Fell back to claude-sonnet-5-5/, 'Cancel');
-    await waitForEditorText(page, /Canceled\./, 5000);
-    assert.ok(Date.now() - clicked < 5000, 'canceled well before the slow answer would have arrived');
+    // Sonnet takes 30 s to answer here: "Canceled." arriving first means the request stopped.
+    const text = await waitForEditorText(page, /Canceled\./, 20_000);
+    assert.doesNotMatch(text, /Answered by/);
     assert.equal(await notification(page, /Claude: /).count(), 0, 'a cancel is not reported as an error');
   });
 
