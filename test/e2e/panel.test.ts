@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Frame, FrameLocator, Page } from 'playwright-core';
@@ -15,13 +15,13 @@ import {
   launchChromium,
   newWorkbenchPage,
   openWorkbench,
-  provisionedPaths,
   readClipboard,
   repoRoot,
   runCommand,
   startCodeServer,
   waitForNotification,
   pickQuickPickItem,
+  waitForQuickInput,
   waitForWorkbench,
 } from './harness';
 import type { CodeServer } from './harness';
@@ -48,20 +48,12 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Builds the production bundle and packages it (what a user installs). */
-async function buildVsix(): Promise<string> {
-  const paths = await provisionedPaths();
-  const out = join(mkdtempSync(join(tmpdir(), 'rc-panel-vsix-')), 'resilient-claude.vsix');
-  const ignore = join(tmpdir(), `rc-panel-vscodeignore-${process.pid}`);
-  writeFileSync(ignore, ['**', '!package.json', '!dist/extension.js', '!dist/webview.js', '!dist/webview.css', '!scenarios/*.json', '!media/**', '!README.md'].join('\n'));
-  execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'pipe' });
-  execFileSync(
-    paths.node,
-    [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--ignoreFile', ignore, '--baseContentUrl', 'https://example.invalid/', '-o', out],
-    { cwd: repoRoot, stdio: 'pipe' },
-  );
-  rmSync(ignore, { force: true });
-  return out;
+/** The packaged extension (npm run package: what a user installs), copied aside so a concurrent packaging cannot swap it. */
+function packagedExtension(into: string): string {
+  const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const copy = join(into, 'resilient-claude.vsix');
+  copyFileSync(built.split('\n').pop() ?? '', copy);
+  return copy;
 }
 
 function panelFrame(page: Page): FrameLocator {
@@ -147,7 +139,7 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
     mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
     writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(machineSettings, null, 2));
     settings = { ...machineSettings, 'files.hotExit': 'off', 'workbench.colorTheme': 'Default Dark Modern' };
-    server = await startCodeServer({ userDataDir, extensionsDir: join(sandbox, 'extensions'), vsix: await buildVsix(), settings });
+    server = await startCodeServer({ userDataDir, extensionsDir: join(sandbox, 'extensions'), vsix: packagedExtension(sandbox), settings });
     browser = await launchChromium();
     page = await newWorkbenchPage(browser, server.url);
     await openWorkbench(page, server.url, workspace);
@@ -229,6 +221,30 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
     for (const id of failedIds) assert.ok(report.includes(id), `report lists ${id}`);
     assert.ok(!report.includes(API_KEY), 'no API key in the report');
     assert.ok(!/sk-ant-/.test(report), 'nothing key-shaped in the report');
+  });
+
+  test('"Export JSON" saves the window’s history through the save dialog, without secrets', async () => {
+    const frame = await showPanel(page);
+    await frame.locator('#export-json').click();
+    // code-server's save dialog is the workbench's simple file dialog: the proposed path is filled in.
+    const input = (await waitForQuickInput(page, 15_000)).locator('.quick-input-box input');
+    let proposed = '';
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(200)) {
+      proposed = await input.inputValue().catch(() => '');
+      if (/resilient-claude-diagnostics-.*\.json$/.test(proposed)) break;
+    }
+    assert.match(proposed, /resilient-claude-diagnostics-.*\.json$/);
+    await input.press('Enter');
+    await frame.locator('.toast.visible', { hasText: 'Exported to' }).waitFor({ timeout: 15_000 });
+    const saved = readdirSync(workspace).find((f) => /^resilient-claude-diagnostics-.*\.json$/.test(f));
+    assert.ok(saved, `a file in ${readdirSync(workspace).join(', ')}`);
+    const text = readFileSync(join(workspace, saved), 'utf8');
+    assert.ok(!text.includes(API_KEY), 'no API key in the export');
+    const exported = JSON.parse(text) as { kind: string; window: string; history: { failures: Array<{ requestId: string | null }> } };
+    assert.equal(exported.kind, 'resilient-claude-diagnostics');
+    assert.equal(exported.window, '1h');
+    const failedIds = simulator.stats().requests.filter((r) => r.status >= 400).map((r) => r.requestId).sort();
+    assert.deepEqual(exported.history.failures.map((f) => f.requestId).sort(), failedIds);
   });
 
   test('axe finds no serious or critical accessibility problems in the panel', async () => {
