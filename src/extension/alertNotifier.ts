@@ -24,20 +24,27 @@ export class AlertNotifier implements vscode.Disposable {
     );
     const diagnostics = vscode.l10n.t('Show Diagnostics');
     const fallback = vscode.l10n.t('Use Fallback Now');
-    const canFallBack = this.client.chain.filter((m) => m !== alert.model).length > 0;
+    const next = this.client.chain.find((m) => m !== alert.model);
+    const rehearsal = this.client.rehearsalScenario;
+    const message = vscode.l10n.t(
+      'Resilient Claude: {0} is overloaded — {1} of attempts answered 529 in the last {2} min (alert above {3}).',
+      alert.model,
+      formatPercent(alert.rate),
+      minutes,
+      formatPercent(alert.threshold),
+    );
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t(
-        'Resilient Claude: {0} is overloaded — {1} of attempts answered 529 in the last {2} min (alert above {3}).',
-        alert.model,
-        formatPercent(alert.rate),
-        minutes,
-        formatPercent(alert.threshold),
-      ),
+      rehearsal === null ? message : `${message} ${vscode.l10n.t('(Overload rehearsal "{0}": simulated traffic.)', rehearsal)}`,
       diagnostics,
-      ...(canFallBack ? [fallback] : []),
+      ...(next !== undefined ? [fallback] : []),
     );
     if (choice === diagnostics) await vscode.commands.executeCommand('resilientClaude.showDiagnostics');
-    if (choice === fallback) this.client.demote(alert.model);
+    if (choice === fallback && next !== undefined) {
+      this.client.demote(alert.model);
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Requests now start on {0}; {1} is tried last. Reset Circuit Breakers or switch model to undo.', next, alert.model),
+      );
+    }
   }
 
   dispose(): void {

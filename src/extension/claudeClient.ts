@@ -69,6 +69,16 @@ export class ClaudeClient implements vscode.Disposable {
     return this.lastServed;
   }
 
+  /** Models set aside by "Use Fallback Now" (tried last). */
+  get demotedModels(): string[] {
+    return [...this.demoted];
+  }
+
+  /** The scenario of the running overload rehearsal, or null for real traffic. */
+  get rehearsalScenario(): string | null {
+    return this.rehearsal.active?.scenario ?? null;
+  }
+
   /** Where requests go right now (the rehearsal simulator while one runs). */
   endpoint(): Endpoint {
     const active = this.rehearsal.active;

@@ -55,6 +55,7 @@ export class StatusBarIndicator implements vscode.Disposable {
       lastServedModel: this.client.lastServedModel,
       rehearsal: this.rehearsal.active?.scenario ?? null,
       needsKey: !this.hasKey && this.rehearsal.active === null,
+      setAside: this.client.demotedModels,
       now,
     };
   }

@@ -26,6 +26,8 @@ export interface StatusState {
   readonly rehearsal: string | null;
   /** No API key is stored (and no rehearsal runs): requests cannot be sent yet. */
   readonly needsKey: boolean;
+  /** Models moved to the end of the chain by "Use Fallback Now". */
+  readonly setAside: readonly string[];
   readonly now: number;
 }
 
@@ -115,6 +117,9 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
   lines.push(`**Resilient Claude** — ${escapeMarkdown(summary)}`);
   if (state.rehearsal !== null) {
     lines.push('', `$(beaker) ${escapeMarkdown(t('Rehearsal: {0} (simulated traffic, no API calls)', state.rehearsal))}`);
+  }
+  for (const model of state.setAside) {
+    lines.push('', `$(arrow-down) ${escapeMarkdown(t('{0} is tried last (Use Fallback Now); reset breakers to undo.', model))}`);
   }
   if (state.needsKey) {
     lines.push(

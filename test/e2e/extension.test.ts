@@ -355,6 +355,12 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     assert.equal(await warnings.count(), 1, 'one warning for the incident');
     assert.match(await warnings.first().innerText(), /alert above 5%/);
     await warnings.first().locator('.monaco-button', { hasText: 'Use Fallback Now' }).first().click();
+    // With the center open, the confirmation lands there.
+    await page
+      .locator('.notifications-center .notification-list-item', { hasText: /Requests now start on claude-sonnet-5-5; claude-opus-5-5 is tried last/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 10_000 });
+    await runCommand(page, 'Notifications: Hide Notifications').catch(() => page.keyboard.press('Escape'));
     await sleep(2500); // longer than the breaker's open period: only the choice keeps Opus out
     const before = simulator.stats().requests.length;
     await closeEditors(page);

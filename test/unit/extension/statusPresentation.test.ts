@@ -23,6 +23,7 @@ function state(breakers: BreakerState[], extra: Partial<StatusState> = {}, route
     lastServedModel: null,
     rehearsal: null,
     needsKey: false,
+    setAside: [],
     now: NOW,
     ...extra,
   };
@@ -105,4 +106,9 @@ test('percentages read naturally: whole numbers plain, small rates to a tenth', 
   assert.equal(formatPercent(0.0125), '1.3%');
   assert.equal(formatPercent(0), '0%');
   assert.equal(formatPercent(1), '100%');
+});
+
+test('a model set aside by "Use Fallback Now" is named in the tooltip with how to undo it', { timeout: 5000 }, () => {
+  const p = presentStatus(state(['closed'], { setAside: ['claude-opus-5-5'] }), formatMessage);
+  assert.match(p.tooltip, /\$\(arrow-down\) claude\\-opus\\-5\\-5 is tried last \\\(Use Fallback Now\\\); reset breakers to undo\./);
 });
