@@ -261,6 +261,28 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     assert.equal(copied, issued[issued.length - 1]);
   });
 
+  test('the answer appears while it streams, and a stream cut mid-way is continued without repeating text', async () => {
+    await closeEditors(page);
+    await runCommand(page, 'Resilient Claude: Reset Circuit Breakers');
+    simulator.setScenario({
+      name: 'slow-stream-cut-once',
+      defaults: { tokensPerSecond: 6, outputTokens: 24 },
+      models: { 'claude-opus-5-5': { sequence: ['midstream'], midStreamAfterTokens: 5 } },
+    });
+    const question = 'Stream it slowly, please.';
+    await ask(page, question);
+    const answer = canonicalAnswer(question, 24);
+    const words = answer.split(' ');
+    // Part of the answer is on screen before the request has finished.
+    const partial = await waitForEditorText(page, new RegExp(`${words[0]} ${words[1]} ${words[2]}`), 20_000);
+    assert.doesNotMatch(partial, /Answered by/);
+    const text = await waitForEditorText(page, /Answered by/, 30_000);
+    const body = text.split('\n---\n')[0]?.replace(/^>.*$/m, '').replace(/\s+/g, ' ').trim();
+    assert.equal(body, answer, 'the whole answer, once, with nothing lost or repeated');
+    const sent = requestsSince(simulator.stats(), 0).slice(-2).map((r) => `${r.model}:${r.outcome}`);
+    assert.equal(sent[0], 'claude-opus-5-5:midstream');
+  });
+
   test('the progress notification follows the fallback, and Cancel stops the request at once', async () => {
     await closeEditors(page);
     simulator.setScenario({
