@@ -16,6 +16,7 @@ import {
   freePort,
   installVsix,
   launchChromium,
+  notification,
   newWorkbenchPage,
   openWorkbench,
   provisionedPaths,
@@ -108,6 +109,8 @@ describe('Resilient Claude in an untrusted workspace', { timeout: SUITE_TIMEOUT_
       'security.workspace.trust.enabled': true,
       'security.workspace.trust.startupPrompt': 'never',
       'security.workspace.trust.emptyWindow': false,
+      // A mistake in the user's settings: reported once, the default used.
+      'resilientClaude.retry.maxAttempts': 0,
     });
     await installVsix({ userDataDir, extensionsDir, vsix: packagedExtension(sandbox) });
     const started = await startTrustingCodeServer(userDataDir, extensionsDir, sandbox);
@@ -134,6 +137,12 @@ describe('Resilient Claude in an untrusted workspace', { timeout: SUITE_TIMEOUT_
   test('ANTHROPIC_API_KEY from the environment is offered once and imported into secret storage', async () => {
     await clickNotificationAction(page, /found ANTHROPIC_API_KEY in the environment/, 'Import Key', 30_000);
     await waitForNotification(page, /API key imported into secret storage/);
+  });
+
+  test('an invalid setting is reported once, by name, and the default is used', async () => {
+    const warning = /the setting "resilientClaude\.retry\.maxAttempts" must be a whole number from 1 to 20; using 6/;
+    await waitForNotification(page, warning, 30_000);
+    assert.equal(await notification(page, warning).count(), 1);
   });
 
   test("the workspace's base URL and headers are ignored; its model choice is not a traffic setting and applies", async () => {
