@@ -3,9 +3,15 @@
 // chain when the API cannot be reached.
 import type { Endpoint } from './managerConfig';
 
+export type ModelLifecycle = 'active' | 'deprecated' | 'retired';
+
 export interface CatalogModel {
   readonly id: string;
   readonly displayName: string;
+  /** null when unknown (the model came from the settings, not the API). */
+  readonly lifecycle: ModelLifecycle | null;
+  /** Scheduled retirement (RFC 3339), when the API gives one. */
+  readonly retiresAt: string | null;
 }
 
 export interface Catalog {
@@ -16,8 +22,12 @@ export interface Catalog {
 
 const LIST_TIMEOUT_MS = 5000;
 
+function fromSettings(id: string): CatalogModel {
+  return { id, displayName: id, lifecycle: null, retiresAt: null };
+}
+
 export async function loadCatalog(endpoint: Endpoint, configuredChain: readonly string[]): Promise<Catalog> {
-  const fallback = configuredChain.map((id) => ({ id, displayName: id }));
+  const fallback = configuredChain.map(fromSettings);
   const apiKey = await endpoint.apiKey();
   if (apiKey === undefined) return { models: fallback, source: 'no_key' };
   try {
@@ -30,11 +40,34 @@ export async function loadCatalog(endpoint: Endpoint, configuredChain: readonly 
       timeout: LIST_TIMEOUT_MS,
     });
     const page = await client.models.list({ limit: 100 });
-    const models = page.data.map((m) => ({ id: m.id, displayName: m.display_name || m.id }));
-    // Models in the user's chain stay listed even if the API does not list them.
-    for (const id of configuredChain) if (!models.some((m) => m.id === id)) models.push({ id, displayName: id });
+    const models: CatalogModel[] = page.data.map((m) => ({
+      id: m.id,
+      displayName: m.display_name || m.id,
+      lifecycle: m.lifecycle ?? null,
+      retiresAt: m.retires_at ?? null,
+    }));
     return { models, source: 'api' };
   } catch {
     return { models: fallback, source: 'unreachable' };
   }
+}
+
+export interface ModelChoices {
+  /** The configured chain, in order, each with what the API says about it. */
+  readonly chain: readonly CatalogModel[];
+  /** Every other model the API offers that can still be used, newest first as listed. */
+  readonly others: readonly CatalogModel[];
+}
+
+/**
+ * Orders the switcher: the chain first (a chain model missing from the API list still shows),
+ * then the other usable models. Retired models are offered only if already in the chain,
+ * so the user sees why requests to them fail.
+ */
+export function modelChoices(catalog: readonly CatalogModel[], chain: readonly string[]): ModelChoices {
+  const byId = new Map(catalog.map((m) => [m.id, m]));
+  return {
+    chain: chain.map((id) => byId.get(id) ?? fromSettings(id)),
+    others: catalog.filter((m) => !chain.includes(m.id) && m.lifecycle !== 'retired'),
+  };
 }

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { ClaudeClient } from './claudeClient';
 import type { HistoryHost } from './historyHost';
-import { loadCatalog } from './modelCatalog';
+import { loadCatalog, modelChoices } from './modelCatalog';
 import type { CatalogModel } from './modelCatalog';
 import { SETTINGS_SECTION, SETTING_KEYS } from './settings';
 import { formatProbe, formatRate } from './statusPresentation';
@@ -29,7 +29,7 @@ export class ModelSwitcher {
     picker.placeholder = vscode.l10n.t('Choose the primary model for the next requests');
     picker.matchOnDescription = true;
     const chain = this.client.chain;
-    picker.items = this.items(chain.map((id) => ({ id, displayName: id })));
+    picker.items = this.items([], chain);
     picker.busy = true;
     const chosen = new Promise<ModelItem | undefined>((resolve) => {
       picker.onDidAccept(() => resolve(picker.selectedItems[0]));
@@ -42,7 +42,7 @@ export class ModelSwitcher {
         this.log.info(`Model list from the configured chain (${catalog.source === 'no_key' ? 'no API key set' : 'Models API unreachable'}).`);
       }
       const active = picker.activeItems[0]?.model;
-      picker.items = this.items(catalog.models);
+      picker.items = this.items(catalog.models, chain);
       const keep = picker.items.find((i) => i.model === active);
       if (keep) picker.activeItems = [keep];
     });
@@ -60,24 +60,37 @@ export class ModelSwitcher {
     void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: next requests use {0}.', model));
   }
 
-  private items(models: readonly CatalogModel[]): ModelItem[] {
+  private items(catalog: readonly CatalogModel[], chain: readonly string[]): ModelItem[] {
+    const choices = modelChoices(catalog, chain);
+    const separator = (label: string): ModelItem => ({ model: '', label, kind: vscode.QuickPickItemKind.Separator });
+    return [
+      separator(vscode.l10n.t('Fallback chain')),
+      ...choices.chain.map((m) => this.item(m)),
+      ...(choices.others.length > 0 ? [separator(vscode.l10n.t('Other models')), ...choices.others.map((m) => this.item(m))] : []),
+    ];
+  }
+
+  private item(m: CatalogModel): ModelItem {
     const now = Date.now();
-    const breakers = this.client.breakers();
-    const primary = this.client.primaryModel;
-    return models.map((m) => {
-      const breaker = breakers.find((b) => b.model === m.id);
-      const figures = this.history.overloadFigures(m.id, RATE_WINDOW_MS, now);
-      const rate = formatRate({ overloadRate: figures.rate, attempts: figures.attempts }, vscode.l10n.t);
-      const health = breaker
-        ? `${STATE_ICON[breaker.state]} ${vscode.l10n.t('breaker {0}', breaker.state.replace('_', '-'))}` +
-          (breaker.state === 'open' ? ` · ${vscode.l10n.t('next probe {0}', formatProbe(breaker, now, vscode.l10n.t))}` : '')
-        : `$(circle-outline) ${vscode.l10n.t('not in the fallback chain')}`;
-      return {
-        model: m.id,
-        label: `${m.id === primary ? '$(check) ' : ''}${m.id}`,
-        description: m.displayName !== m.id ? m.displayName : undefined,
-        detail: `${health} · ${vscode.l10n.t('529 rate (5 min): {0}', rate)}`,
-      };
-    });
+    const breaker = this.client.breakers().find((b) => b.model === m.id);
+    const figures = this.history.overloadFigures(m.id, RATE_WINDOW_MS, now);
+    const rate = formatRate({ overloadRate: figures.rate, attempts: figures.attempts }, vscode.l10n.t);
+    const health = breaker
+      ? `${STATE_ICON[breaker.state]} ${vscode.l10n.t('breaker {0}', breaker.state.replace('_', '-'))}` +
+        (breaker.state === 'open' ? ` · ${vscode.l10n.t('next probe {0}', formatProbe(breaker, now, vscode.l10n.t))}` : '') +
+        ' · '
+      : '';
+    const lifecycle =
+      m.lifecycle === 'retired'
+        ? ` · $(error) ${vscode.l10n.t('retired: requests to it fail')}`
+        : m.lifecycle === 'deprecated'
+          ? ` · $(warning) ${m.retiresAt ? vscode.l10n.t('deprecated, retires {0}', m.retiresAt.slice(0, 10)) : vscode.l10n.t('deprecated')}`
+          : '';
+    return {
+      model: m.id,
+      label: `${m.id === this.client.primaryModel ? '$(check) ' : ''}${m.id}`,
+      description: m.displayName !== m.id ? m.displayName : undefined,
+      detail: `${health}${vscode.l10n.t('529 rate (5 min): {0}', rate)}${lifecycle}`,
+    };
   }
 }
