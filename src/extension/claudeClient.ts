@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ManagerConfig, RequestManager } from '../core/contract';
 import { defaultManagerConfig } from '../core/defaults';
-import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, RequestStream } from '../core/types';
+import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, RequestStream, Route } from '../core/types';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { HistoryHost } from './historyHost';
 import { buildManagerConfig, effectiveChain, endpointFromSettings } from './managerConfig';
@@ -112,10 +112,12 @@ export class ClaudeClient implements vscode.Disposable {
     );
   }
 
-  resetBreakers(): void {
-    this.manager?.resetBreakers();
-    if (this.demoted.size > 0) {
-      this.demoted.clear();
+  /** Resets every breaker (and forgets demotions), or only one route's (the diagnostics panel's card). */
+  resetBreakers(route?: Route): void {
+    this.manager?.resetBreakers(route);
+    const forget = route === undefined ? [...this.demoted] : [...this.demoted].filter((m) => m === route.model);
+    if (forget.length > 0) {
+      for (const model of forget) this.demoted.delete(model);
       this.reconfigure('breakers reset');
     }
     this.lastServed = null;

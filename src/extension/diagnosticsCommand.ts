@@ -29,9 +29,7 @@ function sourcesOf(parts: DiagnosticsParts): DiagnosticsSources {
     onHealthChange: client.onDidChangeHealth,
     onManagerEvent: client.onEvent,
     primaryModel: () => client.chain[0] ?? client.primaryModel,
-    // The client resets every breaker (and forgets demotions); a single route's reset is the same
-    // for the user: the route is tried again on the next request.
-    resetBreakers: () => client.resetBreakers(),
+    resetBreakers: (route) => client.resetBreakers(route),
     useModel: (model) => switcher.switchTo(model),
     versions: () => ({
       extension: version,
