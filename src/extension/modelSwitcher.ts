@@ -31,12 +31,14 @@ export class ModelSwitcher {
     const chain = this.client.chain;
     picker.items = this.items([], chain);
     picker.busy = true;
+    let open = true;
     const chosen = new Promise<ModelItem | undefined>((resolve) => {
       picker.onDidAccept(() => resolve(picker.selectedItems[0]));
       picker.onDidHide(() => resolve(undefined));
     });
     picker.show();
     void loadCatalog(this.client.endpoint(), chain).then((catalog) => {
+      if (!open) return; // the user already chose or closed the picker
       picker.busy = false;
       if (catalog.source !== 'api') {
         this.log.info(`Model list from the configured chain (${catalog.source === 'no_key' ? 'no API key set' : 'Models API unreachable'}).`);
@@ -47,6 +49,7 @@ export class ModelSwitcher {
       if (keep) picker.activeItems = [keep];
     });
     const item = await chosen;
+    open = false;
     picker.dispose();
     if (item) await this.switchTo(item.model);
   }
