@@ -20,6 +20,14 @@ function timeFormatter(bucketMs: number): (u: uPlot, splits: number[]) => string
     });
 }
 
+/** Marks the buckets where a sparse series is above zero, so a lone 429 or 5xx stays visible. */
+const nonZeroPoints: uPlot.Series.Points.Filter = (u, seriesIdx) => {
+  const values = u.data[seriesIdx] ?? [];
+  const indices: number[] = [];
+  for (let i = 0; i < values.length; i++) if ((values[i] ?? 0) > 0) indices.push(i);
+  return indices;
+};
+
 function options(width: number, palette: ChartPalette, bucketMs: number, threshold: number): uPlot.Options {
   const axis = { stroke: palette.axis, grid: { stroke: palette.grid, width: 1 }, ticks: { stroke: palette.grid } };
   return {
@@ -50,7 +58,7 @@ function options(width: number, palette: ChartPalette, bucketMs: number, thresho
         stroke: palette.rateLimited,
         width: 2,
         paths: uPlot.paths.stepped?.({ align: 1 }),
-        points: { show: false },
+        points: { show: true, size: 6, fill: palette.rateLimited, filter: nonZeroPoints },
       },
       {
         label: '5xx server errors',
@@ -59,7 +67,7 @@ function options(width: number, palette: ChartPalette, bucketMs: number, thresho
         width: 2,
         dash: [4, 3],
         paths: uPlot.paths.stepped?.({ align: 1 }),
-        points: { show: false },
+        points: { show: true, size: 6, fill: palette.serverErrors, filter: nonZeroPoints },
       },
       { label: '529 rate %', scale: 'rate', stroke: palette.rate, width: 2, spanGaps: false, points: { size: 6, fill: palette.rate } },
       { label: 'alert threshold %', scale: 'rate', stroke: palette.threshold, width: 2, dash: [8, 4], points: { show: false } },
