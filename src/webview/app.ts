@@ -193,7 +193,8 @@ export class DiagnosticsApp {
     this.history.render(snapshot, this.state.modelFilter, this.palette, this.paletteChanged, this.state.tab === 'history');
     if (this.state.tab === 'history') this.paletteChanged = false;
     this.breakers.render(snapshot, () => this.hostNow());
-    this.failures.render(snapshot, this.state.modelFilter, this.state.classFilter);
+    // Up to 500 rows: only rebuilt while the Failures tab is shown (switching to it renders it).
+    if (this.state.tab === 'failures') this.failures.render(snapshot, this.state.modelFilter, this.state.classFilter);
     this.renderBanners(snapshot);
     this.root.dataset.snapshotWindow = snapshot.window;
   }
