@@ -7,11 +7,20 @@ import { systemClock } from './clock';
 import { ConcurrencyLimiter } from './policies/limiter';
 import { ProviderClients } from './providers';
 import { RouteState } from './routeState';
-import { newClientRequestId, runRequest } from './requestRun';
+import { clientRequestIdProblem, newClientRequestId } from './clientRequestId';
+import { runRequest } from './requestRun';
 import { redactSecrets, shortMessage } from './redact';
 import { TextQueue } from './textQueue';
 
 const DEFAULT_UNKNOWN_MODEL_TTL_MS = 10 * 60_000;
+
+interface ClaimedId {
+  readonly clientRequestId: string;
+  /** Why the caller's id was refused (the request then fails as bad_request), or null. */
+  readonly problem: string | null;
+  /** True when the id is the caller's and is held in idsInFlight until the request ends. */
+  readonly owned?: boolean;
+}
 
 class ResilientRequestManager implements RequestManager {
   private config: ManagerConfig;
@@ -20,6 +29,8 @@ class ResilientRequestManager implements RequestManager {
   private readonly limiter: ConcurrencyLimiter;
   private readonly clients: ProviderClients;
   private readonly inFlight = new Set<AbortController>();
+  /** Client request ids of the requests in flight: a caller's id must not name two at once. */
+  private readonly idsInFlight = new Set<string>();
   private disposed = false;
 
   constructor(config: ManagerConfig) {
@@ -31,15 +42,17 @@ class ResilientRequestManager implements RequestManager {
   }
 
   send(request: ClaudeRequest, options: SendOptions = {}): Promise<Outcome> {
-    return this.execute(request, options, () => undefined, new AbortController());
+    return this.execute(request, options, this.claimId(options), () => undefined, new AbortController());
   }
 
   stream(request: ClaudeRequest, options: SendOptions = {}): RequestStream {
     const controller = new AbortController();
     const queue = new TextQueue(() => controller.abort());
-    const outcome = this.execute(request, options, (delta) => queue.push(delta), controller).finally(() => queue.end());
+    const id = this.claimId(options);
+    const outcome = this.execute(request, options, id, (delta) => queue.push(delta), controller).finally(() => queue.end());
     return {
       outcome,
+      clientRequestId: id.clientRequestId,
       [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
     };
   }
@@ -84,13 +97,31 @@ class ResilientRequestManager implements RequestManager {
     }
   }
 
+  /** The request's id: the caller's when it is usable, else a generated one and the reason it was refused. */
+  private claimId(options: SendOptions): ClaimedId {
+    const wanted = options.clientRequestId;
+    if (wanted === undefined) return { clientRequestId: newClientRequestId(), problem: null };
+    const problem = clientRequestIdProblem(wanted);
+    if (problem !== null) return { clientRequestId: newClientRequestId(), problem };
+    if (this.idsInFlight.has(wanted)) {
+      return { clientRequestId: wanted, problem: `clientRequestId ${wanted} already names a request in flight.` };
+    }
+    this.idsInFlight.add(wanted);
+    return { clientRequestId: wanted, problem: null, owned: true };
+  }
+
   private async execute(
     request: ClaudeRequest,
     options: SendOptions,
+    id: ClaimedId,
     onText: (delta: string) => void,
     controller: AbortController,
   ): Promise<Outcome> {
-    const clientRequestId = newClientRequestId();
+    const clientRequestId = id.clientRequestId;
+    if (id.problem !== null) {
+      // Refused before any attempt: no event, so another request's listeners are not misled.
+      return { ok: false, text: '', clientRequestId, attempts: [], error: { class: 'bad_request', message: id.problem, requestIds: [] } };
+    }
     const config = this.config;
     const clock = config.clock ?? systemClock;
     const external = options.signal;
@@ -126,6 +157,7 @@ class ResilientRequestManager implements RequestManager {
     } finally {
       external?.removeEventListener('abort', onExternalAbort);
       this.inFlight.delete(controller);
+      if (id.owned === true) this.idsInFlight.delete(clientRequestId);
     }
   }
 }

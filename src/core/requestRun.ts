@@ -61,10 +61,6 @@ const TIMEOUT_ATTEMPTS_PER_ROUTE = 2;
 
 const RETRYABLE: ReadonlySet<ErrorClass> = new Set<ErrorClass>(['overloaded', 'transient', 'timeout', 'rate_limited']);
 
-export function newClientRequestId(): string {
-  return `rc_${globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
-}
-
 function validateRequest(request: ClaudeRequest): string | null {
   if (!request || !Array.isArray(request.messages) || request.messages.length === 0) return 'The request has no messages.';
   for (const message of request.messages) {

@@ -41,6 +41,9 @@ export interface ClaudeRequest {
 export interface SendOptions {
   readonly signal?: AbortSignal;
   readonly priority?: Priority;
+  /** The caller's id for this request (1-128 of A-Z a-z 0-9 . _ : -), unique among requests in flight;
+   *  generated when absent. Every event, attempt and the outcome of the request carry it. */
+  readonly clientRequestId?: string;
 }
 
 /** One attempt on one route, as recorded in events, history and the CLI's JSON. */
@@ -164,4 +167,6 @@ export type Outcome = SuccessOutcome | FailureOutcome;
 /** A streamed request: iterate for text deltas as they arrive; `outcome` settles at the end. */
 export interface RequestStream extends AsyncIterable<string> {
   readonly outcome: Promise<Outcome>;
+  /** The request's id (the caller's, or generated), known before any of its events. */
+  readonly clientRequestId: string;
 }

@@ -2,19 +2,17 @@
 // untitled Markdown document under a cancellable progress notification whose
 // message follows the manager (retries, waits, fallbacks).
 import * as vscode from 'vscode';
+import { newClientRequestId } from '../core/clientRequestId';
 import { redactSecrets } from '../core/redact';
 import type { ClaudeRequest, FailureOutcome, Outcome } from '../core/types';
 import { AnswerDocument } from './answerDocument';
 import type { ClaudeClient } from './claudeClient';
-import { RequestClaims } from './requestClaims';
 import { answerNote, failureNotice, progressMessage } from './requestMessages';
 import type { FailureAction } from './requestMessages';
 
 const MAX_TOKENS = 4096;
 
 export class AskCommands {
-  private readonly claims = new RequestClaims();
-
   constructor(
     private readonly client: ClaudeClient,
     private readonly log: vscode.LogOutputChannel,
@@ -82,18 +80,19 @@ export class AskCommands {
     token: vscode.CancellationToken,
   ): Promise<Outcome> {
     const controller = new AbortController();
-    const claim = this.claims.claim();
+    // Named before it starts, so even its first event is known to be this request's.
+    const clientRequestId = newClientRequestId();
     const subscriptions = [
       token.onCancellationRequested(() => controller.abort()),
       this.client.onEvent((event) => {
-        if (this.claims.ownerOf(event) !== claim) return;
+        if (!('clientRequestId' in event) || event.clientRequestId !== clientRequestId) return;
         const message = progressMessage(event, vscode.l10n.t);
         if (message !== null) progress.report({ message });
       }),
     ];
     try {
       progress.report({ message: vscode.l10n.t('Asking {0}…', this.client.chain[0] ?? '') });
-      const stream = await this.client.stream(request, controller.signal);
+      const stream = await this.client.stream(request, controller.signal, clientRequestId);
       for await (const delta of stream) {
         document.append(delta);
         if (controller.signal.aborted) break;
@@ -101,7 +100,6 @@ export class AskCommands {
       return await stream.outcome;
     } finally {
       for (const s of subscriptions) s.dispose();
-      this.claims.release(claim);
     }
   }
 

@@ -1,9 +1,12 @@
 // The extension's one request manager: created on first use (so activation does
 // not load the SDK), kept in step with the settings, the API key and the
 // rehearsal, and observed: every event is logged, recorded in the history and
-// re-emitted for the status bar and progress notifications.
+// re-emitted for the status bar and progress notifications. Requests sent during an
+// overload rehearsal are recorded apart (HistoryHost.recordRehearsal), however late
+// their events arrive, so simulated traffic never mixes with the user's real history.
 import * as vscode from 'vscode';
 import type { ManagerConfig, RequestManager } from '../core/contract';
+import { newClientRequestId } from '../core/clientRequestId';
 import { defaultManagerConfig } from '../core/defaults';
 import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, RequestStream, Route } from '../core/types';
 import type { ApiKeyStore } from './apiKeyStore';
@@ -24,6 +27,9 @@ export class ClaudeClient implements vscode.Disposable {
   private readonly demoted = new Set<string>();
   private readonly warnedModels = new Set<string>();
   private lastRequestIdSeen: string | null = null;
+  private lastRehearsalRequestIdSeen: string | null = null;
+  /** Client request ids of requests sent to the rehearsal simulator and not finished yet. */
+  private readonly rehearsalRequests = new Set<string>();
   private lastServed: string | null = null;
 
   /** Every manager event, as it happens. */
@@ -43,7 +49,9 @@ export class ClaudeClient implements vscode.Disposable {
       this.events,
       this.healthChanged,
       settings.onDidChange(() => this.reconfigure('settings')),
-      rehearsal.onDidChange(() => {
+      rehearsal.onDidChange((active) => {
+        if (active !== null && this.history.rehearsalScenario === null) this.lastRehearsalRequestIdSeen = null;
+        this.history.setRehearsal(active?.scenario ?? null);
         this.lastServed = null;
         this.reconfigure('rehearsal');
         this.manager?.resetBreakers();
@@ -61,8 +69,14 @@ export class ClaudeClient implements vscode.Disposable {
     return this.settings.settings.model;
   }
 
+  /** The server request id of the last real (not rehearsal) attempt in this window. */
   get lastRequestId(): string | null {
     return this.lastRequestIdSeen;
+  }
+
+  /** The simulator's request id of the last attempt in the running rehearsal, or null. */
+  get lastRehearsalRequestId(): string | null {
+    return this.rehearsal.active === null ? null : this.lastRehearsalRequestIdSeen;
   }
 
   get lastServedModel(): string | null {
@@ -91,9 +105,13 @@ export class ClaudeClient implements vscode.Disposable {
     return this.rehearsal.active !== null || (await this.keys.has());
   }
 
-  async stream(request: ClaudeRequest, signal: AbortSignal): Promise<RequestStream> {
+  /** Streams a request; `clientRequestId` (see SendOptions) lets the caller pick out its events. */
+  async stream(request: ClaudeRequest, signal: AbortSignal, clientRequestId?: string): Promise<RequestStream> {
     const manager = await this.ensureManager();
-    return manager.stream(request, { signal, priority: 'interactive' });
+    const id = clientRequestId ?? newClientRequestId();
+    // The endpoint is the rehearsal's exactly when one is active now: the manager's config follows it synchronously.
+    if (this.rehearsal.active !== null) this.rehearsalRequests.add(id);
+    return manager.stream(request, { signal, priority: 'interactive', clientRequestId: id });
   }
 
   /** Breaker states for the current chain, closed for routes the manager has not used yet. */
@@ -180,10 +198,16 @@ export class ClaudeClient implements vscode.Disposable {
   }
 
   private observe(event: ManagerEvent): void {
-    this.history.record(event);
+    const rehearsed = 'clientRequestId' in event && this.rehearsalRequests.has(event.clientRequestId);
+    if (rehearsed) this.history.recordRehearsal(event);
+    else this.history.record(event);
+    if (rehearsed && event.type === 'request') this.rehearsalRequests.delete(event.clientRequestId);
     switch (event.type) {
       case 'attempt':
-        if (event.requestId !== null) this.lastRequestIdSeen = event.requestId;
+        if (event.requestId !== null) {
+          if (rehearsed) this.lastRehearsalRequestIdSeen = event.requestId;
+          else this.lastRequestIdSeen = event.requestId;
+        }
         if (event.errorClass === null) {
           this.log.debug(`Attempt ${event.attempt} on ${event.model} succeeded (${event.latencyMs} ms, ${event.requestId ?? 'no request id'}).`);
         } else {

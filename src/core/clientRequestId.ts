@@ -1,0 +1,18 @@
+// Our id for one request (send/stream): every attempt, event and outcome of the request
+// carries it, and each attempt sends it as `x-client-request-id`. Callers may choose it
+// (to match events to the request before the first one arrives); otherwise it is generated.
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function newClientRequestId(): string {
+  return `rc_${globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
+}
+
+/** Null when `id` can name a request (it travels in an HTTP header), else why not. */
+export function clientRequestIdProblem(id: unknown): string | null {
+  if (typeof id !== 'string') return `clientRequestId must be a string (got ${typeof id}).`;
+  if (!CLIENT_REQUEST_ID.test(id)) {
+    return `clientRequestId must be 1 to 128 letters, digits, '.', '_', ':' or '-' (got ${id.length} characters${id.length > 0 ? ` starting ${JSON.stringify(id.slice(0, 12))}` : ''}).`;
+  }
+  return null;
+}
