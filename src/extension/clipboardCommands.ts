@@ -1,5 +1,6 @@
 // Commands that put diagnostics on the clipboard: the last server request id
-// and the escalation report for the last hour.
+// and the escalation report for the last hour. During an overload rehearsal both are the
+// rehearsal's and say they are simulated; real traffic's never include simulated ids.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { VERSION as SDK_VERSION } from '@anthropic-ai/sdk/version';
@@ -17,6 +18,21 @@ export class ClipboardCommands {
   ) {}
 
   async copyLastRequestId(): Promise<void> {
+    const scenario = this.client.rehearsalScenario;
+    if (scenario !== null) {
+      const simulated = this.client.lastRehearsalRequestId;
+      if (simulated === null) {
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Resilient Claude: no request has been made in the overload rehearsal "{0}" yet.', scenario),
+        );
+        return;
+      }
+      await vscode.env.clipboard.writeText(simulated);
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Copied simulated request ID {0} (overload rehearsal "{1}"; not for Anthropic support).', simulated, scenario),
+      );
+      return;
+    }
     const id = this.client.lastRequestId;
     if (id === null) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: no request has been made in this window yet.'));
@@ -40,8 +56,11 @@ export class ClipboardCommands {
       breakers: this.client.breakers(),
     });
     await vscode.env.clipboard.writeText(report);
+    const scenario = this.history.rehearsalScenario;
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Copied the escalation report for the last hour (Markdown, no secrets).'),
+      scenario === null
+        ? vscode.l10n.t('Copied the escalation report for the last hour (Markdown, no secrets).')
+        : vscode.l10n.t('Copied the overload rehearsal "{0}" report: simulated data, not for Anthropic support.', scenario),
     );
   }
 }

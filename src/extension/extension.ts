@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
     keys,
     log,
   );
-  flushHistory = () => history.current.flush();
+  flushHistory = () => history.flush();
 
   log.info(`Resilient Claude ${version} activated; ${client.describeRoute()}.`);
   void keys.offerEnvironmentKey();

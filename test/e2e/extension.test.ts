@@ -464,9 +464,36 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     await statusBarScreenshot(page, 'status-rehearsal');
     assert.equal(simulator.stats().total, before, 'the rehearsal sent nothing to the configured API');
 
+    // While it runs, the report is the rehearsal's and says at the top that it is simulated.
+    await runCommand(page, 'Resilient Claude: Copy Escalation Report');
+    await waitForNotification(page, /Copied the overload rehearsal "primary-outage" report: simulated data/);
+    const rehearsalReport = await readClipboard(page);
+    assert.match(rehearsalReport.split('\n')[0] ?? '', /SIMULATED DATA — not for Anthropic support/);
+    // The rehearsal's history holds only the rehearsal's requests: every id in its report is simulated.
+    const simulatedIds = [...new Set(rehearsalReport.match(/req_sim_[A-Za-z0-9]+/g) ?? [])];
+    assert.ok(simulatedIds.length > 0, 'the rehearsal report lists the simulated 529s');
+    const realIds = new Set(simulator.stats().requests.map((r) => r.requestId));
+    assert.ok(simulatedIds.every((id) => !realIds.has(id)), 'none of them was issued to real traffic');
+    await runCommand(page, 'Resilient Claude: Copy Last Request ID');
+    await waitForNotification(page, /Copied simulated request ID req_sim_\w+ \(overload rehearsal "primary-outage"/);
+    const lastSimulated = (await readClipboard(page)).trim();
+    assert.ok(simulatedIds.includes(lastSimulated) || !realIds.has(lastSimulated), 'the rehearsal id comes from the rehearsal simulator');
+
     await runCommand(page, 'Resilient Claude: Stop Overload Rehearsal');
     await waitForNotification(page, /Overload rehearsal stopped/);
     await waitForStatus(page, /^Resilient Claude: healthy, using claude-opus-5-5/);
     assert.doesNotMatch(await statusBarItem(page, STATUS_ID).innerText(), /Rehearsal/);
+
+    // Afterwards the real diagnostics hold none of the simulated traffic.
+    await runCommand(page, 'Resilient Claude: Copy Escalation Report');
+    await waitForNotification(page, /Copied the escalation report for the last hour/);
+    const realReport = await readClipboard(page);
+    assert.doesNotMatch(realReport, /SIMULATED/);
+    for (const id of [...simulatedIds, lastSimulated]) assert.ok(!realReport.includes(id), `no rehearsal id (${id}) in the real report`);
+    assert.match(realReport, /req_sim_/, 'the real failures (from the earlier tests) are still listed');
+    await runCommand(page, 'Resilient Claude: Copy Last Request ID');
+    await waitForNotification(page, /Copied request ID req_sim_/);
+    const lastReal = (await readClipboard(page)).trim();
+    assert.ok(!simulatedIds.includes(lastReal) && lastReal !== lastSimulated, 'Copy Last Request ID gives the last real request id again');
   });
 });

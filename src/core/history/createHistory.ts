@@ -382,6 +382,7 @@ export function createHistory(options: HistoryOptions): History {
     bucketMs,
     retentionMs,
     alertRule,
+    ...(options.simulated !== undefined ? { simulated: options.simulated } : {}),
     record,
     buckets,
     models: () => store.models(),

@@ -146,6 +146,8 @@ export interface HistoryOptions {
   readonly persistDelayMs?: number;
   /** Most models tracked at once; the least recently active is dropped beyond it. Default 64. */
   readonly maxModels?: number;
+  /** Set when the history holds simulated traffic (e.g. an overload rehearsal): says what, for reports. */
+  readonly simulated?: string;
 }
 
 export type Unsubscribe = () => void;
@@ -154,6 +156,8 @@ export interface History {
   readonly bucketMs: number;
   readonly retentionMs: number;
   readonly alertRule: AlertRule;
+  /** Present when the history holds simulated traffic: what it simulates (HistoryOptions.simulated). */
+  readonly simulated?: string;
   /** Feed every manager event; only `attempt` events change the history. */
   record(event: ManagerEvent): void;
   buckets(query: BucketQuery): HistoryBucket[];

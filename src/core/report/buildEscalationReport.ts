@@ -9,7 +9,7 @@ import type { BreakerSnapshot } from '../types';
 import { codeCell, duration, percent, table, tableCell, utcTime } from './markdown';
 
 /** What the report reads from the history. */
-export type EscalationHistory = Pick<History, 'bucketMs' | 'buckets' | 'failures'>;
+export type EscalationHistory = Pick<History, 'bucketMs' | 'buckets' | 'failures' | 'simulated'>;
 
 export interface EscalationVersions {
   readonly extension: string;
@@ -152,13 +152,21 @@ export function buildEscalationReport(input: EscalationReportInput): string {
   const inWindow = history.failures({ sinceMs, untilMs: now });
   const listed = inWindow.slice(0, Math.max(0, maxFailures));
 
-  const lines: string[] = [
+  const lines: string[] = [];
+  if (history.simulated !== undefined) {
+    lines.push(
+      `> **SIMULATED DATA — not for Anthropic support.** Every request in this report went to the local simulator ` +
+        `(${tableCell(history.simulated)}), not to Anthropic; its request ids mean nothing to support.`,
+      '',
+    );
+  }
+  lines.push(
     `# Resilient Claude escalation report: ${utcTime(sinceMs)} to ${utcTime(now)}`,
     '',
     `**Window:** ${utcTime(sinceMs)} → ${utcTime(now)} (${duration(now - sinceMs)})`,
     '',
     `**Generated:** ${utcTime(now)}`,
-  ];
+  );
   const status = statusLine(input.statusIncident);
   if (status !== undefined) lines.push('', status);
   lines.push(

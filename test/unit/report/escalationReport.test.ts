@@ -179,3 +179,23 @@ describe('escalation report', () => {
     assert.throws(() => buildEscalationReport({ history, windowMs: 0, now: T0, versions: VERSIONS }), /positive/);
   });
 });
+
+describe('escalation report of simulated traffic', () => {
+  it('says at the very top that the data is simulated and not for support; a real history says nothing of it', OPTS, () => {
+    const clock = new FakeClock(T0 + HOUR);
+    const rehearsal = createHistory({ storage: new MemoryStorage(), clock, simulated: 'overload rehearsal "primary-outage"' });
+    rehearsal.record(overloaded({ time: T0 + HOUR - MINUTE, requestId: 'req_sim_abc', clientRequestId: 'rc_sim' }));
+    const report = buildEscalationReport({ history: rehearsal, windowMs: HOUR, now: T0 + HOUR, versions: VERSIONS });
+    const firstLine = report.split('\n')[0] ?? '';
+    assert.match(firstLine, /SIMULATED DATA/);
+    assert.match(firstLine, /not for Anthropic support/);
+    assert.match(firstLine, /overload rehearsal "primary-outage"/);
+    assert.ok(report.includes('req_sim_abc'), 'the simulated ids are still listed for the rehearsal');
+
+    const real = createHistory({ storage: new MemoryStorage(), clock });
+    real.record(overloaded({ time: T0 + HOUR - MINUTE, requestId: 'req_real', clientRequestId: 'rc_real' }));
+    const realReport = buildEscalationReport({ history: real, windowMs: HOUR, now: T0 + HOUR, versions: VERSIONS });
+    assert.doesNotMatch(realReport, /SIMULATED/i);
+    assert.match(realReport.split('\n')[0] ?? '', /^# Resilient Claude escalation report/);
+  });
+});
