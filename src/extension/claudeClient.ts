@@ -8,11 +8,12 @@ import * as vscode from 'vscode';
 import type { ManagerConfig, RequestManager } from '../core/contract';
 import { newClientRequestId } from '../core/clientRequestId';
 import { defaultManagerConfig } from '../core/defaults';
-import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, RequestStream, Route } from '../core/types';
+import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, ProviderId, RequestStream, Route } from '../core/types';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { HistoryHost } from './historyHost';
-import { buildManagerConfig, effectiveChain, endpointFromSettings } from './managerConfig';
-import type { Endpoint } from './managerConfig';
+import { buildManagerConfig, effectiveChain, endpointFromSettings, providerConfigs } from './managerConfig';
+import type { Endpoint, ProviderAccess } from './managerConfig';
+import type { ProviderCredentials } from './providerCredentials';
 import { REHEARSAL_API_KEY } from './rehearsal';
 import type { RehearsalController } from './rehearsal';
 import type { SettingsWatcher } from './settingsWatcher';
@@ -31,6 +32,8 @@ export class ClaudeClient implements vscode.Disposable {
   /** Client request ids of requests sent to the rehearsal simulator and not finished yet. */
   private readonly rehearsalRequests = new Set<string>();
   private lastServed: string | null = null;
+  private lastServedOn: ProviderId | null = null;
+  private anthropicKeySet = false;
 
   /** Every manager event, as it happens. */
   readonly onEvent = this.events.event;
@@ -40,6 +43,7 @@ export class ClaudeClient implements vscode.Disposable {
   constructor(
     private readonly settings: SettingsWatcher,
     private readonly keys: ApiKeyStore,
+    private readonly credentials: ProviderCredentials,
     private readonly rehearsal: RehearsalController,
     private readonly history: HistoryHost,
     private readonly log: vscode.LogOutputChannel,
@@ -49,15 +53,36 @@ export class ClaudeClient implements vscode.Disposable {
       this.events,
       this.healthChanged,
       settings.onDidChange(() => this.reconfigure('settings')),
+      keys.onDidChange(() => void this.refreshCredentials()),
+      credentials.onDidChange(() => this.reconfigure('credentials')),
       rehearsal.onDidChange((active) => {
         if (active !== null && this.history.rehearsalScenario === null) this.lastRehearsalRequestIdSeen = null;
         this.history.setRehearsal(active?.scenario ?? null);
         this.lastServed = null;
+        this.lastServedOn = null;
         this.reconfigure('rehearsal');
         this.manager?.resetBreakers();
         this.healthChanged.fire();
       }),
     );
+  }
+
+  /** Reads which credentials are set (at startup; the stores report later changes). */
+  async refreshCredentials(): Promise<void> {
+    const had = this.anthropicKeySet;
+    this.anthropicKeySet = await this.keys.has();
+    await this.credentials.refresh();
+    if (had !== this.anthropicKeySet) this.reconfigure('credentials');
+  }
+
+  /** The providers requests fail over between, in order (the configured ones that can be used now). */
+  get providers(): ProviderId[] {
+    return providerConfigs(this.settings.settings, this.endpoint(), this.access()).map((p) => p.id);
+  }
+
+  /** The provider that answered the last successful request, null before any. */
+  get lastServedProvider(): ProviderId | null {
+    return this.lastServedOn;
   }
 
   /** The model chain requests will try, primary first. */
@@ -100,9 +125,17 @@ export class ClaudeClient implements vscode.Disposable {
     return endpointFromSettings(this.settings.settings, () => this.keys.get());
   }
 
-  /** True when a request could be sent now: a key is set or a rehearsal is running. */
+  /** True when a configured provider has credentials (as last read). */
+  hasCredentials(): boolean {
+    const usable = this.usable();
+    return this.settings.settings.providers.some((p) => usable.has(p));
+  }
+
+  /** True when a request could be sent now: a configured provider has credentials, or a rehearsal is running. */
   async canSend(): Promise<boolean> {
-    return this.rehearsal.active !== null || (await this.keys.has());
+    if (this.rehearsal.active !== null) return true;
+    await this.refreshCredentials();
+    return this.hasCredentials();
   }
 
   /** Streams a request; `clientRequestId` (see SendOptions) lets the caller pick out its events. */
@@ -114,19 +147,22 @@ export class ClaudeClient implements vscode.Disposable {
     return manager.stream(request, { signal, priority: 'interactive', clientRequestId: id });
   }
 
-  /** Breaker states for the current chain, closed for routes the manager has not used yet. */
+  /** Breaker states for the current routes (each model on each provider, in the order tried), closed for routes not used yet. */
   breakers(): BreakerSnapshot[] {
     const known = this.manager?.breakers() ?? [];
-    return this.chain.map(
-      (model) =>
-        known.find((b) => b.model === model && b.provider === 'anthropic') ?? {
-          provider: 'anthropic',
-          model,
-          state: 'closed',
-          since: 0,
-          nextProbeAt: null,
-          consecutiveFailures: 0,
-        },
+    const providers = this.providers;
+    return this.chain.flatMap((model) =>
+      providers.map(
+        (provider): BreakerSnapshot =>
+          known.find((b) => b.model === model && b.provider === provider) ?? {
+            provider,
+            model,
+            state: 'closed',
+            since: 0,
+            nextProbeAt: null,
+            consecutiveFailures: 0,
+          },
+      ),
     );
   }
 
@@ -139,6 +175,7 @@ export class ClaudeClient implements vscode.Disposable {
       this.reconfigure('breakers reset');
     }
     this.lastServed = null;
+    this.lastServedOn = null;
     this.healthChanged.fire();
   }
 
@@ -157,8 +194,36 @@ export class ClaudeClient implements vscode.Disposable {
     this.reconfigure('model switched');
   }
 
+  private usable(): Set<ProviderId> {
+    const usable = new Set<ProviderId>();
+    if (this.anthropicKeySet) usable.add('anthropic');
+    if (this.credentials.hasBedrock) usable.add('bedrock');
+    if (this.credentials.hasVertex) usable.add('vertex');
+    return usable;
+  }
+
+  /** Bedrock and Vertex: their stored credentials, or during a rehearsal the simulator with dummy ones. */
+  private access(): ProviderAccess {
+    const active = this.rehearsal.active;
+    if (active) {
+      const dummy = async (): Promise<string | undefined> => REHEARSAL_API_KEY;
+      const none = async (): Promise<string | undefined> => undefined;
+      return {
+        usable: new Set<ProviderId>(['anthropic', 'bedrock', 'vertex']),
+        bedrock: { apiKey: dummy, awsAccessKeyId: none, awsSecretAccessKey: none, awsSessionToken: none, baseURL: active.url },
+        vertex: { accessToken: dummy, baseURL: `${active.url}/v1` },
+      };
+    }
+    const c = this.credentials;
+    return {
+      usable: this.usable(),
+      bedrock: { apiKey: c.bedrockApiKey, awsAccessKeyId: c.awsAccessKeyId, awsSecretAccessKey: c.awsSecretAccessKey, awsSessionToken: c.awsSessionToken },
+      vertex: { accessToken: c.vertexAccessToken },
+    };
+  }
+
   private config(): ManagerConfig {
-    return buildManagerConfig(defaultManagerConfig(), this.settings.settings, this.endpoint(), this.demoted, this.clientName);
+    return buildManagerConfig(defaultManagerConfig(), this.settings.settings, this.endpoint(), this.demoted, this.clientName, this.access());
   }
 
   private ensureManager(): Promise<RequestManager> {
@@ -191,9 +256,18 @@ export class ClaudeClient implements vscode.Disposable {
   /** Chain and destination, for the log (a base URL never carries credentials: the settings refuse them). */
   describeRoute(): string {
     const active = this.rehearsal.active;
+    const s = this.settings.settings;
+    const where: Record<ProviderId, string> = {
+      anthropic: s.baseUrl || 'https://api.anthropic.com',
+      bedrock: s.bedrockBaseUrl || `Amazon Bedrock in ${s.bedrockRegion}`,
+      vertex: s.vertexBaseUrl || `Vertex AI in ${s.vertexRegion}`,
+    };
+    const providers = this.providers;
     const target = active
       ? `the rehearsal simulator at ${active.url}`
-      : (this.settings.settings.baseUrl || 'https://api.anthropic.com');
+      : providers.length === 1
+        ? where[providers[0] ?? 'anthropic']
+        : providers.map((p) => `${p} (${where[p]})`).join(', then ');
     return `chain ${this.chain.join(' → ')}, requests to ${target}`;
   }
 
@@ -209,10 +283,11 @@ export class ClaudeClient implements vscode.Disposable {
           else this.lastRequestIdSeen = event.requestId;
         }
         if (event.errorClass === null) {
+          this.lastServedOn = event.provider;
           this.log.debug(`Attempt ${event.attempt} on ${event.model} succeeded (${event.latencyMs} ms, ${event.requestId ?? 'no request id'}).`);
         } else {
           this.log.warn(
-            `Attempt ${event.attempt} on ${event.model}: ${event.errorClass}` +
+            `Attempt ${event.attempt} on ${event.model}${event.provider === 'anthropic' ? '' : ` (${event.provider})`}: ${event.errorClass}` +
               ` (${event.status ?? 'no status'}, ${event.errorType ?? 'unknown'}) ${event.requestId ?? 'no request id'}`,
           );
         }
@@ -222,7 +297,7 @@ export class ClaudeClient implements vscode.Disposable {
         this.healthChanged.fire();
         break;
       case 'fallback':
-        this.log.info(`Fell back from ${event.from.model} to ${event.to.model} (${event.reason}).`);
+        this.log.info(`Fell back from ${event.from.provider}:${event.from.model} to ${event.to.provider}:${event.to.model} (${event.reason}).`);
         break;
       case 'wait':
         this.log.info(`Waiting ${event.delayMs} ms before attempt ${event.nextAttempt} on ${event.model} (${event.reason}).`);

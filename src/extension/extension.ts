@@ -10,6 +10,7 @@ import { ClipboardCommands } from './clipboardCommands';
 import { registerDiagnosticsCommand } from './diagnosticsCommand';
 import { HistoryHost } from './historyHost';
 import { ModelSwitcher } from './modelSwitcher';
+import { ProviderCredentials } from './providerCredentials';
 import { RehearsalController } from './rehearsal';
 import { RehearsalCommands } from './rehearsalCommands';
 import { SettingsWatcher } from './settingsWatcher';
@@ -23,9 +24,10 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   const log = vscode.window.createOutputChannel('Resilient Claude', { log: true });
   const settings = new SettingsWatcher(log);
   const keys = new ApiKeyStore(context.secrets, context.globalState, log);
+  const credentials = new ProviderCredentials(context.secrets, log);
   const rehearsal = new RehearsalController(context.extensionUri, log);
   const history = HistoryHost.inGlobalStorage(context.globalStorageUri, settings.settings, log);
-  const client = new ClaudeClient(settings, keys, rehearsal, history, log, `resilient-claude-vscode/${version}`);
+  const client = new ClaudeClient(settings, keys, credentials, rehearsal, history, log, `resilient-claude-vscode/${version}`);
   const rehearsalCommands = new RehearsalCommands(rehearsal, log);
   const ask = new AskCommands(client, log);
   const switcher = new ModelSwitcher(client, history, log);
@@ -48,6 +50,10 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
         await keys.clear();
         void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: API key removed from secret storage.'));
       },
+      'resilientClaude.setAwsCredentials': () => credentials.promptBedrock(),
+      'resilientClaude.clearAwsCredentials': () => credentials.clearBedrock(),
+      'resilientClaude.setVertexToken': () => credentials.promptVertex(),
+      'resilientClaude.clearVertexToken': () => credentials.clearVertex(),
       'resilientClaude.switchModel': () => switcher.pick(),
       'resilientClaude.copyLastRequestId': () => clipboard.copyLastRequestId(),
       'resilientClaude.copyEscalationReport': () => clipboard.copyEscalationReport(),
@@ -62,12 +68,14 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
     history,
     settings,
     keys,
+    credentials,
     log,
   );
   flushHistory = () => history.flush();
 
   log.info(`Resilient Claude ${version} activated; ${client.describeRoute()}.`);
   void keys.offerEnvironmentKey();
+  void client.refreshCredentials();
   const scenario = settings.settings.rehearsalScenario;
   if (scenario !== '') void rehearsalCommands.start(scenario);
   return context.extensionMode === vscode.ExtensionMode.Test ? { keys, settings, client } : undefined;

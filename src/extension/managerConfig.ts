@@ -1,6 +1,7 @@
 // Pure translation of the extension's settings (and where requests go right now)
 // into the request manager's configuration.
-import type { ManagerConfig } from '../core/contract';
+import type { ManagerConfig, ProviderConfig } from '../core/contract';
+import type { ProviderId } from '../core/types';
 import { modelChain } from './settings';
 import type { ExtensionSettings } from './settings';
 
@@ -11,6 +12,66 @@ export interface Endpoint {
   readonly headers: Readonly<Record<string, string>>;
   /** Read per attempt so a key change applies at once. */
   readonly apiKey: () => Promise<string | undefined>;
+}
+
+type SecretReader = () => Promise<string | undefined>;
+
+/** How Bedrock and Vertex are reached and whether each has credentials; read per attempt, never logged. */
+export interface ProviderAccess {
+  /** Which configured providers have credentials now: the others are left out while one of them does. */
+  readonly usable: ReadonlySet<ProviderId>;
+  readonly bedrock: {
+    readonly apiKey: SecretReader;
+    readonly awsAccessKeyId: SecretReader;
+    readonly awsSecretAccessKey: SecretReader;
+    readonly awsSessionToken: SecretReader;
+    /** Overrides the setting (the rehearsal simulator). */
+    readonly baseURL?: string;
+  };
+  readonly vertex: { readonly accessToken: SecretReader; readonly baseURL?: string };
+}
+
+/**
+ * The providers requests fail over between, in the configured order. A provider without
+ * credentials is left out while another has them (so it does not end requests with an
+ * authentication error); when none has, all stay and the first says what is missing.
+ */
+export function providerConfigs(settings: ExtensionSettings, endpoint: Endpoint, access: ProviderAccess): ProviderConfig[] {
+  const configs = settings.providers.map((id): ProviderConfig => {
+    switch (id) {
+      case 'anthropic':
+        return {
+          id,
+          ...(endpoint.baseURL !== undefined ? { baseURL: endpoint.baseURL } : {}),
+          headers: { ...endpoint.headers },
+          apiKey: endpoint.apiKey,
+        };
+      case 'bedrock': {
+        const baseURL = access.bedrock.baseURL ?? settings.bedrockBaseUrl;
+        return {
+          id,
+          region: settings.bedrockRegion,
+          ...(baseURL !== '' ? { baseURL } : {}),
+          apiKey: access.bedrock.apiKey,
+          awsAccessKeyId: access.bedrock.awsAccessKeyId,
+          awsSecretAccessKey: access.bedrock.awsSecretAccessKey,
+          awsSessionToken: access.bedrock.awsSessionToken,
+        };
+      }
+      case 'vertex': {
+        const baseURL = access.vertex.baseURL ?? settings.vertexBaseUrl;
+        return {
+          id,
+          projectId: settings.vertexProjectId,
+          region: settings.vertexRegion,
+          ...(baseURL !== '' ? { baseURL } : {}),
+          apiKey: access.vertex.accessToken,
+        };
+      }
+    }
+  });
+  const usable = configs.filter((c) => access.usable.has(c.id));
+  return usable.length > 0 ? usable : configs;
 }
 
 export function endpointFromSettings(settings: ExtensionSettings, apiKey: Endpoint['apiKey']): Endpoint {
@@ -32,19 +93,20 @@ export function buildManagerConfig(
   endpoint: Endpoint,
   demoted: ReadonlySet<string>,
   clientName: string,
+  /** Bedrock and Vertex access; without it only Anthropic is used. */
+  access?: ProviderAccess,
 ): ManagerConfig {
   const openMs = settings.openSeconds * 1000;
+  const anthropic: ProviderConfig = {
+    id: 'anthropic',
+    ...(endpoint.baseURL !== undefined ? { baseURL: endpoint.baseURL } : {}),
+    headers: { ...endpoint.headers },
+    apiKey: endpoint.apiKey,
+  };
   return {
     ...base,
     models: effectiveChain(settings, demoted),
-    providers: [
-      {
-        id: 'anthropic',
-        ...(endpoint.baseURL !== undefined ? { baseURL: endpoint.baseURL } : {}),
-        headers: { ...endpoint.headers },
-        apiKey: endpoint.apiKey,
-      },
-    ],
+    providers: access === undefined ? [anthropic] : providerConfigs(settings, endpoint, access),
     retry: {
       ...base.retry,
       maxAttempts: settings.maxAttempts,

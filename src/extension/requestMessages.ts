@@ -2,6 +2,7 @@
 // manager's events) and for a request that finally failed.
 import type { ErrorClass, ManagerEvent, Outcome } from '../core/types';
 import type { Translate } from './translate';
+import { PROVIDER_LABEL } from './statusPresentation';
 
 const CLASS_LABEL: Record<ErrorClass, string> = {
   overloaded: 'Overloaded',
@@ -37,7 +38,9 @@ export function progressMessage(event: ManagerEvent, t: Translate): string | nul
       return t('{0} — retrying in {1} s (attempt {2})', t(CLASS_LABEL[event.reason]), seconds, event.nextAttempt);
     }
     case 'fallback':
-      return t('Fell back to {0}', event.to.model);
+      return event.to.provider !== event.from.provider
+        ? t('Fell back to {0}', t('{0} via {1}', event.to.model, PROVIDER_LABEL[event.to.provider]))
+        : t('Fell back to {0}', event.to.model);
     case 'attempt':
       return event.errorClass === null ? null : t('{0} on {1}', t(CLASS_LABEL[event.errorClass]), event.model);
     default:
@@ -80,11 +83,15 @@ export function answerNote(outcome: Outcome, t: Translate): string {
     const cls = outcome.error.class;
     return cls === 'canceled' ? `\n\n---\n*${t('Canceled.')}*\n` : `\n\n---\n*${t('Failed: {0}.', CLASS_LABEL[cls])}*\n`;
   }
-  const first = outcome.attempts[0]?.model;
+  const firstAttempt = outcome.attempts[0];
+  const first = firstAttempt?.model;
+  const otherProvider = firstAttempt !== undefined && firstAttempt.provider !== outcome.provider;
+  const served = otherProvider ? t('{0} via {1}', outcome.model, PROVIDER_LABEL[outcome.provider]) : outcome.model;
+  const from = otherProvider ? t('{0} via {1}', firstAttempt.model, PROVIDER_LABEL[firstAttempt.provider]) : first;
   const requestId = [...outcome.attempts].reverse().find((a) => a.requestId !== null)?.requestId ?? null;
   const parts = [
-    first !== undefined && first !== outcome.model
-      ? t('Answered by {0} (fell back from {1})', outcome.model, first)
+    first !== undefined && (first !== outcome.model || otherProvider)
+      ? t('Answered by {0} (fell back from {1})', served, from ?? first)
       : t('Answered by {0}', outcome.model),
     outcome.attempts.length === 1 ? t('1 attempt') : t('{0} attempts', outcome.attempts.length),
   ];

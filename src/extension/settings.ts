@@ -1,6 +1,7 @@
 // The extension's settings as plain data, and the pure validator that turns raw
 // configuration values into them. Invalid values are reported (naming the
 // setting) and replaced by the default; nothing here imports 'vscode'.
+import type { ProviderId } from '../core/types';
 
 /** The scenario names shipped in `scenarios/` and offered by `resilientClaude.rehearsal.scenario`. */
 export const SHIPPED_SCENARIOS = [
@@ -28,7 +29,20 @@ export interface ExtensionSettings {
   readonly headers: Readonly<Record<string, string>>;
   /** '' means no rehearsal at startup. */
   readonly rehearsalScenario: string;
+  /** Providers tried in order for each model (failover); never empty, no repeats. */
+  readonly providers: readonly ProviderId[];
+  readonly bedrockRegion: string;
+  /** '' means Bedrock's own endpoint for the region. */
+  readonly bedrockBaseUrl: string;
+  /** '' until the user sets it; Vertex is left out of the providers without it. */
+  readonly vertexProjectId: string;
+  readonly vertexRegion: string;
+  /** '' means Vertex's own endpoint for the region. */
+  readonly vertexBaseUrl: string;
 }
+
+/** Every provider the manager can route to. */
+export const PROVIDER_IDS: readonly ProviderId[] = ['anthropic', 'bedrock', 'vertex'];
 
 /** Setting keys below the `resilientClaude.` section. */
 export const SETTING_KEYS = {
@@ -44,12 +58,23 @@ export const SETTING_KEYS = {
   baseUrl: 'baseUrl',
   headers: 'headers',
   rehearsalScenario: 'rehearsal.scenario',
+  providers: 'providers',
+  bedrockRegion: 'bedrock.region',
+  bedrockBaseUrl: 'bedrock.baseUrl',
+  vertexProjectId: 'vertex.projectId',
+  vertexRegion: 'vertex.region',
+  vertexBaseUrl: 'vertex.baseUrl',
 } as const satisfies Record<keyof ExtensionSettings, string>;
 
 export const SETTINGS_SECTION = 'resilientClaude';
 
 /** Settings that could send traffic (and the key) elsewhere: machine-scoped, ignored from untrusted workspaces. */
-export const TRAFFIC_SETTINGS: readonly string[] = [SETTING_KEYS.baseUrl, SETTING_KEYS.headers];
+export const TRAFFIC_SETTINGS: readonly string[] = [
+  SETTING_KEYS.baseUrl,
+  SETTING_KEYS.headers,
+  SETTING_KEYS.bedrockBaseUrl,
+  SETTING_KEYS.vertexBaseUrl,
+];
 
 export const DEFAULT_SETTINGS: ExtensionSettings = {
   model: 'claude-opus-5-5',
@@ -64,6 +89,12 @@ export const DEFAULT_SETTINGS: ExtensionSettings = {
   baseUrl: '',
   headers: {},
   rehearsalScenario: '',
+  providers: ['anthropic'],
+  bedrockRegion: 'us-east-1',
+  bedrockBaseUrl: '',
+  vertexProjectId: '',
+  vertexRegion: 'us-east5',
+  vertexBaseUrl: '',
 };
 
 export interface SettingProblem {
@@ -98,6 +129,12 @@ export const NUMBER_BOUNDS = {
 } as const satisfies Partial<Record<keyof ExtensionSettings, NumberBounds>>;
 
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
+/** AWS regions: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4 … */
+const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** Google Cloud project ids: 6 to 30 lowercase letters, digits and hyphens, starting with a letter. */
+const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+/** Vertex locations: global, us-east5, europe-west1, asia-southeast1 … */
+const GCP_REGION = /^(?:global|[a-z]+-[a-z]+\d{1,2})$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Headers the client itself owns: overriding them would break or leak authentication. */
 const RESERVED_HEADERS = new Set(['x-api-key', 'authorization', 'content-type', 'content-length', 'host']);
@@ -131,7 +168,28 @@ export function validateSettings(raw: RawSettings): ValidatedSettings {
     rehearsalScenario: readScenario(raw[SETTING_KEYS.rehearsalScenario], (m) =>
       report(SETTING_KEYS.rehearsalScenario, m),
     ),
+    providers: readProviders(raw[SETTING_KEYS.providers], (m) => report(SETTING_KEYS.providers, m)),
+    bedrockRegion: readPattern(raw[SETTING_KEYS.bedrockRegion], AWS_REGION, DEFAULT_SETTINGS.bedrockRegion, 'an AWS region such as "us-east-1"', (m) =>
+      report(SETTING_KEYS.bedrockRegion, m),
+    ),
+    bedrockBaseUrl: readBaseUrl(raw[SETTING_KEYS.bedrockBaseUrl], (m) => report(SETTING_KEYS.bedrockBaseUrl, m)),
+    vertexProjectId: readPattern(raw[SETTING_KEYS.vertexProjectId], GCP_PROJECT_ID, '', 'a Google Cloud project id such as "my-project-123"', (m) =>
+      report(SETTING_KEYS.vertexProjectId, m),
+    ),
+    vertexRegion: readPattern(raw[SETTING_KEYS.vertexRegion], GCP_REGION, DEFAULT_SETTINGS.vertexRegion, 'a Vertex AI region such as "us-east5" or "global"', (m) =>
+      report(SETTING_KEYS.vertexRegion, m),
+    ),
+    vertexBaseUrl: readBaseUrl(raw[SETTING_KEYS.vertexBaseUrl], (m) => report(SETTING_KEYS.vertexBaseUrl, m)),
   };
+  if (settings.providers.includes('vertex') && settings.vertexProjectId === '') {
+    const remaining = settings.providers.filter((p) => p !== 'vertex');
+    report(
+      SETTING_KEYS.providers,
+      `includes "vertex" but ${SETTINGS_SECTION}.${SETTING_KEYS.vertexProjectId} is not set; ` +
+        (remaining.length > 0 ? 'Vertex is left out for now.' : 'using "anthropic".'),
+    );
+    return { settings: { ...settings, providers: remaining.length > 0 ? remaining : ['anthropic'] }, problems };
+  }
   return { settings, problems };
 }
 
@@ -214,6 +272,25 @@ function readHeaders(value: unknown, report: (m: string) => void): Record<string
     headers[name] = v;
   }
   return headers;
+}
+
+function readProviders(value: unknown, report: (m: string) => void): ProviderId[] {
+  if (value === undefined || value === null) return [...DEFAULT_SETTINGS.providers];
+  const known = (v: unknown): v is ProviderId => typeof v === 'string' && (PROVIDER_IDS as readonly string[]).includes(v);
+  if (!Array.isArray(value) || value.length === 0 || !value.every(known) || new Set(value).size !== value.length) {
+    report(
+      `must list each of ${PROVIDER_IDS.map((p) => `"${p}"`).join(', ')} at most once, in the order to try them; using "anthropic".`,
+    );
+    return [...DEFAULT_SETTINGS.providers];
+  }
+  return [...value];
+}
+
+function readPattern(value: unknown, pattern: RegExp, fallback: string, what: string, report: (m: string) => void): string {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'string' && pattern.test(value.trim())) return value.trim();
+  report(`must be ${what}; using ${fallback === '' ? 'none' : `"${fallback}"`}.`);
+  return fallback;
 }
 
 function readScenario(value: unknown, report: (m: string) => void): string {

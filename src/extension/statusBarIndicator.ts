@@ -15,13 +15,12 @@ export class StatusBarIndicator implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
-  private hasKey = true;
 
   constructor(
     private readonly client: ClaudeClient,
     private readonly history: HistoryHost,
     private readonly rehearsal: RehearsalController,
-    private readonly keys: ApiKeyStore,
+    keys: ApiKeyStore,
   ) {
     this.item = vscode.window.createStatusBarItem('resilient-claude.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = vscode.l10n.t('Resilient Claude');
@@ -31,11 +30,10 @@ export class StatusBarIndicator implements vscode.Disposable {
       client.onDidChangeHealth(() => this.render()),
       history.onDidChange(() => this.render()),
       rehearsal.onDidChange(() => this.render()),
-      keys.onDidChange(() => void this.refreshKey()),
+      keys.onDidChange(() => this.render()),
     );
     this.render();
     this.item.show();
-    void this.refreshKey();
   }
 
   state(now = Date.now()): StatusState {
@@ -53,16 +51,12 @@ export class StatusBarIndicator implements vscode.Disposable {
       }),
       primaryModel: this.client.primaryModel,
       lastServedModel: this.client.lastServedModel,
+      lastServedProvider: this.client.lastServedProvider,
       rehearsal: this.rehearsal.active?.scenario ?? null,
-      needsKey: !this.hasKey && this.rehearsal.active === null,
+      needsKey: !this.client.hasCredentials() && this.rehearsal.active === null,
       setAside: this.client.demotedModels,
       now,
     };
-  }
-
-  private async refreshKey(): Promise<void> {
-    this.hasKey = await this.keys.has();
-    this.render();
   }
 
   private render(): void {

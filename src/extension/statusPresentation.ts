@@ -22,6 +22,8 @@ export interface StatusState {
   readonly primaryModel: string;
   /** The model that answered the last successful request, null before any. */
   readonly lastServedModel: string | null;
+  /** The provider that answered it (absent or null: not known, taken as the first provider). */
+  readonly lastServedProvider?: ProviderId | null;
   /** The rehearsal scenario being played, or null for real traffic. */
   readonly rehearsal: string | null;
   /** No API key is stored (and no rehearsal runs): requests cannot be sent yet. */
@@ -58,9 +60,31 @@ export function shortModelName(model: string): string {
   return model.startsWith('claude-') ? model.slice('claude-'.length) : model;
 }
 
+export const PROVIDER_LABEL: Record<ProviderId, string> = { anthropic: 'Anthropic', bedrock: 'Bedrock', vertex: 'Vertex AI' };
+
+/** The route a new request would start on: the first whose breaker is not open. */
+export function servingRoute(state: StatusState): RouteHealth | null {
+  return state.routes.find((r) => r.state !== 'open') ?? null;
+}
+
 /** The model a new request would start on: the first route whose breaker is not open. */
 export function servingModel(state: StatusState): string | null {
-  return state.routes.find((r) => r.state !== 'open')?.model ?? null;
+  return servingRoute(state)?.model ?? null;
+}
+
+/** True when the routes span more than one provider (then routes are shown per provider). */
+export function multiProvider(state: StatusState): boolean {
+  return new Set(state.routes.map((r) => r.provider)).size > 1;
+}
+
+/** The provider a request serves from when it is not the first one configured, else null. */
+function fallbackProvider(state: StatusState): ProviderId | null {
+  const first = state.routes[0]?.provider;
+  if (first === undefined) return null;
+  const serving = servingRoute(state);
+  if (serving !== null && serving.provider !== first) return serving.provider;
+  const last = state.lastServedProvider ?? null;
+  return last !== null && last !== first ? last : null;
 }
 
 export function healthOf(state: StatusState): Health {
@@ -68,7 +92,8 @@ export function healthOf(state: StatusState): Health {
   const serving = servingModel(state);
   const fromFallback =
     (serving !== null && serving !== state.primaryModel) ||
-    (state.lastServedModel !== null && state.lastServedModel !== state.primaryModel);
+    (state.lastServedModel !== null && state.lastServedModel !== state.primaryModel) ||
+    fallbackProvider(state) !== null;
   const halfOpen = state.routes.some((r) => r.state === 'half_open');
   return fromFallback || halfOpen ? 'degraded' : 'healthy';
 }
@@ -84,7 +109,8 @@ export function presentStatus(state: StatusState, t: Translate): StatusPresentat
             : (servingModel(state) ?? state.primaryModel),
         );
   const rehearsalPrefix = state.rehearsal !== null ? `$(beaker) ${t('Rehearsal')} · ` : '';
-  const text = `${rehearsalPrefix}${HEALTH_ICON[health]} ${shown}`;
+  const viaProvider = health !== 'down' ? fallbackProvider(state) : null;
+  const text = `${rehearsalPrefix}${HEALTH_ICON[health]} ${shown}${viaProvider !== null ? ` (${PROVIDER_LABEL[viaProvider]})` : ''}`;
 
   const summary = healthSummary(state, health, t);
   const accessibilityLabel =
@@ -103,6 +129,8 @@ function healthSummary(state: StatusState, health: Health, t: Translate): string
     case 'degraded': {
       const serving = servingModel(state);
       const from = serving !== state.primaryModel ? serving : state.lastServedModel;
+      const via = fallbackProvider(state);
+      if (via !== null) return t('degraded, serving {0} from fallback provider {1}', from ?? state.primaryModel, PROVIDER_LABEL[via]);
       return from !== null && from !== state.primaryModel
         ? t('degraded, serving from fallback {0}', from)
         : t('degraded, {0} is being probed', state.primaryModel);
@@ -127,11 +155,13 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
       `$(key) ${escapeMarkdown(t('No API key set.'))} [${escapeMarkdown(t('Set API Key'))}](command:resilientClaude.setApiKey)`,
     );
   }
-  const header = [t('Model'), t('Breaker'), t('529 rate (5 min)'), t('Next probe')].map(escapeMarkdown);
-  lines.push('', `| ${header.join(' | ')} |`, '|---|---|---|---|');
+  const perProvider = multiProvider(state);
+  const header = [...(perProvider ? [t('Provider')] : []), t('Model'), t('Breaker'), t('529 rate (5 min)'), t('Next probe')].map(escapeMarkdown);
+  lines.push('', `| ${header.join(' | ')} |`, `|${'---|'.repeat(header.length)}`);
   for (const route of state.routes) {
     const role = route.model === state.primaryModel ? ` ${escapeMarkdown(t('(primary)'))}` : '';
     const cells = [
+      ...(perProvider ? [escapeMarkdown(PROVIDER_LABEL[route.provider])] : []),
       `${escapeMarkdown(route.model)}${role}`,
       `${STATE_ICON[route.state]} ${escapeMarkdown(t(STATE_LABEL[route.state]))}`,
       escapeMarkdown(formatRate(route, t)),

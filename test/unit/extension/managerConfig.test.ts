@@ -51,3 +51,34 @@ test('the key is read through the provider callback, never copied into the confi
   assert.ok(!JSON.stringify(config).includes(secret));
   assert.equal(await config.providers[0]?.apiKey?.(), secret);
 });
+
+test('providers become routes in the configured order; one without credentials is left out while another has them', { timeout: 5000 }, async () => {
+  const { settings } = validateSettings({
+    providers: ['anthropic', 'bedrock', 'vertex'],
+    'bedrock.region': 'us-west-2',
+    'bedrock.baseUrl': 'http://127.0.0.1:7001',
+    'vertex.projectId': 'team-claude-42',
+    'vertex.region': 'europe-west1',
+  });
+  const secret = (value: string) => async (): Promise<string | undefined> => value;
+  const access = (usable: Array<'anthropic' | 'bedrock' | 'vertex'>) => ({
+    usable: new Set(usable),
+    bedrock: { apiKey: noKey, awsAccessKeyId: secret('AKIAUNITTEST00000001'), awsSecretAccessKey: secret('unit-secret'), awsSessionToken: noKey },
+    vertex: { accessToken: secret('ya29.unit') },
+  });
+  const endpoint = endpointFromSettings(settings, noKey);
+  const all = buildManagerConfig(defaultManagerConfig(), settings, endpoint, new Set(), 'x', access(['anthropic', 'bedrock', 'vertex']));
+  assert.deepEqual(all.providers.map((p) => p.id), ['anthropic', 'bedrock', 'vertex']);
+  const bedrock = all.providers[1];
+  assert.equal(bedrock?.region, 'us-west-2');
+  assert.equal(bedrock?.baseURL, 'http://127.0.0.1:7001');
+  assert.equal(await bedrock?.awsAccessKeyId?.(), 'AKIAUNITTEST00000001');
+  assert.equal(bedrock?.headers, undefined, 'the Anthropic gateway headers are not sent to AWS');
+  const vertex = all.providers[2];
+  assert.deepEqual([vertex?.projectId, vertex?.region, await vertex?.apiKey?.()], ['team-claude-42', 'europe-west1', 'ya29.unit']);
+
+  const onlyBedrock = buildManagerConfig(defaultManagerConfig(), settings, endpoint, new Set(), 'x', access(['bedrock']));
+  assert.deepEqual(onlyBedrock.providers.map((p) => p.id), ['bedrock']);
+  const none = buildManagerConfig(defaultManagerConfig(), settings, endpoint, new Set(), 'x', access([]));
+  assert.deepEqual(none.providers.map((p) => p.id), ['anthropic', 'bedrock', 'vertex'], 'with no credentials at all, the first provider says what is missing');
+});

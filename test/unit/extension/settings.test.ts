@@ -128,3 +128,50 @@ test('the settings defaults are the request manager defaults', { timeout: 5000 }
   assert.equal(DEFAULT_SETTINGS.openSeconds * 1000, core.breaker.openMs);
   assert.equal(DEFAULT_SETTINGS.concurrency, core.concurrency);
 });
+
+test('providers: an ordered list of known providers; anything else is reported once and Anthropic alone is used', { timeout: 5000 }, () => {
+  assert.deepEqual(validateSettings({ providers: ['bedrock', 'anthropic'] }).settings.providers, ['bedrock', 'anthropic']);
+  for (const bad of [[], ['anthropic', 'anthropic'], ['azure'], 'bedrock', [1]]) {
+    const { settings, problems } = validateSettings({ providers: bad });
+    assert.deepEqual(settings.providers, ['anthropic'], JSON.stringify(bad));
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]?.setting, 'resilientClaude.providers');
+  }
+});
+
+test('Bedrock and Vertex regions, project and base URLs are checked; Vertex without a project is left out, saying why', { timeout: 5000 }, () => {
+  const good = validateSettings({
+    providers: ['anthropic', 'bedrock', 'vertex'],
+    'bedrock.region': 'eu-central-1',
+    'bedrock.baseUrl': 'https://bedrock.internal.example/',
+    'vertex.projectId': 'team-claude-42',
+    'vertex.region': 'europe-west1',
+    'vertex.baseUrl': 'http://127.0.0.1:9000',
+  });
+  assert.deepEqual(good.problems, []);
+  assert.equal(good.settings.bedrockBaseUrl, 'https://bedrock.internal.example');
+  assert.deepEqual(good.settings.providers, ['anthropic', 'bedrock', 'vertex']);
+
+  const bad = validateSettings({ 'bedrock.region': 'Frankfurt', 'vertex.region': 'us east', 'bedrock.baseUrl': 'https://user:pw@x.example' });
+  assert.equal(bad.settings.bedrockRegion, DEFAULT_SETTINGS.bedrockRegion);
+  assert.equal(bad.settings.vertexRegion, DEFAULT_SETTINGS.vertexRegion);
+  assert.equal(bad.settings.bedrockBaseUrl, '');
+  assert.deepEqual(bad.problems.map((p) => p.setting).sort(), [
+    'resilientClaude.bedrock.baseUrl',
+    'resilientClaude.bedrock.region',
+    'resilientClaude.vertex.region',
+  ]);
+  assert.ok(!bad.problems.some((p) => p.message.includes('pw')), 'a URL with credentials is not repeated');
+
+  const noProject = validateSettings({ providers: ['vertex', 'bedrock'] });
+  assert.deepEqual(noProject.settings.providers, ['bedrock']);
+  assert.match(noProject.problems[0]?.message ?? '', /vertex\.projectId is not set/);
+});
+
+test('the provider base URLs are machine settings restricted in untrusted workspaces', { timeout: 5000 }, () => {
+  const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+  for (const key of ['resilientClaude.bedrock.baseUrl', 'resilientClaude.vertex.baseUrl']) {
+    assert.equal(properties[key]?.scope, 'machine', key);
+    assert.ok(restricted.includes(key), key);
+  }
+});

@@ -112,3 +112,26 @@ test('a model set aside by "Use Fallback Now" is named in the tooltip with how t
   const p = presentStatus(state(['closed'], { setAside: ['claude-opus-5-5'] }), formatMessage);
   assert.match(p.tooltip, /\$\(arrow-down\) claude\\-opus\\-5\\-5 is tried last \\\(Use Fallback Now\\\); reset breakers to undo\./);
 });
+
+test('with two providers the tooltip lists each route by provider, and serving from Bedrock reads as degraded', { timeout: 5000 }, () => {
+  const routes: RouteHealth[] = CHAIN.flatMap((model) =>
+    (['anthropic', 'bedrock'] as const).map((provider) => ({
+      provider,
+      model,
+      state: model === CHAIN[0] && provider === 'anthropic' ? ('open' as const) : ('closed' as const),
+      nextProbeAt: model === CHAIN[0] && provider === 'anthropic' ? NOW + 5_000 : null,
+      overloadRate: null,
+      attempts: 0,
+    })),
+  );
+  const p = presentStatus({ ...state([]), routes, lastServedModel: CHAIN[0] ?? '', lastServedProvider: 'bedrock' }, formatMessage);
+  assert.equal(p.health, 'degraded');
+  assert.equal(p.text, '$(warning) opus-5-5 (Bedrock)');
+  assert.match(p.accessibilityLabel, /serving claude-opus-5-5 from fallback provider Bedrock/);
+  assert.match(p.tooltip, /\| Provider \| Model \| Breaker \|/);
+  assert.ok(p.tooltip.includes('| Anthropic | claude\\-opus\\-5\\-5 \\(primary\\) | $(error) open |'), p.tooltip);
+  assert.ok(p.tooltip.includes('| Bedrock | claude\\-opus\\-5\\-5 \\(primary\\) | $(pass) closed |'), p.tooltip);
+
+  const single = presentStatus(state(['closed', 'closed', 'closed']), formatMessage);
+  assert.doesNotMatch(single.tooltip, /Provider/, 'one provider: no provider column');
+});
