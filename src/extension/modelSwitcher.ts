@@ -7,7 +7,8 @@ import type { HistoryHost } from './historyHost';
 import { loadCatalog, modelChoices } from './modelCatalog';
 import type { CatalogModel } from './modelCatalog';
 import { SETTINGS_SECTION, SETTING_KEYS } from './settings';
-import { formatProbe, formatRate } from './statusPresentation';
+import { PROVIDER_LABEL, formatProbe, formatRate } from './statusPresentation';
+import type { BreakerSnapshot } from '../core/types';
 
 const RATE_WINDOW_MS = 5 * 60_000;
 const STATE_ICON = { closed: '$(pass)', half_open: '$(warning)', open: '$(error)' } as const;
@@ -75,14 +76,19 @@ export class ModelSwitcher {
 
   private item(m: CatalogModel): ModelItem {
     const now = Date.now();
-    const breaker = this.client.breakers().find((b) => b.model === m.id);
+    const routes = this.client.breakers().filter((b) => b.model === m.id);
     const figures = this.history.overloadFigures(m.id, RATE_WINDOW_MS, now);
     const rate = formatRate({ overloadRate: figures.rate, attempts: figures.attempts }, vscode.l10n.t);
-    const health = breaker
-      ? `${STATE_ICON[breaker.state]} ${vscode.l10n.t('breaker {0}', breaker.state.replace('_', '-'))}` +
-        (breaker.state === 'open' ? ` · ${vscode.l10n.t('next probe {0}', formatProbe(breaker, now, vscode.l10n.t))}` : '') +
-        ' · '
-      : '';
+    const breakerText = (breaker: BreakerSnapshot): string =>
+      `${STATE_ICON[breaker.state]} ${vscode.l10n.t('breaker {0}', breaker.state.replace('_', '-'))}` +
+      (breaker.state === 'open' ? ` · ${vscode.l10n.t('next probe {0}', formatProbe(breaker, now, vscode.l10n.t))}` : '');
+    // With several providers, each route of the model shows its own breaker.
+    const health =
+      routes.length === 0
+        ? ''
+        : routes.length === 1
+          ? `${breakerText(routes[0]!)} · `
+          : `${routes.map((b) => `${PROVIDER_LABEL[b.provider]}: ${breakerText(b)}`).join(' · ')} · `;
     const lifecycle =
       m.lifecycle === 'retired'
         ? ` · $(error) ${vscode.l10n.t('retired: requests to it fail')}`

@@ -156,7 +156,10 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
     );
   }
   const perProvider = multiProvider(state);
-  const header = [...(perProvider ? [t('Provider')] : []), t('Model'), t('Breaker'), t('529 rate (5 min)'), t('Next probe')].map(escapeMarkdown);
+  // The history counts per model: with several providers the rate covers them all, shown once per model.
+  const rateHeader = perProvider ? t('529 rate (5 min, all providers)') : t('529 rate (5 min)');
+  const header = [...(perProvider ? [t('Provider')] : []), t('Model'), t('Breaker'), rateHeader, t('Next probe')].map(escapeMarkdown);
+  const rateShown = new Set<string>();
   lines.push('', `| ${header.join(' | ')} |`, `|${'---|'.repeat(header.length)}`);
   for (const route of state.routes) {
     const role = route.model === state.primaryModel ? ` ${escapeMarkdown(t('(primary)'))}` : '';
@@ -164,9 +167,10 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
       ...(perProvider ? [escapeMarkdown(PROVIDER_LABEL[route.provider])] : []),
       `${escapeMarkdown(route.model)}${role}`,
       `${STATE_ICON[route.state]} ${escapeMarkdown(t(STATE_LABEL[route.state]))}`,
-      escapeMarkdown(formatRate(route, t)),
+      escapeMarkdown(rateShown.has(route.model) ? '' : formatRate(route, t)),
       escapeMarkdown(formatProbe(route, state.now, t)),
     ];
+    rateShown.add(route.model);
     lines.push(`| ${cells.join(' | ')} |`);
   }
   lines.push(

@@ -16,11 +16,13 @@ import {
   newWorkbenchPage,
   openWorkbench,
   pickQuickPickItem,
+  quickPickItems,
   repoRoot,
   runCommand,
   startCodeServer,
   statusBarItem,
   waitForNotification,
+  waitForQuickInput,
 } from './harness';
 import type { CodeServer } from './harness';
 import { canonicalAnswer, startSimulator } from '../../src/simulator/index';
@@ -152,6 +154,18 @@ describe('Provider failover to Amazon Bedrock in a real VS Code', { timeout: SUI
     assert.match(tooltipText, /Anthropic/);
     assert.match(tooltipText, /Bedrock/);
     await page.screenshot({ path: join(ensureTestResultsDir(), 'providers-status-tooltip.png') });
+    await page.keyboard.press('Escape');
+
+    // The switcher shows each model's breaker on each provider.
+    await statusBarItem(page, STATUS_ID).click();
+    await waitForQuickInput(page);
+    const deadline = Date.now() + 10_000;
+    let opus = (await quickPickItems(page)).find((i) => i.label.includes(OPUS));
+    while (Date.now() < deadline && !opus?.detail.includes('Bedrock')) {
+      await sleep(200);
+      opus = (await quickPickItems(page)).find((i) => i.label.includes(OPUS));
+    }
+    assert.match(opus?.detail ?? '', /Anthropic: .*breaker \w+.* · Bedrock: .*breaker closed/);
     await page.keyboard.press('Escape');
   });
 
