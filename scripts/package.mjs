@@ -12,7 +12,7 @@ export const VSIX_PATH = join(repoRoot, 'dist', 'resilient-claude.vsix');
 
 /** The only paths allowed inside the packaged extension (besides vsce's own manifest files). */
 const ALLOWED = [/^extension\/dist\/(lazy\/)?[^/]+\.(js|css)$/, /^extension\/media\//, /^extension\/scenarios\//,
-  /^extension\/(package\.json|readme\.md|LICENSE\.txt|LICENSE)$/i, /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/];
+  /^extension\/(package\.json|package\.nls\.json|readme\.md|LICENSE\.txt|LICENSE)$/i, /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/];
 
 function run(command, args) {
   process.stderr.write(`[package] $ ${relative(repoRoot, command) || command} ${args.join(' ')}\n`);
