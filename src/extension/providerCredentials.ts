@@ -22,7 +22,7 @@ export class ProviderCredentials implements vscode.Disposable {
   private bedrockSet = false;
   private vertexSet = false;
 
-  /** Fires when a Bedrock or Vertex credential was set or cleared (in this window or another). */
+  /** Fires when Bedrock or Vertex became usable or unusable (a credential set or cleared, in any window). */
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -38,6 +38,7 @@ export class ProviderCredentials implements vscode.Disposable {
   /** Reads which credentials are set (once at startup; then after every change). */
   async refresh(): Promise<void> {
     const [bedrock, vertex] = [await this.hasBedrockNow(), (await this.read(SECRET.vertexAccessToken)) !== undefined];
+    if (bedrock === this.bedrockSet && vertex === this.vertexSet) return;
     this.bedrockSet = bedrock;
     this.vertexSet = vertex;
     this.changed.fire();
