@@ -1,12 +1,15 @@
 // History storage in one JSON file. Writes are atomic (temp file in the same directory,
 // fsync, rename), so a crash mid-write leaves the previous file intact; unusable files are
-// renamed to `<name>.corrupt-<timestamp>` and only the newest few of those are kept.
+// renamed to `<name>.corrupt-<timestamp>[-<counter>]`, names that sort in the order the files were
+// set aside, and only the newest few of those are kept.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { HistoryStorage } from './historyTypes';
+import type { HistoryClock, HistoryStorage } from './historyTypes';
 
 const KEPT_CORRUPT_FILES = 3;
+/** Digits of the counter that tells apart files set aside within one millisecond (sorts as text). */
+const COLLISION_DIGITS = 4;
 /** A temp file this old was left by a write that crashed (a live write takes well under a second). */
 const STALE_TEMP_MS = 10 * 60_000;
 
@@ -38,13 +41,19 @@ async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
-export function createFileHistoryStorage(filePath: string): FileHistoryStorage {
+export interface FileHistoryStorageOptions {
+  /** Names set-aside files (default: the system clock). */
+  readonly clock?: HistoryClock;
+}
+
+export function createFileHistoryStorage(filePath: string, options: FileHistoryStorageOptions = {}): FileHistoryStorage {
   if (typeof filePath !== 'string' || filePath.trim() === '') {
     throw new TypeError('createFileHistoryStorage needs a file path');
   }
   const target = path.resolve(filePath);
   const directory = path.dirname(target);
   const baseName = path.basename(target);
+  const clock = options.clock ?? Date;
   let lastSetAsidePath: string | undefined;
 
   async function read(): Promise<string | undefined> {
@@ -88,19 +97,37 @@ export function createFileHistoryStorage(filePath: string): FileHistoryStorage {
     await syncDirectory(directory);
   }
 
+  const asidePrefix = `${baseName}.corrupt-`;
+
+  async function setAsideNames(): Promise<string[]> {
+    return (await fs.readdir(directory)).filter((name) => name.startsWith(asidePrefix)).sort();
+  }
+
   async function pruneOldCorruptFiles(): Promise<void> {
-    const prefix = `${baseName}.corrupt-`;
-    const names = (await fs.readdir(directory)).filter((name) => name.startsWith(prefix)).sort();
+    const names = await setAsideNames();
     for (const name of names.slice(0, Math.max(0, names.length - KEPT_CORRUPT_FILES))) {
       await fs.rm(path.join(directory, name), { force: true });
     }
   }
 
+  /**
+   * A set-aside name that sorts after every one already there, so pruning (by name) always keeps
+   * the newest files: the time, and when that is not later than the newest name (set aside within
+   * the same millisecond, or the clock went back), the newest name's time with the next counter.
+   */
+  async function nextSetAsideName(): Promise<string> {
+    const stamped = `${asidePrefix}${fileTimestamp(new Date(clock.now()))}`;
+    const newest = (await setAsideNames().catch(() => [])).at(-1);
+    if (newest === undefined || stamped > newest) return stamped;
+    const parts = /^(.*?Z)(?:-(\d+))?$/.exec(newest.slice(asidePrefix.length));
+    const counter = Number(parts?.[2] ?? 0) + 1;
+    return `${asidePrefix}${parts?.[1] ?? newest.slice(asidePrefix.length)}-${String(counter).padStart(COLLISION_DIGITS, '0')}`;
+  }
+
   async function setAside(_reason: string): Promise<void> {
-    let destination = `${target}.corrupt-${fileTimestamp(new Date())}`;
-    for (let n = 1; await exists(destination); n += 1) {
-      destination = `${target}.corrupt-${fileTimestamp(new Date())}-${n}`;
-    }
+    let destination = path.join(directory, await nextSetAsideName());
+    // Another window may have taken the name meanwhile: a rename would silently replace its file.
+    for (let n = 1; await exists(destination); n += 1) destination = `${destination}-${n}`;
     try {
       await fs.rename(target, destination);
     } catch (error) {

@@ -142,6 +142,23 @@ describe('file history storage', () => {
     assert.deepEqual(contents.sort(), ['broken 2', 'broken 3', 'broken 4']);
   });
 
+  it('keeps the newest set-aside files when many are set aside within one millisecond', OPTS, async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'history.json');
+    // The clock stands still for the first twelve, then moves on by one millisecond.
+    const clock = new FakeClock(T0);
+    const storage = createFileHistoryStorage(file, { clock });
+    for (let i = 0; i < 14; i += 1) {
+      if (i === 12) clock.advance(1);
+      await fs.writeFile(file, `broken ${i}`);
+      await storage.setAside('test');
+      assert.equal(await fs.readFile(storage.lastSetAsidePath ?? '', 'utf8'), `broken ${i}`, 'nothing overwritten');
+    }
+    const aside = (await fs.readdir(dir)).filter((name) => name.includes('.corrupt-'));
+    const contents = await Promise.all(aside.map((name) => fs.readFile(path.join(dir, name), 'utf8')));
+    assert.deepEqual(contents.sort(), ['broken 11', 'broken 12', 'broken 13']);
+  });
+
   it('survives a full round trip through a real file', OPTS, async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'history.json');
