@@ -14,8 +14,9 @@ export class AlertTracker {
   private readonly incidents = new Map<string, number>();
 
   constructor(readonly rule: AlertRule) {
-    if (!(rule.threshold >= 0 && rule.threshold < 1)) {
-      throw new RangeError(`Alert threshold must be in [0, 1), got ${rule.threshold}`);
+    // 1 (the setting's maximum) is allowed and never alerts: a share of attempts never exceeds it.
+    if (!(rule.threshold >= 0 && rule.threshold <= 1)) {
+      throw new RangeError(`Alert threshold must be in [0, 1], got ${rule.threshold}`);
     }
     if (!(rule.windowMs > 0)) throw new RangeError(`Alert window must be positive, got ${rule.windowMs}`);
     if (!(Number.isInteger(rule.minAttempts) && rule.minAttempts >= 1)) {

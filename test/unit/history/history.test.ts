@@ -197,6 +197,17 @@ describe('529 alert', () => {
     assert.equal(fired.length, 1);
   });
 
+  it('never alerts with a threshold of 1, the setting\'s maximum, even when every attempt is a 529', OPTS, () => {
+    const clock = new FakeClock();
+    const history = createHistory({ storage: new MemoryStorage(), clock, alert: { threshold: 1, windowMs: 5 * MINUTE, minAttempts: 5 } });
+    const fired: HistoryAlert[] = [];
+    history.onAlert((alert) => fired.push(alert));
+    for (let i = 0; i < 20; i += 1) history.record(overloaded({ time: clock.now() }));
+    assert.equal(fired.length, 0);
+    assert.deepEqual(history.alerts(), []);
+    assert.equal(history.rate529('claude-sonnet-5-5', 5 * MINUTE), 1);
+  });
+
   it('tracks each model separately', OPTS, () => {
     const { clock, history } = setup({ minAttempts: 1 });
     const fired: string[] = [];
