@@ -19,7 +19,10 @@ export function defaultManagerConfig(): ManagerConfig {
       retryAfterCapMs: 20_000,
       jitter: 'full',
     },
-    breaker: { failureThreshold: 3, openMs: 15_000, maxOpenMs: 300_000 },
+    // One user's request rate: a half-open probe costs a single fast attempt that
+    // then falls back, so probing every few seconds is cheap, and a cap of 30 s
+    // bounds how long a recovered model goes unnoticed during a long outage.
+    breaker: { failureThreshold: 3, openMs: 2_000, maxOpenMs: 30_000 },
     budget: { ratio: 0.2, minRetries: 3, windowMs: 60_000 },
     concurrency: 4,
     headersTimeoutMs: 60_000,

@@ -19,6 +19,7 @@ import { runAttempt } from './attempt';
 import type { BackoffState } from './policies/backoff';
 import { decideWait, initialBackoffState } from './policies/backoff';
 import { RequestBounds } from './policies/bounds';
+import { feedsBreaker } from './policies/circuitBreaker';
 import type { BreakerPermit } from './policies/circuitBreaker';
 import type { SkipReason } from './policies/fallbackChain';
 import { buildChain, isUnfit } from './policies/fallbackChain';
@@ -176,6 +177,17 @@ export async function runRequest(deps: RunDependencies, request: ClaudeRequest, 
       }
     }
     return { kind: 'none', earliestProbe };
+  };
+
+  /** Is a route after the current one closed-breaker and usable for this request? */
+  const healthyLaterRoute = (): boolean => {
+    for (let i = index + 1; i < chain.length; i++) {
+      const { route } = chain[i]!;
+      if (routes.unknownModels.isUnknown(route) || isUnfit(route, estimatedInput, request.maxTokens)) continue;
+      if (!bounds.canAttemptOn(routeKey(route), clock.now())) continue;
+      if (routes.breaker(route).currentState() === 'closed') return true;
+    }
+    return false;
   };
 
   const sleep = async (delayMs: number, reason: ErrorClass, route: Route): Promise<boolean> => {
@@ -389,6 +401,14 @@ export async function runRequest(deps: RunDependencies, request: ClaudeRequest, 
     // A timeout is retried once on a fresh connection; a route that stalls twice is likely to stall again.
     const timedOutTwice = failure.errorClass === 'timeout' && bounds.attemptsOn(key) >= TIMEOUT_ATTEMPTS_PER_ROUTE;
     if (!bounds.canAttemptOn(key, at) || !breaker.isAvailable() || timedOutTwice) {
+      moveOn(failure.errorClass);
+      continue;
+    }
+    // A lone overload or transient burst earns a short backoff on the route. When other
+    // requests are failing there too (the breaker's streak is longer than this request's
+    // own and one failure from opening it) and a later route is healthy, sleeping here
+    // only delays the answer: fall back at once.
+    if (feedsBreaker(failure.errorClass) && breaker.failingBeyond(bounds.attemptsOn(key)) && healthyLaterRoute()) {
       moveOn(failure.errorClass);
       continue;
     }

@@ -82,7 +82,7 @@ export const DEFAULT_SETTINGS: ExtensionSettings = {
   maxAttempts: 6,
   deadlineSeconds: 120,
   failureThreshold: 3,
-  openSeconds: 15,
+  openSeconds: 2,
   concurrency: 4,
   alertThreshold: 0.05,
   alertWindowMinutes: 5,

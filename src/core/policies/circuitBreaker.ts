@@ -58,6 +58,17 @@ export class CircuitBreaker {
     return false;
   }
 
+  /**
+   * True when other requests are failing on this route too: the breaker is not
+   * closed, or its streak of overload/transient failures — longer than the
+   * `ownFailures` the asking request saw itself — leaves it one failure from opening.
+   * A lone burst seen by one request does not count; route-wide trouble does.
+   */
+  failingBeyond(ownFailures: number): boolean {
+    if (this.state !== 'closed') return true;
+    return this.consecutiveFailures > ownFailures && this.consecutiveFailures >= this.config.failureThreshold - 1;
+  }
+
   /** Epoch ms when an open breaker will admit its next probe; null otherwise. */
   nextProbeAt(): number | null {
     return this.state === 'open' ? this.openUntil : null;

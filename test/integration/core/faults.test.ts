@@ -227,3 +227,20 @@ test('no response headers in time is a timeout, and the request moves on', { tim
     await r.close();
   }
 });
+
+test('when several requests hit 529 on the primary at once, only the first backs off there; the others fall back at once', { timeout: 20_000 }, async () => {
+  const r = await rig(scenario({ [OPUS]: { p529: 1, latencyMs: 150 } }), {
+    retry: { baseDelayMs: 1_000, maxDelayMs: 1_000 } as never,
+    random: () => 0.99,
+  });
+  try {
+    const outcomes = await Promise.all([r.manager.send(ASK), r.manager.send(ASK), r.manager.send(ASK)]);
+    for (const outcome of outcomes) assert.ok(outcome.ok && outcome.model === SONNET && outcome.text === answer);
+    const waits = r.events.filter((e) => e.type === 'wait' && e.model === OPUS);
+    assert.equal(waits.length, 1, 'a failure seen by other requests too is route-wide trouble, not a lone burst');
+    assert.equal(modelCount(r.sim, OPUS), 3, 'one try each; the breaker opened on the third');
+    assert.equal(r.manager.breakers().find((b) => b.model === OPUS)?.state, 'open');
+  } finally {
+    await r.close();
+  }
+});

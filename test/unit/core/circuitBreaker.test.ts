@@ -103,3 +103,20 @@ test('property: never more than one probe in flight while half-open', { timeout:
     { numRuns: 300 },
   );
 });
+
+test('a lone burst is not route-wide trouble; failures from other requests one short of opening are', { timeout: 5000 }, () => {
+  const { breaker } = make();
+  breaker.recordFailure(breaker.tryAcquire()!, 'overloaded');
+  breaker.recordFailure(breaker.tryAcquire()!, 'overloaded');
+  assert.equal(breaker.failingBeyond(2), false, 'both failures were the asking request\'s own');
+  assert.equal(breaker.failingBeyond(1), true, 'another request failed here too and one more opens it');
+  breaker.recordSuccess(breaker.tryAcquire()!);
+  breaker.recordFailure(breaker.tryAcquire()!, 'overloaded');
+  assert.equal(breaker.failingBeyond(0), false, 'one failure is far from opening');
+  breaker.recordFailure(breaker.tryAcquire()!, 'auth');
+  assert.equal(breaker.failingBeyond(0), false, 'auth says nothing about capacity');
+  breaker.recordFailure(breaker.tryAcquire()!, 'overloaded');
+  breaker.recordFailure(breaker.tryAcquire()!, 'overloaded');
+  assert.equal(breaker.currentState(), 'open');
+  assert.equal(breaker.failingBeyond(5), true, 'an open breaker is failing whatever the request saw');
+});

@@ -7,7 +7,7 @@ test('the defaults: opus → sonnet → haiku, bounded retries, breaker and budg
   assert.deepEqual(config.models, ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5']);
   assert.equal(config.retry.maxAttempts, 6);
   assert.equal(config.retry.deadlineMs, 120_000);
-  assert.deepEqual(config.breaker, { failureThreshold: 3, openMs: 15_000, maxOpenMs: 300_000 });
+  assert.deepEqual(config.breaker, { failureThreshold: 3, openMs: 2_000, maxOpenMs: 30_000 });
   assert.deepEqual(config.budget, { ratio: 0.2, minRetries: 3, windowMs: 60_000 });
   assert.equal(config.concurrency, 4);
   assert.equal(validateManagerConfig({}).problems.length, 0);
