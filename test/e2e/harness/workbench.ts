@@ -1,5 +1,6 @@
 // Driving the VS Code workbench the way a user does: command palette, quick picks, input boxes,
 // notifications, the status bar and the clipboard.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { ensureTestResultsDir } from './paths';
@@ -167,6 +168,68 @@ export async function waitForNotification(page: Page, message: string | RegExp, 
   const toast = notification(page, message).first();
   await toast.waitFor({ state: 'visible', timeout: timeoutMs });
   return (await toast.locator('.notification-list-item-message').innerText()).trim();
+}
+
+/**
+ * Closes every notification, toasts and the notification center's list alike (a progress still
+ * running stays), and waits until no toast is shown: a wait for a notification afterwards sees only
+ * ones raised after this. Needed between tests because toasts only time out while the window has
+ * focus, so old ones can linger and match, and because the workbench drops a toast outright when
+ * more than three arrive within 800 ms.
+ */
+export async function clearNotifications(page: Page, timeoutMs = 10_000): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  const shown = page.locator('.notifications-toasts .notification-toast').filter({ visible: true });
+  const deadline = Date.now() + timeoutMs;
+  while ((await shown.count()) > 0) {
+    if (Date.now() > deadline) throw new Error(`notification toasts still shown after clearing: ${JSON.stringify(await shown.allInnerTexts())}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * Changes user settings of the running window the way a user does: "Preferences: Open User
+ * Settings (JSON)" (a modal editor in this VS Code, an editor tab with `workbench.editor.useModal`
+ * off), the file's content with `changes` merged in, saved and closed. Returns once the file on
+ * disk (`<userDataDir>/User/settings.json`, where VS Code also writes settings changed through the
+ * API) holds the change. An edit of that file from outside is not reliably noticed by code-server.
+ */
+export async function editUserSettings(page: Page, userDataDir: string, changes: Record<string, unknown>, timeoutMs = 15_000): Promise<void> {
+  const file = join(userDataDir, 'User', 'settings.json');
+  const wanted = { ...(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>), ...changes };
+  const saved = (): boolean => {
+    try {
+      return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(wanted);
+    } catch {
+      return false; // being written
+    }
+  };
+  await runCommand(page, 'Preferences: Open User Settings (JSON)');
+  const modal = page.locator('.modal-editor-part').filter({ hasText: 'settings.json' });
+  const tab = page.locator('.editor-group-container.active .tab.active', { hasText: 'settings.json' });
+  await modal.or(tab).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  const inModal = await modal.isVisible();
+  const editor = (inModal ? modal : page.locator('.editor-group-container.active')).locator('.monaco-editor .view-lines').first();
+  // Pasted, not typed: typing would auto-close brackets and quotes (the clipboard is overwritten).
+  await page.evaluate((text) => navigator.clipboard.writeText(text), JSON.stringify(wanted, null, 2));
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('ControlOrMeta+v');
+  await page.keyboard.press('ControlOrMeta+s');
+  const deadline = Date.now() + timeoutMs;
+  while (!saved()) {
+    if (Date.now() > deadline) throw new Error(`the user settings were not saved with ${JSON.stringify(changes)}`);
+    await sleep(100);
+  }
+  if (inModal) {
+    // Escape closes a modal editor (the palette does not reach its commands while it is open).
+    await page.keyboard.press('Escape');
+    const closed = await modal.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false);
+    if (!closed) await modal.locator('.codicon-close').first().click();
+    await modal.waitFor({ state: 'hidden', timeout: timeoutMs });
+  } else {
+    await runCommand(page, 'View: Close Editor');
+  }
 }
 
 /** Messages of all visible notification toasts. */
