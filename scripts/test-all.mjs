@@ -1,5 +1,5 @@
 // npm test: every check, in order, with one summary line at the end.
-//   node scripts/test-all.mjs               build, typecheck, unit, integration, e2e, in-host
+//   node scripts/test-all.mjs               build, typecheck, unit, integration, bench, provision, e2e, in-host
 //   node scripts/test-all.mjs unit e2e      only the named stages
 //   RC_SKIP_E2E=1 npm test                  skip provisioning, e2e and in-host (quick local runs)
 // Output streams as it comes; the last line reads "N passed, N failed" (tests summed over the stages;
@@ -133,6 +133,8 @@ const allStages = [
   commandStage('typecheck', node, [tsc, '-p', '.', '--noEmit'], 10 * MINUTE),
   nodeTestStage('unit', testFiles('test/unit'), 20 * MINUTE),
   nodeTestStage('integration', testFiles('test/integration'), 30 * MINUTE, ['--test-concurrency=1']),
+  // The benchmark's drivers and metrics (against the simulator and a local Portkey gateway).
+  nodeTestStage('bench', testFiles('bench/test'), 10 * MINUTE, ['--test-concurrency=1']),
   ...(skipE2e
     ? []
     : [
@@ -143,7 +145,7 @@ const allStages = [
 ];
 
 const wanted = process.argv.slice(2);
-const unknown = wanted.filter((w) => !['build', 'typecheck', 'unit', 'integration', 'provision', 'e2e', 'in-host'].includes(w));
+const unknown = wanted.filter((w) => !['build', 'typecheck', 'unit', 'integration', 'bench', 'provision', 'e2e', 'in-host'].includes(w));
 if (unknown.length > 0) {
   process.stderr.write(`[test-all] unknown stage(s): ${unknown.join(', ')}\n`);
   process.exit(2);
