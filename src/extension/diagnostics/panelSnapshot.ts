@@ -2,6 +2,8 @@
 // breakers and the status page. Pure (no vscode import), so it is unit-tested directly.
 import type { BreakerSnapshot } from '../../core/types';
 import type { HistorySnapshot } from '../../core/history/historyTypes';
+import { addCounts, emptyCounts } from '../../core/history/attemptOutcome';
+import type { MutableCounts } from '../../core/history/attemptOutcome';
 import type { StatusReading } from '../../core/status/statusPoller';
 import { DISPLAY_BUCKET_MS, WINDOW_MS } from '../../webview/protocol';
 import type {
@@ -35,20 +37,7 @@ export function displayBucketsFor(window: HistoryWindow, now: number): DisplayBu
   return { bucketMs, firstStart, count: (lastStart - firstStart) / bucketMs + 1 };
 }
 
-type Counts = { -readonly [K in keyof Omit<BucketCounts, 'start'>]: number };
-
-function zero(): Counts {
-  return { attempts: 0, successes: 0, overloaded529: 0, rateLimited429: 0, server5xx: 0, other: 0 };
-}
-
-function add(into: Counts, from: Omit<BucketCounts, 'start'>): void {
-  into.attempts += from.attempts;
-  into.successes += from.successes;
-  into.overloaded529 += from.overloaded529;
-  into.rateLimited429 += from.rateLimited429;
-  into.server5xx += from.server5xx;
-  into.other += from.other;
-}
+type Counts = MutableCounts;
 
 /** Re-buckets the store's (finer) buckets into dense display buckets per model. */
 export function modelHistories(history: HistorySnapshot, display: DisplayBuckets): ModelHistory[] {
@@ -63,16 +52,16 @@ export function modelHistories(history: HistorySnapshot, display: DisplayBuckets
       byModel.set(bucket.model, dense);
     }
     const index = Math.floor((bucket.start - display.firstStart) / display.bucketMs);
-    dense[index] ??= zero();
-    add(dense[index], bucket);
+    dense[index] ??= emptyCounts();
+    addCounts(dense[index], bucket);
   }
   const out: ModelHistory[] = [];
   for (const [model, sparse] of byModel) {
-    const totals = zero();
+    const totals = emptyCounts();
     const buckets: BucketCounts[] = [];
     for (let i = 0; i < display.count; i++) {
-      const counts = sparse[i] ?? zero();
-      add(totals, counts);
+      const counts = sparse[i] ?? emptyCounts();
+      addCounts(totals, counts);
       buckets.push({ start: display.firstStart + i * display.bucketMs, ...counts });
     }
     out.push({ model, buckets, totals });
@@ -82,9 +71,9 @@ export function modelHistories(history: HistorySnapshot, display: DisplayBuckets
 
 function breakerCard(breaker: BreakerSnapshot, history: HistorySnapshot, now: number): BreakerCard {
   const since = now - history.alertRule.windowMs;
-  const recent = zero();
+  const recent = emptyCounts();
   for (const bucket of history.buckets) {
-    if (bucket.model === breaker.model && bucket.start + history.bucketMs > since) add(recent, bucket);
+    if (bucket.model === breaker.model && bucket.start + history.bucketMs > since) addCounts(recent, bucket);
   }
   return {
     provider: breaker.provider,
