@@ -1,15 +1,15 @@
 // Keeps secrets out of every message the manager emits. The configured key is
-// removed wherever it appears, and anything shaped like an Anthropic key too.
-
-const KEY_SHAPE = /sk-ant-[A-Za-z0-9_-]{8,}/g;
-const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+// removed wherever it appears, and then anything shaped like a credential, with the
+// same patterns the history and the escalation report use (Anthropic keys, Bearer
+// and Basic headers, AWS key ids, Google OAuth tokens, key=value credentials).
+import { REDACTED, redactSecrets as redactCredentialShapes } from './history/redactSecrets';
 
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+    if (secret.length >= 4) out = out.split(secret).join(REDACTED);
   }
-  return out.replace(KEY_SHAPE, '[redacted]').replace(BEARER, '$1[redacted]');
+  return redactCredentialShapes(out);
 }
 
 /** One line, bounded length: error messages are shown in status bars and JSON. */
