@@ -23,6 +23,9 @@ const lazyChunks = {
   '@anthropic-ai/sdk': { out: 'anthropic-sdk', entry: '@anthropic-ai/sdk' },
   '@anthropic-ai/vertex-sdk': { out: 'vertex-sdk', entry: '@anthropic-ai/vertex-sdk' },
   '@anthropic-ai/bedrock-sdk': { out: 'bedrock-sdk', entry: '@anthropic-ai/bedrock-sdk' },
+  // The users' own credential chains (src/core/awsCredentials.ts, src/core/vertexProvider.ts).
+  '@aws-sdk/credential-providers': { out: 'aws-credential-providers', entry: '@aws-sdk/credential-providers' },
+  'google-auth-library': { out: 'google-auth-library', entry: 'google-auth-library' },
 };
 // The simulator (overload rehearsal) already has its own bundle, dist/simulator.js.
 const lazyLocal = { '../simulator/index.js': '../simulator.js' };

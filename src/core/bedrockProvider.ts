@@ -4,8 +4,12 @@
 // responses are made readable by the one classifier at the transport: its
 // `x-amzn-requestid` becomes the `request-id` the SDK reads, and its error
 // bodies (`{"message"}` + `x-amzn-ErrorType`) take the API's error shape.
+import { resolveBedrockAuth } from './awsCredentials';
+import type { AwsCredentialChains, BedrockAuth } from './awsCredentials';
 import type { ProviderConfig } from './contract';
-import type { AttemptRequestOptions, MessagesClient, StreamParams } from './wire';
+import { withModelIds } from './providerModelIds';
+import { sdkLogger } from './sdkLog';
+import type { MessagesClient } from './wire';
 
 /** Cross-region inference profile used for an API model id without a configured mapping. */
 export const DEFAULT_BEDROCK_PROFILE = 'global';
@@ -20,20 +24,12 @@ export function bedrockModelId(provider: Pick<ProviderConfig, 'modelIds'>, model
   return `${DEFAULT_BEDROCK_PROFILE}.anthropic.${model}`;
 }
 
-interface BedrockCredentials {
-  /** A Bedrock API key (sent as a bearer token), or '' to sign with AWS keys. */
-  readonly apiKey: string;
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-}
-
 export type BedrockSetup =
   | {
       readonly ok: true;
       /** Cache identity of the client; holds credentials, never logged. */
       readonly identity: string;
-      /** The credential to scrub from messages. */
+      /** The credential to scrub from messages (all of them are in the secret registry too). */
       readonly secret: string;
       make(headersTimeoutMs: number): Promise<MessagesClient>;
     }
@@ -44,33 +40,30 @@ async function call(source: (() => string | undefined | Promise<string | undefin
 }
 
 /** Reads the credentials (per attempt, so a change applies at once) and prepares the client. */
-export async function bedrockSetup(provider: ProviderConfig, apiKey: string): Promise<BedrockSetup> {
-  if (!provider.region) return { ok: false, kind: 'provider_config', message: 'Bedrock needs a region.' };
-  const credentials: BedrockCredentials = {
-    apiKey,
-    accessKeyId: await call(provider.awsAccessKeyId),
-    secretAccessKey: await call(provider.awsSecretAccessKey),
-    sessionToken: await call(provider.awsSessionToken),
-  };
-  const signs = credentials.accessKeyId !== '' && credentials.secretAccessKey !== '';
-  if (credentials.apiKey === '' && !signs) {
-    return { ok: false, kind: 'missing_api_key', message: 'No AWS access key and secret (or Bedrock API key) is set for Bedrock.' };
-  }
+export async function bedrockSetup(provider: ProviderConfig, apiKey: string, chains: AwsCredentialChains): Promise<BedrockSetup> {
+  if (!provider.region) return { ok: false, kind: 'provider_config', message: 'Bedrock: no region is set (resilientClaude.bedrock.region).' };
+  const resolved = await resolveBedrockAuth(
+    {
+      apiKey,
+      accessKeyId: await call(provider.awsAccessKeyId),
+      secretAccessKey: await call(provider.awsSecretAccessKey),
+      sessionToken: await call(provider.awsSessionToken),
+      profile: (provider.awsProfile ?? '').trim(),
+    },
+    chains,
+  );
+  if (!resolved.ok) return { ok: false, kind: 'missing_api_key', message: resolved.message };
+  const { auth } = resolved;
   const region = provider.region;
   return {
     ok: true,
-    identity: JSON.stringify([region, credentials.apiKey, credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken]),
-    secret: credentials.apiKey !== '' ? credentials.apiKey : credentials.secretAccessKey,
-    make: (headersTimeoutMs) => makeBedrockClient(provider, region, credentials, headersTimeoutMs),
+    identity: JSON.stringify([region, auth.kind === 'bearer' ? auth.token : auth.identity]),
+    secret: auth.kind === 'bearer' ? auth.token : auth.credentials.secretAccessKey,
+    make: (headersTimeoutMs) => makeBedrockClient(provider, region, auth, headersTimeoutMs),
   };
 }
 
-async function makeBedrockClient(
-  provider: ProviderConfig,
-  region: string,
-  credentials: BedrockCredentials,
-  headersTimeoutMs: number,
-): Promise<MessagesClient> {
+async function makeBedrockClient(provider: ProviderConfig, region: string, auth: BedrockAuth, headersTimeoutMs: number): Promise<MessagesClient> {
   const { AnthropicBedrock } = await import('@anthropic-ai/bedrock-sdk');
   const common = {
     awsRegion: region,
@@ -78,26 +71,17 @@ async function makeBedrockClient(
     maxRetries: 0,
     timeout: headersTimeoutMs,
     fetch: bedrockFetch,
+    logger: sdkLogger(),
+    logLevel: 'warn' as const,
     ...(provider.headers ? { defaultHeaders: { ...provider.headers } } : {}),
   };
   const client =
-    credentials.apiKey !== ''
-      ? new AnthropicBedrock({ ...common, apiKey: credentials.apiKey })
-      : new AnthropicBedrock({
-          ...common,
-          apiKey: null,
-          awsAccessKey: credentials.accessKeyId,
-          awsSecretKey: credentials.secretAccessKey,
-          ...(credentials.sessionToken !== '' ? { awsSessionToken: credentials.sessionToken } : {}),
-        });
+    auth.kind === 'bearer'
+      ? new AnthropicBedrock({ ...common, apiKey: auth.token })
+      : // Signed per request with what the provider hands out then (the chain refreshes expiring credentials).
+        new AnthropicBedrock({ ...common, apiKey: null, providerChainResolver: async () => auth.provider });
   // The SDK's overloaded signatures are wider than the slice the manager uses.
-  const inner = client as unknown as MessagesClient;
-  return {
-    messages: {
-      create: (params: StreamParams, options: AttemptRequestOptions) =>
-        inner.messages.create({ ...params, model: bedrockModelId(provider, params.model) }, options),
-    },
-  };
+  return withModelIds(client as unknown as MessagesClient, (model) => bedrockModelId(provider, model));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

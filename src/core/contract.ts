@@ -26,7 +26,11 @@ export interface ProviderConfig {
   readonly awsAccessKeyId?: () => string | undefined | Promise<string | undefined>;
   readonly awsSecretAccessKey?: () => string | undefined | Promise<string | undefined>;
   readonly awsSessionToken?: () => string | undefined | Promise<string | undefined>;
-  /** Bedrock: API model id → Bedrock model id; unmapped ids become `global.anthropic.<id>`. */
+  /** Bedrock: a profile of the AWS shared config files for the default credential chain
+   *  (used when no key is stored); unset = the default chain (environment, default profile, SSO, roles). */
+  readonly awsProfile?: string;
+  /** API model id → the provider's model id. Bedrock: unmapped ids become `global.anthropic.<id>`;
+   *  Vertex: unmapped ids are sent as they are. */
   readonly modelIds?: Readonly<Record<string, string>>;
 }
 

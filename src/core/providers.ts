@@ -1,8 +1,13 @@
-// Lazily created SDK clients, one per provider configuration and key. The SDK
+// Lazily created SDK clients, one per provider configuration and credential. The SDK
 // is loaded on first use (the extension must activate cheaply) and always with
-// maxRetries: 0 — the manager is the only retry layer.
+// maxRetries: 0 — the manager is the only retry layer — and with our redacting logger.
+// Every credential resolved is registered with redaction (secretRegistry.ts).
+import { AwsCredentialChains } from './awsCredentials';
 import { bedrockSetup } from './bedrockProvider';
 import type { ProviderConfig } from './contract';
+import { sdkLogger } from './sdkLog';
+import { registerSecrets } from './secretRegistry';
+import { GoogleAdcClients, vertexSetup } from './vertexProvider';
 import type { MessagesClient } from './wire';
 
 export class ProviderSetupError extends Error {
@@ -21,6 +26,11 @@ interface CachedClient {
   readonly client: Promise<MessagesClient>;
 }
 
+/** One provider's client recipe for an attempt, or why it cannot be made. */
+type ProviderSetup =
+  | { readonly ok: true; readonly identity: string; readonly secret: string; make(headersTimeoutMs: number): Promise<MessagesClient> }
+  | { readonly ok: false; readonly kind: ProviderSetupError['kind']; readonly message: string };
+
 export interface ResolvedClient {
   readonly client: MessagesClient;
   /** The credential in use, so messages can be scrubbed of it. Never logged. */
@@ -29,6 +39,8 @@ export interface ResolvedClient {
 
 export class ProviderClients {
   private readonly cache = new Map<number, CachedClient>();
+  private readonly awsChains = new AwsCredentialChains();
+  private readonly googleAdc = new GoogleAdcClients();
 
   constructor(private headersTimeoutMs: number) {}
 
@@ -37,70 +49,56 @@ export class ProviderClients {
     this.headersTimeoutMs = ms;
   }
 
+  /** Drops every client and credential chain: the next attempt finds credentials afresh. */
   clear(): void {
     this.cache.clear();
+    this.awsChains.forget();
+    this.googleAdc.forget();
   }
 
   async clientFor(index: number, provider: ProviderConfig): Promise<ResolvedClient> {
-    const key = (await provider.apiKey?.()) ?? '';
-    if (provider.id === 'anthropic' && key === '') {
-      throw new ProviderSetupError('No API key is set.', 'missing_api_key');
-    }
-    const bedrock = provider.id === 'bedrock' ? await bedrockSetup(provider, key) : null;
-    if (bedrock && !bedrock.ok) throw new ProviderSetupError(bedrock.message, bedrock.kind);
-    const secret = bedrock?.ok ? bedrock.secret : key;
-    const identity = JSON.stringify([provider.id, provider.baseURL ?? '', provider.headers ?? {}, provider.projectId ?? '', provider.region ?? '', key, bedrock?.ok ? bedrock.identity : '', provider.modelIds ?? {}]);
+    const key = ((await provider.apiKey?.()) ?? '').trim();
+    const setup = await this.setup(provider, key);
+    if (!setup.ok) throw new ProviderSetupError(setup.message, setup.kind);
+    const identity = JSON.stringify([provider.id, provider.baseURL ?? '', provider.headers ?? {}, provider.projectId ?? '', provider.region ?? '', setup.identity, provider.modelIds ?? {}]);
     const cached = this.cache.get(index);
-    if (cached && cached.identity === identity) return { client: await cached.client, secret };
-    const client = bedrock?.ok
-      ? bedrock.make(this.headersTimeoutMs)
-      : provider.id === 'vertex'
-        ? this.makeVertex(provider, key)
-        : this.makeAnthropic(provider, key);
+    if (cached && cached.identity === identity) return { client: await cached.client, secret: setup.secret };
+    const client = setup.make(this.headersTimeoutMs);
     this.cache.set(index, { identity, client });
     try {
-      return { client: await client, secret };
+      return { client: await client, secret: setup.secret };
     } catch (error) {
       if (this.cache.get(index)?.client === client) this.cache.delete(index);
       throw error;
     }
   }
 
-  private async makeAnthropic(provider: ProviderConfig, key: string): Promise<MessagesClient> {
-    const sdk = await import('@anthropic-ai/sdk');
-    const client = new sdk.Anthropic({
-      apiKey: key,
-      authToken: null,
-      ...(provider.baseURL ? { baseURL: provider.baseURL } : {}),
-      maxRetries: 0,
-      timeout: this.headersTimeoutMs,
-      ...(provider.headers ? { defaultHeaders: { ...provider.headers } } : {}),
-    });
-    // The SDK's overloaded signatures are wider than the slice the manager uses.
-    return client as unknown as MessagesClient;
-  }
-
-  private async makeVertex(provider: ProviderConfig, token: string): Promise<MessagesClient> {
-    if (!provider.projectId || !provider.region) {
-      throw new ProviderSetupError('Vertex needs a projectId and a region.', 'provider_config');
+  private async setup(provider: ProviderConfig, key: string): Promise<ProviderSetup> {
+    switch (provider.id) {
+      case 'bedrock':
+        return bedrockSetup(provider, key, this.awsChains);
+      case 'vertex':
+        return vertexSetup(provider, key, this.googleAdc);
+      case 'anthropic':
+        if (key === '') return { ok: false, kind: 'missing_api_key', message: 'Anthropic: no API key is set — run "Resilient Claude: Set API Key".' };
+        registerSecrets(key);
+        return { ok: true, identity: key, secret: key, make: (timeoutMs) => makeAnthropic(provider, key, timeoutMs) };
     }
-    if (token === '') throw new ProviderSetupError('No Google access token is set for Vertex.', 'missing_api_key');
-    const vertex = await import('@anthropic-ai/vertex-sdk');
-    type VertexOptions = NonNullable<ConstructorParameters<typeof vertex.AnthropicVertex>[0]>;
-    // A bearer token from the configured callback stands in for Google's auth client.
-    const authClient = {
-      projectId: provider.projectId,
-      getRequestHeaders: async () => new Headers({ Authorization: `Bearer ${token}` }),
-    } as unknown as NonNullable<VertexOptions['authClient']>;
-    const client = new vertex.AnthropicVertex({
-      region: provider.region,
-      projectId: provider.projectId,
-      authClient,
-      ...(provider.baseURL ? { baseURL: provider.baseURL } : {}),
-      maxRetries: 0,
-      timeout: this.headersTimeoutMs,
-      ...(provider.headers ? { defaultHeaders: { ...provider.headers } } : {}),
-    });
-    return client as unknown as MessagesClient;
   }
+}
+
+async function makeAnthropic(provider: ProviderConfig, key: string, headersTimeoutMs: number): Promise<MessagesClient> {
+  const sdk = await import('@anthropic-ai/sdk');
+  const client = new sdk.Anthropic({
+    apiKey: key,
+    authToken: null,
+    ...(provider.baseURL ? { baseURL: provider.baseURL } : {}),
+    maxRetries: 0,
+    timeout: headersTimeoutMs,
+    logger: sdkLogger(),
+    logLevel: 'warn',
+    ...(provider.headers ? { defaultHeaders: { ...provider.headers } } : {}),
+  });
+  // The SDK's overloaded signatures are wider than the slice the manager uses.
+  return client as unknown as MessagesClient;
 }

@@ -1,6 +1,7 @@
 // Removes anything that looks like a credential from free text before it is kept, shown or
 // reported: Anthropic keys, bearer tokens, x-api-key / api_key values, AWS access keys and
-// Google OAuth tokens (Bedrock and Vertex routes).
+// Google OAuth tokens (Bedrock and Vertex routes), and every value in the secret registry.
+import { MIN_SECRET_LENGTH, registeredSecrets } from '../secretRegistry';
 
 export const REDACTED = '[redacted]';
 
@@ -23,14 +24,16 @@ const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
 ];
 
 /**
- * `knownSecrets`: values known to be secret (e.g. the configured key, whatever its shape);
- * each is removed wherever it appears. Values shorter than 8 characters are ignored so a
- * short or empty setting cannot blank out ordinary words.
+ * `knownSecrets`: values known to be secret (e.g. the configured key, whatever its shape),
+ * on top of those in the secret registry (src/core/secretRegistry.ts); each is removed
+ * wherever it appears, longest first so no part of a longer one survives. Values shorter
+ * than 8 characters are ignored so a short or empty setting cannot blank out ordinary words.
  */
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of knownSecrets) {
-    if (secret.length >= 8) out = out.split(secret).join(REDACTED);
+  const values = [...new Set([...knownSecrets, ...registeredSecrets()])].sort((a, b) => b.length - a.length);
+  for (const secret of values) {
+    if (secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(REDACTED);
   }
   for (const [pattern, replacement] of SECRET_PATTERNS) {
     out = out.replace(pattern, replacement);

@@ -9,6 +9,7 @@ import { createRequestManager } from '../../../src/core/requestManager';
 import type { ManagerEvent } from '../../../src/core/types';
 import { canonicalAnswer, startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
+import { isolateCredentials } from '../../support/credentialEnvironment';
 import { ASK, HAIKU, OPUS, SONNET, TEST_KEY, scenario, testConfig } from './harness';
 
 const ACCESS_KEY_ID = 'AKIDRESILIENTTEST001';
@@ -207,6 +208,8 @@ test('a Bedrock API key is sent instead of signing when configured', { timeout: 
 });
 
 test('Bedrock without credentials fails at once as an auth problem, naming what is missing', { timeout: 10_000 }, async () => {
+  // Nothing stored and nothing in the AWS chain (no environment keys, empty ~/.aws, no instance metadata).
+  const sandbox = isolateCredentials();
   const bedrock = await startSimulator({ scenario: scenario({}) });
   const manager = createRequestManager({
     ...testConfig(bedrock.url),
@@ -216,11 +219,12 @@ test('Bedrock without credentials fails at once as an auth problem, naming what 
     const outcome = await manager.send(ASK);
     assert.equal(outcome.ok, false);
     assert.ok(!outcome.ok && outcome.error.class === 'auth');
-    assert.match(!outcome.ok ? outcome.error.message : '', /AWS access key and secret/);
+    assert.match(!outcome.ok ? outcome.error.message : '', /Bedrock: no AWS credentials found/);
     assert.equal(bedrock.stats().total, 0);
   } finally {
     manager.dispose();
     await bedrock.close();
+    sandbox.restore();
   }
 });
 
