@@ -13,6 +13,7 @@ import { parseJson, readBody } from './request-body';
 import { ScenarioError } from './scenario-error';
 import { resolveScenario } from './scenario-loader';
 import type { StatsRecorder } from './stats';
+import type { SimBatchStore } from './batch-store';
 import type { Scenario } from './scenario-types';
 
 export const MODEL_PATH = /^\/v1\/models\/([^/]+)$/;
@@ -22,6 +23,7 @@ export interface SimulatorState {
   stats: StatsRecorder;
   lifecycle: Lifecycle;
   apiKey: string | undefined;
+  batches: SimBatchStore;
 }
 
 function presentedKey(req: IncomingMessage): string | undefined {
@@ -35,11 +37,11 @@ function presentedKey(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-function apiKeyOk(state: SimulatorState, req: IncomingMessage): boolean {
+export function apiKeyOk(state: SimulatorState, req: IncomingMessage): boolean {
   return state.apiKey === undefined || presentedKey(req) === state.apiKey;
 }
 
-function authMessage(req: IncomingMessage): string {
+export function authMessage(req: IncomingMessage): string {
   return presentedKey(req) === undefined ? 'x-api-key header is required' : 'invalid x-api-key';
 }
 

@@ -17,3 +17,8 @@ export function newRequestId(): string {
 export function newMessageId(): string {
   return `msg_sim_${base62(24)}`;
 }
+
+/** A Message Batch id, shaped like the API's (`msgbatch_…`), marked as simulated. */
+export function newBatchId(): string {
+  return `msgbatch_sim_${base62(24)}`;
+}

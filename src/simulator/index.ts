@@ -18,3 +18,4 @@ export type {
   StatusPageIncident,
 } from './scenario-types';
 export type { SimulatorStats, RequestRecord } from './stats';
+export type { BatchBehavior, BatchCreateOutcome } from './batch-types';

@@ -1,3 +1,4 @@
+import type { BatchBehavior } from './batch-types';
 // The scenario language of the simulator: what each model does, when, and what
 // the status page says. See docs/SCENARIOS.md for the prose version.
 
@@ -113,6 +114,8 @@ export interface Scenario {
   models?: Record<string, ModelBehavior>;
   phases?: ScenarioPhase[];
   statusPage?: StatusPageSpec;
+  /** The Message Batches endpoints (see batch-types.ts). */
+  batches?: BatchBehavior;
 }
 
 /** A model's behaviour with every default filled in. */

@@ -2,6 +2,7 @@
 // reported as a ScenarioError naming the exact field, and unknown fields are
 // rejected so a typo ("p592") cannot silently do nothing.
 import { ScenarioError } from './scenario-error';
+import { validateBatchBehavior } from './batch-validation';
 import { OUTCOMES } from './scenario-types';
 import type {
   ModelBehavior,
@@ -240,7 +241,7 @@ function validatePhase(value: unknown, path: string): ScenarioPhase {
   return phase;
 }
 
-const SCENARIO_FIELDS = new Set(['name', 'description', 'seed', 'defaults', 'models', 'phases', 'statusPage']);
+const SCENARIO_FIELDS = new Set(['name', 'description', 'seed', 'defaults', 'models', 'phases', 'statusPage', 'batches']);
 
 /** Validates parsed JSON as a scenario; throws ScenarioError naming the first bad field. */
 export function validateScenario(value: unknown): Scenario {
@@ -265,5 +266,6 @@ export function validateScenario(value: unknown): Scenario {
     }
   }
   if (obj['statusPage'] !== undefined) scenario.statusPage = validateStatusPage(obj['statusPage'], 'statusPage');
+  if (obj['batches'] !== undefined) scenario.batches = validateBatchBehavior(obj['batches'], 'batches');
   return scenario;
 }

@@ -5,6 +5,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BEDROCK_PATH, handleBedrockInvoke } from './bedrock-routes';
+import { handleBatchRoute, isBatchPath } from './batch-routes';
+import { SimBatchStore } from './batch-store';
 import { MODEL_PATH, handleCountTokens, handleMessages, handleModels, handleScenarioHook } from './endpoint-handlers';
 import type { SimulatorState } from './endpoint-handlers';
 import { sendError, sendJson } from './error-responses';
@@ -53,6 +55,7 @@ async function route(state: SimulatorState, req: IncomingMessage, res: ServerRes
   if (path === '/v1/messages') {
     return method === 'POST' ? handleMessages(state, req, res, requestId, path, undefined) : wrongMethod('POST');
   }
+  if (isBatchPath(path)) return handleBatchRoute(state, req, res, requestId, url);
   if (path === '/v1/messages/count_tokens') {
     return method === 'POST' ? handleCountTokens(state, req, res, requestId) : wrongMethod('POST');
   }
@@ -88,7 +91,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const stats = new StatsRecorder();
   stats.reset(engine.scenarioStartedAt);
   const lifecycle = new Lifecycle();
-  const state: SimulatorState = { engine, stats, lifecycle, apiKey: options.apiKey };
+  const state: SimulatorState = { engine, stats, lifecycle, apiKey: options.apiKey, batches: new SimBatchStore() };
 
   const server = createServer((req, res) => {
     route(state, req, res).catch((err: unknown) => {
