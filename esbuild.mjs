@@ -84,6 +84,14 @@ const targets = [
   },
   {
     ...common,
+    entryPoints: { broker: 'src/broker/entry.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
     entryPoints: { simulator: 'src/simulator/index.ts' },
     outdir: 'dist',
     platform: 'node',

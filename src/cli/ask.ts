@@ -1,13 +1,19 @@
 // `ask`: one request through the resilient client, from the command line.
 //   ask [--base-url URL] [--model ID] [--fallback ID,ID] [--max-attempts N]
-//       [--deadline-ms N] [--stream] [--json] PROMPT
+//       [--deadline-ms N] [--stream] [--json] [--broker] [--history FILE] PROMPT
 // The key comes from ANTHROPIC_API_KEY and is never printed.
-import type { ManagerConfig } from '../core/contract';
+import * as path from 'node:path';
+import type { ManagerConfig, RequestManager } from '../core/contract';
 import type { ManagerEvent, Outcome } from '../core/types';
 import { defaultManagerConfig, validateManagerConfig } from '../core/defaults';
 import { createRequestManager } from '../core/requestManager';
 import { describeClass } from '../core/classify';
 import { redactSecrets } from '../core/redact';
+import { createFileHistoryStorage } from '../core/history/fileHistoryStorage';
+import { createHistory } from '../core/history/createHistory';
+import type { History } from '../core/history/historyTypes';
+import { createBrokerClient } from './broker-client';
+import type { SharedManager } from '../broker/client/sharedManager';
 
 export const ASK_USAGE = `Usage: ask [options] PROMPT
 
@@ -18,6 +24,10 @@ Options:
   --max-attempts N      attempts across all models (default: 6)
   --deadline-ms N       give up after this many milliseconds (default: 120000)
   --max-tokens N        answer length cap (default: 1024)
+  --breaker-open-seconds N  how long a tripped model is skipped before a probe (default: 2)
+  --broker              run on the user's shared broker (started if none runs): breakers,
+                        budgets and history shared with the editor windows and other scripts
+  --history FILE        record every attempt in this history file (with --broker, the broker writes it)
   --stream              print the answer as it arrives
   --json                print one JSON object with the outcome and every attempt
 The API key is read from ANTHROPIC_API_KEY.
@@ -42,6 +52,9 @@ interface AskArgs {
   maxTokens: number;
   stream: boolean;
   json: boolean;
+  broker: boolean;
+  history?: string;
+  breakerOpenSeconds?: number;
 }
 
 class UsageError extends Error {}
@@ -55,7 +68,7 @@ function positiveInteger(flag: string, value: string | undefined): number {
 }
 
 function parseArgs(argv: readonly string[]): AskArgs {
-  const args: AskArgs = { prompt: '', maxTokens: 1024, stream: false, json: false };
+  const args: AskArgs = { prompt: '', maxTokens: 1024, stream: false, json: false, broker: false };
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -94,6 +107,18 @@ function parseArgs(argv: readonly string[]): AskArgs {
       case '--json':
         args.json = true;
         break;
+      case '--broker':
+        args.broker = true;
+        break;
+      case '--history': {
+        const file = value();
+        if (!file) throw new UsageError('--history needs a file path');
+        args.history = path.resolve(file);
+        break;
+      }
+      case '--breaker-open-seconds':
+        args.breakerOpenSeconds = positiveInteger(arg, value());
+        break;
       case '--':
         words.push(...argv.slice(i + 1));
         i = argv.length;
@@ -121,6 +146,9 @@ function buildConfig(args: AskArgs, key: string | undefined, overrides: Partial<
       ...(args.maxAttempts !== undefined ? { maxAttempts: args.maxAttempts } : {}),
       ...(args.deadlineMs !== undefined ? { deadlineMs: args.deadlineMs } : {}),
     },
+    ...(args.breakerOpenSeconds !== undefined
+      ? { breaker: { ...defaults.breaker, ...overrides?.breaker, openMs: args.breakerOpenSeconds * 1000, maxOpenMs: Math.max(defaults.breaker.maxOpenMs, args.breakerOpenSeconds * 1000) } }
+      : {}),
     providers: [
       {
         id: 'anthropic',
@@ -151,7 +179,8 @@ function formatSeconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
-function jsonOutcome(outcome: Outcome): string {
+function jsonOutcome(outcome: Outcome, shared: SharedManager | null): string {
+  const broker = shared === null ? {} : { broker: shared.sharing.mode === 'shared' ? { mode: 'shared', pid: shared.sharing.brokerPid } : { mode: shared.sharing.mode } };
   const attempts = outcome.attempts.map((a) => ({
     model: a.model,
     status: a.status,
@@ -161,7 +190,7 @@ function jsonOutcome(outcome: Outcome): string {
     latencyMs: a.latencyMs,
   }));
   if (outcome.ok) {
-    return JSON.stringify({ ok: true, text: outcome.text, model: outcome.model, incomplete: outcome.incomplete, attempts });
+    return JSON.stringify({ ok: true, text: outcome.text, model: outcome.model, incomplete: outcome.incomplete, attempts, ...broker });
   }
   return JSON.stringify({
     ok: false,
@@ -169,6 +198,7 @@ function jsonOutcome(outcome: Outcome): string {
     model: null,
     attempts,
     error: { class: outcome.error.class, message: outcome.error.message, requestIds: outcome.error.requestIds },
+    ...broker,
   });
 }
 
@@ -198,7 +228,15 @@ export async function runAsk(argv: string[], io: AskIo = processIo): Promise<num
   const { config, problems } = buildConfig(args, key, io.configOverrides);
   if (!args.json) for (const problem of problems) err(`Warning: ${problem}\n`);
 
-  const manager = createRequestManager(config);
+  const shared = args.broker ? createBrokerClient(config, { env: io.env, historyFile: args.history ?? null, log: (line) => err(`${line}\n`) }) : null;
+  const manager: RequestManager = shared ?? createRequestManager(config);
+  // Without the broker, this process writes the history itself (alongside any other writer).
+  const history: History | null = !shared && args.history ? createHistory({ storage: createFileHistoryStorage(args.history) }) : null;
+  if (history) {
+    void history.load();
+    manager.onEvent((event) => history.record(event));
+  }
+  if (shared) await shared.whenReady();
   if (!args.json) {
     manager.onEvent((event) => {
       const line = progressLine(event);
@@ -220,7 +258,7 @@ export async function runAsk(argv: string[], io: AskIo = processIo): Promise<num
       outcome = args.stream ? await drain(manager.stream(request, { signal: controller.signal })) : await manager.send(request, { signal: controller.signal });
       if (!args.json && outcome.ok) out(`${outcome.text}\n`);
     }
-    if (args.json) out(`${jsonOutcome(outcome)}\n`);
+    if (args.json) out(`${jsonOutcome(outcome, shared)}\n`);
     if (!outcome.ok) {
       if (!args.json) {
         err(`Error (${outcome.error.class}): ${outcome.error.message}\n`);
@@ -236,6 +274,7 @@ export async function runAsk(argv: string[], io: AskIo = processIo): Promise<num
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     manager.dispose();
+    await history?.dispose();
   }
 }
 

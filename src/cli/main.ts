@@ -1,12 +1,14 @@
 // Command-line entry of Resilient Claude: dispatches to one subcommand.
 import { runAsk } from './ask';
+import { runBrokerCommand } from './broker-command';
 import { runSimulate } from './simulate-command';
 
 const USAGE = `Usage: resilient-claude <command> [options]
 
 Commands:
   simulate   run the Anthropic-compatible simulator (--scenario NAME|FILE --port N [--api-key KEY])
-  ask        send one request through the resilient client
+  ask        send one request through the resilient client (--broker: on the shared broker)
+  broker     run the user's shared request manager in the foreground
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -16,6 +18,8 @@ async function main(argv: string[]): Promise<number> {
       return runSimulate(rest);
     case 'ask':
       return runAsk(rest);
+    case 'broker':
+      return runBrokerCommand(rest);
     case undefined:
     case '--help':
     case '-h':

@@ -1,7 +1,7 @@
 // The attempt history: records manager events into per-model buckets and a bounded failure
 // log, evaluates the 529 alert rule, and persists itself (debounced) through a HistoryStorage.
 // Several editor windows may share one storage: each save merges with what another window
-// saved meanwhile, so no window's attempts are overwritten.
+// saved meanwhile (under the storage's lock), so no window's attempts are overwritten.
 import type { ManagerEvent } from '../types';
 import { AlertTracker } from './alertTracker';
 import type { WindowFigures } from './alertTracker';
@@ -311,6 +311,14 @@ export function createHistory(options: HistoryOptions): History {
   }
 
   async function writeNow(): Promise<void> {
+    if (!dirty) return;
+    // Read, merge and write as one step under the storage's lock, when it has one: another
+    // window's save between our read and our write would otherwise be overwritten.
+    if (storage.exclusive) await storage.exclusive(mergeAndWrite);
+    else await mergeAndWrite();
+  }
+
+  async function mergeAndWrite(): Promise<void> {
     if (!dirty) return;
     await mergeStoredChanges();
     const now = clock.now();

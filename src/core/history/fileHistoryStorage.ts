@@ -1,11 +1,13 @@
 // History storage in one JSON file. Writes are atomic (temp file in the same directory,
 // fsync, rename), so a crash mid-write leaves the previous file intact; unusable files are
 // renamed to `<name>.corrupt-<timestamp>[-<counter>]`, names that sort in the order the files were
-// set aside, and only the newest few of those are kept.
+// set aside, and only the newest few of those are kept. A save (read, merge, write) runs under a
+// lock file beside the history, so windows and processes saving at once lose nothing.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { HistoryClock, HistoryStorage } from './historyTypes';
+import { withFileLock } from './fileLock';
 
 const KEPT_CORRUPT_FILES = 3;
 /** Digits of the counter that tells apart files set aside within one millisecond (sorts as text). */
@@ -146,6 +148,10 @@ export function createFileHistoryStorage(filePath: string, options: FileHistoryS
     read,
     write,
     setAside,
+    exclusive: async <T>(fn: () => Promise<T>): Promise<T> => {
+      await fs.mkdir(directory, { recursive: true });
+      return withFileLock(`${target}.lock`, fn);
+    },
   };
 }
 

@@ -125,6 +125,8 @@ export interface HistoryStorage {
   write(data: string): Promise<void>;
   /** Moves unusable stored data out of the way (kept for inspection) so a fresh start is possible. */
   setAside(reason: string): Promise<void>;
+  /** Runs `fn` (a read, merge and write) while no other writer of the same storage runs one. */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface HistoryClock {

@@ -1,0 +1,139 @@
+// The broker process: claims the user's socket (or steps aside for a live broker), serves every
+// client session, owns the managers and the history writer, and exits a while after its last
+// client leaves (or on SIGTERM/SIGINT), flushing the histories first.
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type * as net from 'node:net';
+import { BrokerHistories } from './brokerHistories';
+import { BrokerSession } from './brokerSession';
+import type { SessionHost } from './brokerSession';
+import { ManagerRegistry } from './managerRegistry';
+import { BROKER_PROTOCOL_VERSION } from './protocol';
+import type { BrokerInfo, ClientCounts } from './protocol';
+import { brokerPidPath, brokerSocketPath, ensurePrivateRuntimeDir } from './runtimeDir';
+import { claimSocket } from './socketClaim';
+
+export const IDLE_EXIT_ENV = 'RESILIENT_CLAUDE_BROKER_IDLE_MS';
+export const DEFAULT_IDLE_EXIT_MS = 60_000;
+
+export interface BrokerOptions {
+  readonly runtimeDir: string;
+  /** Exit this long after the last client leaves (and after start if none comes). */
+  readonly idleExitMs: number;
+  readonly log: (message: string) => void;
+}
+
+export interface RunningBroker {
+  /** Resolves when the broker has stopped (idle, signal or stop()). */
+  readonly stopped: Promise<void>;
+  stop(reason: string): Promise<void>;
+}
+
+/** Starts the broker; resolves with null when another broker already serves this user. */
+export async function startBroker(options: BrokerOptions): Promise<RunningBroker | null> {
+  const dir = ensurePrivateRuntimeDir(options.runtimeDir);
+  const socketPath = brokerSocketPath(dir);
+  const server = await claimSocket(socketPath);
+  if (!server) {
+    options.log('Another broker already serves this user; this one exits.');
+    return null;
+  }
+  if (process.platform !== 'win32') chmodSync(socketPath, 0o600);
+  const pidPath = brokerPidPath(dir);
+  writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
+  return new Broker(server, pidPath, options).start();
+}
+
+class Broker implements SessionHost {
+  readonly registry: ManagerRegistry;
+  private readonly histories: BrokerHistories;
+  private readonly sessions = new Set<BrokerSession>();
+  private readonly startedAt = Date.now();
+  private nextSessionId = 1;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopping: Promise<void> | null = null;
+  private resolveStopped: () => void = () => undefined;
+  readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
+
+  constructor(
+    private readonly server: net.Server,
+    private readonly pidPath: string,
+    private readonly options: BrokerOptions,
+  ) {
+    this.histories = new BrokerHistories(options.log);
+    this.registry = new ManagerRegistry(this.histories, options.log);
+  }
+
+  start(): RunningBroker {
+    this.server.on('connection', (socket) => {
+      this.clearIdle();
+      this.sessions.add(new BrokerSession(socket, this, this.nextSessionId++));
+    });
+    this.options.log(`Broker ${process.pid} listening (protocol ${BROKER_PROTOCOL_VERSION}).`);
+    this.armIdle();
+    return { stopped: this.stopped, stop: (reason) => this.stop(reason) };
+  }
+
+  info(): BrokerInfo {
+    return { pid: process.pid, protocolVersion: BROKER_PROTOCOL_VERSION, startedAt: this.startedAt, clients: this.counts() };
+  }
+
+  counts(): ClientCounts {
+    let windows = 0;
+    let clis = 0;
+    for (const session of this.sessions) {
+      if (session.kind === 'window') windows += 1;
+      else if (session.kind === 'cli') clis += 1;
+    }
+    return { windows, clis };
+  }
+
+  introduced(): void {
+    this.publishCounts();
+  }
+
+  closed(session: BrokerSession): void {
+    if (!this.sessions.delete(session)) return;
+    this.options.log(`Client ${session.id} left.`);
+    this.publishCounts();
+    if (this.sessions.size === 0) this.armIdle();
+  }
+
+  log(message: string): void {
+    this.options.log(message);
+  }
+
+  private publishCounts(): void {
+    const counts = this.counts();
+    for (const session of this.sessions) session.sendCounts(counts);
+  }
+
+  private armIdle(): void {
+    this.clearIdle();
+    this.idleTimer = setTimeout(() => void this.stop(`no client for ${this.options.idleExitMs} ms`), this.options.idleExitMs);
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  private stop(reason: string): Promise<void> {
+    this.stopping ??= (async () => {
+      this.clearIdle();
+      this.options.log(`Broker stopping: ${reason}.`);
+      // Stop accepting first (this removes the socket), then let the sessions go.
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      for (const session of [...this.sessions]) session.close();
+      await closed;
+      this.registry.disposeAll();
+      await this.histories.flushAll();
+      try {
+        if (readFileSync(this.pidPath, 'utf8').trim() === String(process.pid)) rmSync(this.pidPath, { force: true });
+      } catch {
+        // Already gone.
+      }
+      this.resolveStopped();
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,146 @@
+// One client of the broker (a window or the CLI) on its own socket connection. It speaks LSP's
+// lifecycle — `initialize` first; `shutdown`/`exit` mean "this client leaves", never "stop the
+// broker" — and the broker's own messages (protocol.ts), each validated on arrival. A request
+// runs on the shared manager with the client's credentials in scope only; its text streams back
+// as notifications, in order, before the outcome. A client that goes away cancels its requests.
+import type * as net from 'node:net';
+import { CancellationToken, ErrorCodes, ResponseError, SocketMessageReader, SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { ExitNotification, InitializeRequest, InitializedNotification, ShutdownRequest } from 'vscode-languageserver/node';
+import type { ClaudeRequest, BreakerSnapshot, ManagerEvent, Outcome } from '../core/types';
+import type { ManagerRegistry, ManagerSubscriber } from './managerRegistry';
+import { BROKER_PROTOCOL_VERSION, METHODS, parseAttachParams, parseHelloOptions, parseResetParams, parseStreamParams } from './protocol';
+import type { AttachResult, BrokerInfo, ClientCounts, ClientKind, HelloOptions } from './protocol';
+import { withSecrets } from './wireConfig';
+
+export interface SessionHost {
+  readonly registry: ManagerRegistry;
+  info(): BrokerInfo;
+  counts(): ClientCounts;
+  /** The client said who it is (its kind now counts). */
+  introduced(session: BrokerSession): void;
+  closed(session: BrokerSession): void;
+  log(message: string): void;
+}
+
+function invalid(what: string): ResponseError<void> {
+  return new ResponseError(ErrorCodes.InvalidParams, `Invalid ${what}.`);
+}
+
+export class BrokerSession implements ManagerSubscriber {
+  private readonly connection: MessageConnection;
+  private hello: HelloOptions | null = null;
+  private readonly running = new Set<AbortController>();
+  private closedAlready = false;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly host: SessionHost,
+    readonly id: number,
+  ) {
+    this.connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+    this.connection.onRequest(InitializeRequest.method, (params: unknown) => this.initialize(params));
+    this.connection.onNotification(InitializedNotification.method, () => undefined);
+    this.connection.onRequest(ShutdownRequest.method, () => null);
+    this.connection.onNotification(ExitNotification.method, () => this.close());
+    this.connection.onRequest(METHODS.attach, (params: unknown) => this.attach(params));
+    this.connection.onRequest(METHODS.stream, (params: unknown, token: CancellationToken) => this.stream(params, token));
+    this.connection.onRequest(METHODS.resetBreakers, (params: unknown) => this.reset(params));
+    this.connection.onClose(() => this.close());
+    this.connection.onError(() => undefined);
+    socket.on('error', () => this.close());
+    this.connection.listen();
+  }
+
+  get kind(): ClientKind | null {
+    return this.hello?.kind ?? null;
+  }
+
+  sendEvent(managerId: string, event: ManagerEvent): void {
+    void this.connection.sendNotification(METHODS.event, { managerId, event }).catch(() => undefined);
+  }
+
+  sendBreakers(managerId: string, breakers: readonly BreakerSnapshot[]): void {
+    void this.connection.sendNotification(METHODS.breakers, { managerId, breakers }).catch(() => undefined);
+  }
+
+  sendCounts(clients: ClientCounts): void {
+    if (this.hello === null) return;
+    void this.connection.sendNotification(METHODS.clients, clients).catch(() => undefined);
+  }
+
+  close(): void {
+    if (this.closedAlready) return;
+    this.closedAlready = true;
+    for (const controller of this.running) controller.abort();
+    this.running.clear();
+    this.host.registry.detach(this);
+    this.connection.dispose();
+    this.socket.destroy();
+    this.host.closed(this);
+  }
+
+  private initialize(params: unknown): object {
+    const options = parseHelloOptions(typeof params === 'object' && params !== null ? (params as { initializationOptions?: unknown }).initializationOptions : undefined);
+    if (!options) throw invalid('initializationOptions (protocolVersion, kind, name)');
+    if (options.protocolVersion !== BROKER_PROTOCOL_VERSION) {
+      throw new ResponseError(ErrorCodes.InvalidRequest, `This broker speaks protocol ${BROKER_PROTOCOL_VERSION}, the client ${options.protocolVersion}.`);
+    }
+    this.hello = options;
+    this.host.introduced(this);
+    this.host.log(`Client ${this.id} joined: ${options.kind} ${options.name}.`);
+    return { capabilities: {}, serverInfo: { name: 'resilient-claude-broker', version: String(BROKER_PROTOCOL_VERSION) }, broker: this.host.info() };
+  }
+
+  private requireHello(): HelloOptions {
+    if (!this.hello) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'Send initialize first.');
+    return this.hello;
+  }
+
+  private attach(params: unknown): AttachResult {
+    const hello = this.requireHello();
+    const parsed = parseAttachParams(params);
+    if (!parsed) throw invalid('attach parameters');
+    this.host.registry.detach(this);
+    const { managerId, problems } = this.host.registry.attach(this, parsed.config, parsed.historyFile, hello.name);
+    return { managerId, breakers: this.host.registry.breakers(managerId), clients: this.host.counts(), problems };
+  }
+
+  private async stream(params: unknown, token: CancellationToken): Promise<Outcome> {
+    this.requireHello();
+    const parsed = parseStreamParams(params);
+    if (!parsed) throw invalid('stream parameters');
+    const manager = this.host.registry.manager(parsed.managerId, this);
+    if (!manager) throw new ResponseError(ErrorCodes.InvalidRequest, `Not attached to manager ${parsed.managerId}.`);
+    const controller = new AbortController();
+    const cancel = token.onCancellationRequested(() => controller.abort());
+    this.running.add(controller);
+    const done = this.host.registry.track(parsed.managerId);
+    try {
+      // The request body is validated by the manager itself (it answers bad_request).
+      const request = parsed.request as unknown as ClaudeRequest;
+      const stream = withSecrets(parsed.secrets, () =>
+        manager.stream(request, { signal: controller.signal, priority: parsed.priority, clientRequestId: parsed.clientRequestId }),
+      );
+      for await (const text of stream) {
+        void this.connection.sendNotification(METHODS.text, { clientRequestId: parsed.clientRequestId, text }).catch(() => undefined);
+      }
+      return await stream.outcome;
+    } finally {
+      cancel.dispose();
+      this.running.delete(controller);
+      done();
+    }
+  }
+
+  private reset(params: unknown): null {
+    this.requireHello();
+    const parsed = parseResetParams(params);
+    if (!parsed) throw invalid('reset parameters');
+    const manager = this.host.registry.manager(parsed.managerId, this);
+    if (!manager) throw new ResponseError(ErrorCodes.InvalidRequest, `Not attached to manager ${parsed.managerId}.`);
+    manager.resetBreakers(parsed.route ?? undefined);
+    this.host.registry.publishBreakers(parsed.managerId);
+    return null;
+  }
+}

@@ -1,0 +1,68 @@
+// Reaching the user's broker: connect to its socket; when none answers (no socket, or a stale one
+// that refuses), start a broker and try again with backoff (p-retry) within a total time cap. Two
+// clients starting at once each start one; the brokers settle which one serves (socketClaim.ts)
+// and both clients end up on it. An unsafe runtime folder is refused at once, never retried.
+import * as net from 'node:net';
+import { brokerSocketPath, ensurePrivateRuntimeDir, UnsafeRuntimeDirError } from '../runtimeDir';
+
+export interface ConnectOptions {
+  readonly runtimeDir: string;
+  /** Starts a broker process (detached); called when none answers, at most every `restartAfterMs`. */
+  readonly start: () => void;
+  /** Give up after this long (default 10 s). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+const RESTART_AFTER_MS = 3_000;
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined;
+}
+
+function connectOnce(socketPath: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      socket.destroy();
+      reject(error);
+    });
+  });
+}
+
+/** A connected socket to the user's broker, started if need be. */
+export async function connectOrStartBroker(options: ConnectOptions): Promise<net.Socket> {
+  const dir = ensurePrivateRuntimeDir(options.runtimeDir);
+  const socketPath = brokerSocketPath(dir);
+  const { default: pRetry, AbortError } = await import('p-retry');
+  let lastStart = -Infinity;
+  return pRetry(
+    async () => {
+      try {
+        return await connectOnce(socketPath);
+      } catch (error) {
+        const code = errorCode(error);
+        if (code !== 'ENOENT' && code !== 'ECONNREFUSED' && code !== 'EAGAIN') throw new AbortError(error instanceof Error ? error : String(error));
+        if (Date.now() - lastStart >= RESTART_AFTER_MS) {
+          lastStart = Date.now();
+          options.start();
+        }
+        throw error;
+      }
+    },
+    {
+      retries: 100,
+      minTimeout: 50,
+      maxTimeout: 500,
+      factor: 1.5,
+      maxRetryTime: options.timeoutMs ?? 10_000,
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+  );
+}
+
+export { UnsafeRuntimeDirError };

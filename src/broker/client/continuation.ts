@@ -1,0 +1,39 @@
+// Finishing an answer the broker started: the text already delivered becomes an assistant
+// prefill (the API refuses trailing whitespace in one, so it is trimmed and the same characters
+// are skipped when the continuation repeats them), and only the rest reaches the caller.
+import type { ClaudeRequest } from '../../core/types';
+
+export interface Continuation {
+  readonly request: ClaudeRequest;
+  /** Whitespace trimmed off the prefill, expected again at the start of the continuation. */
+  readonly skip: string;
+}
+
+/** The request that continues after `delivered`; the request itself when nothing was delivered. */
+export function continuationOf(request: ClaudeRequest, delivered: string): Continuation {
+  if (delivered === '') return { request, skip: '' };
+  const messages = [...request.messages];
+  const last = messages[messages.length - 1];
+  const base = last && last.role === 'assistant' && typeof last.content === 'string' ? last.content : null;
+  const full = (base ?? '') + delivered;
+  const trimmed = full.trimEnd();
+  const prefill = { role: 'assistant' as const, content: trimmed };
+  if (base !== null) messages[messages.length - 1] = prefill;
+  else messages.push(prefill);
+  return { request: { ...request, messages } as ClaudeRequest, skip: full.slice(trimmed.length) };
+}
+
+/** Drops the expected whitespace from the start of a continuation, as its deltas arrive. */
+export class SkipPrefix {
+  constructor(private pending: string) {}
+
+  take(delta: string): string {
+    let text = delta;
+    while (this.pending !== '' && text !== '' && text[0] === this.pending[0]) {
+      text = text.slice(1);
+      this.pending = this.pending.slice(1);
+    }
+    if (text !== '') this.pending = '';
+    return text;
+  }
+}

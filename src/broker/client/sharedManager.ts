@@ -1,0 +1,339 @@
+// A RequestManager that is a client of the user's broker: requests run on the one shared manager
+// (breakers, budgets, pacing shared by every window and script), its events and breakers come
+// back for the status bar and history. Never worse than one window: when the broker cannot be
+// reached or dies, requests run on an in-process manager at once; a request in flight when the
+// broker dies is finished here, continuing its partial answer, and the client reconnects in the
+// background (windows) so the next requests are shared again.
+import type { ManagerConfig, RequestManager } from '../../core/contract';
+import { newClientRequestId } from '../../core/clientRequestId';
+import { TextQueue } from '../../core/textQueue';
+import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, Priority, RequestStream, Route, SendOptions } from '../../core/types';
+import { METHODS, parseAttachResult, parseBreakersParams, parseClientCounts, parseEventParams, parseOutcome, parseTextParams } from '../protocol';
+import type { ClientCounts } from '../protocol';
+import { resolveSecrets, toWireConfig } from '../wireConfig';
+import type { BrokerChannel } from './channel';
+import { continuationOf, SkipPrefix } from './continuation';
+
+export type Sharing =
+  | { readonly mode: 'connecting' }
+  | { readonly mode: 'shared'; readonly brokerPid: number; readonly clients: ClientCounts }
+  | { readonly mode: 'local'; readonly reason: string };
+
+export interface SharedManagerOptions {
+  readonly config: ManagerConfig;
+  /** Opens a channel to the broker, starting one if none runs; rejects when that fails. */
+  readonly connect: () => Promise<BrokerChannel>;
+  /** The in-process manager used while the broker is unreachable (created on first need). */
+  readonly createLocal: (config: ManagerConfig) => RequestManager;
+  /** The history file the broker writes this client's traffic to, or null. */
+  readonly historyFile: string | null;
+  /** Reconnect in the background after a loss (windows); a one-shot CLI does not. */
+  readonly reconnect: boolean;
+  readonly log: (level: 'info' | 'warn', message: string) => void;
+}
+
+interface Link {
+  readonly channel: BrokerChannel;
+  managerId: string;
+  breakers: readonly BreakerSnapshot[];
+  closed: boolean;
+  readonly whenClosed: Promise<void>;
+}
+
+const RECONNECT_MIN_MS = 2_000;
+const RECONNECT_MAX_MS = 30_000;
+
+class BrokerClosed extends Error {}
+
+export class SharedManager implements RequestManager {
+  private config: ManagerConfig;
+  private readonly listeners = new Set<(event: ManagerEvent) => void>();
+  private readonly sharingListeners = new Set<(sharing: Sharing) => void>();
+  private local: RequestManager | null = null;
+  private link: Link | null = null;
+  private ready: Promise<void>;
+  private current: Sharing = { mode: 'connecting' };
+  private readonly textHandlers = new Map<string, (text: string) => void>();
+  private readonly attemptsSeen = new Map<string, AttemptRecord[]>();
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private reconnectDelay = RECONNECT_MIN_MS;
+  private disposed = false;
+
+  constructor(private readonly options: SharedManagerOptions) {
+    this.config = options.config;
+    this.ready = this.join();
+  }
+
+  /** Whether requests run on the shared broker now, and for how many clients. */
+  get sharing(): Sharing {
+    return this.current;
+  }
+
+  onDidChangeSharing(listener: (sharing: Sharing) => void): () => void {
+    this.sharingListeners.add(listener);
+    return () => this.sharingListeners.delete(listener);
+  }
+
+  /** Settles once the first connection attempt has succeeded or fallen back. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  send(request: ClaudeRequest, options: SendOptions = {}): Promise<Outcome> {
+    const stream = this.stream(request, options);
+    return (async () => {
+      for await (const delta of stream) void delta;
+      return stream.outcome;
+    })();
+  }
+
+  stream(request: ClaudeRequest, options: SendOptions = {}): RequestStream {
+    const controller = new AbortController();
+    const external = options.signal;
+    const onAbort = (): void => controller.abort();
+    if (external?.aborted) controller.abort();
+    external?.addEventListener('abort', onAbort, { once: true });
+    const queue = new TextQueue(() => controller.abort());
+    const clientRequestId = options.clientRequestId ?? newClientRequestId();
+    const priority = options.priority ?? 'interactive';
+    const outcome = this.run(request, priority, clientRequestId, (text) => queue.push(text), controller.signal).finally(() => {
+      external?.removeEventListener('abort', onAbort);
+      queue.end();
+    });
+    return { outcome, clientRequestId, [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator]() };
+  }
+
+  onEvent(listener: (event: ManagerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  breakers(): BreakerSnapshot[] {
+    if (this.link) return [...this.link.breakers];
+    return this.local?.breakers() ?? [];
+  }
+
+  resetBreakers(route?: Route): void {
+    this.local?.resetBreakers(route);
+    const link = this.link;
+    if (!link) return;
+    link.channel
+      .sendRequest(METHODS.resetBreakers, { managerId: link.managerId, route: route ?? null })
+      .catch((error: unknown) => this.options.log('warn', `Breaker reset on the shared broker failed: ${describe(error)}`));
+  }
+
+  updateConfig(config: ManagerConfig): void {
+    this.config = config;
+    this.local?.updateConfig(config);
+    const link = this.link;
+    if (link) this.ready = this.attach(link).catch((error: unknown) => this.lose(link, `the broker refused the new settings (${describe(error)})`));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    const link = this.link;
+    this.link = null;
+    if (link) void link.channel.leave();
+    this.local?.dispose();
+    this.local = null;
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private emit(event: ManagerEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure must not break a request.
+      }
+    }
+  }
+
+  private setSharing(sharing: Sharing): void {
+    this.current = sharing;
+    for (const listener of [...this.sharingListeners]) {
+      try {
+        listener(sharing);
+      } catch {
+        // Ignored, as for events.
+      }
+    }
+  }
+
+  private localManager(): RequestManager {
+    if (!this.local) {
+      const local = this.options.createLocal(this.config);
+      local.onEvent((event) => this.emit(event));
+      this.local = local;
+    }
+    return this.local;
+  }
+
+  /** Connects and attaches; on failure requests run in-process (and a retry is scheduled). */
+  private async join(): Promise<void> {
+    let channel: BrokerChannel;
+    try {
+      channel = await this.options.connect();
+    } catch (error) {
+      this.fallBack(`the broker could not be reached (${describe(error)})`);
+      return;
+    }
+    if (this.disposed) {
+      void channel.leave();
+      return;
+    }
+    let markClosed: () => void = () => undefined;
+    const link: Link = {
+      channel,
+      managerId: '',
+      breakers: [],
+      closed: false,
+      whenClosed: new Promise<void>((resolve) => (markClosed = resolve)),
+    };
+    channel.onNotification(METHODS.text, (params) => {
+      const text = parseTextParams(params);
+      if (text) this.textHandlers.get(text.clientRequestId)?.(text.text);
+    });
+    channel.onNotification(METHODS.breakers, (params) => {
+      const parsed = parseBreakersParams(params);
+      if (parsed && parsed.managerId === link.managerId) link.breakers = parsed.breakers;
+    });
+    channel.onNotification(METHODS.event, (params) => {
+      const parsed = parseEventParams(params);
+      if (!parsed || parsed.managerId !== link.managerId) return;
+      const event = parsed.event;
+      if (event.type === 'attempt') this.attemptsSeen.get(event.clientRequestId)?.push(event);
+      this.emit(event);
+    });
+    channel.onNotification(METHODS.clients, (params) => {
+      const clients = parseClientCounts(params);
+      if (clients && this.link === link) this.setSharing({ mode: 'shared', brokerPid: channel.info.pid, clients });
+    });
+    channel.onClose(() => {
+      link.closed = true;
+      markClosed();
+      this.lose(link, 'the shared broker stopped');
+    });
+    try {
+      await this.attach(link);
+    } catch (error) {
+      void channel.leave();
+      this.fallBack(`the broker refused this client (${describe(error)})`);
+      return;
+    }
+    if (link.closed) return;
+    this.link = link;
+    this.reconnectDelay = RECONNECT_MIN_MS;
+    this.options.log('info', `Requests go through the shared broker (process ${channel.info.pid}).`);
+    this.setSharing({ mode: 'shared', brokerPid: channel.info.pid, clients: channel.info.clients });
+  }
+
+  private async attach(link: Link): Promise<void> {
+    const result = parseAttachResult(
+      await link.channel.sendRequest(METHODS.attach, { config: toWireConfig(this.config), historyFile: this.options.historyFile }),
+    );
+    if (!result) throw new Error('unexpected answer to attach');
+    link.managerId = result.managerId;
+    link.breakers = result.breakers;
+    for (const problem of result.problems) this.options.log('warn', `Broker: ${problem}`);
+    if (this.link === link) this.setSharing({ mode: 'shared', brokerPid: link.channel.info.pid, clients: result.clients });
+  }
+
+  private lose(link: Link, reason: string): void {
+    if (this.link !== link) return;
+    this.link = null;
+    this.fallBack(reason);
+  }
+
+  private fallBack(reason: string): void {
+    if (this.disposed) return;
+    const wasLocal = this.current.mode === 'local';
+    this.setSharing({ mode: 'local', reason });
+    if (!wasLocal) this.options.log('warn', `Requests run in this process: ${reason}.${this.options.reconnect ? ' Reconnecting in the background.' : ''}`);
+    if (!this.options.reconnect || this.reconnectTimer !== undefined) return;
+    const delay = this.reconnectDelay;
+    this.reconnectDelay = Math.min(RECONNECT_MAX_MS, delay * 2);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (!this.disposed && !this.link) this.ready = this.join();
+    }, delay);
+    this.reconnectTimer.unref?.();
+  }
+
+  private async run(request: ClaudeRequest, priority: Priority, clientRequestId: string, onText: (text: string) => void, signal: AbortSignal): Promise<Outcome> {
+    await this.ready;
+    const link = this.link;
+    if (!link) return this.runLocal(request, priority, clientRequestId, onText, signal, '', []);
+    let delivered = '';
+    const seen: AttemptRecord[] = [];
+    this.textHandlers.set(clientRequestId, (text) => {
+      delivered += text;
+      onText(text);
+    });
+    this.attemptsSeen.set(clientRequestId, seen);
+    try {
+      const secrets = await resolveSecrets(this.config);
+      const params = { managerId: link.managerId, request, priority, clientRequestId, secrets };
+      const answer = await Promise.race([
+        link.channel.sendRequest(METHODS.stream, params, signal),
+        link.whenClosed.then(() => {
+          throw new BrokerClosed();
+        }),
+      ]);
+      const outcome = parseOutcome(answer);
+      if (outcome) return outcome;
+      return failure(clientRequestId, delivered, seen, 'transient', 'The shared broker answered with something unexpected.');
+    } catch (error) {
+      if (signal.aborted) return failure(clientRequestId, delivered, seen, 'canceled', 'The request was canceled.');
+      if (error instanceof BrokerClosed || link.closed) {
+        this.options.log('warn', `The shared broker stopped during request ${clientRequestId}; finishing it in this process${delivered === '' ? '' : ' from where its answer stopped'}.`);
+        return this.runLocal(request, priority, clientRequestId, onText, signal, delivered, seen);
+      }
+      return failure(clientRequestId, delivered, seen, 'transient', `The shared broker could not run the request: ${describe(error)}`);
+    } finally {
+      this.textHandlers.delete(clientRequestId);
+      this.attemptsSeen.delete(clientRequestId);
+    }
+  }
+
+  /** Runs on the in-process manager, after `delivered` when the broker had started the answer. */
+  private async runLocal(
+    request: ClaudeRequest,
+    priority: Priority,
+    clientRequestId: string,
+    onText: (text: string) => void,
+    signal: AbortSignal,
+    delivered: string,
+    earlier: readonly AttemptRecord[],
+  ): Promise<Outcome> {
+    const continuation = continuationOf(request, delivered);
+    const skip = new SkipPrefix(continuation.skip);
+    let forwarded = '';
+    const stream = this.localManager().stream(continuation.request, { signal, priority, clientRequestId });
+    for await (const delta of stream) {
+      const text = skip.take(delta);
+      if (text === '') continue;
+      forwarded += text;
+      onText(text);
+    }
+    const outcome = await stream.outcome;
+    if (delivered === '' && earlier.length === 0) return outcome;
+    const attempts = [...earlier, ...outcome.attempts];
+    if (outcome.ok) return { ...outcome, text: delivered + forwarded, attempts };
+    const requestIds = [...earlier.map((a) => a.requestId).filter((id): id is string => id !== null), ...outcome.error.requestIds];
+    return { ...outcome, text: delivered + forwarded, attempts, error: { ...outcome.error, requestIds } };
+  }
+}
+
+function failure(clientRequestId: string, text: string, attempts: readonly AttemptRecord[], errorClass: 'canceled' | 'transient', message: string): Outcome {
+  const requestIds = attempts.map((a) => a.requestId).filter((id): id is string => id !== null);
+  return { ok: false, text, clientRequestId, attempts: [...attempts], error: { class: errorClass, message, requestIds } };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,129 @@
+// The broker's managers: one per configuration identity (see wireConfig.configIdentity), shared
+// by every client attached with that configuration. Each manager's events go to its clients and
+// to the histories they named. A manager outlives its clients (the next one to attach finds its
+// breakers as they were) until it has been unused for a while or the broker exits.
+import type { RequestManager } from '../core/contract';
+import { createRequestManager } from '../core/requestManager';
+import { validateManagerConfig } from '../core/defaults';
+import type { BreakerSnapshot, ManagerEvent } from '../core/types';
+import type { BrokerHistories } from './brokerHistories';
+import type { WireManagerConfig } from './protocol';
+import { configIdentity, fromWireConfig } from './wireConfig';
+
+/** What the registry needs from a connected client. */
+export interface ManagerSubscriber {
+  sendEvent(managerId: string, event: ManagerEvent): void;
+  sendBreakers(managerId: string, breakers: readonly BreakerSnapshot[]): void;
+}
+
+interface Entry {
+  readonly manager: RequestManager;
+  readonly subscribers: Map<ManagerSubscriber, string | null>;
+  inFlight: number;
+  lastUsed: number;
+  readonly unsubscribe: () => void;
+}
+
+/** A manager no client has used for this long is disposed (the settings it was made for are gone). */
+const UNUSED_MANAGER_MS = 15 * 60_000;
+
+export class ManagerRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly histories: BrokerHistories,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** Joins (or creates) the manager for this configuration; returns its id and what validation changed. */
+  attach(subscriber: ManagerSubscriber, wire: WireManagerConfig, historyFile: string | null, clientName: string): { managerId: string; problems: string[] } {
+    this.sweep();
+    const managerId = configIdentity(wire);
+    let entry = this.entries.get(managerId);
+    let problems: string[] = [];
+    if (!entry) {
+      const validated = validateManagerConfig(fromWireConfig(wire, `${clientName} via broker`));
+      problems = validated.problems.map((p) => p.message);
+      const manager = createRequestManager(validated.config);
+      const created: Entry = {
+        manager,
+        subscribers: new Map(),
+        inFlight: 0,
+        lastUsed: Date.now(),
+        unsubscribe: manager.onEvent((event) => this.broadcast(managerId, created, event)),
+      };
+      entry = created;
+      this.entries.set(managerId, entry);
+      this.log(`Manager ${managerId} created (${validated.config.models.join(' → ')} on ${validated.config.providers.map((p) => p.id).join(', ')}).`);
+    }
+    entry.subscribers.set(subscriber, historyFile);
+    entry.lastUsed = Date.now();
+    return { managerId, problems };
+  }
+
+  /** The subscriber leaves every manager it joined (and this one only, when named). */
+  detach(subscriber: ManagerSubscriber, managerId?: string): void {
+    for (const [id, entry] of this.entries) {
+      if (managerId !== undefined && id !== managerId) continue;
+      if (entry.subscribers.delete(subscriber)) entry.lastUsed = Date.now();
+    }
+  }
+
+  manager(managerId: string, subscriber: ManagerSubscriber): RequestManager | null {
+    const entry = this.entries.get(managerId);
+    return entry && entry.subscribers.has(subscriber) ? entry.manager : null;
+  }
+
+  /** Counts a request in flight on the manager (it is kept while any runs); call the result when it ends. */
+  track(managerId: string): () => void {
+    const entry = this.entries.get(managerId);
+    if (!entry) return () => undefined;
+    entry.inFlight += 1;
+    return () => {
+      entry.inFlight -= 1;
+      entry.lastUsed = Date.now();
+    };
+  }
+
+  breakers(managerId: string): BreakerSnapshot[] {
+    return this.entries.get(managerId)?.manager.breakers() ?? [];
+  }
+
+  /** Sends the manager's breakers to its clients (after a reset, which emits no event). */
+  publishBreakers(managerId: string): void {
+    const entry = this.entries.get(managerId);
+    if (!entry) return;
+    const breakers = entry.manager.breakers();
+    for (const subscriber of entry.subscribers.keys()) subscriber.sendBreakers(managerId, breakers);
+  }
+
+  disposeAll(): void {
+    for (const [id, entry] of this.entries) {
+      entry.unsubscribe();
+      entry.manager.dispose();
+      this.entries.delete(id);
+    }
+  }
+
+  private broadcast(managerId: string, entry: Entry, event: ManagerEvent): void {
+    const files = new Set<string>();
+    for (const file of entry.subscribers.values()) if (file !== null) files.add(file);
+    this.histories.record(files, event);
+    const breakers = event.type === 'breaker' ? entry.manager.breakers() : null;
+    for (const subscriber of entry.subscribers.keys()) {
+      if (breakers) subscriber.sendBreakers(managerId, breakers);
+      subscriber.sendEvent(managerId, event);
+    }
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, entry] of this.entries) {
+      if (entry.subscribers.size > 0 || entry.inFlight > 0 || now - entry.lastUsed < UNUSED_MANAGER_MS) continue;
+      entry.unsubscribe();
+      entry.manager.dispose();
+      this.entries.delete(id);
+      this.log(`Manager ${id} disposed (unused for ${UNUSED_MANAGER_MS / 60_000} min).`);
+    }
+  }
+}

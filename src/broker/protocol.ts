@@ -1,0 +1,255 @@
+// The one message protocol between the broker (one request manager per user) and its clients
+// (editor windows through vscode-languageclient, the CLI through vscode-jsonrpc). Both sides
+// import this file; whatever arrives is untrusted and goes through the `parse…` functions here,
+// which never throw and accept only the shapes below. The manager's own payloads (the request
+// body, events, outcomes) travel generically: checked for their envelope here, validated in
+// depth by the manager that receives them, so a change to core's types costs this file nothing.
+import type { BreakerSnapshot, ManagerEvent, Outcome, Priority, Route } from '../core/types';
+
+/** Bumped on any incompatible change: a client and a broker of different versions use different sockets. */
+export const BROKER_PROTOCOL_VERSION = 1;
+
+export const METHODS = {
+  /** client → broker request: join a manager (created for this configuration if none runs). */
+  attach: 'resilientClaude/attach',
+  /** client → broker request: run one request on the manager; result: the Outcome. Cancel with $/cancelRequest. */
+  stream: 'resilientClaude/stream',
+  /** client → broker request: reset breakers (one route or all). */
+  resetBreakers: 'resilientClaude/resetBreakers',
+  /** broker → client: a text delta of one of this client's requests, in order. */
+  text: 'resilientClaude/text',
+  /** broker → client: an event of a manager the client is attached to (every client's traffic). */
+  event: 'resilientClaude/event',
+  /** broker → client: the manager's breakers after a change (sent before the matching event). */
+  breakers: 'resilientClaude/breakers',
+  /** broker → client: how many clients share the broker. */
+  clients: 'resilientClaude/clients',
+} as const;
+
+export type ClientKind = 'window' | 'cli';
+
+/** `initializationOptions` of the LSP `initialize` request every client sends first. */
+export interface HelloOptions {
+  readonly protocolVersion: number;
+  readonly kind: ClientKind;
+  /** For the broker's log: `resilient-claude-vscode/0.1.0`, `cli`. */
+  readonly name: string;
+}
+
+/** Added to the LSP InitializeResult as `broker`. */
+export interface BrokerInfo {
+  readonly pid: number;
+  readonly protocolVersion: number;
+  readonly startedAt: number;
+  readonly clients: ClientCounts;
+}
+
+export interface ClientCounts {
+  readonly windows: number;
+  readonly clis: number;
+}
+
+/** A provider as configured, without its credential callbacks; `secretFields` names them. */
+export interface WireProvider {
+  readonly id: string;
+  readonly secretFields: readonly string[];
+  readonly [field: string]: unknown;
+}
+
+/** A ManagerConfig as JSON: no clock, no random, providers without functions. */
+export interface WireManagerConfig {
+  readonly providers: readonly WireProvider[];
+  readonly [field: string]: unknown;
+}
+
+/** Per provider (same order as the config's), its credentials by field name, resolved by the client. */
+export type ProviderSecrets = readonly Readonly<Record<string, string>>[];
+
+export interface AttachParams {
+  readonly config: WireManagerConfig;
+  /** The history file the broker records this manager's traffic in (the one writer), or null for none. */
+  readonly historyFile: string | null;
+}
+
+export interface AttachResult {
+  readonly managerId: string;
+  readonly breakers: readonly BreakerSnapshot[];
+  readonly clients: ClientCounts;
+  /** What the broker's validation changed in the configuration (same words as the in-process manager's). */
+  readonly problems: readonly string[];
+}
+
+export interface StreamParams {
+  readonly managerId: string;
+  /** The Messages body, as the caller gave it to `manager.stream`. */
+  readonly request: Readonly<Record<string, unknown>>;
+  readonly priority: Priority;
+  readonly clientRequestId: string;
+  readonly secrets: ProviderSecrets;
+}
+
+export interface ResetParams {
+  readonly managerId: string;
+  readonly route: Route | null;
+}
+
+export interface TextParams {
+  readonly clientRequestId: string;
+  readonly text: string;
+}
+
+export interface EventParams {
+  readonly managerId: string;
+  readonly event: ManagerEvent;
+}
+
+export interface BreakersParams {
+  readonly managerId: string;
+  readonly breakers: readonly BreakerSnapshot[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Validators: each returns the value or null; none throws.
+
+type Json = Record<string, unknown>;
+
+const MAX_ID = 128;
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const PRIORITIES: readonly Priority[] = ['interactive', 'background'];
+const BREAKER_STATES = ['closed', 'open', 'half_open'];
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function isNumberOrNull(value: unknown): value is number | null {
+  return value === null || (typeof value === 'number' && Number.isFinite(value));
+}
+
+export function parseHelloOptions(value: unknown): HelloOptions | null {
+  if (!isRecord(value)) return null;
+  const { protocolVersion, kind, name } = value;
+  if (typeof protocolVersion !== 'number' || (kind !== 'window' && kind !== 'cli') || typeof name !== 'string' || name.length > 200) return null;
+  return { protocolVersion, kind, name };
+}
+
+export function parseClientCounts(value: unknown): ClientCounts | null {
+  if (!isRecord(value) || !isCount(value['windows']) || !isCount(value['clis'])) return null;
+  return { windows: value['windows'], clis: value['clis'] };
+}
+
+export function parseBrokerInfo(value: unknown): BrokerInfo | null {
+  if (!isRecord(value)) return null;
+  const clients = parseClientCounts(value['clients']);
+  const { pid, protocolVersion, startedAt } = value;
+  if (!clients || !isCount(pid) || typeof protocolVersion !== 'number' || typeof startedAt !== 'number') return null;
+  return { pid, protocolVersion, startedAt, clients };
+}
+
+function parseWireProvider(value: unknown): WireProvider | null {
+  if (!isRecord(value) || typeof value['id'] !== 'string') return null;
+  const fields = value['secretFields'];
+  if (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string' && FIELD_NAME.test(f))) return null;
+  return { ...value, id: value['id'], secretFields: fields as string[] };
+}
+
+export function parseWireConfig(value: unknown): WireManagerConfig | null {
+  if (!isRecord(value) || !Array.isArray(value['providers']) || value['providers'].length === 0) return null;
+  const providers = value['providers'].map(parseWireProvider);
+  if (providers.some((p) => p === null)) return null;
+  return { ...value, providers: providers as WireProvider[] };
+}
+
+export function parseAttachParams(value: unknown): AttachParams | null {
+  if (!isRecord(value)) return null;
+  const config = parseWireConfig(value['config']);
+  const historyFile = value['historyFile'];
+  if (!config || (historyFile !== null && (typeof historyFile !== 'string' || historyFile === ''))) return null;
+  return { config, historyFile };
+}
+
+export function parseAttachResult(value: unknown): AttachResult | null {
+  if (!isRecord(value) || !isId(value['managerId'])) return null;
+  const breakers = parseBreakers(value['breakers']);
+  const clients = parseClientCounts(value['clients']);
+  const problems = value['problems'];
+  if (!breakers || !clients || !Array.isArray(problems) || !problems.every((p) => typeof p === 'string')) return null;
+  return { managerId: value['managerId'], breakers, clients, problems };
+}
+
+function parseSecrets(value: unknown): ProviderSecrets | null {
+  if (!Array.isArray(value)) return null;
+  for (const entry of value) {
+    if (!isRecord(entry)) return null;
+    for (const [name, secret] of Object.entries(entry)) if (!FIELD_NAME.test(name) || typeof secret !== 'string') return null;
+  }
+  return value as ProviderSecrets;
+}
+
+export function parseStreamParams(value: unknown): StreamParams | null {
+  if (!isRecord(value) || !isId(value['managerId']) || !isRecord(value['request'])) return null;
+  const priority = value['priority'];
+  const secrets = parseSecrets(value['secrets']);
+  if (!PRIORITIES.includes(priority as Priority) || !isId(value['clientRequestId']) || !secrets) return null;
+  return { managerId: value['managerId'], request: value['request'], priority: priority as Priority, clientRequestId: value['clientRequestId'], secrets };
+}
+
+function parseRoute(value: unknown): Route | null {
+  if (!isRecord(value) || typeof value['provider'] !== 'string' || typeof value['model'] !== 'string') return null;
+  return { provider: value['provider'] as Route['provider'], model: value['model'] };
+}
+
+export function parseResetParams(value: unknown): ResetParams | null {
+  if (!isRecord(value) || !isId(value['managerId'])) return null;
+  const route = value['route'] === null ? null : parseRoute(value['route']);
+  if (value['route'] !== null && route === null) return null;
+  return { managerId: value['managerId'], route };
+}
+
+export function parseTextParams(value: unknown): TextParams | null {
+  if (!isRecord(value) || !isId(value['clientRequestId']) || typeof value['text'] !== 'string') return null;
+  return { clientRequestId: value['clientRequestId'], text: value['text'] };
+}
+
+/** The envelope of a manager event: a known `type` and a time; the rest is the manager's. */
+export function parseEventParams(value: unknown): EventParams | null {
+  if (!isRecord(value) || !isId(value['managerId'])) return null;
+  const event = value['event'];
+  if (!isRecord(event) || typeof event['type'] !== 'string' || typeof event['time'] !== 'number') return null;
+  return { managerId: value['managerId'], event: event as unknown as ManagerEvent };
+}
+
+function parseBreaker(value: unknown): BreakerSnapshot | null {
+  if (!isRecord(value) || typeof value['provider'] !== 'string' || typeof value['model'] !== 'string') return null;
+  if (!BREAKER_STATES.includes(value['state'] as string) || typeof value['since'] !== 'number') return null;
+  if (!isNumberOrNull(value['nextProbeAt']) || !isCount(value['consecutiveFailures'])) return null;
+  return value as unknown as BreakerSnapshot;
+}
+
+export function parseBreakers(value: unknown): BreakerSnapshot[] | null {
+  if (!Array.isArray(value)) return null;
+  const breakers = value.map(parseBreaker);
+  return breakers.some((b) => b === null) ? null : (breakers as BreakerSnapshot[]);
+}
+
+export function parseBreakersParams(value: unknown): BreakersParams | null {
+  if (!isRecord(value) || !isId(value['managerId'])) return null;
+  const breakers = parseBreakers(value['breakers']);
+  return breakers ? { managerId: value['managerId'], breakers } : null;
+}
+
+/** The envelope of an outcome: ok, the request's id, its text and attempts; the rest is the manager's. */
+export function parseOutcome(value: unknown): Outcome | null {
+  if (!isRecord(value) || typeof value['ok'] !== 'boolean' || !isId(value['clientRequestId'])) return null;
+  if (typeof value['text'] !== 'string' || !Array.isArray(value['attempts'])) return null;
+  if (value['ok'] === false && (!isRecord(value['error']) || typeof value['error']['class'] !== 'string')) return null;
+  return value as unknown as Outcome;
+}

@@ -1,0 +1,87 @@
+// A ManagerConfig crosses the socket as plain JSON: the injected clock and random stay behind,
+// and every credential callback of a provider becomes a named secret field. The client resolves
+// the secrets per request (a key change applies at once); the broker keeps them only for the
+// request that carries them (an AsyncLocalStorage scope) and never writes them anywhere.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
+import type { ManagerConfig, ProviderConfig } from '../core/contract';
+import type { ProviderSecrets, WireManagerConfig, WireProvider } from './protocol';
+
+const NOT_SENT = new Set(['clock', 'random', 'clientName']);
+
+/** The configuration without functions; a provider's callbacks are listed in `secretFields`. */
+export function toWireConfig(config: ManagerConfig): WireManagerConfig {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (NOT_SENT.has(key) || typeof value === 'function') continue;
+    if (key === 'providers') continue;
+    out[key] = value;
+  }
+  const providers: WireProvider[] = config.providers.map((provider) => {
+    const plain: Record<string, unknown> = {};
+    const secretFields: string[] = [];
+    for (const [key, value] of Object.entries(provider)) {
+      if (typeof value === 'function') secretFields.push(key);
+      else if (value !== undefined) plain[key] = value;
+    }
+    return { ...plain, id: provider.id, secretFields };
+  });
+  return { ...out, providers };
+}
+
+/** Calls every credential callback now (one request's worth); an unset one is left out. */
+export async function resolveSecrets(config: ManagerConfig): Promise<ProviderSecrets> {
+  return Promise.all(
+    config.providers.map(async (provider) => {
+      const secrets: Record<string, string> = {};
+      for (const [key, value] of Object.entries(provider)) {
+        if (typeof value !== 'function') continue;
+        const resolved: unknown = await (value as () => unknown)();
+        if (typeof resolved === 'string' && resolved !== '') secrets[key] = resolved;
+      }
+      return secrets;
+    }),
+  );
+}
+
+/** Stable text of a JSON value (object keys sorted), so equal settings give equal identities. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The identity of a configuration: windows with the same settings (endpoints, chain, policies)
+ * share one manager; a window using a gateway and one using the API never do.
+ */
+export function configIdentity(config: WireManagerConfig): string {
+  return `m_${createHash('sha256').update(stableJson(config)).digest('hex').slice(0, 24)}`;
+}
+
+/** The credentials of the request being run (set by `withSecrets`), read by the callbacks below. */
+const requestSecrets = new AsyncLocalStorage<ProviderSecrets>();
+
+/** Runs `fn` (which starts a request on the manager) with the request's own credentials in scope. */
+export function withSecrets<T>(secrets: ProviderSecrets, fn: () => T): T {
+  return requestSecrets.run(secrets, fn);
+}
+
+/**
+ * The broker-side config: JSON from the wire, with each secret field a callback that answers
+ * the credential of whichever request calls it. Validate the result with validateManagerConfig.
+ */
+export function fromWireConfig(wire: WireManagerConfig, clientName: string): Record<string, unknown> {
+  const providers = wire.providers.map((provider, index) => {
+    const { secretFields, ...plain } = provider;
+    const callbacks: Record<string, () => string | undefined> = {};
+    for (const field of secretFields) callbacks[field] = () => requestSecrets.getStore()?.[index]?.[field];
+    return { ...plain, ...callbacks } as unknown as ProviderConfig;
+  });
+  return { ...wire, providers, clientName };
+}

@@ -1,0 +1,73 @@
+// A lock file beside a file several processes save (the history: every window, the CLI, the
+// broker). Taken with O_EXCL; its text names the holder (pid, host). A lock is stale — its holder
+// crashed — when the holder is a process of this machine that no longer runs, or when it is older
+// than any save could take; a stale lock is removed and the take retried. Waiting is bounded.
+import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
+
+/** No save holds the lock this long; an older lock was left by a crash (e.g. on another host). */
+const STALE_AFTER_MS = 30_000;
+const WAIT_LIMIT_MS = 15_000;
+const RETRY_MS = 25;
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined;
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM';
+  }
+}
+
+/** True when the lock at `lockPath` was left by a holder that is gone. */
+async function isStale(lockPath: string, now: number): Promise<boolean> {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    [text, { mtimeMs }] = await Promise.all([fs.readFile(lockPath, 'utf8'), fs.stat(lockPath)]);
+  } catch {
+    return false; // Released meanwhile, or unreadable: try again.
+  }
+  if (now - mtimeMs > STALE_AFTER_MS) return true;
+  const [pid, host] = text.trim().split(/\s+/);
+  const holder = Number(pid);
+  // A lock being written right now has no text yet: not stale.
+  return host === hostname() && Number.isInteger(holder) && holder > 0 && !processRuns(holder);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `fn` holding the lock file `lockPath`; rejects when the lock stays held past the wait limit. */
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    let handle: fs.FileHandle | undefined;
+    try {
+      handle = await fs.open(lockPath, 'wx', 0o600);
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST') throw error;
+    }
+    if (handle) {
+      try {
+        await handle.writeFile(`${process.pid} ${hostname()} ${new Date().toISOString()}\n`, 'utf8');
+        await handle.close();
+        handle = undefined;
+        return await fn();
+      } finally {
+        await handle?.close().catch(() => undefined);
+        await fs.rm(lockPath, { force: true }).catch(() => undefined);
+      }
+    }
+    const now = Date.now();
+    if (await isStale(lockPath, now)) {
+      await fs.rm(lockPath, { force: true }).catch(() => undefined);
+      continue;
+    }
+    if (now - started > WAIT_LIMIT_MS) throw new Error(`${lockPath} stayed locked by another writer for ${Math.round(WAIT_LIMIT_MS / 1000)} s.`);
+    await sleep(RETRY_MS + Math.floor(Math.random() * RETRY_MS));
+  }
+}

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseAttachParams, parseBreakers, parseEventParams, parseHelloOptions, parseOutcome, parseStreamParams } from '../../../src/broker/protocol';
+
+const CONFIG = { models: ['claude-opus-5-5'], providers: [{ id: 'anthropic', baseURL: 'http://127.0.0.1:1', secretFields: ['apiKey'] }] };
+
+describe('broker protocol validators', () => {
+  it('accept the shapes both sides send', () => {
+    assert.deepEqual(parseHelloOptions({ protocolVersion: 1, kind: 'window', name: 'x' }), { protocolVersion: 1, kind: 'window', name: 'x' });
+    assert.equal(parseAttachParams({ config: CONFIG, historyFile: null })?.config.providers[0]?.id, 'anthropic');
+    const stream = parseStreamParams({ managerId: 'm_1', request: { messages: [] }, priority: 'background', clientRequestId: 'rc_1', secrets: [{ apiKey: 'k' }] });
+    assert.equal(stream?.priority, 'background');
+    assert.equal(parseEventParams({ managerId: 'm_1', event: { type: 'attempt', time: 1 } })?.event.type, 'attempt');
+    assert.equal(parseOutcome({ ok: true, clientRequestId: 'rc_1', text: 'hi', attempts: [] })?.ok, true);
+  });
+
+  it('refuse anything else without throwing', () => {
+    for (const bad of [null, 42, 'x', [], { protocolVersion: '1', kind: 'window', name: 'x' }, { protocolVersion: 1, kind: 'robot', name: 'x' }]) {
+      assert.equal(parseHelloOptions(bad), null);
+    }
+    assert.equal(parseAttachParams({ config: { providers: [] }, historyFile: null }), null);
+    assert.equal(parseAttachParams({ config: { providers: [{ id: 'anthropic', secretFields: ['api key'] }] }, historyFile: null }), null);
+    assert.equal(parseAttachParams({ config: CONFIG, historyFile: '' }), null);
+    assert.equal(parseStreamParams({ managerId: 'm_1', request: {}, priority: 'urgent', clientRequestId: 'rc_1', secrets: [] }), null);
+    assert.equal(parseStreamParams({ managerId: 'm_1', request: {}, priority: 'interactive', clientRequestId: 'rc_1', secrets: [{ apiKey: 7 }] }), null);
+    assert.equal(parseEventParams({ managerId: 'm_1', event: { type: 'attempt' } }), null);
+    assert.equal(parseOutcome({ ok: false, clientRequestId: 'rc_1', text: '', attempts: [] }), null);
+    assert.equal(parseBreakers([{ provider: 'anthropic', model: 'm', state: 'melted', since: 0, nextProbeAt: null, consecutiveFailures: 0 }]), null);
+  });
+});
