@@ -12,6 +12,11 @@ export interface CatalogModel {
   readonly lifecycle: ModelLifecycle | null;
   /** Scheduled retirement (RFC 3339), when the API gives one. */
   readonly retiresAt: string | null;
+  /** Context window and answer cap, when the API gives them (the chat provider reports them). */
+  readonly maxInputTokens?: number | null;
+  readonly maxOutputTokens?: number | null;
+  /** Whether the model accepts image blocks, when the API says. */
+  readonly imageInput?: boolean | null;
 }
 
 export interface Catalog {
@@ -45,6 +50,9 @@ export async function loadCatalog(endpoint: Endpoint, configuredChain: readonly 
       displayName: m.display_name || m.id,
       lifecycle: m.lifecycle ?? null,
       retiresAt: m.retires_at ?? null,
+      maxInputTokens: m.max_input_tokens ?? null,
+      maxOutputTokens: m.max_tokens ?? null,
+      imageInput: m.capabilities?.image_input?.supported ?? null,
     }));
     return { models, source: 'api' };
   } catch {

@@ -1,0 +1,81 @@
+// What @claude says while the manager works, one line per event that changes what the user
+// should know ("Opus overloaded — retrying in 2 s", "Opus overloaded — trying Sonnet 5.5"),
+// and the line under a fallback answer ("Answered by Sonnet 5.5 — Opus overloaded"). Pure:
+// fed the manager's events of one request, in order.
+import type { ManagerEvent } from '../../core/types';
+import type { Translate } from '../translate';
+import { PROVIDER_LABEL } from '../statusPresentation';
+import { modelFamilyName, shortModelName } from './modelNames';
+
+/** Why a route was left, as a few words after the model's name. */
+const REASON_WORDS: Readonly<Record<string, string>> = {
+  overloaded: 'overloaded',
+  rate_limited: 'rate limited',
+  spend_limit: 'at its spend limit',
+  transient: 'failing (server or network error)',
+  timeout: 'timed out',
+  auth: 'refused the credentials',
+  bad_request: 'rejected the request',
+  canceled: 'canceled',
+  unreachable: 'unreachable',
+  breaker_open: 'paused (circuit open)',
+  unknown_model: 'not offered by the API',
+  unfit: 'too small for this request',
+};
+
+export function reasonWords(reason: string, t: Translate): string {
+  return t(REASON_WORDS[reason] ?? reason.replace(/_/g, ' '));
+}
+
+function routeName(model: string, provider: string, firstProvider: string | null, t: Translate): string {
+  const name = shortModelName(model);
+  return firstProvider !== null && provider !== firstProvider
+    ? t('{0} via {1}', name, PROVIDER_LABEL[provider as keyof typeof PROVIDER_LABEL] ?? provider)
+    : name;
+}
+
+export class Narrator {
+  private firstProvider: string | null = null;
+  private firstLeft: { model: string; reason: string } | null = null;
+
+  constructor(private readonly t: Translate) {}
+
+  /** The line to show for this event, or null. */
+  line(event: ManagerEvent): string | null {
+    const t = this.t;
+    switch (event.type) {
+      case 'attempt':
+        this.firstProvider ??= event.provider;
+        return null;
+      case 'wait': {
+        const seconds = Math.max(1, Math.round(event.delayMs / 1000));
+        return t('{0} {1} — retrying in {2} s', modelFamilyName(event.model), reasonWords(event.reason, t), seconds);
+      }
+      case 'fallback': {
+        this.firstProvider ??= event.from.provider;
+        this.firstLeft ??= { model: event.from.model, reason: event.reason };
+        return t(
+          '{0} {1} — trying {2}',
+          modelFamilyName(event.from.model),
+          reasonWords(event.reason, t),
+          routeName(event.to.model, event.to.provider, this.firstProvider, t),
+        );
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** "Answered by Sonnet 5.5 — Opus overloaded" after a fallback; "Answered by Opus 5.5" otherwise. */
+  answeredBy(model: string, provider: string): string {
+    const t = this.t;
+    const served = routeName(model, provider, this.firstProvider, t);
+    if (this.firstLeft === null || (this.firstLeft.model === model && provider === this.firstProvider)) return t('Answered by {0}', served);
+    return t('Answered by {0} — {1} {2}', served, modelFamilyName(this.firstLeft.model), reasonWords(this.firstLeft.reason, t));
+  }
+
+  /** True once the request has left its first route. */
+  get fellBack(): boolean {
+    return this.firstLeft !== null;
+  }
+}
