@@ -92,6 +92,25 @@ export function missingGoogleCredentialsMessage(cause: unknown): string {
   return `Vertex: Google Application Default Credentials could not be used: ${reason} — ${fix}.`;
 }
 
+/**
+ * Application Default Credentials for the project with a token in hand (a missing or
+ * expired login fails here with its own message), or why there are none.
+ */
+export async function findGoogleCredentials(
+  projectId: string,
+  adc: GoogleAdcClients,
+  timeoutMs = GOOGLE_ADC_TIMEOUT_MS,
+): Promise<{ readonly ok: true; readonly client: VertexAuthClient } | { readonly ok: false; readonly message: string }> {
+  try {
+    const client = await adc.clientFor(projectId);
+    await withinCredentialTimeout(client.getRequestHeaders(), timeoutMs, 'Looking up Google credentials');
+    return { ok: true, client };
+  } catch (error) {
+    adc.forget(projectId);
+    return { ok: false, message: missingGoogleCredentialsMessage(error) };
+  }
+}
+
 /** Picks the stored token or ADC for this attempt (a token set or cleared applies at once). */
 export async function vertexSetup(
   provider: ProviderConfig,
@@ -116,15 +135,9 @@ export async function vertexSetup(
       make: (headersTimeoutMs) => makeVertexClient(provider, projectId, region, client, headersTimeoutMs),
     };
   }
-  let client: VertexAuthClient;
-  try {
-    client = await adc.clientFor(projectId);
-    // A first token now, so a missing or expired login fails here with its own message.
-    await withinCredentialTimeout(client.getRequestHeaders(), timeoutMs, 'Looking up Google credentials');
-  } catch (error) {
-    adc.forget(projectId);
-    return { ok: false, kind: 'missing_api_key', message: missingGoogleCredentialsMessage(error) };
-  }
+  const found = await findGoogleCredentials(projectId, adc, timeoutMs);
+  if (!found.ok) return { ok: false, kind: 'missing_api_key', message: found.message };
+  const { client } = found;
   return {
     ok: true,
     identity: JSON.stringify(['adc', projectId, region]),

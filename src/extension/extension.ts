@@ -2,6 +2,7 @@
 // owning its own disposables, and registers the commands. Nothing heavy loads
 // here: the SDK and the simulator load on first use.
 import * as vscode from 'vscode';
+import { setSdkLogSink } from '../core/sdkLog';
 import { AlertNotifier } from './alertNotifier';
 import { ApiKeyStore } from './apiKeyStore';
 import { AskCommands } from './askCommands';
@@ -22,9 +23,11 @@ let flushHistory: (() => Promise<void>) | undefined;
 export function activate(context: vscode.ExtensionContext): ResilientClaudeTestHooks | undefined {
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   const log = vscode.window.createOutputChannel('Resilient Claude', { log: true });
+  // What the provider SDKs log arrives redacted (src/core/sdkLog.ts); it goes to our log, never the console.
+  const restoreSdkLog = setSdkLogSink((level, line) => log[level](`SDK: ${line}`));
   const settings = new SettingsWatcher(log);
   const keys = new ApiKeyStore(context.secrets, context.globalState, log);
-  const credentials = new ProviderCredentials(context.secrets, log);
+  const credentials = new ProviderCredentials(context.secrets, log, settings);
   const rehearsal = new RehearsalController(context.extensionUri, log);
   const history = HistoryHost.inGlobalStorage(context.globalStorageUri, settings.settings, log);
   const client = new ClaudeClient(settings, keys, credentials, rehearsal, history, log, `resilient-claude-vscode/${version}`);
@@ -69,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
     settings,
     keys,
     credentials,
+    { dispose: restoreSdkLog },
     log,
   );
   flushHistory = () => history.flush();

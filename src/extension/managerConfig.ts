@@ -47,6 +47,8 @@ export function providerConfigs(settings: ExtensionSettings, endpoint: Endpoint,
           apiKey: endpoint.apiKey,
         };
       case 'bedrock': {
+        // The rehearsal simulator (a base URL override) serves the API's model ids: no overrides there.
+        const simulated = access.bedrock.baseURL !== undefined;
         const baseURL = access.bedrock.baseURL ?? settings.bedrockBaseUrl;
         return {
           id,
@@ -56,9 +58,12 @@ export function providerConfigs(settings: ExtensionSettings, endpoint: Endpoint,
           awsAccessKeyId: access.bedrock.awsAccessKeyId,
           awsSecretAccessKey: access.bedrock.awsSecretAccessKey,
           awsSessionToken: access.bedrock.awsSessionToken,
+          ...(settings.bedrockProfile !== '' && !simulated ? { awsProfile: settings.bedrockProfile } : {}),
+          ...(Object.keys(settings.bedrockModelIds).length > 0 && !simulated ? { modelIds: { ...settings.bedrockModelIds } } : {}),
         };
       }
       case 'vertex': {
+        const simulated = access.vertex.baseURL !== undefined;
         const baseURL = access.vertex.baseURL ?? settings.vertexBaseUrl;
         return {
           id,
@@ -66,6 +71,7 @@ export function providerConfigs(settings: ExtensionSettings, endpoint: Endpoint,
           region: settings.vertexRegion,
           ...(baseURL !== '' ? { baseURL } : {}),
           apiKey: access.vertex.accessToken,
+          ...(Object.keys(settings.vertexModelIds).length > 0 && !simulated ? { modelIds: { ...settings.vertexModelIds } } : {}),
         };
       }
     }

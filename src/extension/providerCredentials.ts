@@ -1,9 +1,15 @@
-// Credentials for the other providers, kept only in VS Code's SecretStorage like the
-// Anthropic key: AWS keys (or a Bedrock API key) for Bedrock and a Google access token
-// for Vertex. Never logged, shown or written to settings. Whether each is set is cached
-// so the request configuration (built synchronously) can leave out providers that
-// cannot be used yet.
+// Credentials for the other providers. Stored ones are kept only in VS Code's
+// SecretStorage like the Anthropic key — AWS keys (or a Bedrock API key) for Bedrock, a
+// Google access token for Vertex — and take precedence; without them, the credentials
+// the user already has are used (the AWS default chain with resilientClaude.bedrock.profile,
+// Google Application Default Credentials). Never logged, shown or written to settings.
+// Whether each provider can authenticate is cached so the request configuration (built
+// synchronously) can leave out providers that cannot be used yet.
 import * as vscode from 'vscode';
+import { registerSecrets } from '../core/secretRegistry';
+import { AmbientCredentials } from './ambientCredentials';
+import type { AmbientProbe } from './ambientCredentials';
+import type { ExtensionSettings } from './settings';
 
 const SECRET = {
   awsAccessKeyId: 'resilientClaude.bedrock.awsAccessKeyId',
@@ -16,35 +22,67 @@ const SECRET = {
 /** AWS access key ids: 16 to 128 capital letters and digits (AKIA… long-term, ASIA… temporary). */
 const AWS_ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 
+/** The settings this reads: which providers, the AWS profile, the Vertex project. */
+export interface CredentialSettings {
+  readonly settings: ExtensionSettings;
+  readonly onDidChange: vscode.Event<ExtensionSettings>;
+}
+
 export class ProviderCredentials implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly ambient = new AmbientCredentials();
+  private readonly logged = new Map<string, string>();
   private bedrockSet = false;
   private vertexSet = false;
 
-  /** Fires when Bedrock or Vertex became usable or unusable (a credential set or cleared, in any window). */
+  /** Fires when Bedrock or Vertex became usable or unusable (a credential set or cleared, in any window; a setting changed). */
   readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
+    private readonly config: CredentialSettings,
   ) {
     const ours = new Set<string>(Object.values(SECRET));
-    this.subscription = secrets.onDidChange((e) => {
-      if (ours.has(e.key)) void this.refresh();
-    });
+    this.subscriptions = [
+      secrets.onDidChange((e) => {
+        if (ours.has(e.key)) void this.refresh(true);
+      }),
+      config.onDidChange(() => void this.refresh(true)),
+    ];
   }
 
-  /** Reads which credentials are set (once at startup; then after every change). */
-  async refresh(): Promise<void> {
-    const [bedrock, vertex] = [await this.hasBedrockNow(), (await this.read(SECRET.vertexAccessToken)) !== undefined];
+  /**
+   * Reads which providers can authenticate: stored credentials, else (for a configured
+   * provider) the user's AWS chain or Google ADC — asked again after `fresh` or a minute.
+   */
+  async refresh(fresh = false): Promise<void> {
+    const { settings } = this.config;
+    const bedrock =
+      (await this.hasStoredBedrock()) ||
+      (settings.providers.includes('bedrock') && this.note('Bedrock', await this.ambient.bedrock(settings.bedrockProfile, fresh)));
+    const vertex =
+      (await this.read(SECRET.vertexAccessToken)) !== undefined ||
+      (settings.providers.includes('vertex') && settings.vertexProjectId !== '' && this.note('Vertex', await this.ambient.vertex(settings.vertexProjectId, fresh)));
     if (bedrock === this.bedrockSet && vertex === this.vertexSet) return;
     this.bedrockSet = bedrock;
     this.vertexSet = vertex;
     this.changed.fire();
   }
 
-  /** True when Bedrock has AWS keys or an API key (as of the last refresh). */
+  /** Logs where a provider's credentials come from (or why there are none) when that changes; never a value. */
+  private note(provider: string, probe: AmbientProbe): boolean {
+    const line = probe.found ? `${provider}: using ${probe.source}.` : probe.message;
+    if (this.logged.get(provider) !== line) {
+      this.logged.set(provider, line);
+      if (probe.found) this.log.info(line);
+      else this.log.warn(line);
+    }
+    return probe.found;
+  }
+
+  /** True when Bedrock has stored credentials or the AWS chain found some (as of the last refresh). */
   get hasBedrock(): boolean {
     return this.bedrockSet;
   }
@@ -59,16 +97,26 @@ export class ProviderCredentials implements vscode.Disposable {
   awsSessionToken = (): Promise<string | undefined> => this.read(SECRET.awsSessionToken);
   vertexAccessToken = (): Promise<string | undefined> => this.read(SECRET.vertexAccessToken);
 
-  /** "Set AWS Credentials for Bedrock": an access key pair (with a session token for temporary keys) or a Bedrock API key. */
+  /**
+   * "Set AWS Credentials for Bedrock": an access key pair (with a session token for temporary keys),
+   * a Bedrock API key, or the user's own AWS set-up (profile, environment, SSO) with nothing stored.
+   */
   async promptBedrock(): Promise<boolean> {
     const keys = vscode.l10n.t('AWS access key ID and secret access key');
     const apiKey = vscode.l10n.t('Bedrock API key');
-    const kind = await vscode.window.showQuickPick([keys, apiKey], {
+    const chain = vscode.l10n.t('My AWS profile, environment or SSO login (nothing stored)');
+    const kind = await vscode.window.showQuickPick([chain, keys, apiKey], {
       title: vscode.l10n.t('Resilient Claude: Set AWS Credentials for Bedrock'),
       placeHolder: vscode.l10n.t('How Resilient Claude authenticates to Amazon Bedrock'),
       ignoreFocusOut: true,
     });
     if (kind === undefined) return false;
+    if (kind === chain) {
+      // Stored keys would take precedence: remove them, then let the user name a profile (or leave it empty).
+      await this.store({}, [SECRET.awsAccessKeyId, SECRET.awsSecretAccessKey, SECRET.awsSessionToken, SECRET.bedrockApiKey]);
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'resilientClaude.bedrock.profile');
+      return true;
+    }
     if (kind === apiKey) {
       const key = await this.askSecret(vscode.l10n.t('Your Amazon Bedrock API key (kept in VS Code secret storage).'));
       if (key === undefined) return false;
@@ -101,14 +149,16 @@ export class ProviderCredentials implements vscode.Disposable {
 
   async clearBedrock(): Promise<void> {
     await this.store({}, [SECRET.awsAccessKeyId, SECRET.awsSecretAccessKey, SECRET.awsSessionToken, SECRET.bedrockApiKey]);
-    this.log.info('Bedrock credentials removed from secret storage.');
+    this.log.info('Bedrock credentials removed from secret storage; the AWS default credential chain is used if it finds any.');
     void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: Bedrock credentials removed from secret storage.'));
   }
 
   /** "Set Vertex Access Token": a Google OAuth access token (e.g. from `gcloud auth print-access-token`). */
   async promptVertex(): Promise<boolean> {
     const token = await this.askSecret(
-      vscode.l10n.t('A Google Cloud access token for Vertex AI, e.g. from "gcloud auth print-access-token" (kept in VS Code secret storage).'),
+      vscode.l10n.t(
+        'A Google Cloud access token for Vertex AI, e.g. from "gcloud auth print-access-token" (kept in VS Code secret storage; it expires after about an hour). Without one, your Application Default Credentials ("gcloud auth application-default login") are used and refreshed automatically.',
+      ),
       vscode.l10n.t('Resilient Claude: Set Vertex Access Token'),
     );
     if (token === undefined) return false;
@@ -120,7 +170,7 @@ export class ProviderCredentials implements vscode.Disposable {
 
   async clearVertex(): Promise<void> {
     await this.store({}, [SECRET.vertexAccessToken]);
-    this.log.info('Vertex access token removed from secret storage.');
+    this.log.info('Vertex access token removed from secret storage; Google Application Default Credentials are used if present.');
     void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: Vertex access token removed from secret storage.'));
   }
 
@@ -136,23 +186,27 @@ export class ProviderCredentials implements vscode.Disposable {
   }
 
   private async store(values: Readonly<Record<string, string>>, remove: readonly string[]): Promise<void> {
+    registerSecrets(...Object.values(values));
     for (const [key, value] of Object.entries(values)) await this.secrets.store(key, value);
     for (const key of remove) await this.secrets.delete(key);
-    await this.refresh();
+    await this.refresh(true);
   }
 
-  private async hasBedrockNow(): Promise<boolean> {
+  private async hasStoredBedrock(): Promise<boolean> {
     if ((await this.read(SECRET.bedrockApiKey)) !== undefined) return true;
     return (await this.read(SECRET.awsAccessKeyId)) !== undefined && (await this.read(SECRET.awsSecretAccessKey)) !== undefined;
   }
 
+  /** A stored value; each one read is registered with redaction (the reports are built in this process). */
   private async read(key: string): Promise<string | undefined> {
     const value = await this.secrets.get(key);
-    return value === undefined || value === '' ? undefined : value;
+    if (value === undefined || value === '') return undefined;
+    registerSecrets(value);
+    return value;
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
 }

@@ -34,11 +34,17 @@ export interface ExtensionSettings {
   readonly bedrockRegion: string;
   /** '' means Bedrock's own endpoint for the region. */
   readonly bedrockBaseUrl: string;
+  /** A profile of ~/.aws/config and ~/.aws/credentials; '' means the AWS default chain. */
+  readonly bedrockProfile: string;
+  /** API model id → Bedrock model id or inference profile (ARN); unmapped ids use `global.anthropic.<id>`. */
+  readonly bedrockModelIds: Readonly<Record<string, string>>;
   /** '' until the user sets it; Vertex is left out of the providers without it. */
   readonly vertexProjectId: string;
   readonly vertexRegion: string;
   /** '' means Vertex's own endpoint for the region. */
   readonly vertexBaseUrl: string;
+  /** API model id → Vertex model id (e.g. a dated `claude-…@20261101`); unmapped ids are sent as they are. */
+  readonly vertexModelIds: Readonly<Record<string, string>>;
 }
 
 /** Every provider the manager can route to. */
@@ -61,19 +67,23 @@ export const SETTING_KEYS = {
   providers: 'providers',
   bedrockRegion: 'bedrock.region',
   bedrockBaseUrl: 'bedrock.baseUrl',
+  bedrockProfile: 'bedrock.profile',
+  bedrockModelIds: 'bedrock.modelIds',
   vertexProjectId: 'vertex.projectId',
   vertexRegion: 'vertex.region',
   vertexBaseUrl: 'vertex.baseUrl',
+  vertexModelIds: 'vertex.modelIds',
 } as const satisfies Record<keyof ExtensionSettings, string>;
 
 export const SETTINGS_SECTION = 'resilientClaude';
 
-/** Settings that could send traffic (and the key) elsewhere: machine-scoped, ignored from untrusted workspaces. */
+/** Settings that could send traffic (and the key) elsewhere, or pick whose AWS identity signs: ignored from untrusted workspaces. */
 export const TRAFFIC_SETTINGS: readonly string[] = [
   SETTING_KEYS.baseUrl,
   SETTING_KEYS.headers,
   SETTING_KEYS.bedrockBaseUrl,
   SETTING_KEYS.vertexBaseUrl,
+  SETTING_KEYS.bedrockProfile,
 ];
 
 export const DEFAULT_SETTINGS: ExtensionSettings = {
@@ -92,9 +102,12 @@ export const DEFAULT_SETTINGS: ExtensionSettings = {
   providers: ['anthropic'],
   bedrockRegion: 'us-east-1',
   bedrockBaseUrl: '',
+  bedrockProfile: '',
+  bedrockModelIds: {},
   vertexProjectId: '',
   vertexRegion: 'us-east5',
   vertexBaseUrl: '',
+  vertexModelIds: {},
 };
 
 export interface SettingProblem {
@@ -135,6 +148,12 @@ const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 /** Vertex locations: global, us-east5, europe-west1, asia-southeast1 … */
 const GCP_REGION = /^(?:global|[a-z]+-[a-z]+\d{1,2})$/;
+/** AWS profile names as the CLI writes them: letters, digits and . _ - + @, no spaces or brackets. */
+const AWS_PROFILE = /^[A-Za-z0-9][A-Za-z0-9._+@-]{0,63}$/;
+/** Bedrock model ids (`us.anthropic.claude-…-v1:0`) and inference profile ARNs. */
+const BEDROCK_MODEL_ID = /^(?:arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:[a-z-]+\/[A-Za-z0-9._:-]{1,200}|[A-Za-z0-9][A-Za-z0-9._:-]{0,127})$/;
+/** Vertex model ids (`claude-opus-5-5`, `claude-…@20261101`): no slash or colon, which the endpoint path gives meaning to. */
+const VERTEX_MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Headers the client itself owns: overriding them would break or leak authentication. */
 const RESERVED_HEADERS = new Set(['x-api-key', 'authorization', 'content-type', 'content-length', 'host']);
@@ -173,6 +192,12 @@ export function validateSettings(raw: RawSettings): ValidatedSettings {
       report(SETTING_KEYS.bedrockRegion, m),
     ),
     bedrockBaseUrl: readBaseUrl(raw[SETTING_KEYS.bedrockBaseUrl], (m) => report(SETTING_KEYS.bedrockBaseUrl, m)),
+    bedrockProfile: readPattern(raw[SETTING_KEYS.bedrockProfile], AWS_PROFILE, '', 'the name of a profile in ~/.aws/config or ~/.aws/credentials, such as "bedrock-dev", or empty for the default chain', (m) =>
+      report(SETTING_KEYS.bedrockProfile, m),
+    ),
+    bedrockModelIds: readModelIds(raw[SETTING_KEYS.bedrockModelIds], BEDROCK_MODEL_ID, 'a Bedrock model id such as "us.anthropic.claude-opus-5-5-v1:0" or an inference profile ARN', (m) =>
+      report(SETTING_KEYS.bedrockModelIds, m),
+    ),
     vertexProjectId: readPattern(raw[SETTING_KEYS.vertexProjectId], GCP_PROJECT_ID, '', 'a Google Cloud project id such as "my-project-123"', (m) =>
       report(SETTING_KEYS.vertexProjectId, m),
     ),
@@ -180,6 +205,9 @@ export function validateSettings(raw: RawSettings): ValidatedSettings {
       report(SETTING_KEYS.vertexRegion, m),
     ),
     vertexBaseUrl: readBaseUrl(raw[SETTING_KEYS.vertexBaseUrl], (m) => report(SETTING_KEYS.vertexBaseUrl, m)),
+    vertexModelIds: readModelIds(raw[SETTING_KEYS.vertexModelIds], VERTEX_MODEL_ID, 'a Vertex model id such as "claude-opus-5-5@20261101"', (m) =>
+      report(SETTING_KEYS.vertexModelIds, m),
+    ),
   };
   if (settings.providers.includes('vertex') && settings.vertexProjectId === '') {
     const remaining = settings.providers.filter((p) => p !== 'vertex');
@@ -272,6 +300,28 @@ function readHeaders(value: unknown, report: (m: string) => void): Record<string
     headers[name] = v;
   }
   return headers;
+}
+
+/** An object of API model ids to a provider's model ids; one bad entry drops the overrides (like headers), naming it. */
+function readModelIds(value: unknown, target: RegExp, what: string, report: (m: string) => void): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    report('must be an object of API model ids to the provider\'s model ids, e.g. { "claude-opus-5-5": "…" }; using no overrides.');
+    return {};
+  }
+  const ids: Record<string, string> = {};
+  for (const [model, mapped] of Object.entries(value as Record<string, unknown>)) {
+    if (!MODEL_ID.test(model)) {
+      report(`has a key that is not a model id (${JSON.stringify(model.slice(0, 60))}); keys are API model ids such as "${DEFAULT_SETTINGS.model}"; using no overrides.`);
+      return {};
+    }
+    if (typeof mapped !== 'string' || !target.test(mapped.trim())) {
+      report(`maps "${model}" to ${typeof mapped === 'string' ? JSON.stringify(mapped.slice(0, 80)) : 'a non-string'}, which is not ${what}; using no overrides.`);
+      return {};
+    }
+    ids[model] = mapped.trim();
+  }
+  return ids;
 }
 
 function readProviders(value: unknown, report: (m: string) => void): ProviderId[] {

@@ -82,3 +82,27 @@ test('providers become routes in the configured order; one without credentials i
   const none = buildManagerConfig(defaultManagerConfig(), settings, endpoint, new Set(), 'x', access([]));
   assert.deepEqual(none.providers.map((p) => p.id), ['anthropic', 'bedrock', 'vertex'], 'with no credentials at all, the first provider says what is missing');
 });
+
+test('the Bedrock profile and per-provider model ids reach the provider configuration, but not the rehearsal simulator', { timeout: 5000 }, () => {
+  const { settings } = validateSettings({
+    providers: ['bedrock', 'vertex'],
+    'bedrock.profile': 'bedrock-dev',
+    'bedrock.modelIds': { 'claude-opus-5-5': 'us.anthropic.claude-opus-5-5-v1:0' },
+    'vertex.projectId': 'team-claude-42',
+    'vertex.modelIds': { 'claude-opus-5-5': 'claude-opus-5-5@20261101' },
+  });
+  const access = {
+    usable: new Set<'anthropic' | 'bedrock' | 'vertex'>(['bedrock', 'vertex']),
+    bedrock: { apiKey: noKey, awsAccessKeyId: noKey, awsSecretAccessKey: noKey, awsSessionToken: noKey },
+    vertex: { accessToken: noKey },
+  };
+  const endpoint = endpointFromSettings(settings, noKey);
+  const [bedrock, vertex] = buildManagerConfig(defaultManagerConfig(), settings, endpoint, new Set(), 'x', access).providers;
+  assert.equal(bedrock?.awsProfile, 'bedrock-dev');
+  assert.deepEqual(bedrock?.modelIds, { 'claude-opus-5-5': 'us.anthropic.claude-opus-5-5-v1:0' });
+  assert.deepEqual(vertex?.modelIds, { 'claude-opus-5-5': 'claude-opus-5-5@20261101' });
+
+  const rehearsal = { ...access, bedrock: { ...access.bedrock, baseURL: 'http://127.0.0.1:7001' }, vertex: { ...access.vertex, baseURL: 'http://127.0.0.1:7001/v1' } };
+  const simulated = buildManagerConfig(defaultManagerConfig(), settings, endpoint, new Set(), 'x', rehearsal).providers;
+  assert.deepEqual(simulated.map((p) => [p.awsProfile, p.modelIds]), [[undefined, undefined], [undefined, undefined]]);
+});

@@ -175,3 +175,44 @@ test('the provider base URLs are machine settings restricted in untrusted worksp
     assert.ok(restricted.includes(key), key);
   }
 });
+
+test('the Bedrock profile: a profile name or empty for the default chain; restricted in untrusted workspaces', { timeout: 5000 }, () => {
+  assert.equal(validateSettings({ 'bedrock.profile': ' bedrock-dev ' }).settings.bedrockProfile, 'bedrock-dev');
+  assert.equal(validateSettings({ 'bedrock.profile': 'team.sso+admin@corp' }).settings.bedrockProfile, 'team.sso+admin@corp');
+  assert.equal(validateSettings({ 'bedrock.profile': '' }).problems.length, 0);
+  for (const bad of ['has space', '[profile x]', 42, 'x'.repeat(65)]) {
+    const { settings, problems } = validateSettings({ 'bedrock.profile': bad });
+    assert.equal(settings.bedrockProfile, '', String(bad));
+    assert.equal(problems[0]?.setting, 'resilientClaude.bedrock.profile');
+    assert.match(problems[0]?.message ?? '', /profile in ~\/\.aws\/config/);
+  }
+  assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('resilientClaude.bedrock.profile'));
+});
+
+test('per-provider model ids: API model id to the provider\'s id, a bad entry named and no overrides used', { timeout: 5000 }, () => {
+  const good = validateSettings({
+    'bedrock.modelIds': {
+      'claude-opus-5-5': 'us.anthropic.claude-opus-5-5-v1:0',
+      'claude-haiku-5-5': 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3',
+    },
+    'vertex.modelIds': { 'claude-opus-5-5': ' claude-opus-5-5@20261101 ' },
+  });
+  assert.deepEqual(good.problems, []);
+  assert.equal(good.settings.bedrockModelIds['claude-haiku-5-5'], 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3');
+  assert.deepEqual(good.settings.vertexModelIds, { 'claude-opus-5-5': 'claude-opus-5-5@20261101' });
+
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['bedrock.modelIds', ['us.anthropic.claude-opus-5-5-v1:0'], /must be an object of API model ids/],
+    ['bedrock.modelIds', { 'claude-opus-5-5': 'us anthropic opus' }, /maps "claude-opus-5-5" to "us anthropic opus", which is not a Bedrock model id/],
+    ['bedrock.modelIds', { 'not a model': 'us.anthropic.x-v1:0' }, /has a key that is not a model id/],
+    ['vertex.modelIds', { 'claude-opus-5-5': 'publishers/anthropic/models/x:rawPredict' }, /which is not a Vertex model id/],
+    ['vertex.modelIds', { 'claude-opus-5-5': 5 }, /to a non-string/],
+  ];
+  for (const [key, value, message] of cases) {
+    const { settings, problems } = validateSettings({ [key]: value });
+    assert.deepEqual(key === 'bedrock.modelIds' ? settings.bedrockModelIds : settings.vertexModelIds, {}, key);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]?.setting, `resilientClaude.${key}`);
+    assert.match(problems[0]?.message ?? '', message);
+  }
+});
