@@ -125,6 +125,10 @@ function checkProviders(raw: unknown, checker: Checker, fallback: readonly Provi
       if (typeof entry[name] === 'function') awsKeys[name] = entry[name];
       else if (entry[name] !== undefined) checker.problems.push({ field: `${path}.${name}`, message: `${path}.${name} must be a function returning the key; ignoring it` });
     }
+    const awsProfile = entry['awsProfile'];
+    if (awsProfile !== undefined && typeof awsProfile !== 'string') {
+      checker.problems.push({ field: `${path}.awsProfile`, message: `${path}.awsProfile must be the name of an AWS profile; using the default chain` });
+    }
     const modelIds = entry['modelIds'];
     const cleanModelIds: Record<string, string> = {};
     if (isRecord(modelIds)) {
@@ -156,6 +160,7 @@ function checkProviders(raw: unknown, checker: Checker, fallback: readonly Provi
       ...(typeof entry['region'] === 'string' ? { region: entry['region'] } : {}),
       ...(awsKeys as Pick<ProviderConfig, 'awsAccessKeyId' | 'awsSecretAccessKey' | 'awsSessionToken'>),
       ...(isRecord(modelIds) ? { modelIds: cleanModelIds } : {}),
+      ...(typeof awsProfile === 'string' && awsProfile.trim() !== '' ? { awsProfile: awsProfile.trim() } : {}),
     });
   });
   if (providers.length === 0) {

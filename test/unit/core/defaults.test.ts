@@ -40,3 +40,17 @@ test('a non-object configuration yields the defaults and one problem', { timeout
   assert.deepEqual(config.models, defaultManagerConfig().models);
   assert.equal(problems.length, 1);
 });
+
+test('a Bedrock profile and provider model ids survive validation (the broker validates what crosses the socket)', { timeout: 5000 }, () => {
+  const { config, problems } = validateManagerConfig({
+    providers: [
+      { id: 'bedrock', region: 'us-east-1', awsProfile: ' bedrock-dev ', modelIds: { 'claude-opus-5-5': 'us.anthropic.claude-opus-5-5-v1:0' } },
+      { id: 'vertex', projectId: 'team-claude-42', region: 'us-east5', modelIds: { 'claude-opus-5-5': 'claude-opus-5-5@20261101' } },
+      { id: 'bedrock', region: 'us-west-2', awsProfile: 7 },
+    ],
+  });
+  assert.equal(config.providers[0]?.awsProfile, 'bedrock-dev');
+  assert.deepEqual(config.providers[1]?.modelIds, { 'claude-opus-5-5': 'claude-opus-5-5@20261101' });
+  assert.equal(config.providers[2]?.awsProfile, undefined);
+  assert.deepEqual(problems.map((p) => p.field), ['providers[2].awsProfile']);
+});
