@@ -4,7 +4,9 @@
 // passed, as the API does: counts move from `processing` only when the batch ends.
 import { newBatchId, newMessageId, newRequestId } from './ids';
 import { parseMessageRequest } from './message-request';
-import { answerFor, messageObject } from './message-responder';
+import { planAnswer } from './answer-plan';
+import { messageObject } from './message-shapes';
+import { supportsThinking } from './model-catalog';
 import { errorBody } from './error-responses';
 import type { OutcomeEngine } from './outcome-engine';
 import { hashString, mulberry32 } from './rng';
@@ -167,9 +169,8 @@ function answer(
   if (model.unknown) return errored('not_found_error', `model: ${request.model}`);
   if (expiredRoll < behavior.pExpired) return { type: 'expired' };
   if (erroredRoll < behavior.pErrored) return errored('api_error', 'Internal server error');
-  const result = answerFor(request, model.outputTokens);
-  return {
-    type: 'succeeded',
-    message: messageObject(newMessageId(), request.model, result.tokens.join(''), result.stopReason, request.inputTokens, result.tokens.length),
-  };
+  if (request.thinking && !supportsThinking(request.model, model)) return errored('invalid_request_error', 'thinking is not supported on this model');
+  const plan = planAnswer(request, model);
+  const usage = { read: 0, creation5m: 0, creation1h: 0, uncached: request.inputTokens };
+  return { type: 'succeeded', message: messageObject(newMessageId(), request.model, plan, usage, plan.outputTokens) };
 }

@@ -5,7 +5,7 @@
 import { chunkMessage, exceptionMessage } from './aws-event-stream';
 import { bedrockErrorForOutcome, bedrockStreamException, sendBedrockError } from './bedrock-errors';
 import { errorBody, sendHtml502 } from './error-responses';
-import { answerFor, clientGone, respondJson, respondStall, respondStream } from './message-responder';
+import { clientGone, respondAnswer, respondStall } from './message-responder';
 import type { ResponderContext, ResponseFraming } from './message-responder';
 
 /** Bedrock's framing; `startedAt` feeds the invocation-latency header. */
@@ -39,10 +39,8 @@ export async function respondToBedrockMessage(ctx: ResponderContext): Promise<vo
   if (clientGone(ctx)) return;
 
   switch (decision.outcome) {
-    case 'ok': {
-      const answer = answerFor(request, behavior.outputTokens);
-      return request.stream ? respondStream(ctx, answer, undefined) : respondJson(ctx, answer);
-    }
+    case 'ok':
+      return respondAnswer(ctx, false);
     case 'stall':
       return respondStall(ctx);
     case 'reset':
@@ -51,7 +49,7 @@ export async function respondToBedrockMessage(ctx: ResponderContext): Promise<vo
     case 'html502':
       return sendHtml502(res, requestId);
     case 'midstream':
-      if (request.stream) return respondStream(ctx, answerFor(request, behavior.outputTokens), behavior.midStreamAfterTokens);
+      if (request.stream) return respondAnswer(ctx, true);
       break;
     default:
       break;

@@ -12,6 +12,7 @@ import { bedrockErrorForOutcome, sendBedrockError } from './bedrock-errors';
 import type { BedrockError } from './bedrock-errors';
 import { parseBedrockModelId, scenarioModelKey } from './bedrock-model-id';
 import { bedrockFraming, respondToBedrockMessage } from './bedrock-responder';
+import { modelProblem } from './endpoint-handlers';
 import type { SimulatorState } from './endpoint-handlers';
 import { parseMessageRequest } from './message-request';
 import { parseJson, readBody } from './request-body';
@@ -107,10 +108,12 @@ export async function handleBedrockInvoke(
   if (!json.ok) return reject('400', validationError(`Malformed input request: ${json.message}`), true);
   const problem = bedrockBodyProblem(json.value);
   if (problem) return reject('400', validationError(problem), true);
-  const parsed = parseMessageRequest(json.value, id.value.anthropicId);
+  const parsed = parseMessageRequest(json.value, { modelFromPath: id.value.anthropicId });
   if (!parsed.ok) return reject('400', validationError(`Malformed input request: ${parsed.message}`), true);
   const request = parsed.value;
   request.stream = stream;
+  const unsupported = modelProblem(state, request, modelKey);
+  if (unsupported) return reject('400', validationError(unsupported), true);
 
   const leave = state.engine.enter(modelKey);
   res.once('close', leave);
@@ -134,6 +137,8 @@ export async function handleBedrockInvoke(
     requestId,
     lifecycle: state.lifecycle,
     rateLimitHeaders: {},
+    promptCache: state.promptCache,
+    credential: undefined,
     framing: bedrockFraming(time),
   });
 }

@@ -26,6 +26,18 @@ export const BUILT_IN_BEHAVIOR: EffectiveBehavior = {
   unknown: false,
   deprecated: false,
   sequence: undefined,
+  ttftPerInputTokenMs: 0,
+  ttftMaxMs: undefined,
+  pingIntervalMs: 15_000,
+  pauseAfterTokens: undefined,
+  pauseMs: 0,
+  midStreamBlock: 'text',
+  useTools: false,
+  supportsThinking: undefined,
+  thinkingTokens: 16,
+  cacheMinTokens: 1024,
+  keepOpenAfterStop: false,
+  echoCredential: false,
 };
 
 /** Index of the phase active `elapsedMs` after the scenario started, or -1 for none. */

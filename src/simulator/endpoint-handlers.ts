@@ -4,9 +4,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError, sendJson } from './error-responses';
 import type { Lifecycle } from './lifecycle';
 import { parseMessageRequest } from './message-request';
+import type { MessageRequest } from './message-request';
 import { respondToMessage } from './message-responder';
-import { listModels, pageOfModels } from './model-catalog';
+import { listModels, pageOfModels, supportsThinking } from './model-catalog';
 import type { OutcomeEngine } from './outcome-engine';
+import type { PromptCache } from './prompt-cache';
 import { statusForOutcome } from './outcome-status';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { parseJson, readBody } from './request-body';
@@ -24,9 +26,16 @@ export interface SimulatorState {
   lifecycle: Lifecycle;
   apiKey: string | undefined;
   batches: SimBatchStore;
+  promptCache: PromptCache;
 }
 
-function presentedKey(req: IncomingMessage): string | undefined {
+/** The message of the 400 a model gives to a request it cannot serve, or undefined. */
+export function modelProblem(state: SimulatorState, request: MessageRequest, modelKey: string): string | undefined {
+  if (request.thinking && !supportsThinking(request.model, state.engine.behaviorFor(modelKey))) return 'thinking is not supported on this model';
+  return undefined;
+}
+
+export function presentedKey(req: IncomingMessage): string | undefined {
   const header = req.headers['x-api-key'];
   if (typeof header === 'string' && header) return header;
   const authorization = req.headers['authorization'];
@@ -88,7 +97,7 @@ export async function handleMessages(
     if (body.status !== 0) recordRejected(vertex?.model ?? '', body.status, vertex?.stream ?? false);
     return;
   }
-  const parsed = parseMessageRequest(body.value, vertex?.model);
+  const parsed = parseMessageRequest(body.value, { modelFromPath: vertex?.model });
   if (!parsed.ok) {
     recordRejected(vertex?.model ?? '', 400, vertex?.stream ?? false);
     sendError(res, 400, parsed.message, requestId);
@@ -96,31 +105,48 @@ export async function handleMessages(
   }
   const request = parsed.value;
   if (vertex?.stream) request.stream = true;
+  const problem = modelProblem(state, request, request.model);
+  if (problem) {
+    recordRejected(request.model, 400, request.stream);
+    sendError(res, 400, problem, requestId);
+    return;
+  }
 
   const leave = state.engine.enter(request.model);
   res.once('close', leave);
   const now = Date.now();
   const decision = state.engine.decide(request.model, now);
+  const credential = presentedKey(req);
+  const echo = decision.behavior.echoCredential && credential !== undefined;
   state.stats.record({
     time,
     model: request.model,
     outcome: decision.outcome,
     status: statusForOutcome(decision.outcome, request.stream, decision.behavior.midStreamErrorType),
-    requestId,
+    requestId: echo ? `${requestId}[credential]` : requestId,
     stream: request.stream,
     path,
     apiKeyOk: true,
   });
   const headers = rateLimitHeaders(decision.behavior, state.engine.requestWindow(request.model, now), request.inputTokens, now);
-  await respondToMessage({ req, res, request, decision, requestId, lifecycle: state.lifecycle, rateLimitHeaders: headers });
+  await respondToMessage({
+    req,
+    res,
+    request,
+    decision,
+    requestId: echo ? `${requestId}${credential}` : requestId,
+    lifecycle: state.lifecycle,
+    rateLimitHeaders: headers,
+    promptCache: state.promptCache,
+    credential,
+  });
 }
 
 export async function handleCountTokens(state: SimulatorState, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   if (!apiKeyOk(state, req)) return sendError(res, 401, authMessage(req), requestId);
   const body = await readJsonBody(req, res, requestId);
   if (!body.ok) return;
-  const withMaxTokens = typeof body.value === 'object' && body.value !== null ? { max_tokens: 1, ...body.value } : body.value;
-  const parsed = parseMessageRequest(withMaxTokens);
+  const parsed = parseMessageRequest(body.value, { counting: true });
   if (!parsed.ok) return sendError(res, 400, parsed.message, requestId);
   sendJson(res, 200, { input_tokens: parsed.value.inputTokens }, requestId);
 }

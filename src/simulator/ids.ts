@@ -22,3 +22,7 @@ export function newMessageId(): string {
 export function newBatchId(): string {
   return `msgbatch_sim_${base62(24)}`;
 }
+
+export function newToolUseId(): string {
+  return `toolu_sim_${base62(22)}`;
+}

@@ -1,6 +1,8 @@
 // What GET /v1/models lists: a built-in catalogue of current and legacy models,
 // plus every model a scenario names, with `deprecated` and `unknown` applied.
-import type { Scenario } from './scenario-types';
+// The catalogue also says what each model supports (thinking), which the
+// Messages endpoints enforce.
+import type { ModelBehavior, Scenario } from './scenario-types';
 
 export interface ModelInfo {
   type: 'model';
@@ -13,7 +15,25 @@ export interface ModelInfo {
   line: string | null;
   max_input_tokens: number | null;
   max_tokens: number | null;
-  capabilities: null;
+  capabilities: ModelCapabilities;
+}
+
+interface Support {
+  supported: boolean;
+}
+
+/** The Models API's `capabilities` object (every known key present). */
+export interface ModelCapabilities {
+  batch: Support;
+  citations: Support;
+  code_execution: Support;
+  context_management: Support & { clear_thinking_20251015: Support | null; clear_tool_uses_20250919: Support | null; compact_20260112: Support | null };
+  effort: Support & { low: Support; medium: Support; high: Support; max: Support; xhigh: Support | null };
+  image_input: Support;
+  pdf_input: Support;
+  server_tools: Support & { code_execution: Support; web_search: Support };
+  structured_outputs: Support;
+  thinking: Support & { types: { enabled: Support; adaptive: Support; disabled: Support; between_tools: Support } };
 }
 
 interface CatalogEntry {
@@ -25,12 +45,14 @@ interface CatalogEntry {
   maxOutput: number;
   deprecatedAt?: string;
   retiresAt?: string;
+  /** Accepts `thinking` (enabled or adaptive); default true. */
+  thinking?: boolean;
 }
 
 const CATALOG: readonly CatalogEntry[] = [
   { id: 'claude-opus-5-5', name: 'Claude Opus 5.5', createdAt: '2026-09-24T00:00:00Z', line: 'opus', maxInput: 1_000_000, maxOutput: 128_000 },
   { id: 'claude-sonnet-5-5', name: 'Claude Sonnet 5.5', createdAt: '2026-09-24T00:00:00Z', line: 'sonnet', maxInput: 1_000_000, maxOutput: 128_000 },
-  { id: 'claude-haiku-5-5', name: 'Claude Haiku 5.5', createdAt: '2026-09-24T00:00:00Z', line: 'haiku', maxInput: 1_000_000, maxOutput: 128_000 },
+  { id: 'claude-haiku-5-5', name: 'Claude Haiku 5.5', createdAt: '2026-09-24T00:00:00Z', line: 'haiku', maxInput: 1_000_000, maxOutput: 128_000, thinking: false },
   { id: 'claude-opus-5', name: 'Claude Opus 5', createdAt: '2026-05-14T00:00:00Z', line: 'opus', maxInput: 1_000_000, maxOutput: 128_000 },
   { id: 'claude-sonnet-5', name: 'Claude Sonnet 5', createdAt: '2026-05-14T00:00:00Z', line: 'sonnet', maxInput: 1_000_000, maxOutput: 128_000 },
   { id: 'claude-opus-4-6', name: 'Claude Opus 4.6', createdAt: '2026-02-05T00:00:00Z', line: 'opus', maxInput: 200_000, maxOutput: 64_000 },
@@ -51,6 +73,34 @@ const CATALOG: readonly CatalogEntry[] = [
 
 const SCENARIO_MODEL_CREATED_AT = '2026-01-01T00:00:00Z';
 const SCENARIO_DEPRECATED_AT = '2026-10-01T00:00:00Z';
+
+const NO: Support = { supported: false };
+const YES: Support = { supported: true };
+
+function capabilitiesFor(thinking: boolean): ModelCapabilities {
+  const t: Support = { supported: thinking };
+  return {
+    batch: YES,
+    citations: YES,
+    code_execution: NO,
+    context_management: { supported: false, clear_thinking_20251015: null, clear_tool_uses_20250919: null, compact_20260112: null },
+    effort: { supported: false, low: NO, medium: NO, high: NO, max: NO, xhigh: null },
+    image_input: YES,
+    pdf_input: YES,
+    server_tools: { supported: false, code_execution: NO, web_search: NO },
+    structured_outputs: NO,
+    thinking: { supported: thinking, types: { enabled: t, adaptive: t, disabled: YES, between_tools: NO } },
+  };
+}
+
+/** Whether `model` accepts `thinking`: the scenario's `supportsThinking`, else the catalogue, else yes. */
+export function supportsThinking(model: string, behavior: Pick<ModelBehavior, 'supportsThinking'>): boolean {
+  return behavior.supportsThinking ?? CATALOG.find((entry) => entry.id === model)?.thinking ?? true;
+}
+
+function scenarioThinking(scenario: Scenario, id: string): boolean | undefined {
+  return scenario.models?.[id]?.supportsThinking ?? scenario.defaults?.supportsThinking;
+}
 
 function displayNameFor(id: string): string {
   return id
@@ -94,7 +144,7 @@ export function listModels(scenario: Scenario): ModelInfo[] {
       line: entry.line,
       max_input_tokens: entry.maxInput,
       max_tokens: entry.maxOutput,
-      capabilities: null,
+      capabilities: capabilitiesFor(scenarioThinking(scenario, entry.id) ?? entry.thinking ?? true),
     });
     seen.add(entry.id);
   };

@@ -67,7 +67,34 @@ export interface ModelBehavior {
   unknown?: boolean;
   deprecated?: boolean;
   sequence?: Outcome[];
+  /** Time from the first content block's readiness: extra ms per input token (slow prefill). */
+  ttftPerInputTokenMs?: number;
+  /** Upper bound of the whole time to first token, in ms. */
+  ttftMaxMs?: number;
+  /** While a stream waits for content (first token, pauses), an SSE `ping` every this many ms. */
+  pingIntervalMs?: number;
+  /** Streams pause for `pauseMs` (pinging) after this many content deltas. */
+  pauseAfterTokens?: number;
+  pauseMs?: number;
+  /** Which block a mid-stream error cuts: `midStreamAfterTokens` counts that block's deltas. */
+  midStreamBlock?: MidStreamBlock;
+  /** With `tools` in the request and tool_choice auto: call the first tool (or the marked ones). */
+  useTools?: boolean;
+  /** Overrides the catalogue: whether `thinking` is accepted for this model. */
+  supportsThinking?: boolean;
+  /** Words in a thinking block. */
+  thinkingTokens?: number;
+  /** Smallest prefix, in input tokens, that a cache_control breakpoint caches. */
+  cacheMinTokens?: number;
+  /** Streams stay open (silent) after `message_stop` until the client leaves. */
+  keepOpenAfterStop?: boolean;
+  /** Test-only fault: the request's credential is echoed into the request-id, error types and a broken SSE line. */
+  echoCredential?: boolean;
 }
+
+export type MidStreamBlock = 'text' | 'thinking' | 'tool_use';
+
+export const MID_STREAM_BLOCKS: readonly MidStreamBlock[] = ['text', 'thinking', 'tool_use'];
 
 export type StatusIndicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
 
@@ -143,4 +170,17 @@ export interface EffectiveBehavior {
   unknown: boolean;
   deprecated: boolean;
   sequence: Outcome[] | undefined;
+  ttftPerInputTokenMs: number;
+  ttftMaxMs: number | undefined;
+  pingIntervalMs: number;
+  pauseAfterTokens: number | undefined;
+  pauseMs: number;
+  midStreamBlock: MidStreamBlock;
+  useTools: boolean;
+  /** undefined: as the model catalogue says. */
+  supportsThinking: boolean | undefined;
+  thinkingTokens: number;
+  cacheMinTokens: number;
+  keepOpenAfterStop: boolean;
+  echoCredential: boolean;
 }

@@ -3,8 +3,9 @@
 // rejected so a typo ("p592") cannot silently do nothing.
 import { ScenarioError } from './scenario-error';
 import { validateBatchBehavior } from './batch-validation';
-import { OUTCOMES } from './scenario-types';
+import { MID_STREAM_BLOCKS, OUTCOMES } from './scenario-types';
 import type {
+  MidStreamBlock,
   ModelBehavior,
   Outcome,
   RateLimitBehavior,
@@ -31,19 +32,22 @@ const PROBABILITY_FIELDS = [
   'pMidStreamError',
 ] as const;
 
-const NON_NEGATIVE_FIELDS = ['latencyMs', 'ttftMs', 'retryAfterS'] as const;
-const POSITIVE_INTEGER_FIELDS = ['outputTokens', 'capacity'] as const;
+const NON_NEGATIVE_FIELDS = ['latencyMs', 'ttftMs', 'retryAfterS', 'ttftPerInputTokenMs', 'ttftMaxMs', 'pauseMs'] as const;
+const POSITIVE_INTEGER_FIELDS = ['outputTokens', 'capacity', 'thinkingTokens'] as const;
+const NON_NEGATIVE_INTEGER_FIELDS = ['midStreamAfterTokens', 'pauseAfterTokens', 'cacheMinTokens'] as const;
+const BOOLEAN_FIELDS = ['unknown', 'deprecated', 'useTools', 'supportsThinking', 'keepOpenAfterStop', 'echoCredential'] as const;
 
 const BEHAVIOR_FIELDS = new Set<string>([
   ...PROBABILITY_FIELDS,
   ...NON_NEGATIVE_FIELDS,
   ...POSITIVE_INTEGER_FIELDS,
+  ...NON_NEGATIVE_INTEGER_FIELDS,
+  ...BOOLEAN_FIELDS,
   'tokensPerSecond',
+  'pingIntervalMs',
   'rateLimit',
-  'midStreamAfterTokens',
   'midStreamErrorType',
-  'unknown',
-  'deprecated',
+  'midStreamBlock',
   'sequence',
 ]);
 
@@ -161,20 +165,24 @@ export function validateBehavior(value: unknown, path: string): ModelBehavior {
   if (obj['tokensPerSecond'] !== undefined) {
     behavior.tokensPerSecond = numberField(obj['tokensPerSecond'], join(path, 'tokensPerSecond'), (n) => n > 0, 'a number > 0');
   }
-  if (obj['midStreamAfterTokens'] !== undefined) {
-    behavior.midStreamAfterTokens = numberField(
-      obj['midStreamAfterTokens'],
-      join(path, 'midStreamAfterTokens'),
-      (n) => Number.isInteger(n) && n >= 0,
-      'an integer ≥ 0',
-    );
+  for (const field of NON_NEGATIVE_INTEGER_FIELDS) {
+    if (obj[field] !== undefined) {
+      behavior[field] = numberField(obj[field], join(path, field), (n) => Number.isInteger(n) && n >= 0, 'an integer ≥ 0');
+    }
+  }
+  for (const field of BOOLEAN_FIELDS) {
+    if (obj[field] !== undefined) behavior[field] = booleanField(obj[field], join(path, field));
+  }
+  if (obj['pingIntervalMs'] !== undefined) {
+    behavior.pingIntervalMs = numberField(obj['pingIntervalMs'], join(path, 'pingIntervalMs'), (n) => n > 0, 'a number > 0');
   }
   if (obj['midStreamErrorType'] !== undefined) {
     behavior.midStreamErrorType = oneOf(obj['midStreamErrorType'], MID_STREAM_ERROR_TYPES, join(path, 'midStreamErrorType'));
   }
+  if (obj['midStreamBlock'] !== undefined) {
+    behavior.midStreamBlock = oneOf<MidStreamBlock>(obj['midStreamBlock'], new Set(MID_STREAM_BLOCKS), join(path, 'midStreamBlock'));
+  }
   if (obj['rateLimit'] !== undefined) behavior.rateLimit = validateRateLimit(obj['rateLimit'], join(path, 'rateLimit'));
-  if (obj['unknown'] !== undefined) behavior.unknown = booleanField(obj['unknown'], join(path, 'unknown'));
-  if (obj['deprecated'] !== undefined) behavior.deprecated = booleanField(obj['deprecated'], join(path, 'deprecated'));
   if (obj['sequence'] !== undefined) behavior.sequence = validateSequence(obj['sequence'], join(path, 'sequence'));
   return behavior;
 }

@@ -13,6 +13,7 @@ import { sendError, sendJson } from './error-responses';
 import { newRequestId } from './ids';
 import { Lifecycle } from './lifecycle';
 import { OutcomeEngine } from './outcome-engine';
+import { PromptCache } from './prompt-cache';
 import { resolveScenario } from './scenario-loader';
 import { StatsRecorder } from './stats';
 import { statusSummary } from './status-page';
@@ -78,6 +79,7 @@ async function route(state: SimulatorState, req: IncomingMessage, res: ServerRes
   if (path === '/_sim/stats' && method === 'GET') return sendJson(res, 200, state.stats.snapshot(), requestId);
   if (path === '/_sim/reset' && method === 'POST') {
     state.engine.reset();
+    state.promptCache.clear();
     state.stats.reset(state.engine.scenarioStartedAt);
     return sendJson(res, 200, { ok: true }, requestId);
   }
@@ -91,7 +93,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const stats = new StatsRecorder();
   stats.reset(engine.scenarioStartedAt);
   const lifecycle = new Lifecycle();
-  const state: SimulatorState = { engine, stats, lifecycle, apiKey: options.apiKey, batches: new SimBatchStore() };
+  const state: SimulatorState = { engine, stats, lifecycle, apiKey: options.apiKey, batches: new SimBatchStore(), promptCache: new PromptCache() };
 
   const server = createServer((req, res) => {
     route(state, req, res).catch((err: unknown) => {
@@ -124,6 +126,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         stats: () => stats.snapshot(),
         reset() {
           engine.reset();
+          state.promptCache.clear();
           stats.reset(engine.scenarioStartedAt);
         },
         close() {
