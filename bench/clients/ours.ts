@@ -41,7 +41,7 @@ export async function createOursClient(env: ClientEnv): Promise<BenchClient> {
     async send(prompt: string, signal: AbortSignal): Promise<SendResult> {
       const started = performance.now();
       const stream = manager.stream(
-        { messages: [{ role: 'user', content: prompt }], maxTokens: env.maxTokens },
+        { messages: [{ role: 'user', content: prompt }], max_tokens: env.maxTokens },
         { signal, priority: 'interactive' },
       );
       try {

@@ -247,7 +247,7 @@ export async function runAsk(argv: string[], io: AskIo = processIo): Promise<num
   const onInterrupt = (): void => controller.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    const request = { messages: [{ role: 'user' as const, content: args.prompt }], maxTokens: args.maxTokens };
+    const request = { messages: [{ role: 'user' as const, content: args.prompt }], max_tokens: args.maxTokens };
     let outcome: Outcome;
     if (args.stream && !args.json) {
       const stream = manager.stream(request, { signal: controller.signal });

@@ -1,17 +1,18 @@
 // One attempt on one route: a streaming request through the SDK with our own
 // timers — no response headers in time, or a body that goes idle after the
 // headers (the SDK's timeout stops at the headers) — and every failure
-// classified. Text deltas reach `onText` as they arrive.
+// classified. Parts reach the assembler's sink as they arrive; `message_stop`
+// ends the answer even if the server keeps the connection open.
 import type { Classification, LocalAbortReason } from './classify';
 import { classifyError } from './classify';
-import type { HeaderReader, MessagesClient, RawStreamEvent, WireMessage } from './wire';
+import { sanitizeServerToken } from './serverValues';
+import type { MessageAssembler } from './messageAssembler';
+import type { HeaderReader, MessagesClient, RawStreamEvent, StreamParams } from './wire';
 
 export interface AttemptInput {
   readonly client: MessagesClient;
-  readonly model: string;
-  readonly messages: WireMessage[];
-  readonly system?: string;
-  readonly maxTokens: number;
+  readonly params: StreamParams;
+  readonly assembler: MessageAssembler;
   readonly headersTimeoutMs: number;
   readonly idleTimeoutMs: number;
   /** Epoch ms (wall clock) after which the attempt is aborted as a timeout. */
@@ -19,7 +20,8 @@ export interface AttemptInput {
   readonly signal?: AbortSignal;
   readonly clientRequestId: string;
   readonly secrets: readonly string[];
-  readonly onText: (delta: string) => void;
+  /** The provider's name, for messages that must say whose credentials failed. */
+  readonly providerName: string;
   readonly onHeaders?: (headers: HeaderReader) => void;
 }
 
@@ -27,9 +29,6 @@ export interface AttemptSuccess {
   readonly ok: true;
   readonly status: number;
   readonly requestId: string | null;
-  readonly stopReason: string | null;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
 }
 
 export interface AttemptFailure {
@@ -64,6 +63,15 @@ function headersOf(error: unknown): HeaderReader | null {
   return null;
 }
 
+function hostOf(baseURL: string | undefined): string | null {
+  if (!baseURL) return null;
+  try {
+    return new URL(baseURL).host;
+  } catch {
+    return null;
+  }
+}
+
 export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   const controller = new AbortController();
   let localAbort: LocalAbortReason | null = null;
@@ -92,15 +100,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   let requestId: string | null = null;
   let timer = arm(input.headersTimeoutMs, 'headers_timeout');
   try {
-    const params = {
-      model: input.model,
-      max_tokens: input.maxTokens,
-      messages: input.messages,
-      ...(input.system !== undefined ? { system: input.system } : {}),
-      stream: true as const,
-    };
     const { data, response } = await input.client.messages
-      .create(params, {
+      .create(input.params, {
         signal: controller.signal,
         maxRetries: 0,
         // Our own timer governs; the SDK's is a backstop a little later.
@@ -110,15 +111,12 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
       .withResponse();
     clearTimeout(timer);
     status = response.status;
-    requestId = response.headers.get('request-id');
+    requestId = sanitizeServerToken(response.headers.get('request-id'), input.secrets);
     input.onHeaders?.(response.headers);
 
-    let stopReason: string | null = null;
-    let sawStop = false;
-    let inputTokens = 0;
-    let outputTokens = 0;
     const iterator = data[Symbol.asyncIterator]();
-    for (;;) {
+    const assembler = input.assembler;
+    while (!assembler.sawStop) {
       let rejectIdle: (error: Error) => void = () => undefined;
       const idle = new Promise<never>((_, reject) => {
         rejectIdle = reject;
@@ -131,25 +129,19 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
         clearTimeout(timer);
       }
       if (step.done) break;
-      const event = step.value;
-      if (event.type === 'message_stop') sawStop = true;
-      if (event.type === 'message_start') {
-        inputTokens = event.message?.usage?.input_tokens ?? inputTokens;
-        outputTokens = event.message?.usage?.output_tokens ?? outputTokens;
-      } else if (event.type === 'content_block_delta' && event.delta?.type === 'text_delta' && event.delta.text) {
-        input.onText(event.delta.text);
-      } else if (event.type === 'message_delta') {
-        stopReason = event.delta?.stop_reason ?? stopReason;
-        outputTokens = event.usage?.output_tokens ?? outputTokens;
-        inputTokens = event.usage?.input_tokens ?? inputTokens;
-      }
+      assembler.accept(step.value);
     }
     // The SDK ends the iteration quietly when aborted; a stream cut short is never a success.
-    if (controller.signal.aborted || !sawStop) throw new TruncatedStream();
-    return { ok: true, status: status ?? 200, requestId, stopReason, inputTokens, outputTokens };
+    if (!assembler.sawStop) throw new TruncatedStream();
+    return { ok: true, status: status ?? 200, requestId };
   } catch (error) {
     clearTimeout(timer);
-    const failure = classifyError(error, { localAbort, secrets: input.secrets });
+    const failure = classifyError(error, {
+      localAbort,
+      secrets: input.secrets,
+      host: hostOf(input.client.baseURL),
+      providerName: input.providerName,
+    });
     const withIds: Classification = {
       ...failure,
       requestId: failure.requestId ?? requestId,
@@ -158,7 +150,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     return { ok: false, failure: withIds, headers: headersOf(error) };
   } finally {
     input.signal?.removeEventListener('abort', onUserAbort);
-    // Releases the socket of a failed or stalled attempt; a no-op after a clean end.
+    // Releases the socket of a failed, stalled or finished-but-open attempt.
     if (!controller.signal.aborted) controller.abort();
   }
 }

@@ -2,6 +2,8 @@
 // a local timeout or cancel) maps to exactly one ErrorClass of the taxonomy.
 import type { ErrorClass } from './types';
 import { redactSecrets, shortMessage } from './redact';
+import { describeClass } from './errorClasses';
+import { parseRetryAfterHeader, parseRetryAfterMs, sanitizeServerToken } from './serverValues';
 
 /** Why the manager itself aborted an attempt, when it did. */
 export type LocalAbortReason = 'headers_timeout' | 'idle_timeout' | 'deadline' | 'canceled';
@@ -18,6 +20,16 @@ export interface Classification {
   readonly retryAfterMs: number | null;
   /** A 404 that says the model does not exist (skip the route, remember it). */
   readonly unknownModel: boolean;
+  /** A rejection that concerns this model on this provider only (unknown or unavailable model id,
+   *  a feature the model lacks): another route may still take the same request. */
+  readonly modelSpecific?: boolean;
+}
+
+/** Does a 400/404 message say the model (or a feature of it) is the problem rather than the request? */
+function modelRejected(message: string | null, type: string | null): boolean {
+  if (type === 'validationException' || type === 'ValidationException') return true;
+  if (!message) return false;
+  return /\bmodel\b|model id|not supported on this model|does not support|thinking is not supported|inference profile/i.test(message);
 }
 
 const SPEND_LIMIT_CODES = new Set(['enforced_spend_limit_reached', 'spend_limit_reached', 'credit_balance_too_low']);
@@ -38,15 +50,14 @@ const TYPE_TO_CLASS: Readonly<Record<string, ErrorClass>> = {
   validationException: 'bad_request',
 };
 
+/** The connection never reached the server: the user's network, proxy or base URL. */
+const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
 const CONNECTION_CODES = new Set([
+  ...UNREACHABLE_CODES,
   'ECONNRESET',
-  'ECONNREFUSED',
   'EPIPE',
   'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT',
@@ -74,22 +85,11 @@ function asHeaders(value: unknown): HeaderReader | null {
   return isRecord(value) && typeof value['get'] === 'function' ? (value as unknown as HeaderReader) : null;
 }
 
-/** Parses `retry-after-ms` (milliseconds) or `retry-after` (seconds or an HTTP date). */
+/** The server's wait hint: `retry-after-ms` (milliseconds) or `retry-after` (seconds or an
+ *  HTTP-date), parsed strictly; negative, garbage, past or absurd values count as absent. */
 export function parseRetryAfter(headers: HeaderReader | null, now: number = Date.now()): number | null {
   if (!headers) return null;
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && ms.trim() !== '') {
-    const value = Number.parseFloat(ms);
-    if (Number.isFinite(value) && value >= 0) return value;
-  }
-  const after = headers.get('retry-after');
-  if (after !== null && after.trim() !== '') {
-    const seconds = Number(after.trim());
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(after);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
-  }
-  return null;
+  return parseRetryAfterMs(headers.get('retry-after-ms')) ?? parseRetryAfterHeader(headers.get('retry-after'), now);
 }
 
 /** Walks `cause` links looking for a socket error code. */
@@ -121,20 +121,7 @@ function classForStatus(status: number, errorCode: string | null): ErrorClass {
   return 'bad_request';
 }
 
-const CLASS_WORDS: Readonly<Record<ErrorClass, string>> = {
-  overloaded: 'Claude is overloaded',
-  rate_limited: 'Rate limited',
-  spend_limit: 'Spend limit reached — requests will fail until the limit resets or is raised',
-  transient: 'Temporary server or network error',
-  timeout: 'Timed out',
-  auth: 'Authentication failed — check the API key',
-  bad_request: 'The request was rejected',
-  canceled: 'Canceled',
-};
-
-export function describeClass(errorClass: ErrorClass): string {
-  return CLASS_WORDS[errorClass];
-}
+export { describeClass };
 
 function build(
   errorClass: ErrorClass,
@@ -166,6 +153,10 @@ export interface ClassifyContext {
   /** Secrets to scrub from messages (the current API key). */
   readonly secrets?: readonly string[];
   readonly now?: number;
+  /** The host the attempt went to, named when it cannot be reached. */
+  readonly host?: string | null;
+  /** The provider's name, named when its credentials fail. */
+  readonly providerName?: string;
 }
 
 /**
@@ -177,7 +168,7 @@ export function classifyError(error: unknown, context: ClassifyContext = {}): Cl
   const secrets = context.secrets ?? [];
   const local = context.localAbort ?? null;
   const headers = asHeaders(field(error, 'headers'));
-  const requestId = asString(field(error, 'requestID')) ?? headers?.get('request-id') ?? null;
+  const requestId = sanitizeServerToken(asString(field(error, 'requestID')) ?? headers?.get('request-id'), secrets);
   if (local === 'headers_timeout') {
     return build('timeout', 'headers_timeout', null, requestId, 'no response headers in time', null, secrets);
   }
@@ -199,8 +190,10 @@ export function classifyError(error: unknown, context: ClassifyContext = {}): Cl
   const status = typeof rawStatus === 'number' && rawStatus > 0 ? rawStatus : null;
   const body = field(error, 'error');
   const bodyError = field(body, 'error');
-  const type = asString(field(error, 'type')) ?? asString(field(bodyError, 'type'));
-  const errorCode = asString(field(error, 'errorCode')) ?? asString(field(field(bodyError, 'details'), 'error_code'));
+  const rawType = asString(field(error, 'type')) ?? asString(field(bodyError, 'type'));
+  const type = rawType === null ? null : sanitizeServerToken(rawType, secrets) ?? 'unrecognised_error';
+  const rawCode = asString(field(error, 'errorCode')) ?? asString(field(field(bodyError, 'details'), 'error_code'));
+  const errorCode = rawCode === null ? null : sanitizeServerToken(rawCode, secrets) ?? 'unrecognised_code';
   const apiMessage = asString(field(error, 'apiMessage')) ?? asString(field(bodyError, 'message'));
   const retryAfterMs = parseRetryAfter(headers, context.now);
 
@@ -208,19 +201,26 @@ export function classifyError(error: unknown, context: ClassifyContext = {}): Cl
     const errorClass = classForStatus(status, errorCode);
     const errorType = errorCode ?? type ?? (status === 502 ? 'bad_gateway' : `http_${status}`);
     const unknownModel = status === 404 && (type === 'not_found_error' || type === null);
-    return build(errorClass, errorType, status, requestId, apiMessage, retryAfterMs, secrets, unknownModel);
+    const modelSpecific = unknownModel || (errorClass === 'bad_request' && modelRejected(apiMessage, type));
+    const detail = errorClass === 'auth' && context.providerName ? `${context.providerName} rejected the credentials${apiMessage ? ` — ${apiMessage}` : ''}` : apiMessage;
+    return { ...build(errorClass, errorType, status, requestId, detail, retryAfterMs, secrets, unknownModel), modelSpecific };
   }
 
   // No status: a mid-stream `event: error` (type set) or a network failure.
   if (type) {
     const errorClass = errorCode && SPEND_LIMIT_CODES.has(errorCode) ? 'spend_limit' : TYPE_TO_CLASS[type] ?? 'transient';
-    return build(errorClass, type, null, requestId, apiMessage ?? 'error event during the stream', retryAfterMs, secrets);
+    const modelSpecific = errorClass === 'bad_request' && modelRejected(apiMessage, type);
+    return { ...build(errorClass, type, null, requestId, apiMessage ?? 'error event during the stream', retryAfterMs, secrets), modelSpecific };
   }
 
   if (name === 'TruncatedStream') {
     return build('transient', 'incomplete_stream', null, requestId, 'the stream ended early', null, secrets);
   }
   const code = connectionCode(error);
+  if (code && UNREACHABLE_CODES.has(code)) {
+    const where = context.host ? `Can't reach ${context.host}` : "Can't reach the server";
+    return { ...build('unreachable', code, null, requestId, null, null, secrets), message: shortMessage(redactSecrets(`${where} (${code}) — check your network, proxy or base URL`, secrets)) };
+  }
   if (code) {
     return build('transient', code, null, requestId, 'the connection failed', null, secrets);
   }

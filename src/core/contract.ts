@@ -45,6 +45,8 @@ export interface RetryConfig {
   readonly maxDelayMs: number;
   /** A `retry-after` above this makes the request fall back instead of sleeping. */
   readonly retryAfterCapMs: number;
+  /** The longest a rate-limit hint may hold a route (default 60 s); longer hints are capped. */
+  readonly holdCapMs?: number;
   /** Jitter of the exponential backoff; 'full' when absent. */
   readonly jitter?: 'full' | 'decorrelated';
 }

@@ -1,6 +1,7 @@
 // Sensible defaults and a validator that turns user settings (plain JSON from
 // VS Code or a CLI) into a complete ManagerConfig, naming every bad field and
 // falling back to the default for it.
+import { MODEL_ID_PATTERN } from '../shared/vocabulary';
 import type { BreakerConfig, BudgetConfig, ManagerConfig, ProviderConfig, RetryConfig } from './contract';
 import type { ProviderId } from './types';
 
@@ -170,7 +171,6 @@ function checkProviders(raw: unknown, checker: Checker, fallback: readonly Provi
   return providers;
 }
 
-const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
 
 function checkModels(raw: unknown, checker: Checker, fallback: readonly string[]): string[] {
   if (raw === undefined) return [...fallback];
@@ -180,7 +180,7 @@ function checkModels(raw: unknown, checker: Checker, fallback: readonly string[]
   }
   const models: string[] = [];
   raw.forEach((entry: unknown, index: number) => {
-    if (typeof entry === 'string' && MODEL_ID.test(entry)) {
+    if (typeof entry === 'string' && MODEL_ID_PATTERN.test(entry)) {
       if (!models.includes(entry)) models.push(entry);
     } else {
       checker.problems.push({ field: `models[${index}]`, message: `models[${index}] is not a model id (got ${describe(entry)}); ignoring it` });

@@ -16,6 +16,33 @@ export function contextWindowOf(model: string): number | null {
   return null;
 }
 
+const MAX_OUTPUT: ReadonlyArray<readonly [RegExp, number]> = [
+  [/^claude-(opus|sonnet|haiku)-5-\d+/, 128_000],
+  [/^claude-(opus|sonnet|haiku)-4/, 64_000],
+  [/^claude-3-7/, 64_000],
+  [/^claude-3/, 8_192],
+];
+
+/** Models known not to accept extended thinking (others are assumed to; a refusal is learnt at run time). */
+const NO_THINKING = /^claude-3-(?!7)/;
+
+function bareModel(model: string): string {
+  return model.replace(/^(global|us|eu|apac)\./, '').replace(/^anthropic\./, '');
+}
+
+/** The model's largest `max_tokens`, when known. */
+export function maxOutputOf(model: string): number | null {
+  const bare = bareModel(model);
+  for (const [pattern, tokens] of MAX_OUTPUT) {
+    if (pattern.test(bare)) return tokens;
+  }
+  return null;
+}
+
+export function knownWithoutThinking(model: string): boolean {
+  return NO_THINKING.test(bareModel(model));
+}
+
 /** A rough, conservative token estimate (about 3.5 characters per token). */
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 3.5);

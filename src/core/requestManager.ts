@@ -2,15 +2,18 @@
 // the limiter, lazily created SDK clients) and runs each request through it.
 // `send` and `stream` never reject — every failure is a FailureOutcome.
 import type { ManagerConfig, RequestManager } from './contract';
-import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, RequestStream, Route, SendOptions } from './types';
+import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, RequestStream, Route, SendOptions, StreamPart } from './types';
 import { systemClock } from './clock';
 import { ConcurrencyLimiter } from './policies/limiter';
 import { ProviderClients } from './providers';
 import { RouteState } from './routeState';
 import { clientRequestIdProblem, newClientRequestId } from './clientRequestId';
-import { runRequest } from './requestRun';
+import { DEFAULT_HOLD_CAP_MS, runRequest } from './requestRun';
+import { changedRoutes } from './configChange';
+import { registeredSecrets } from './secretRegistry';
 import { redactSecrets, shortMessage } from './redact';
 import { TextQueue } from './textQueue';
+import { requestStream } from './requestStream';
 
 const DEFAULT_UNKNOWN_MODEL_TTL_MS = 10 * 60_000;
 
@@ -36,7 +39,14 @@ class ResilientRequestManager implements RequestManager {
   constructor(config: ManagerConfig) {
     this.config = config;
     const clock = config.clock ?? systemClock;
-    this.routes = new RouteState(config.breaker, config.budget, clock, (e) => this.emit(e), config.unknownModelTtlMs ?? DEFAULT_UNKNOWN_MODEL_TTL_MS);
+    this.routes = new RouteState(
+      config.breaker,
+      config.budget,
+      clock,
+      (e) => this.emit(e),
+      config.unknownModelTtlMs ?? DEFAULT_UNKNOWN_MODEL_TTL_MS,
+      config.retry.holdCapMs ?? DEFAULT_HOLD_CAP_MS,
+    );
     this.limiter = new ConcurrencyLimiter(config.concurrency);
     this.clients = new ProviderClients(config.headersTimeoutMs);
   }
@@ -47,14 +57,10 @@ class ResilientRequestManager implements RequestManager {
 
   stream(request: ClaudeRequest, options: SendOptions = {}): RequestStream {
     const controller = new AbortController();
-    const queue = new TextQueue(() => controller.abort());
+    const queue = new TextQueue<StreamPart>(() => controller.abort());
     const id = this.claimId(options);
-    const outcome = this.execute(request, options, id, (delta) => queue.push(delta), controller).finally(() => queue.end());
-    return {
-      outcome,
-      clientRequestId: id.clientRequestId,
-      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
-    };
+    const outcome = this.execute(request, options, id, (part) => queue.push(part), controller).finally(() => queue.end());
+    return requestStream(queue, outcome, id.clientRequestId);
   }
 
   onEvent(listener: (event: ManagerEvent) => void): () => void {
@@ -65,7 +71,7 @@ class ResilientRequestManager implements RequestManager {
   }
 
   breakers(): BreakerSnapshot[] {
-    return this.routes.allBreakers().map((breaker) => breaker.snapshot());
+    return this.routes.allBreakers().map((breaker) => ({ ...breaker.snapshot(), heldUntil: this.routes.heldUntil(breaker.route) }));
   }
 
   resetBreakers(route?: Route): void {
@@ -73,8 +79,10 @@ class ResilientRequestManager implements RequestManager {
   }
 
   updateConfig(config: ManagerConfig): void {
+    const before = this.config;
     this.config = config;
-    this.routes.updateConfig(config.breaker, config.budget);
+    this.routes.forgetRoutes(changedRoutes(before, config));
+    this.routes.updateConfig(config.breaker, config.budget, config.retry.holdCapMs ?? DEFAULT_HOLD_CAP_MS);
     this.limiter.setLimit(config.concurrency);
     this.clients.setHeadersTimeout(config.headersTimeoutMs);
     this.clients.clear();
@@ -114,7 +122,7 @@ class ResilientRequestManager implements RequestManager {
     request: ClaudeRequest,
     options: SendOptions,
     id: ClaimedId,
-    onText: (delta: string) => void,
+    onPart: (part: StreamPart) => void,
     controller: AbortController,
   ): Promise<Outcome> {
     const clientRequestId = id.clientRequestId;
@@ -140,9 +148,10 @@ class ResilientRequestManager implements RequestManager {
           limiter: this.limiter,
           clients: this.clients,
           emit: (event) => this.emit(event),
+          secrets: () => registeredSecrets(),
         },
         request,
-        { signal: controller.signal, priority: options.priority ?? 'interactive', clientRequestId, onText },
+        { signal: controller.signal, priority: options.priority ?? 'interactive', clientRequestId, onPart },
       );
     } catch (error) {
       // A defect in the manager itself still yields an outcome, not a rejection.

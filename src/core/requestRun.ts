@@ -1,36 +1,39 @@
-// One request's journey through the chain: pick an available route, wait for
-// pacing and the limiter, run an attempt, classify, and decide — done, wait and
-// retry the same route, fall back to the next route, or fail with a clear error.
+// One request's journey through the chain: pick a route that can be tried, wait
+// for pacing and the limiter, run an attempt, and carry out what `decide` says —
+// retry the route after a wait, adapt and retry, move on to the next route, or
+// end the request with a clear error. The decision itself lives in decide.ts; the
+// continuation of a partial answer in continuation.ts; route availability in
+// routePicker.ts. A breaker permit is settled on every path.
+import type { ContentBlock, Message } from '@anthropic-ai/sdk/resources/messages';
 import type { Clock, ManagerConfig } from './contract';
-import type {
-  AttemptRecord,
-  ClaudeRequest,
-  ErrorClass,
-  FailureOutcome,
-  ManagerEvent,
-  Outcome,
-  Priority,
-  Route,
-  SuccessOutcome,
-} from './types';
+import type { AttemptRecord, ErrorClass, FailureOutcome, ManagerEvent, MessagesBody, Outcome, Priority, StreamPart, SuccessOutcome } from './types';
 import type { Classification } from './classify';
-import { describeClass } from './classify';
 import { runAttempt } from './attempt';
+import { adaptRequest } from './adaptRequest';
+import { Continuation } from './continuation';
+import { decide } from './decide';
+import { policyOf } from './errorClasses';
+import type { Decision } from './decide';
+import { MessageAssembler } from './messageAssembler';
 import type { BackoffState } from './policies/backoff';
-import { decideWait, initialBackoffState } from './policies/backoff';
+import { initialBackoffState } from './policies/backoff';
 import { RequestBounds } from './policies/bounds';
-import { feedsBreaker } from './policies/circuitBreaker';
 import type { BreakerPermit } from './policies/circuitBreaker';
-import type { SkipReason } from './policies/fallbackChain';
-import { buildChain, isUnfit } from './policies/fallbackChain';
 import type { ConcurrencyLimiter, Release } from './policies/limiter';
 import type { ProviderClients, ResolvedClient } from './providers';
 import { ProviderSetupError } from './providers';
 import { CanceledError } from './clock';
-import { estimateTokens, formatDuration } from './models';
-import { routeKey, sameRoute } from './routes';
+import { formatDuration } from './models';
+import { noRouteReason } from './noRouteReason';
+import type { ChainEntry, Pick, Unavailable } from './routePicker';
+import { fitsWindow, RoutePicker } from './routePicker';
 import type { RouteState } from './routeState';
-import type { WireMessage } from './wire';
+import { sameRoute } from './routes';
+import { estimateRequestTokens } from './tokenEstimate';
+import { validateRequest } from './requestValidation';
+import { PROVIDER_NAMES } from '../shared/vocabulary';
+
+export { validateRequest };
 
 export interface RunDependencies {
   readonly config: ManagerConfig;
@@ -40,51 +43,27 @@ export interface RunDependencies {
   readonly limiter: ConcurrencyLimiter;
   readonly clients: ProviderClients;
   readonly emit: (event: ManagerEvent) => void;
+  /** Every configured secret value (keys, tokens), scrubbed from whatever a server sends back. */
+  readonly secrets?: () => readonly string[];
 }
 
 export interface RunOptions {
   readonly signal: AbortSignal;
   readonly priority: Priority;
   readonly clientRequestId: string;
-  readonly onText: (delta: string) => void;
+  readonly onPart: (part: StreamPart) => void;
 }
 
-interface ChainEntry {
-  readonly route: Route;
-  readonly providerIndex: number;
-}
+export const DEFAULT_HOLD_CAP_MS = 60_000;
 
-type Pick =
-  | { readonly kind: 'route'; readonly index: number; readonly permit: BreakerPermit }
-  | { readonly kind: 'none'; readonly earliestProbe: number | null };
+/** Why a request left a route (the fallback event's reason). */
+type LeaveReason = ErrorClass | 'breaker_open' | 'unknown_model' | 'unfit';
 
-const TIMEOUT_ATTEMPTS_PER_ROUTE = 2;
+/** What one step of the loop leads to: an outcome, or another turn. */
+type Step = Outcome | 'again';
 
-const RETRYABLE: ReadonlySet<ErrorClass> = new Set<ErrorClass>(['overloaded', 'transient', 'timeout', 'rate_limited']);
-
-function validateRequest(request: ClaudeRequest): string | null {
-  if (!request || !Array.isArray(request.messages) || request.messages.length === 0) return 'The request has no messages.';
-  for (const message of request.messages) {
-    if (message.role !== 'user' && message.role !== 'assistant') return `Unknown message role ${JSON.stringify(message.role)}.`;
-    if (typeof message.content !== 'string') return 'Every message content must be text.';
-  }
-  if (request.messages[0]?.role !== 'user') return 'The first message must come from the user.';
-  if (!Number.isInteger(request.maxTokens) || request.maxTokens < 1) return `maxTokens must be a positive integer (got ${String(request.maxTokens)}).`;
-  return null;
-}
-
-/** Builds the wire messages; a partial answer becomes an assistant prefill (no trailing whitespace allowed). */
-function withPrefill(request: ClaudeRequest, delivered: string): { messages: WireMessage[]; skip: string } {
-  const messages: WireMessage[] = request.messages.map((m) => ({ role: m.role, content: m.content }));
-  if (delivered === '') return { messages, skip: '' };
-  const last = messages[messages.length - 1];
-  const base = last && last.role === 'assistant' ? last.content : '';
-  const full = base + delivered;
-  const trimmed = full.trimEnd();
-  const skip = full.slice(trimmed.length);
-  if (last && last.role === 'assistant') messages[messages.length - 1] = { role: 'assistant', content: trimmed };
-  else messages.push({ role: 'assistant', content: trimmed });
-  return { messages, skip };
+function localFailure(errorClass: ErrorClass, errorType: string, message: string): Classification {
+  return { errorClass, errorType, status: null, requestId: null, message, retryAfterMs: null, unknownModel: false };
 }
 
 /** Waits for a limiter slot, giving up when the request is canceled or its deadline passes. */
@@ -102,341 +81,389 @@ async function acquireBefore(limiter: ConcurrencyLimiter, priority: Priority, si
   }
 }
 
-export async function runRequest(deps: RunDependencies, request: ClaudeRequest, options: RunOptions): Promise<Outcome> {
-  const { config, clock, routes, emit } = deps;
-  const clientRequestId = options.clientRequestId;
-  const startedAt = clock.now();
-  const attempts: AttemptRecord[] = [];
-  const requestIds: string[] = [];
-  let delivered = '';
-  let lastFailure: Classification | null = null;
+class RequestRun {
+  private readonly startedAt: number;
+  private readonly attempts: AttemptRecord[] = [];
+  private readonly requestIds: string[] = [];
+  private readonly adaptations: string[] = [];
+  private readonly continuation = new Continuation();
+  private readonly bounds: RequestBounds;
+  private readonly picker: RoutePicker;
+  private readonly estimatedInput: number;
+  private readonly countedOn = new Set<string>();
+  private readonly holdCapMs: number;
+  private lastFailure: Classification | null = null;
+  private lastReachableFailure: Classification | null = null;
+  private backoff: BackoffState = initialBackoffState;
+  private leftReason: LeaveReason | null = null;
+  private lastEntry: ChainEntry;
+  private budgetWarned = false;
 
-  const finish = <T extends Outcome>(outcome: T): T => {
-    emit({
+  constructor(
+    private readonly deps: RunDependencies,
+    private readonly request: MessagesBody,
+    private readonly options: RunOptions,
+  ) {
+    const { config, clock, routes } = deps;
+    this.startedAt = clock.now();
+    this.bounds = new RequestBounds(config.retry, this.startedAt);
+    this.holdCapMs = config.retry.holdCapMs ?? DEFAULT_HOLD_CAP_MS;
+    this.estimatedInput = request && Array.isArray(request.messages) ? estimateRequestTokens(request) : 0;
+    const fits = fitsWindow(this.estimatedInput, Number.isInteger(request?.max_tokens) ? request.max_tokens : 0);
+    this.picker = new RoutePicker(
+      config.models,
+      config.providers.map((p) => p.id),
+      request?.model,
+      routes,
+      this.bounds,
+      fits,
+      config.retry.retryAfterCapMs,
+    );
+    this.lastEntry = this.picker.first;
+  }
+
+  private get secrets(): readonly string[] {
+    return this.deps.secrets?.() ?? [];
+  }
+
+  private finish<T extends Outcome>(outcome: T): T {
+    const now = this.deps.clock.now();
+    this.deps.emit({
       type: 'request',
-      time: clock.now(),
-      clientRequestId,
+      time: now,
+      clientRequestId: this.options.clientRequestId,
       ok: outcome.ok,
       model: outcome.ok ? outcome.model : null,
-      attempts: attempts.length,
+      attempts: this.attempts.length,
       errorClass: outcome.ok ? null : outcome.error.class,
-      latencyMs: clock.now() - startedAt,
+      latencyMs: now - this.startedAt,
     });
     return outcome;
-  };
-  const fail = (errorClass: ErrorClass, message: string): FailureOutcome =>
-    finish({ ok: false, text: delivered, clientRequestId, attempts: [...attempts], error: { class: errorClass, message, requestIds: [...requestIds] } });
-  const failFromLast = (prefix: string): FailureOutcome =>
-    lastFailure ? fail(lastFailure.errorClass, `${prefix}${lastFailure.message}`) : fail('timeout', `${prefix}no attempt could be made.`);
+  }
 
-  const problem = validateRequest(request);
-  if (problem) return fail('bad_request', problem);
+  fail(errorClass: ErrorClass, message: string): FailureOutcome {
+    return this.finish({
+      ok: false,
+      text: this.continuation.text,
+      clientRequestId: this.options.clientRequestId,
+      attempts: [...this.attempts],
+      error: { class: errorClass, message, requestIds: [...this.requestIds] },
+    });
+  }
 
-  const providerIds = config.providers.map((p) => p.id);
-  const chain: ChainEntry[] = buildChain(config.models, providerIds, request.model).map((route, i) => ({
-    route,
-    providerIndex: i % providerIds.length,
-  }));
-  const bounds = new RequestBounds(config.retry, startedAt);
-  const estimatedInput = estimateTokens((request.system ?? '') + request.messages.map((m) => m.content).join('\n'));
-  const countedOn = new Set<string>();
-  let index = 0;
-  let backoff: BackoffState = initialBackoffState;
-  let leftReason: SkipReason | ErrorClass | null = null;
-  let lastRoute: Route = chain[0]!.route;
-  let budgetWarned = false;
-  let skipPrefix = '';
+  private canceled(): FailureOutcome {
+    return this.fail('canceled', 'The request was canceled.');
+  }
 
-  const moveOn = (reason: SkipReason | ErrorClass): void => {
-    index += 1;
-    backoff = initialBackoffState;
-    leftReason ??= reason;
-  };
+  /** Fails with the last failure that says something about the service; the user's own network
+   *  is blamed only when it is all there was. */
+  private failFromLast(prefix: string): FailureOutcome {
+    const last = this.lastReachableFailure ?? this.lastFailure;
+    if (!last) return this.fail('timeout', `${prefix}no attempt could be made.`);
+    return this.fail(last.errorClass, `${prefix}${last.message}`);
+  }
 
-  const pickRoute = (): Pick => {
-    let earliestProbe: number | null = null;
-    for (let i = index; i < chain.length; i++) {
-      const { route } = chain[i]!;
-      const key = routeKey(route);
-      let skip: SkipReason | null = null;
-      if (routes.unknownModels.isUnknown(route)) skip = 'unknown_model';
-      else if (isUnfit(route, estimatedInput, request.maxTokens)) skip = 'unfit';
-      else if (!bounds.canAttemptOn(key, clock.now())) skip = null;
-      else {
-        const breaker = routes.breaker(route);
-        const permit = breaker.tryAcquire();
-        if (permit) return { kind: 'route', index: i, permit };
-        skip = 'breaker_open';
-        const probe = breaker.nextProbeAt();
-        if (probe !== null) earliestProbe = earliestProbe === null ? probe : Math.min(earliestProbe, probe);
-      }
-      if (i === index) {
-        index = i + 1;
-        backoff = initialBackoffState;
-        leftReason ??= skip ?? lastFailure?.errorClass ?? 'unfit';
-      }
-    }
-    return { kind: 'none', earliestProbe };
-  };
+  private succeed(entry: ChainEntry, assembler: MessageAssembler, stopReason: Message['stop_reason'], incomplete: boolean): SuccessOutcome {
+    const usage = assembler.usage;
+    const content: ContentBlock[] = this.continuation.blocks(assembler);
+    const message: Message = {
+      id: assembler.messageId || `msg_${this.options.clientRequestId}`,
+      type: 'message',
+      role: 'assistant',
+      model: entry.route.model,
+      content,
+      stop_reason: stopReason,
+      stop_sequence: assembler.stopSequence,
+      stop_details: null,
+      container: null,
+      diagnostics: null,
+      usage: {
+        input_tokens: usage.inputTokens,
+        output_tokens: usage.outputTokens,
+        cache_read_input_tokens: usage.cacheReadInputTokens,
+        cache_creation_input_tokens: usage.cacheCreationInputTokens,
+        cache_creation: null,
+        inference_geo: null,
+        output_tokens_details: null,
+        server_tool_use: null,
+        service_tier: null,
+        speed: null,
+      },
+    };
+    return this.finish({
+      ok: true,
+      text: content.map((b) => (b.type === 'text' ? b.text : '')).join(''),
+      model: entry.route.model,
+      provider: entry.route.provider,
+      stopReason,
+      incomplete,
+      usage: { ...usage },
+      message,
+      adaptations: [...this.adaptations],
+      clientRequestId: this.options.clientRequestId,
+      attempts: [...this.attempts],
+    });
+  }
 
-  /** Is a route after the current one closed-breaker and usable for this request? */
-  const healthyLaterRoute = (): boolean => {
-    for (let i = index + 1; i < chain.length; i++) {
-      const { route } = chain[i]!;
-      if (routes.unknownModels.isUnknown(route) || isUnfit(route, estimatedInput, request.maxTokens)) continue;
-      if (!bounds.canAttemptOn(routeKey(route), clock.now())) continue;
-      if (routes.breaker(route).currentState() === 'closed') return true;
-    }
-    return false;
-  };
+  private note(adaptation: string, model: string): void {
+    if (this.adaptations.includes(adaptation)) return;
+    this.adaptations.push(adaptation);
+    this.deps.emit({ type: 'warning', time: this.deps.clock.now(), code: 'adapted', message: adaptation, model });
+  }
 
-  const sleep = async (delayMs: number, reason: ErrorClass, route: Route): Promise<boolean> => {
-    emit({ type: 'wait', time: clock.now(), clientRequestId, provider: route.provider, model: route.model, delayMs, reason, nextAttempt: bounds.attemptsMade + 1 });
+  /** Sleeps, announcing the wait; false when the request was canceled meanwhile. */
+  private async sleep(delayMs: number, reason: ErrorClass, entry: ChainEntry): Promise<boolean> {
+    const { clock, emit } = this.deps;
+    const { route } = entry;
+    emit({
+      type: 'wait',
+      time: clock.now(),
+      clientRequestId: this.options.clientRequestId,
+      provider: route.provider,
+      model: route.model,
+      delayMs,
+      reason,
+      nextAttempt: this.bounds.attemptsMade + 1,
+    });
     try {
-      await clock.sleep(delayMs, options.signal);
+      await clock.sleep(delayMs, this.options.signal);
       return true;
     } catch {
       return false;
     }
-  };
+  }
 
-  for (;;) {
-    if (options.signal.aborted) return fail('canceled', 'The request was canceled.');
-    const now = clock.now();
-    if (!bounds.canAttempt(now)) {
-      if (now >= bounds.deadline) return failFromLast(`No answer within ${formatDuration(config.retry.deadlineMs)}. `);
-      return failFromLast(`Gave up after ${bounds.attemptsMade} attempts. `);
-    }
+  private leaveReasonFor(why: Unavailable): LeaveReason {
+    if (why === 'ended' || why === 'exhausted') return this.lastFailure?.errorClass ?? 'unfit';
+    // A held route is one whose rate limit is spent.
+    return why === 'held' ? 'rate_limited' : why;
+  }
 
-    const picked = pickRoute();
-    if (picked.kind === 'none') {
-      const waitMs = picked.earliestProbe === null ? null : Math.max(0, picked.earliestProbe - clock.now());
-      if (waitMs !== null && waitMs <= config.retry.retryAfterCapMs && bounds.fitsWait(clock.now(), waitMs)) {
-        // Every remaining route is open; the nearest probe comes soon enough to wait for.
-        if (!(await sleep(waitMs, lastFailure?.errorClass ?? 'overloaded', chain[0]!.route))) return fail('canceled', 'The request was canceled.');
-        index = 0;
-        continue;
+  private moveOn(reason: LeaveReason): void {
+    this.picker.moveOn();
+    this.backoff = initialBackoffState;
+    this.leftReason ??= reason;
+  }
+
+  async execute(): Promise<Outcome> {
+    for (;;) {
+      if (this.options.signal.aborted) return this.canceled();
+      const now = this.deps.clock.now();
+      if (!this.bounds.canAttempt(now)) {
+        if (now >= this.bounds.deadline) return this.failFromLast(`No answer within ${formatDuration(this.deps.config.retry.deadlineMs)}. `);
+        return this.failFromLast(`Gave up after ${this.bounds.attemptsMade} attempts. `);
       }
-      if (lastFailure) return failFromLast(chain.length > 1 ? 'No model in the chain could answer. Last error: ' : '');
-      return fail('overloaded', 'Every model in the chain is unavailable right now (circuit open). Try again shortly.');
+      const picked = this.picker.pick(now);
+      const step = picked.kind === 'none' ? await this.noRoute(picked) : await this.attemptOn(picked.entry, picked.permit, picked.skipped);
+      if (step !== 'again') return step;
     }
+  }
 
-    index = picked.index;
-    const entry = chain[index]!;
-    const route = entry.route;
-    const key = routeKey(route);
-    const breaker = routes.breaker(route);
-    const permit = picked.permit;
-    if (!sameRoute(route, lastRoute) && leftReason !== null) {
-      emit({ type: 'fallback', time: clock.now(), clientRequestId, from: lastRoute, to: route, reason: leftReason });
+  /** Nothing can be tried now: wait for the nearest route to free up if that is soon, else fail truthfully. */
+  private async noRoute(picked: Extract<Pick, { kind: 'none' }>): Promise<Step> {
+    const { clock, config } = this.deps;
+    const waitMs = picked.earliest === null ? null : Math.max(0, picked.earliest - clock.now());
+    if (waitMs !== null && waitMs <= config.retry.retryAfterCapMs && this.bounds.fitsWait(clock.now(), waitMs)) {
+      if (!(await this.sleep(waitMs, this.lastFailure?.errorClass ?? 'overloaded', this.picker.first))) return this.canceled();
+      this.picker.rewind();
+      return 'again';
     }
-    leftReason = null;
-    lastRoute = route;
+    if (this.lastFailure) return this.failFromLast(this.picker.chain.length > 1 ? 'No model in the chain could answer. Last error: ' : '');
+    const why = noRouteReason(picked.blocked, this.estimatedInput, this.request.max_tokens);
+    return this.fail(why.errorClass, why.message);
+  }
 
-    // Pacing: hold while the route's rate limit is exhausted, or go elsewhere if the hold is long.
-    const hold = routes.pacer.delayFor(key);
-    if (hold > 0) {
-      if (hold > config.retry.retryAfterCapMs || !bounds.fitsWait(clock.now(), hold)) {
-        breaker.release(permit);
-        moveOn('rate_limited');
-        continue;
-      }
-      if (!(await sleep(hold, 'rate_limited', route))) {
-        breaker.release(permit);
-        return fail('canceled', 'The request was canceled.');
-      }
-    }
-
-    let resolved: ResolvedClient;
+  private async attemptOn(entry: ChainEntry, permit: BreakerPermit, skipped: Unavailable | null): Promise<Step> {
+    const { routes, emit, clock, config } = this.deps;
+    const breaker = routes.breaker(entry.route);
+    let settled = false;
+    const settle = (how: 'release' | 'success' | ErrorClass): void => {
+      if (settled) return;
+      settled = true;
+      if (how === 'release') breaker.release(permit);
+      else if (how === 'success') breaker.recordSuccess(permit);
+      else breaker.recordFailure(permit, how);
+    };
     try {
-      resolved = await deps.clients.clientFor(entry.providerIndex, config.providers[entry.providerIndex]!);
+      if (skipped !== null) this.leftReason ??= this.leaveReasonFor(skipped);
+      if (!sameRoute(entry.route, this.lastEntry.route) && this.leftReason !== null) {
+        emit({ type: 'fallback', time: clock.now(), clientRequestId: this.options.clientRequestId, from: this.lastEntry.route, to: entry.route, reason: this.leftReason });
+      }
+      this.leftReason = null;
+      this.lastEntry = entry;
+
+      const hold = routes.pacer.delayFor(entry.key);
+      if (hold > 0 && !(await this.sleep(hold, 'rate_limited', entry))) return this.canceled();
+
+      const resolved = await this.resolveClient(entry);
+      if (resolved === null) return 'again';
+
+      let release: Release;
+      try {
+        release = await acquireBefore(this.deps.limiter, this.options.priority, this.options.signal, this.bounds.remainingMs(clock.now()));
+      } catch (error) {
+        if (this.options.signal.aborted || !(error instanceof CanceledError)) return this.canceled();
+        return this.failFromLast(`No answer within ${formatDuration(config.retry.deadlineMs)}. `);
+      }
+      return await this.runOn(entry, resolved, release, settle);
+    } finally {
+      settle('release');
+    }
+  }
+
+  /** The provider's client, or null when it cannot be set up (its routes are then ended). */
+  private async resolveClient(entry: ChainEntry): Promise<ResolvedClient | null> {
+    const { config, clock, emit } = this.deps;
+    try {
+      return await this.deps.clients.clientFor(entry.providerIndex, config.providers[entry.providerIndex]!);
     } catch (error) {
-      breaker.release(permit);
+      const name = PROVIDER_NAMES[entry.route.provider];
+      const detail = error instanceof Error ? error.message : 'the provider could not be set up';
       if (error instanceof ProviderSetupError && error.kind === 'missing_api_key') {
-        return fail('auth', `${describeClass('auth')}: ${error.message}`);
+        this.recordLocalFailure(localFailure('auth', 'missing_credentials', `Authentication failed: ${name} has no credentials — ${detail}`));
+        this.picker.end(entry, 'provider', 'auth');
+        this.moveOn('auth');
+        return null;
       }
-      const message = error instanceof Error ? error.message : 'The provider could not be set up.';
-      emit({ type: 'warning', time: clock.now(), code: 'config', message: `${route.provider}: ${message}`, model: route.model });
-      moveOn('unfit');
-      continue;
+      emit({ type: 'warning', time: clock.now(), code: 'config', message: `${entry.route.provider}: ${detail}`, model: entry.route.model });
+      this.picker.end(entry, 'provider', 'bad_request');
+      this.moveOn('unfit');
+      return null;
     }
+  }
 
-    let release: Release;
-    try {
-      release = await acquireBefore(deps.limiter, options.priority, options.signal, bounds.remainingMs(clock.now()));
-    } catch (error) {
-      breaker.release(permit);
-      if (options.signal.aborted || !(error instanceof CanceledError)) return fail('canceled', 'The request was canceled.');
-      return failFromLast(`No answer within ${formatDuration(config.retry.deadlineMs)}. `);
-    }
+  private recordLocalFailure(failure: Classification): void {
+    this.lastFailure = failure;
+    if (failure.errorClass !== 'unreachable') this.lastReachableFailure = failure;
+  }
 
-    const attemptNumber = bounds.recordAttempt(key);
-    if (!countedOn.has(key)) {
-      countedOn.add(key);
+  private async runOn(entry: ChainEntry, resolved: ResolvedClient, release: Release, settle: (how: 'release' | 'success' | ErrorClass) => void): Promise<Step> {
+    const { routes, clock, emit } = this.deps;
+    const { route, key } = entry;
+    const attemptNumber = this.bounds.recordAttempt(key);
+    if (!this.countedOn.has(key)) {
+      this.countedOn.add(key);
       routes.budget(route).recordRequest();
     }
-    const prefill = withPrefill(request, delivered);
-    const continuing = delivered !== '';
-    skipPrefix = prefill.skip;
+    const plan = this.continuation.plan(this.request.messages);
+    const adapted = adaptRequest({ ...this.request, messages: plan.messages }, route.model, routes.refusesThinking(route), plan.dropThinking);
+    for (const note of adapted.notes) this.note(note, route.model);
+    const { model: _ignored, ...body } = adapted.body;
+    void _ignored;
+    const assembler = new MessageAssembler(
+      {
+        text: (text) => this.deliver({ type: 'text', text }),
+        thinking: (thinking) => this.deliver({ type: 'thinking', thinking }),
+        toolUse: (call) => this.deliver({ type: 'tool_use', ...call }),
+      },
+      plan.skip,
+    );
+    const secrets = [...(resolved.secret ? [resolved.secret] : []), ...this.secrets];
     const attemptStart = clock.now();
     let result;
     try {
       result = await runAttempt({
         client: resolved.client,
-        model: route.model,
-        messages: prefill.messages,
-        ...(request.system !== undefined ? { system: request.system } : {}),
-        maxTokens: request.maxTokens,
-        headersTimeoutMs: config.headersTimeoutMs,
-        idleTimeoutMs: config.idleTimeoutMs,
-        deadline: Date.now() + bounds.remainingMs(clock.now()),
-        signal: options.signal,
-        clientRequestId,
-        secrets: resolved.secret ? [resolved.secret] : [],
-        onText: (delta) => {
-          let text = delta;
-          while (skipPrefix !== '' && text !== '' && text[0] === skipPrefix[0]) {
-            text = text.slice(1);
-            skipPrefix = skipPrefix.slice(1);
-          }
-          if (text === '') return;
-          skipPrefix = '';
-          delivered += text;
-          options.onText(text);
-        },
+        params: { ...body, model: route.model, stream: true },
+        assembler,
+        headersTimeoutMs: this.deps.config.headersTimeoutMs,
+        idleTimeoutMs: this.deps.config.idleTimeoutMs,
+        deadline: Date.now() + this.bounds.remainingMs(clock.now()),
+        signal: this.options.signal,
+        clientRequestId: this.options.clientRequestId,
+        secrets,
+        providerName: PROVIDER_NAMES[route.provider],
         onHeaders: (headers) => routes.pacer.observe(key, headers),
       });
     } finally {
       release();
     }
-
-    const base = {
-      time: attemptStart,
-      provider: route.provider,
-      model: route.model,
-      attempt: attemptNumber,
-      latencyMs: clock.now() - attemptStart,
-      clientRequestId,
-    };
+    const base = { time: attemptStart, provider: route.provider, model: route.model, attempt: attemptNumber, latencyMs: clock.now() - attemptStart, clientRequestId: this.options.clientRequestId };
     if (result.ok) {
       const record: AttemptRecord = { ...base, status: result.status, errorClass: null, errorType: null, requestId: result.requestId };
-      attempts.push(record);
-      if (result.requestId) requestIds.push(result.requestId);
+      this.attempts.push(record);
+      if (result.requestId) this.requestIds.push(result.requestId);
       emit({ type: 'attempt', ...record });
-      breaker.recordSuccess(permit);
-      const success: SuccessOutcome = {
-        ok: true,
-        text: delivered,
-        model: route.model,
-        provider: route.provider,
-        stopReason: result.stopReason,
-        incomplete: false,
-        usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens },
-        clientRequestId,
-        attempts: [...attempts],
-      };
-      return finish(success);
+      settle('success');
+      return this.succeed(entry, assembler, assembler.stopReason, false);
     }
 
     const failure = result.failure;
-    const record: AttemptRecord = {
-      ...base,
-      status: failure.status,
-      errorClass: failure.errorClass,
-      errorType: failure.errorType,
-      requestId: failure.requestId,
-      message: failure.message,
-    };
-    attempts.push(record);
-    if (failure.requestId) requestIds.push(failure.requestId);
+    const record: AttemptRecord = { ...base, status: failure.status, errorClass: failure.errorClass, errorType: failure.errorType, requestId: failure.requestId, message: failure.message };
+    this.attempts.push(record);
+    if (failure.requestId) this.requestIds.push(failure.requestId);
     emit({ type: 'attempt', ...record });
-    if (failure.errorClass === 'canceled') breaker.release(permit);
-    else breaker.recordFailure(permit, failure.errorClass);
+    settle(failure.errorClass === 'canceled' ? 'release' : failure.errorClass);
     routes.pacer.observe(key, result.headers);
-    if (failure.errorClass === 'rate_limited' && failure.retryAfterMs !== null) {
-      routes.pacer.hold(key, clock.now() + failure.retryAfterMs);
+    this.recordLocalFailure(failure);
+    this.continuation.absorbFailure(assembler);
+    if (failure.errorClass === 'canceled') return this.canceled();
+    if (this.continuation.handedToolCall) {
+      this.note('the stream broke after a complete tool call; the answer ends at that call', route.model);
+      return this.succeed(entry, new MessageAssembler({ text: () => undefined, thinking: () => undefined, toolUse: () => undefined }), 'tool_use', false);
     }
-    lastFailure = failure;
-
-    switch (failure.errorClass) {
-      case 'canceled':
-        return fail('canceled', 'The request was canceled.');
-      case 'auth':
-      case 'spend_limit':
-        return fail(failure.errorClass, failure.message);
-      case 'bad_request':
-        if (failure.unknownModel) {
-          routes.unknownModels.remember(route);
-          emit({
-            type: 'warning',
-            time: clock.now(),
-            code: 'unknown_model',
-            message: `The API does not know the model ${route.model}; skipping it for now.`,
-            model: route.model,
-          });
-          moveOn('unknown_model');
-          continue;
-        }
-        if (continuing) {
-          // The route would not take the partial answer as a prefill: keep what was delivered.
-          return finish({
-            ok: true,
-            text: delivered,
-            model: route.model,
-            provider: route.provider,
-            stopReason: null,
-            incomplete: true,
-            usage: { inputTokens: 0, outputTokens: 0 },
-            clientRequestId,
-            attempts: [...attempts],
-          });
-        }
-        return fail('bad_request', failure.message);
-      default:
-        break;
-    }
-    if (!RETRYABLE.has(failure.errorClass)) return fail(failure.errorClass, failure.message);
-
-    const at = clock.now();
-    // A timeout is retried once on a fresh connection; a route that stalls twice is likely to stall again.
-    const timedOutTwice = failure.errorClass === 'timeout' && bounds.attemptsOn(key) >= TIMEOUT_ATTEMPTS_PER_ROUTE;
-    if (!bounds.canAttemptOn(key, at) || !breaker.isAvailable() || timedOutTwice) {
-      moveOn(failure.errorClass);
-      continue;
-    }
-    // A lone overload or transient burst earns a short backoff on the route. When other
-    // requests are failing there too (the breaker's streak is longer than this request's
-    // own and one failure from opening it) and a later route is healthy, sleeping here
-    // only delays the answer: fall back at once.
-    if (feedsBreaker(failure.errorClass) && breaker.failingBeyond(bounds.attemptsOn(key)) && healthyLaterRoute()) {
-      moveOn(failure.errorClass);
-      continue;
-    }
-    const decision = decideWait(
-      { ...config.retry, jitter: config.retry.jitter ?? 'full' },
-      backoff,
-      failure.retryAfterMs,
-      deps.random,
+    const now = clock.now();
+    const decision = decide(
+      { ...failure, modelSpecific: failure.modelSpecific ?? false },
+      {
+        attemptsOnRoute: this.bounds.attemptsOn(key),
+        canAttemptOnRoute: this.bounds.canAttemptOn(key, now),
+        breakerAvailable: routes.breaker(route).isAvailable(),
+        othersFailing: routes.breaker(route).failingBeyond(this.bounds.attemptsOn(key)),
+        healthyLaterRoute: this.picker.healthyAfter(entry, now),
+        continuing: this.continuation.started,
+        thinkingOn: adapted.body.thinking !== undefined && adapted.body.thinking.type !== 'disabled',
+      },
+      { retry: this.deps.config.retry, remainingMs: this.bounds.remainingMs(now), holdCapMs: this.holdCapMs },
+      { retryAvailable: routes.budget(route).available() > 0 },
+      this.backoff,
+      now,
+      this.deps.random,
     );
-    if (decision.kind === 'fall_back' || !bounds.fitsWait(at, decision.delayMs)) {
-      moveOn(failure.errorClass);
-      continue;
-    }
-    if (!routes.budget(route).tryAcquireRetry()) {
-      if (!budgetWarned) {
-        budgetWarned = true;
-        emit({
-          type: 'warning',
-          time: clock.now(),
-          code: 'budget_exhausted',
-          message: `Retry budget for ${route.model} is spent; not retrying it for now.`,
-          model: route.model,
-        });
-      }
-      moveOn(failure.errorClass);
-      continue;
-    }
-    backoff = decision.state;
-    if (!(await sleep(decision.delayMs, failure.errorClass, route))) return fail('canceled', 'The request was canceled.');
+    return this.apply(decision, entry, failure);
   }
+
+  private deliver(part: StreamPart): void {
+    this.continuation.noteOutput();
+    this.options.onPart(part);
+  }
+
+  private async apply(decision: Decision, entry: ChainEntry, failure: Classification): Promise<Step> {
+    const { routes, emit, clock } = this.deps;
+    const { route, key } = entry;
+    switch (decision.kind) {
+      case 'retry':
+        routes.budget(route).tryAcquireRetry();
+        this.backoff = decision.backoff;
+        return (await this.sleep(decision.delayMs, failure.errorClass, entry)) ? 'again' : this.canceled();
+      case 'adapt':
+        routes.rememberRefusesThinking(route);
+        return 'again';
+      case 'finish_incomplete':
+        return this.succeed(entry, new MessageAssembler({ text: () => undefined, thinking: () => undefined, toolUse: () => undefined }), null, true);
+      case 'fail':
+        return this.fail(decision.errorClass, failure.message);
+      case 'next_route':
+        if (decision.holdUntil !== null) routes.pacer.hold(key, decision.holdUntil);
+        if (decision.unknownModel) {
+          routes.unknownModels.remember(route);
+          emit({ type: 'warning', time: clock.now(), code: 'unknown_model', message: `The API does not know the model ${route.model}; skipping it for now.`, model: route.model });
+        }
+        if (decision.budgetSpent && !this.budgetWarned) {
+          this.budgetWarned = true;
+          emit({ type: 'warning', time: clock.now(), code: 'budget_exhausted', message: `Retry budget for ${route.model} is spent; not retrying it for now.`, model: route.model });
+        }
+        // A failure that retrying cannot mend ends the routes it reaches for the rest of this request.
+        if (!policyOf(decision.reason).retryRoute) this.picker.end(entry, decision.reach, decision.reason);
+        this.moveOn(decision.unknownModel ? 'unknown_model' : decision.reason);
+        return 'again';
+    }
+  }
+}
+
+export async function runRequest(deps: RunDependencies, request: MessagesBody, options: RunOptions): Promise<Outcome> {
+  const run = new RequestRun(deps, request, options);
+  const problem = validateRequest(request);
+  if (problem) return run.fail('bad_request', problem);
+  return run.execute();
 }

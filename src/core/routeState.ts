@@ -16,20 +16,49 @@ export class RouteState {
   readonly pacer: RateLimitPacer;
   readonly unknownModels: UnknownModelMemory;
 
+  /** Routes whose model answered 400 to extended thinking (adapted from then on). */
+  private readonly noThinking = new Set<string>();
+  /** Every route this state has seen, by key (for events and snapshots). */
+  private readonly known = new Map<string, Route>();
+
   constructor(
     private breakerConfig: BreakerConfig,
     private budgetConfig: BudgetConfig,
     private readonly clock: Clock,
     private readonly emit: (event: ManagerEvent) => void,
     unknownModelTtlMs: number,
+    holdCapMs: number,
   ) {
     const now = () => this.clock.now();
-    this.pacer = new RateLimitPacer(now);
+    this.pacer = new RateLimitPacer(now, holdCapMs, (key, until) => {
+      const route = this.known.get(key);
+      if (route) this.emit({ type: 'hold', time: this.clock.now(), provider: route.provider, model: route.model, until });
+    });
     this.unknownModels = new UnknownModelMemory(now, unknownModelTtlMs);
   }
 
-  breaker(route: Route): CircuitBreaker {
+  /** Registers a route so its holds and snapshots can name it. */
+  see(route: Route): string {
     const key = routeKey(route);
+    if (!this.known.has(key)) this.known.set(key, route);
+    return key;
+  }
+
+  refusesThinking(route: Route): boolean {
+    return this.noThinking.has(routeKey(route));
+  }
+
+  rememberRefusesThinking(route: Route): void {
+    this.noThinking.add(routeKey(route));
+  }
+
+  /** Epoch ms until which the route is held by a rate limit, or null. */
+  heldUntil(route: Route): number | null {
+    return this.pacer.heldUntil(routeKey(route));
+  }
+
+  breaker(route: Route): CircuitBreaker {
+    const key = this.see(route);
     let breaker = this.breakerByKey.get(key);
     if (!breaker) {
       // First use of this route by this manager: a deprecated model earns one warning.
@@ -65,20 +94,36 @@ export class RouteState {
     return [...this.breakerByKey.values()];
   }
 
-  updateConfig(breakerConfig: BreakerConfig, budgetConfig: BudgetConfig): void {
+  updateConfig(breakerConfig: BreakerConfig, budgetConfig: BudgetConfig, holdCapMs: number): void {
     this.breakerConfig = breakerConfig;
     this.budgetConfig = budgetConfig;
+    this.pacer.setCap(holdCapMs);
     for (const breaker of this.breakerByKey.values()) breaker.updateConfig(breakerConfig);
     for (const budget of this.budgetByKey.values()) budget.updateConfig(budgetConfig);
   }
 
+  /** Reset Circuit Breakers: breakers, retry budgets, rate-limit holds and unknown-model memory. */
   reset(route?: Route): void {
     if (route) {
-      this.breakerByKey.get(routeKey(route))?.reset();
+      const key = routeKey(route);
+      this.breakerByKey.get(key)?.reset();
+      this.budgetByKey.get(key)?.reset();
+      this.pacer.clear(key);
       this.unknownModels.forget(route);
       return;
     }
     for (const breaker of this.breakerByKey.values()) breaker.reset();
+    for (const budget of this.budgetByKey.values()) budget.reset();
+    this.pacer.clear();
     this.unknownModels.forget();
+  }
+
+  /** A settings change: what was learnt about the routes it changes (holds, unknown models) no longer holds. */
+  forgetRoutes(changed: (route: Route) => boolean): void {
+    for (const [key, route] of this.known) {
+      if (!changed(route)) continue;
+      this.pacer.clear(key);
+      this.unknownModels.forget(route);
+    }
   }
 }

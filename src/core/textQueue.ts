@@ -2,16 +2,16 @@
 // consumer at its own pace. Ending is normal completion — failures are reported
 // through the stream's `outcome`, never by throwing from the iterator.
 
-export class TextQueue implements AsyncIterable<string> {
-  private readonly buffered: string[] = [];
+export class TextQueue<T = string> implements AsyncIterable<T> {
+  private readonly buffered: T[] = [];
   private ended = false;
-  private waiting: ((result: IteratorResult<string>) => void) | null = null;
+  private waiting: ((result: IteratorResult<T>) => void) | null = null;
   private iterated = false;
 
   constructor(private readonly onConsumerStop: () => void = () => undefined) {}
 
-  push(delta: string): void {
-    if (this.ended || delta === '') return;
+  push(delta: T): void {
+    if (this.ended) return;
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = null;
@@ -30,11 +30,11 @@ export class TextQueue implements AsyncIterable<string> {
     }
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<string> {
+  [Symbol.asyncIterator](): AsyncIterator<T> {
     if (this.iterated) throw new Error('A request stream can be iterated only once.');
     this.iterated = true;
     return {
-      next: (): Promise<IteratorResult<string>> => {
+      next: (): Promise<IteratorResult<T>> => {
         const value = this.buffered.shift();
         if (value !== undefined) return Promise.resolve({ value, done: false });
         if (this.ended) return Promise.resolve({ value: undefined, done: true });
@@ -42,7 +42,7 @@ export class TextQueue implements AsyncIterable<string> {
           this.waiting = resolve;
         });
       },
-      return: (): Promise<IteratorResult<string>> => {
+      return: (): Promise<IteratorResult<T>> => {
         // The consumer stopped reading (break, throw): the request is canceled.
         if (!this.ended) this.onConsumerStop();
         this.buffered.length = 0;

@@ -2,20 +2,10 @@
 // (serialisable), so the extension, the CLI, the benchmark and a future shared
 // background process can all consume the same events.
 
-/** The error taxonomy: one classifier maps every failure to exactly one class. */
-export type ErrorClass =
-  | 'overloaded'
-  | 'rate_limited'
-  | 'spend_limit'
-  | 'transient'
-  | 'timeout'
-  | 'auth'
-  | 'bad_request'
-  | 'canceled';
+import type { Message, MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
+import type { BreakerState, ErrorClass, Priority, ProviderId } from '../shared/vocabulary';
 
-export type Priority = 'interactive' | 'background';
-
-export type ProviderId = 'anthropic' | 'vertex' | 'bedrock';
+export type { BreakerState, ErrorClass, Priority, ProviderId };
 
 /** A route is one provider serving one model. Its key is `${provider}:${model}`. */
 export interface Route {
@@ -23,20 +13,22 @@ export interface Route {
   readonly model: string;
 }
 
-export type BreakerState = 'closed' | 'open' | 'half_open';
-
-export interface ChatMessage {
-  readonly role: 'user' | 'assistant';
-  readonly content: string;
-}
-
-export interface ClaudeRequest {
-  readonly messages: readonly ChatMessage[];
-  readonly system?: string;
-  readonly maxTokens: number;
+/**
+ * A request is the SDK's own Messages body: content blocks (text, image, document, tool_use,
+ * tool_result, thinking), `system` as text or blocks, tools, tool_choice, thinking, temperature,
+ * stop_sequences, metadata. `model` is optional (the chain chooses); `stream` is the manager's.
+ */
+export type MessagesBody = Omit<MessageCreateParamsBase, 'model' | 'stream'> & {
   /** Overrides the configured primary model for this request only. */
   readonly model?: string;
-}
+};
+export type ClaudeRequest = MessagesBody;
+
+/** One part of a streamed answer, in order. A tool_use part arrives once, complete, its input parsed. */
+export type StreamPart =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'thinking'; readonly thinking: string }
+  | { readonly type: 'tool_use'; readonly id: string; readonly name: string; readonly input: unknown };
 
 export interface SendOptions {
   readonly signal?: AbortSignal;
@@ -78,6 +70,8 @@ export interface BreakerSnapshot {
   /** Epoch ms when an open breaker admits its next probe; null unless open. */
   readonly nextProbeAt: number | null;
   readonly consecutiveFailures: number;
+  /** Epoch ms until which the route is held by a rate limit (retry-after or a spent limit); null when not held. */
+  readonly heldUntil: number | null;
 }
 
 export type ManagerEvent =
@@ -90,6 +84,14 @@ export type ManagerEvent =
       readonly from: BreakerState;
       readonly to: BreakerState;
       readonly nextProbeAt: number | null;
+    }
+  | {
+      /** A route is held by a rate limit until `until` (epoch ms), or released (null). */
+      readonly type: 'hold';
+      readonly time: number;
+      readonly provider: ProviderId;
+      readonly model: string;
+      readonly until: number | null;
     }
   | {
       readonly type: 'fallback';
@@ -113,7 +115,7 @@ export type ManagerEvent =
   | {
       readonly type: 'warning';
       readonly time: number;
-      readonly code: 'unknown_model' | 'deprecated_model' | 'budget_exhausted' | 'config';
+      readonly code: 'unknown_model' | 'deprecated_model' | 'budget_exhausted' | 'config' | 'adapted';
       readonly message: string;
       readonly model?: string;
     }
@@ -131,6 +133,8 @@ export type ManagerEvent =
 export interface Usage {
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly cacheReadInputTokens: number;
+  readonly cacheCreationInputTokens: number;
 }
 
 export interface SuccessOutcome {
@@ -143,6 +147,11 @@ export interface SuccessOutcome {
   /** True when a mid-stream failure cut the answer and it could not be continued. */
   readonly incomplete: boolean;
   readonly usage: Usage;
+  /** The assembled answer: every content block (text, thinking with its signature, tool_use),
+   *  stop_reason and usage, as the Messages API would have returned it in one piece. */
+  readonly message: Message;
+  /** What was changed in the request to fit the model that answered (e.g. thinking dropped). */
+  readonly adaptations: readonly string[];
   readonly clientRequestId: string;
   readonly attempts: readonly AttemptRecord[];
 }
@@ -164,8 +173,10 @@ export interface FailureOutcome {
 
 export type Outcome = SuccessOutcome | FailureOutcome;
 
-/** A streamed request: iterate for text deltas as they arrive; `outcome` settles at the end. */
+/** A streamed request: iterate for text deltas as they arrive, or iterate `parts` for every typed
+ *  part (one consumer, one of the two); `outcome` settles at the end. */
 export interface RequestStream extends AsyncIterable<string> {
+  readonly parts: AsyncIterable<StreamPart>;
   readonly outcome: Promise<Outcome>;
   /** The request's id (the caller's, or generated), known before any of its events. */
   readonly clientRequestId: string;

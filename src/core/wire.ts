@@ -1,19 +1,18 @@
 // The slice of the SDK's Messages API the manager depends on: a streaming
 // create with per-request options, and the raw stream events it reads. Kept
 // structural so the SDK is loaded lazily and tests can supply a tiny transport.
+import type { MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import type { MessagesBody } from './types';
 
-export interface WireMessage {
-  readonly role: 'user' | 'assistant';
-  readonly content: string;
-}
+export type WireMessage = MessageParam;
 
-export interface StreamParams {
+/** The body sent for one attempt: the caller's Messages body on one model, streamed. */
+export type StreamParams = Omit<MessagesBody, 'model' | 'messages' | 'system'> & {
   readonly model: string;
-  readonly max_tokens: number;
   readonly messages: WireMessage[];
-  readonly system?: string;
+  readonly system?: string | TextBlockParam[];
   readonly stream: true;
-}
+};
 
 export interface AttemptRequestOptions {
   readonly signal: AbortSignal;
@@ -26,11 +25,38 @@ export interface HeaderReader {
   get(name: string): string | null;
 }
 
+export interface RawUsage {
+  readonly input_tokens?: number | null;
+  readonly output_tokens?: number | null;
+  readonly cache_read_input_tokens?: number | null;
+  readonly cache_creation_input_tokens?: number | null;
+}
+
+/** A server-sent event as the SDK parses it; every field is checked before use. */
 export interface RawStreamEvent {
   readonly type: string;
-  readonly message?: { readonly usage?: { readonly input_tokens?: number | null; readonly output_tokens?: number | null } };
-  readonly delta?: { readonly type?: string; readonly text?: string; readonly stop_reason?: string | null };
-  readonly usage?: { readonly input_tokens?: number | null; readonly output_tokens?: number | null };
+  readonly index?: number;
+  readonly message?: { readonly id?: string; readonly model?: string; readonly usage?: RawUsage };
+  readonly content_block?: {
+    readonly type?: string;
+    readonly text?: string;
+    readonly thinking?: string;
+    readonly signature?: string;
+    readonly data?: string;
+    readonly id?: string;
+    readonly name?: string;
+    readonly input?: unknown;
+  };
+  readonly delta?: {
+    readonly type?: string;
+    readonly text?: string;
+    readonly thinking?: string;
+    readonly signature?: string;
+    readonly partial_json?: string;
+    readonly stop_reason?: string | null;
+    readonly stop_sequence?: string | null;
+  };
+  readonly usage?: RawUsage;
 }
 
 export interface StreamWithResponse {
@@ -39,6 +65,8 @@ export interface StreamWithResponse {
 }
 
 export interface MessagesClient {
+  /** The endpoint the client talks to (named in "can't reach" messages). */
+  readonly baseURL?: string;
   readonly messages: {
     create(params: StreamParams, options: AttemptRequestOptions): { withResponse(): Promise<StreamWithResponse> };
   };

@@ -54,7 +54,7 @@ export class AskCommands {
       return;
     }
     const document = await AnswerDocument.open(question);
-    const request: ClaudeRequest = { messages: [{ role: 'user', content }], maxTokens: MAX_TOKENS };
+    const request: ClaudeRequest = { messages: [{ role: 'user', content }], max_tokens: MAX_TOKENS };
     let outcome: Outcome;
     try {
       outcome = await vscode.window.withProgress(

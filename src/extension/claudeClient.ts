@@ -161,6 +161,7 @@ export class ClaudeClient implements vscode.Disposable {
             since: 0,
             nextProbeAt: null,
             consecutiveFailures: 0,
+            heldUntil: null,
           },
       ),
     );

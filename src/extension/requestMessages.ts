@@ -3,31 +3,13 @@
 import type { ErrorClass, ManagerEvent, Outcome } from '../core/types';
 import type { Translate } from './translate';
 import { PROVIDER_LABEL } from './statusPresentation';
+import { policyOf } from '../core/errorClasses';
 
-const CLASS_LABEL: Record<ErrorClass, string> = {
-  overloaded: 'Overloaded',
-  rate_limited: 'Rate limited',
-  spend_limit: 'Spend limit reached',
-  transient: 'Server or network error',
-  timeout: 'Timed out',
-  auth: 'Authentication failed',
-  bad_request: 'Request rejected',
-  canceled: 'Canceled',
-};
-
-const CLASS_REASON: Record<ErrorClass, string> = {
-  overloaded: 'Anthropic reported its servers overloaded (529) on every model tried.',
-  rate_limited: 'The API rate limit (429) was hit and the wait it asked for was too long.',
-  spend_limit: 'The account has reached its spend limit; requests fail until it resets or is raised.',
-  transient: 'The server or the network failed repeatedly (5xx or dropped connections).',
-  timeout: 'The server stopped responding in time.',
-  auth: 'The API key was rejected (401/403). Set a valid key.',
-  bad_request: 'The API rejected the request as invalid.',
-  canceled: 'The request was canceled.',
-};
+const CLASS_LABEL = (errorClass: ErrorClass): string => policyOf(errorClass).label;
+const CLASS_REASON = (errorClass: ErrorClass): string => policyOf(errorClass).reason;
 
 export function classLabel(errorClass: ErrorClass, t: Translate): string {
-  return t(CLASS_LABEL[errorClass]);
+  return t(CLASS_LABEL(errorClass));
 }
 
 /** A progress line for one manager event, or null when the event does not change what the user sees. */
@@ -35,14 +17,14 @@ export function progressMessage(event: ManagerEvent, t: Translate): string | nul
   switch (event.type) {
     case 'wait': {
       const seconds = Math.max(1, Math.round(event.delayMs / 1000));
-      return t('{0} — retrying in {1} s (attempt {2})', t(CLASS_LABEL[event.reason]), seconds, event.nextAttempt);
+      return t('{0} — retrying in {1} s (attempt {2})', t(CLASS_LABEL(event.reason)), seconds, event.nextAttempt);
     }
     case 'fallback':
       return event.to.provider !== event.from.provider
         ? t('Fell back to {0}', t('{0} via {1}', event.to.model, PROVIDER_LABEL[event.to.provider]))
         : t('Fell back to {0}', event.to.model);
     case 'attempt':
-      return event.errorClass === null ? null : t('{0} on {1}', t(CLASS_LABEL[event.errorClass]), event.model);
+      return event.errorClass === null ? null : t('{0} on {1}', t(CLASS_LABEL(event.errorClass)), event.model);
     default:
       return null;
   }
@@ -60,7 +42,7 @@ export function failureNotice(
   error: { readonly class: ErrorClass; readonly message: string; readonly requestIds: readonly string[] },
   t: Translate,
 ): FailureNotice {
-  const reason = t(CLASS_REASON[error.class]);
+  const reason = t(CLASS_REASON(error.class));
   const detail = error.message && error.message !== reason ? ` ${trimSentence(error.message)}` : '';
   const ids = error.requestIds.length;
   const idNote = ids === 0 ? '' : ids === 1 ? t(' (1 request ID to escalate)') : t(' ({0} request IDs to escalate)', ids);
@@ -68,7 +50,7 @@ export function failureNotice(
   if (error.class === 'auth') actions.push('setApiKey');
   if (ids > 0) actions.push('copyRequestIds');
   actions.push('showDiagnostics');
-  return { message: t('Claude: {0} — {1}{2}{3}', t(CLASS_LABEL[error.class]), reason, detail, idNote), actions };
+  return { message: t('Claude: {0} — {1}{2}{3}', t(CLASS_LABEL(error.class)), reason, detail, idNote), actions };
 }
 
 function trimSentence(text: string): string {
@@ -81,7 +63,7 @@ function trimSentence(text: string): string {
 export function answerNote(outcome: Outcome, t: Translate): string {
   if (!outcome.ok) {
     const cls = outcome.error.class;
-    return cls === 'canceled' ? `\n\n---\n*${t('Canceled.')}*\n` : `\n\n---\n*${t('Failed: {0}.', CLASS_LABEL[cls])}*\n`;
+    return cls === 'canceled' ? `\n\n---\n*${t('Canceled.')}*\n` : `\n\n---\n*${t('Failed: {0}.', CLASS_LABEL(cls))}*\n`;
   }
   const firstAttempt = outcome.attempts[0];
   const first = firstAttempt?.model;

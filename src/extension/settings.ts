@@ -1,6 +1,7 @@
 // The extension's settings as plain data, and the pure validator that turns raw
 // configuration values into them. Invalid values are reported (naming the
 // setting) and replaced by the default; nothing here imports 'vscode'.
+import { MODEL_ID_PATTERN, PROVIDERS } from '../shared/vocabulary';
 import type { ProviderId } from '../core/types';
 
 /** The scenario names shipped in `scenarios/` and offered by `resilientClaude.rehearsal.scenario`. */
@@ -48,7 +49,7 @@ export interface ExtensionSettings {
 }
 
 /** Every provider the manager can route to. */
-export const PROVIDER_IDS: readonly ProviderId[] = ['anthropic', 'bedrock', 'vertex'];
+export const PROVIDER_IDS: readonly ProviderId[] = PROVIDERS;
 
 /** Setting keys below the `resilientClaude.` section. */
 export const SETTING_KEYS = {
@@ -141,7 +142,6 @@ export const NUMBER_BOUNDS = {
   alertWindowMinutes: { min: 1, max: 120, integer: true },
 } as const satisfies Partial<Record<keyof ExtensionSettings, NumberBounds>>;
 
-const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
 /** AWS regions: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4 … */
 const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 /** Google Cloud project ids: 6 to 30 lowercase letters, digits and hyphens, starting with a letter. */
@@ -228,7 +228,7 @@ export function modelChain(settings: ExtensionSettings): string[] {
 
 function readModel(value: unknown, fallback: string, report: (m: string) => void): string {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'string' || !MODEL_ID.test(value.trim())) {
+  if (typeof value !== 'string' || !MODEL_ID_PATTERN.test(value.trim())) {
     report(`must be a model id such as "${DEFAULT_SETTINGS.model}"; using "${fallback}".`);
     return fallback;
   }
@@ -237,7 +237,7 @@ function readModel(value: unknown, fallback: string, report: (m: string) => void
 
 function readModelList(value: unknown, report: (m: string) => void): string[] {
   if (value === undefined || value === null) return [...DEFAULT_SETTINGS.fallbackModels];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !MODEL_ID.test(v.trim()))) {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !MODEL_ID_PATTERN.test(v.trim()))) {
     report(`must be a list of model ids; using ${DEFAULT_SETTINGS.fallbackModels.map((m) => `"${m}"`).join(', ')}.`);
     return [...DEFAULT_SETTINGS.fallbackModels];
   }

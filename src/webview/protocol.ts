@@ -2,8 +2,10 @@
 // Both sides import this file. Everything the webview sends is untrusted: the host runs it
 // through `parseWebviewMessage` (and restored state through `parsePanelState`), which never
 // throw and accept only the exact shapes below.
-import type { BreakerState, ErrorClass, ProviderId } from '../core/types';
-import type { StatusIncident, StatusIndicator } from '../core/status/statusSummary';
+import type { BreakerState, ErrorClass, ProviderId, StatusIncident, StatusIndicator } from '../shared/vocabulary';
+import { ERROR_CLASSES, MODEL_ID_PATTERN, PROVIDERS } from '../shared/vocabulary';
+
+export { ERROR_CLASSES, PROVIDERS };
 
 // ---------------------------------------------------------------------------------------
 // Shared vocabulary
@@ -32,19 +34,6 @@ export const WINDOW_LABELS: Readonly<Record<HistoryWindow, string>> = {
   '24h': 'Last 24 hours',
   '7d': 'Last 7 days',
 };
-
-export const ERROR_CLASSES: readonly ErrorClass[] = [
-  'overloaded',
-  'rate_limited',
-  'spend_limit',
-  'transient',
-  'timeout',
-  'auth',
-  'bad_request',
-  'canceled',
-];
-
-export const PROVIDERS: readonly ProviderId[] = ['anthropic', 'vertex', 'bedrock'];
 
 export const PANEL_TABS = ['history', 'breakers', 'failures'] as const;
 export type PanelTab = (typeof PANEL_TABS)[number];
@@ -185,12 +174,11 @@ export type WebviewToHost =
 // ---------------------------------------------------------------------------------------
 // Validators: total functions over `unknown`; never throw.
 
-const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
 const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
 const COPY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function isModelId(value: unknown): value is string {
-  return typeof value === 'string' && MODEL_ID.test(value);
+  return typeof value === 'string' && MODEL_ID_PATTERN.test(value);
 }
 
 export function isRequestIdLike(value: unknown): value is string {

@@ -7,7 +7,8 @@
 import type { ManagerConfig, RequestManager } from '../../core/contract';
 import { newClientRequestId } from '../../core/clientRequestId';
 import { TextQueue } from '../../core/textQueue';
-import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, Priority, RequestStream, Route, SendOptions } from '../../core/types';
+import { requestStream } from '../../core/requestStream';
+import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, Priority, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
 import { METHODS, parseAttachResult, parseBreakersParams, parseClientCounts, parseEventParams, parseOutcome, parseTextParams } from '../protocol';
 import type { ClientCounts } from '../protocol';
 import { resolveSecrets, toWireConfig } from '../wireConfig';
@@ -93,14 +94,14 @@ export class SharedManager implements RequestManager {
     const onAbort = (): void => controller.abort();
     if (external?.aborted) controller.abort();
     external?.addEventListener('abort', onAbort, { once: true });
-    const queue = new TextQueue(() => controller.abort());
+    const queue = new TextQueue<StreamPart>(() => controller.abort());
     const clientRequestId = options.clientRequestId ?? newClientRequestId();
     const priority = options.priority ?? 'interactive';
-    const outcome = this.run(request, priority, clientRequestId, (text) => queue.push(text), controller.signal).finally(() => {
+    const outcome = this.run(request, priority, clientRequestId, (text) => queue.push({ type: 'text', text }), controller.signal).finally(() => {
       external?.removeEventListener('abort', onAbort);
       queue.end();
     });
-    return { outcome, clientRequestId, [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator]() };
+    return requestStream(queue, outcome, clientRequestId);
   }
 
   onEvent(listener: (event: ManagerEvent) => void): () => void {

@@ -2,6 +2,7 @@
 // log, evaluates the 529 alert rule, and persists itself (debounced) through a HistoryStorage.
 // Several editor windows may share one storage: each save merges with what another window
 // saved meanwhile (under the storage's lock), so no window's attempts are overwritten.
+import { policyOf } from '../errorClasses';
 import type { ManagerEvent } from '../types';
 import { AlertTracker } from './alertTracker';
 import type { WindowFigures } from './alertTracker';
@@ -157,6 +158,8 @@ export function createHistory(options: HistoryOptions): History {
     pruneOccasionally(now);
     if (!Number.isFinite(event.time) || event.time <= cutoff(now)) return;
     if (typeof event.model !== 'string' || event.model === '') return;
+    // The user's own network failing says nothing about the model: not in its history.
+    if (event.errorClass !== null && !policyOf(event.errorClass).countsForModel) return;
     state.record(event, failureRecordOf(event));
     evaluateAlerts([event.model], now);
     markChanged({ kind: 'attempt', model: event.model, time: event.time });

@@ -1,6 +1,7 @@
 // The versioned on-disk format of the history and its schema check. Anything that does not
 // match the schema exactly is reported as corrupt (with the reason), never half-loaded.
 import type { ErrorClass, ProviderId } from '../types';
+import { ERROR_CLASSES, PROVIDERS } from '../../shared/vocabulary';
 import type { FailureRecord, HistoryBucket } from './historyTypes';
 
 export const HISTORY_FORMAT = 'resilient-claude-history';
@@ -31,17 +32,6 @@ export interface DecodedHistory {
 
 export type DecodeResult = { ok: true; history: DecodedHistory } | { ok: false; reason: string };
 
-const ERROR_CLASSES: readonly ErrorClass[] = [
-  'overloaded',
-  'rate_limited',
-  'spend_limit',
-  'transient',
-  'timeout',
-  'auth',
-  'bad_request',
-  'canceled',
-];
-const PROVIDERS: readonly ProviderId[] = ['anthropic', 'vertex', 'bedrock'];
 
 export function encodeHistory(input: {
   savedAt: number;
@@ -117,11 +107,11 @@ function decodeBucket(model: string, value: unknown, where: string): HistoryBuck
 function decodeFailure(value: unknown, where: string): FailureRecord {
   if (!isRecord(value)) fail(`${where} is not an object`);
   const provider = value.provider;
-  if (typeof provider !== 'string' || !PROVIDERS.includes(provider as ProviderId)) {
+  if (typeof provider !== 'string' || !(PROVIDERS as readonly string[]).includes(provider)) {
     fail(`${where}.provider is not a known provider`);
   }
   const errorClass = value.errorClass;
-  if (typeof errorClass !== 'string' || !ERROR_CLASSES.includes(errorClass as ErrorClass)) {
+  if (typeof errorClass !== 'string' || !(ERROR_CLASSES as readonly string[]).includes(errorClass)) {
     fail(`${where}.errorClass is not a known error class`);
   }
   if (typeof value.model !== 'string' || value.model === '') fail(`${where}.model is not a model name`);

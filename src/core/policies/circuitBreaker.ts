@@ -4,6 +4,7 @@
 // Auth, bad requests and the like never move it: they say nothing about capacity.
 import type { BreakerConfig } from '../contract';
 import type { BreakerSnapshot, BreakerState, ErrorClass, Route } from '../types';
+import { feedsBreaker } from '../errorClasses';
 
 export interface BreakerTransition {
   readonly time: number;
@@ -15,11 +16,6 @@ export interface BreakerTransition {
 /** What the breaker granted: a normal attempt, or the single half-open probe. */
 export type BreakerPermit = 'normal' | 'probe';
 
-const COUNTING: ReadonlySet<ErrorClass> = new Set<ErrorClass>(['overloaded', 'transient']);
-
-export function feedsBreaker(errorClass: ErrorClass): boolean {
-  return COUNTING.has(errorClass);
-}
 
 export class CircuitBreaker {
   private state: BreakerState = 'closed';
@@ -126,6 +122,7 @@ export class CircuitBreaker {
       since: this.since,
       nextProbeAt: this.nextProbeAt(),
       consecutiveFailures: this.consecutiveFailures,
+      heldUntil: null,
     };
   }
 

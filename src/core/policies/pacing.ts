@@ -1,6 +1,10 @@
-// Pacing from the API's own signals: when `anthropic-ratelimit-requests-remaining`
-// (or tokens) reaches 0, or a 429 names a retry-after, new attempts on that route
-// are held until the reset instead of being sent to fail.
+// Pacing from the API's own signals: when `anthropic-ratelimit-*-remaining`
+// reaches 0, or a 429 names a retry-after, new attempts on that route are held
+// until the reset instead of being sent to fail. Every hint is parsed strictly
+// (serverValues.ts) and every hold is capped, so a garbage or absurd header can
+// never park a route for hours; holds are visible (`heldUntil`, onChange) and
+// cleared by a reset.
+import { parseResetTime } from '../serverValues';
 
 interface HeaderReader {
   get(name: string): string | null;
@@ -11,25 +15,40 @@ const LIMIT_KINDS = ['requests', 'tokens', 'input-tokens', 'output-tokens'] as c
 export class RateLimitPacer {
   private readonly holdUntil = new Map<string, number>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    /** The longest hold any hint may place on a route. */
+    private capMs: number,
+    private readonly onChange: (routeKey: string, until: number | null) => void = () => undefined,
+  ) {}
+
+  setCap(capMs: number): void {
+    this.capMs = capMs;
+  }
 
   /** Reads rate-limit headers from any response (success or error). */
   observe(routeKey: string, headers: HeaderReader | null | undefined): void {
     if (!headers) return;
     for (const kind of LIMIT_KINDS) {
       const remaining = headers.get(`anthropic-ratelimit-${kind}-remaining`);
-      const reset = headers.get(`anthropic-ratelimit-${kind}-reset`);
-      if (remaining === null || reset === null) continue;
-      if (Number(remaining) > 0) continue;
-      const resetAt = Date.parse(reset);
-      if (Number.isFinite(resetAt)) this.hold(routeKey, resetAt);
+      if (remaining === null || remaining.trim() !== '0') continue;
+      const resetAt = parseResetTime(headers.get(`anthropic-ratelimit-${kind}-reset`), this.now());
+      if (resetAt !== null) this.hold(routeKey, resetAt);
     }
   }
 
-  /** Holds the route until `until` (epoch ms); keeps the later of two holds. */
+  /** Holds the route until `until` (epoch ms), capped; keeps the later of two holds. */
   hold(routeKey: string, until: number): void {
+    const capped = Math.min(until, this.now() + this.capMs);
     const current = this.holdUntil.get(routeKey) ?? 0;
-    if (until > current) this.holdUntil.set(routeKey, until);
+    if (capped <= current || capped <= this.now()) return;
+    this.holdUntil.set(routeKey, capped);
+    this.onChange(routeKey, capped);
+  }
+
+  /** Epoch ms until which the route is held, or null. */
+  heldUntil(routeKey: string): number | null {
+    return this.delayFor(routeKey) > 0 ? (this.holdUntil.get(routeKey) ?? null) : null;
   }
 
   /** Milliseconds a new attempt on this route should wait (0 = go now). */
@@ -39,8 +58,17 @@ export class RateLimitPacer {
     const delay = until - this.now();
     if (delay <= 0) {
       this.holdUntil.delete(routeKey);
+      this.onChange(routeKey, null);
       return 0;
     }
     return delay;
+  }
+
+  /** Drops the hold on one route, or on every route. */
+  clear(routeKey?: string): void {
+    const keys = routeKey === undefined ? [...this.holdUntil.keys()] : [routeKey];
+    for (const key of keys) {
+      if (this.holdUntil.delete(key)) this.onChange(key, null);
+    }
   }
 }

@@ -23,6 +23,11 @@ export class RetryBudget {
     this.config = config;
   }
 
+  /** Forgets every request and retry seen (Reset Circuit Breakers). */
+  reset(): void {
+    this.buckets = [];
+  }
+
   private bucketWidth(): number {
     return Math.max(1, this.config.windowMs / BUCKETS);
   }

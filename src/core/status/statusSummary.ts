@@ -1,18 +1,9 @@
 // Parses a statuspage.io v2 summary (`/api/v2/summary.json`, as status.claude.com serves it)
 // into the few facts the diagnostics panel shows: the overall indicator and the open incidents.
 
-export type StatusIndicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
+import type { StatusIncident, StatusIndicator } from '../../shared/vocabulary';
 
-export interface StatusIncident {
-  readonly name: string;
-  /** investigating, identified, monitoring, … */
-  readonly status: string;
-  /** none, minor, major, critical */
-  readonly impact: string;
-  /** The incident's public page, when the summary gives an http(s) link. */
-  readonly url: string | null;
-  readonly updatedAt: string | null;
-}
+export type { StatusIncident, StatusIndicator };
 
 export interface StatusSummary {
   readonly indicator: StatusIndicator;

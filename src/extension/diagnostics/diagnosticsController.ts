@@ -1,6 +1,7 @@
 // Owns the diagnostics panel for the extension's lifetime: opens it (one at a time, re-focused
 // when open), restores it after a reload through a WebviewPanelSerializer, and polls the
 // Anthropic status page only while the panel is open or requests are failing.
+import { isServiceTrouble } from '../../core/errorClasses';
 import * as vscode from 'vscode';
 import { StatusPoller } from '../../core/status/statusPoller';
 import { panelStateOrDefault, parsePanelState } from '../../webview/protocol';
@@ -13,7 +14,6 @@ export const DIAGNOSTICS_VIEW_TYPE = 'resilientClaude.diagnostics';
 const STATUS_POLL_MS = 60_000;
 /** After the last failed attempt, keep the status page polled this long. */
 const FAILING_GRACE_MS = 10 * 60_000;
-const FAILING_CLASSES = new Set(['overloaded', 'transient', 'timeout', 'rate_limited']);
 
 export class DiagnosticsController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -38,7 +38,7 @@ export class DiagnosticsController implements vscode.Disposable {
         if (affectsStatusPageSettings(event)) this.applyStatusSettings();
       }),
       sources.onManagerEvent((event) => {
-        if (event.type === 'attempt' && event.errorClass !== null && FAILING_CLASSES.has(event.errorClass)) this.noteFailure();
+        if (event.type === 'attempt' && event.errorClass !== null && isServiceTrouble(event.errorClass)) this.noteFailure();
       }),
     );
   }

@@ -25,7 +25,7 @@ test('1,000 concurrent requests all settle within the concurrency cap', { timeou
       Promise.all(
         Array.from({ length: count }, (_, k) =>
           r.manager.send(
-            { messages: [{ role: 'user', content: prompt(from + k) }], maxTokens: 64 },
+            { messages: [{ role: 'user', content: prompt(from + k) }], max_tokens: 64 },
             { priority: (from + k) % 3 === 0 ? 'background' : 'interactive' },
           ),
         ),

@@ -40,6 +40,8 @@ export function testConfig(url: string, overrides: Partial<ManagerConfig> = {}):
 }
 
 export async function rig(s: Scenario, overrides: Partial<ManagerConfig> = {}): Promise<Rig> {
+  // The manager loads the SDK on first use; load it before the clock of a short deadline starts.
+  await import('@anthropic-ai/sdk');
   const sim = await startSimulator({ scenario: s, apiKey: TEST_KEY });
   const manager = createRequestManager(testConfig(sim.url, overrides));
   const events: ManagerEvent[] = [];
@@ -55,7 +57,7 @@ export async function rig(s: Scenario, overrides: Partial<ManagerConfig> = {}): 
   };
 }
 
-export const ASK = { messages: [{ role: 'user' as const, content: 'Why do breakers open?' }], maxTokens: 256 };
+export const ASK = { messages: [{ role: 'user' as const, content: 'Why do breakers open?' }], max_tokens: 256 };
 
 /** The ids the simulator issued, in order (what support would need). */
 export function simRequestIds(sim: RunningSimulator): string[] {

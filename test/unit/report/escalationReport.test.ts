@@ -136,8 +136,8 @@ describe('escalation report', () => {
   it('shows breaker states, the status page incident and versions, and what to send', OPTS, () => {
     const { clock, history } = busyHistory();
     const breakers: BreakerSnapshot[] = [
-      { provider: 'anthropic', model: 'claude-opus-5-5', state: 'open', since: T0 + HOUR + 6 * MINUTE, nextProbeAt: T0 + HOUR + 7 * MINUTE, consecutiveFailures: 5 },
-      { provider: 'anthropic', model: 'claude-sonnet-5-5', state: 'closed', since: T0, nextProbeAt: null, consecutiveFailures: 0 },
+      { provider: 'anthropic', model: 'claude-opus-5-5', state: 'open', since: T0 + HOUR + 6 * MINUTE, nextProbeAt: T0 + HOUR + 7 * MINUTE, consecutiveFailures: 5, heldUntil: null },
+      { provider: 'anthropic', model: 'claude-sonnet-5-5', state: 'closed', since: T0, nextProbeAt: null, consecutiveFailures: 0, heldUntil: null },
     ];
     const report = buildEscalationReport({
       history,

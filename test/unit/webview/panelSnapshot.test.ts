@@ -79,7 +79,7 @@ describe('panel snapshot', () => {
       window: '15m',
       now,
       history: history.snapshot({ sinceMs: now - WINDOW_MS['15m'] }),
-      breakers: [{ provider: 'anthropic', model: 'claude-opus-5-5', state: 'open', since: now - 5000, nextProbeAt: now + 10_000, consecutiveFailures: 3 }],
+      breakers: [{ provider: 'anthropic', model: 'claude-opus-5-5', state: 'open', since: now - 5000, nextProbeAt: now + 10_000, consecutiveFailures: 3, heldUntil: null }],
       status: undefined,
       primaryModel: null,
     });

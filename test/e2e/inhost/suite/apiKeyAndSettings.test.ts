@@ -39,7 +39,7 @@ async function pointAt(parts: ResilientClaudeTestHooks, simulator: RunningSimula
 
 async function ask(parts: ResilientClaudeTestHooks, question: string): Promise<Outcome> {
   const stream = await parts.client.stream(
-    { messages: [{ role: 'user', content: question }], maxTokens: 64 },
+    { messages: [{ role: 'user', content: question }], max_tokens: 64 },
     new AbortController().signal,
   );
   for await (const _delta of stream) {

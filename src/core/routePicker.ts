@@ -1,0 +1,121 @@
+// The ordered routes of one request and which of them can still be tried: the
+// chain (each model on each provider), what this request has ended (a route, a
+// provider's routes, an endpoint), and what the shared state says (open breaker,
+// rate-limit hold, unknown model, a prompt that does not fit). When nothing can
+// be tried it says why, truthfully, and when the nearest route frees up.
+import type { BreakerPermit } from './policies/circuitBreaker';
+import type { FailureReach } from './errorClasses';
+import type { RequestBounds } from './policies/bounds';
+import { buildChain, isUnfit } from './policies/fallbackChain';
+import type { RouteState } from './routeState';
+import type { ErrorClass, ProviderId, Route } from './types';
+
+export interface ChainEntry {
+  readonly route: Route;
+  readonly key: string;
+  /** Index into the configured providers (one endpoint each). */
+  readonly providerIndex: number;
+}
+
+export type Unavailable = 'ended' | 'unknown_model' | 'unfit' | 'exhausted' | 'held' | 'breaker_open';
+
+export interface Blocked {
+  readonly entry: ChainEntry;
+  readonly why: Unavailable;
+  /** When the route frees up (probe or hold end), for 'breaker_open' and 'held'. */
+  readonly until: number | null;
+}
+
+export type Pick =
+  | { readonly kind: 'route'; readonly entry: ChainEntry; readonly permit: BreakerPermit; readonly skipped: Unavailable | null }
+  | { readonly kind: 'none'; readonly blocked: readonly Blocked[]; readonly earliest: number | null };
+
+export class RoutePicker {
+  readonly chain: readonly ChainEntry[];
+  private readonly ended = new Map<string, ErrorClass>();
+  private index = 0;
+
+  constructor(
+    models: readonly string[],
+    providers: readonly ProviderId[],
+    primary: string | undefined,
+    private readonly routes: RouteState,
+    private readonly bounds: RequestBounds,
+    private readonly fits: (route: Route) => boolean,
+    /** The longest hold worth waiting for on a route instead of moving on. */
+    private readonly waitableHoldMs: number,
+  ) {
+    this.chain = buildChain(models, providers, primary).map((route, i) => ({ route, key: routes.see(route), providerIndex: i % providers.length }));
+  }
+
+  get first(): ChainEntry {
+    return this.chain[0]!;
+  }
+
+  /** Goes back to the top of the chain (a route freed up while every route was blocked). */
+  rewind(): void {
+    this.index = 0;
+  }
+
+  /** Moves past the current route. */
+  moveOn(): void {
+    this.index += 1;
+  }
+
+  /** Ends routes for the rest of this request, as far as the failure reaches. */
+  end(entry: ChainEntry, reach: FailureReach, errorClass: ErrorClass): void {
+    for (const other of this.chain) {
+      const hit =
+        reach === 'request' ||
+        other.key === entry.key ||
+        ((reach === 'provider' || reach === 'endpoint') && other.providerIndex === entry.providerIndex);
+      if (hit && !this.ended.has(other.key)) this.ended.set(other.key, errorClass);
+    }
+  }
+
+  /** Is a route after the current one closed-breaker and usable for this request? */
+  healthyAfter(entry: ChainEntry, now: number): boolean {
+    const from = this.chain.indexOf(entry) + 1;
+    return this.chain.slice(from).some((e) => this.blockOf(e, now) === null && this.routes.breaker(e.route).currentState() === 'closed');
+  }
+
+  /** Why a route cannot be tried now (breaker aside), or null when it can. */
+  private blockOf(entry: ChainEntry, now: number): Blocked | null {
+    const { route, key } = entry;
+    if (this.ended.has(key)) return { entry, why: 'ended', until: null };
+    if (this.routes.unknownModels.isUnknown(route)) return { entry, why: 'unknown_model', until: null };
+    if (!this.fits(route)) return { entry, why: 'unfit', until: null };
+    if (!this.bounds.canAttemptOn(key, now)) return { entry, why: 'exhausted', until: null };
+    const hold = this.routes.pacer.delayFor(key);
+    if (hold > this.waitableHoldMs || (hold > 0 && !this.bounds.fitsWait(now, hold))) return { entry, why: 'held', until: now + hold };
+    return null;
+  }
+
+  pick(now: number): Pick {
+    const blocked: Blocked[] = [];
+    let earliest: number | null = null;
+    let skipped: Unavailable | null = null;
+    for (let i = this.index; i < this.chain.length; i++) {
+      const entry = this.chain[i]!;
+      let block = this.blockOf(entry, now);
+      if (block === null) {
+        const breaker = this.routes.breaker(entry.route);
+        const permit = breaker.tryAcquire();
+        if (permit) {
+          this.index = i;
+          return { kind: 'route', entry, permit, skipped };
+        }
+        block = { entry, why: 'breaker_open', until: breaker.nextProbeAt() };
+      }
+      blocked.push(block);
+      if (block.until !== null) earliest = earliest === null ? block.until : Math.min(earliest, block.until);
+      skipped ??= block.why;
+    }
+    return { kind: 'none', blocked, earliest };
+  }
+}
+
+/** Exported for tests: the usual fit rule (context window) for a request's size. */
+export function fitsWindow(estimatedInput: number, maxTokens: number): (route: Route) => boolean {
+  return (route) => !isUnfit(route, estimatedInput, maxTokens);
+}
