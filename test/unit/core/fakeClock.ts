@@ -1,9 +1,16 @@
 // A manual clock for policy tests: time moves only when the test advances it.
+// A sleep with an AbortSignal rejects at once when the signal fires, like the real one.
 import type { Clock } from '../../../src/core/contract';
+import { CanceledError } from '../../../src/core/clock';
+
+interface Sleeper {
+  readonly at: number;
+  readonly resolve: () => void;
+}
 
 export class FakeClock implements Clock {
   private current: number;
-  private sleepers: Array<{ at: number; resolve: () => void }> = [];
+  private sleepers: Sleeper[] = [];
 
   constructor(start = 1_000_000) {
     this.current = start;
@@ -13,8 +20,28 @@ export class FakeClock implements Clock {
     return this.current;
   }
 
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.sleepers.push({ at: this.current + ms, resolve }));
+  /** Sleeps not yet due (what the code under test is waiting on). */
+  get pending(): number {
+    return this.sleepers.length;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new CanceledError());
+        return;
+      }
+      const sleeper: Sleeper = { at: this.current + ms, resolve };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+          reject(new CanceledError());
+        },
+        { once: true },
+      );
+    });
   }
 
   advance(ms: number): void {
