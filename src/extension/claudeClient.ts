@@ -1,9 +1,10 @@
-// The extension's one request manager: created on first use (so activation does
-// not load the SDK), kept in step with the settings, the API key and the
-// rehearsal, and observed: every event is logged, recorded in the history and
-// re-emitted for the status bar and progress notifications. Requests sent during an
-// overload rehearsal are recorded apart (HistoryHost.recordRehearsal), however late
-// their events arrive, so simulated traffic never mixes with the user's real history.
+// The extension's request manager: created on first use (so activation does not
+// load the SDK), kept in step with the settings and the credentials, and observed:
+// every event is logged, recorded in the history and re-emitted for the status bar
+// and progress notifications. An overload rehearsal runs on a manager of its own
+// (its own breakers, holds, budgets and unknown models) that is disposed when the
+// rehearsal stops — which aborts its requests — and whose events are recorded apart
+// (HistoryHost.recordRehearsal): nothing simulated reaches real traffic's state.
 import * as vscode from 'vscode';
 import type { ManagerConfig, RequestManager } from '../core/contract';
 import { newClientRequestId } from '../core/clientRequestId';
@@ -25,12 +26,12 @@ export class ClaudeClient implements vscode.Disposable {
   private manager: RequestManager | null = null;
   private creating: Promise<RequestManager> | null = null;
   private unsubscribeManager: (() => void) | null = null;
+  /** The running rehearsal's own manager, for its simulator only. */
+  private rehearsalManager: { readonly url: string; readonly manager: RequestManager; readonly unsubscribe: () => void } | null = null;
   private readonly demoted = new Set<string>();
   private readonly warnedModels = new Set<string>();
   private lastRequestIdSeen: string | null = null;
   private lastRehearsalRequestIdSeen: string | null = null;
-  /** Client request ids of requests sent to the rehearsal simulator and not finished yet. */
-  private readonly rehearsalRequests = new Set<string>();
   private lastServed: string | null = null;
   private lastServedOn: ProviderId | null = null;
   private anthropicKeySet = false;
@@ -60,8 +61,9 @@ export class ClaudeClient implements vscode.Disposable {
         this.history.setRehearsal(active?.scenario ?? null);
         this.lastServed = null;
         this.lastServedOn = null;
-        this.reconfigure('rehearsal');
-        this.manager?.resetBreakers();
+        // A new or stopped rehearsal: its manager (and every request on it) goes; real routes keep their state.
+        if (this.rehearsalManager?.url !== active?.url) this.disposeRehearsalManager();
+        this.log.info(`Rehearsal ${active ? `"${active.scenario}" on its own manager` : 'stopped'}; ${this.describeRoute()}.`);
         this.healthChanged.fire();
       }),
     );
@@ -77,7 +79,7 @@ export class ClaudeClient implements vscode.Disposable {
 
   /** The providers requests fail over between, in order (the configured ones that can be used now). */
   get providers(): ProviderId[] {
-    return providerConfigs(this.settings.settings, this.endpoint(), this.access()).map((p) => p.id);
+    return providerConfigs(this.settings.settings, this.endpoint(), this.access(this.rehearsal.active)).map((p) => p.id);
   }
 
   /** The provider that answered the last successful request, null before any. */
@@ -140,16 +142,15 @@ export class ClaudeClient implements vscode.Disposable {
 
   /** Streams a request; `clientRequestId` (see SendOptions) lets the caller pick out its events. */
   async stream(request: ClaudeRequest, signal: AbortSignal, clientRequestId?: string): Promise<RequestStream> {
-    const manager = await this.ensureManager();
+    const active = this.rehearsal.active;
+    const manager = active ? await this.ensureRehearsalManager(active.url) : await this.ensureManager();
     const id = clientRequestId ?? newClientRequestId();
-    // The endpoint is the rehearsal's exactly when one is active now: the manager's config follows it synchronously.
-    if (this.rehearsal.active !== null) this.rehearsalRequests.add(id);
     return manager.stream(request, { signal, priority: 'interactive', clientRequestId: id });
   }
 
   /** Breaker states for the current routes (each model on each provider, in the order tried), closed for routes not used yet. */
   breakers(): BreakerSnapshot[] {
-    const known = this.manager?.breakers() ?? [];
+    const known = (this.rehearsal.active ? this.rehearsalManager?.manager : this.manager)?.breakers() ?? [];
     const providers = this.providers;
     return this.chain.flatMap((model) =>
       providers.map(
@@ -169,7 +170,7 @@ export class ClaudeClient implements vscode.Disposable {
 
   /** Resets every breaker (and forgets demotions), or only one route's (the diagnostics panel's card). */
   resetBreakers(route?: Route): void {
-    this.manager?.resetBreakers(route);
+    (this.rehearsal.active ? this.rehearsalManager?.manager : this.manager)?.resetBreakers(route);
     const forget = route === undefined ? [...this.demoted] : [...this.demoted].filter((m) => m === route.model);
     if (forget.length > 0) {
       for (const model of forget) this.demoted.delete(model);
@@ -203,9 +204,8 @@ export class ClaudeClient implements vscode.Disposable {
     return usable;
   }
 
-  /** Bedrock and Vertex: their stored credentials, or during a rehearsal the simulator with dummy ones. */
-  private access(): ProviderAccess {
-    const active = this.rehearsal.active;
+  /** Bedrock and Vertex: their stored credentials, or for a rehearsal the simulator with dummy ones. */
+  private access(active: { readonly url: string } | null): ProviderAccess {
     if (active) {
       const dummy = async (): Promise<string | undefined> => REHEARSAL_API_KEY;
       const none = async (): Promise<string | undefined> => undefined;
@@ -223,8 +223,37 @@ export class ClaudeClient implements vscode.Disposable {
     };
   }
 
+  /** The real traffic's configuration (never the rehearsal's). */
   private config(): ManagerConfig {
-    return buildManagerConfig(defaultManagerConfig(), this.settings.settings, this.endpoint(), this.demoted, this.clientName, this.access());
+    const endpoint = endpointFromSettings(this.settings.settings, () => this.keys.get());
+    return buildManagerConfig(defaultManagerConfig(), this.settings.settings, endpoint, this.demoted, this.clientName, this.access(null));
+  }
+
+  /** A rehearsal's configuration: the same chain and policies, every provider on its simulator. */
+  private rehearsalConfig(url: string): ManagerConfig {
+    const endpoint: Endpoint = { baseURL: url, headers: {}, apiKey: async () => REHEARSAL_API_KEY };
+    return buildManagerConfig(defaultManagerConfig(), this.settings.settings, endpoint, this.demoted, this.clientName, this.access({ url }));
+  }
+
+  private async ensureRehearsalManager(url: string): Promise<RequestManager> {
+    if (this.rehearsalManager?.url === url) return this.rehearsalManager.manager;
+    const { createRequestManager } = await import('../core/requestManager.js');
+    if (this.rehearsalManager?.url === url) return this.rehearsalManager.manager;
+    this.disposeRehearsalManager();
+    const manager = createRequestManager(this.rehearsalConfig(url));
+    const unsubscribe = manager.onEvent((event) => this.observe(event, true));
+    this.rehearsalManager = { url, manager, unsubscribe };
+    return manager;
+  }
+
+  /** Stops the rehearsal's manager: its requests are aborted and its state is dropped. */
+  private disposeRehearsalManager(): void {
+    const rehearsal = this.rehearsalManager;
+    if (!rehearsal) return;
+    this.rehearsalManager = null;
+    rehearsal.manager.dispose();
+    // Its last events (the aborted requests ending) still go to the rehearsal's history.
+    setTimeout(() => rehearsal.unsubscribe(), 5_000).unref?.();
   }
 
   private ensureManager(): Promise<RequestManager> {
@@ -233,7 +262,7 @@ export class ClaudeClient implements vscode.Disposable {
       // Loaded on first use: the SDK is the heaviest part of the extension.
       const { createRequestManager } = await import('../core/requestManager.js');
       const manager = createRequestManager(this.config());
-      this.unsubscribeManager = manager.onEvent((event) => this.observe(event));
+      this.unsubscribeManager = manager.onEvent((event) => this.observe(event, false));
       this.manager = manager;
       this.log.info(`Request manager ready; ${this.describeRoute()}.`);
       return manager;
@@ -245,6 +274,7 @@ export class ClaudeClient implements vscode.Disposable {
   }
 
   private reconfigure(reason: string): void {
+    if (this.rehearsalManager) this.rehearsalManager.manager.updateConfig(this.rehearsalConfig(this.rehearsalManager.url));
     if (!this.manager) {
       this.healthChanged.fire();
       return;
@@ -272,11 +302,9 @@ export class ClaudeClient implements vscode.Disposable {
     return `chain ${this.chain.join(' → ')}, requests to ${target}`;
   }
 
-  private observe(event: ManagerEvent): void {
-    const rehearsed = 'clientRequestId' in event && this.rehearsalRequests.has(event.clientRequestId);
+  private observe(event: ManagerEvent, rehearsed: boolean): void {
     if (rehearsed) this.history.recordRehearsal(event);
     else this.history.record(event);
-    if (rehearsed && event.type === 'request') this.rehearsalRequests.delete(event.clientRequestId);
     switch (event.type) {
       case 'attempt':
         if (event.requestId !== null) {
@@ -336,6 +364,7 @@ export class ClaudeClient implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposeRehearsalManager();
     this.unsubscribeManager?.();
     this.manager?.dispose();
     this.manager = null;

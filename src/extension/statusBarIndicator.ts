@@ -45,6 +45,7 @@ export class StatusBarIndicator implements vscode.Disposable {
           model: b.model,
           state: b.state,
           nextProbeAt: b.nextProbeAt,
+          heldUntil: b.heldUntil,
           overloadRate: figures.rate,
           attempts: figures.attempts,
         };

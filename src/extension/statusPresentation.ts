@@ -11,6 +11,8 @@ export interface RouteHealth {
   readonly model: string;
   readonly state: BreakerState;
   readonly nextProbeAt: number | null;
+  /** Epoch ms until which a rate limit holds the route; null or absent when not held. */
+  readonly heldUntil?: number | null;
   /** 529s / attempts over the history window, or null when there were no attempts. */
   readonly overloadRate: number | null;
   readonly attempts: number;
@@ -62,9 +64,14 @@ export function shortModelName(model: string): string {
 
 export const PROVIDER_LABEL: Record<ProviderId, string> = { anthropic: 'Anthropic', bedrock: 'Bedrock', vertex: 'Vertex AI' };
 
-/** The route a new request would start on: the first whose breaker is not open. */
+/** True while a rate limit holds the route. */
+export function isHeld(route: Pick<RouteHealth, 'heldUntil'>, now: number): boolean {
+  return route.heldUntil !== undefined && route.heldUntil !== null && route.heldUntil > now;
+}
+
+/** The route a new request would start on: the first whose breaker is not open and that no rate limit holds. */
 export function servingRoute(state: StatusState): RouteHealth | null {
-  return state.routes.find((r) => r.state !== 'open') ?? null;
+  return state.routes.find((r) => r.state !== 'open' && !isHeld(r, state.now)) ?? state.routes.find((r) => r.state !== 'open') ?? null;
 }
 
 /** The model a new request would start on: the first route whose breaker is not open. */
@@ -166,7 +173,9 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
     const cells = [
       ...(perProvider ? [escapeMarkdown(PROVIDER_LABEL[route.provider])] : []),
       `${escapeMarkdown(route.model)}${role}`,
-      `${STATE_ICON[route.state]} ${escapeMarkdown(t(STATE_LABEL[route.state]))}`,
+      isHeld(route, state.now)
+        ? `$(clock) ${escapeMarkdown(t('rate-limited until {0}', clockTime(route.heldUntil!)))}`
+        : `${STATE_ICON[route.state]} ${escapeMarkdown(t(STATE_LABEL[route.state]))}`,
       escapeMarkdown(rateShown.has(route.model) ? '' : formatRate(route, t)),
       escapeMarkdown(formatProbe(route, state.now, t)),
     ];
@@ -182,6 +191,12 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
     ].join(' · '),
   );
   return lines.join('\n');
+}
+
+/** 10:42 (local time, 24-hour). */
+export function clockTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
 export function formatRate(route: Pick<RouteHealth, 'overloadRate' | 'attempts'>, t: Translate): string {

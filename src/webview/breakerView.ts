@@ -1,7 +1,7 @@
 // The Breakers tab: one card per route with its state, since when, the next probe and the
 // recent failure rate, plus "Reset" and "Use now".
 import { h, replaceChildren } from './dom';
-import { formatAgo, formatPercent, formatProbe } from './format';
+import { formatAgo, formatClock, formatPercent, formatProbe } from './format';
 import type { BreakerCard, PanelSnapshot, WebviewToHost } from './protocol';
 
 const STATE_LABELS = { closed: 'Closed — healthy', open: 'Open — skipped', half_open: 'Half-open — probing' } as const;
@@ -55,6 +55,9 @@ export class BreakerView {
         h('strong', { text: STATE_LABELS[breaker.state] }),
         breaker.since > 0 ? ` since ${formatAgo(breaker.since, now)}` : ' (not used yet)',
       ]),
+      breaker.heldUntil !== undefined && breaker.heldUntil !== null && breaker.heldUntil > now
+        ? h('p', { className: 'detail held', text: `Rate-limited until ${formatClock(breaker.heldUntil, now)}` })
+        : null,
       h('p', { className: 'detail' }, [countdown]),
       h('p', {
         className: 'detail',

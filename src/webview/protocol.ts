@@ -99,6 +99,8 @@ export interface BreakerCard {
   readonly state: BreakerState;
   readonly since: number;
   readonly nextProbeAt: number | null;
+  /** Epoch ms until which a rate limit holds the route (absent or null: not held). */
+  readonly heldUntil?: number | null;
   readonly consecutiveFailures: number;
   /** Failures / attempts on this route over the alert window; null with no attempts. */
   readonly recentFailureRate: number | null;

@@ -81,6 +81,7 @@ function breakerCard(breaker: BreakerSnapshot, history: HistorySnapshot, now: nu
     state: breaker.state,
     since: breaker.since,
     nextProbeAt: breaker.nextProbeAt,
+    heldUntil: breaker.heldUntil,
     consecutiveFailures: breaker.consecutiveFailures,
     recentAttempts: recent.attempts,
     recentFailureRate: recent.attempts === 0 ? null : (recent.attempts - recent.successes) / recent.attempts,

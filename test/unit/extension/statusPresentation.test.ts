@@ -135,3 +135,16 @@ test('with two providers the tooltip lists each route by provider, and serving f
   const single = presentStatus(state(['closed', 'closed', 'closed']), formatMessage);
   assert.doesNotMatch(single.tooltip, /Provider/, 'one provider: no provider column');
 });
+
+test('a route held by a rate limit shows "rate-limited until" in the tooltip, and requests start on the next model', { timeout: 5000 }, () => {
+  const held = NOW + 5 * 60_000;
+  const p = presentStatus(state(['closed', 'closed', 'closed'], {}, [{ heldUntil: held }]), formatMessage);
+  const d = new Date(held);
+  const clock = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  assert.ok(p.tooltip.includes(`rate\\-limited until ${clock}`), p.tooltip);
+  assert.equal(p.health, 'degraded');
+  assert.match(p.text, /sonnet-5-5/);
+  const expired = presentStatus(state(['closed', 'closed', 'closed'], {}, [{ heldUntil: NOW - 1 }]), formatMessage);
+  assert.ok(!expired.tooltip.includes('rate\\-limited'));
+  assert.equal(expired.health, 'healthy');
+});
