@@ -311,7 +311,7 @@ function readModelIds(value: unknown, target: RegExp, what: string, report: (m: 
   }
   const ids: Record<string, string> = {};
   for (const [model, mapped] of Object.entries(value as Record<string, unknown>)) {
-    if (!MODEL_ID.test(model)) {
+    if (!MODEL_ID_PATTERN.test(model)) {
       report(`has a key that is not a model id (${JSON.stringify(model.slice(0, 60))}); keys are API model ids such as "${DEFAULT_SETTINGS.model}"; using no overrides.`);
       return {};
     }
