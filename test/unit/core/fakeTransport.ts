@@ -4,7 +4,10 @@
 import type { MessagesClient, RawStreamEvent, StreamParams } from '../../../src/core/wire';
 import type { ProviderClients } from '../../../src/core/providers';
 
-export type Step = { readonly error: Record<string, unknown> } | { readonly events: readonly RawStreamEvent[] };
+export type Step =
+  | { readonly error: Record<string, unknown> }
+  /** A 200 stream of these events, then (when set) a mid-stream error event, as the SDK raises it. */
+  | { readonly events: readonly RawStreamEvent[]; readonly breakWith?: string };
 
 export function sdkError(status: number, type: string, headers: Record<string, string> = {}): Step {
   return {
@@ -48,6 +51,9 @@ export class ScriptedTransport {
               response: { status: 200, headers: { get: () => null } },
               data: (async function* () {
                 for (const event of step.events) yield event;
+                if (step.breakWith !== undefined) {
+                  throw Object.assign(new Error(step.breakWith), { name: 'APIError', type: step.breakWith, error: { type: 'error', error: { type: step.breakWith, message: 'Overloaded' } } });
+                }
               })(),
             };
           },
