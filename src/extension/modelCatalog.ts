@@ -1,6 +1,8 @@
 // The models offered by the switcher: the API's model list (GET /v1/models via
 // the SDK, loaded lazily with the current key and base URL), or the configured
 // chain when the API cannot be reached.
+import { sdkLogger } from '../core/sdkLog';
+import { registerSecrets } from '../core/secretRegistry';
 import type { Endpoint } from './managerConfig';
 
 export type ModelLifecycle = 'active' | 'deprecated' | 'retired';
@@ -35,6 +37,7 @@ export async function loadCatalog(endpoint: Endpoint, configuredChain: readonly 
   const fallback = configuredChain.map(fromSettings);
   const apiKey = await endpoint.apiKey();
   if (apiKey === undefined) return { models: fallback, source: 'no_key' };
+  registerSecrets(apiKey);
   try {
     const { Anthropic } = await import('@anthropic-ai/sdk');
     const client = new Anthropic({
@@ -43,6 +46,8 @@ export async function loadCatalog(endpoint: Endpoint, configuredChain: readonly 
       defaultHeaders: { ...endpoint.headers },
       maxRetries: 0,
       timeout: LIST_TIMEOUT_MS,
+      logger: sdkLogger(),
+      logLevel: 'warn',
     });
     const page = await client.models.list({ limit: 100 });
     const models: CatalogModel[] = page.data.map((m) => ({
