@@ -1,6 +1,7 @@
 // Pure translation of the extension's settings (and where requests go right now)
 // into the request manager's configuration.
 import type { ManagerConfig, ProviderConfig } from '../core/contract';
+import { registerSecrets } from '../core/secretRegistry';
 import type { ProviderId } from '../core/types';
 import { modelChain } from './settings';
 import type { ExtensionSettings } from './settings';
@@ -80,8 +81,14 @@ export function providerConfigs(settings: ExtensionSettings, endpoint: Endpoint,
   return usable.length > 0 ? usable : configs;
 }
 
+/** The configured endpoint; the key, whatever its shape (a gateway's too), is registered with redaction as it is read. */
 export function endpointFromSettings(settings: ExtensionSettings, apiKey: Endpoint['apiKey']): Endpoint {
-  return { baseURL: settings.baseUrl === '' ? undefined : settings.baseUrl, headers: settings.headers, apiKey };
+  const registered = async (): Promise<string | undefined> => {
+    const key = await apiKey();
+    registerSecrets(key);
+    return key;
+  };
+  return { baseURL: settings.baseUrl === '' ? undefined : settings.baseUrl, headers: settings.headers, apiKey: registered };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultManagerConfig } from '../../../src/core/defaults';
+import { redactSecrets } from '../../../src/core/redact';
 import { buildManagerConfig, effectiveChain, endpointFromSettings } from '../../../src/extension/managerConfig';
 import { validateSettings } from '../../../src/extension/settings';
 
@@ -105,4 +106,12 @@ test('the Bedrock profile and per-provider model ids reach the provider configur
   const rehearsal = { ...access, bedrock: { ...access.bedrock, baseURL: 'http://127.0.0.1:7001' }, vertex: { ...access.vertex, baseURL: 'http://127.0.0.1:7001/v1' } };
   const simulated = buildManagerConfig(defaultManagerConfig(), settings, endpoint, new Set(), 'x', rehearsal).providers;
   assert.deepEqual(simulated.map((p) => [p.awsProfile, p.modelIds]), [[undefined, undefined], [undefined, undefined]]);
+});
+
+test('a gateway key of any shape is registered with redaction when the endpoint reads it', { timeout: 5000 }, async () => {
+  const { settings } = validateSettings({ baseUrl: 'http://127.0.0.1:9999' });
+  const endpoint = endpointFromSettings(settings, async () => 'gw-xyz-123456');
+  assert.equal(redactSecrets('gateway said gw-xyz-123456'), 'gateway said gw-xyz-123456', 'not known before it is read');
+  assert.equal(await endpoint.apiKey(), 'gw-xyz-123456');
+  assert.equal(redactSecrets('gateway said gw-xyz-123456'), 'gateway said [redacted]');
 });
