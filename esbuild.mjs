@@ -28,7 +28,8 @@ const lazyChunks = {
   'google-auth-library': { out: 'google-auth-library', entry: 'google-auth-library' },
 };
 // The simulator (overload rehearsal) already has its own bundle, dist/simulator.js.
-const lazyLocal = { '../simulator/index.js': '../simulator.js' };
+// The broker client (vscode-languageclient) is its own lazy bundle, dist/lazy/broker-client.js.
+const lazyLocal = { '../simulator/index.js': '../simulator.js', './languageClientChannel.js': '../lazy/broker-client.js' };
 
 /**
  * Every dynamic import() of a lazy chunk becomes a tiny bundled stub whose body is
@@ -72,6 +73,15 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+  },
+  {
+    ...common,
+    entryPoints: { 'broker-client': 'src/extension/broker/languageClientChannel.ts' },
+    outdir: 'dist/lazy',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
   },
   {
     ...common,

@@ -18,6 +18,8 @@ import type { ProviderCredentials } from './providerCredentials';
 import { REHEARSAL_API_KEY } from './rehearsal';
 import type { RehearsalController } from './rehearsal';
 import type { SettingsWatcher } from './settingsWatcher';
+import type { WindowBroker } from './broker/windowBroker';
+import type { Sharing } from '../broker/client/sharedManager';
 
 export class ClaudeClient implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -49,7 +51,9 @@ export class ClaudeClient implements vscode.Disposable {
     private readonly history: HistoryHost,
     private readonly log: vscode.LogOutputChannel,
     private readonly clientName: string,
+    private readonly broker?: WindowBroker,
   ) {
+    if (broker) this.disposables.push(broker.onDidChange(() => this.healthChanged.fire()));
     this.disposables.push(
       this.events,
       this.healthChanged,
@@ -75,6 +79,16 @@ export class ClaudeClient implements vscode.Disposable {
     this.anthropicKeySet = await this.keys.has();
     await this.credentials.refresh();
     if (had !== this.anthropicKeySet) this.reconfigure('credentials');
+  }
+
+  /** Whether requests run on the user's shared broker (null: sharing is off). */
+  get sharing(): Sharing | null {
+    return this.broker?.sharing ?? null;
+  }
+
+  /** Joins the shared broker now (not at the first request), so other windows' breakers show at once. */
+  connectShared(): void {
+    if (this.broker) void this.ensureManager().catch((error: unknown) => this.log.warn(`Request manager: ${String(error)}`));
   }
 
   /** The providers requests fail over between, in order (the configured ones that can be used now). */
@@ -261,7 +275,7 @@ export class ClaudeClient implements vscode.Disposable {
     this.creating ??= (async () => {
       // Loaded on first use: the SDK is the heaviest part of the extension.
       const { createRequestManager } = await import('../core/requestManager.js');
-      const manager = createRequestManager(this.config());
+      const manager = this.broker ? await this.broker.createManager(this.config()) : createRequestManager(this.config());
       this.unsubscribeManager = manager.onEvent((event) => this.observe(event, false));
       this.manager = manager;
       this.log.info(`Request manager ready; ${this.describeRoute()}.`);

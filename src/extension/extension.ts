@@ -7,6 +7,7 @@ import { AlertNotifier } from './alertNotifier';
 import { ApiKeyStore } from './apiKeyStore';
 import { AskCommands } from './askCommands';
 import { ClaudeClient } from './claudeClient';
+import { WindowBroker } from './broker/windowBroker';
 import { ClipboardCommands } from './clipboardCommands';
 import { registerDiagnosticsCommand } from './diagnosticsCommand';
 import { HistoryHost } from './historyHost';
@@ -30,7 +31,11 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   const credentials = new ProviderCredentials(context.secrets, log, settings);
   const rehearsal = new RehearsalController(context.extensionUri, log);
   const history = HistoryHost.inGlobalStorage(context.globalStorageUri, settings.settings, log);
-  const client = new ClaudeClient(settings, keys, credentials, rehearsal, history, log, `resilient-claude-vscode/${version}`);
+  const clientName = `resilient-claude-vscode/${version}`;
+  const broker = new WindowBroker(context.extensionUri.fsPath, history, log, clientName, () =>
+    vscode.workspace.getConfiguration('resilientClaude').get<boolean>('sharedManager', true),
+  );
+  const client = new ClaudeClient(settings, keys, credentials, rehearsal, history, log, clientName, broker);
   const rehearsalCommands = new RehearsalCommands(rehearsal, log);
   const ask = new AskCommands(client, log);
   const switcher = new ModelSwitcher(client, history, log);
@@ -39,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   // Disposed in this order: requests stop, the simulator closes, the history flushes, the log closes last.
   context.subscriptions.push(
     client,
+    broker,
     rehearsalCommands,
     rehearsal,
     new StatusBarIndicator(client, history, rehearsal, keys),
@@ -80,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   log.info(`Resilient Claude ${version} activated; ${client.describeRoute()}.`);
   void keys.offerEnvironmentKey();
   void client.refreshCredentials();
+  client.connectShared();
   const scenario = settings.settings.rehearsalScenario;
   if (scenario !== '') void rehearsalCommands.start(scenario);
   return context.extensionMode === vscode.ExtensionMode.Test ? { keys, settings, client } : undefined;

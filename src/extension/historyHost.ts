@@ -4,11 +4,14 @@
 // While an overload rehearsal runs, a separate in-memory history marked as simulated
 // is `current` (what the panel, status bar and reports read): simulated traffic never
 // reaches the persisted history, and the real one is `current` again once it stops.
+// While the window is a client of the shared broker, the broker writes the file and this host
+// only reads it once and records the live events (every window's): see useBrokerWriter.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createFileHistoryStorage } from '../core/history/fileHistoryStorage';
 import { createHistory } from '../core/history/createHistory';
 import { createMemoryHistoryStorage } from '../core/history/memoryHistoryStorage';
+import { brokerWrittenStorage } from '../broker/client/brokerWrittenStorage';
 import type { History, HistoryAlert } from '../core/history/historyTypes';
 import type { ManagerEvent } from '../core/types';
 import type { ExtensionSettings } from './settings';
@@ -22,6 +25,7 @@ export class HistoryHost implements vscode.Disposable {
   private unsubscribe: Array<() => void> = [];
   private rehearsal: { readonly history: History; readonly scenario: string; readonly unsubscribe: Array<() => void> } | null = null;
   private rule: { threshold: number; windowMs: number };
+  private brokerWrites = false;
 
   /** A model crossed the 529 alert threshold (once per incident). */
   readonly onAlert = this.alerted.event;
@@ -79,6 +83,23 @@ export class HistoryHost implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** The persisted history file (the broker writes it while this window shares the broker). */
+  get file(): string {
+    return this.storageFile;
+  }
+
+  /** The broker became (or stopped being) the file's writer: reopen the history accordingly. */
+  async useBrokerWriter(on: boolean): Promise<void> {
+    if (on === this.brokerWrites) return;
+    this.brokerWrites = on;
+    const previous = this.history;
+    this.detach();
+    await previous.dispose();
+    this.history = this.open();
+    this.changed.fire();
+    this.log.info(on ? 'History: the shared broker writes it; this window shows every window\'s traffic.' : 'History: this window writes it itself.');
+  }
+
   /** Writes the persisted (real) history now. */
   flush(): Promise<void> {
     return this.history.flush();
@@ -112,7 +133,8 @@ export class HistoryHost implements vscode.Disposable {
   }
 
   private open(): History {
-    const history = createHistory({ storage: createFileHistoryStorage(this.storageFile), alert: this.rule });
+    const file = createFileHistoryStorage(this.storageFile);
+    const history = createHistory({ storage: this.brokerWrites ? brokerWrittenStorage(file) : file, alert: this.rule });
     this.unsubscribe = [
       history.onAlert((alert) => this.alerted.fire(alert)),
       history.onChange(() => this.changed.fire()),

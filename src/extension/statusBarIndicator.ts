@@ -56,6 +56,7 @@ export class StatusBarIndicator implements vscode.Disposable {
       rehearsal: this.rehearsal.active?.scenario ?? null,
       needsKey: !this.client.hasCredentials() && this.rehearsal.active === null,
       setAside: this.client.demotedModels,
+      sharing: this.client.sharing,
       now,
     };
   }

@@ -3,6 +3,7 @@
 // No 'vscode' import, so it is unit-tested on its own.
 import type { BreakerState, ProviderId } from '../core/types';
 import type { Translate } from './translate';
+import type { Sharing } from '../broker/client/sharedManager';
 
 export type Health = 'healthy' | 'degraded' | 'down';
 
@@ -32,6 +33,8 @@ export interface StatusState {
   readonly needsKey: boolean;
   /** Models moved to the end of the chain by "Use Fallback Now". */
   readonly setAside: readonly string[];
+  /** Whether requests run on the user's shared broker (absent or null: sharing is off). */
+  readonly sharing?: Sharing | null;
   readonly now: number;
 }
 
@@ -153,6 +156,8 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
   if (state.rehearsal !== null) {
     lines.push('', `$(beaker) ${escapeMarkdown(t('Rehearsal: {0} (simulated traffic, no API calls)', state.rehearsal))}`);
   }
+  const sharing = sharingLine(state.sharing ?? null, t);
+  if (sharing !== null) lines.push('', sharing);
   for (const model of state.setAside) {
     lines.push('', `$(arrow-down) ${escapeMarkdown(t('{0} is tried last (Use Fallback Now); reset breakers to undo.', model))}`);
   }
@@ -197,6 +202,16 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
 export function clockTime(epochMs: number): string {
   const d = new Date(epochMs);
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** "Shared by N windows" while on the broker; why not, while this window runs its own manager. */
+export function sharingLine(sharing: Sharing | null, t: Translate): string | null {
+  if (sharing === null || sharing.mode === 'connecting') return null;
+  if (sharing.mode === 'local') return `$(debug-disconnect) ${escapeMarkdown(t("This window's own request manager: {0}.", sharing.reason))}`;
+  const { windows, clis } = sharing.clients;
+  const shared = windows === 1 ? t('Shared by 1 window') : t('Shared by {0} windows', String(windows));
+  const scripts = clis === 0 ? '' : clis === 1 ? t(' and 1 script') : t(' and {0} scripts', String(clis));
+  return `$(broadcast) ${escapeMarkdown(`${shared}${scripts}`)}`;
 }
 
 export function formatRate(route: Pick<RouteHealth, 'overloadRate' | 'attempts'>, t: Translate): string {

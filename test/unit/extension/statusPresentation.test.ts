@@ -148,3 +148,13 @@ test('a route held by a rate limit shows "rate-limited until" in the tooltip, an
   assert.ok(!expired.tooltip.includes('rate\\-limited'));
   assert.equal(expired.health, 'healthy');
 });
+
+test('the tooltip says how many windows share the broker, or why this window runs its own manager', { timeout: 5000 }, () => {
+  const shared = presentStatus(state(['closed'], { sharing: { mode: 'shared', brokerPid: 7, clients: { windows: 3, clis: 1 } } }), formatMessage);
+  assert.match(shared.tooltip, /\$\(broadcast\) Shared by 3 windows and 1 script/);
+  const alone = presentStatus(state(['closed'], { sharing: { mode: 'shared', brokerPid: 7, clients: { windows: 1, clis: 0 } } }), formatMessage);
+  assert.match(alone.tooltip, /Shared by 1 window\n/);
+  const local = presentStatus(state(['closed'], { sharing: { mode: 'local', reason: 'the shared broker stopped' } }), formatMessage);
+  assert.match(local.tooltip, /\$\(debug-disconnect\) This window's own request manager: the shared broker stopped\./);
+  assert.doesNotMatch(presentStatus(state(['closed'], { sharing: null }), formatMessage).tooltip, /Shared by|own request manager/);
+});

@@ -1,0 +1,225 @@
+// One request manager per user in a real VS Code: two browser pages on one code-server are two
+// windows with two extension hosts, both clients of one broker. An outage window A meets opens
+// the breaker that window B's status bar shows at once; B's next request goes straight to the
+// fallback; B's diagnostics panel lists A's failed attempts; when both windows quit, the broker
+// exits.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { ensureTestResultsDir, fillInputBox, launchChromium, newWorkbenchPage, openWorkbench, repoRoot, runCommand, startCodeServer, statusBarItem } from './harness';
+import type { CodeServer } from './harness';
+import { startSimulator } from '../../src/simulator/index';
+import type { RunningSimulator } from '../../src/simulator/index';
+import { brokerPids, eventually } from '../integration/broker/brokerKit';
+
+const KEY = 'sk-ant-e2e-broker-5d2c8a1f';
+const STATUS_ID = 'resilient-claude.status';
+const OPUS = 'claude-opus-5-5';
+const SONNET = 'claude-sonnet-5-5';
+const SUITE_TIMEOUT_MS = 6 * 60_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function packagedExtension(into: string): string {
+  const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const copy = join(into, 'resilient-claude.vsix');
+  copyFileSync(built.split('\n').pop() ?? '', copy);
+  return copy;
+}
+
+async function statusLabel(page: Page): Promise<string> {
+  return (await statusBarItem(page, STATUS_ID).getAttribute('aria-label', { timeout: 2_000 }).catch(() => '')) ?? '';
+}
+
+async function waitForStatus(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let label = '';
+  while (Date.now() < deadline) {
+    label = await statusLabel(page);
+    if (pattern.test(label)) return label;
+    await sleep(100);
+  }
+  throw new Error(`the status bar never matched ${pattern}; its label is "${label}"`);
+}
+
+async function tooltipText(page: Page): Promise<string> {
+  const item = statusBarItem(page, STATUS_ID);
+  await item.hover();
+  const hover = page.locator('.monaco-hover').filter({ hasText: 'Resilient Claude' }).first();
+  await hover.waitFor({ state: 'visible', timeout: 10_000 });
+  const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
+  await page.mouse.move(700, 400);
+  await page.keyboard.press('Escape');
+  return text;
+}
+
+async function waitForTooltip(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await tooltipText(page).catch(() => '');
+    if (pattern.test(text)) return text;
+    await sleep(500);
+  }
+  throw new Error(`the tooltip never matched ${pattern}; it reads:\n${text}`);
+}
+
+async function editorText(page: Page): Promise<string> {
+  const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  return (await lines.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+}
+
+async function askAndWait(page: Page, question: string): Promise<string> {
+  await runCommand(page, 'Resilient Claude: Ask Claude…');
+  await fillInputBox(page, question);
+  const deadline = Date.now() + 60_000;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await editorText(page);
+    if (/Answered by/.test(text)) return text;
+    await sleep(200);
+  }
+  throw new Error(`no answer; the editor shows:\n${text}`);
+}
+
+async function showPanel(page: Page): Promise<FrameLocator> {
+  await runCommand(page, 'Resilient Claude: Show Diagnostics', 20_000);
+  const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  await frame.locator('#app[data-rendered-at]').waitFor({ state: 'attached', timeout: 30_000 });
+  return frame;
+}
+
+describe('Two windows share one request manager (broker) in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () => {
+  let simulator: RunningSimulator;
+  let server: CodeServer;
+  let browser: Browser;
+  let sandbox: string;
+  let runtimeDir: string;
+  let windowA: Page;
+  let windowB: Page;
+
+  before(async () => {
+    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-broker-'));
+    runtimeDir = join(sandbox, 'run');
+    mkdirSync(runtimeDir, { mode: 0o700 });
+    const userDataDir = join(sandbox, 'user-data');
+    const workspace = join(sandbox, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
+    simulator = await startSimulator({ scenario: 'healthy', apiKey: KEY });
+    const vsix = packagedExtension(sandbox);
+    server = await startCodeServer({
+      userDataDir,
+      extensionsDir: join(sandbox, 'extensions'),
+      vsix,
+      machineSettings: { 'resilientClaude.baseUrl': simulator.url },
+      settings: {
+        'resilientClaude.model': OPUS,
+        'resilientClaude.fallbackModels': [SONNET],
+        'resilientClaude.breaker.openSeconds': 120,
+        'resilientClaude.alert.threshold': 1,
+        'files.hotExit': 'off',
+      },
+      env: { RESILIENT_CLAUDE_RUNTIME_DIR: runtimeDir, RESILIENT_CLAUDE_BROKER_IDLE_MS: '2000' },
+    });
+    browser = await launchChromium();
+    windowA = await newWorkbenchPage(browser, server.url);
+    await openWorkbench(windowA, server.url, workspace);
+    windowB = await newWorkbenchPage(browser, server.url);
+    await openWorkbench(windowB, server.url, workspace);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await simulator?.close();
+    for (const pid of runtimeDir ? brokerPids(runtimeDir) : []) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
+  });
+
+  test('both windows are clients of one broker and say so in the tooltip', async () => {
+    for (const page of [windowA, windowB]) {
+      await runCommand(page, 'Resilient Claude: Set API Key');
+      await fillInputBox(page, KEY);
+    }
+    await waitForStatus(windowA, /healthy, using claude-opus-5-5/, 60_000);
+    await waitForStatus(windowB, /healthy, using claude-opus-5-5/, 60_000);
+    await waitForTooltip(windowB, /Shared by 2 windows/, 60_000);
+    assert.equal(brokerPids(runtimeDir).length, 1, 'one broker serves both windows');
+  });
+
+  test("window A's outage opens the breaker that window B shows within a second; B goes straight to the fallback", async () => {
+    simulator.setScenario({ models: { [OPUS]: { p529: 1 } }, defaults: { latencyMs: 5, ttftMs: 5, tokensPerSecond: 2000 } });
+    simulator.reset();
+    // Watch both status bars while A meets the outage: A's turns when its own manager (the broker)
+    // opens the breaker, B's when the broker's event reaches B's extension host.
+    const watch = async (page: Page): Promise<number> => {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        if (/degraded|down/.test(await statusLabel(page))) return Date.now();
+        await sleep(25);
+      }
+      return 0;
+    };
+    let openedAt = 0;
+    const watchSim = (async () => {
+      const deadline = Date.now() + 60_000;
+      while (openedAt === 0 && Date.now() < deadline) {
+        if ((simulator.stats().byModel[OPUS]?.total ?? 0) >= 3) openedAt = Date.now();
+        else await sleep(25);
+      }
+    })();
+    const watching = Promise.all([watch(windowA), watch(windowB), watchSim]);
+    const answerA = await askAndWait(windowA, 'What does window A see during the outage?');
+    assert.match(answerA, /Answered by claude-sonnet-5-5 \(fell back from claude-opus-5-5\)/);
+    const [aSawItAt, bSawItAt] = await watching;
+    assert.ok(aSawItAt > 0 && bSawItAt > 0 && openedAt > 0, "both status bars changed");
+    const lag = bSawItAt - aSawItAt;
+    writeFileSync(
+      join(ensureTestResultsDir(), 'broker-two-windows-lag.txt'),
+      `third 529 served → A's status bar: ${aSawItAt - openedAt} ms; → B's: ${bSawItAt - openedAt} ms; B after A: ${lag} ms\n`,
+    );
+    assert.ok(lag <= 1_000, `B showed the open breaker ${lag} ms after A did`);
+    const tooltip = await tooltipText(windowB);
+    assert.match(tooltip, /claude-opus-5-5 \(primary\)\s+open/);
+
+    const onPrimary = simulator.stats().byModel[OPUS]?.total ?? 0;
+    const answerB = await askAndWait(windowB, 'And what does window B do next?');
+    assert.match(answerB, /Answered by claude-sonnet-5-5/);
+    assert.equal(simulator.stats().byModel[OPUS]?.total ?? 0, onPrimary, 'B made no attempt on the primary');
+  });
+
+  test("B's diagnostics panel lists A's failed attempts", async () => {
+    const frame = await showPanel(windowB);
+    await frame.locator('vscode-tab-header', { hasText: 'Failures' }).click();
+    const rows = frame.locator('table.failures-table tbody tr');
+    await rows.first().waitFor({ timeout: 20_000 });
+    const shown = (await frame.locator('table.failures-table code[data-id-kind="requestId"]').allInnerTexts()).map((t) => t.trim());
+    const failedOnA = simulator.stats().requests.filter((r) => r.status === 529).map((r) => r.requestId);
+    assert.ok(failedOnA.length >= 3);
+    for (const id of failedOnA) assert.ok(shown.includes(id), `${id} (window A's 529) is in window B's panel`);
+    await windowB.screenshot({ path: join(ensureTestResultsDir(), 'broker-two-windows-panel.png') });
+  });
+
+  test('when both windows quit, the broker exits', async () => {
+    const pids = brokerPids(runtimeDir);
+    assert.equal(pids.length, 1);
+    await windowA.close();
+    await windowB.close();
+    // code-server ends an extension host a few seconds after its window goes (reconnection grace);
+    // the broker then exits once its idle time (2 s here) passes with no client.
+    assert.ok(await eventually(() => brokerPids(runtimeDir).length === 0, 90_000), 'the broker exited');
+    const log = readFileSync(join(runtimeDir, 'broker.log'), 'utf8');
+    assert.match(log, /Broker stopping: no client/);
+  });
+});
