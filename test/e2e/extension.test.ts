@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import {
   clearNotifications,
@@ -541,5 +543,74 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     await waitForNotification(page, /Copied request ID req_sim_/);
     const lastReal = (await readClipboard(page)).trim();
     assert.ok(!simulatedIds.includes(lastReal) && lastReal !== lastSimulated, 'Copy Last Request ID gives the last real request id again');
+  });
+  async function setValidKey(): Promise<void> {
+    await runCommand(page, 'Resilient Claude: Set API Key');
+    await fillInputBox(page, VALID_KEY);
+    await waitForNotification(page, /API key saved in secret storage/);
+    await clearNotifications(page);
+  }
+
+  async function hoverTooltip(): Promise<string> {
+    const item = statusBarItem(page, STATUS_ID);
+    await item.hover();
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'Resilient Claude' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    await page.mouse.move(700, 400);
+    await page.keyboard.press('Escape');
+    return text;
+  }
+
+  test('a stopped rehearsal leaves the real routes as they were: what real traffic learnt survives it', async () => {
+    await startFresh();
+    await setValidKey();
+    simulator.setScenario('primary-outage');
+    await ask(page, 'A real outage before the rehearsal.');
+    await waitForEditorText(page, /Answered by claude-sonnet-5-5 \(fell back from claude-opus-5-5\)/);
+    await waitForStatus(page, /^Resilient Claude: degraded/);
+    const realBefore = simulator.stats().total;
+
+    await runCommand(page, 'Resilient Claude: Start Overload Rehearsal…');
+    await pickQuickPickItem(page, 'healthy');
+    await waitForStatus(page, /^Overload rehearsal healthy\. Resilient Claude: healthy, using claude-opus-5-5/);
+    await closeEditors(page);
+    await ask(page, 'A rehearsed question.');
+    await waitForEditorText(page, /Answered by claude-opus-5-5|claude-opus-5-5/);
+    assert.equal(simulator.stats().total, realBefore, 'the rehearsal sent nothing to the configured API');
+
+    await runCommand(page, 'Resilient Claude: Stop Overload Rehearsal');
+    // The real primary's breaker is still open (or half-open, awaiting its probe): the rehearsal neither reset nor reused it.
+    await waitForStatus(page, /^Resilient Claude: degraded/);
+    const tooltip = await hoverTooltip();
+    assert.match(tooltip, /claude-opus-5-5 \(primary\)\s+(open|half-open)/);
+    await statusBarScreenshot(page, 'status-after-rehearsal-real-state-kept');
+  });
+
+  test('an unreachable base URL fails plainly, naming the host, and every model stays healthy', async () => {
+    await startFresh();
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const unreachable = `http://127.0.0.1:${port}`;
+    writeMachineSettings(userDataDir, { 'resilientClaude.baseUrl': unreachable });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline && !outputChannelLog(userDataDir).includes(`requests to ${unreachable}`)) await sleep(250);
+      await ask(page, 'Is anyone there?');
+      const message = await waitForNotification(page, new RegExp(`reach 127\\.0\\.0\\.1:${port}`), 30_000);
+      assert.match(message, /ECONNREFUSED/);
+      assert.match(message, /network, proxy or base URL/);
+      await page.screenshot({ path: join(ensureTestResultsDir(), 'unreachable-error.png') });
+      await waitForStatus(page, /^Resilient Claude: healthy, using claude-opus-5-5/);
+      const tooltip = await hoverTooltip();
+      assert.doesNotMatch(tooltip, /\bopen\b|half-open/, 'no breaker moved');
+    } finally {
+      writeMachineSettings(userDataDir, { 'resilientClaude.baseUrl': simulator.url });
+    }
   });
 });
