@@ -31,6 +31,20 @@ const PROBABILITY_ORDER: ReadonlyArray<[keyof EffectiveBehavior, Outcome]> = [
 
 const MINUTE_MS = 60_000;
 
+function scaleTimes(behavior: EffectiveBehavior, scale: number): EffectiveBehavior {
+  if (scale === 1) return behavior;
+  return {
+    ...behavior,
+    latencyMs: behavior.latencyMs * scale,
+    ttftMs: behavior.ttftMs * scale,
+    ttftPerInputTokenMs: behavior.ttftPerInputTokenMs * scale,
+    ttftMaxMs: behavior.ttftMaxMs === undefined ? undefined : behavior.ttftMaxMs * scale,
+    pingIntervalMs: behavior.pingIntervalMs * scale,
+    pauseMs: behavior.pauseMs * scale,
+    tokensPerSecond: behavior.tokensPerSecond / scale,
+  };
+}
+
 export class OutcomeEngine {
   private startedAt = Date.now();
   private randoms = new Map<string, Random>();
@@ -38,7 +52,17 @@ export class OutcomeEngine {
   private admittedTimes = new Map<string, number[]>();
   private inFlight = new Map<string, number>();
 
-  constructor(private scenario: Scenario) {}
+  /**
+   * `timeScale` multiplies every duration the scenario gives (latency, time to first token, pings,
+   * pauses, phase times) and divides the token pace; retry-after values and the rate-limit
+   * minute stay as they are on the wire.
+   */
+  constructor(
+    private scenario: Scenario,
+    private readonly timeScale = 1,
+  ) {
+    if (!(timeScale > 0 && Number.isFinite(timeScale))) throw new RangeError(`timeScale must be a number > 0, got ${timeScale}`);
+  }
 
   get scenarioStartedAt(): number {
     return this.startedAt;
@@ -62,12 +86,12 @@ export class OutcomeEngine {
   }
 
   activePhase(now = Date.now()): ScenarioPhase | undefined {
-    const index = activePhaseIndex(this.scenario, now - this.startedAt);
+    const index = activePhaseIndex(this.scenario, (now - this.startedAt) / this.timeScale);
     return index >= 0 ? this.scenario.phases![index] : undefined;
   }
 
   behaviorFor(model: string, now = Date.now()): EffectiveBehavior {
-    return effectiveBehavior(this.scenario, this.activePhase(now), model);
+    return scaleTimes(effectiveBehavior(this.scenario, this.activePhase(now), model), this.timeScale);
   }
 
   /** Marks a request on `model` as running (for `capacity`); call the returned function when it ends. */

@@ -29,6 +29,11 @@ export interface SimulatorOptions {
   host?: string;
   /** When set, requests presenting any other key get 401 authentication_error. */
   apiKey?: string;
+  /**
+   * Multiplies every scenario duration (latency, time to first token, pings, pauses, phase
+   * times; token pace divided): 0.01 plays a 20 s phase in 200 ms. Default 1.
+   */
+  timeScale?: number;
 }
 
 export interface RunningSimulator {
@@ -89,7 +94,7 @@ async function route(state: SimulatorState, req: IncomingMessage, res: ServerRes
 
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const scenario = resolveScenario(options.scenario);
-  const engine = new OutcomeEngine(scenario);
+  const engine = new OutcomeEngine(scenario, options.timeScale);
   const stats = new StatsRecorder();
   stats.reset(engine.scenarioStartedAt);
   const lifecycle = new Lifecycle();

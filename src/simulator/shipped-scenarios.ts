@@ -6,6 +6,7 @@ import brownout from '../../scenarios/brownout.json';
 import rateLimitStorm from '../../scenarios/rate-limit-storm.json';
 import flakyNetwork from '../../scenarios/flaky-network.json';
 import midStreamFailures from '../../scenarios/mid-stream-failures.json';
+import slowPrefill from '../../scenarios/slow-prefill.json';
 
 export const SHIPPED_SCENARIOS: Readonly<Record<string, unknown>> = {
   healthy,
@@ -14,6 +15,7 @@ export const SHIPPED_SCENARIOS: Readonly<Record<string, unknown>> = {
   'rate-limit-storm': rateLimitStorm,
   'flaky-network': flakyNetwork,
   'mid-stream-failures': midStreamFailures,
+  'slow-prefill': slowPrefill,
 };
 
 export const SHIPPED_SCENARIO_NAMES: readonly string[] = Object.keys(SHIPPED_SCENARIOS);

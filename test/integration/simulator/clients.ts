@@ -6,7 +6,7 @@ import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
 import { OAuth2Client } from 'google-auth-library';
 import { after, before } from 'node:test';
 import { startSimulator } from '../../../src/simulator/index';
-import type { RunningSimulator, Scenario } from '../../../src/simulator/index';
+import type { RunningSimulator, Scenario, SimulatorOptions } from '../../../src/simulator/index';
 
 export const API_KEY = 'sk-ant-api03-simulator-test-key';
 
@@ -61,11 +61,11 @@ export interface SimulatorFixture {
 }
 
 /** Call inside a describe(): starts a simulator before its tests (with an Anthropic client) and closes it after. */
-export function useSimulator(scenario: Scenario | string): SimulatorFixture {
+export function useSimulator(scenario: Scenario | string, options: Omit<SimulatorOptions, 'scenario'> = {}): SimulatorFixture {
   let sim: RunningSimulator | undefined;
   let client: Anthropic | undefined;
   before(async () => {
-    sim = await startSimulator({ scenario });
+    sim = await startSimulator({ ...options, scenario });
     client = anthropicClient(sim);
   });
   after(() => sim?.close());

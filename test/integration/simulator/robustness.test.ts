@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScenarioError, loadScenario, startSimulator } from '../../../src/simulator/index';
+import { SHIPPED_SCENARIO_NAMES, ScenarioError, loadScenario, startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator, SimulatorStats } from '../../../src/simulator/index';
 
 interface ErrorJson {
@@ -108,7 +108,8 @@ describe('scenario files', { timeout: 30_000 }, () => {
   });
 
   it('every shipped scenario loads', () => {
-    for (const name of ['healthy', 'primary-outage', 'brownout', 'rate-limit-storm', 'flaky-network', 'mid-stream-failures']) {
+    assert.deepEqual(SHIPPED_SCENARIO_NAMES, ['healthy', 'primary-outage', 'brownout', 'rate-limit-storm', 'flaky-network', 'mid-stream-failures', 'slow-prefill']);
+    for (const name of SHIPPED_SCENARIO_NAMES) {
       assert.equal(loadScenario(name).name, name);
     }
   });

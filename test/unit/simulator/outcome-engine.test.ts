@@ -75,4 +75,22 @@ describe('outcome engine', { timeout: 10_000 }, () => {
     assert.equal(limited.requestsPerMinute, 2);
     assert.equal(engine.decide('m', t + 60_001).outcome, 'ok');
   });
+
+  it('timeScale scales scenario durations and phase times, not retry-after', () => {
+    const scenario = validateScenario({
+      defaults: { latencyMs: 100, ttftMs: 3000, ttftPerInputTokenMs: 1, ttftMaxMs: 12000, pingIntervalMs: 5000, pauseMs: 40, tokensPerSecond: 200, retryAfterS: 5 },
+      phases: [{ atMs: 20_000, defaults: { p529: 1 } }],
+    });
+    const engine = new OutcomeEngine(scenario, 0.01);
+    const start = engine.scenarioStartedAt;
+    const behavior = engine.behaviorFor('m', start);
+    assert.deepEqual(
+      [behavior.latencyMs, behavior.ttftMs, behavior.ttftPerInputTokenMs, behavior.ttftMaxMs, behavior.pingIntervalMs, behavior.pauseMs, behavior.tokensPerSecond, behavior.retryAfterS],
+      [1, 30, 0.01, 120, 50, 0.4, 20000, 5],
+    );
+    assert.equal(engine.activePhase(start + 199), undefined);
+    assert.equal(engine.activePhase(start + 200)?.atMs, 20_000);
+    assert.equal(engine.decide('m', start + 250).outcome, '529');
+    assert.throws(() => new OutcomeEngine(scenario, 0), RangeError);
+  });
 });
