@@ -12,6 +12,7 @@ export const SHIPPED_SCENARIOS = [
   'rate-limit-storm',
   'flaky-network',
   'mid-stream-failures',
+  'slow-prefill',
 ] as const;
 
 export interface ExtensionSettings {
