@@ -6,6 +6,7 @@ import { setSdkLogSink } from '../core/sdkLog';
 import { AlertNotifier } from './alertNotifier';
 import { ApiKeyStore } from './apiKeyStore';
 import { AskCommands } from './askCommands';
+import { registerChat } from './chat/registerChat';
 import { ClaudeClient } from './claudeClient';
 import { WindowBroker } from './broker/windowBroker';
 import { ClipboardCommands } from './clipboardCommands';
@@ -40,9 +41,11 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   const ask = new AskCommands(client, log);
   const switcher = new ModelSwitcher(client, history, log);
   const clipboard = new ClipboardCommands(client, history, version);
+  const chat = registerChat(context, client, log);
 
   // Disposed in this order: requests stop, the simulator closes, the history flushes, the log closes last.
   context.subscriptions.push(
+    ...chat.disposables,
     client,
     broker,
     rehearsalCommands,
@@ -89,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   client.connectShared();
   const scenario = settings.settings.rehearsalScenario;
   if (scenario !== '') void rehearsalCommands.start(scenario);
-  return context.extensionMode === vscode.ExtensionMode.Test ? { keys, settings, client } : undefined;
+  return context.extensionMode === vscode.ExtensionMode.Test ? { keys, settings, client, chat } : undefined;
 }
 
 export async function deactivate(): Promise<void> {

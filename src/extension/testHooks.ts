@@ -2,6 +2,7 @@
 // in ExtensionMode.Test. In normal use the extension exports nothing, so no other
 // extension can reach the key store through `extensions.getExtension(...).exports`.
 import type { ApiKeyStore } from './apiKeyStore';
+import type { ChatParts } from './chat/registerChat';
 import type { ClaudeClient } from './claudeClient';
 import type { SettingsWatcher } from './settingsWatcher';
 
@@ -9,4 +10,5 @@ export interface ResilientClaudeTestHooks {
   readonly keys: ApiKeyStore;
   readonly settings: SettingsWatcher;
   readonly client: ClaudeClient;
+  readonly chat: ChatParts;
 }

@@ -21,6 +21,7 @@ const REASON_WORDS: Readonly<Record<string, string>> = {
   breaker_open: 'paused (circuit open)',
   unknown_model: 'not offered by the API',
   unfit: 'too small for this request',
+  held: 'held by a rate limit',
 };
 
 export function reasonWords(reason: string, t: Translate): string {
@@ -37,6 +38,7 @@ function routeName(model: string, provider: string, firstProvider: string | null
 export class Narrator {
   private firstProvider: string | null = null;
   private firstLeft: { model: string; reason: string } | null = null;
+  private current: { model: string; provider: string } | null = null;
 
   constructor(private readonly t: Translate) {}
 
@@ -54,6 +56,7 @@ export class Narrator {
       case 'fallback': {
         this.firstProvider ??= event.from.provider;
         this.firstLeft ??= { model: event.from.model, reason: event.reason };
+        this.current = { model: event.to.model, provider: event.to.provider };
         return t(
           '{0} {1} — trying {2}',
           modelFamilyName(event.from.model),
@@ -72,6 +75,11 @@ export class Narrator {
     const served = routeName(model, provider, this.firstProvider, t);
     if (this.firstLeft === null || (this.firstLeft.model === model && provider === this.firstProvider)) return t('Answered by {0}', served);
     return t('Answered by {0} — {1} {2}', served, modelFamilyName(this.firstLeft.model), reasonWords(this.firstLeft.reason, t));
+  }
+
+  /** The answered-by line for the route the request moved to last, or null before any fallback. */
+  answeredByCurrent(): string | null {
+    return this.current === null ? null : this.answeredBy(this.current.model, this.current.provider);
   }
 
   /** True once the request has left its first route. */
