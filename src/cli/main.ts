@@ -1,6 +1,7 @@
 // Command-line entry of Resilient Claude: dispatches to one subcommand.
 import { runAsk } from './ask';
 import { runBrokerCommand } from './broker-command';
+import { runMessages } from './messages';
 import { runSimulate } from './simulate-command';
 
 const USAGE = `Usage: resilient-claude <command> [options]
@@ -8,6 +9,7 @@ const USAGE = `Usage: resilient-claude <command> [options]
 Commands:
   simulate   run the Anthropic-compatible simulator (--scenario NAME|FILE --port N [--api-key KEY])
   ask        send one request through the resilient client (--broker: on the shared broker)
+  messages   send a Messages API body (JSON on stdin) through the resilient client
   broker     run the user's shared request manager in the foreground
 `;
 
@@ -20,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
       return runAsk(rest);
     case 'broker':
       return runBrokerCommand(rest);
+    case 'messages':
+      return runMessages(rest);
     case undefined:
     case '--help':
     case '-h':

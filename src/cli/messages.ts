@@ -1,0 +1,201 @@
+// `messages`: a whole Messages API body (JSON on stdin) through the resilient client.
+//   messages [--base-url URL] [--json] [--stream] < body.json
+// The body is the SDK's MessageCreateParams without `stream` (the manager owns it); `model`
+// is optional and, when given, is tried first before the configured fallbacks. Prints the
+// assembled Message (content blocks, stop_reason, usage). The key comes from
+// ANTHROPIC_API_KEY and is never printed.
+import type { AskIo } from './ask';
+import type { ManagerEvent, MessagesBody, Outcome, StreamPart } from '../core/types';
+import { defaultManagerConfig, validateManagerConfig } from '../core/defaults';
+import { createRequestManager } from '../core/requestManager';
+import { redactSecrets } from '../core/redact';
+
+export const MESSAGES_USAGE = `Usage: messages [options] < body.json
+
+Reads a Messages API request body (JSON) from stdin and sends it through the resilient client.
+
+Options:
+  --base-url URL   API base URL (default: the SDK's, or ANTHROPIC_BASE_URL)
+  --stream         print text as it arrives (tool calls as one line each), then nothing else
+  --json           print one JSON object: { ok, message, model, attempts, error? }
+Without --json the assembled Message is printed as JSON.
+The API key is read from ANTHROPIC_API_KEY.
+Exit status: 0 answered, 1 failed, 2 bad usage or body, 3 answer cut short.
+`;
+
+export interface MessagesIo extends AskIo {
+  /** The whole of stdin. */
+  readonly readStdin: () => Promise<string>;
+}
+
+interface MessagesArgs {
+  baseURL?: string;
+  stream: boolean;
+  json: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): MessagesArgs {
+  const args: MessagesArgs = { stream: false, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--stream') args.stream = true;
+    else if (arg === '--json') args.json = true;
+    else if (arg === '--base-url') {
+      const url = argv[++i];
+      if (!url || !/^https?:\/\//.test(url)) throw new UsageError(`--base-url needs an http(s) URL (got ${JSON.stringify(url ?? '')})`);
+      args.baseURL = url;
+    } else throw new UsageError(`unknown option ${arg}`);
+  }
+  return args;
+}
+
+/** The body from stdin, checked for what every Messages request needs. */
+export function parseBody(text: string): MessagesBody {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`stdin is not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('the body must be a JSON object');
+  const body = value as Record<string, unknown>;
+  if (!Array.isArray(body['messages']) || body['messages'].length === 0) throw new UsageError('the body needs a non-empty "messages" array');
+  if (typeof body['max_tokens'] !== 'number' || !Number.isInteger(body['max_tokens']) || body['max_tokens'] < 1) {
+    throw new UsageError('the body needs "max_tokens", a positive integer');
+  }
+  if (body['model'] !== undefined && typeof body['model'] !== 'string') throw new UsageError('"model" must be a string');
+  if (body['stream'] !== undefined) throw new UsageError('leave "stream" out: use --stream');
+  return body as unknown as MessagesBody;
+}
+
+function progressLine(event: ManagerEvent): string | null {
+  switch (event.type) {
+    case 'wait':
+      return `${event.model}: ${event.reason.replace(/_/g, ' ')} — retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.nextAttempt})`;
+    case 'fallback':
+      return `Falling back from ${event.from.model} to ${event.to.model} (${event.reason.replace(/_/g, ' ')})`;
+    case 'warning':
+      return `Warning: ${event.message}`;
+    default:
+      return null;
+  }
+}
+
+function jsonOutcome(outcome: Outcome): string {
+  const attempts = outcome.attempts.map((a) => ({
+    model: a.model,
+    status: a.status,
+    errorClass: a.errorClass,
+    requestId: a.requestId,
+    clientRequestId: a.clientRequestId,
+    latencyMs: a.latencyMs,
+  }));
+  if (outcome.ok) {
+    return JSON.stringify({ ok: true, message: outcome.message, model: outcome.model, incomplete: outcome.incomplete, adaptations: outcome.adaptations, attempts });
+  }
+  return JSON.stringify({
+    ok: false,
+    message: null,
+    model: null,
+    attempts,
+    error: { class: outcome.error.class, message: outcome.error.message, requestIds: outcome.error.requestIds },
+  });
+}
+
+function partText(part: StreamPart): string {
+  switch (part.type) {
+    case 'text':
+      return part.text;
+    case 'tool_use':
+      return `\n[tool_use ${part.name} ${part.id} ${JSON.stringify(part.input)}]\n`;
+    case 'thinking':
+      return '';
+  }
+}
+
+function readProcessStdin(): Promise<string> {
+  return new Promise((resolveRead, rejectRead) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => (text += chunk));
+    process.stdin.once('end', () => resolveRead(text));
+    process.stdin.once('error', rejectRead);
+  });
+}
+
+const processIo: MessagesIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  readStdin: readProcessStdin,
+};
+
+export async function runMessages(argv: string[], io: MessagesIo = processIo): Promise<number> {
+  let args: MessagesArgs;
+  let body: MessagesBody;
+  try {
+    args = parseArgs(argv);
+    body = parseBody(await io.readStdin());
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`messages: ${error.message}\n${MESSAGES_USAGE}`);
+    return 2;
+  }
+  const key = io.env['ANTHROPIC_API_KEY'];
+  const secrets = key ? [key] : [];
+  const out = (text: string): void => io.stdout(redactSecrets(text, secrets));
+  const err = (text: string): void => io.stderr(redactSecrets(text, secrets));
+  if (!key) {
+    err('messages: ANTHROPIC_API_KEY is not set\n');
+    return 2;
+  }
+  const defaults = defaultManagerConfig();
+  const { config, problems } = validateManagerConfig({
+    ...defaults,
+    ...io.configOverrides,
+    retry: { ...defaults.retry, ...io.configOverrides?.retry },
+    providers: [{ id: 'anthropic', ...(args.baseURL ? { baseURL: args.baseURL } : {}), apiKey: () => key }],
+  });
+  if (!args.json) for (const problem of problems) err(`Warning: ${problem.message}\n`);
+  const manager = createRequestManager(config);
+  if (!args.json) {
+    manager.onEvent((event) => {
+      const line = progressLine(event);
+      if (line) err(`${line}\n`);
+    });
+  }
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    let outcome: Outcome;
+    if (args.stream) {
+      const stream = manager.stream(body, { signal: controller.signal });
+      for await (const part of stream.parts) if (!args.json) out(partText(part));
+      outcome = await stream.outcome;
+      if (!args.json && (outcome.ok || outcome.text !== '')) out('\n');
+    } else {
+      outcome = await manager.send(body, { signal: controller.signal });
+      if (!args.json && outcome.ok) out(`${JSON.stringify(outcome.message, null, 2)}\n`);
+    }
+    if (args.json) out(`${jsonOutcome(outcome)}\n`);
+    if (!outcome.ok) {
+      if (!args.json) {
+        err(`Error (${outcome.error.class}): ${outcome.error.message}\n`);
+        if (outcome.error.requestIds.length > 0) err(`Request ids: ${outcome.error.requestIds.join(', ')}\n`);
+      }
+      return 1;
+    }
+    if (!args.json) for (const adaptation of outcome.adaptations) err(`Adapted for ${outcome.model}: ${adaptation}\n`);
+    if (outcome.incomplete) {
+      if (!args.json) err('Warning: the answer was cut short and could not be continued.\n');
+      return 3;
+    }
+    return 0;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    manager.dispose();
+  }
+}
