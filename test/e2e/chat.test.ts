@@ -1,0 +1,145 @@
+// @claude in the chat view of a real VS Code (code-server), driven through Chromium as a user
+// does: the packaged extension is the only AI extension in play (Copilot Chat is built in but
+// signed out), Opus is in a 529 outage on the simulator. The answer streams with its progress
+// narration and buttons; Copy Request IDs puts the ids on the clipboard; Show Diagnostics opens
+// the panel, whose 529 count for Opus equals the simulator's. Screenshots in test-results/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import {
+  fillInputBox,
+  launchChromium,
+  newWorkbenchPage,
+  openWorkbench,
+  readClipboard,
+  repoRoot,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  waitForNotification,
+} from './harness';
+import type { CodeServer } from './harness';
+import { canonicalAnswer, startSimulator } from '../../src/simulator/index';
+import type { RunningSimulator } from '../../src/simulator/index';
+
+const API_KEY = 'sk-ant-e2e-chat-4f7a2d9c1e';
+const OPUS = 'claude-opus-5-5';
+const SUITE_TIMEOUT_MS = 6 * 60_000;
+const PROMPT = 'What does a circuit breaker do for API clients?';
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function packagedExtension(into: string): string {
+  const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const copy = join(into, 'resilient-claude.vsix');
+  copyFileSync(built.split('\n').pop() ?? '', copy);
+  return copy;
+}
+
+const CHAT = '.part.auxiliarybar';
+
+/** The last answer in the chat view. */
+function lastResponse(page: Page): Locator {
+  return page.locator(`${CHAT} .interactive-response`).last();
+}
+
+describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () => {
+  let simulator: RunningSimulator;
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let sandbox: string;
+
+  before(async () => {
+    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-chat-'));
+    const userDataDir = join(sandbox, 'user-data');
+    const workspace = join(sandbox, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
+    simulator = await startSimulator({ scenario: { name: 'opus-outage', models: { [OPUS]: { p529: 1 } } }, apiKey: API_KEY });
+    const machineSettings = { 'resilientClaude.baseUrl': simulator.url, 'resilientClaude.statusPage.enabled': false };
+    server = await startCodeServer({
+      userDataDir,
+      extensionsDir: join(sandbox, 'extensions'),
+      vsix: packagedExtension(sandbox),
+      machineSettings,
+      settings: {
+        ...machineSettings,
+        // The chat view is what this test is about (the harness turns AI features off by default).
+        'chat.disableAIFeatures': false,
+        'workbench.secondarySideBar.defaultVisibility': 'visible',
+        'resilientClaude.alert.threshold': 1,
+        'workbench.colorTheme': 'Default Dark Modern',
+      },
+    });
+    browser = await launchChromium();
+    page = await newWorkbenchPage(browser, server.url);
+    await openWorkbench(page, server.url, workspace);
+    await runCommand(page, 'Resilient Claude: Set API Key', 60_000);
+    await fillInputBox(page, API_KEY);
+    await waitForNotification(page, /API key saved/);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await simulator?.close();
+    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
+  });
+
+  test('@claude answers through the fallback, narrating it, with Copy Request IDs and Show Diagnostics', async () => {
+    await runCommand(page, 'Chat: Open Chat', 60_000);
+    const picker = page.locator(`${CHAT} .interactive-input-part .model-picker-split, ${CHAT} .interactive-input-part .chat-model-picker`).first();
+    try {
+      await picker.filter({ hasText: /Opus|Claude/ }).waitFor({ timeout: 60_000 });
+    } catch (error) {
+      await screenshot(page, 'chat-model-picker-timeout');
+      throw error;
+    }
+    const input = page.locator(`${CHAT} .interactive-input-part .monaco-editor`).first();
+    await input.click();
+    await page.keyboard.type(`@claude ${PROMPT}`, { delay: 10 });
+    await page.keyboard.press('Enter');
+
+    const response = lastResponse(page);
+    try {
+      await response.filter({ hasText: 'Show Diagnostics' }).waitFor({ timeout: 90_000 });
+    } catch (error) {
+      await screenshot(page, 'chat-answer-timeout');
+      throw error;
+    }
+    await sleep(500);
+    await screenshot(page, 'chat-claude-fallback-answer');
+    const shown = (await response.innerText()).replace(/\s+/g, ' ');
+    assert.ok(shown.includes(canonicalAnswer(PROMPT).replace(/\s+/g, ' ').slice(0, 40)), `the answer is shown: ${shown}`);
+    assert.match(shown, /Answered by Sonnet 5\.5 — Opus overloaded/);
+    assert.match(shown, /Copy Request IDs?/);
+
+    const ids = simulator.stats().requests.filter((r) => r.path === '/v1/messages').map((r) => r.requestId);
+    await response.getByRole('button', { name: /Copy Request IDs?/ }).click();
+    await waitForNotification(page, /Copied \d+ request ID/);
+    assert.equal(await readClipboard(page), ids.join('\n'));
+
+    await response.getByRole('button', { name: 'Show Diagnostics' }).click();
+    const frame = page.locator('iframe.webview.ready').last().contentFrame().frameLocator('#active-frame');
+    const opusRow = frame.locator(`table.summary tr[data-model="${OPUS}"]`);
+    await opusRow.waitFor({ timeout: 30_000 });
+    const opus529 = simulator.stats().requests.filter((r) => r.model === OPUS && r.outcome === '529').length;
+    assert.ok(opus529 > 0);
+    const deadline = Date.now() + 15_000;
+    let count = -1;
+    while (Date.now() < deadline) {
+      count = Number(await opusRow.locator('td[data-count="overloaded529"]').innerText());
+      if (count === opus529) break;
+      await sleep(300);
+    }
+    await screenshot(page, 'chat-claude-diagnostics-529s');
+    assert.equal(count, opus529, 'the panel counts the 529s the chat request met');
+  });
+});
