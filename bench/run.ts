@@ -10,6 +10,8 @@ import { loadScenario, startSimulator, type RunningSimulator, type Scenario } fr
 import type { ClientEnv } from './clients/client';
 import { loadCreateRequestManager } from './clients/ours';
 import { BENCH_API_KEY, CHAIN, CLIENTS, FULL, PRIMARY, QUICK, SCENARIOS, type ClientName, type Profile, type ScenarioName } from './config';
+import { measureChatProvider } from './chat/chatProviderBench';
+import { chatProviderLine } from './chat/chatProviderFigures';
 import { checkAnswers } from './lib/answers';
 import { startClientWorker, type ClientWorker } from './lib/client-worker';
 import { measureExtension } from './lib/extension-metrics';
@@ -250,6 +252,12 @@ async function main(): Promise<void> {
   const extension = await measureExtension(quick ? 3 : 10);
   log('running the diagnostics panel render bench');
   const render = await renderFigures(quick);
+  log('measuring the chat provider path against a direct manager call');
+  const chatProvider: BenchResults['chatProvider'] = await measureChatProvider(quick ? 20 : 60).then(
+    (figures) => ({ status: 'run' as const, figures }),
+    (error: unknown) => ({ status: 'not-run' as const, reason: error instanceof Error ? error.message : String(error) }),
+  );
+  log(chatProvider.status === 'run' ? chatProviderLine(chatProvider.figures) : `chat provider bench not run: ${chatProvider.reason}`);
 
   const source = await sourceInfo();
   const results: BenchResults = {
@@ -281,6 +289,7 @@ async function main(): Promise<void> {
     goals: judgeGoals(scenarios),
     extension,
     render,
+    chatProvider,
     durationS: (Date.now() - began) / 1000,
   };
   const date = results.generatedAt.slice(0, 10);

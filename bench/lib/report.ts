@@ -1,6 +1,7 @@
 // Writes the Markdown report and its SVG plots from a BenchResults.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { chatProviderLine } from '../chat/chatProviderFigures';
 import { CLIENTS, type ClientName } from '../config';
 import type { RunMetrics } from './metrics';
 import type { BenchResults, ScenarioResult } from './results';
@@ -218,6 +219,10 @@ export function writeReport(results: BenchResults, markdownPath: string, plotsDi
     out.push('From `bench/render/renderBench.ts` (headless Chromium):', '', '```json', JSON.stringify(results.render.figures, null, 2), '```', '');
   } else {
     out.push(`Not run: ${results.render.reason}`, '');
+  }
+  if (results.chatProvider !== undefined) {
+    out.push('## Chat provider', '');
+    out.push(results.chatProvider.status === 'run' ? chatProviderLine(results.chatProvider.figures) : `Not run: ${results.chatProvider.reason}`, '');
   }
   writeFileSync(markdownPath, out.join('\n'));
 }

@@ -1,4 +1,5 @@
 // The shape of bench/results/<date>.json.
+import type { ChatProviderFigures } from '../chat/chatProviderFigures';
 import type { ClientName, ScenarioName } from '../config';
 import type { ExtensionFigures } from './extension-metrics';
 import type { RunMetrics } from './metrics';
@@ -45,5 +46,7 @@ export interface BenchResults {
   readonly goals: readonly Goal[];
   readonly extension: ExtensionFigures | null;
   readonly render: { readonly status: 'run'; readonly figures: unknown } | { readonly status: 'not-run'; readonly reason: string };
+  /** The chat provider's path against a direct manager call (absent in results from before it existed). */
+  readonly chatProvider?: { readonly status: 'run'; readonly figures: ChatProviderFigures } | { readonly status: 'not-run'; readonly reason: string };
   readonly durationS: number;
 }

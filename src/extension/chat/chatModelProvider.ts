@@ -7,21 +7,18 @@
 // wrote). Waits and fallbacks show as a transient status bar message ("Claude (resilient):
 // Answered by Sonnet 5.5 — Opus overloaded"), in the log, and in the status bar indicator.
 import * as vscode from 'vscode';
-import type { MessagesBody } from '../../core/types';
 import type { ClaudeClient } from '../claudeClient';
-import { runChatRequest } from './chatRequest';
+import { FollowedRequest } from './chatRequest';
 import { chatFailure } from './failureText';
 import type { ChatFailure } from './failureText';
 import type { ModelList } from './modelList';
 import type { RequestMessageShape } from './partShapes';
+import { Narrator } from './narration';
+import { runProviderPipeline } from './providerPipeline';
+import type { PipelineResult } from './providerPipeline';
 import type { TokenCounter } from './tokenCounter';
-import { weighBody, weighMessage } from './tokenCounter';
-import { toMessagesBody } from './toMessagesBody';
-import { toResponsePart, totalInputTokens, usagePart } from './toResponseParts';
+import { weighMessage } from './tokenCounter';
 import type { ResponsePartFactory } from './toResponseParts';
-
-/** The answer cap when the caller sets none (modelOptions.max_tokens), below the model's own limit. */
-const DEFAULT_MAX_TOKENS = 32_000;
 const NOTICE_MS = 10_000;
 
 const vscodeParts: ResponsePartFactory<vscode.LanguageModelResponsePart> = {
@@ -70,29 +67,30 @@ export class ClaudeChatProvider implements vscode.LanguageModelChatProvider {
     progress: vscode.Progress<vscode.LanguageModelResponsePart>,
     token: vscode.CancellationToken,
   ): Promise<void> {
-    const { body, omitted } = toMessagesBody(messages as readonly RequestMessageShape[], options, {
-      defaultMaxTokens: Math.min(DEFAULT_MAX_TOKENS, model.maxOutputTokens),
-      maxOutputTokens: model.maxOutputTokens,
-    });
-    for (const what of omitted) this.log.warn(`Chat request to ${model.id}: left out ${what}.`);
     if (!(await this.client.canSend())) {
       throw vscode.LanguageModelError.NoPermissions(
         vscode.l10n.t('Resilient Claude has no API key yet. Run "Resilient Claude: Set API Key", or start an overload rehearsal.'),
       );
     }
-    const request: MessagesBody = { ...body, model: model.id };
-    const { outcome, narrator } = await runChatRequest(this.client, request, token, {
-      onPart: (part) => {
-        const reported = toResponsePart(part, vscodeParts);
-        if (reported !== null) progress.report(reported);
-      },
-      onNarration: (line) => this.show(line),
-    });
+    const request = new FollowedRequest(this.client, token, new Narrator(vscode.l10n.t), (line) => this.show(line));
+    let result: PipelineResult;
+    try {
+      result = await runProviderPipeline(
+        { stream: (body) => request.stream(body), make: vscodeParts, counter: this.counter },
+        model,
+        messages as readonly RequestMessageShape[],
+        options,
+        (part) => progress.report(part),
+        () => request.aborted,
+      );
+    } finally {
+      request.dispose();
+    }
+    const { outcome, omitted } = result;
+    for (const what of omitted) this.log.warn(`Chat request ${outcome.clientRequestId} to ${model.id}: left out ${what}.`);
     if (outcome.ok) {
-      progress.report(usagePart(outcome.message.usage, outcome.model, vscodeParts));
-      this.counter.calibrate(outcome.model, weighBody(request), totalInputTokens(outcome.message.usage));
       this.onCalibrated();
-      if (narrator.fellBack) this.show(narrator.answeredBy(outcome.model, outcome.provider));
+      if (request.narrator.fellBack) this.show(request.narrator.answeredBy(outcome.model, outcome.provider));
       for (const adaptation of outcome.adaptations) this.log.info(`Chat request ${outcome.clientRequestId}: ${adaptation}`);
       if (outcome.incomplete) {
         throw new vscode.LanguageModelError(

@@ -57,7 +57,7 @@ export class ClaudeParticipant {
     let answer = '';
     let announced = false;
     const narrator = new Narrator(vscode.l10n.t);
-    const { outcome } = await runChatRequest(this.client, body, token, {
+    const outcome = await runChatRequest(this.client, body, token, {
       onNarration: (line) => stream.progress(line),
       onPart: (part) => {
         if (part.type !== 'text' || part.text === '') return;

@@ -1,0 +1,59 @@
+// What the provider does for one request, without VS Code (so the benchmark runs exactly this
+// path): convert the messages, stream them through the manager, hand each part on as it
+// arrives, then report usage and calibrate the token counter from it.
+import type { MessagesBody, Outcome, RequestStream } from '../../core/types';
+import type { RequestMessageShape } from './partShapes';
+import type { TokenCounter } from './tokenCounter';
+import { weighBody } from './tokenCounter';
+import { toMessagesBody } from './toMessagesBody';
+import type { RequestOptionsShape } from './toMessagesBody';
+import { toResponsePart, totalInputTokens, usagePart } from './toResponseParts';
+import type { ResponsePartFactory } from './toResponseParts';
+
+/** The answer cap when the caller sets none (modelOptions.max_tokens), below the model's own limit. */
+export const DEFAULT_MAX_TOKENS = 32_000;
+
+export interface PipelineModel {
+  readonly id: string;
+  readonly maxOutputTokens: number;
+}
+
+export interface PipelineDeps<P> {
+  /** Starts the request on the manager (the extension's client, or a bare manager). */
+  readonly stream: (body: MessagesBody) => RequestStream | Promise<RequestStream>;
+  readonly make: ResponsePartFactory<P>;
+  readonly counter: TokenCounter;
+}
+
+export interface PipelineResult {
+  readonly outcome: Outcome;
+  /** What the conversion left out (for the log). */
+  readonly omitted: readonly string[];
+}
+
+export async function runProviderPipeline<P>(
+  deps: PipelineDeps<P>,
+  model: PipelineModel,
+  messages: readonly RequestMessageShape[],
+  options: RequestOptionsShape,
+  report: (part: P) => void,
+  stopped: () => boolean = () => false,
+): Promise<PipelineResult> {
+  const { body, omitted } = toMessagesBody(messages, options, {
+    defaultMaxTokens: Math.min(DEFAULT_MAX_TOKENS, model.maxOutputTokens),
+    maxOutputTokens: model.maxOutputTokens,
+  });
+  const request: MessagesBody = { ...body, model: model.id };
+  const stream = await deps.stream(request);
+  for await (const part of stream.parts) {
+    if (stopped()) break;
+    const reported = toResponsePart(part, deps.make);
+    if (reported !== null) report(reported);
+  }
+  const outcome = await stream.outcome;
+  if (outcome.ok) {
+    report(usagePart(outcome.message.usage, outcome.model, deps.make));
+    deps.counter.calibrate(outcome.model, weighBody(request), totalInputTokens(outcome.message.usage));
+  }
+  return { outcome, omitted };
+}
