@@ -95,9 +95,10 @@ describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_
 
   test('@claude answers through the fallback, narrating it, with Copy Request IDs and Show Diagnostics', async () => {
     await runCommand(page, 'Chat: Open Chat', 60_000);
-    const picker = page.locator(`${CHAT} .interactive-input-part .model-picker-split, ${CHAT} .interactive-input-part .chat-model-picker`).first();
+    // Without a choice of the user's, the picker selects "Claude (resilient)": the configured chain.
+    const picker = page.locator(`${CHAT} .interactive-input-part`).first();
     try {
-      await picker.filter({ hasText: /Opus|Claude/ }).waitFor({ timeout: 60_000 });
+      await picker.filter({ hasText: 'Claude (resilient)' }).waitFor({ timeout: 60_000 });
     } catch (error) {
       await screenshot(page, 'chat-model-picker-timeout');
       throw error;
@@ -109,15 +110,22 @@ describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_
 
     const response = lastResponse(page);
     try {
+      // While the manager works, its narration shows as progress.
+      await response.filter({ hasText: /Opus overloaded/ }).waitFor({ timeout: 60_000 });
+      await screenshot(page, 'chat-claude-narration');
       await response.filter({ hasText: 'Show Diagnostics' }).waitFor({ timeout: 90_000 });
     } catch (error) {
       await screenshot(page, 'chat-answer-timeout');
       throw error;
     }
     await sleep(500);
+    // The finished answer folds its progress lines into "Completed N steps"; open them.
+    await response.getByText(/Completed \d+ steps?/).first().click().catch(() => undefined);
+    await sleep(300);
     await screenshot(page, 'chat-claude-fallback-answer');
     const shown = (await response.innerText()).replace(/\s+/g, ' ');
     assert.ok(shown.includes(canonicalAnswer(PROMPT).replace(/\s+/g, ' ').slice(0, 40)), `the answer is shown: ${shown}`);
+    assert.match(shown, /Opus overloaded — (retrying in \d+ s|trying Sonnet 5\.5)/, 'the narration');
     assert.match(shown, /Answered by Sonnet 5\.5 — Opus overloaded/);
     assert.match(shown, /Copy Request IDs?/);
 

@@ -8,3 +8,5 @@ export const PARTICIPANT_ID = 'resilient-claude.claude';
 export const COPY_REQUEST_IDS_COMMAND = 'resilientClaude.chat.copyRequestIds';
 /** Where the token counter's calibration is kept between sessions (globalState). */
 export const TOKEN_RATIOS_KEY = 'resilientClaude.chat.tokenRatios';
+/** The model entry that means "the configured chain, primary first" (named to be listed, and picked, first). */
+export const CHAIN_MODEL_ID = 'resilient-chain';

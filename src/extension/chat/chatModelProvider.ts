@@ -8,6 +8,7 @@
 // Answered by Sonnet 5.5 — Opus overloaded"), in the log, and in the status bar indicator.
 import * as vscode from 'vscode';
 import type { ClaudeClient } from '../claudeClient';
+import { CHAIN_MODEL_ID } from './chatIds';
 import { FollowedRequest } from './chatRequest';
 import { chatFailure } from './failureText';
 import type { ChatFailure } from './failureText';
@@ -109,7 +110,8 @@ export class ClaudeChatProvider implements vscode.LanguageModelChatProvider {
     model: vscode.LanguageModelChatInformation,
     text: string | vscode.LanguageModelChatRequestMessage,
   ): Promise<number> {
-    return this.counter.count(model.id, weighMessage(text as string | RequestMessageShape));
+    const counted = model.id === CHAIN_MODEL_ID ? (this.client.chain[0] ?? model.id) : model.id;
+    return this.counter.count(counted, weighMessage(text as string | RequestMessageShape));
   }
 
   /** A transient status bar message: the fallback is visible, the answer untouched. */

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ContentBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import type { MessagesBody } from '../../core/types';
 import type { ClaudeClient } from '../claudeClient';
-import { COPY_REQUEST_IDS_COMMAND, VENDOR } from './chatIds';
+import { CHAIN_MODEL_ID, COPY_REQUEST_IDS_COMMAND, VENDOR } from './chatIds';
 import { runChatRequest } from './chatRequest';
 import { chatFailure } from './failureText';
 import { shortModelName } from './modelNames';
@@ -45,7 +45,9 @@ export class ClaudeParticipant {
     if (unreadable.length > 0) this.log.warn(`@claude: could not read the attached ${unreadable.join(', ')}.`);
     const prompt = request.prompt.trim() === '' ? vscode.l10n.t('(no question: look at the attachments)') : request.prompt;
     const question: ContentBlockParam[] = [...blocks, { type: 'text', text: prompt }];
-    const model = request.model.vendor === VENDOR ? request.model.id : undefined;
+    // A model of ours picked in the chat's picker starts the chain there; anything else (our
+    // chain entry, another vendor's model) leaves the configured chain as it is.
+    const model = request.model.vendor === VENDOR && request.model.id !== CHAIN_MODEL_ID ? request.model.id : undefined;
     const body: MessagesBody = {
       system: SYSTEM_PROMPT,
       max_tokens: MAX_TOKENS,
@@ -80,7 +82,13 @@ export class ClaudeParticipant {
       clientRequestId: outcome.clientRequestId,
     };
     if (outcome.ok) {
-      if (narrator.fellBack && !announced) stream.progress(narrator.answeredBy(outcome.model, outcome.provider));
+      if (narrator.fellBack) {
+        const line = narrator.answeredBy(outcome.model, outcome.provider);
+        if (!announced) stream.progress(line);
+        // Progress collapses when the answer ends: the fallback stays in sight under it (the
+        // next turn sends back the metadata's answer, without this line).
+        stream.markdown(`\n\n*${line}*`);
+      }
       if (outcome.incomplete) stream.markdown(`\n\n*${vscode.l10n.t('The answer was cut off and could not be continued.')}*`);
       this.buttons(stream, requestIds);
       return { metadata: { resilientClaude: metadata } };

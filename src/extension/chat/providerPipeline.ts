@@ -2,6 +2,7 @@
 // path): convert the messages, stream them through the manager, hand each part on as it
 // arrives, then report usage and calibrate the token counter from it.
 import type { MessagesBody, Outcome, RequestStream } from '../../core/types';
+import { CHAIN_MODEL_ID } from './chatIds';
 import type { RequestMessageShape } from './partShapes';
 import type { TokenCounter } from './tokenCounter';
 import { weighBody } from './tokenCounter';
@@ -43,7 +44,8 @@ export async function runProviderPipeline<P>(
     defaultMaxTokens: Math.min(DEFAULT_MAX_TOKENS, model.maxOutputTokens),
     maxOutputTokens: model.maxOutputTokens,
   });
-  const request: MessagesBody = { ...body, model: model.id };
+  // The chain entry leaves the model to the manager: the configured chain, primary first.
+  const request: MessagesBody = model.id === CHAIN_MODEL_ID ? { ...body } : { ...body, model: model.id };
   const stream = await deps.stream(request);
   for await (const part of stream.parts) {
     if (stopped()) break;

@@ -83,8 +83,15 @@ test('model list: the chain first with API limits, then other usable models; ret
     ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'],
     formatMessage,
   );
+  const [chainEntry, ...rest] = models;
   assert.deepEqual(
-    models.map((m) => [m.id, m.name, m.detail, m.maxInputTokens, m.maxOutputTokens, m.capabilities.imageInput]),
+    [chainEntry!.id, chainEntry!.name, chainEntry!.detail, chainEntry!.maxInputTokens, chainEntry!.maxOutputTokens],
+    ['resilient-chain', 'Claude (resilient)', 'Opus 5.5 → Sonnet 5.5 → Haiku 5.5', 200_000, 64_000],
+    'first the chain itself, with limits every model in it can serve',
+  );
+  assert.ok(['Claude (resilient)', 'Claude Haiku 5.5', 'Claude Opus 4.6'].sort((a, b) => a.localeCompare(b))[0] === 'Claude (resilient)', 'it sorts first by name, as the picker sorts');
+  assert.deepEqual(
+    rest.map((m) => [m.id, m.name, m.detail, m.maxInputTokens, m.maxOutputTokens, m.capabilities.imageInput]),
     [
       ['claude-opus-5-5', 'Claude Opus 5.5', 'primary', 1_000_000, 128_000, true],
       ['claude-sonnet-5-5', 'Claude Sonnet 5.5', 'fallback 1', 200_000, 64_000, true],
@@ -93,8 +100,8 @@ test('model list: the chain first with API limits, then other usable models; ret
     ],
   );
   assert.ok(models.every((m) => m.capabilities.toolCalling));
-  assert.equal(models[0]!.family, 'claude-opus');
-  assert.match(models[0]!.tooltip, /falls back to Sonnet 5\.5, Haiku 5\.5/);
+  assert.equal(rest[0]!.family, 'claude-opus');
+  assert.match(rest[0]!.tooltip, /falls back to Sonnet 5\.5, Haiku 5\.5/);
 });
 
 test('short model names for narration', () => {

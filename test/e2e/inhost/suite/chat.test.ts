@@ -99,8 +99,9 @@ const TOOLS: vscode.LanguageModelChatTool[] = [
 test('chat: vscode.lm offers our models, the configured chain first, with their limits', async () => {
   await withSimulator('healthy', async () => {
     const models = await vscode.lm.selectChatModels({ vendor: VENDOR });
-    assert.deepEqual(models.slice(0, 3).map((m) => m.id), [OPUS, SONNET, HAIKU]);
-    const opus = models[0]!;
+    assert.deepEqual(models.slice(0, 4).map((m) => m.id), ['resilient-chain', OPUS, SONNET, HAIKU]);
+    assert.equal(models[0]!.name, 'Claude (resilient)');
+    const opus = models[1]!;
     assert.equal(opus.vendor, VENDOR);
     assert.equal(opus.family, 'claude-opus');
     assert.ok(opus.maxInputTokens > 0);
@@ -144,7 +145,8 @@ test('chat: sendRequest with tools yields text parts and one tool-call part per 
 test('chat: a 529 outage on Opus is answered by the fallback, and the text is only the model\'s', async () => {
   await withSimulator({ name: 'opus-outage', models: { [OPUS]: { p529: 1 } } }, async (simulator) => {
     const prompt = 'Explain circuit breakers in one line.';
-    const answer = await collect(await (await model(OPUS)).sendRequest([vscode.LanguageModelChatMessage.User(prompt)]));
+    // "Claude (resilient)", the chain entry: what the picker selects unless the user picks a model.
+    const answer = await collect(await (await model('resilient-chain')).sendRequest([vscode.LanguageModelChatMessage.User(prompt)]));
     const sent = messageRequests(simulator);
     assert.ok(sent.some((r) => r.model === OPUS && r.outcome === '529'), 'Opus answered 529');
     assert.equal(sent.at(-1)?.model, SONNET, 'Sonnet answered');
@@ -243,13 +245,13 @@ function recordingStream(): { stream: vscode.ChatResponseStream; recorded: Recor
 test('chat: @claude narrates a fallback, streams the answer, ends with its buttons and keeps only the answer for next turn', async () => {
   await withSimulator({ name: 'opus-outage', models: { [OPUS]: { p529: 1 } } }, async (simulator) => {
     const parts = await hooks();
-    const opus = await model(OPUS);
+    const chain = await model('resilient-chain');
     const prompt = 'What does a circuit breaker do?';
     const { stream, recorded } = recordingStream();
-    const request = { prompt, command: undefined, references: [], toolReferences: [], model: opus } as unknown as vscode.ChatRequest;
+    const request = { prompt, command: undefined, references: [], toolReferences: [], model: chain } as unknown as vscode.ChatRequest;
     const source = new vscode.CancellationTokenSource();
     const result = await parts.chat.participant.handler(request, { history: [] }, stream, source.token);
-    assert.equal(recorded.markdown, canonicalAnswer(prompt));
+    assert.equal(recorded.markdown, `${canonicalAnswer(prompt)}\n\n*Answered by Sonnet 5.5 — Opus overloaded*`);
     assert.ok(recorded.progress.some((p) => /^Opus overloaded/.test(p)), recorded.progress.join(' | '));
     assert.ok(recorded.progress.includes('Answered by Sonnet 5.5 — Opus overloaded'), recorded.progress.join(' | '));
     assert.deepEqual(recorded.buttons.map((b) => b.title), ['Copy Request IDs (' + messageRequests(simulator).length + ')', 'Show Diagnostics']);
