@@ -109,10 +109,12 @@ describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_
     await page.keyboard.press('Enter');
 
     const response = lastResponse(page);
+    let narration = '';
     try {
       // While the manager works, its narration shows as progress.
       await response.filter({ hasText: /Opus overloaded/ }).waitFor({ timeout: 60_000 });
       await screenshot(page, 'chat-claude-narration');
+      narration = (await response.innerText()).replace(/\s+/g, ' ');
       await response.filter({ hasText: 'Show Diagnostics' }).waitFor({ timeout: 90_000 });
     } catch (error) {
       await screenshot(page, 'chat-answer-timeout');
@@ -120,12 +122,12 @@ describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_
     }
     await sleep(500);
     // The finished answer folds its progress lines into "Completed N steps"; open them.
-    await response.getByText(/Completed \d+ steps?/).first().click().catch(() => undefined);
+    await response.getByRole('button', { name: /Completed \d+ steps?/ }).first().click({ timeout: 5_000 }).catch(() => undefined);
     await sleep(300);
     await screenshot(page, 'chat-claude-fallback-answer');
     const shown = (await response.innerText()).replace(/\s+/g, ' ');
     assert.ok(shown.includes(canonicalAnswer(PROMPT).replace(/\s+/g, ' ').slice(0, 40)), `the answer is shown: ${shown}`);
-    assert.match(shown, /Opus overloaded — (retrying in \d+ s|trying Sonnet 5\.5)/, 'the narration');
+    assert.match(narration, /Opus overloaded — (retrying in \d+ s|trying Sonnet 5\.5)/, 'the narration');
     assert.match(shown, /Answered by Sonnet 5\.5 — Opus overloaded/);
     assert.match(shown, /Copy Request IDs?/);
 
