@@ -46,7 +46,10 @@ function isResponseTurn(turn: RequestTurnShape | ResponseTurnShape): turn is Res
   return 'response' in turn;
 }
 
-export function historyMessages(history: ReadonlyArray<RequestTurnShape | ResponseTurnShape>): MessageParam[] {
+/** How much earlier conversation is sent at most (characters, ~50K tokens): the oldest turns go first. */
+export const HISTORY_MAX_CHARS = 200_000;
+
+export function historyMessages(history: ReadonlyArray<RequestTurnShape | ResponseTurnShape>, maxChars = HISTORY_MAX_CHARS): MessageParam[] {
   const messages: MessageParam[] = [];
   const push = (role: 'user' | 'assistant', text: string): void => {
     const trimmed = text.trim();
@@ -71,5 +74,8 @@ export function historyMessages(history: ReadonlyArray<RequestTurnShape | Respon
   }
   // The new prompt follows as a user turn: history must end with an answer.
   if (messages.at(-1)?.role === 'user') messages.pop();
+  // Too long: drop the oldest question-and-answer pairs, so the history still starts with a question.
+  const size = (): number => messages.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : 0), 0);
+  while (messages.length >= 2 && size() > maxChars) messages.splice(0, 2);
   return messages;
 }

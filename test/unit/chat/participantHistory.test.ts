@@ -29,3 +29,12 @@ test('an answer without our metadata falls back to its markdown; a failed turn d
     { role: 'assistant', content: 'Two.' },
   ]);
 });
+
+test('a long conversation keeps its latest turns within the budget, still starting with a question', () => {
+  const turns = [ask('q1 ' + 'x'.repeat(100)), answered('', 'a1 ' + 'y'.repeat(100)), ask('q2'), answered('', 'a2'), ask('q3')];
+  const messages = historyMessages(turns, 50);
+  assert.deepEqual(messages, [
+    { role: 'user', content: 'q2' },
+    { role: 'assistant', content: 'a2' },
+  ]);
+});
