@@ -261,3 +261,19 @@ test('chat: @claude narrates a fallback, streams the answer, ends with its butto
     source.dispose();
   });
 }, { timeout: 60_000 });
+
+test('chat: with no API key, a request fails at once as LanguageModelError NoPermissions saying how to set one', async () => {
+  const parts = await hooks();
+  await parts.keys.clear();
+  const [chain] = await vscode.lm.selectChatModels({ vendor: VENDOR, id: 'resilient-chain' });
+  assert.ok(chain, 'the chain entry is listed even without a key');
+  let caught: unknown;
+  try {
+    await collect(await chain.sendRequest([vscode.LanguageModelChatMessage.User('hi')]));
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof vscode.LanguageModelError, String(caught));
+  assert.equal(caught.code, vscode.LanguageModelError.NoPermissions().code);
+  assert.match(caught.message, /Set API Key/);
+}, { timeout: 30_000 });
