@@ -320,7 +320,8 @@ class RequestRun {
       const name = PROVIDER_NAMES[entry.route.provider];
       const detail = error instanceof Error ? error.message : 'the provider could not be set up';
       if (error instanceof ProviderSetupError && error.kind === 'missing_api_key') {
-        this.recordLocalFailure(localFailure('auth', 'missing_credentials', `Authentication failed: ${name} has no credentials — ${detail}`));
+        // The provider's own message names it and what to do ("Bedrock: no AWS credentials found … — run …").
+        this.recordLocalFailure(localFailure('auth', 'missing_credentials', `Authentication failed — ${detail.includes(name) || /^(Bedrock|Vertex|Anthropic)\b/.test(detail) ? detail : `${name}: ${detail}`}`));
         this.picker.end(entry, 'provider', 'auth');
         this.moveOn('auth');
         return null;

@@ -13,7 +13,14 @@ const collectGarbage = runInNewContext('gc') as () => void;
 
 test('1,000 concurrent requests all settle within the concurrency cap', { timeout: 120_000 }, async () => {
   // Capacity 8 on the server: a ninth request in flight would be answered 529.
-  const r = await rig(scenario({ [OPUS]: { capacity: 8 } }, { outputTokens: 6 }), { concurrency: 8 });
+  // Generous timers: this test is about settling and the cap, and a loaded 2-core machine can pause
+  // the process for seconds — a pause must not turn into a timeout, a retry and a miscount.
+  const r = await rig(scenario({ [OPUS]: { capacity: 8 } }, { outputTokens: 6 }), {
+    concurrency: 8,
+    headersTimeoutMs: 60_000,
+    idleTimeoutMs: 60_000,
+    retry: { deadlineMs: 110_000 } as never,
+  });
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown): void => {
     unhandled.push(reason);
