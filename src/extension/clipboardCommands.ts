@@ -15,6 +15,8 @@ export class ClipboardCommands {
     private readonly client: ClaudeClient,
     private readonly history: HistoryHost,
     private readonly extensionVersion: string,
+    /** More Markdown for the report (the Message Batches section), given its window. */
+    private readonly appendix: (windowMs: number, now: number) => string = () => '',
   ) {}
 
   async copyLastRequestId(): Promise<void> {
@@ -43,10 +45,11 @@ export class ClipboardCommands {
   }
 
   async copyEscalationReport(): Promise<void> {
-    const report = buildEscalationReport({
+    const now = Date.now();
+    const base = buildEscalationReport({
       history: this.history.current,
       windowMs: REPORT_WINDOW_MS,
-      now: Date.now(),
+      now,
       versions: {
         extension: this.extensionVersion,
         sdk: SDK_VERSION,
@@ -55,6 +58,8 @@ export class ClipboardCommands {
       },
       breakers: this.client.breakers(),
     });
+    const extra = this.appendix(REPORT_WINDOW_MS, now);
+    const report = extra ? `${base.trimEnd()}\n\n${extra}` : base;
     await vscode.env.clipboard.writeText(report);
     const scenario = this.history.rehearsalScenario;
     void vscode.window.showInformationMessage(

@@ -4,6 +4,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { VERSION as SDK_VERSION } from '@anthropic-ai/sdk/version';
+import type { BatchPanelSource } from './batch/batchPanelSource';
 import type { ClaudeClient } from './claudeClient';
 import { DiagnosticsController } from './diagnostics/diagnosticsController';
 import type { DiagnosticsSources } from './diagnostics/diagnosticsSources';
@@ -18,11 +19,13 @@ export interface DiagnosticsParts {
   readonly switcher: ModelSwitcher;
   readonly log: vscode.LogOutputChannel;
   readonly version: string;
+  readonly batches?: BatchPanelSource;
 }
 
 function sourcesOf(parts: DiagnosticsParts): DiagnosticsSources {
   const { client, history, switcher, version } = parts;
   return {
+    ...(parts.batches ? { batches: parts.batches } : {}),
     history: () => history.current,
     onHistoryChange: history.onDidChange,
     breakers: () => client.breakers(),

@@ -6,6 +6,8 @@ import { setSdkLogSink } from '../core/sdkLog';
 import { AlertNotifier } from './alertNotifier';
 import { ApiKeyStore } from './apiKeyStore';
 import { AskCommands } from './askCommands';
+import { batchPanelSource } from './batch/batchPanelSource';
+import { registerBatchLane } from './batch/registerBatchLane';
 import { registerChat } from './chat/registerChat';
 import { ClaudeClient } from './claudeClient';
 import { WindowBroker } from './broker/windowBroker';
@@ -40,7 +42,8 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   const rehearsalCommands = new RehearsalCommands(rehearsal, log);
   const ask = new AskCommands(client, log);
   const switcher = new ModelSwitcher(client, history, log);
-  const clipboard = new ClipboardCommands(client, history, version);
+  const batches = registerBatchLane(context, client, log);
+  const clipboard = new ClipboardCommands(client, history, version, (windowMs, now) => batches.host.reportSection(windowMs, now));
   const chat = registerChat(context, client, log);
 
   // Disposed in this order: requests stop, the simulator closes, the history flushes, the log closes last.
@@ -53,7 +56,8 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
     new StatusBarIndicator(client, history, rehearsal, keys),
     new AlertNotifier(history, client, log),
     settings.onDidChange((s) => void history.applySettings(s)),
-    registerDiagnosticsCommand(context, { client, history, switcher, log, version }),
+    batches.disposable,
+    registerDiagnosticsCommand(context, { client, history, switcher, log, version, batches: batchPanelSource(batches.host, batches.commands) }),
     ...Object.entries({
       'resilientClaude.ask': () => ask.ask(),
       'resilientClaude.askAboutSelection': () => ask.askAboutSelection(),

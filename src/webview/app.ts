@@ -2,6 +2,7 @@
 // State that must survive a reload (window, filters, tab) goes through setState and is also
 // sent to the host, which builds snapshots for the selected window.
 import { bannersFor } from './banners';
+import { BatchesView } from './batchesView';
 import { BreakerView } from './breakerView';
 import { h, replaceChildren } from './dom';
 import { FailuresView } from './failuresView';
@@ -20,7 +21,7 @@ import { readPalette, watchTheme } from './themeColors';
 import type { ChartPalette } from './themeColors';
 import type { HostBridge } from './vscodeApi';
 
-const TAB_LABELS = { history: 'History', breakers: 'Breakers', failures: 'Failures' } as const;
+const TAB_LABELS = { history: 'History', breakers: 'Breakers', failures: 'Failures', batches: 'Batches' } as const;
 
 interface SelectElement extends HTMLElement {
   value: string;
@@ -46,6 +47,7 @@ export class DiagnosticsApp {
   private readonly history = new HistoryView();
   private readonly breakers: BreakerView;
   private readonly failures: FailuresView;
+  private readonly batches: BatchesView;
   private readonly banners = h('div', { className: 'banners' });
   private readonly statusLine = h('p', { className: 'status-line' });
   private readonly live = h('div', { className: 'toast', attrs: { role: 'status', 'aria-live': 'polite' } });
@@ -65,6 +67,7 @@ export class DiagnosticsApp {
     const post = host.post.bind(host);
     this.breakers = new BreakerView(post);
     this.failures = new FailuresView(post);
+    this.batches = new BatchesView(post);
 
     this.windowSelect = select('History window', HISTORY_WINDOWS.map((w) => [w, WINDOW_LABELS[w]] as const), this.state.window, (v) =>
       this.update({ window: v as PanelState['window'] }),
@@ -133,6 +136,7 @@ export class DiagnosticsApp {
   private viewFor(tab: PanelState['tab']): HTMLElement {
     if (tab === 'history') return this.history.element;
     if (tab === 'breakers') return this.breakers.element;
+    if (tab === 'batches') return this.batches.element;
     return this.failures.element;
   }
 
@@ -157,7 +161,10 @@ export class DiagnosticsApp {
         break;
       case 'notice':
         this.toast(message.text, message.level);
-        if (message.copyKey) this.failures.confirmCopy(message.copyKey);
+        if (message.copyKey) {
+          this.failures.confirmCopy(message.copyKey);
+          this.batches.confirmCopy(message.copyKey);
+        }
         break;
       case 'restoreState':
         this.state = message.state;
@@ -195,6 +202,7 @@ export class DiagnosticsApp {
     this.breakers.render(snapshot, () => this.hostNow());
     // Up to 500 rows: only rebuilt while the Failures tab is shown (switching to it renders it).
     if (this.state.tab === 'failures') this.failures.render(snapshot, this.state.modelFilter, this.state.classFilter);
+    this.batches.render(snapshot);
     this.renderBanners(snapshot);
     this.root.dataset.snapshotWindow = snapshot.window;
   }

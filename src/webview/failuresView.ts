@@ -2,7 +2,8 @@
 // copy button on every id (the host writes the clipboard and confirms).
 import { h, replaceChildren } from './dom';
 import { formatClock, formatStatus } from './format';
-import type { ClassFilter, CopyKind, FailureRow, PanelSnapshot, WebviewToHost } from './protocol';
+import { CopyButtons } from './copyButtons';
+import type { ClassFilter, FailureRow, PanelSnapshot, WebviewToHost } from './protocol';
 
 export function filterFailures(rows: readonly FailureRow[], modelFilter: string, classFilter: ClassFilter): FailureRow[] {
   return rows.filter(
@@ -10,16 +11,15 @@ export function filterFailures(rows: readonly FailureRow[], modelFilter: string,
   );
 }
 
-const KIND_LABEL: Record<CopyKind, string> = { requestId: 'request id', clientRequestId: 'client request id' };
-
 export class FailuresView {
   readonly element: HTMLElement;
   private readonly body: HTMLElement;
   private readonly caption: HTMLElement;
-  private readonly ids = new Map<string, { kind: CopyKind; value: string }>();
+  private readonly copies: CopyButtons;
 
-  constructor(private readonly post: (message: WebviewToHost) => void) {
-    this.body = h('tbody', { on: { click: (event) => this.onClick(event) } });
+  constructor(post: (message: WebviewToHost) => void) {
+    this.copies = new CopyButtons(post);
+    this.body = h('tbody', { on: { click: (event) => void this.copies.onClick(event) } });
     this.caption = h('p', { className: 'caption', attrs: { 'aria-live': 'polite' } });
     const headers = ['Time', 'Model', 'Provider', 'Status', 'Class', 'Request id (server)', 'Client id', 'Message'];
     this.element = h('section', { className: 'failures', attrs: { 'aria-label': 'Recent failures' } }, [
@@ -35,7 +35,7 @@ export class FailuresView {
 
   render(snapshot: PanelSnapshot, modelFilter: string, classFilter: ClassFilter): void {
     const rows = filterFailures(snapshot.failures, modelFilter, classFilter);
-    this.ids.clear();
+    this.copies.clear();
     const filtered = modelFilter !== 'all' || classFilter !== 'all';
     const capped = snapshot.failureCount > snapshot.failures.length ? ` (newest ${snapshot.failures.length} of ${snapshot.failureCount})` : '';
     this.caption.textContent =
@@ -47,17 +47,7 @@ export class FailuresView {
 
   /** Marks the button that asked for a copy once the host confirms. */
   confirmCopy(copyKey: string): void {
-    const button = this.body.querySelector<HTMLElement>(`button[data-copy-key="${CSS.escape(copyKey)}"]`);
-    if (!button) return;
-    const label = button.getAttribute('aria-label') ?? '';
-    button.classList.add('copied');
-    button.textContent = 'Copied';
-    button.setAttribute('aria-label', label.replace(/^Copy /, 'Copied '));
-    setTimeout(() => {
-      button.classList.remove('copied');
-      button.textContent = 'Copy';
-      button.setAttribute('aria-label', label);
-    }, 2000);
+    this.copies.confirm(this.body, copyKey);
   }
 
   private row(row: FailureRow, index: number, now: number): HTMLElement {
@@ -67,32 +57,9 @@ export class FailuresView {
       h('td', { text: row.provider }),
       h('td', { className: 'num', text: formatStatus(row.status) }),
       h('td', { text: row.errorClass }),
-      this.idCell(row.requestId, 'requestId', `r${index}s`),
-      this.idCell(row.clientRequestId, 'clientRequestId', `r${index}c`),
+      this.copies.cell(row.requestId, 'requestId', `r${index}s`),
+      this.copies.cell(row.clientRequestId, 'clientRequestId', `r${index}c`),
       h('td', { className: 'message', text: row.message || row.errorType || '' }),
     ]);
-  }
-
-  private idCell(value: string | null, kind: CopyKind, copyKey: string): HTMLElement {
-    if (!value) return h('td', { className: 'id none', text: 'none' });
-    this.ids.set(copyKey, { kind, value });
-    return h('td', { className: 'id' }, [
-      h('code', { text: value, attrs: { 'data-id-kind': kind } }),
-      h('button', {
-        className: 'copy',
-        text: 'Copy',
-        attrs: { type: 'button', 'data-copy-key': copyKey, 'aria-label': `Copy ${KIND_LABEL[kind]} ${value}` },
-      }),
-    ]);
-  }
-
-  private onClick(event: Event): void {
-    const target = event.target;
-    if (!(target instanceof HTMLElement)) return;
-    const button = target.closest<HTMLElement>('button[data-copy-key]');
-    const copyKey = button?.dataset.copyKey;
-    const id = copyKey ? this.ids.get(copyKey) : undefined;
-    if (!copyKey || !id) return;
-    this.post({ type: 'copyId', kind: id.kind, value: id.value, copyKey });
   }
 }

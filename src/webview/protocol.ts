@@ -6,6 +6,7 @@ import type { BreakerState, ErrorClass, ProviderId, StatusIncident, StatusIndica
 import { ERROR_CLASSES, MODEL_ID_PATTERN, PROVIDERS } from '../shared/vocabulary';
 
 export { ERROR_CLASSES, PROVIDERS };
+import type { BatchCounts, BatchStatus } from '../core/batch/batchTypes';
 
 // ---------------------------------------------------------------------------------------
 // Shared vocabulary
@@ -35,7 +36,7 @@ export const WINDOW_LABELS: Readonly<Record<HistoryWindow, string>> = {
   '7d': 'Last 7 days',
 };
 
-export const PANEL_TABS = ['history', 'breakers', 'failures'] as const;
+export const PANEL_TABS = ['history', 'breakers', 'failures', 'batches'] as const;
 export type PanelTab = (typeof PANEL_TABS)[number];
 
 /** 'all' or one model id. */
@@ -126,6 +127,32 @@ export interface AnthropicStatus {
   readonly error: string | null;
 }
 
+/** One Message Batch kept in the workspace, as the Batches tab lists it. */
+export interface BatchRow {
+  readonly localId: string;
+  /** The API's id; null until the batch was accepted. */
+  readonly batchId: string | null;
+  readonly title: string;
+  readonly model: string;
+  /** Epoch ms when it was submitted. */
+  readonly createdAt: number;
+  readonly status: BatchStatus;
+  readonly counts: BatchCounts;
+  readonly total: number;
+  /** RFC 3339, from the API (24 h after creation). */
+  readonly expiresAt: string | null;
+  readonly endedAt: string | null;
+  /** Upper estimate in US dollars at batch prices; null when the model's price is unknown. */
+  readonly costUsd: number | null;
+  readonly createRequestId: string | null;
+  /** The last problem with this batch, plain language; null when none. */
+  readonly problem: string | null;
+  readonly resultsStored: boolean;
+}
+
+export const BATCH_ACTIONS = ['openResults', 'cancel', 'refresh', 'resubmit'] as const;
+export type BatchAction = (typeof BATCH_ACTIONS)[number];
+
 export interface PanelSnapshot {
   /** Host clock when the snapshot was built. */
   readonly now: number;
@@ -143,6 +170,8 @@ export interface PanelSnapshot {
   readonly anthropicStatus: AnthropicStatus | null;
   /** The model the user's requests go to first. */
   readonly primaryModel: string | null;
+  /** Message Batches kept in this workspace, newest first (absent: none). */
+  readonly batches?: readonly BatchRow[];
 }
 
 export type HostToWebview =
@@ -160,7 +189,7 @@ export type HostToWebview =
 // ---------------------------------------------------------------------------------------
 // What the webview asks for (webview → extension); validated by `parseWebviewMessage`
 
-export type CopyKind = 'requestId' | 'clientRequestId';
+export type CopyKind = 'requestId' | 'clientRequestId' | 'batchId';
 
 export type WebviewToHost =
   | { readonly type: 'ready'; readonly state: PanelState }
@@ -171,13 +200,15 @@ export type WebviewToHost =
   | { readonly type: 'resetBreaker'; readonly provider: ProviderId; readonly model: string }
   | { readonly type: 'resetAllBreakers' }
   | { readonly type: 'useModel'; readonly model: string }
-  | { readonly type: 'refreshStatus' };
+  | { readonly type: 'refreshStatus' }
+  | { readonly type: 'batchAction'; readonly action: BatchAction; readonly localId: string };
 
 // ---------------------------------------------------------------------------------------
 // Validators: total functions over `unknown`; never throw.
 
 const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
 const COPY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+const LOCAL_BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 export function isModelId(value: unknown): value is string {
   return typeof value === 'string' && MODEL_ID_PATTERN.test(value);
@@ -257,7 +288,7 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
       const kind = field(record, 'kind');
       const idValue = field(record, 'value');
       const copyKey = field(record, 'copyKey');
-      if (kind !== 'requestId' && kind !== 'clientRequestId') return undefined;
+      if (kind !== 'requestId' && kind !== 'clientRequestId' && kind !== 'batchId') return undefined;
       if (!isRequestIdLike(idValue)) return undefined;
       if (typeof copyKey !== 'string' || !COPY_KEY.test(copyKey)) return undefined;
       return { type, kind, value: idValue, copyKey };
@@ -279,6 +310,13 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
       if (!hasOnlyKeys(record, ['type', 'model'])) return undefined;
       const model = field(record, 'model');
       return isModelId(model) ? { type, model } : undefined;
+    }
+    case 'batchAction': {
+      if (!hasOnlyKeys(record, ['type', 'action', 'localId'])) return undefined;
+      const action = field(record, 'action');
+      const localId = field(record, 'localId');
+      if (!isOneOf(BATCH_ACTIONS, action) || typeof localId !== 'string' || !LOCAL_BATCH_ID.test(localId)) return undefined;
+      return { type, action, localId };
     }
     case 'resetAllBreakers':
     case 'refreshStatus':

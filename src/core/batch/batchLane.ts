@@ -20,7 +20,7 @@ import type { BatchOperation, BatchProblem, BatchRecord, BatchRequestSpec, Batch
 export interface BatchLaneOptions {
   readonly store: BatchStore;
   /** A client for the current key and endpoint; rejects with a BatchApiError (e.g. no key) when there is none. */
-  readonly client: () => Promise<BatchClient>;
+  readonly client: (op: BatchOperation) => Promise<BatchClient>;
   readonly clock?: Clock;
   readonly schedule?: PollSchedule;
   /** While this answers true, polling waits (the window has not had the focus for long). */
@@ -166,7 +166,7 @@ export class BatchLane {
     if (record.batchId === null) throw new Error(`Batch "${record.title}" was never submitted; there is nothing to cancel.`);
     if (!isActive(record)) return record;
     try {
-      const client = await this.options.client();
+      const client = await this.options.client('cancel');
       const { data } = await client.cancel(record.batchId, this.disposed.signal);
       const updated = await this.update(localId, { ...fromApi(data), problem: null });
       this.startLoop(localId, true);
@@ -215,7 +215,7 @@ export class BatchLane {
     const requests = this.store.pending(localId) ?? [];
     let client: BatchClient;
     try {
-      client = await this.options.client();
+      client = await this.options.client('create');
     } catch (error) {
       return this.update(localId, { status: 'not_submitted', problem: error instanceof BatchApiError ? error.problem : missingKeyProblem('create', this.clock.now()) });
     }
@@ -261,7 +261,7 @@ export class BatchLane {
     if (!record || record.batchId === null) return;
     let op: BatchOperation = 'retrieve';
     try {
-      const client = await this.options.client();
+      const client = await this.options.client('retrieve');
       let current = record;
       if (record.status !== 'ended') {
         const { data } = await client.retrieve(record.batchId, this.disposed.signal);

@@ -73,6 +73,7 @@ export class DiagnosticsPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       deps.sources.onHistoryChange(() => this.changed()),
       deps.sources.onHealthChange(() => this.changed()),
+      ...(deps.sources.batches ? [deps.sources.batches.onChange(() => this.changed())] : []),
     );
   }
 
@@ -106,6 +107,7 @@ export class DiagnosticsPanel implements vscode.Disposable {
         breakers: sources.breakers(),
         status: this.deps.poller()?.latest,
         primaryModel: sources.primaryModel(),
+        ...(sources.batches ? { batches: sources.batches.rows(), batchFailures: sources.batches.failures() } : {}),
       });
       this.post({ type: 'snapshot', snapshot });
     } catch (error) {
@@ -151,16 +153,21 @@ export class DiagnosticsPanel implements vscode.Disposable {
         return;
       }
       case 'copyId': {
-        const known = sources
-          .history()
-          .failures()
-          .some((f) => (message.kind === 'requestId' ? f.requestId : f.clientRequestId) === message.value);
+        const kind = message.kind;
+        const known =
+          (kind !== 'batchId' &&
+            sources
+              .history()
+              .failures()
+              .some((f) => (kind === 'requestId' ? f.requestId : f.clientRequestId) === message.value)) ||
+          (kind !== 'clientRequestId' && sources.batches?.knows(kind, message.value) === true) ||
+          (kind === 'clientRequestId' && sources.batches?.failures().some((f) => f.clientRequestId === message.value) === true);
         if (!known) {
           this.post({ type: 'notice', level: 'error', text: 'That id is no longer in the failure log.', copyKey: message.copyKey });
           return;
         }
         await vscode.env.clipboard.writeText(message.value);
-        const what = message.kind === 'requestId' ? 'request id' : 'client request id';
+        const what = message.kind === 'requestId' ? 'request id' : message.kind === 'batchId' ? 'batch id' : 'client request id';
         vscode.window.setStatusBarMessage(`$(copy) Copied ${what} ${message.value}`, 3000);
         this.post({ type: 'notice', level: 'info', text: `Copied ${what} ${message.value}`, copyKey: message.copyKey });
         return;
@@ -190,6 +197,14 @@ export class DiagnosticsPanel implements vscode.Disposable {
       case 'refreshStatus':
         await this.deps.poller()?.pollNow();
         return;
+      case 'batchAction': {
+        const batches = sources.batches;
+        if (!batches) return;
+        const text = await batches.act(message.action, message.localId);
+        this.post({ type: 'notice', level: 'info', text });
+        this.changed();
+        return;
+      }
     }
   }
 
@@ -202,7 +217,7 @@ export class DiagnosticsPanel implements vscode.Disposable {
 
   private report(window: HistoryWindow): string {
     const { sources } = this.deps;
-    return buildEscalationReport({
+    const report = buildEscalationReport({
       history: sources.history(),
       windowMs: WINDOW_MS[window],
       now: Date.now(),
@@ -210,6 +225,8 @@ export class DiagnosticsPanel implements vscode.Disposable {
       breakers: sources.breakers(),
       statusIncident: this.statusIncident(),
     });
+    const batches = sources.batches?.reportSection(WINDOW_MS[window], Date.now()) ?? '';
+    return batches ? `${report.trimEnd()}\n\n${batches}` : report;
   }
 
   private async exportJson(window: HistoryWindow): Promise<void> {
@@ -231,6 +248,7 @@ export class DiagnosticsPanel implements vscode.Disposable {
       history: sources.history().snapshot({ sinceMs: now - WINDOW_MS[window], maxFailures: SNAPSHOT_FAILURES }),
       breakers: sources.breakers(),
       anthropicStatus: this.deps.poller()?.latest ?? null,
+      batches: sources.batches?.rows() ?? [],
     };
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(`${JSON.stringify(exported, null, 2)}\n`));
     vscode.window.setStatusBarMessage(`$(save) Diagnostics exported to ${target.fsPath}`, 4000);

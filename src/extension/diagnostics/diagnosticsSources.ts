@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { History } from '../../core/history/historyTypes';
 import type { EscalationVersions } from '../../core/report/buildEscalationReport';
 import type { BreakerSnapshot, ManagerEvent, Route } from '../../core/types';
+import type { BatchPanelSource } from '../batch/batchPanelSource';
 
 export interface DiagnosticsSources {
   /** The live history (it may be replaced when the alert settings change: always call). */
@@ -20,4 +21,6 @@ export interface DiagnosticsSources {
   /** Makes `model` the primary model for the next requests. */
   useModel(model: string): Promise<void>;
   versions(): EscalationVersions;
+  /** The batch lane (the Batches tab, batch API failures); absent in tests that do not need it. */
+  readonly batches?: BatchPanelSource;
 }

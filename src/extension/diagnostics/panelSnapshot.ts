@@ -8,6 +8,7 @@ import type { StatusReading } from '../../core/status/statusPoller';
 import { DISPLAY_BUCKET_MS, WINDOW_MS } from '../../webview/protocol';
 import type {
   AnthropicStatus,
+  BatchRow,
   BreakerCard,
   BucketCounts,
   FailureRow,
@@ -104,12 +105,17 @@ export interface PanelSnapshotInput {
   readonly breakers: readonly BreakerSnapshot[];
   readonly status: StatusReading | undefined;
   readonly primaryModel: string | null;
+  /** The Batches tab's rows, newest first. */
+  readonly batches?: readonly BatchRow[];
+  /** Failed Batches API calls, shown in the failures table with the attempts (newest first). */
+  readonly batchFailures?: readonly FailureRow[];
 }
 
 export function buildPanelSnapshot(input: PanelSnapshotInput): PanelSnapshot {
   const display = displayBucketsFor(input.window, input.now);
-  const windowFailures = input.history.failures.filter((f) => f.time >= display.firstStart);
-  const failures: FailureRow[] = windowFailures.slice(0, MAX_FAILURE_ROWS).map((f) => ({
+  const attemptFailures = input.history.failures.filter((f) => f.time >= display.firstStart);
+  const batchFailures = (input.batchFailures ?? []).filter((f) => f.time >= display.firstStart);
+  const windowFailures: FailureRow[] = attemptFailures.map((f) => ({
     time: f.time,
     model: f.model,
     provider: f.provider,
@@ -120,6 +126,11 @@ export function buildPanelSnapshot(input: PanelSnapshotInput): PanelSnapshot {
     clientRequestId: f.clientRequestId,
     message: f.message ?? '',
   }));
+  if (batchFailures.length > 0) {
+    windowFailures.push(...batchFailures);
+    windowFailures.sort((a, b) => b.time - a.time);
+  }
+  const failures = windowFailures.slice(0, MAX_FAILURE_ROWS);
   return {
     now: input.now,
     window: input.window,
@@ -136,5 +147,6 @@ export function buildPanelSnapshot(input: PanelSnapshotInput): PanelSnapshot {
     },
     anthropicStatus: anthropicStatusOf(input.status),
     primaryModel: input.primaryModel,
+    batches: input.batches ?? [],
   };
 }

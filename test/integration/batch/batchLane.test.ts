@@ -49,8 +49,8 @@ function lane(sim: RunningSimulator, store = new MemoryBatchStore(), key: string
   const l = new BatchLane({
     store,
     schedule: SCHEDULE,
-    client: async () => {
-      if (key === null) throw new BatchApiError(missingKeyProblem('create'), null);
+    client: async (op) => {
+      if (key === null) throw new BatchApiError(missingKeyProblem(op), null);
       return BatchClient.create({ apiKey: key, baseURL: sim.url, retry: RETRY, onCall: (c) => calls.push(c) });
     },
   });
