@@ -3,15 +3,10 @@
 // blocks. Large files are cut at a bound, and said to be.
 import * as vscode from 'vscode';
 import type { ContentBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import { sniffImageType } from './imageType';
 
 const MAX_CHARS = 200_000;
-const IMAGE_TYPES: Readonly<Record<string, 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp'>> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-};
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp']);
 
 function attachment(name: string, body: string, language?: string): ContentBlockParam {
   const cut = body.length > MAX_CHARS;
@@ -26,9 +21,10 @@ function label(uri: vscode.Uri): string {
 
 async function fromUri(uri: vscode.Uri): Promise<ContentBlockParam | null> {
   const ext = uri.path.slice(uri.path.lastIndexOf('.')).toLowerCase();
-  const image = IMAGE_TYPES[ext];
-  if (image !== undefined) {
+  if (IMAGE_EXTENSIONS.has(ext)) {
     const bytes = await vscode.workspace.fs.readFile(uri);
+    const image = sniffImageType(bytes);
+    if (image === null) return null;
     return { type: 'image', source: { type: 'base64', media_type: image, data: Buffer.from(bytes).toString('base64') } };
   }
   const document = await vscode.workspace.openTextDocument(uri);

@@ -5,7 +5,7 @@
 //   the `system` blocks, in order.
 // - text → text block (empty text dropped: the API rejects it); tool call → tool_use with
 //   its input; tool result → tool_result (first in its user message, as the API requires) with
-//   its text and images; image data parts (png, jpeg, gif, webp) → base64 image blocks; PDF →
+//   its text and images; image data parts (png, jpeg, gif, webp, typed by their bytes) → base64 image blocks; PDF →
 //   document block; text/JSON data → text; a `cache_control` data part (Copilot's marker)
 //   puts an ephemeral cache breakpoint on the block before it. Anything else is left out and
 //   named in `omitted`, never sent as garbage.
@@ -23,6 +23,7 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import { ROLE_ASSISTANT, ROLE_SYSTEM, isDataPart, isOpaqueValuePart, isTextPart, isToolCallPart, isToolResultPart } from './partShapes';
 import type { DataPartShape, RequestMessageShape } from './partShapes';
+import { sniffImageType } from './imageType';
 import { ToolCallIds } from './toolCallIds';
 
 /** A tool as VS Code describes it (`vscode.LanguageModelChatTool`). */
@@ -59,7 +60,6 @@ export interface Conversion {
 }
 
 const TOOL_MODE_REQUIRED = 2;
-const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 /** Copilot's own markers carried as data parts; they are not content. */
 const MARKER_TYPES = new Set(['stateful_marker', 'thinking', 'context_management', 'phase_data', 'token_usage', 'usage']);
 const CACHE_CONTROL = 'cache_control';
@@ -88,8 +88,12 @@ function text(value: string): TextBlockParam {
 /** A data part as blocks, or null when it is a marker or cannot be sent (named in `omitted`). */
 function dataBlock(part: DataPartShape, omitted: string[]): ImageBlockParam | ContentBlockParam | null {
   const mime = normaliseMime(part.mimeType);
-  if (IMAGE_TYPES.has(mime)) {
-    return { type: 'image', source: { type: 'base64', media_type: mime as 'image/png', data: base64(part.data) } };
+  if (mime.startsWith('image/')) {
+    // The bytes decide the media type: the API refuses an image labelled as another type.
+    const actual = sniffImageType(part.data);
+    if (actual !== null) return { type: 'image', source: { type: 'base64', media_type: actual, data: base64(part.data) } };
+    omitted.push(`an image that is not PNG, JPEG, GIF or WebP (declared ${mime})`);
+    return null;
   }
   if (mime === 'application/pdf') {
     return { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: base64(part.data) } };

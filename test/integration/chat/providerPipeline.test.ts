@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { runProviderPipeline } from '../../../src/extension/chat/providerPipeline';
 import type { ResponsePartFactory } from '../../../src/extension/chat/toResponseParts';
 import { DEFAULT_CHARS_PER_TOKEN, TokenCounter } from '../../../src/extension/chat/tokenCounter';
-import { canonicalAnswer } from '../../../src/simulator/index';
+import { SAMPLE_PNG_BASE64, canonicalAnswer } from '../../../src/simulator/index';
 import { OPUS, SONNET, rig, scenario } from '../core/harness';
 
 type Part = { text: string } | { call: string; name: string; input: object } | { mime: string; json: unknown };
@@ -87,6 +87,29 @@ test('tools: one tool-call part per tool_use, with the API\'s ids and parsed inp
       ['get_time', { city: 'Oslo' }],
     ]);
     for (const c of calls) assert.match(c.call, /^toolu_/);
+  } finally {
+    await r.close();
+  }
+});
+
+test('an image data part reaches the API as an image block the API accepts', { timeout: 20_000 }, async () => {
+  const r = await rig(scenario({}));
+  try {
+    const png = Buffer.from(SAMPLE_PNG_BASE64, 'base64');
+    const { outcome, omitted } = await runProviderPipeline(
+      { stream: (body) => r.manager.stream(body), make, counter: new TokenCounter() },
+      OPUS_MODEL,
+      [{ role: 1, content: [{ value: 'What is in this picture?' }, { data: new Uint8Array(png), mimeType: 'image/jpeg' }] }],
+      {},
+      () => undefined,
+    );
+    assert.deepEqual(omitted, []);
+    assert.equal(outcome.ok, true, outcome.ok ? '' : outcome.error.message);
+    assert.deepEqual(
+      r.sim.stats().requests.filter((q) => q.path === '/v1/messages').map((q) => q.outcome),
+      ['ok'],
+      'validated by the simulator (a mislabelled type would be a 400)',
+    );
   } finally {
     await r.close();
   }

@@ -75,14 +75,20 @@ test('a call id the API would refuse is mapped the same way in tool_use and tool
   for (const id of uses.map((u) => u.id)) assert.match(id, /^[a-zA-Z0-9_-]+$/);
 });
 
-test('images become base64 image blocks, PDFs documents, text data text; unknown types are named, markers ignored', () => {
-  const png = [0x89, 0x50, 0x4e, 0x47];
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
+const JPEG = [0xff, 0xd8, 0xff, 0xe0, 0, 16];
+const WEBP = [...Buffer.from('RIFF'), 0, 0, 0, 0, ...Buffer.from('WEBPVP8 ')];
+const b64 = (bytes: number[]) => Buffer.from(bytes).toString('base64');
+
+test('images become base64 image blocks typed by their bytes, PDFs documents, text data text; the rest is named, markers ignored', () => {
   const { body, omitted } = toMessagesBody(
     [
       user(
         text('Describe these'),
-        data(png, 'image/png'),
-        data(png, 'image/jpg'),
+        data(PNG, 'image/png'),
+        data(JPEG, 'image/jpg'),
+        data(PNG, 'image/jpeg'),
+        data([1, 2, 3, 4, 5, 6, 7, 8], 'image/png'),
         data('%PDF-1.7', 'application/pdf'),
         data('{"a":1}', 'application/json'),
         data([1, 2], 'application/zip'),
@@ -94,18 +100,20 @@ test('images become base64 image blocks, PDFs documents, text data text; unknown
   );
   assert.deepEqual(body.messages[0]!.content, [
     { type: 'text', text: 'Describe these' },
-    { type: 'image', source: { type: 'base64', media_type: 'image/png', data: Buffer.from(png).toString('base64') } },
-    { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: Buffer.from(png).toString('base64') } },
+    { type: 'image', source: { type: 'base64', media_type: 'image/png', data: b64(PNG) } },
+    { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: b64(JPEG) } },
+    { type: 'image', source: { type: 'base64', media_type: 'image/png', data: b64(PNG) } },
     { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: Buffer.from('%PDF-1.7').toString('base64') } },
     { type: 'text', text: '{"a":1}' },
   ]);
-  assert.equal(omitted.length, 1);
-  assert.match(omitted[0]!, /application\/zip/);
+  assert.equal(omitted.length, 2);
+  assert.match(omitted[0]!, /not PNG, JPEG, GIF or WebP/);
+  assert.match(omitted[1]!, /application\/zip/);
 });
 
 test('an image in a tool result stays inside the tool_result', () => {
   const { body } = toMessagesBody(
-    [user(text('shot')), assistant(call('toolu_9', 'screenshot', {})), user(result('toolu_9', [text('here'), data([1, 2, 3], 'image/webp')]))],
+    [user(text('shot')), assistant(call('toolu_9', 'screenshot', {})), user(result('toolu_9', [text('here'), data(WEBP, 'image/webp')]))],
     {},
     TARGET,
   );
@@ -115,7 +123,7 @@ test('an image in a tool result stays inside the tool_result', () => {
       tool_use_id: 'toolu_9',
       content: [
         { type: 'text', text: 'here' },
-        { type: 'image', source: { type: 'base64', media_type: 'image/webp', data: 'AQID' } },
+        { type: 'image', source: { type: 'base64', media_type: 'image/webp', data: b64(WEBP) } },
       ],
     },
   ]);
