@@ -253,7 +253,7 @@ async function main(): Promise<void> {
   log('running the diagnostics panel render bench');
   const render = await renderFigures(quick);
   log('measuring the chat provider path against a direct manager call');
-  const chatProvider: BenchResults['chatProvider'] = await measureChatProvider(quick ? 20 : 60).then(
+  const chatProvider: BenchResults['chatProvider'] = await measureChatProvider(quick ? 60 : 150).then(
     (figures) => ({ status: 'run' as const, figures }),
     (error: unknown) => ({ status: 'not-run' as const, reason: error instanceof Error ? error.message : String(error) }),
   );

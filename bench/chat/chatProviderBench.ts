@@ -17,7 +17,7 @@ import { chatProviderLine } from './chatProviderFigures';
 import type { ChatProviderFigures } from './chatProviderFigures';
 
 const MAX_TOKENS = 256;
-const WARMUP = 3;
+const WARMUP = 10;
 
 /** Plain response parts: the provider's factory builds VS Code's classes, which cost the same. */
 const plainParts: ResponsePartFactory<object> = {
