@@ -3,17 +3,20 @@
 import { startSimulator } from '../simulator/index';
 import { ScenarioError } from '../simulator/index';
 
-const USAGE = 'Usage: simulate --scenario NAME|FILE [--port N] [--host H] [--api-key KEY]';
+const USAGE = 'Usage: simulate --scenario NAME|FILE [--port N] [--host H] [--api-key KEY] [--time-scale X] [--control-routes]';
 
 interface SimulateArgs {
   scenario: string;
   port: number;
   host: string;
   apiKey: string | undefined;
+  timeScale: number;
+  /** Serve the /_sim/* test hooks (stats, reset, scenario switch). */
+  controlRoutes: boolean;
 }
 
 function parseSimulateArgs(argv: string[]): SimulateArgs | string {
-  const args: SimulateArgs = { scenario: 'healthy', port: 0, host: '127.0.0.1', apiKey: undefined };
+  const args: SimulateArgs = { scenario: 'healthy', port: 0, host: '127.0.0.1', apiKey: undefined, timeScale: 1, controlRoutes: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const [name, inlineValue] = flag.startsWith('--') && flag.includes('=') ? flag.split(/=(.*)/s, 2) : [flag, undefined];
@@ -44,6 +47,16 @@ function parseSimulateArgs(argv: string[]): SimulateArgs | string {
         args.apiKey = v;
         break;
       }
+      case '--time-scale': {
+        const v = value();
+        const scale = Number(v);
+        if (!v || !Number.isFinite(scale) || scale <= 0) return `--time-scale must be a number > 0, got ${JSON.stringify(v ?? '')}`;
+        args.timeScale = scale;
+        break;
+      }
+      case '--control-routes':
+        args.controlRoutes = true;
+        break;
       case '--help':
       case '-h':
         return USAGE;
@@ -62,7 +75,14 @@ export async function runSimulate(argv: string[]): Promise<number> {
   }
   let simulator;
   try {
-    simulator = await startSimulator({ scenario: args.scenario, port: args.port, host: args.host, apiKey: args.apiKey });
+    simulator = await startSimulator({
+      scenario: args.scenario,
+      port: args.port,
+      host: args.host,
+      apiKey: args.apiKey,
+      timeScale: args.timeScale,
+      controlRoutes: args.controlRoutes,
+    });
   } catch (err) {
     const reason = err instanceof ScenarioError ? `invalid scenario: ${err.message}` : `cannot start: ${(err as Error).message}`;
     process.stderr.write(`simulate: ${reason}\n`);

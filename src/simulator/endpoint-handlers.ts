@@ -13,7 +13,8 @@ import { statusForOutcome } from './outcome-status';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { parseJson, readBody } from './request-body';
 import { ScenarioError } from './scenario-error';
-import { resolveScenario } from './scenario-loader';
+import { resolveShippedScenario } from './scenario-loader';
+import { validateScenario } from './scenario-validation';
 import type { StatsRecorder } from './stats';
 import type { SimBatchStore } from './batch-store';
 import type { Scenario } from './scenario-types';
@@ -27,6 +28,8 @@ export interface SimulatorState {
   apiKey: string | undefined;
   batches: SimBatchStore;
   promptCache: PromptCache;
+  /** Whether the `/_sim/*` test hooks answer. */
+  controlRoutes: boolean;
 }
 
 /** The message of the 400 a model gives to a request it cannot serve, or undefined. */
@@ -173,7 +176,11 @@ export async function handleScenarioHook(state: SimulatorState, req: IncomingMes
   try {
     const isNameOnly =
       typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as Record<string, unknown>)['name'] === 'string';
-    const scenario = resolveScenario(isNameOnly ? ((value as Record<string, unknown>)['name'] as string) : (value as Scenario));
+    // A name from a request is only ever a shipped scenario's: never a path to read.
+    let scenario: Scenario;
+    if (isNameOnly) scenario = resolveShippedScenario((value as Record<string, unknown>)['name'] as string);
+    else if (typeof value === 'string') scenario = resolveShippedScenario(value);
+    else scenario = validateScenario(value);
     state.engine.setScenario(scenario);
     state.stats.reset(state.engine.scenarioStartedAt);
     sendJson(res, 200, { ok: true, scenario: scenario.name ?? null }, requestId);

@@ -41,3 +41,10 @@ export function loadScenario(pathOrName: string): Scenario {
 export function resolveScenario(scenario: Scenario | string): Scenario {
   return typeof scenario === 'string' ? loadScenario(scenario) : validateScenario(scenario);
 }
+
+/** Resolves a shipped scenario's name only: a path or a scenario object is refused. */
+export function resolveShippedScenario(scenario: Scenario | string): Scenario {
+  if (typeof scenario === 'string' && SHIPPED_SCENARIOS[scenario] !== undefined) return loadScenario(scenario);
+  const what = typeof scenario === 'string' ? `"${scenario}"` : 'a scenario object';
+  throw new ScenarioError('', `${what} is not a shipped scenario; use one of ${SHIPPED_SCENARIO_NAMES.join(', ')}`);
+}

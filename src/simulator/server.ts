@@ -14,7 +14,7 @@ import { newRequestId } from './ids';
 import { Lifecycle } from './lifecycle';
 import { OutcomeEngine } from './outcome-engine';
 import { PromptCache } from './prompt-cache';
-import { resolveScenario } from './scenario-loader';
+import { resolveScenario, resolveShippedScenario } from './scenario-loader';
 import { StatsRecorder } from './stats';
 import { statusSummary } from './status-page';
 import type { Scenario } from './scenario-types';
@@ -34,6 +34,16 @@ export interface SimulatorOptions {
    * times; token pace divided): 0.01 plays a 20 s phase in 200 ms. Default 1.
    */
   timeScale?: number;
+  /**
+   * Serves the test hooks under `/_sim/` (stats, reset, scenario switch, batch calls). Off by
+   * default: only a test harness that drives the simulator over HTTP turns them on.
+   */
+  controlRoutes?: boolean;
+  /**
+   * Accepts only shipped scenario names, here and in setScenario (no file path, no scenario
+   * object): for a simulator embedded in the extension.
+   */
+  shippedScenariosOnly?: boolean;
 }
 
 export interface RunningSimulator {
@@ -57,6 +67,7 @@ async function route(state: SimulatorState, req: IncomingMessage, res: ServerRes
   const method = req.method ?? 'GET';
   const wrongMethod = (allowed: string): void =>
     sendError(res, 405, `Method ${method} not allowed; use ${allowed}`, requestId, { type: 'invalid_request_error' });
+  if (path.startsWith('/_sim/') && !state.controlRoutes) return sendError(res, 404, `Not found: ${method} ${path}`, requestId);
 
   if (path === '/v1/messages') {
     return method === 'POST' ? handleMessages(state, req, res, requestId, path, undefined) : wrongMethod('POST');
@@ -93,12 +104,16 @@ async function route(state: SimulatorState, req: IncomingMessage, res: ServerRes
 }
 
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
-  const scenario = resolveScenario(options.scenario);
+  const resolveOption = (scenario: Scenario | string): Scenario =>
+    options.shippedScenariosOnly ? resolveShippedScenario(scenario) : resolveScenario(scenario);
+  const scenario = resolveOption(options.scenario);
   const engine = new OutcomeEngine(scenario, options.timeScale);
   const stats = new StatsRecorder();
   stats.reset(engine.scenarioStartedAt);
   const lifecycle = new Lifecycle();
-  const state: SimulatorState = { engine, stats, lifecycle, apiKey: options.apiKey, batches: new SimBatchStore(), promptCache: new PromptCache() };
+  const state: SimulatorState = { engine, stats, lifecycle, apiKey: options.apiKey, batches: new SimBatchStore(), promptCache: new PromptCache(),
+    controlRoutes: options.controlRoutes === true,
+  };
 
   const server = createServer((req, res) => {
     route(state, req, res).catch((err: unknown) => {
@@ -125,7 +140,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       resolve({
         url: `http://${host}:${address.port}`,
         setScenario(next) {
-          engine.setScenario(resolveScenario(next));
+          engine.setScenario(resolveOption(next));
           stats.reset(engine.scenarioStartedAt);
         },
         stats: () => stats.snapshot(),

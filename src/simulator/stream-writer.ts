@@ -70,7 +70,7 @@ export async function respondStream(ctx: ResponderContext, plan: AnswerPlan, cac
   if (!(await waitWithPings(ctx, firstTokenDelayMs(ctx)))) return;
 
   const secret = echoedCredential(ctx);
-  if (secret !== undefined && framing.brokenEvent) {
+  if (secret !== undefined && framing.brokenEvent && cut === undefined) {
     res.write(framing.event({ type: 'content_block_start', index: 0, content_block: emptyContentBlock(plan.blocks[0]!) }));
     res.end(framing.brokenEvent(secret));
     return;

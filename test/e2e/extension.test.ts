@@ -158,7 +158,7 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     const workspace = join(sandbox, 'workspace');
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
-    simulator = await startSimulator({ scenario: 'healthy', apiKey: VALID_KEY });
+    simulator = await startSimulator({ scenario: 'healthy', apiKey: VALID_KEY, controlRoutes: true });
     const vsix = packagedExtension(sandbox);
     // baseUrl is a machine setting: for a remote extension host (code-server) it lives in the
     // server's Machine settings, as "Preferences: Open Remote Settings" writes it.

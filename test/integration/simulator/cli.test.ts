@@ -48,9 +48,20 @@ describe('simulate command', { timeout: 60_000 }, () => {
     const body = (await models.json()) as { data: Array<{ id: string }> };
     assert.ok(body.data.some((m) => m.id === 'claude-opus-5-5'));
     assert.equal((await fetch(`${url}/v1/models`, { headers: { 'x-api-key': 'sk-other' } })).status, 401);
+    assert.equal((await fetch(`${url}/_sim/stats`)).status, 404, 'test hooks are off unless asked for');
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 0);
+  });
+
+  it('--control-routes serves the test hooks; --time-scale is accepted', async () => {
+    child = spawn(process.execPath, [CLI, 'simulate', '--scenario', 'slow-prefill', '--time-scale', '0.01', '--control-routes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await readUrl(child);
+    const stats = await fetch(`${url}/_sim/stats`);
+    assert.equal(stats.status, 200);
+    assert.equal(((await stats.json()) as { total: number }).total, 0);
+    child.kill('SIGTERM');
+    await once(child, 'exit');
   });
 
   it('a bad scenario name fails with a clear message and a non-zero exit', () => {

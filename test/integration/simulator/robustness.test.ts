@@ -119,6 +119,7 @@ describe('phases, status page and test hooks', { timeout: 30_000 }, () => {
   let sim: RunningSimulator;
   before(async () => {
     sim = await startSimulator({
+      controlRoutes: true,
       scenario: {
         name: 'short-outage',
         models: { 'claude-opus-5-5': { p529: 0 } },
