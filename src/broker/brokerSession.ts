@@ -1,7 +1,7 @@
 // One client of the broker (a window or the CLI) on its own socket connection. It speaks LSP's
 // lifecycle — `initialize` first; `shutdown`/`exit` mean "this client leaves", never "stop the
 // broker" — and the broker's own messages (protocol.ts), each validated on arrival. A request
-// runs on the shared manager with the client's credentials in scope only; its text streams back
+// runs on the shared manager with the client's credentials in scope only; its parts stream back
 // as notifications, in order, before the outcome. A client that goes away cancels its requests.
 import type * as net from 'node:net';
 import { CancellationToken, ErrorCodes, ResponseError, SocketMessageReader, SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
@@ -122,8 +122,8 @@ export class BrokerSession implements ManagerSubscriber {
       const stream = withSecrets(parsed.secrets, () =>
         manager.stream(request, { signal: controller.signal, priority: parsed.priority, clientRequestId: parsed.clientRequestId }),
       );
-      for await (const text of stream) {
-        void this.connection.sendNotification(METHODS.text, { clientRequestId: parsed.clientRequestId, text }).catch(() => undefined);
+      for await (const part of stream.parts) {
+        void this.connection.sendNotification(METHODS.part, { clientRequestId: parsed.clientRequestId, part }).catch(() => undefined);
       }
       return await stream.outcome;
     } finally {

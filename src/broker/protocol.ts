@@ -4,7 +4,7 @@
 // which never throw and accept only the shapes below. The manager's own payloads (the request
 // body, events, outcomes) travel generically: checked for their envelope here, validated in
 // depth by the manager that receives them, so a change to core's types costs this file nothing.
-import type { BreakerSnapshot, ManagerEvent, Outcome, Priority, Route } from '../core/types';
+import type { BreakerSnapshot, ManagerEvent, Outcome, Priority, Route, StreamPart } from '../core/types';
 
 /** Bumped on any incompatible change: a client and a broker of different versions use different sockets. */
 export const BROKER_PROTOCOL_VERSION = 1;
@@ -16,8 +16,8 @@ export const METHODS = {
   stream: 'resilientClaude/stream',
   /** client → broker request: reset breakers (one route or all). */
   resetBreakers: 'resilientClaude/resetBreakers',
-  /** broker → client: a text delta of one of this client's requests, in order. */
-  text: 'resilientClaude/text',
+  /** broker → client: a part (text, thinking, a complete tool call) of one of this client's requests, in order. */
+  part: 'resilientClaude/part',
   /** broker → client: an event of a manager the client is attached to (every client's traffic). */
   event: 'resilientClaude/event',
   /** broker → client: the manager's breakers after a change (sent before the matching event). */
@@ -93,9 +93,9 @@ export interface ResetParams {
   readonly route: Route | null;
 }
 
-export interface TextParams {
+export interface PartParams {
   readonly clientRequestId: string;
-  readonly text: string;
+  readonly part: StreamPart;
 }
 
 export interface EventParams {
@@ -214,9 +214,26 @@ export function parseResetParams(value: unknown): ResetParams | null {
   return { managerId: value['managerId'], route };
 }
 
-export function parseTextParams(value: unknown): TextParams | null {
-  if (!isRecord(value) || !isId(value['clientRequestId']) || typeof value['text'] !== 'string') return null;
-  return { clientRequestId: value['clientRequestId'], text: value['text'] };
+function parsePart(value: unknown): StreamPart | null {
+  if (!isRecord(value)) return null;
+  switch (value['type']) {
+    case 'text':
+      return typeof value['text'] === 'string' ? { type: 'text', text: value['text'] } : null;
+    case 'thinking':
+      return typeof value['thinking'] === 'string' ? { type: 'thinking', thinking: value['thinking'] } : null;
+    case 'tool_use':
+      return typeof value['id'] === 'string' && typeof value['name'] === 'string' && 'input' in value
+        ? { type: 'tool_use', id: value['id'], name: value['name'], input: value['input'] }
+        : null;
+    default:
+      return null;
+  }
+}
+
+export function parsePartParams(value: unknown): PartParams | null {
+  if (!isRecord(value) || !isId(value['clientRequestId'])) return null;
+  const part = parsePart(value['part']);
+  return part ? { clientRequestId: value['clientRequestId'], part } : null;
 }
 
 /** The envelope of a manager event: a known `type` and a time; the rest is the manager's. */

@@ -66,12 +66,22 @@ export interface BudgetConfig {
   readonly windowMs: number;
 }
 
+/** Pacing ahead of rate limits (policies/tierPacer.ts). */
+export interface PacingConfig {
+  /** 'proactive': keep under `share` of each limit the headers announce; 'reactive': only hold once a limit is spent. */
+  readonly mode: 'proactive' | 'reactive';
+  /** Fraction of each limit this manager may use (0 < share ≤ 1). */
+  readonly share: number;
+}
+
 export interface ManagerConfig {
   /** Ordered chain of models: primary first, then fallbacks. */
   readonly models: readonly string[];
   /** Ordered providers: each model is tried on each provider in this order. */
   readonly providers: readonly ProviderConfig[];
   readonly retry: RetryConfig;
+  /** Default: proactive at 80% of the tier. */
+  readonly pacing?: PacingConfig;
   readonly breaker: BreakerConfig;
   readonly budget: BudgetConfig;
   /** Max concurrent attempts in flight. */

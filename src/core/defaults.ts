@@ -2,10 +2,13 @@
 // VS Code or a CLI) into a complete ManagerConfig, naming every bad field and
 // falling back to the default for it.
 import { MODEL_ID_PATTERN } from '../shared/vocabulary';
-import type { BreakerConfig, BudgetConfig, ManagerConfig, ProviderConfig, RetryConfig } from './contract';
+import type { BreakerConfig, BudgetConfig, ManagerConfig, ProviderConfig, RetryConfig, PacingConfig } from './contract';
 import type { ProviderId } from './types';
 
 export const DEFAULT_MODELS: readonly string[] = ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'];
+
+/** Keep each manager's traffic under 80% of the tier, as Anthropic's guidance suggests. */
+export const DEFAULT_PACING: PacingConfig = { mode: 'proactive', share: 0.8 };
 
 export function defaultManagerConfig(): ManagerConfig {
   return {
@@ -26,6 +29,7 @@ export function defaultManagerConfig(): ManagerConfig {
     breaker: { failureThreshold: 3, openMs: 2_000, maxOpenMs: 30_000 },
     budget: { ratio: 0.2, minRetries: 3, windowMs: 60_000 },
     concurrency: 4,
+    pacing: DEFAULT_PACING,
     headersTimeoutMs: 60_000,
     idleTimeoutMs: 30_000,
   };
@@ -241,6 +245,7 @@ export function validateManagerConfig(partial: unknown): ValidatedConfig {
     breaker,
     budget,
     concurrency: checker.number(source, 'concurrency', 'concurrency', defaults.concurrency, { min: 1, max: 10_000, integer: true }),
+    pacing: checkPacing(checker, source),
     headersTimeoutMs: checker.number(source, 'headersTimeoutMs', 'headersTimeoutMs', defaults.headersTimeoutMs, { min: 1, max: 3_600_000 }),
     idleTimeoutMs: checker.number(source, 'idleTimeoutMs', 'idleTimeoutMs', defaults.idleTimeoutMs, { min: 1, max: 3_600_000 }),
   };
@@ -249,6 +254,15 @@ export function validateManagerConfig(partial: unknown): ValidatedConfig {
     return { config: { ...config, retry: { ...config.retry, maxDelayMs: config.retry.baseDelayMs } }, problems: checker.problems };
   }
   return { config, problems: checker.problems };
+}
+
+function checkPacing(checker: Checker, source: Record_): PacingConfig {
+  const p = checker.section(source, 'pacing');
+  const fallback = DEFAULT_PACING;
+  let mode = fallback.mode;
+  if (p['mode'] === 'proactive' || p['mode'] === 'reactive') mode = p['mode'];
+  else if (p['mode'] !== undefined) checker.problems.push({ field: 'pacing.mode', message: `pacing.mode must be "proactive" or "reactive" (got ${describe(p['mode'])}); using ${mode}` });
+  return { mode, share: checker.number(p, 'share', 'pacing.share', fallback.share, { min: 0.05, max: 1 }) };
 }
 
 function pickInjected(source: Record_): Partial<ManagerConfig> {

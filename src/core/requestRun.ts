@@ -18,6 +18,7 @@ import { MessageAssembler } from './messageAssembler';
 import type { BackoffState } from './policies/backoff';
 import { initialBackoffState } from './policies/backoff';
 import { RequestBounds } from './policies/bounds';
+import { paceAhead } from './policies/tierPacer';
 import type { BreakerPermit } from './policies/circuitBreaker';
 import type { ConcurrencyLimiter, Release } from './policies/limiter';
 import type { ProviderClients, ResolvedClient } from './providers';
@@ -292,7 +293,16 @@ class RequestRun {
       this.leftReason = null;
       this.lastEntry = entry;
 
-      const hold = routes.pacer.delayFor(entry.key);
+      const waitable = Math.min(config.retry.retryAfterCapMs, this.bounds.remainingMs(clock.now()));
+      const estimate = { priority: this.options.priority, inputTokens: this.estimatedInput, outputTokens: this.request.max_tokens };
+      const ahead = paceAhead(routes.tier, entry.key, config.pacing, estimate, waitable);
+      if (ahead === null) {
+        // Kept under its share of the tier, the route has no room within the wait allowed.
+        this.picker.end(entry, 'route', 'rate_limited');
+        this.moveOn('rate_limited');
+        return 'again';
+      }
+      const hold = Math.max(routes.pacer.delayFor(entry.key), ahead);
       if (hold > 0 && !(await this.sleep(hold, 'rate_limited', entry))) return this.canceled();
 
       const resolved = await this.resolveClient(entry);
@@ -374,7 +384,10 @@ class RequestRun {
         clientRequestId: this.options.clientRequestId,
         secrets,
         providerName: PROVIDER_NAMES[route.provider],
-        onHeaders: (headers) => routes.pacer.observe(key, headers),
+        onHeaders: (headers) => {
+          routes.pacer.observe(key, headers);
+          routes.tier.observe(key, headers);
+        },
       });
     } finally {
       release();
@@ -396,6 +409,7 @@ class RequestRun {
     emit({ type: 'attempt', ...record });
     settle(failure.errorClass === 'canceled' ? 'release' : failure.errorClass);
     routes.pacer.observe(key, result.headers);
+    routes.tier.observe(key, result.headers);
     this.recordLocalFailure(failure);
     this.continuation.absorbFailure(assembler);
     if (failure.errorClass === 'canceled') return this.canceled();

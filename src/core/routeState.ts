@@ -6,6 +6,7 @@ import type { ManagerEvent, Route } from './types';
 import { CircuitBreaker } from './policies/circuitBreaker';
 import { RetryBudget } from './policies/retryBudget';
 import { RateLimitPacer } from './policies/pacing';
+import { TierPacer } from './policies/tierPacer';
 import { UnknownModelMemory } from './policies/fallbackChain';
 import { routeKey } from './routes';
 import { retirementOf } from './models';
@@ -14,6 +15,8 @@ export class RouteState {
   private readonly breakerByKey = new Map<string, CircuitBreaker>();
   private readonly budgetByKey = new Map<string, RetryBudget>();
   readonly pacer: RateLimitPacer;
+  /** Proactive pacing under a share of each route's limits (one per manager: per user in the broker). */
+  readonly tier: TierPacer;
   readonly unknownModels: UnknownModelMemory;
 
   /** Routes whose model answered 400 to extended thinking (adapted from then on). */
@@ -35,6 +38,7 @@ export class RouteState {
       if (route) this.emit({ type: 'hold', time: this.clock.now(), provider: route.provider, model: route.model, until });
     });
     this.unknownModels = new UnknownModelMemory(now, unknownModelTtlMs);
+    this.tier = new TierPacer(now);
   }
 
   /** Registers a route so its holds and snapshots can name it. */

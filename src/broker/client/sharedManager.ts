@@ -9,11 +9,11 @@ import { newClientRequestId } from '../../core/clientRequestId';
 import { TextQueue } from '../../core/textQueue';
 import { requestStream } from '../../core/requestStream';
 import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, Priority, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
-import { METHODS, parseAttachResult, parseBreakersParams, parseClientCounts, parseEventParams, parseOutcome, parseTextParams } from '../protocol';
+import { METHODS, parseAttachResult, parseBreakersParams, parseClientCounts, parseEventParams, parseOutcome, parsePartParams } from '../protocol';
 import type { ClientCounts } from '../protocol';
 import { resolveSecrets, toWireConfig } from '../wireConfig';
 import type { BrokerChannel } from './channel';
-import { continuationOf, SkipPrefix } from './continuation';
+import { continuationOf, joinOutcome, SkipPrefix } from './continuation';
 
 export type Sharing =
   | { readonly mode: 'connecting' }
@@ -54,7 +54,7 @@ export class SharedManager implements RequestManager {
   private link: Link | null = null;
   private ready: Promise<void>;
   private current: Sharing = { mode: 'connecting' };
-  private readonly textHandlers = new Map<string, (text: string) => void>();
+  private readonly partHandlers = new Map<string, (part: StreamPart) => void>();
   private readonly attemptsSeen = new Map<string, AttemptRecord[]>();
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectDelay = RECONNECT_MIN_MS;
@@ -97,7 +97,7 @@ export class SharedManager implements RequestManager {
     const queue = new TextQueue<StreamPart>(() => controller.abort());
     const clientRequestId = options.clientRequestId ?? newClientRequestId();
     const priority = options.priority ?? 'interactive';
-    const outcome = this.run(request, priority, clientRequestId, (text) => queue.push({ type: 'text', text }), controller.signal).finally(() => {
+    const outcome = this.run(request, priority, clientRequestId, (part) => queue.push(part), controller.signal).finally(() => {
       external?.removeEventListener('abort', onAbort);
       queue.end();
     });
@@ -195,9 +195,9 @@ export class SharedManager implements RequestManager {
       closed: false,
       whenClosed: new Promise<void>((resolve) => (markClosed = resolve)),
     };
-    channel.onNotification(METHODS.text, (params) => {
-      const text = parseTextParams(params);
-      if (text) this.textHandlers.get(text.clientRequestId)?.(text.text);
+    channel.onNotification(METHODS.part, (params) => {
+      const parsed = parsePartParams(params);
+      if (parsed) this.partHandlers.get(parsed.clientRequestId)?.(parsed.part);
     });
     channel.onNotification(METHODS.breakers, (params) => {
       const parsed = parseBreakersParams(params);
@@ -265,15 +265,17 @@ export class SharedManager implements RequestManager {
     this.reconnectTimer.unref?.();
   }
 
-  private async run(request: ClaudeRequest, priority: Priority, clientRequestId: string, onText: (text: string) => void, signal: AbortSignal): Promise<Outcome> {
+  private async run(request: ClaudeRequest, priority: Priority, clientRequestId: string, onPart: (part: StreamPart) => void, signal: AbortSignal): Promise<Outcome> {
     await this.ready;
     const link = this.link;
-    if (!link) return this.runLocal(request, priority, clientRequestId, onText, signal, '', []);
+    if (!link) return this.runLocal(request, priority, clientRequestId, onPart, signal, '', []);
     let delivered = '';
+    let handedToolCall = false;
     const seen: AttemptRecord[] = [];
-    this.textHandlers.set(clientRequestId, (text) => {
-      delivered += text;
-      onText(text);
+    this.partHandlers.set(clientRequestId, (part) => {
+      if (part.type === 'text') delivered += part.text;
+      if (part.type === 'tool_use') handedToolCall = true;
+      onPart(part);
     });
     this.attemptsSeen.set(clientRequestId, seen);
     try {
@@ -290,13 +292,17 @@ export class SharedManager implements RequestManager {
       return failure(clientRequestId, delivered, seen, 'transient', 'The shared broker answered with something unexpected.');
     } catch (error) {
       if (signal.aborted) return failure(clientRequestId, delivered, seen, 'canceled', 'The request was canceled.');
+      if ((error instanceof BrokerClosed || link.closed) && handedToolCall) {
+        // A second, different set of tool calls must never follow the first: the answer ends here.
+        return failure(clientRequestId, delivered, seen, 'transient', 'The shared broker stopped after the answer had handed on a tool call; the answer ends there.');
+      }
       if (error instanceof BrokerClosed || link.closed) {
         this.options.log('warn', `The shared broker stopped during request ${clientRequestId}; finishing it in this process${delivered === '' ? '' : ' from where its answer stopped'}.`);
-        return this.runLocal(request, priority, clientRequestId, onText, signal, delivered, seen);
+        return this.runLocal(request, priority, clientRequestId, onPart, signal, delivered, seen);
       }
       return failure(clientRequestId, delivered, seen, 'transient', `The shared broker could not run the request: ${describe(error)}`);
     } finally {
-      this.textHandlers.delete(clientRequestId);
+      this.partHandlers.delete(clientRequestId);
       this.attemptsSeen.delete(clientRequestId);
     }
   }
@@ -306,7 +312,7 @@ export class SharedManager implements RequestManager {
     request: ClaudeRequest,
     priority: Priority,
     clientRequestId: string,
-    onText: (text: string) => void,
+    onPart: (part: StreamPart) => void,
     signal: AbortSignal,
     delivered: string,
     earlier: readonly AttemptRecord[],
@@ -315,18 +321,19 @@ export class SharedManager implements RequestManager {
     const skip = new SkipPrefix(continuation.skip);
     let forwarded = '';
     const stream = this.localManager().stream(continuation.request, { signal, priority, clientRequestId });
-    for await (const delta of stream) {
-      const text = skip.take(delta);
+    for await (const part of stream.parts) {
+      if (part.type !== 'text') {
+        onPart(part);
+        continue;
+      }
+      const text = skip.take(part.text);
       if (text === '') continue;
       forwarded += text;
-      onText(text);
+      onPart({ type: 'text', text });
     }
     const outcome = await stream.outcome;
     if (delivered === '' && earlier.length === 0) return outcome;
-    const attempts = [...earlier, ...outcome.attempts];
-    if (outcome.ok) return { ...outcome, text: delivered + forwarded, attempts };
-    const requestIds = [...earlier.map((a) => a.requestId).filter((id): id is string => id !== null), ...outcome.error.requestIds];
-    return { ...outcome, text: delivered + forwarded, attempts, error: { ...outcome.error, requestIds } };
+    return joinOutcome(outcome, delivered, forwarded, earlier);
   }
 }
 

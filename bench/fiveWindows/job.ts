@@ -1,0 +1,25 @@
+// What the five-windows benchmark asks of one window process, and what it reports back.
+
+export interface WindowJob {
+  readonly index: number;
+  readonly windows: number;
+  readonly mode: 'independent' | 'shared';
+  readonly baseURL: string;
+  readonly apiKey: string;
+  readonly runtimeDir: string;
+  readonly models: readonly string[];
+  readonly ratePerSecond: number;
+  readonly durationMs: number;
+  readonly deadlineMs: number;
+  /** Epoch ms at which every window starts sending. */
+  readonly startAt: number;
+  readonly pacing?: { readonly mode: 'proactive' | 'reactive'; readonly share: number };
+}
+
+export interface WindowReport {
+  readonly index: number;
+  readonly sent: number;
+  readonly answered: number;
+  readonly attempts: number;
+  readonly elapsedMs: number;
+}

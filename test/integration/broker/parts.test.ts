@@ -1,0 +1,89 @@
+// The broker forwards the manager's parts generically: a tool call and thinking cross the
+// socket as typed parts, the assembled message comes back whole, and the broker's events and
+// breakers reach the client that is attached to the same manager.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBroker } from '../../../src/broker/brokerServer';
+import type { RunningBroker } from '../../../src/broker/brokerServer';
+import { connectOrStartBroker } from '../../../src/broker/client/connect';
+import { openJsonRpcChannel } from '../../../src/broker/client/jsonRpcChannel';
+import { SharedManager } from '../../../src/broker/client/sharedManager';
+import { createRequestManager } from '../../../src/core/requestManager';
+import type { ManagerEvent, StreamPart } from '../../../src/core/types';
+import { startSimulator } from '../../../src/simulator/index';
+import type { RunningSimulator } from '../../../src/simulator/index';
+import { OPUS, TEST_KEY, scenario, testConfig } from '../core/harness';
+import { runtimeDir } from './brokerKit';
+
+const WEATHER_TOOL = { name: 'get_weather', description: 'Current weather for a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
+
+let sim: RunningSimulator;
+let broker: RunningBroker;
+let dir: string;
+
+before(async () => {
+  sim = await startSimulator({ scenario: scenario({}), apiKey: TEST_KEY });
+  dir = runtimeDir();
+  const started = await startBroker({ runtimeDir: dir, idleExitMs: 60_000, log: () => undefined });
+  assert.ok(started);
+  broker = started;
+});
+
+after(async () => {
+  await broker.stop('test over');
+  await sim.close();
+});
+
+function client(): SharedManager {
+  return new SharedManager({
+    config: { ...testConfig(sim.url), models: [OPUS] },
+    historyFile: null,
+    reconnect: false,
+    createLocal: (c) => createRequestManager(c),
+    log: () => undefined,
+    connect: async () => openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'cli', 'parts-test'),
+  });
+}
+
+test('a tool call crosses the broker as one complete part; the message comes back whole', { timeout: 30_000 }, async () => {
+  const manager = client();
+  try {
+    await manager.whenReady();
+    assert.equal(manager.sharing.mode, 'shared');
+    const stream = manager.stream({
+      max_tokens: 512,
+      tools: [WEATHER_TOOL],
+      messages: [{ role: 'user', content: 'What is the weather in Paris? [[tool:get_weather {"city":"Paris"}]]' }],
+    });
+    const parts: StreamPart[] = [];
+    for await (const part of stream.parts) parts.push(part);
+    const outcome = await stream.outcome;
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const calls = parts.filter((p): p is Extract<StreamPart, { type: 'tool_use' }> => p.type === 'tool_use');
+    assert.equal(calls.length, 1);
+    assert.deepEqual(calls[0]!.input, { city: 'Paris' });
+    assert.equal(outcome.message.stop_reason, 'tool_use');
+    assert.equal(outcome.message.content.filter((b) => b.type === 'tool_use').length, 1);
+  } finally {
+    manager.dispose();
+  }
+});
+
+test("another client's breaker opening reaches every client of the same manager", { timeout: 30_000 }, async () => {
+  sim.setScenario(scenario({ [OPUS]: { p529: 1 } }));
+  const a = client();
+  const b = client();
+  try {
+    await Promise.all([a.whenReady(), b.whenReady()]);
+    const seenByB: ManagerEvent[] = [];
+    b.onEvent((event) => seenByB.push(event));
+    const outcome = await a.send({ max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] });
+    assert.equal(outcome.ok, false);
+    assert.ok(seenByB.some((e) => e.type === 'breaker' && e.to === 'open' && e.model === OPUS), 'B saw the breaker open');
+    assert.equal(b.breakers().find((s) => s.model === OPUS)?.state, 'open');
+  } finally {
+    a.dispose();
+    b.dispose();
+    sim.setScenario(scenario({}));
+  }
+});
