@@ -20,13 +20,16 @@ import type { BatchOperation, BatchProblem, BatchRecord, BatchRequestSpec, Batch
 export interface BatchLaneOptions {
   readonly store: BatchStore;
   /** A client for the current key and endpoint; rejects with a BatchApiError (e.g. no key) when there is none. */
-  readonly client: (op: BatchOperation) => Promise<BatchClient>;
+  readonly client: (op: BatchOperation) => Promise<BatchApi>;
   readonly clock?: Clock;
   readonly schedule?: PollSchedule;
   /** While this answers true, polling waits (the window has not had the focus for long). */
   readonly paused?: () => boolean;
   readonly newLocalId?: () => string;
 }
+
+/** The calls the lane makes (a BatchClient; tests hand in a small double). */
+export type BatchApi = Pick<BatchClient, 'submit' | 'retrieve' | 'cancel' | 'results'>;
 
 export interface BatchDraft {
   readonly title: string;
@@ -213,7 +216,7 @@ export class BatchLane {
 
   private async send(localId: string): Promise<BatchRecord> {
     const requests = this.store.pending(localId) ?? [];
-    let client: BatchClient;
+    let client: BatchApi;
     try {
       client = await this.options.client('create');
     } catch (error) {

@@ -8,8 +8,6 @@ export interface BatchSettings {
   readonly maxTokens: number;
   /** The first wait before a running batch is checked; later checks back off to 10 minutes. */
   readonly pollSeconds: number;
-  /** Offer background requests that meet an overloaded chain to the batch lane. */
-  readonly offerForBackground: boolean;
 }
 
 export const BATCH_SETTINGS_SECTION = 'resilientClaude.batch';
@@ -26,6 +24,5 @@ export function readBatchSettings(): BatchSettings {
     model: typeof model === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/.test(model.trim()) ? model.trim() : '',
     maxTokens: numberIn(c.get<unknown>('maxTokens'), 1, 128_000, 4096, true),
     pollSeconds: numberIn(c.get<unknown>('pollSeconds'), 1, 3600, 30, false),
-    offerForBackground: c.get<unknown>('offerForBackground') === true,
   };
 }
