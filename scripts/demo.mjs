@@ -34,6 +34,15 @@ function parseArgs(argv) {
   return { ...options, manifest };
 }
 
+/** The demo window: the rehearsal, the workspace README open at start, and no port forwarding of the simulator. */
+function demoSettings(scenario) {
+  return {
+    'resilientClaude.rehearsal.scenario': scenario,
+    'workbench.startupEditor': 'readme',
+    'remote.autoForwardPorts': false,
+  };
+}
+
 function log(message) {
   process.stdout.write(`[demo] ${message}\n`);
 }
@@ -46,8 +55,9 @@ function makeWorkspace(root) {
     [
       '# Resilient Claude demo',
       '',
-      'An overload rehearsal is running: requests go to the built-in simulator, where the primary',
-      'model answers 529 overloaded for a while. Watch the status bar, then try from the command palette:',
+      'An overload rehearsal is running: requests go to the built-in simulator, where your primary',
+      'model answers 529 overloaded for 20 s, counted from your first question. Watch the status bar,',
+      'then try from the command palette (F1):',
       '',
       '- **Resilient Claude: Ask Claude…** — see retries and the fallback model in the progress notification',
       '- **Resilient Claude: Show Diagnostics** — 529 history, breakers, failures with request ids',
@@ -84,7 +94,29 @@ async function checkInBrowser(harness, server, workspace) {
     const item = harness.statusBarItem(page, 'resilient-claude.status');
     await item.filter({ hasText: /Rehearsal/ }).waitFor({ state: 'visible', timeout: 60_000 });
     log(`status bar: ${(await item.innerText()).replace(/\s+/g, ' ').trim()}`);
+    log(`editor: ${await harness.activeEditorTitle(page)}`);
+    // The rehearsal's toast offers the next steps.
+    const toast = await harness.waitForNotification(page, /Overload rehearsal "[\w-]+" is running/, 30_000);
+    const buttons = await page
+      .locator('.notifications-toasts .notification-toast', { hasText: 'Overload rehearsal' })
+      .first()
+      .locator('.monaco-button')
+      .allInnerTexts();
+    log(`rehearsal toast: ${toast.replace(/\s+/g, ' ').trim()} [${buttons.map((b) => b.trim()).filter(Boolean).join(' | ')}]`);
     log(`screenshot: ${await harness.screenshot(page, 'demo-check')}`);
+    // Someone who reads first still meets the outage: the scenario's clock starts at the first question.
+    const readingMs = Number(process.env.RC_DEMO_READING_MS ?? 22_000);
+    await new Promise((r) => setTimeout(r, readingMs));
+    await harness.clickNotificationAction(page, /Overload rehearsal "[\w-]+" is running/, 'Ask Claude…');
+    await harness.fillInputBox(page, 'Does the demo show an outage?');
+    const answered = page.locator('.editor-group-container.active .view-lines', { hasText: /Answered by/ }).first();
+    await answered.waitFor({ state: 'visible', timeout: 60_000 });
+    const note = (await answered.innerText()).replace(/\u00a0/g, ' ').split('\n').find((l) => l.includes('Answered by')) ?? '';
+    log(`after ${Math.round(readingMs / 1000)} s of reading, the first answer: ${note.trim()}`);
+    // The Ports item in the status bar counts forwarded ports; the rehearsal's simulator must not be one.
+    const ports = page.locator('.statusbar-item:has(.codicon-radio-tower)').first();
+    const count = (await ports.isVisible()) ? (await ports.innerText()).replace(/\D+/g, '') : '';
+    log(`forwarded ports listed: ${count === '' ? 0 : count}`);
   } finally {
     await browser.close();
   }
@@ -108,7 +140,7 @@ async function main() {
       ...profile,
       vsix,
       ...(options.port !== undefined ? { port: options.port } : {}),
-      settings: { 'resilientClaude.rehearsal.scenario': options.scenario },
+      settings: demoSettings(options.scenario),
     });
     const id = `${options.manifest.publisher}.${options.manifest.name}`;
     const installed = await harness.listInstalledExtensions(profile);

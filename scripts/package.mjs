@@ -1,14 +1,17 @@
 // npm run package: production bundle, then `vsce package` into dist/resilient-claude.vsix.
-// vsce 4 needs Node >= 22; when the running Node is older, the Node 24 that
-// scripts/provision-vscode.mjs caches is used for it.
+// vsce 4 needs Node >= 22, so it is not a devDependency (npm ci on Node 20 would warn about it):
+// scripts/provision-vscode.mjs installs it with its Node 24 into the cache, and it runs there.
+// The packaged README is the user's (docs/EXTENSION-README.md, what the Extensions view shows);
+// the repository's README.md is for developers.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { provisionNode } from './provision-vscode.mjs';
+import { provisionPackaging } from './provision-vscode.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const VSIX_PATH = join(repoRoot, 'dist', 'resilient-claude.vsix');
+export const USER_README = join('docs', 'EXTENSION-README.md');
 
 /** The only paths allowed inside the packaged extension (besides vsce's own manifest files). */
 const ALLOWED = [/^extension\/dist\/(lazy\/)?[^/]+\.(js|css)$/, /^extension\/media\//, /^extension\/scenarios\//,
@@ -18,11 +21,6 @@ function run(command, args) {
   process.stderr.write(`[package] $ ${relative(repoRoot, command) || command} ${args.join(' ')}\n`);
   const result = spawnSync(command, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new Error(`${command} exited with ${result.status ?? result.signal}`);
-}
-
-function nodeForVsce() {
-  const major = Number(process.versions.node.split('.')[0]);
-  return major >= 22 ? process.execPath : provisionNode();
 }
 
 function vsixEntries(vsix) {
@@ -38,8 +36,8 @@ export function packageExtension() {
     throw new Error('dist/extension.js was not built (is src/extension/extension.ts there?)');
   }
   rmSync(VSIX_PATH, { force: true });
-  const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  run(nodeForVsce(), [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', VSIX_PATH]);
+  const { node, vsce } = provisionPackaging();
+  run(node, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--readme-path', USER_README, '--out', VSIX_PATH]);
   const entries = vsixEntries(VSIX_PATH);
   const stray = entries.filter((e) => !e.endsWith('/') && !ALLOWED.some((re) => re.test(e)));
   if (stray.length > 0) throw new Error(`the package holds files it should not: ${stray.join(', ')}`);

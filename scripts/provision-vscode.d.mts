@@ -2,6 +2,7 @@
 export declare const NODE_VERSION: string;
 export declare const CODE_SERVER_VERSION: string;
 export declare const CHROMIUM_PATH: string;
+export declare const VSCE_VERSION: string;
 
 export interface ProvisionedPaths {
   /** Node 24 binary code-server runs on. */
@@ -10,6 +11,8 @@ export interface ProvisionedPaths {
   nodeDir: string;
   /** The code-server launcher script. */
   codeServer: string;
+  /** The vsce script (@vscode/vsce), installed with that Node; run it with `node`. */
+  vsce: string;
   /** Debian chromium. */
   chromium: string;
   /** Version-keyed cache folder holding all of the above. */
@@ -20,6 +23,6 @@ export interface ProvisionedPaths {
 
 export declare function cacheDir(): string;
 export declare function isolatedEnv(root: string, nodeDir: string): NodeJS.ProcessEnv;
-/** Ensures only the Node 24 binary (no code-server, no chromium) and returns its path. */
-export declare function provisionNode(): string;
+/** Ensures only the Node 24 binary and vsce (no code-server, no chromium) and returns their paths. */
+export declare function provisionPackaging(): { node: string; vsce: string };
 export declare function provision(): ProvisionedPaths & { report: string[] };

@@ -15,6 +15,8 @@ import { pathToFileURL } from 'node:url';
 
 export const NODE_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
+/** The packaging tool: it needs Node >= 22, so it is installed here with Node 24, not in devDependencies. */
+export const VSCE_VERSION = '4.1.0';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 const KRB5_HEADERS = ['/usr/include/krb5.h', '/usr/include/gssapi/gssapi.h'];
@@ -201,19 +203,41 @@ function withLock(root, fn) {
   }
 }
 
+function ensureVsce(root, nodeDir, report) {
+  const prefix = join(root, `vsce-${VSCE_VERSION}`);
+  const marker = join(root, `.vsce-${VSCE_VERSION}.done`);
+  const vsce = join(prefix, 'lib', 'node_modules', '@vscode', 'vsce', 'vsce');
+  if (existsSync(marker) && existsSync(vsce)) {
+    report.push(`vsce ${VSCE_VERSION}: cached at ${prefix}`);
+    return vsce;
+  }
+  rmSync(prefix, { recursive: true, force: true });
+  mkdirSync(prefix, { recursive: true });
+  run('npm', ['install', '-g', '--prefix', prefix, `@vscode/vsce@${VSCE_VERSION}`, '--no-audit', '--no-fund'], {
+    env: isolatedEnv(root, nodeDir),
+  });
+  if (!existsSync(vsce)) throw new Error(`@vscode/vsce@${VSCE_VERSION} did not install (${vsce} is missing)`);
+  writeFileSync(marker, `${new Date().toISOString()}\n`);
+  report.push(`vsce ${VSCE_VERSION}: installed to ${prefix}`);
+  return vsce;
+}
+
 /**
- * Makes sure only Node 24 is present (enough for packaging with vsce) and returns its binary.
- * @returns {string}
+ * Makes sure Node 24 and the packaging tool are present (all packaging needs) and returns both.
+ * @returns {{ node: string, vsce: string }}
  */
-export function provisionNode() {
+export function provisionPackaging() {
   const root = cacheDir();
   mkdirSync(root, { recursive: true });
-  return withLock(root, () => join(ensureNode(root, []), 'bin', 'node'));
+  return withLock(root, () => {
+    const nodeDir = ensureNode(root, []);
+    return { node: join(nodeDir, 'bin', 'node'), vsce: ensureVsce(root, nodeDir, []) };
+  });
 }
 
 /**
  * Makes sure chromium, Node 24 and code-server are present and returns their paths.
- * @returns {{ node: string, nodeDir: string, codeServer: string, chromium: string, cacheDir: string,
+ * @returns {{ node: string, nodeDir: string, codeServer: string, vsce: string, chromium: string, cacheDir: string,
  *            codeServerVersion: string, report: string[] }}
  */
 export function provision() {
@@ -224,12 +248,14 @@ export function provision() {
     ensureSystemPackages(report);
     const nodeDir = ensureNode(root, report);
     const codeServer = ensureCodeServer(root, nodeDir, report);
+    const vsce = ensureVsce(root, nodeDir, report);
     const version = codeServerVersion(codeServer, isolatedEnv(root, nodeDir));
     report.push(`verified: code-server --version → ${version}`);
     const paths = {
       node: join(nodeDir, 'bin', 'node'),
       nodeDir,
       codeServer,
+      vsce,
       chromium: CHROMIUM_PATH,
       cacheDir: root,
       codeServerVersion: version,

@@ -4,13 +4,14 @@ import * as vscode from 'vscode';
 import type { HistoryAlert } from '../core/history/historyTypes';
 import type { ClaudeClient } from './claudeClient';
 import type { HistoryHost } from './historyHost';
+import { incidentFigures } from './incidentFigures';
 import { formatPercent } from './statusPresentation';
 
 export class AlertNotifier implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(
-    history: HistoryHost,
+    private readonly history: HistoryHost,
     private readonly client: ClaudeClient,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -19,19 +20,25 @@ export class AlertNotifier implements vscode.Disposable {
 
   private async notify(alert: HistoryAlert): Promise<void> {
     const minutes = Math.round(alert.windowMs / 60_000);
+    // The incident's own figures: from its first 529 in the window, not diluted by the healthy traffic before it.
+    const own = incidentFigures(this.history.current.buckets({ model: alert.model, sinceMs: alert.sinceMs, untilMs: Date.now() }));
+    const figures = own.sinceMs === null ? { ...alert, sinceMs: alert.sinceMs } : own;
     this.log.warn(
-      `Overload alert: ${alert.model} answered ${alert.overloaded529} of ${alert.attempts} attempts with 529 in ${minutes} min.`,
+      `Overload alert: ${alert.model} answered ${figures.overloaded529} of ${figures.attempts} attempts with 529 since ` +
+        `${new Date(figures.sinceMs ?? alert.sinceMs).toISOString()} (${alert.overloaded529} of ${alert.attempts} in ${minutes} min).`,
     );
     const diagnostics = vscode.l10n.t('Show Diagnostics');
     const fallback = vscode.l10n.t('Use Fallback Now');
     const next = this.client.chain.find((m) => m !== alert.model);
     const rehearsal = this.client.rehearsalScenario;
     const message = vscode.l10n.t(
-      'Resilient Claude: {0} is overloaded — {1} of attempts answered 529 in the last {2} min (alert above {3}).',
+      'Resilient Claude: {0} is overloaded — {1} of {2} attempts answered 529 since {3} (alert above {4} in {5} min).',
       alert.model,
-      formatPercent(alert.rate),
-      minutes,
+      formatPercent(figures.rate),
+      figures.attempts,
+      new Date(figures.sinceMs ?? alert.sinceMs).toLocaleTimeString(),
       formatPercent(alert.threshold),
+      minutes,
     );
     const choice = await vscode.window.showWarningMessage(
       rehearsal === null ? message : `${message} ${vscode.l10n.t('(Overload rehearsal "{0}": simulated traffic.)', rehearsal)}`,

@@ -1,34 +1,36 @@
-// An untitled Markdown document that receives Claude's answer as it streams:
-// deltas are buffered and appended in small batches, one edit at a time.
+// One answer as it streams into its read-only document (see AnswerStore): deltas are buffered
+// and handed to the store in small batches, so the editor re-reads the document a few times a
+// second rather than once per token.
 import * as vscode from 'vscode';
+import type { AnswerStore } from './answerStore';
 
 const FLUSH_DELAY_MS = 40;
 
 export class AnswerDocument {
   private pending = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private writing: Promise<void> = Promise.resolve();
   private closed = false;
 
-  private constructor(private readonly document: vscode.TextDocument) {}
+  private constructor(
+    private readonly store: AnswerStore,
+    readonly uri: vscode.Uri,
+  ) {}
 
-  static async open(question: string): Promise<AnswerDocument> {
+  /** Opens a new answer document titled after the question, which it quotes at the top. */
+  static async open(store: AnswerStore, question: string): Promise<AnswerDocument> {
     const quoted = question
       .trim()
       .split('\n')
       .map((line) => `> ${line}`)
       .join('\n');
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: `${quoted}\n\n` });
+    const uri = store.create(question, `${quoted}\n\n`);
+    const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document, { preview: false });
-    return new AnswerDocument(document);
-  }
-
-  get uri(): vscode.Uri {
-    return this.document.uri;
+    return new AnswerDocument(store, uri);
   }
 
   get text(): string {
-    return this.document.getText();
+    return (this.store.text(this.uri) ?? '') + this.pending;
   }
 
   append(text: string): void {
@@ -36,7 +38,7 @@ export class AnswerDocument {
     this.pending += text;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      void this.flush();
+      this.flush();
     }, FLUSH_DELAY_MS);
   }
 
@@ -48,19 +50,13 @@ export class AnswerDocument {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    await this.flush();
+    this.flush();
   }
 
-  private flush(): Promise<void> {
-    this.writing = this.writing.then(async () => {
-      if (this.pending === '' || this.document.isClosed) return;
-      const text = this.pending;
-      this.pending = '';
-      const edit = new vscode.WorkspaceEdit();
-      const end = this.document.lineAt(this.document.lineCount - 1).range.end;
-      edit.insert(this.document.uri, end, text);
-      await vscode.workspace.applyEdit(edit);
-    });
-    return this.writing;
+  private flush(): void {
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.store.append(this.uri, text);
   }
 }

@@ -44,22 +44,6 @@ export class ApiKeyStore implements vscode.Disposable {
     this.log.info('API key removed from secret storage.');
   }
 
-  /** Asks for a key in a password box and stores it; false when the user backed out. */
-  async prompt(): Promise<boolean> {
-    const key = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Resilient Claude: Set API Key'),
-      prompt: vscode.l10n.t('Your Anthropic API key. It is kept in VS Code secret storage, never in settings.'),
-      placeHolder: 'sk-ant-…',
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Enter a non-empty API key.') : undefined),
-    });
-    if (key === undefined || key.trim() === '') return false;
-    await this.set(key);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: API key saved in secret storage.'));
-    return true;
-  }
-
   /** Once per installation: offers to copy ANTHROPIC_API_KEY from the environment into secret storage. */
   async offerEnvironmentKey(environment: NodeJS.ProcessEnv = process.env): Promise<void> {
     const fromEnv = environment[ENV_KEY_VARIABLE]?.trim();

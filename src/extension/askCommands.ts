@@ -1,32 +1,43 @@
-// "Ask Claude…" and "Ask Claude About Selection": the answer streams into an
-// untitled Markdown document under a cancellable progress notification whose
-// message follows the manager (retries, waits, fallbacks).
+// "Ask Claude…" and "Ask Claude About Selection": the answer streams into a read-only Markdown
+// document titled after the question (AnswerStore), under a cancellable progress notification
+// that names the question and follows the manager (retries with their real wait, fallbacks).
+// A question asked before any key is set goes on once a key is saved or a rehearsal starts.
 import * as vscode from 'vscode';
 import { newClientRequestId } from '../core/clientRequestId';
 import { redactSecrets } from '../core/redact';
-import type { ClaudeRequest, FailureOutcome, Outcome } from '../core/types';
+import type { ClaudeRequest, FailureOutcome, ManagerEvent, Outcome } from '../core/types';
 import { AnswerDocument } from './answerDocument';
+import type { AnswerStore } from './answerStore';
 import type { ClaudeClient } from './claudeClient';
-import { answerNote, failureNotice, progressMessage } from './requestMessages';
+import { answerNote, failureNotice, fallbackAnnouncement, progressMessage, questionLabel } from './requestMessages';
 import type { FailureAction } from './requestMessages';
 
 const MAX_TOKENS = 4096;
+/** Registered by the @claude chat participant: (question: string) → answers in the Chat view. */
+export const ASK_IN_CHAT_COMMAND = 'resilientClaude.askInChat';
+/** How long "Fell back to …" stays in the status bar after a request that fell back. */
+const FALLBACK_NOTE_MS = 15_000;
+
+type Answered = 'answered' | 'failed' | 'not sent';
 
 export class AskCommands {
   constructor(
     private readonly client: ClaudeClient,
+    private readonly answers: AnswerStore,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
   async ask(): Promise<void> {
-    const question = await vscode.window.showInputBox({
+    const asked = await this.askQuestion({
       title: vscode.l10n.t('Ask Claude'),
       prompt: vscode.l10n.t('Your question; the answer opens in a new Markdown document.'),
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Type a question.') : undefined),
     });
-    if (question === undefined || question.trim() === '') return;
-    await this.run(question.trim(), question.trim());
+    if (asked === undefined) return;
+    if (asked.inChat) {
+      await vscode.commands.executeCommand(ASK_IN_CHAT_COMMAND, asked.question);
+      return;
+    }
+    await this.run(asked.question, asked.question);
   }
 
   async askAboutSelection(): Promise<void> {
@@ -36,29 +47,66 @@ export class AskCommands {
       void vscode.window.showInformationMessage(vscode.l10n.t('Select some text first, then ask Claude about it.'));
       return;
     }
-    const question = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Ask Claude About Selection'),
-      value: vscode.l10n.t('Explain this code.'),
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Type a question.') : undefined),
-    });
-    if (question === undefined || question.trim() === '') return;
+    const asked = await this.askQuestion({ title: vscode.l10n.t('Ask Claude About Selection'), value: vscode.l10n.t('Explain this code.') });
+    if (asked === undefined) return;
     const fence = selected.includes('```') ? '~~~~' : '```';
-    const content = `${question.trim()}\n\n${fence}${editor.document.languageId}\n${selected}\n${fence}`;
-    await this.run(question.trim(), content);
-  }
-
-  private async run(question: string, content: string): Promise<void> {
-    if (!(await this.client.canSend())) {
-      await this.offerSetup();
+    const content = `${asked.question}\n\n${fence}${editor.document.languageId}\n${selected}\n${fence}`;
+    if (asked.inChat) {
+      await vscode.commands.executeCommand(ASK_IN_CHAT_COMMAND, content);
       return;
     }
-    const document = await AnswerDocument.open(question);
+    await this.run(asked.question, content);
+  }
+
+  /**
+   * The question box. When the @claude chat participant is there (its command is registered), the
+   * box has an "Answer in Chat" button next to Enter (which answers in a document, as always).
+   */
+  private async askQuestion(options: { title: string; prompt?: string; value?: string }): Promise<{ question: string; inChat: boolean } | undefined> {
+    const chat = (await vscode.commands.getCommands(true)).includes(ASK_IN_CHAT_COMMAND);
+    const box = vscode.window.createInputBox();
+    box.title = options.title;
+    if (options.prompt !== undefined) box.prompt = options.prompt;
+    if (options.value !== undefined) box.value = options.value;
+    box.ignoreFocusOut = true;
+    const inChatButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('comment-discussion'), tooltip: vscode.l10n.t('Answer in Chat') };
+    if (chat) box.buttons = [inChatButton];
+    try {
+      return await new Promise((resolve) => {
+        const accept = (inChat: boolean): void => {
+          const question = box.value.trim();
+          if (question === '') {
+            box.validationMessage = vscode.l10n.t('Type a question.');
+            return;
+          }
+          resolve({ question, inChat });
+          box.hide();
+        };
+        box.onDidChangeValue(() => (box.validationMessage = undefined));
+        box.onDidAccept(() => accept(false));
+        box.onDidTriggerButton((button) => {
+          if (button === inChatButton) accept(true);
+        });
+        box.onDidHide(() => resolve(undefined));
+        box.show();
+      });
+    } finally {
+      box.dispose();
+    }
+  }
+
+  private async run(question: string, content: string): Promise<Answered> {
+    if (!(await this.client.canSend())) {
+      // The question waits for the setup: it is sent once a key is saved or a rehearsal runs.
+      if (!(await this.offerSetup()) || !(await this.client.canSend())) return 'not sent';
+      this.log.info('Setup done; sending the question that was waiting for it.');
+    }
+    const document = await AnswerDocument.open(this.answers, question);
     const request: ClaudeRequest = { messages: [{ role: 'user', content }], max_tokens: MAX_TOKENS };
     let outcome: Outcome;
     try {
       outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Claude'), cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Claude: “{0}”', questionLabel(question)), cancellable: true },
         (progress, token) => this.stream(request, document, progress, token),
       );
     } catch (error) {
@@ -67,10 +115,14 @@ export class AskCommands {
       this.log.error(`Could not send the request: ${message}`);
       await document.finish(`\n\n---\n*${vscode.l10n.t('Failed: the request could not be sent.')}*\n`);
       void vscode.window.showErrorMessage(vscode.l10n.t('Resilient Claude could not send the request: {0}', message));
-      return;
+      return 'failed';
     }
     await document.finish(answerNote(outcome, vscode.l10n.t));
-    if (!outcome.ok && outcome.error.class !== 'canceled') await this.reportFailure(outcome);
+    if (!outcome.ok && outcome.error.class !== 'canceled') {
+      // A wrong key fixed from the error goes on with the same question.
+      if ((await this.reportFailure(outcome)) === 'keySaved') return this.run(question, content);
+    }
+    return outcome.ok ? 'answered' : 'failed';
   }
 
   private async stream(
@@ -82,10 +134,12 @@ export class AskCommands {
     const controller = new AbortController();
     // Named before it starts, so even its first event is known to be this request's.
     const clientRequestId = newClientRequestId();
+    let fellBack: Extract<ManagerEvent, { type: 'fallback' }> | null = null;
     const subscriptions = [
       token.onCancellationRequested(() => controller.abort()),
       this.client.onEvent((event) => {
         if (!('clientRequestId' in event) || event.clientRequestId !== clientRequestId) return;
+        if (event.type === 'fallback') fellBack = event;
         const message = progressMessage(event, vscode.l10n.t);
         if (message !== null) progress.report({ message });
       }),
@@ -97,13 +151,20 @@ export class AskCommands {
         document.append(delta);
         if (controller.signal.aborted) break;
       }
-      return await stream.outcome;
+      const outcome = await stream.outcome;
+      // A quick answer closes the progress toast before anyone reads it: the fallback stays said in the status bar.
+      const fallback: Extract<ManagerEvent, { type: 'fallback' }> | null = fellBack;
+      if (outcome.ok && fallback !== null) {
+        vscode.window.setStatusBarMessage(`$(arrow-swap) ${fallbackAnnouncement(fallback, vscode.l10n.t)}`, FALLBACK_NOTE_MS);
+      }
+      return outcome;
     } finally {
       for (const s of subscriptions) s.dispose();
     }
   }
 
-  private async reportFailure(outcome: FailureOutcome): Promise<void> {
+  /** The error toast with what can be done; 'keySaved' when the user set a new key from it. */
+  private async reportFailure(outcome: FailureOutcome): Promise<FailureAction | 'keySaved' | undefined> {
     const notice = failureNotice(outcome.error, vscode.l10n.t);
     const labels: Record<FailureAction, string> = {
       setApiKey: vscode.l10n.t('Set API Key'),
@@ -113,7 +174,9 @@ export class AskCommands {
     this.log.error(`Request failed: ${outcome.error.class} — ${outcome.error.message} [${outcome.error.requestIds.join(', ')}]`);
     const choice = await vscode.window.showErrorMessage(notice.message, ...notice.actions.map((a) => labels[a]));
     const action = notice.actions.find((a) => labels[a] === choice);
-    if (action === 'setApiKey') await vscode.commands.executeCommand('resilientClaude.setApiKey');
+    if (action === 'setApiKey') {
+      return (await vscode.commands.executeCommand<boolean>('resilientClaude.setApiKey')) === true ? 'keySaved' : action;
+    }
     if (action === 'showDiagnostics') await vscode.commands.executeCommand('resilientClaude.showDiagnostics');
     if (action === 'copyRequestIds') {
       await vscode.env.clipboard.writeText(outcome.error.requestIds.join('\n'));
@@ -121,17 +184,23 @@ export class AskCommands {
         vscode.l10n.t('Copied {0} request ID(s) to the clipboard.', outcome.error.requestIds.length),
       );
     }
+    return action;
   }
 
-  private async offerSetup(): Promise<void> {
+  /** No credentials: set a key or start a rehearsal. True when one of them was done. */
+  private async offerSetup(): Promise<boolean> {
     const setKey = vscode.l10n.t('Set API Key');
     const rehearse = vscode.l10n.t('Start Overload Rehearsal…');
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Resilient Claude has no API key yet. Set one, or try a rehearsal against the local simulator.'),
+      vscode.l10n.t('Resilient Claude has no API key yet. Set one, or try a rehearsal against the local simulator; your question is sent as soon as you do.'),
       setKey,
       rehearse,
     );
-    if (choice === setKey) await vscode.commands.executeCommand('resilientClaude.setApiKey');
-    if (choice === rehearse) await vscode.commands.executeCommand('resilientClaude.startRehearsal');
+    if (choice === setKey) return (await vscode.commands.executeCommand<boolean>('resilientClaude.setApiKey')) === true;
+    if (choice === rehearse) {
+      await vscode.commands.executeCommand('resilientClaude.startRehearsal');
+      return this.client.rehearsalScenario !== null;
+    }
+    return false;
   }
 }

@@ -17,6 +17,7 @@ import type { Endpoint, ProviderAccess } from './managerConfig';
 import type { ProviderCredentials } from './providerCredentials';
 import { REHEARSAL_API_KEY } from './rehearsal';
 import type { RehearsalController } from './rehearsal';
+import { modelChain } from './settings';
 import type { SettingsWatcher } from './settingsWatcher';
 import type { WindowBroker } from './broker/windowBroker';
 import type { Sharing } from '../broker/client/sharedManager';
@@ -34,8 +35,12 @@ export class ClaudeClient implements vscode.Disposable {
   private readonly warnedModels = new Set<string>();
   private lastRequestIdSeen: string | null = null;
   private lastRehearsalRequestIdSeen: string | null = null;
-  private lastServed: string | null = null;
-  private lastServedOn: ProviderId | null = null;
+  /** The model and provider that answered the last successful request (both from that request's events). */
+  private served: { readonly model: string; readonly provider: ProviderId } | null = null;
+  /** The provider of each request's last successful attempt, until its 'request' event arrives. */
+  private readonly answeredOn = new Map<string, ProviderId>();
+  private primarySeen: string;
+  private chainSeen: string;
   private anthropicKeySet = false;
 
   /** Every manager event, as it happens. */
@@ -54,17 +59,31 @@ export class ClaudeClient implements vscode.Disposable {
     private readonly broker?: WindowBroker,
   ) {
     if (broker) this.disposables.push(broker.onDidChange(() => this.healthChanged.fire()));
+    this.primarySeen = settings.settings.model;
+    this.chainSeen = modelChain(settings.settings).join(' ');
     this.disposables.push(
       this.events,
       this.healthChanged,
-      settings.onDidChange(() => this.reconfigure('settings')),
+      settings.onDidChange((s) => {
+        // A new primary (Switch Model, or the setting edited) starts over: "served from" was about the old chain.
+        if (s.model !== this.primarySeen) {
+          this.primarySeen = s.model;
+          this.served = null;
+        }
+        const chain = modelChain(s).join(' ');
+        if (chain !== this.chainSeen) {
+          this.chainSeen = chain;
+          // A running rehearsal plays its roles on the new chain.
+          void this.rehearsal.recast().catch((error: unknown) => this.log.warn(`Rehearsal not re-cast: ${String(error)}`));
+        }
+        this.reconfigure('settings');
+      }),
       keys.onDidChange(() => void this.refreshCredentials()),
       credentials.onDidChange(() => this.reconfigure('credentials')),
       rehearsal.onDidChange((active) => {
         if (active !== null && this.history.rehearsalScenario === null) this.lastRehearsalRequestIdSeen = null;
         this.history.setRehearsal(active?.scenario ?? null);
-        this.lastServed = null;
-        this.lastServedOn = null;
+        this.served = null;
         // A new or stopped rehearsal: its manager (and every request on it) goes; real routes keep their state.
         if (this.rehearsalManager?.url !== active?.url) this.disposeRehearsalManager();
         this.log.info(`Rehearsal ${active ? `"${active.scenario}" on its own manager` : 'stopped'}; ${this.describeRoute()}.`);
@@ -98,7 +117,7 @@ export class ClaudeClient implements vscode.Disposable {
 
   /** The provider that answered the last successful request, null before any. */
   get lastServedProvider(): ProviderId | null {
-    return this.lastServedOn;
+    return this.served?.provider ?? null;
   }
 
   /** The model chain requests will try, primary first. */
@@ -121,7 +140,7 @@ export class ClaudeClient implements vscode.Disposable {
   }
 
   get lastServedModel(): string | null {
-    return this.lastServed;
+    return this.served?.model ?? null;
   }
 
   /** Models set aside by "Use Fallback Now" (tried last). */
@@ -132,6 +151,11 @@ export class ClaudeClient implements vscode.Disposable {
   /** The scenario of the running overload rehearsal, or null for real traffic. */
   get rehearsalScenario(): string | null {
     return this.rehearsal.active?.scenario ?? null;
+  }
+
+  /** The rehearsal simulator's status page while a rehearsal runs, else null. */
+  get rehearsalStatusPageUrl(): string | null {
+    return this.rehearsal.active?.statusPageUrl ?? null;
   }
 
   /** Where requests go right now (the rehearsal simulator while one runs). */
@@ -159,6 +183,8 @@ export class ClaudeClient implements vscode.Disposable {
     const active = this.rehearsal.active;
     const manager = active ? await this.ensureRehearsalManager(active.url) : await this.ensureManager();
     const id = clientRequestId ?? newClientRequestId();
+    // The rehearsal's first request starts its scenario's clock.
+    if (active) this.rehearsal.noteRequest();
     return manager.stream(request, { signal, priority: 'interactive', clientRequestId: id });
   }
 
@@ -190,8 +216,7 @@ export class ClaudeClient implements vscode.Disposable {
       for (const model of forget) this.demoted.delete(model);
       this.reconfigure('breakers reset');
     }
-    this.lastServed = null;
-    this.lastServedOn = null;
+    this.served = null;
     this.healthChanged.fire();
   }
 
@@ -205,7 +230,11 @@ export class ClaudeClient implements vscode.Disposable {
 
   /** The model was switched by the user: forget demotions so the choice applies as made. */
   clearDemotions(): void {
-    if (this.demoted.size === 0) return;
+    this.served = null;
+    if (this.demoted.size === 0) {
+      this.healthChanged.fire();
+      return;
+    }
     this.demoted.clear();
     this.reconfigure('model switched');
   }
@@ -326,7 +355,7 @@ export class ClaudeClient implements vscode.Disposable {
           else this.lastRequestIdSeen = event.requestId;
         }
         if (event.errorClass === null) {
-          this.lastServedOn = event.provider;
+          this.answeredOn.set(event.clientRequestId, event.provider);
           this.log.debug(`Attempt ${event.attempt} on ${event.model} succeeded (${event.latencyMs} ms, ${event.requestId ?? 'no request id'}).`);
         } else {
           this.log.warn(
@@ -355,9 +384,13 @@ export class ClaudeClient implements vscode.Disposable {
             ? `Request ${event.clientRequestId} answered by ${event.model} after ${event.attempts} attempt(s), ${event.latencyMs} ms.`
             : `Request ${event.clientRequestId} failed: ${event.errorClass} after ${event.attempts} attempt(s).`,
         );
-        if (event.ok && event.model !== null) {
-          this.lastServed = event.model;
-          this.healthChanged.fire();
+        {
+          const provider = providerOfRequest(event) ?? this.answeredOn.get(event.clientRequestId) ?? null;
+          this.answeredOn.delete(event.clientRequestId);
+          if (event.ok && event.model !== null && provider !== null) {
+            this.served = { model: event.model, provider };
+            this.healthChanged.fire();
+          }
         }
         break;
     }
@@ -384,4 +417,10 @@ export class ClaudeClient implements vscode.Disposable {
     this.manager = null;
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The provider named by a 'request' event, when the manager's events carry it. */
+function providerOfRequest(event: Extract<ManagerEvent, { type: 'request' }>): ProviderId | null {
+  const provider: unknown = (event as { readonly provider?: unknown }).provider;
+  return provider === 'anthropic' || provider === 'bedrock' || provider === 'vertex' ? provider : null;
 }

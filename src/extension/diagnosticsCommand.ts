@@ -32,6 +32,7 @@ function sourcesOf(parts: DiagnosticsParts): DiagnosticsSources {
     onHealthChange: client.onDidChangeHealth,
     onManagerEvent: client.onEvent,
     primaryModel: () => client.chain[0] ?? client.primaryModel,
+    rehearsalStatusPageUrl: () => client.rehearsalStatusPageUrl,
     resetBreakers: (route) => client.resetBreakers(route),
     useModel: (model) => switcher.switchTo(model),
     versions: () => ({

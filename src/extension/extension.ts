@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { setSdkLogSink } from '../core/sdkLog';
 import { AlertNotifier } from './alertNotifier';
+import { AnswerStore } from './answerStore';
+import { ApiKeySetup } from './apiKeySetup';
 import { ApiKeyStore } from './apiKeyStore';
 import { AskCommands } from './askCommands';
 import { batchPanelSource } from './batch/batchPanelSource';
@@ -14,10 +16,12 @@ import { WindowBroker } from './broker/windowBroker';
 import { ClipboardCommands } from './clipboardCommands';
 import { registerDiagnosticsCommand } from './diagnosticsCommand';
 import { HistoryHost } from './historyHost';
+import { endpointFromSettings } from './managerConfig';
 import { ModelSwitcher } from './modelSwitcher';
 import { ProviderCredentials } from './providerCredentials';
 import { RehearsalController } from './rehearsal';
 import { RehearsalCommands } from './rehearsalCommands';
+import { modelChain } from './settings';
 import { SettingsWatcher } from './settingsWatcher';
 import { StatusBarIndicator } from './statusBarIndicator';
 import type { ResilientClaudeTestHooks } from './testHooks';
@@ -32,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   const settings = new SettingsWatcher(log);
   const keys = new ApiKeyStore(context.secrets, context.globalState, log);
   const credentials = new ProviderCredentials(context.secrets, log, settings);
-  const rehearsal = new RehearsalController(context.extensionUri, log);
+  const rehearsal = new RehearsalController(context.extensionUri, log, () => modelChain(settings.settings));
   const history = HistoryHost.inGlobalStorage(context.globalStorageUri, settings.settings, log);
   const clientName = `resilient-claude-vscode/${version}`;
   const broker = new WindowBroker(context.extensionUri.fsPath, history, log, clientName, () =>
@@ -40,7 +44,9 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   );
   const client = new ClaudeClient(settings, keys, credentials, rehearsal, history, log, clientName, broker);
   const rehearsalCommands = new RehearsalCommands(rehearsal, log);
-  const ask = new AskCommands(client, log);
+  const answers = new AnswerStore();
+  const keySetup = new ApiKeySetup(keys, () => endpointFromSettings(settings.settings, () => keys.get()), log);
+  const ask = new AskCommands(client, answers, log);
   const switcher = new ModelSwitcher(client, history, log);
   const batches = registerBatchLane(context, client, log);
   const clipboard = new ClipboardCommands(client, history, version, (windowMs, now) => batches.host.reportSection(windowMs, now));
@@ -51,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
     ...chat.disposables,
     client,
     broker,
+    answers,
     rehearsalCommands,
     rehearsal,
     new StatusBarIndicator(client, history, rehearsal, keys),
@@ -61,7 +68,11 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
     ...Object.entries({
       'resilientClaude.ask': () => ask.ask(),
       'resilientClaude.askAboutSelection': () => ask.askAboutSelection(),
-      'resilientClaude.setApiKey': () => keys.prompt(),
+      'resilientClaude.setApiKey': () => keySetup.prompt(),
+      'resilientClaude.checkApiKey': async () => {
+        if (await keys.has()) await keySetup.check();
+        else void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: no API key is set yet.'));
+      },
       'resilientClaude.clearApiKey': async () => {
         await keys.clear();
         void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: API key removed from secret storage.'));

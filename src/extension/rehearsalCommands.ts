@@ -38,20 +38,31 @@ export class RehearsalCommands implements vscode.Disposable {
   async start(scenario: string): Promise<void> {
     try {
       await this.rehearsal.start(scenario);
-      const stop = vscode.l10n.t('Stop Rehearsal');
-      void vscode.window
-        .showInformationMessage(
-          vscode.l10n.t('Overload rehearsal "{0}" is running: requests go to a local simulator, not to Anthropic.', scenario),
-          stop,
-        )
-        .then((pick) => {
-          if (pick === stop) void this.stop();
-        });
+      void this.announce(scenario);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log.error(`Could not start the rehearsal "${scenario}": ${message}`);
       void vscode.window.showErrorMessage(vscode.l10n.t('Resilient Claude: could not start the rehearsal: {0}', message));
     }
+  }
+
+  /** The toast that says a rehearsal runs, with what to do next: ask, watch the diagnostics, or stop. */
+  private async announce(scenario: string): Promise<void> {
+    const ask = vscode.l10n.t('Ask Claude…');
+    const diagnostics = vscode.l10n.t('Show Diagnostics');
+    const stop = vscode.l10n.t('Stop Rehearsal');
+    const pick = await vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Overload rehearsal "{0}" is running: requests go to a local simulator, not to Anthropic. The scenario starts with your first question.',
+        scenario,
+      ),
+      ask,
+      diagnostics,
+      stop,
+    );
+    if (pick === ask) await vscode.commands.executeCommand('resilientClaude.ask');
+    if (pick === diagnostics) await vscode.commands.executeCommand('resilientClaude.showDiagnostics');
+    if (pick === stop) await this.stop();
   }
 
   async stop(): Promise<void> {

@@ -15,18 +15,49 @@ export function classLabel(errorClass: ErrorClass, t: Translate): string {
 /** A progress line for one manager event, or null when the event does not change what the user sees. */
 export function progressMessage(event: ManagerEvent, t: Translate): string | null {
   switch (event.type) {
-    case 'wait': {
-      const seconds = Math.max(1, Math.round(event.delayMs / 1000));
-      return t('{0} — retrying in {1} s (attempt {2})', t(CLASS_LABEL(event.reason)), seconds, event.nextAttempt);
-    }
+    case 'wait':
+      return t('{0} — retrying in {1} s (attempt {2})', t(CLASS_LABEL(event.reason)), formatWaitSeconds(event.delayMs), event.nextAttempt);
     case 'fallback':
-      return event.to.provider !== event.from.provider
-        ? t('Fell back to {0}', t('{0} via {1}', event.to.model, PROVIDER_LABEL[event.to.provider]))
-        : t('Fell back to {0}', event.to.model);
+      return fallbackAnnouncement(event, t);
     case 'attempt':
       return event.errorClass === null ? null : t('{0} on {1}', t(CLASS_LABEL(event.errorClass)), event.model);
     default:
       return null;
+  }
+}
+
+/** The real wait in seconds, as said: "0.2" for 185 ms, "1.5" under 10 s, whole seconds above. */
+export function formatWaitSeconds(delayMs: number): string {
+  const seconds = Math.max(0, delayMs) / 1000;
+  if (seconds >= 10) return String(Math.round(seconds));
+  const tenths = Math.max(0.1, Math.round(seconds * 10) / 10);
+  return Number.isInteger(tenths) ? String(tenths) : tenths.toFixed(1);
+}
+
+/** A short form of the question for a notification title: one line, at most `max` characters. */
+export function questionLabel(question: string, max = 48): string {
+  const line = question.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+}
+
+/** Says once, after a request, that it was answered by a fallback (the progress toast may have been too brief to see). */
+export function fallbackAnnouncement(event: Extract<ManagerEvent, { type: 'fallback' }>, t: Translate): string {
+  const to = event.to.provider !== event.from.provider ? t('{0} via {1}', event.to.model, PROVIDER_LABEL[event.to.provider]) : event.to.model;
+  const from = event.to.provider !== event.from.provider ? t('{0} via {1}', event.from.model, PROVIDER_LABEL[event.from.provider]) : event.from.model;
+  return t('Fell back to {0} ({1} {2})', to, from, t(reasonLabel(event.reason)));
+}
+
+/** Why a request left a route, in a few lowercase words ("overloaded", "circuit open"). */
+function reasonLabel(reason: Extract<ManagerEvent, { type: 'fallback' }>['reason']): string {
+  switch (reason) {
+    case 'breaker_open':
+      return 'circuit open';
+    case 'unknown_model':
+      return 'unknown model';
+    case 'unfit':
+      return 'cannot take this request';
+    default:
+      return CLASS_LABEL(reason).toLowerCase();
   }
 }
 

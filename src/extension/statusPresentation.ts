@@ -56,6 +56,9 @@ export const TOOLTIP_COMMANDS = [
   'resilientClaude.showDiagnostics',
 ] as const;
 
+/** Hover tables have no cell padding: without a gap the columns (and their headers) run together. */
+const CELL_GAP = '&nbsp;&nbsp;&nbsp;';
+
 const HEALTH_ICON: Record<Health, string> = { healthy: '$(pass)', degraded: '$(warning)', down: '$(error)' };
 const STATE_ICON: Record<BreakerState, string> = { closed: '$(pass)', half_open: '$(warning)', open: '$(error)' };
 const STATE_LABEL: Record<BreakerState, string> = { closed: 'closed', half_open: 'half-open', open: 'open' };
@@ -170,7 +173,9 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
   const perProvider = multiProvider(state);
   // The history counts per model: with several providers the rate covers them all, shown once per model.
   const rateHeader = perProvider ? t('529 rate (5 min, all providers)') : t('529 rate (5 min)');
-  const header = [...(perProvider ? [t('Provider')] : []), t('Model'), t('Breaker'), rateHeader, t('Next probe')].map(escapeMarkdown);
+  const header = [...(perProvider ? [t('Provider')] : []), t('Model'), t('Breaker'), rateHeader, t('Next probe')].map(
+    (h) => `${escapeMarkdown(h)}${CELL_GAP}`,
+  );
   const rateShown = new Set<string>();
   lines.push('', `| ${header.join(' | ')} |`, `|${'---|'.repeat(header.length)}`);
   for (const route of state.routes) {
@@ -185,7 +190,7 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
       escapeMarkdown(formatProbe(route, state.now, t)),
     ];
     rateShown.add(route.model);
-    lines.push(`| ${cells.join(' | ')} |`);
+    lines.push(`| ${cells.map((c) => `${c}${CELL_GAP}`).join(' | ')} |`);
   }
   lines.push(
     '',

@@ -211,7 +211,7 @@ export class DiagnosticsApp {
     replaceChildren(
       this.banners,
       bannersFor(snapshot).map((banner) =>
-        h('div', { className: `banner ${banner.kind}`, attrs: { role: banner.kind === 'status-error' ? 'note' : 'alert' } }, [
+        h('div', { className: `banner ${banner.kind}`, attrs: { role: banner.kind === 'status-error' || banner.kind === 'simulated' ? 'note' : 'alert' } }, [
           h('span', { text: banner.text }),
           banner.url ? h('a', { text: 'Details', attrs: { href: banner.url, 'aria-label': 'Incident details on the status page' } }) : null,
         ]),
@@ -227,7 +227,8 @@ export class DiagnosticsApp {
       return;
     }
     const what = status.description || (status.error ? 'unknown' : 'no status');
-    this.statusLine.textContent = `Anthropic status: ${what} (checked ${formatAgo(status.fetchedAt, this.hostNow())}).`;
+    const label = (snapshot.simulated ?? null) !== null ? 'Anthropic status (simulated by the rehearsal)' : 'Anthropic status';
+    this.statusLine.textContent = `${label}: ${what} (checked ${formatAgo(status.fetchedAt, this.hostNow())}).`;
   }
 
   private tick(): void {

@@ -4,7 +4,7 @@ import { formatDuration, formatPercent } from './format';
 import type { PanelSnapshot } from './protocol';
 
 export interface Banner {
-  readonly kind: 'alert' | 'incident' | 'status-error';
+  readonly kind: 'simulated' | 'alert' | 'incident' | 'status-error';
   readonly text: string;
   /** A link to the incident page, when there is one. */
   readonly url: string | null;
@@ -12,7 +12,25 @@ export interface Banner {
 
 export const RETRIES_WONT_FIX = "Anthropic reports an incident — retries won't fix this.";
 
+/** Put before every banner's text while the panel shows simulated data. */
+export const SIMULATED_PREFIX = 'Simulated: ';
+
 export function bannersFor(snapshot: PanelSnapshot): Banner[] {
+  const simulated = snapshot.simulated ?? null;
+  const banners = liveBanners(snapshot);
+  if (simulated === null) return banners;
+  // A rehearsal: a label first, and every other banner says it is simulated itself.
+  return [
+    {
+      kind: 'simulated',
+      text: `Rehearsal — simulated data (${simulated}): nothing here was sent to Anthropic, and its request ids mean nothing to support.`,
+      url: null,
+    },
+    ...banners.map((banner) => ({ ...banner, text: `${SIMULATED_PREFIX}${banner.text}` })),
+  ];
+}
+
+function liveBanners(snapshot: PanelSnapshot): Banner[] {
   const banners: Banner[] = [];
   const { alert } = snapshot;
   const incidents = snapshot.anthropicStatus?.incidents ?? [];

@@ -172,6 +172,8 @@ export interface PanelSnapshot {
   readonly primaryModel: string | null;
   /** Message Batches kept in this workspace, newest first (absent: none). */
   readonly batches?: readonly BatchRow[];
+  /** Set while the data is simulated (an overload rehearsal): what it simulates, e.g. `overload rehearsal "brownout"`. */
+  readonly simulated?: string | null;
 }
 
 export type HostToWebview =

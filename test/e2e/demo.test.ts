@@ -20,5 +20,10 @@ test('the demo starts VS Code with the extension rehearsing a primary outage', {
   });
   assert.match(stdout, /\[demo\] installed resilient-claude\.resilient-claude@\S+; \/healthz ok; rehearsal scenario "primary-outage"/);
   assert.match(stdout, /\[demo\] status bar: .*Rehearsal/);
+  // The workspace README is open, the toast offers the next steps, and the outage waits for the first question.
+  assert.match(stdout, /\[demo\] editor: .*README\.md/);
+  assert.match(stdout, /\[demo\] rehearsal toast: .*\[Ask Claude… \| Show Diagnostics \| Stop Rehearsal\]/);
+  assert.match(stdout, /\[demo\] after \d+ s of reading, the first answer: Answered by claude-sonnet-5-5 \(fell back from claude-opus-5-5\)/);
+  assert.match(stdout, /\[demo\] forwarded ports listed: 0/);
   assert.match(stdout, /\[demo\] check passed/);
 });

@@ -66,7 +66,8 @@ function breakerSection(breakers: readonly BreakerSnapshot[] | undefined): strin
     .map((b) => [
       codeCell(`${b.provider}:${b.model}`),
       b.state.replace('_', '-'),
-      utcTime(b.since),
+      // A route never used has no transition to date (its breaker was never created).
+      b.since > 0 ? utcTime(b.since) : 'not used yet',
       b.nextProbeAt === null ? '—' : utcTime(b.nextProbeAt),
       String(b.consecutiveFailures),
     ]);
@@ -192,14 +193,25 @@ export function buildEscalationReport(input: EscalationReportInput): string {
   );
   if (versions.vscode !== undefined) lines.push(`- VS Code: ${tableCell(versions.vscode)}`);
   if (versions.os !== undefined) lines.push(`- OS: ${tableCell(versions.os)}`);
-  lines.push(
-    '',
-    '## What to send to support',
-    '',
-    'Send this whole report to Anthropic support: the `request_id` values above let them find each failed ' +
-      'request on their side, and the window and rates show the scale. It contains no API keys and no prompt or answer text.',
-    '',
-  );
+  if (history.simulated !== undefined) {
+    lines.push(
+      '',
+      '## What to send to support',
+      '',
+      'Nothing: this report comes from a rehearsal against the local simulator. Stop the rehearsal and copy the report ' +
+        'again for real traffic; that one is what Anthropic support can use.',
+      '',
+    );
+  } else {
+    lines.push(
+      '',
+      '## What to send to support',
+      '',
+      'Send this whole report to Anthropic support: the `request_id` values above let them find each failed ' +
+        'request on their side, and the window and rates show the scale. It contains no API keys and no prompt or answer text.',
+      '',
+    );
+  }
   // Defence in depth: whatever reached the text, nothing that looks like a credential leaves.
   return redactSecrets(lines.join('\n'), input.knownSecrets);
 }

@@ -1,6 +1,7 @@
 // Owns the diagnostics panel for the extension's lifetime: opens it (one at a time, re-focused
 // when open), restores it after a reload through a WebviewPanelSerializer, and polls the
-// Anthropic status page only while the panel is open or requests are failing.
+// Anthropic status page only while the panel is open or requests are failing. During an overload
+// rehearsal it reads the simulator's scripted status page instead of the real one.
 import { isServiceTrouble } from '../../core/errorClasses';
 import * as vscode from 'vscode';
 import { StatusPoller } from '../../core/status/statusPoller';
@@ -12,6 +13,8 @@ import { affectsStatusPageSettings, readStatusPageSettings } from './statusPageS
 
 export const DIAGNOSTICS_VIEW_TYPE = 'resilientClaude.diagnostics';
 const STATUS_POLL_MS = 60_000;
+/** The rehearsal's status page is local and its script moves in seconds. */
+const REHEARSAL_STATUS_POLL_MS = 5_000;
 /** After the last failed attempt, keep the status page polled this long. */
 const FAILING_GRACE_MS = 10 * 60_000;
 
@@ -20,6 +23,7 @@ export class DiagnosticsController implements vscode.Disposable {
   private panel: DiagnosticsPanel | undefined;
   private poller: StatusPoller | undefined;
   private failingTimer: ReturnType<typeof setTimeout> | undefined;
+  private rehearsalStatusUrl: string | null;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -27,8 +31,15 @@ export class DiagnosticsController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly memory: vscode.Memento,
   ) {
+    this.rehearsalStatusUrl = sources.rehearsalStatusPageUrl();
     this.applyStatusSettings();
     this.disposables.push(
+      sources.onHealthChange(() => {
+        const url = sources.rehearsalStatusPageUrl();
+        if (url === this.rehearsalStatusUrl) return;
+        this.rehearsalStatusUrl = url;
+        this.applyStatusSettings();
+      }),
       vscode.window.registerWebviewPanelSerializer(DIAGNOSTICS_VIEW_TYPE, {
         // The selection remembered by the host is fresher than the workbench's saved page state.
         deserializeWebviewPanel: async (panel, state: unknown) =>
@@ -81,14 +92,17 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 
   private applyStatusSettings(): void {
-    const settings = readStatusPageSettings();
+    const configured = readStatusPageSettings();
+    // A rehearsal's status page is the simulator's (local, scripted), read even when the real one is off.
+    const settings = this.rehearsalStatusUrl !== null ? { enabled: true, url: this.rehearsalStatusUrl } : configured;
+    const intervalMs = this.rehearsalStatusUrl !== null ? REHEARSAL_STATUS_POLL_MS : STATUS_POLL_MS;
     if (!settings.enabled) {
       this.poller?.dispose();
       this.poller = undefined;
     } else if (this.poller) {
-      this.poller.configure({ url: settings.url, intervalMs: STATUS_POLL_MS });
+      this.poller.configure({ url: settings.url, intervalMs });
     } else {
-      this.poller = new StatusPoller({ url: settings.url, intervalMs: STATUS_POLL_MS });
+      this.poller = new StatusPoller({ url: settings.url, intervalMs });
       this.poller.onReading((reading) => {
         if (reading.error) this.log.debug(`Status page: ${reading.error}`);
         this.panel?.changed();

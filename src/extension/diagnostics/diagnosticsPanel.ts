@@ -100,10 +100,12 @@ export class DiagnosticsPanel implements vscode.Disposable {
       const { sources } = this.deps;
       const now = Date.now();
       const display = displayBucketsFor(this.state.window, now);
+      const history = sources.history();
       const snapshot = buildPanelSnapshot({
         window: this.state.window,
         now,
-        history: sources.history().snapshot({ sinceMs: display.firstStart, maxFailures: SNAPSHOT_FAILURES }),
+        simulated: history.simulated ?? null,
+        history: history.snapshot({ sinceMs: display.firstStart, maxFailures: SNAPSHOT_FAILURES }),
         breakers: sources.breakers(),
         status: this.deps.poller()?.latest,
         primaryModel: sources.primaryModel(),
@@ -232,20 +234,27 @@ export class DiagnosticsPanel implements vscode.Disposable {
   private async exportJson(window: HistoryWindow): Promise<void> {
     const { sources } = this.deps;
     const now = Date.now();
-    const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+    const stamp = `${sources.history().simulated !== undefined ? 'rehearsal-' : ''}${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
     const target = await vscode.window.showSaveDialog({
       title: 'Export Resilient Claude diagnostics',
       defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? this.deps.extensionUri, `resilient-claude-diagnostics-${stamp}.json`),
       filters: { JSON: ['json'] },
     });
     if (!target) return;
+    const history = sources.history();
+    const simulated = history.simulated ?? null;
     const exported = {
       kind: 'resilient-claude-diagnostics',
       formatVersion: 1,
       generatedAt: new Date(now).toISOString(),
+      // Rehearsal data says so at the top: its request ids were issued by the local simulator.
+      simulated:
+        simulated === null
+          ? null
+          : { what: simulated, note: 'SIMULATED DATA from an overload rehearsal: nothing was sent to Anthropic; not for Anthropic support.' },
       window,
       versions: sources.versions(),
-      history: sources.history().snapshot({ sinceMs: now - WINDOW_MS[window], maxFailures: SNAPSHOT_FAILURES }),
+      history: history.snapshot({ sinceMs: now - WINDOW_MS[window], maxFailures: SNAPSHOT_FAILURES }),
       breakers: sources.breakers(),
       anthropicStatus: this.deps.poller()?.latest ?? null,
       batches: sources.batches?.rows() ?? [],

@@ -17,6 +17,8 @@ export interface DiagnosticsSources {
   readonly onHealthChange: vscode.Event<void>;
   readonly onManagerEvent: vscode.Event<ManagerEvent>;
   primaryModel(): string | null;
+  /** During an overload rehearsal, the simulator's scripted status page (read instead of Anthropic's); else null. */
+  rehearsalStatusPageUrl(): string | null;
   resetBreakers(route?: Route): void;
   /** Makes `model` the primary model for the next requests. */
   useModel(model: string): Promise<void>;

@@ -109,6 +109,8 @@ export interface PanelSnapshotInput {
   readonly batches?: readonly BatchRow[];
   /** Failed Batches API calls, shown in the failures table with the attempts (newest first). */
   readonly batchFailures?: readonly FailureRow[];
+  /** What the history simulates (History.simulated), when it holds rehearsal traffic. */
+  readonly simulated?: string | null;
 }
 
 export function buildPanelSnapshot(input: PanelSnapshotInput): PanelSnapshot {
@@ -148,5 +150,6 @@ export function buildPanelSnapshot(input: PanelSnapshotInput): PanelSnapshot {
     anthropicStatus: anthropicStatusOf(input.status),
     primaryModel: input.primaryModel,
     batches: input.batches ?? [],
+    simulated: input.simulated ?? null,
   };
 }

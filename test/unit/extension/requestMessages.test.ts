@@ -1,14 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failureNotice, progressMessage } from '../../../src/extension/requestMessages';
+import { failureNotice, progressMessage, questionLabel } from '../../../src/extension/requestMessages';
 import { formatMessage } from '../../../src/extension/translate';
 
-test('a wait event reads "Overloaded — retrying in 3 s (attempt 2)"', { timeout: 5000 }, () => {
-  const message = progressMessage(
-    { type: 'wait', time: 0, clientRequestId: 'c1', provider: 'anthropic', model: 'claude-opus-5-5', delayMs: 2600, reason: 'overloaded', nextAttempt: 2 },
-    formatMessage,
-  );
-  assert.equal(message, 'Overloaded — retrying in 3 s (attempt 2)');
+test('a wait event says the real wait: "retrying in 2.6 s", "in 0.2 s" for 185 ms, whole seconds from 10 s', { timeout: 5000 }, () => {
+  const wait = (delayMs: number): string | null =>
+    progressMessage(
+      { type: 'wait', time: 0, clientRequestId: 'c1', provider: 'anthropic', model: 'claude-opus-5-5', delayMs, reason: 'overloaded', nextAttempt: 2 },
+      formatMessage,
+    );
+  assert.equal(wait(2600), 'Overloaded — retrying in 2.6 s (attempt 2)');
+  assert.equal(wait(185), 'Overloaded — retrying in 0.2 s (attempt 2)');
+  assert.equal(wait(3), 'Overloaded — retrying in 0.1 s (attempt 2)');
+  assert.equal(wait(1000), 'Overloaded — retrying in 1 s (attempt 2)');
+  assert.equal(wait(12_400), 'Overloaded — retrying in 12 s (attempt 2)');
+});
+
+test('a question label is one line, cut with an ellipsis', { timeout: 5000 }, () => {
+  assert.equal(questionLabel('  Why\n do   breakers help? '), 'Why do breakers help?');
+  assert.equal(questionLabel('x'.repeat(60), 10), `${'x'.repeat(9)}…`);
 });
 
 test('a fallback event names the model now answering', { timeout: 5000 }, () => {
@@ -23,7 +33,7 @@ test('a fallback event names the model now answering', { timeout: 5000 }, () => 
     },
     formatMessage,
   );
-  assert.equal(message, 'Fell back to claude-sonnet-5-5');
+  assert.equal(message, 'Fell back to claude-sonnet-5-5 (claude-opus-5-5 overloaded)');
 });
 
 test('a successful attempt or a breaker change leaves the message alone', { timeout: 5000 }, () => {

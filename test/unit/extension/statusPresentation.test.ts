@@ -46,8 +46,11 @@ test('primary open: degraded, shows the fallback serving requests and when the p
   assert.equal(p.text, '$(warning) sonnet-5-5');
   assert.equal(p.background, 'warning');
   assert.match(p.accessibilityLabel, /serving from fallback claude-sonnet-5-5/);
-  assert.match(p.tooltip, /claude\\-opus\\-5\\-5 \\\(primary\\\) \| \$\(error\) open \| 100% of 8 \| in 13 s \|/);
-  assert.match(p.tooltip, /claude\\-sonnet\\-5\\-5 \| \$\(pass\) closed \| 0% of 3 \| — \|/);
+  // Each cell ends with a gap (hover tables have no padding): read without it.
+  const rows = p.tooltip.replaceAll('&nbsp;', '');
+  assert.match(rows, /claude\\-opus\\-5\\-5 \\\(primary\\\) \| \$\(error\) open \| 100% of 8 \| in 13 s \|/);
+  assert.match(rows, /claude\\-sonnet\\-5\\-5 \| \$\(pass\) closed \| 0% of 3 \| — \|/);
+  assert.match(p.tooltip, /\| Model&nbsp;&nbsp;&nbsp; \| Breaker&nbsp;&nbsp;&nbsp; \|/);
 });
 
 test('the last answer came from a fallback: degraded even while the primary breaker is still closed', { timeout: 5000 }, () => {
@@ -128,9 +131,10 @@ test('with two providers the tooltip lists each route by provider, and serving f
   assert.equal(p.health, 'degraded');
   assert.equal(p.text, '$(warning) opus-5-5 (Bedrock)');
   assert.match(p.accessibilityLabel, /serving claude-opus-5-5 from fallback provider Bedrock/);
-  assert.match(p.tooltip, /\| Provider \| Model \| Breaker \|/);
-  assert.ok(p.tooltip.includes('| Anthropic | claude\\-opus\\-5\\-5 \\(primary\\) | $(error) open |'), p.tooltip);
-  assert.ok(p.tooltip.includes('| Bedrock | claude\\-opus\\-5\\-5 \\(primary\\) | $(pass) closed |'), p.tooltip);
+  const table = p.tooltip.replaceAll('&nbsp;', '');
+  assert.match(table, /\| Provider \| Model \| Breaker \|/);
+  assert.ok(table.includes('| Anthropic | claude\\-opus\\-5\\-5 \\(primary\\) | $(error) open |'), p.tooltip);
+  assert.ok(table.includes('| Bedrock | claude\\-opus\\-5\\-5 \\(primary\\) | $(pass) closed |'), p.tooltip);
 
   const single = presentStatus(state(['closed', 'closed', 'closed']), formatMessage);
   assert.doesNotMatch(single.tooltip, /Provider/, 'one provider: no provider column');

@@ -1,0 +1,354 @@
+// Issue 14, a new user's first hour, in a real VS Code (code-server through Chromium): the Get
+// Started walkthrough, a wrong key caught and the waiting question answered once a good one is set,
+// answers as read-only documents named after their question, truthful progress wording, the status
+// bar after Switch Model, rehearsals cast onto the user's chain and labelled simulated everywhere
+// (panel, banners, status page, exports, report), and the packaged user README.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import {
+  activeEditorText,
+  activeEditorTitle,
+  clearNotifications,
+  clickNotificationAction,
+  ensureTestResultsDir,
+  fillInputBox,
+  inputBoxMessage,
+  launchChromium,
+  newWorkbenchPage,
+  notification,
+  openWorkbench,
+  pickQuickPickItem,
+  quickPickLabels,
+  readClipboard,
+  repoRoot,
+  runCommand,
+  startCodeServer,
+  statusBarItem,
+  waitForNotification,
+  waitForQuickInput,
+  webviewFrame,
+  writeMachineSettings,
+} from './harness';
+import type { CodeServer } from './harness';
+import { canonicalAnswer, startSimulator } from '../../src/simulator/index';
+import type { RunningSimulator } from '../../src/simulator/index';
+
+const VALID_KEY = 'sk-ant-e2e-first-hour-7c1d9a2b';
+const STATUS_ID = 'resilient-claude.status';
+const SUITE_TIMEOUT_MS = 10 * 60_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await sleep(200);
+    value = await read();
+  }
+  return value;
+}
+
+const editorText = (page: Page): Promise<string> => activeEditorText(page, 5000).catch(() => '');
+const statusLabel = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).getAttribute('aria-label').catch(() => '')) ?? '';
+const statusText = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+
+function outputChannelLog(userDataDir: string): string {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else if (name.includes('Resilient Claude')) found.push(readFileSync(file, 'utf8'));
+    }
+  };
+  if (existsSync(join(userDataDir, 'logs'))) walk(join(userDataDir, 'logs'));
+  return found.join('\n');
+}
+
+describe("a new user's first hour (issue 14)", { timeout: SUITE_TIMEOUT_MS }, () => {
+  let simulator: RunningSimulator;
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let sandbox: string;
+  let userDataDir: string;
+  let workspace: string;
+
+  before(async () => {
+    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-first-hour-'));
+    userDataDir = join(sandbox, 'user-data');
+    workspace = join(sandbox, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
+    simulator = await startSimulator({ scenario: 'healthy', apiKey: VALID_KEY });
+    const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    const vsix = join(sandbox, 'resilient-claude.vsix');
+    copyFileSync(built.split('\n').pop() ?? '', vsix);
+    writeMachineSettings(userDataDir, { 'resilientClaude.baseUrl': simulator.url });
+    server = await startCodeServer({
+      userDataDir,
+      extensionsDir: join(sandbox, 'extensions'),
+      vsix,
+      settings: { 'resilientClaude.alert.threshold': 1, 'files.hotExit': 'off', 'files.dialog.defaultPath': workspace },
+    });
+    browser = await launchChromium();
+    page = await newWorkbenchPage(browser, server.url);
+    await openWorkbench(page, server.url, workspace);
+    await until('the status bar item', () => statusLabel(page), (l) => /Resilient Claude/.test(l), 60_000);
+  });
+
+  after(async () => {
+    if (userDataDir) writeFileSync(join(ensureTestResultsDir(), 'first-hour-output-channel.log'), outputChannelLog(userDataDir));
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await simulator?.close();
+    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
+  });
+
+  test('item 9: Get Started has a Resilient Claude walkthrough: key, rehearsal, diagnostics, chat', async () => {
+    await runCommand(page, 'Welcome: Open Walkthrough...');
+    await waitForQuickInput(page);
+    await until('the walkthrough in the list', () => quickPickLabels(page), (l) => l.some((x) => x.includes('Get Started with Resilient Claude')));
+    await pickQuickPickItem(page, 'Get Started with Resilient Claude');
+    const steps = page.locator('.gettingStartedContainer .getting-started-step .step-title');
+    await steps.first().waitFor({ state: 'visible', timeout: 20_000 });
+    const titles = (await steps.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+    assert.deepEqual(titles, ['Set your API key', 'Try an overload rehearsal', 'Open the diagnostics', 'Use Claude in chat']);
+    const body = await page.locator('.gettingStartedContainer').innerText();
+    assert.match(body, /Get Started with Resilient Claude/);
+    assert.match(body, /Set API Key/);
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'walkthrough.png') });
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  test('item 5: "hello" is flagged as no Anthropic key, the live check says it is rejected, and the waiting question is answered once a good key is saved', async () => {
+    await clearNotifications(page);
+    const question = 'What does a circuit breaker do?';
+    await runCommand(page, 'Resilient Claude: Ask Claude…');
+    await fillInputBox(page, question);
+    await clickNotificationAction(page, /no API key yet.*your question is sent as soon as you do/, 'Set API Key');
+    await fillInputBox(page, 'hello', { submit: false });
+    const warning = await until('the key warning', () => inputBoxMessage(page).catch(() => ''), (m) => /does not look like an Anthropic API key/.test(m), 5000);
+    assert.match(warning, /start with sk-ant-/);
+    await page.keyboard.press('Enter');
+    // Saved (the user insisted), said plainly, and the question went out with it and was refused.
+    await waitForNotification(page, /API key saved in secret storage, but it does not look like an Anthropic key/);
+    await waitForNotification(page, /Claude: Authentication failed —/, 30_000);
+    await clickNotificationAction(page, /does not look like an Anthropic key/, 'Check Key');
+    assert.match(await waitForNotification(page, /the API rejected the key \(401\)/, 20_000), /Requests with it will fail/);
+    const before = simulator.stats().requests.length;
+    await clickNotificationAction(page, /Claude: Authentication failed —/, 'Set API Key');
+    await fillInputBox(page, VALID_KEY);
+    await clickNotificationAction(page, /^Resilient Claude: API key saved in secret storage\.$/, 'Check Key');
+    assert.match(await waitForNotification(page, /the API accepted the key \(\d+ models available\)/, 20_000), /accepted/);
+    // The same question goes on by itself: its answer arrives without asking again.
+    const text = await until('the resumed answer', () => editorText(page), (t) => /Answered by/.test(t), 30_000);
+    assert.match(text, /Answered by claude-opus-5-5/);
+    assert.ok(text.replace(/\s+/g, ' ').includes(canonicalAnswer(question)), text);
+    const sent = simulator.stats().requests.slice(before).filter((r) => r.path === '/v1/messages');
+    assert.equal(sent.length, 1);
+    assert.ok(sent[0]?.apiKeyOk);
+  });
+
+  test('item 6: the answer is a read-only document named after the question; Save As keeps a copy; closing asks nothing', async () => {
+    assert.match(await activeEditorTitle(page), /^What does a circuit breaker do\.md/);
+    // Typing into it changes nothing: the editor says it is read-only.
+    const before = await editorText(page);
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await page.keyboard.type('x');
+    await page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/ }).first().waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await editorText(page), before, 'the answer editor is read-only');
+    const tabs = await page.locator('.editor-group-container.active .tab').allInnerTexts();
+    assert.ok(!tabs.some((t) => t.trim().startsWith('>')), `no tab titled "> …": ${JSON.stringify(tabs)}`);
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'answer-document.png') });
+    await runCommand(page, 'File: Save As...');
+    await waitForQuickInput(page);
+    const path = await until('the suggested name', () => page.locator('.quick-input-widget .quick-input-box input').inputValue(), (v) => v.endsWith('.md'), 10_000);
+    assert.match(path, /What does a circuit breaker do\.md$/);
+    await page.locator('.quick-input-widget .quick-input-box input').fill(join(workspace, 'saved-answer.md'));
+    await page.keyboard.press('Enter');
+    const saved = join(workspace, 'saved-answer.md');
+    await until('the saved copy', async () => existsSync(saved), (e) => e, 15_000);
+    assert.match(readFileSync(saved, 'utf8'), /^> What does a circuit breaker do\?[\s\S]*Answered by claude-opus-5-5/);
+    await runCommand(page, 'View: Close All Editors');
+    await sleep(500);
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no "save changes?" dialog');
+  });
+
+  test('item 7: the progress says the real wait, names the question, and two requests at once show two toasts', async () => {
+    await clearNotifications(page);
+    simulator.setScenario({
+      name: 'slow-after-one-529',
+      defaults: { latencyMs: 4000 },
+      models: { 'claude-opus-5-5': { sequence: ['529', 'ok', 'ok'] } },
+    });
+    await runCommand(page, 'Resilient Claude: Ask Claude…');
+    await fillInputBox(page, 'First: why retry with jitter?');
+    await until('the first answer open', () => activeEditorTitle(page).catch(() => ''), (t) => t.startsWith('First why retry with jitter.md'));
+    await runCommand(page, 'Resilient Claude: Ask Claude…');
+    await fillInputBox(page, 'Second: what is a 529?');
+    const first = await waitForNotification(page, /Claude: “First: why retry with jitter\?”/, 15_000);
+    const second = await waitForNotification(page, /Claude: “Second: what is a 529\?”/, 15_000);
+    assert.notEqual(first, second);
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'progress-two-questions.png') });
+    // One of them met a 529 and waits before its second attempt: the toast says the wait the manager logged.
+    const retrying = await waitForNotification(page, /retrying in [\d.]+ s \(attempt 2\)/, 15_000);
+    const waited = await until('the wait in the log', async () => /Waiting (\d+) ms before attempt 2/.exec(outputChannelLog(userDataDir)), (m) => m !== null, 20_000);
+    const ms = Number(waited?.[1]);
+    const said = ms >= 10_000 ? String(Math.round(ms / 1000)) : String(Math.max(0.1, Math.round(ms / 100) / 10));
+    assert.match(retrying, new RegExp(`retrying in ${said.replace('.', '\\.')} s`), `${ms} ms is said as ${said} s: ${retrying}`);
+    await until('both answers', async () => simulator.stats().requests.filter((r) => r.outcome === 'ok').length, (n) => n >= 3, 30_000);
+    simulator.setScenario('healthy');
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  test('items 1, 3, 4, 7: in a rehearsal the fallback is announced, and after Switch Model the status bar names the new primary', async () => {
+    await clearNotifications(page);
+    await runCommand(page, 'Resilient Claude: Start Overload Rehearsal…');
+    await pickQuickPickItem(page, 'primary-outage');
+    const toast = notification(page, /Overload rehearsal "primary-outage" is running/).first();
+    await toast.waitFor({ state: 'visible', timeout: 15_000 });
+    const buttons = (await toast.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
+    assert.deepEqual(buttons, ['Ask Claude…', 'Show Diagnostics', 'Stop Rehearsal']);
+    // Reading first: the outage still waits for the first question.
+    await sleep(3000);
+    await clickNotificationAction(page, /Overload rehearsal "primary-outage" is running/, 'Ask Claude…');
+    await fillInputBox(page, 'Rehearse it.');
+    const answer = await until('the answer', () => editorText(page), (t) => /Answered by/.test(t), 30_000);
+    assert.match(answer, /Answered by claude-sonnet-5-5 \(fell back from claude-opus-5-5\)/);
+    const announced = await until(
+      'the fallback in the status bar',
+      () => page.locator('.part.statusbar').innerText(),
+      (t) => /Fell back to claude-sonnet-5-5 \(claude-opus-5-5 overloaded\)/.test(t),
+      10_000,
+    );
+    assert.ok(announced);
+    await until('degraded on sonnet', () => statusLabel(page), (l) => /degraded, serving from fallback claude-sonnet-5-5/.test(l));
+
+    // Switch Model to haiku: the status names haiku at once, not the sonnet that served before.
+    await statusBarItem(page, STATUS_ID).click();
+    await waitForQuickInput(page);
+    await until('haiku listed', () => quickPickLabels(page), (l) => l.some((x) => x.includes('claude-haiku-5-5')));
+    await pickQuickPickItem(page, 'claude-haiku-5-5');
+    await until('healthy on haiku', () => statusLabel(page), (l) => /healthy, using claude-haiku-5-5/.test(l));
+    assert.match(await statusText(page), /haiku-5-5/);
+    assert.doesNotMatch(await statusText(page), /sonnet/);
+
+    // And to claude-opus-4-6: the status reads opus-4-6, not "haiku-5-5", and the tooltip agrees with its table.
+    await statusBarItem(page, STATUS_ID).click();
+    await waitForQuickInput(page);
+    await until('opus-4-6 listed', () => quickPickLabels(page), (l) => l.some((x) => x.includes('claude-opus-4-6')));
+    await pickQuickPickItem(page, 'claude-opus-4-6');
+    await until('healthy on opus-4-6', () => statusLabel(page), (l) => /healthy, using claude-opus-4-6/.test(l));
+    assert.match(await statusText(page), /opus-4-6/);
+    await clearNotifications(page);
+    await statusBarItem(page, STATUS_ID).hover();
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'Resilient Claude' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    const tooltip = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    assert.doesNotMatch(tooltip, /serving from fallback/);
+    assert.match(tooltip, /claude-opus-4-6 \(primary\)/);
+    // Item 10: the header cells stand apart (hover tables have no padding of their own).
+    const headers = hover.locator('th');
+    const boxes = await Promise.all((await headers.all()).map(async (h) => h.evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const text = [...range.getClientRects()];
+      const cell = el.getBoundingClientRect();
+      return { textRight: Math.max(...text.map((r) => r.right)), cellRight: cell.right, left: cell.left };
+    })));
+    assert.ok(boxes.length >= 4, 'a header per column');
+    for (let i = 0; i + 1 < boxes.length; i += 1) {
+      const gap = boxes[i + 1]!.left - boxes[i]!.textRight;
+      assert.ok(gap >= 8, `a gap of ${gap.toFixed(1)} px between header ${i} and ${i + 1}`);
+    }
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'status-after-switch.png') });
+    await page.mouse.move(700, 300);
+
+    // Item 4: the rehearsal now plays its outage on the user's primary, claude-opus-4-6.
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Resilient Claude: Ask Claude…');
+    await fillInputBox(page, 'Who is out now?');
+    const recast = await until('the answer', () => editorText(page), (t) => /Answered by/.test(t), 30_000);
+    assert.match(recast, /Answered by claude-sonnet-5-5 \(fell back from claude-opus-4-6\)/);
+  });
+
+  test('items 2, 10: during a rehearsal the diagnostics say they are simulated, read the scenario\'s status page, and so do the exports and report', async () => {
+    await clearNotifications(page);
+    await runCommand(page, 'Resilient Claude: Show Diagnostics');
+    const frame = webviewFrame(page);
+    const label = frame.locator('.banner.simulated');
+    await label.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await label.innerText(), /Rehearsal — simulated data \(overload rehearsal "primary-outage"\)/);
+    const statusLine = await until(
+      "the scenario's status page",
+      () => frame.locator('main').innerText().catch(() => ''),
+      (t) => /Anthropic status \(simulated by the rehearsal\): Partial System Outage/.test(t),
+      30_000,
+    );
+    assert.doesNotMatch(statusLine, /status\.claude\.com/);
+    for (const banner of await frame.locator('.banner:not(.simulated)').allInnerTexts()) assert.match(banner, /^Simulated: /);
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'diagnostics-rehearsal.png') });
+
+    await frame.locator('#copy-report').click();
+    const report = await until('the copied report', () => readClipboard(page).catch(() => ''), (t) => /escalation report/.test(t), 10_000);
+    assert.match(report.split('\n')[0] ?? '', /SIMULATED DATA — not for Anthropic support/);
+    assert.doesNotMatch(report, /Send this whole report to Anthropic support/);
+    assert.doesNotMatch(report, /1970-01-01/);
+    assert.match(report, /not used yet/);
+
+    await frame.locator('#export-json').click();
+    await waitForQuickInput(page);
+    const target = await until(
+      'the suggested file name',
+      () => page.locator('.quick-input-widget .quick-input-box input').inputValue(),
+      (v) => v.endsWith('.json'),
+      10_000,
+    );
+    assert.match(target, /resilient-claude-diagnostics-rehearsal-/);
+    await page.keyboard.press('Enter');
+    const exported = await until(
+      'the export',
+      async () => readdirSync(workspace).find((f) => f.startsWith('resilient-claude-diagnostics-rehearsal-')),
+      (f) => f !== undefined,
+      15_000,
+    );
+    const json = JSON.parse(readFileSync(join(workspace, exported ?? ''), 'utf8')) as { simulated?: { what?: string; note?: string } };
+    assert.equal(json.simulated?.what, 'overload rehearsal "primary-outage"');
+    assert.match(json.simulated?.note ?? '', /SIMULATED DATA/);
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Resilient Claude: Stop Overload Rehearsal');
+    await waitForNotification(page, /Overload rehearsal stopped/);
+  });
+
+  test("item 8: the extension's details page shows the user README, not the developer one", async () => {
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'View: Show Extensions');
+    const search = page.locator('.extensions-viewlet .suggest-input-container .monaco-editor').first();
+    await search.click();
+    await page.keyboard.type('@installed Resilient');
+    const row = page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'Resilient Claude' }).first();
+    await row.waitFor({ state: 'visible', timeout: 20_000 });
+    await row.click();
+    const details = page.locator('.extension-editor');
+    await details.waitFor({ state: 'visible', timeout: 20_000 });
+    const readme = details.locator('iframe.webview.ready').last().contentFrame().frameLocator('#active-frame').locator('body');
+    const text = await until('the README', () => readme.innerText().catch(() => ''), (t) => /Privacy: where your keys live/.test(t), 30_000);
+    assert.match(text, /What it does/);
+    assert.match(text, /resilientClaude\.fallbackModels/);
+    assert.doesNotMatch(text, /npm ci|npm run demo|ARCHITECTURE\.md/);
+    const images = await readme.locator('img').evaluateAll((els) => els.map((e) => ({ src: (e as HTMLImageElement).src, width: (e as HTMLImageElement).naturalWidth })));
+    assert.ok(images.length >= 3, 'screenshots are shown');
+    for (const image of images) assert.ok(image.width > 0, `the image ${image.src} loads`);
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'extension-details.png') });
+  });
+});
