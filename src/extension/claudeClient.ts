@@ -39,6 +39,9 @@ export class ClaudeClient implements vscode.Disposable {
   private served: { readonly model: string; readonly provider: ProviderId } | null = null;
   /** The provider of each request's last successful attempt, until its 'request' event arrives. */
   private readonly answeredOn = new Map<string, ProviderId>();
+  /** Counts resets of "served from"; a request started before the last reset (Switch Model) does not set it again. */
+  private servedEpoch = 0;
+  private readonly startedInEpoch = new Map<string, number>();
   private primarySeen: string;
   private chainSeen: string;
   private anthropicKeySet = false;
@@ -68,7 +71,7 @@ export class ClaudeClient implements vscode.Disposable {
         // A new primary (Switch Model, or the setting edited) starts over: "served from" was about the old chain.
         if (s.model !== this.primarySeen) {
           this.primarySeen = s.model;
-          this.served = null;
+          this.forgetServed();
         }
         const chain = modelChain(s).join(' ');
         if (chain !== this.chainSeen) {
@@ -83,7 +86,7 @@ export class ClaudeClient implements vscode.Disposable {
       rehearsal.onDidChange((active) => {
         if (active !== null && this.history.rehearsalScenario === null) this.lastRehearsalRequestIdSeen = null;
         this.history.setRehearsal(active?.scenario ?? null);
-        this.served = null;
+        this.forgetServed();
         // A new or stopped rehearsal: its manager (and every request on it) goes; real routes keep their state.
         if (this.rehearsalManager?.url !== active?.url) this.disposeRehearsalManager();
         this.log.info(`Rehearsal ${active ? `"${active.scenario}" on its own manager` : 'stopped'}; ${this.describeRoute()}.`);
@@ -183,6 +186,7 @@ export class ClaudeClient implements vscode.Disposable {
     const active = this.rehearsal.active;
     const manager = active ? await this.ensureRehearsalManager(active.url) : await this.ensureManager();
     const id = clientRequestId ?? newClientRequestId();
+    this.startedInEpoch.set(id, this.servedEpoch);
     // The rehearsal's first request starts its scenario's clock.
     if (active) this.rehearsal.noteRequest();
     return manager.stream(request, { signal, priority: 'interactive', clientRequestId: id });
@@ -216,7 +220,7 @@ export class ClaudeClient implements vscode.Disposable {
       for (const model of forget) this.demoted.delete(model);
       this.reconfigure('breakers reset');
     }
-    this.served = null;
+    this.forgetServed();
     this.healthChanged.fire();
   }
 
@@ -230,7 +234,7 @@ export class ClaudeClient implements vscode.Disposable {
 
   /** The model was switched by the user: forget demotions so the choice applies as made. */
   clearDemotions(): void {
-    this.served = null;
+    this.forgetServed();
     if (this.demoted.size === 0) {
       this.healthChanged.fire();
       return;
@@ -384,17 +388,26 @@ export class ClaudeClient implements vscode.Disposable {
             ? `Request ${event.clientRequestId} answered by ${event.model} after ${event.attempts} attempt(s), ${event.latencyMs} ms.`
             : `Request ${event.clientRequestId} failed: ${event.errorClass} after ${event.attempts} attempt(s).`,
         );
-        {
-          const provider = providerOfRequest(event) ?? this.answeredOn.get(event.clientRequestId) ?? null;
-          this.answeredOn.delete(event.clientRequestId);
-          if (event.ok && event.model !== null && provider !== null) {
-            this.served = { model: event.model, provider };
-            this.healthChanged.fire();
-          }
-        }
+        this.noteServed(event);
         break;
     }
     this.events.fire(event);
+  }
+
+  /** "Served from": the model and the provider of one and the same request, unless it began before a reset. */
+  private noteServed(event: Extract<ManagerEvent, { type: 'request' }>): void {
+    const provider = providerOfRequest(event) ?? this.answeredOn.get(event.clientRequestId) ?? null;
+    const epoch = this.startedInEpoch.get(event.clientRequestId) ?? this.servedEpoch;
+    this.answeredOn.delete(event.clientRequestId);
+    this.startedInEpoch.delete(event.clientRequestId);
+    if (!event.ok || event.model === null || provider === null || epoch !== this.servedEpoch) return;
+    this.served = { model: event.model, provider };
+    this.healthChanged.fire();
+  }
+
+  private forgetServed(): void {
+    this.served = null;
+    this.servedEpoch += 1;
   }
 
   private warnAboutModel(event: Extract<ManagerEvent, { type: 'warning' }>): void {
