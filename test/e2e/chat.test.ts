@@ -73,6 +73,8 @@ describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_
         ...machineSettings,
         // The chat view is what this test is about (the harness turns AI features off by default).
         'chat.disableAIFeatures': false,
+        // Copilot's agent, signed out, on the picked model: a real consumer of the provider.
+        'chat.allowAnonymousAccess': true,
         'workbench.secondarySideBar.defaultVisibility': 'visible',
         'resilientClaude.alert.threshold': 1,
         'workbench.colorTheme': 'Default Dark Modern',
@@ -151,5 +153,31 @@ describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_
     }
     await screenshot(page, 'chat-claude-diagnostics-529s');
     assert.equal(count, opus529, 'the panel counts the 529s the chat request met');
+  });
+
+  test('Copilot\'s agent (signed out) answers through Claude (resilient): its system prompt and tools convert and the simulator accepts them', async () => {
+    simulator.setScenario('healthy');
+    simulator.reset();
+    const input = page.locator(`${CHAT} .interactive-input-part .monaco-editor`).first();
+    await input.click();
+    // @claude is sticky: clear it so the message goes to the default agent.
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('Say hello in one short line.', { delay: 10 });
+    await page.keyboard.press('Enter');
+    const deadline = Date.now() + 90_000;
+    let sent: ReturnType<RunningSimulator['stats']>['requests'] = [];
+    while (Date.now() < deadline) {
+      sent = simulator.stats().requests.filter((r) => r.path === '/v1/messages');
+      if (sent.length > 0 && sent.every((r) => r.outcome !== undefined)) break;
+      await sleep(500);
+    }
+    await sleep(3000);
+    await screenshot(page, 'chat-copilot-agent-through-provider');
+    sent = simulator.stats().requests.filter((r) => r.path === '/v1/messages');
+    assert.ok(sent.length > 0, 'the agent sent its request through our provider');
+    const last = lastResponse(page);
+    assert.equal(await last.getByRole('button', { name: /Copy Request ID/ }).count(), 0, 'the answer is the agent\'s, not @claude\'s');
+    assert.deepEqual(sent.filter((r) => r.status === 400).map((r) => r.requestId), [], 'no request was refused as invalid');
   });
 });
