@@ -6,7 +6,7 @@ import type { Lifecycle } from './lifecycle';
 import { parseMessageRequest } from './message-request';
 import type { MessageRequest } from './message-request';
 import { respondToMessage } from './message-responder';
-import { listModels, pageOfModels, supportsThinking } from './model-catalog';
+import { catalogLimits, listModels, pageOfModels, supportsThinking } from './model-catalog';
 import type { OutcomeEngine } from './outcome-engine';
 import type { PromptCache } from './prompt-cache';
 import { statusForOutcome } from './outcome-status';
@@ -35,6 +35,11 @@ export interface SimulatorState {
 /** The message of the 400 a model gives to a request it cannot serve, or undefined. */
 export function modelProblem(state: SimulatorState, request: MessageRequest, modelKey: string): string | undefined {
   if (request.thinking && !supportsThinking(request.model, state.engine.behaviorFor(modelKey))) return 'thinking is not supported on this model';
+  const limits = catalogLimits(request.model);
+  if (limits && request.maxTokens > limits.maxOutput) {
+    return `max_tokens: ${request.maxTokens} > ${limits.maxOutput}, which is the maximum allowed number of output tokens for ${request.model}`;
+  }
+  if (limits && request.inputTokens > limits.maxInput) return `prompt is too long: ${request.inputTokens} tokens > ${limits.maxInput} maximum`;
   return undefined;
 }
 

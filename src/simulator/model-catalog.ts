@@ -98,6 +98,12 @@ export function supportsThinking(model: string, behavior: Pick<ModelBehavior, 's
   return behavior.supportsThinking ?? CATALOG.find((entry) => entry.id === model)?.thinking ?? true;
 }
 
+/** The catalogue's context window and output limit of `model`, or undefined for a model it does not list. */
+export function catalogLimits(model: string): { maxInput: number; maxOutput: number } | undefined {
+  const entry = CATALOG.find((e) => e.id === model);
+  return entry && { maxInput: entry.maxInput, maxOutput: entry.maxOutput };
+}
+
 function scenarioThinking(scenario: Scenario, id: string): boolean | undefined {
   return scenario.models?.[id]?.supportsThinking ?? scenario.defaults?.supportsThinking;
 }

@@ -76,6 +76,13 @@ describe('extended thinking', { timeout: 60_000 }, () => {
     assert.equal((await fx.client.models.retrieve('claude-opus-5-5')).capabilities?.thinking.supported, true);
   });
 
+  it("max_tokens above a catalogue model's output limit is a 400, as the API answers it", async () => {
+    const err = await badRequest(fx.client.messages.stream({ model: 'claude-opus-4-6', max_tokens: 100_000, messages: [{ role: 'user', content: 'x' }] }).finalMessage());
+    assert.match(err.message, /"max_tokens: 100000 > 64000, which is the maximum allowed number of output tokens for claude-opus-4-6"/);
+    const ok = await fx.client.messages.stream({ model: 'claude-opus-5-5', max_tokens: 100_000, messages: [{ role: 'user', content: 'x' }] }).finalMessage();
+    assert.equal(ok.stop_reason, 'end_turn');
+  });
+
   it('thinking blocks sent back keep their signature; a continued turn must start with one', async () => {
     const tool: Anthropic.Tool = { name: 'lookup', input_schema: { type: 'object', properties: { q: { type: 'string' } } } };
     const question = 'Look it up [[tool:lookup]]';
