@@ -129,7 +129,7 @@ describe('Message Batches in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () 
     writeFileSync(join(workspace, 'alpha.ts'), 'export const alpha = (n: number): number => n + 1;\n');
     writeFileSync(join(workspace, 'beta.md'), '# Beta\n\nA short note about retries.\n');
     writeFileSync(join(workspace, 'gamma.txt'), 'gamma: the third file\n');
-    simulator = await startSimulator({ scenario: scenario({ processingMs: 2000 }), apiKey: VALID_KEY });
+    simulator = await startSimulator({ scenario: scenario({ processingMs: 2000 }), apiKey: VALID_KEY, controlRoutes: true });
     const vsix = packagedExtension(sandbox);
     server = await startCodeServer({
       userDataDir,
@@ -221,7 +221,7 @@ describe('Message Batches in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () 
     // The reloaded window picks the stored batch up at once.
     await waitForBatchStatus(page, /Batch: 0\/3 done/, 30_000);
     await shot(page, 'batch-after-reload');
-    const ended = await waitForNotification(page, /batch ".*" ended: 3 succeeded/, 60_000);
+    const ended = await waitForNotification(page, /batch ".*" ended: 3 succeeded/, 120_000);
     assert.match(ended, /Review this file/);
     await waitForBatchStatus(page, /Batch: 3\/3 done/);
     await clickNotificationAction(page, /ended: 3 succeeded/, 'Open Results');
