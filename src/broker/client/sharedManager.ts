@@ -8,6 +8,7 @@ import type { ManagerConfig, RequestManager } from '../../core/contract';
 import { newClientRequestId } from '../../core/clientRequestId';
 import { TextQueue } from '../../core/textQueue';
 import { requestStream } from '../../core/requestStream';
+import { asOf, breakerChanges } from './breakerSnapshots';
 import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, Priority, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
 import { METHODS, parseAttachResult, parseBreakersParams, parseClientCounts, parseEventParams, parseOutcome, parsePartParams } from '../protocol';
 import type { ClientCounts } from '../protocol';
@@ -112,7 +113,7 @@ export class SharedManager implements RequestManager {
   }
 
   breakers(): BreakerSnapshot[] {
-    if (this.link) return [...this.link.breakers];
+    if (this.link) return this.link.breakers.map((b) => asOf(b, Date.now()));
     return this.local?.breakers() ?? [];
   }
 
@@ -201,7 +202,11 @@ export class SharedManager implements RequestManager {
     });
     channel.onNotification(METHODS.breakers, (params) => {
       const parsed = parseBreakersParams(params);
-      if (parsed && parsed.managerId === link.managerId) link.breakers = parsed.breakers;
+      if (!parsed || parsed.managerId !== link.managerId) return;
+      const before = link.breakers;
+      link.breakers = parsed.breakers;
+      // A reset sends the new states after its events: say what changed, so views read the new list.
+      for (const event of breakerChanges(before, parsed.breakers, Date.now())) this.emit(event);
     });
     channel.onNotification(METHODS.event, (params) => {
       const parsed = parseEventParams(params);
