@@ -214,12 +214,13 @@ export class ClaudeClient implements vscode.Disposable {
 
   /** Resets every breaker (and forgets demotions), or only one route's (the diagnostics panel's card). */
   resetBreakers(route?: Route): void {
-    (this.rehearsal.active ? this.rehearsalManager?.manager : this.manager)?.resetBreakers(route);
+    // Forget demotions first: the chain (and with a shared broker, the manager) the reset must reach is the one used next.
     const forget = route === undefined ? [...this.demoted] : [...this.demoted].filter((m) => m === route.model);
     if (forget.length > 0) {
       for (const model of forget) this.demoted.delete(model);
       this.reconfigure('breakers reset');
     }
+    (this.rehearsal.active ? this.rehearsalManager?.manager : this.manager)?.resetBreakers(route);
     this.forgetServed();
     this.healthChanged.fire();
   }

@@ -119,10 +119,15 @@ export class SharedManager implements RequestManager {
 
   resetBreakers(route?: Route): void {
     this.local?.resetBreakers(route);
-    const link = this.link;
-    if (!link) return;
-    link.channel
-      .sendRequest(METHODS.resetBreakers, { managerId: link.managerId, route: route ?? null })
+    // After a pending attach (a settings change just before the reset), so the reset reaches the
+    // manager the next requests will use.
+    void this.ready
+      .catch(() => undefined)
+      .then(() => {
+        const link = this.link;
+        if (!link) return undefined;
+        return link.channel.sendRequest(METHODS.resetBreakers, { managerId: link.managerId, route: route ?? null });
+      })
       .catch((error: unknown) => this.options.log('warn', `Breaker reset on the shared broker failed: ${describe(error)}`));
   }
 
