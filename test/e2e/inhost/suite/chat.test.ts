@@ -175,7 +175,7 @@ test('chat: a failure surfaces as a LanguageModelError carrying the request ids'
   });
 }, { timeout: 60_000 });
 
-test('chat: cancelling a request closes its upstream connection at once and nothing more is sent', async () => {
+test('chat: cancelling a request stops its upstream traffic at once, ends the connection and makes no further attempt', async () => {
   let meter: Awaited<ReturnType<typeof meterTraffic>> | undefined;
   const slow: Scenario = { name: 'slow-stream', defaults: { tokensPerSecond: 8, outputTokens: 400 } };
   await withSimulator(
@@ -199,12 +199,16 @@ test('chat: cancelling a request closes its upstream connection at once and noth
       await finished;
       assert.ok(cancelledAt > 0, 'some text arrived before the cancel');
       const connections = meter!.connections.filter((c) => c.bytesDown > 0);
-      await until(() => connections.every((c) => c.closedAt !== null), 'the upstream connection to close', 5_000);
+      await until(() => connections.every((c) => c.closedAt !== null), 'the upstream connection to close', 8_000);
+      const endedAfter = Math.max(...connections.map((c) => c.endedAt! - cancelledAt));
       const closedAfter = Math.max(...connections.map((c) => c.closedAt! - cancelledAt));
-      console.log(`# upstream closed ${closedAfter} ms after the cancel`);
-      // In-process the manager closes it within milliseconds; through the shared broker (the
-      // default) the cancel crosses the workbench and the broker's connection first: seen ≈ 2.5 s.
-      assert.ok(closedAfter < 5_000, `closed ${closedAfter} ms after the cancel`);
+      const lastByte = Math.max(...connections.map((c) => (c.lastByteAt ?? cancelledAt) - cancelledAt));
+      console.log(`# upstream ended ${endedAfter} ms after the cancel, closed after ${closedAfter} ms; last bytes ${lastByte} ms after it`);
+      // No answer bytes flow after the cancel. From a plain Node client (in-process, or through the
+      // broker) the connection also ends within 100 ms; here, through the shared broker (the
+      // default), its end was seen 2.3–2.9 s after the cancel (reported; the bound stays loose).
+      assert.ok(lastByte < 1_000, `bytes still came ${lastByte} ms after the cancel`);
+      assert.ok(endedAfter < 5_000, `ended ${endedAfter} ms after the cancel`);
       const bytes = connections.reduce((n, c) => n + c.bytesDown, 0);
       await new Promise((r) => setTimeout(r, 1500));
       assert.equal(connections.reduce((n, c) => n + c.bytesDown, 0), bytes, 'no bytes after the close');

@@ -1,6 +1,6 @@
 // A TCP relay in front of the simulator that meters what flows back to the client per
-// connection, and when each connection closes: it shows a cancelled request's upstream
-// connection closed and its bytes stopped, which the simulator's own stats cannot.
+// connection, when the client ends it and when it closes: it shows a cancelled request's
+// upstream connection ended and its bytes stopped, which the simulator's own stats cannot.
 import { connect, createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 
@@ -8,6 +8,10 @@ export interface MeteredConnection {
   readonly openedAt: number;
   /** Bytes relayed from the simulator to the client so far. */
   bytesDown: number;
+  /** When the last bytes came from the simulator. */
+  lastByteAt: number | null;
+  /** When the client ended its side (FIN) or the connection closed, whichever came first. */
+  endedAt: number | null;
   closedAt: number | null;
 }
 
@@ -22,17 +26,22 @@ export async function meterTraffic(targetUrl: string): Promise<TrafficMeter> {
   const connections: MeteredConnection[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
-    const record: MeteredConnection = { openedAt: Date.now(), bytesDown: 0, closedAt: null };
+    const record: MeteredConnection = { openedAt: Date.now(), bytesDown: 0, lastByteAt: null, endedAt: null, closedAt: null };
     connections.push(record);
     const upstream = connect(Number(target.port), target.hostname);
     sockets.add(client);
     sockets.add(upstream);
     upstream.on('data', (chunk: Buffer) => {
       record.bytesDown += chunk.length;
+      record.lastByteAt = Date.now();
     });
     client.pipe(upstream);
     upstream.pipe(client);
+    client.on('end', () => {
+      record.endedAt ??= Date.now();
+    });
     const end = (): void => {
+      record.endedAt ??= Date.now();
       record.closedAt ??= Date.now();
       client.destroy();
       upstream.destroy();
