@@ -94,7 +94,7 @@ export class BatchLane {
     return this.store.get(localId);
   }
 
-  results(localId: string): readonly BatchResultEntry[] | undefined {
+  results(localId: string): Promise<readonly BatchResultEntry[] | undefined> {
     return this.store.results(localId);
   }
 
@@ -156,7 +156,7 @@ export class BatchLane {
   /** Sends a batch that could not be submitted (after the key was fixed, say). */
   async resubmit(localId: string): Promise<BatchRecord> {
     const record = this.require(localId);
-    if (record.status !== 'not_submitted' || this.store.pending(localId) === undefined) {
+    if (record.status !== 'not_submitted' || (await this.store.pending(localId)) === undefined) {
       throw new Error(`Batch "${record.title}" was already submitted.`);
     }
     await this.update(localId, { status: 'submitting', problem: null });
@@ -215,7 +215,7 @@ export class BatchLane {
   }
 
   private async send(localId: string): Promise<BatchRecord> {
-    const requests = this.store.pending(localId) ?? [];
+    const requests = (await this.store.pending(localId)) ?? [];
     let client: BatchApi;
     try {
       client = await this.options.client('create');

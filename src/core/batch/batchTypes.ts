@@ -109,15 +109,18 @@ export interface BatchApiCall {
   readonly message?: string;
 }
 
-/** Where batch records live: the extension backs it with workspace state, tests with memory. */
+/**
+ * Where batches live: the extension keeps records in workspace state and the (possibly large)
+ * request bodies and results in files; tests keep everything in memory.
+ */
 export interface BatchStore {
   list(): readonly BatchRecord[];
   get(localId: string): BatchRecord | undefined;
   put(record: BatchRecord): Promise<void>;
   /** The request bodies of a batch not yet accepted by the API (dropped once it is). */
-  pending(localId: string): readonly BatchRequestSpec[] | undefined;
+  pending(localId: string): Promise<readonly BatchRequestSpec[] | undefined>;
   putPending(localId: string, requests: readonly BatchRequestSpec[] | undefined): Promise<void>;
-  results(localId: string): readonly BatchResultEntry[] | undefined;
+  results(localId: string): Promise<readonly BatchResultEntry[] | undefined>;
   putResults(localId: string, results: readonly BatchResultEntry[]): Promise<void>;
   remove(localId: string): Promise<void>;
 }

@@ -24,7 +24,7 @@ export class MemoryBatchStore implements BatchStore {
     this.records.set(record.localId, copy(record));
   }
 
-  pending(localId: string): readonly BatchRequestSpec[] | undefined {
+  async pending(localId: string): Promise<readonly BatchRequestSpec[] | undefined> {
     const requests = this.pendingRequests.get(localId);
     return requests ? copy(requests) : undefined;
   }
@@ -34,7 +34,7 @@ export class MemoryBatchStore implements BatchStore {
     else this.pendingRequests.set(localId, copy(requests));
   }
 
-  results(localId: string): readonly BatchResultEntry[] | undefined {
+  async results(localId: string): Promise<readonly BatchResultEntry[] | undefined> {
     const results = this.resultSets.get(localId);
     return results ? copy(results) : undefined;
   }

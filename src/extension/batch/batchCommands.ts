@@ -221,7 +221,7 @@ export class BatchCommands implements vscode.Disposable {
   }
 
   private async openOne(localId: string): Promise<void> {
-    const results = this.batches.results(localId) ?? [];
+    const results = (await this.batches.results(localId)) ?? [];
     const pick = await vscode.window.showQuickPick(
       results.map((r) => ({ label: r.label, description: r.type, customId: r.customId })),
       { title: vscode.l10n.t('Open which answer?') },

@@ -29,11 +29,11 @@ export class BatchDocuments implements vscode.TextDocumentContentProvider, vscod
     this.registration = vscode.workspace.registerTextDocumentContentProvider(BATCH_SCHEME, this);
   }
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const [, localId = '', part = ''] = uri.path.split('/');
     const record = this.batches.get(localId);
     if (!record) return vscode.l10n.t('This batch is no longer kept in this workspace.');
-    const results = this.batches.results(localId);
+    const results = await this.batches.results(localId);
     if (!results) return vscode.l10n.t('Batch "{0}" has no results yet ({1}).', record.title, record.status);
     if (part === SUMMARY) return summaryMarkdown(record, results);
     const entry = results.find((r) => r.customId === part);
@@ -50,7 +50,7 @@ export class BatchDocuments implements vscode.TextDocumentContentProvider, vscod
   }
 
   async openResult(localId: string, customId: string): Promise<void> {
-    const entry = this.batches.results(localId)?.find((r) => r.customId === customId);
+    const entry = (await this.batches.results(localId))?.find((r) => r.customId === customId);
     if (!entry) return;
     const document = await vscode.workspace.openTextDocument(resultUri(localId, customId, entry.label));
     await vscode.languages.setTextDocumentLanguage(document, 'markdown');

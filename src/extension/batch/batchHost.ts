@@ -14,6 +14,7 @@ import { isActive } from '../../core/batch/batchTypes';
 import type { BatchApiCall, BatchOperation, BatchProblem, BatchRecord } from '../../core/batch/batchTypes';
 import type { ClaudeClient } from '../claudeClient';
 import { readBatchSettings } from './batchSettings';
+import { folderBlobStore } from './folderBlobStore';
 import { WorkspaceBatchStore } from './workspaceBatchStore';
 
 /** Polling pauses once the window has been out of focus this long, and catches up on focus. */
@@ -37,10 +38,11 @@ export class BatchHost implements vscode.Disposable {
 
   constructor(
     memento: vscode.Memento,
+    storageFolder: vscode.Uri,
     private readonly claude: ClaudeClient,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.store = new WorkspaceBatchStore(memento);
+    this.store = new WorkspaceBatchStore(memento, folderBlobStore(storageFolder));
     this.calls = new BatchCallLog(this.store.calls(), (calls) => void this.store.putCalls(calls));
     this.unfocusedSince = vscode.window.state.focused ? null : Date.now();
     this.lane = this.newLane();

@@ -15,7 +15,9 @@ export interface BatchLaneParts {
 }
 
 export function registerBatchLane(context: vscode.ExtensionContext, claude: ClaudeClient, log: vscode.LogOutputChannel): BatchLaneParts {
-  const host = new BatchHost(context.workspaceState, claude, log);
+  // Bodies and results go beside the workspace's state (the global storage in a window without a folder).
+  const folder = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'batches');
+  const host = new BatchHost(context.workspaceState, folder, claude, log);
   const documents = new BatchDocuments(host);
   const statusBar = new BatchStatusBar(host);
   const commands = new BatchCommands(host, documents, statusBar, claude, log);

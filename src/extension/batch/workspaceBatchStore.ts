@@ -1,19 +1,32 @@
-// Batch records, their unsent request bodies and their results, kept in the
-// workspace's state: a batch outlives a window reload (or a restart) and is picked
-// up again by the next window of the same workspace. Nothing here holds a secret.
+// Batches kept for the workspace: the records (small) in the workspace's state, the
+// request bodies of unsent batches and the results (up to 256 MB and 100,000 entries) as
+// JSON files in the extension's workspace storage folder. A batch outlives a window
+// reload or a restart and is picked up by the next window of the same workspace.
+// Nothing here holds a secret.
 import type * as vscode from 'vscode';
 import type { BatchApiCall, BatchRecord, BatchRequestSpec, BatchResultEntry, BatchStore } from '../../core/batch/batchTypes';
 
 const RECORDS = 'resilientClaude.batches.records';
 const CALLS = 'resilientClaude.batches.calls';
-const pendingKey = (localId: string): string => `resilientClaude.batches.pending.${localId}`;
-const resultsKey = (localId: string): string => `resilientClaude.batches.results.${localId}`;
+
+/** Named text files (the extension's storage folder; a map in tests). */
+export interface BlobStore {
+  read(name: string): Promise<string | undefined>;
+  write(name: string, text: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+const pendingFile = (localId: string): string => `${localId}.requests.json`;
+const resultsFile = (localId: string): string => `${localId}.results.json`;
 
 export class WorkspaceBatchStore implements BatchStore {
-  /** Writes are chained so two quick updates of the record list cannot undo each other. */
+  /** Record writes are chained so two quick updates of the list cannot undo each other. */
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly memento: vscode.Memento) {}
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly blobs: BlobStore,
+  ) {}
 
   list(): readonly BatchRecord[] {
     return this.memento.get<BatchRecord[]>(RECORDS, []);
@@ -30,28 +43,26 @@ export class WorkspaceBatchStore implements BatchStore {
     });
   }
 
-  pending(localId: string): readonly BatchRequestSpec[] | undefined {
-    return this.memento.get<BatchRequestSpec[]>(pendingKey(localId));
+  async pending(localId: string): Promise<readonly BatchRequestSpec[] | undefined> {
+    return this.readJson<BatchRequestSpec[]>(pendingFile(localId));
   }
 
   putPending(localId: string, requests: readonly BatchRequestSpec[] | undefined): Promise<void> {
-    return this.write(() => this.memento.update(pendingKey(localId), requests));
+    return requests === undefined ? this.blobs.delete(pendingFile(localId)) : this.blobs.write(pendingFile(localId), JSON.stringify(requests));
   }
 
-  results(localId: string): readonly BatchResultEntry[] | undefined {
-    return this.memento.get<BatchResultEntry[]>(resultsKey(localId));
+  async results(localId: string): Promise<readonly BatchResultEntry[] | undefined> {
+    return this.readJson<BatchResultEntry[]>(resultsFile(localId));
   }
 
   putResults(localId: string, results: readonly BatchResultEntry[]): Promise<void> {
-    return this.write(() => this.memento.update(resultsKey(localId), results));
+    return this.blobs.write(resultsFile(localId), JSON.stringify(results));
   }
 
-  remove(localId: string): Promise<void> {
-    return this.write(async () => {
-      await this.memento.update(RECORDS, this.list().filter((r) => r.localId !== localId));
-      await this.memento.update(pendingKey(localId), undefined);
-      await this.memento.update(resultsKey(localId), undefined);
-    });
+  async remove(localId: string): Promise<void> {
+    await this.write(() => this.memento.update(RECORDS, this.list().filter((r) => r.localId !== localId)));
+    await this.blobs.delete(pendingFile(localId));
+    await this.blobs.delete(resultsFile(localId));
   }
 
   calls(): readonly BatchApiCall[] {
@@ -60,6 +71,16 @@ export class WorkspaceBatchStore implements BatchStore {
 
   putCalls(calls: readonly BatchApiCall[]): Promise<void> {
     return this.write(() => this.memento.update(CALLS, calls));
+  }
+
+  private async readJson<T>(name: string): Promise<T | undefined> {
+    const text = await this.blobs.read(name);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      return undefined; // a torn write: treated as absent
+    }
   }
 
   private write(step: () => Thenable<void> | Promise<void>): Promise<void> {

@@ -96,7 +96,7 @@ describe('batch lane through the SDK against the simulator', { timeout: 120_000 
     assert.match(submitted.batchId ?? '', /^msgbatch_/);
     assert.match(submitted.createRequestId ?? '', /^req_/);
     assert.equal(submitted.total, 13);
-    assert.equal(rig.store.pending(submitted.localId), undefined, 'the request bodies are dropped once the API has them');
+    assert.equal(await rig.store.pending(submitted.localId), undefined, 'the request bodies are dropped once the API has them');
 
     const done = await ended(rig, submitted.localId);
     assert.equal(done.status, 'ended');
@@ -105,7 +105,7 @@ describe('batch lane through the SDK against the simulator', { timeout: 120_000 
     assert.equal(c.succeeded + c.errored + c.expired + c.canceled, 13);
     assert.ok(c.succeeded > 0 && c.errored > 0 && c.expired > 0, `mixed outcomes: ${JSON.stringify(c)}`);
 
-    const results = rig.lane.results(submitted.localId)!;
+    const results = (await rig.lane.results(submitted.localId))!;
     assert.deepEqual(results.map((r) => r.customId), specs.map((s) => s.customId), 'entries follow the requests, whatever the file order');
     const old = results.find((r) => r.customId === 'r13-old')!;
     assert.equal(old.type, 'errored');
@@ -152,7 +152,7 @@ describe('batch lane through the SDK against the simulator', { timeout: 120_000 
     const done = await ended(second, record.localId);
     assert.equal(done.batchId, record.batchId);
     assert.equal(done.counts.succeeded, 3);
-    assert.equal(second.lane.results(record.localId)?.length, 3);
+    assert.equal((await second.lane.results(record.localId))?.length, 3);
     assert.ok(first.calls.every((call) => call.op === 'create'), 'the first lane stopped polling when disposed');
   });
 
@@ -166,7 +166,7 @@ describe('batch lane through the SDK against the simulator', { timeout: 120_000 
     const done = await ended(rig, record.localId);
     assert.equal(done.status, 'ended');
     assert.equal(done.counts.canceled, 4);
-    assert.deepEqual(rig.lane.results(record.localId)!.map((r) => r.type), ['canceled', 'canceled', 'canceled', 'canceled']);
+    assert.deepEqual((await rig.lane.results(record.localId))!.map((r) => r.type), ['canceled', 'canceled', 'canceled', 'canceled']);
   });
 
   it('no key, a refused key and a key without batch access each keep the record with a clear problem; it can be sent later', async () => {
@@ -199,7 +199,7 @@ describe('batch lane through the SDK against the simulator', { timeout: 120_000 
 
     for (const record of [a, b, c]) {
       assert.equal(store.get(record.localId)?.status, 'not_submitted');
-      assert.equal(store.pending(record.localId)?.length, 1, 'the request bodies are kept for a later submission');
+      assert.equal((await store.pending(record.localId))?.length, 1, 'the request bodies are kept for a later submission');
     }
 
     sim.setScenario(scenario({ processingMs: 50 }));

@@ -79,7 +79,7 @@ describe('batch lane polling schedule', () => {
     const done = lane.get(record.localId)!;
     assert.equal(done.status, 'ended');
     assert.equal(done.resultsStored, true);
-    assert.equal(lane.results(record.localId)?.[0]?.type, 'expired');
+    assert.equal((await lane.results(record.localId))?.[0]?.type, 'expired');
     lane.dispose();
   });
 

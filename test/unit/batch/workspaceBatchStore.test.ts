@@ -1,10 +1,11 @@
-// The workspace-state store of batches with a hand-written Memento: records,
-// pending bodies and results round-trip, quick successive writes keep every
-// record, and removing a batch removes all three.
+// The workspace store of batches with a hand-written Memento and file store: records,
+// pending bodies and results round-trip, quick successive writes keep every record,
+// bodies and results stay out of the workspace state, and removing a batch removes all three.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { WorkspaceBatchStore } from '../../../src/extension/batch/workspaceBatchStore';
+import type { BlobStore } from '../../../src/extension/batch/workspaceBatchStore';
 import { EMPTY_COUNTS } from '../../../src/core/batch/batchTypes';
 import type { BatchRecord } from '../../../src/core/batch/batchTypes';
 
@@ -21,6 +22,19 @@ class TestMemento implements vscode.Memento {
     await new Promise((r) => setTimeout(r, 1));
     if (value === undefined) this.values.delete(key);
     else this.values.set(key, structuredClone(value));
+  }
+}
+
+class TestFiles implements BlobStore {
+  readonly files = new Map<string, string>();
+  async read(name: string): Promise<string | undefined> {
+    return this.files.get(name);
+  }
+  async write(name: string, text: string): Promise<void> {
+    this.files.set(name, text);
+  }
+  async delete(name: string): Promise<void> {
+    this.files.delete(name);
   }
 }
 
@@ -46,21 +60,24 @@ const record = (localId: string): BatchRecord => ({
 describe('workspace batch store', () => {
   it('keeps every record when writes come in quick succession, and removes a batch whole', async () => {
     const memento = new TestMemento();
-    const store = new WorkspaceBatchStore(memento);
+    const files = new TestFiles();
+    const store = new WorkspaceBatchStore(memento, files);
     await Promise.all(['a', 'b', 'c', 'd'].map((id) => store.put(record(id))));
     assert.deepEqual(store.list().map((r) => r.localId).sort(), ['a', 'b', 'c', 'd']);
     await store.put({ ...record('b'), status: 'in_progress' });
     assert.equal(store.get('b')?.status, 'in_progress');
     await store.putPending('b', [{ customId: 'r1', label: 'a', params: { model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'x' }] } }]);
     await store.putResults('b', [{ customId: 'r1', label: 'a', type: 'succeeded', text: 'ok' }]);
-    assert.equal(store.pending('b')?.length, 1);
-    assert.equal(store.results('b')?.[0]?.text, 'ok');
+    assert.equal((await store.pending('b'))?.length, 1);
+    assert.equal((await store.results('b'))?.[0]?.text, 'ok');
+    assert.deepEqual([...files.files.keys()].sort(), ['b.requests.json', 'b.results.json']);
+    assert.deepEqual(memento.keys(), ['resilientClaude.batches.records'], 'bodies and results stay out of the workspace state');
     await store.remove('b');
     assert.equal(store.get('b'), undefined);
-    assert.equal(store.pending('b'), undefined);
-    assert.equal(store.results('b'), undefined);
-    assert.deepEqual(memento.keys().filter((k) => k.endsWith('.b')), []);
+    assert.equal(await store.pending('b'), undefined);
+    assert.equal(await store.results('b'), undefined);
+    assert.equal(files.files.size, 0);
     // A new store over the same state (a reloaded window) sees the same batches.
-    assert.deepEqual(new WorkspaceBatchStore(memento).list().map((r) => r.localId).sort(), ['a', 'c', 'd']);
+    assert.deepEqual(new WorkspaceBatchStore(memento, files).list().map((r) => r.localId).sort(), ['a', 'c', 'd']);
   });
 });
