@@ -49,6 +49,22 @@ describe('image and document blocks', { timeout: 60_000 }, () => {
     assert.match(unknown.message, /Input tag 'video' found using 'type' does not match any of the expected tags/);
   });
 
+  it('Vertex and Bedrock accept and refuse the same blocks', async () => {
+    for (const provider of providerClients(fx.sim)) {
+      const model = provider.model('claude-haiku-5-5');
+      const message = await provider.messages.create({ model, max_tokens: 256, messages: [{ role: 'user', content: [PNG, { type: 'text', text: 'Seen?' }] }] });
+      assert.match(textOf(message), /^I see 1 image\. /, provider.name);
+      const empty = await badRequest(
+        provider.messages.create({ model, max_tokens: 256, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: '' } }] }] }),
+      );
+      assert.match(empty.message, /image data must not be empty/, provider.name);
+      const thinking = await badRequest(
+        provider.messages.create({ model, max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'x' }] }),
+      );
+      assert.match(thinking.message, /thinking is not supported on this model/, provider.name);
+    }
+  });
+
   it('count_tokens counts images and tools as the messages endpoint does', async () => {
     const counted = await fx.client.messages.countTokens({ model: 'claude-opus-5-5', messages: [{ role: 'user', content: [PNG, { type: 'text', text: 'What?' }] }] });
     const answered = await ask([PNG, { type: 'text', text: 'What?' }]);
