@@ -273,7 +273,9 @@ export function parseBlock(block: unknown, path: string, allowed: readonly strin
 /** Content of a message or of `system`: a string, or a list of blocks. */
 export function parseContent(content: unknown, path: string, allowed?: readonly string[]): Validated<BlockInfo[]> {
   if (typeof content === 'string') {
-    return { ok: true, value: [{ type: 'text', text: content, segment: { material: JSON.stringify(content), chars: content.length, fixedTokens: 0, cache: undefined } }] };
+    // The same prefix for the cache as the one text block it stands for.
+    const material = JSON.stringify({ type: 'text', text: content });
+    return { ok: true, value: [{ type: 'text', text: content, segment: { material, chars: content.length, fixedTokens: 0, cache: undefined } }] };
   }
   if (!Array.isArray(content)) return fail(`${path}: Input should be a valid string or list of content blocks`);
   const blocks: BlockInfo[] = [];

@@ -101,6 +101,12 @@ describe('request validation details', { timeout: 10_000 }, () => {
     assert.ok(parseMessageRequest({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: '' }] }).ok);
   });
 
+  it('string content and its one text block are the same prefix for the cache', () => {
+    const asString = request({ messages: [{ role: 'user', content: 'same' }] }).segments[0]!.material;
+    const asBlock = request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'same', cache_control: { type: 'ephemeral' } }] }] }).segments[0]!.material;
+    assert.equal(asString, asBlock);
+  });
+
   it('top-level cache_control puts a breakpoint on the last block', () => {
     const parsed = request({ cache_control: { type: 'ephemeral' }, messages: [{ role: 'user', content: 'q' }] });
     assert.equal(parsed.segments[parsed.segments.length - 1]!.cache, '5m');
