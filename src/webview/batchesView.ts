@@ -26,7 +26,8 @@ export function batchActions(row: BatchRow): BatchAction[] {
   const active = row.status === 'in_progress' || row.status === 'canceling' || row.status === 'submitting';
   const actions: BatchAction[] = [];
   if (row.resultsStored) actions.push('openResults');
-  if (active && row.batchId !== null) actions.push('refresh');
+  const resultsMissing = row.status === 'ended' && !row.resultsStored;
+  if ((active || resultsMissing) && row.batchId !== null) actions.push('refresh');
   if (row.status === 'in_progress' && row.batchId !== null) actions.push('cancel');
   if (row.status === 'not_submitted') actions.push('resubmit');
   return actions;

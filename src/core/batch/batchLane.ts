@@ -117,10 +117,9 @@ export class BatchLane {
             message: 'The window closed before the API answered the submission; the batch may not exist. Check your batches in the Console before submitting it again.',
           },
         });
-      } else if (isActive(record) && record.batchId !== null) {
+      } else if ((isActive(record) || (record.status === 'ended' && !record.resultsStored)) && record.batchId !== null) {
+        // Running, or ended with its results not downloaded yet (the window closed in between).
         this.startLoop(record.localId);
-      } else if (record.status === 'ended' && !record.resultsStored) {
-        void this.check(record.localId);
       }
     }
   }
@@ -186,7 +185,7 @@ export class BatchLane {
     if (record.batchId === null) return record;
     await this.check(localId);
     const after = this.require(localId);
-    if (isActive(after)) this.startLoop(localId);
+    if (isActive(after) || (after.status === 'ended' && !after.resultsStored)) this.startLoop(localId);
     return after;
   }
 

@@ -209,10 +209,10 @@ export class BatchCommands implements vscode.Disposable {
       actions.push({ label: vscode.l10n.t('Open Results'), run: () => this.openResults(record.localId) });
       actions.push({ label: vscode.l10n.t('Open One Answer…'), run: () => this.openOne(record.localId) });
     }
-    if (isActive(record) && record.batchId !== null) {
+    if ((isActive(record) || (record.status === 'ended' && !record.resultsStored)) && record.batchId !== null) {
       actions.push({ label: vscode.l10n.t('Check Now'), run: async () => void (await this.batches.refresh(record.localId)) });
-      actions.push({ label: vscode.l10n.t('Cancel Batch'), run: () => this.cancelBatch(record.localId) });
     }
+    if (record.status === 'in_progress' && record.batchId !== null) actions.push({ label: vscode.l10n.t('Cancel Batch'), run: () => this.cancelBatch(record.localId) });
     if (record.status === 'not_submitted') actions.push({ label: vscode.l10n.t('Submit Again'), run: () => this.resubmit(record.localId) });
     if (record.batchId) actions.push({ label: vscode.l10n.t('Copy Batch ID'), run: () => vscode.env.clipboard.writeText(record.batchId ?? '') });
     if (!isActive(record)) actions.push({ label: vscode.l10n.t('Forget This Batch'), description: vscode.l10n.t('removes it from this workspace only'), run: () => this.batches.remove(record.localId) });

@@ -118,4 +118,21 @@ describe('batch lane polling schedule', () => {
     assert.equal(after.problem, null);
     lane.dispose();
   });
+
+  it('after a reload, downloads the results of a batch that ended while no window watched', async () => {
+    const clock = new FakeClock(0);
+    const fake = new FakeApi(clock);
+    const store = new MemoryBatchStore();
+    const first = new BatchLane({ store, client: async () => fake.api(), clock, schedule: SCHEDULE });
+    const record = await first.submit({ title: 't', model: 'claude-haiku-5-5', requests: REQUESTS });
+    first.dispose();
+    // The API answered "ended" to a check, then the window closed before the results came down.
+    await store.put({ ...store.get(record.localId)!, status: 'ended', counts: { processing: 0, succeeded: 0, errored: 0, canceled: 0, expired: 1 } });
+    const second = new BatchLane({ store, client: async () => fake.api(), clock, schedule: SCHEDULE });
+    await second.resume();
+    await advance(clock, 2000);
+    assert.equal(second.get(record.localId)?.resultsStored, true);
+    assert.deepEqual(fake.retrieveTimes, [], 'an ended batch is not retrieved again, only its results');
+    second.dispose();
+  });
 });
