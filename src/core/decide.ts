@@ -57,7 +57,12 @@ export interface BudgetView {
 export type Decision =
   | { readonly kind: 'retry'; readonly delayMs: number; readonly backoff: BackoffState; readonly fromServer: boolean }
   /** Retry the same route at once without what the model refused (thinking). */
-  | { readonly kind: 'adapt'; readonly drop: 'thinking' }
+  | {
+      readonly kind: 'adapt';
+      readonly drop: 'thinking';
+      /** The model itself refuses thinking (remember it for the route), rather than this request's shape. */
+      readonly modelRefuses: boolean;
+    }
   | {
       readonly kind: 'next_route';
       readonly reason: ErrorClass;
@@ -112,7 +117,9 @@ export function decide(
   if (failure.errorClass === 'canceled') return { kind: 'fail', errorClass: 'canceled' };
 
   if (failure.errorClass === 'bad_request') {
-    if (route.thinkingOn && !failure.unknownModel && /thinking/i.test(failure.message)) return { kind: 'adapt', drop: 'thinking' };
+    if (route.thinkingOn && !failure.unknownModel && /thinking/i.test(failure.message)) {
+      return { kind: 'adapt', drop: 'thinking', modelRefuses: /not supported|does not support/i.test(failure.message) };
+    }
     if (route.continuing && !failure.unknownModel) return { kind: 'finish_incomplete' };
   }
 

@@ -99,6 +99,8 @@ class RequestRun {
   private leftReason: LeaveReason | null = null;
   private lastEntry: ChainEntry;
   private budgetWarned = false;
+  /** Thinking dropped for the rest of this request (the API refused it for this request's shape). */
+  private thinkingDropped = false;
 
   constructor(
     private readonly deps: RunDependencies,
@@ -357,7 +359,7 @@ class RequestRun {
       routes.budget(route).recordRequest();
     }
     const plan = this.continuation.plan(this.request.messages);
-    const adapted = adaptRequest({ ...this.request, messages: plan.messages }, route.model, routes.refusesThinking(route), plan.dropThinking);
+    const adapted = adaptRequest({ ...this.request, messages: plan.messages }, route.model, routes.refusesThinking(route) || this.thinkingDropped, plan.dropThinking);
     for (const note of adapted.notes) this.note(note, route.model);
     const { model: _ignored, ...body } = adapted.body;
     void _ignored;
@@ -452,7 +454,10 @@ class RequestRun {
         this.backoff = decision.backoff;
         return (await this.sleep(decision.delayMs, failure.errorClass, entry)) ? 'again' : this.canceled();
       case 'adapt':
-        routes.rememberRefusesThinking(route);
+        // A model that refuses thinking is remembered; a request whose history does not fit thinking
+        // (a turn answered by a model without it) drops it for this request only.
+        if (decision.modelRefuses) routes.rememberRefusesThinking(route);
+        else this.thinkingDropped = true;
         return 'again';
       case 'finish_incomplete':
         return this.succeed(entry, new MessageAssembler({ text: () => undefined, thinking: () => undefined, toolUse: () => undefined }), null, true);

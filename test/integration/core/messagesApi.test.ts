@@ -149,3 +149,31 @@ test('a server that keeps the connection open after message_stop: the answer end
     await sim.close();
   }
 });
+
+test('a tool call answered without thinking (by a fallback) is continued with thinking on: the request drops thinking, the model is not blamed', { timeout: 30_000 }, async () => {
+  const sim = await startSimulator({ scenario: scenario({}), apiKey: TEST_KEY });
+  const manager = createRequestManager({ ...testConfig(sim.url), models: [OPUS, HAIKU] });
+  try {
+    const thinking = { type: 'enabled' as const, budget_tokens: 2048 };
+    const ask: MessagesBody = { max_tokens: 4096, thinking, tools: [WEATHER_TOOL], messages: [{ role: 'user', content: 'Weather? [[tool:get_weather {"city":"Oslo"}]]' }] };
+    const first = await manager.send({ ...ask, model: HAIKU });
+    assert.ok(first.ok && first.model === HAIKU, JSON.stringify(first));
+    const call = first.message.content.find((b) => b.type === 'tool_use');
+    assert.ok(call && call.type === 'tool_use');
+    const second = await manager.send({
+      ...ask,
+      messages: [
+        ...ask.messages,
+        { role: 'assistant', content: first.message.content.map((b) => (b.type === 'tool_use' ? { type: 'tool_use' as const, id: b.id, name: b.name, input: b.input } : { type: 'text' as const, text: b.type === 'text' ? b.text : '' })) },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'snow' }] },
+      ],
+    });
+    assert.ok(second.ok && second.model === OPUS, JSON.stringify(second));
+    const third = await manager.send({ max_tokens: 4096, thinking, messages: [{ role: 'user', content: 'Why do breakers open?' }] });
+    assert.ok(third.ok && third.model === OPUS);
+    assert.equal(third.message.content[0]?.type, 'thinking', 'Opus still thinks on a request that allows it');
+  } finally {
+    manager.dispose();
+    await sim.close();
+  }
+});

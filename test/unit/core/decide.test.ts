@@ -60,7 +60,10 @@ test('an unknown model is remembered; a thinking refusal adapts instead of faili
   assert.deepEqual(run(failure('bad_request', { status: 400, message: 'thinking is not supported on this model' }), { thinkingOn: true }), {
     kind: 'adapt',
     drop: 'thinking',
+    modelRefuses: true,
   });
+  const shape = run(failure('bad_request', { status: 400, message: 'Expected `thinking` or `redacted_thinking`, but found `text`' }), { thinkingOn: true });
+  assert.ok(shape.kind === 'adapt' && !shape.modelRefuses, 'a request-shape refusal is not held against the model');
   assert.equal(run(failure('bad_request', { status: 400, message: 'thinking is not supported' }), { thinkingOn: false }).kind, 'next_route');
   assert.deepEqual(run(failure('bad_request', { status: 400 }), { continuing: true }), { kind: 'finish_incomplete' });
 });
