@@ -296,6 +296,8 @@ export class SharedManager implements RequestManager {
         link.whenClosed.then(() => {
           throw new BrokerClosed();
         }),
+        // A cancel settles here at once; the broker stops the request when $/cancelRequest reaches it.
+        aborted(signal),
       ]);
       const outcome = parseOutcome(answer);
       if (outcome) return outcome;
@@ -350,6 +352,14 @@ export class SharedManager implements RequestManager {
 function failure(clientRequestId: string, text: string, attempts: readonly AttemptRecord[], errorClass: 'canceled' | 'transient', message: string): Outcome {
   const requestIds = attempts.map((a) => a.requestId).filter((id): id is string => id !== null);
   return { ok: false, text, clientRequestId, attempts: [...attempts], error: { class: errorClass, message, requestIds } };
+}
+
+/** Rejects when the signal fires (never settles otherwise). */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(new Error('canceled'));
+    else signal.addEventListener('abort', () => reject(new Error('canceled')), { once: true });
+  });
 }
 
 function describe(error: unknown): string {

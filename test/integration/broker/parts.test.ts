@@ -87,3 +87,25 @@ test("another client's breaker opening reaches every client of the same manager"
     sim.setScenario(scenario({}));
   }
 });
+
+test('a cancel settles the outcome at once, and the broker stops the request', { timeout: 30_000 }, async () => {
+  sim.setScenario(scenario({}, { tokensPerSecond: 20, outputTokens: 200 }));
+  const manager = client();
+  try {
+    await manager.whenReady();
+    const controller = new AbortController();
+    const stream = manager.stream({ max_tokens: 512, messages: [{ role: 'user', content: 'a long answer please' }] }, { signal: controller.signal });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    const canceledAt = Date.now();
+    controller.abort();
+    const outcome = await stream.outcome;
+    const took = Date.now() - canceledAt;
+    assert.equal(outcome.ok, false);
+    assert.equal(outcome.ok ? null : outcome.error.class, 'canceled');
+    assert.ok(took < 500, `settled ${took} ms after the cancel`);
+  } finally {
+    manager.dispose();
+    sim.setScenario(scenario({}));
+  }
+});
