@@ -1,10 +1,12 @@
 // `messages`: a whole Messages API body (JSON on stdin) through the resilient client.
-//   messages [--base-url URL] [--json] [--stream] < body.json
+//   messages [--base-url URL] [--json] [--stream] [--broker] < body.json
 // The body is the SDK's MessageCreateParams without `stream` (the manager owns it); `model`
 // is optional and, when given, is tried first before the configured fallbacks. Prints the
 // assembled Message (content blocks, stop_reason, usage). The key comes from
 // ANTHROPIC_API_KEY and is never printed.
 import type { AskIo } from './ask';
+import type { RequestManager } from '../core/contract';
+import { createBrokerClient } from './broker-client';
 import type { ManagerEvent, MessagesBody, Outcome, StreamPart } from '../core/types';
 import { defaultManagerConfig, validateManagerConfig } from '../core/defaults';
 import { createRequestManager } from '../core/requestManager';
@@ -18,6 +20,7 @@ Options:
   --base-url URL   API base URL (default: the SDK's, or ANTHROPIC_BASE_URL)
   --stream         print text as it arrives (tool calls as one line each), then nothing else
   --json           print one JSON object: { ok, message, model, attempts, error? }
+  --broker         run on the user's shared broker (started if none runs), with the editor's breakers
 Without --json the assembled Message is printed as JSON.
 The API key is read from ANTHROPIC_API_KEY.
 Exit status: 0 answered, 1 failed, 2 bad usage or body, 3 answer cut short.
@@ -32,16 +35,18 @@ interface MessagesArgs {
   baseURL?: string;
   stream: boolean;
   json: boolean;
+  broker: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): MessagesArgs {
-  const args: MessagesArgs = { stream: false, json: false };
+  const args: MessagesArgs = { stream: false, json: false, broker: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--stream') args.stream = true;
     else if (arg === '--json') args.json = true;
+    else if (arg === '--broker') args.broker = true;
     else if (arg === '--base-url') {
       const url = argv[++i];
       if (!url || !/^https?:\/\//.test(url)) throw new UsageError(`--base-url needs an http(s) URL (got ${JSON.stringify(url ?? '')})`);
@@ -159,7 +164,9 @@ export async function runMessages(argv: string[], io: MessagesIo = processIo): P
     providers: [{ id: 'anthropic', ...(args.baseURL ? { baseURL: args.baseURL } : {}), apiKey: () => key }],
   });
   if (!args.json) for (const problem of problems) err(`Warning: ${problem.message}\n`);
-  const manager = createRequestManager(config);
+  const shared = args.broker ? createBrokerClient(config, { env: io.env, historyFile: null, log: (line) => err(`${line}\n`) }) : null;
+  const manager: RequestManager = shared ?? createRequestManager(config);
+  if (shared) await shared.whenReady();
   if (!args.json) {
     manager.onEvent((event) => {
       const line = progressLine(event);

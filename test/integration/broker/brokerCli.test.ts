@@ -2,13 +2,13 @@
 // processes share one broker (started by whichever comes first) against the simulator.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { canonicalAnswer, startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
 import { HAIKU, OPUS, SONNET, TEST_KEY, modelCount, scenario } from '../core/harness';
-import { ask, brokerEnv, brokerPids, cleanUp, eventually, json, pidFile, requireBuild, runtimeDir, startAsk } from './brokerKit';
+import { CLI, ask, brokerEnv, brokerPids, cleanUp, eventually, json, pidFile, requireBuild, runtimeDir, startAsk } from './brokerKit';
 
 const PROMPT = 'why share one breaker between windows';
 
@@ -116,6 +116,27 @@ describe('ask --broker', { timeout: 120_000 }, () => {
       assert.equal(json(result).broker?.mode, 'local');
       assert.equal(existsSync(path.join(dir, 'broker-v1.sock')), false, 'no socket was created there');
       assert.deepEqual(brokerPids(dir), []);
+    });
+  });
+
+  test('messages --broker: a whole Messages body with a tool runs on the broker, the tool call comes back', async () => {
+    const dir = fresh();
+    await withSim({}, async (sim) => {
+      const body = {
+        max_tokens: 256,
+        tools: [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+        messages: [{ role: 'user', content: 'Weather in Oslo? [[tool:get_weather {"city":"Oslo"}]]' }],
+      };
+      const child = spawn(process.execPath, [CLI, 'messages', '--broker', '--json', '--base-url', sim.url], { env: brokerEnv(dir), stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+      child.stdin.end(JSON.stringify(body));
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      assert.equal(code, 0, out);
+      const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { ok: boolean; message: { content: Array<{ type: string; input?: unknown }> } };
+      assert.equal(result.ok, true);
+      assert.deepEqual(result.message.content.find((b) => b.type === 'tool_use')?.input, { city: 'Oslo' });
+      assert.equal(brokerPids(dir).length, 1, 'it ran on a broker');
     });
   });
 
