@@ -44,10 +44,14 @@ test('property: the budget is never negative and retries never exceed the allowa
             log.push({ t: clock.now(), kind: 'request' });
           } else if (op === 'retry' && budget.tryAcquireRetry()) {
             log.push({ t: clock.now(), kind: 'retry' });
+          } else {
+            assert.ok(budget.available() >= 0);
+            continue;
           }
           assert.ok(budget.available() >= 0);
-          // Retries in the last window never exceed the allowance earned by the requests of that window
-          // (widened by one bucket, the budget's granularity).
+          // When a retry is granted (or a request arrives), retries in the last window never exceed the
+          // allowance earned by the requests of that window (widened by one bucket, the budget's
+          // granularity). Later, a retry may outlive the requests that earned it: that is a sliding window.
           const now = clock.now();
           const retries = log.filter((e) => e.kind === 'retry' && e.t > now - windowMs).length;
           const requests = log.filter((e) => e.kind === 'request' && e.t > now - windowMs - windowMs / 10).length;
