@@ -107,10 +107,18 @@ async function checkInBrowser(harness, server, workspace) {
     // Someone who reads first still meets the outage: the scenario's clock starts at the first question.
     const readingMs = Number(process.env.RC_DEMO_READING_MS ?? 22_000);
     await new Promise((r) => setTimeout(r, readingMs));
-    await harness.clickNotificationAction(page, /Overload rehearsal "[\w-]+" is running/, 'Ask Claude…');
+    // The toast has timed out by now; the command palette asks as well.
+    await harness.runCommand(page, 'Resilient Claude: Ask Claude…');
+    // The question box (not the closing palette) before typing.
+    for (let tries = 0; tries < 50 && (await harness.quickInputTitle(page).catch(() => '')) !== 'Ask Claude'; tries += 1) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
     await harness.fillInputBox(page, 'Does the demo show an outage?');
     const answered = page.locator('.editor-group-container.active .view-lines', { hasText: /Answered by/ }).first();
-    await answered.waitFor({ state: 'visible', timeout: 60_000 });
+    await answered.waitFor({ state: 'visible', timeout: 60_000 }).catch(async (error) => {
+      log(`screenshot: ${await harness.screenshot(page, 'demo-check-no-answer')}`);
+      throw error;
+    });
     const note = (await answered.innerText()).replace(/\u00a0/g, ' ').split('\n').find((l) => l.includes('Answered by')) ?? '';
     log(`after ${Math.round(readingMs / 1000)} s of reading, the first answer: ${note.trim()}`);
     // The Ports item in the status bar counts forwarded ports; the rehearsal's simulator must not be one.

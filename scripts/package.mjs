@@ -2,9 +2,11 @@
 // vsce 4 needs Node >= 22, so it is not a devDependency (npm ci on Node 20 would warn about it):
 // scripts/provision-vscode.mjs installs it with its Node 24 into the cache, and it runs there.
 // The packaged README is the user's (docs/EXTENSION-README.md, what the Extensions view shows);
-// the repository's README.md is for developers.
+// the repository's README.md is for developers. Its screenshots (docs/screenshots/) are inlined as
+// data: URIs: the details page of a locally installed extension loads no relative image, and the
+// package has no repository for vsce to point them at.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { provisionPackaging } from './provision-vscode.mjs';
@@ -29,6 +31,18 @@ function vsixEntries(vsix) {
   return result.stdout.split('\n').filter(Boolean);
 }
 
+/** The user README with its screenshots inlined, written under dist/ (not packaged but as readme.md). */
+function packagedReadme() {
+  const source = join(repoRoot, USER_README);
+  const text = readFileSync(source, 'utf8').replace(/\]\((screenshots\/[\w.-]+\.png)\)/g, (_match, image) => {
+    const bytes = readFileSync(join(dirname(source), image));
+    return `](data:image/png;base64,${bytes.toString('base64')})`;
+  });
+  const out = join(repoRoot, 'dist', 'README.packaged.md');
+  writeFileSync(out, text);
+  return relative(repoRoot, out);
+}
+
 /** Builds and packages the extension; returns the .vsix path. */
 export function packageExtension() {
   run(process.execPath, ['esbuild.mjs', '--production']);
@@ -37,7 +51,7 @@ export function packageExtension() {
   }
   rmSync(VSIX_PATH, { force: true });
   const { node, vsce } = provisionPackaging();
-  run(node, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--readme-path', USER_README, '--out', VSIX_PATH]);
+  run(node, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--readme-path', packagedReadme(), '--out', VSIX_PATH]);
   const entries = vsixEntries(VSIX_PATH);
   const stray = entries.filter((e) => !e.endsWith('/') && !ALLOWED.some((re) => re.test(e)));
   if (stray.length > 0) throw new Error(`the package holds files it should not: ${stray.join(', ')}`);

@@ -13,8 +13,10 @@ import { answerNote, failureNotice, fallbackAnnouncement, progressMessage, quest
 import type { FailureAction } from './requestMessages';
 
 const MAX_TOKENS = 4096;
-/** Registered by the @claude chat participant: (question: string) → answers in the Chat view. */
+/** When registered (by the chat integration): (question: string) → answers in the Chat view. Preferred over opening the view here. */
 export const ASK_IN_CHAT_COMMAND = 'resilientClaude.askInChat';
+/** The @claude chat participant (package.json chatParticipants). */
+const CHAT_PARTICIPANT = 'claude';
 /** How long "Fell back to …" stays in the status bar after a request that fell back. */
 const FALLBACK_NOTE_MS = 15_000;
 
@@ -34,7 +36,7 @@ export class AskCommands {
     });
     if (asked === undefined) return;
     if (asked.inChat) {
-      await vscode.commands.executeCommand(ASK_IN_CHAT_COMMAND, asked.question);
+      await this.answerInChat(asked.question);
       return;
     }
     await this.run(asked.question, asked.question);
@@ -52,18 +54,18 @@ export class AskCommands {
     const fence = selected.includes('```') ? '~~~~' : '```';
     const content = `${asked.question}\n\n${fence}${editor.document.languageId}\n${selected}\n${fence}`;
     if (asked.inChat) {
-      await vscode.commands.executeCommand(ASK_IN_CHAT_COMMAND, content);
+      await this.answerInChat(content);
       return;
     }
     await this.run(asked.question, content);
   }
 
   /**
-   * The question box. When the @claude chat participant is there (its command is registered), the
-   * box has an "Answer in Chat" button next to Enter (which answers in a document, as always).
+   * The question box. When the Chat view can take it (VS Code's chat is on), the box has an
+   * "Answer in Chat" button next to Enter (which answers in a document, as always).
    */
   private async askQuestion(options: { title: string; prompt?: string; value?: string }): Promise<{ question: string; inChat: boolean } | undefined> {
-    const chat = (await vscode.commands.getCommands(true)).includes(ASK_IN_CHAT_COMMAND);
+    const chat = await this.chatAvailable();
     const box = vscode.window.createInputBox();
     box.title = options.title;
     if (options.prompt !== undefined) box.prompt = options.prompt;
@@ -93,6 +95,24 @@ export class AskCommands {
     } finally {
       box.dispose();
     }
+  }
+
+  private async chatAvailable(): Promise<boolean> {
+    const commands = await vscode.commands.getCommands(true);
+    if (commands.includes(ASK_IN_CHAT_COMMAND)) return true;
+    // With the AI features off the Chat view and its commands are gone.
+    const off = vscode.workspace.getConfiguration('chat').get<boolean>('disableAIFeatures', false);
+    return !off && commands.includes('workbench.action.chat.open');
+  }
+
+  /** Sends the question to @claude in the Chat view (the same resilient client answers there). */
+  private async answerInChat(question: string): Promise<void> {
+    if ((await vscode.commands.getCommands(true)).includes(ASK_IN_CHAT_COMMAND)) {
+      await vscode.commands.executeCommand(ASK_IN_CHAT_COMMAND, question);
+      return;
+    }
+    this.log.info('Question sent to @claude in the Chat view.');
+    await vscode.commands.executeCommand('workbench.action.chat.open', { query: `@${CHAT_PARTICIPANT} ${question}` });
   }
 
   private async run(question: string, content: string): Promise<Answered> {
