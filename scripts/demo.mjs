@@ -114,13 +114,13 @@ async function checkInBrowser(harness, server, workspace) {
       await new Promise((r) => setTimeout(r, 200));
     }
     await harness.fillInputBox(page, 'Does the demo show an outage?');
-    const answered = page.locator('.editor-group-container.active .view-lines', { hasText: /Answered by/ }).first();
+    const answered = page.locator('.editor-group-container.active .view-lines', { hasText: /Answered\sby/ }).first();
     await answered.waitFor({ state: 'visible', timeout: 60_000 }).catch(async (error) => {
       log(`screenshot: ${await harness.screenshot(page, 'demo-check-no-answer')}`);
       throw error;
     });
     const note = (await answered.innerText()).replace(/\u00a0/g, ' ').split('\n').find((l) => l.includes('Answered by')) ?? '';
-    log(`after ${Math.round(readingMs / 1000)} s of reading, the first answer: ${note.trim()}`);
+    log(`after ${Math.round(readingMs / 1000)} s of reading, the first answer: ${note.trim().replace(/^\*/, '')}`);
     // The Ports item in the status bar counts forwarded ports; the rehearsal's simulator must not be one.
     const ports = page.locator('.statusbar-item:has(.codicon-radio-tower)').first();
     const count = (await ports.isVisible()) ? (await ports.innerText()).replace(/\D+/g, '') : '';

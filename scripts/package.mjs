@@ -2,9 +2,10 @@
 // vsce 4 needs Node >= 22, so it is not a devDependency (npm ci on Node 20 would warn about it):
 // scripts/provision-vscode.mjs installs it with its Node 24 into the cache, and it runs there.
 // The packaged README is the user's (docs/EXTENSION-README.md, what the Extensions view shows);
-// the repository's README.md is for developers. Its screenshots (docs/screenshots/) are inlined as
-// data: URIs: the details page of a locally installed extension loads no relative image, and the
-// package has no repository for vsce to point them at.
+// the repository's README.md is for developers. Its screenshots (docs/screenshots/, from the e2e run)
+// need an https home: the details page shows no relative or data: image (VS Code's sanitizer drops
+// them). With RC_README_IMAGES_URL (e.g. the raw URL of docs/ in the published repository) they point
+// there; without it they are left out of the packaged README rather than shown broken.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -31,13 +32,14 @@ function vsixEntries(vsix) {
   return result.stdout.split('\n').filter(Boolean);
 }
 
-/** The user README with its screenshots inlined, written under dist/ (not packaged but as readme.md). */
+/** The user README as packaged (written under dist/, packaged only as readme.md): screenshots on https or left out. */
 function packagedReadme() {
-  const source = join(repoRoot, USER_README);
-  const text = readFileSync(source, 'utf8').replace(/\]\((screenshots\/[\w.-]+\.png)\)/g, (_match, image) => {
-    const bytes = readFileSync(join(dirname(source), image));
-    return `](data:image/png;base64,${bytes.toString('base64')})`;
-  });
+  const imagesUrl = (process.env.RC_README_IMAGES_URL ?? '').replace(/\/+$/, '');
+  if (imagesUrl !== '' && !imagesUrl.startsWith('https://')) throw new Error('RC_README_IMAGES_URL must be an https URL');
+  const text = readFileSync(join(repoRoot, USER_README), 'utf8').replace(
+    /\n *!\[[^\]]*\]\((screenshots\/[\w.-]+\.png)\)\n/g,
+    (line, image) => (imagesUrl === '' ? '\n' : line.replace(image, `${imagesUrl}/${image}`)),
+  );
   const out = join(repoRoot, 'dist', 'README.packaged.md');
   writeFileSync(out, text);
   return relative(repoRoot, out);

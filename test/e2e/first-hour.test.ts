@@ -363,10 +363,9 @@ describe("a new user's first hour (issue 14)", { timeout: SUITE_TIMEOUT_MS }, ()
     assert.match(text, /What it does/);
     assert.match(text, /resilientClaude\.fallbackModels/);
     assert.doesNotMatch(text, /npm ci|npm run demo|ARCHITECTURE\.md/);
-    // Its screenshots (inlined in the package) show.
-    await until('the screenshots', () => readme.locator('img').evaluateAll((els) => els.filter((e) => (e as HTMLImageElement).naturalWidth > 0).length), (n) => n >= 4, 15_000);
-    const sources = await readme.locator('img').evaluateAll((els) => els.map((e) => (e as HTMLImageElement).src.slice(0, 22)));
-    assert.ok(sources.every((src) => src.startsWith('data:image/png;base64')), JSON.stringify(sources));
     await page.screenshot({ path: join(ensureTestResultsDir(), 'extension-details.png') });
+    // Without an https home for its screenshots the packaged README leaves them out: no broken image.
+    const images = await readme.locator('img').count();
+    assert.equal(images, 0, 'no broken images');
   });
 });
