@@ -1,12 +1,18 @@
 // One attempt on one route: a streaming request through the SDK with our own
-// timers — no response headers in time, or a body that goes idle after the
-// headers (the SDK's timeout stops at the headers) — and every failure
-// classified. Parts reach the assembler's sink as they arrive; `message_stop`
-// ends the answer even if the server keeps the connection open.
+// timers — no response headers in time, or a response that stays silent for
+// longer than the stall watchdog allows (liveness counted on the raw bytes, so
+// the API's pings keep a slow answer alive) — and every failure classified.
+// Parts reach the assembler's sink as they arrive; `message_stop` ends the answer
+// even if the server keeps the connection open. The first content is announced
+// before it is handed on, so a hedged pair can decide which attempt wins.
 import type { Classification, LocalAbortReason } from './classify';
 import { classifyError } from './classify';
+import type { Clock } from './contract';
+import { byteTap } from './byteTap';
 import { sanitizeServerToken } from './serverValues';
 import type { MessageAssembler } from './messageAssembler';
+import type { StallLimits } from './policies/stallWatchdog';
+import { StallWatchdog } from './policies/stallWatchdog';
 import type { HeaderReader, MessagesClient, RawStreamEvent, StreamParams } from './wire';
 
 export interface AttemptInput {
@@ -14,8 +20,11 @@ export interface AttemptInput {
   readonly params: StreamParams;
   readonly assembler: MessageAssembler;
   readonly headersTimeoutMs: number;
-  readonly idleTimeoutMs: number;
-  /** Epoch ms (wall clock) after which the attempt is aborted as a timeout. */
+  /** Silence allowed before and after the first content. */
+  readonly stall: StallLimits;
+  /** The attempt's timers run on this clock. */
+  readonly clock: Clock;
+  /** Time (on `clock`) after which the attempt is aborted as a timeout. */
   readonly deadline: number;
   readonly signal?: AbortSignal;
   readonly clientRequestId: string;
@@ -23,16 +32,24 @@ export interface AttemptInput {
   /** The provider's name, for messages that must say whose credentials failed. */
   readonly providerName: string;
   readonly onHeaders?: (headers: HeaderReader) => void;
+  /** The first content (a content block starts) is about to be handed on; false = this attempt
+   *  lost a race and must stop without handing anything on. */
+  readonly onFirstContent?: () => boolean;
+  /** The response went silent for too long (called once, before the attempt is cut). */
+  readonly onStall?: (silentMs: number, flowing: boolean) => void;
 }
 
 export interface AttemptSuccess {
   readonly ok: true;
+  /** Milliseconds from the start of the attempt to its first content (null when it had none). */
+  readonly firstContentMs: number | null;
   readonly status: number;
   readonly requestId: string | null;
 }
 
 export interface AttemptFailure {
   readonly ok: false;
+  readonly firstContentMs: number | null;
   readonly failure: Classification;
   /** Headers of the failed response, when there was one (for pacing). */
   readonly headers: HeaderReader | null;
@@ -72,7 +89,13 @@ function hostOf(baseURL: string | undefined): string | null {
   }
 }
 
+function isContent(event: RawStreamEvent): boolean {
+  return event.type === 'content_block_start' || event.type === 'content_block_delta';
+}
+
 export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
+  const { clock } = input;
+  const startedAt = clock.now();
   const controller = new AbortController();
   let localAbort: LocalAbortReason | null = null;
   const abort = (reason: LocalAbortReason): void => {
@@ -83,33 +106,73 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   if (input.signal?.aborted) abort('canceled');
   input.signal?.addEventListener('abort', onUserAbort, { once: true });
 
-  /** Arms a timer that fires at the earlier of `ms` from now and the deadline. */
-  const arm = (ms: number, reason: LocalAbortReason, onFire?: () => void): ReturnType<typeof setTimeout> => {
-    const untilDeadline = input.deadline - Date.now();
-    const useDeadline = untilDeadline <= ms;
-    return setTimeout(
-      () => {
-        abort(useDeadline ? 'deadline' : reason);
-        onFire?.();
-      },
-      Math.max(0, useDeadline ? untilDeadline : ms),
-    );
+  // One watcher for the whole attempt: headers in time, then no silence beyond the watchdog's limit.
+  // It sleeps until the nearest limit and is woken when a limit moves sooner (headers, first content).
+  const watchdog = new StallWatchdog(input.stall, startedAt);
+  let headersIn = false;
+  let stopped = false;
+  let wake = new AbortController();
+  const rearm = (): void => {
+    const woken = wake;
+    wake = new AbortController();
+    woken.abort();
   };
+  const watched = (async (): Promise<never> => {
+    for (;;) {
+      if (stopped) throw new IdleTimeout();
+      const now = clock.now();
+      const untilDeadline = input.deadline - now;
+      const until = headersIn ? watchdog.stalledAt() - now : startedAt + input.headersTimeoutMs - now;
+      if (untilDeadline <= 0) {
+        abort('deadline');
+        throw new IdleTimeout();
+      }
+      if (until <= 0) {
+        if (!headersIn) {
+          abort('headers_timeout');
+          throw new IdleTimeout();
+        }
+        input.onStall?.(watchdog.silentFor(now), watchdog.flowing);
+        abort('idle_timeout');
+        throw new IdleTimeout();
+      }
+      try {
+        await clock.sleep(Math.min(until, untilDeadline), wake.signal);
+      } catch {
+        // Woken early: look again.
+      }
+    }
+  })();
+  // Whoever loses the race below, the watcher never leaves an unhandled rejection.
+  watched.catch(() => undefined);
+  // An abort (the user's, a timer's, or a hedge won elsewhere) ends the wait even if the transport would not.
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = (): void => reject(new IdleTimeout());
+    if (controller.signal.aborted) onAbort();
+    else controller.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  const race = <T>(work: Promise<T>): Promise<T> => Promise.race([work, watched, aborted]);
 
   let status: number | null = null;
   let requestId: string | null = null;
-  let timer = arm(input.headersTimeoutMs, 'headers_timeout');
+  let firstContentMs: number | null = null;
   try {
-    const { data, response } = await input.client.messages
-      .create(input.params, {
-        signal: controller.signal,
-        maxRetries: 0,
-        // Our own timer governs; the SDK's is a backstop a little later.
-        timeout: input.headersTimeoutMs + 1000,
-        headers: { 'x-client-request-id': input.clientRequestId },
-      })
-      .withResponse();
-    clearTimeout(timer);
+    const { data, response } = await race(
+      input.client.messages
+        .create(input.params, {
+          signal: controller.signal,
+          maxRetries: 0,
+          // Our own timer governs; the SDK's is a backstop a little later.
+          timeout: input.headersTimeoutMs + 1000,
+          headers: { 'x-client-request-id': input.clientRequestId },
+          middleware: [byteTap(() => watchdog.bytes(clock.now()))],
+        })
+        .withResponse(),
+    );
+    headersIn = true;
+    watchdog.headers(clock.now());
+    rearm();
     status = response.status;
     requestId = sanitizeServerToken(response.headers.get('request-id'), input.secrets);
     input.onHeaders?.(response.headers);
@@ -117,25 +180,27 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     const iterator = data[Symbol.asyncIterator]();
     const assembler = input.assembler;
     while (!assembler.sawStop) {
-      let rejectIdle: (error: Error) => void = () => undefined;
-      const idle = new Promise<never>((_, reject) => {
-        rejectIdle = reject;
-      });
-      timer = arm(input.idleTimeoutMs, 'idle_timeout', () => rejectIdle(new IdleTimeout()));
-      let step: IteratorResult<RawStreamEvent>;
-      try {
-        step = await Promise.race([iterator.next(), idle]);
-      } finally {
-        clearTimeout(timer);
-      }
+      const step = await race(iterator.next());
       if (step.done) break;
+      const now = clock.now();
+      const wasBody = watchdog.bodyStarted;
+      watchdog.bytes(now);
+      if (!wasBody) rearm();
+      if (firstContentMs === null && isContent(step.value)) {
+        if (input.onFirstContent?.() === false) {
+          abort('canceled');
+          break;
+        }
+        firstContentMs = now - startedAt;
+        watchdog.content(now);
+        rearm();
+      }
       assembler.accept(step.value);
     }
     // The SDK ends the iteration quietly when aborted; a stream cut short is never a success.
     if (!assembler.sawStop) throw new TruncatedStream();
-    return { ok: true, status: status ?? 200, requestId };
+    return { ok: true, status: status ?? 200, requestId, firstContentMs };
   } catch (error) {
-    clearTimeout(timer);
     const failure = classifyError(error, {
       localAbort,
       secrets: input.secrets,
@@ -147,8 +212,10 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
       requestId: failure.requestId ?? requestId,
       status: failure.status ?? (status !== null && status !== 200 ? status : null),
     };
-    return { ok: false, failure: withIds, headers: headersOf(error) };
+    return { ok: false, failure: withIds, headers: headersOf(error), firstContentMs };
   } finally {
+    stopped = true;
+    rearm();
     input.signal?.removeEventListener('abort', onUserAbort);
     // Releases the socket of a failed, stalled or finished-but-open attempt.
     if (!controller.signal.aborted) controller.abort();

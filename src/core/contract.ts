@@ -74,6 +74,31 @@ export interface PacingConfig {
   readonly share: number;
 }
 
+export interface HedgeBudgetConfig {
+  /** Hedged requests may be at most this fraction of a route's requests in the window (e.g. 0.05). */
+  readonly ratio: number;
+  /** Hedges always allowed per window regardless of ratio (a single user's low rate). */
+  readonly minPerWindow: number;
+  readonly windowMs: number;
+}
+
+/** Tail latency: hedging a slow first token and cutting a stalled stream. */
+export interface TailConfig {
+  /** Start a second attempt when the first shows no content past its threshold. */
+  readonly hedge: boolean;
+  /** Never hedge sooner than this after an attempt started. */
+  readonly hedgeFloorMs: number;
+  /** The threshold is this many times the route's high quantile of time to first token. */
+  readonly hedgeFactor: number;
+  /** The threshold while a route has too few answers to learn from. */
+  readonly hedgeColdMs: number;
+  readonly hedgeBudget: HedgeBudgetConfig;
+  /** Once content flows, silence is never cut sooner than this (above the API's ping cadence). */
+  readonly stallFloorMs: number;
+  /** Once content flows, silence of this many times the stream's own gaps is a stall. */
+  readonly stallGapMultiple: number;
+}
+
 export interface ManagerConfig {
   /** Ordered chain of models: primary first, then fallbacks. */
   readonly models: readonly string[];
@@ -88,8 +113,10 @@ export interface ManagerConfig {
   readonly concurrency: number;
   /** No response headers within this → timeout class. */
   readonly headersTimeoutMs: number;
-  /** No stream/body bytes for this long after headers → timeout class (stall watchdog). */
+  /** No body bytes (pings count) for this long after headers, before any content → timeout class. */
   readonly idleTimeoutMs: number;
+  /** Hedging and the stall watchdog once content flows; defaults apply when absent. */
+  readonly tail?: TailConfig;
   /** Injected for tests; defaults to Date.now / Math.random / setTimeout. */
   readonly clock?: Clock;
   readonly random?: () => number;

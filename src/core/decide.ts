@@ -78,6 +78,19 @@ export type Decision =
   | { readonly kind: 'finish_incomplete' }
   | { readonly kind: 'fail'; readonly errorClass: ErrorClass };
 
+/** The first two retries of a broken connection wait at most this long (jitter only). */
+export const FRESH_CONNECTION_RETRY_MS = 50;
+export const FRESH_CONNECTION_RETRIES = 2;
+
+/** A failure of the connection rather than of the model: reset or stalled before the server
+ *  answered, or a gateway's 502 page. Retrying it at once on a fresh connection costs no more load
+ *  than retrying it later, and the wait would only add latency. */
+function connectionLevel(failure: FailureView): boolean {
+  if (failure.retryAfterMs !== null) return false;
+  if (failure.errorClass === 'timeout') return true;
+  return failure.errorClass === 'transient' && (failure.status === null || failure.status === 502);
+}
+
 /** A timeout is retried once on a fresh connection; a route that stalls twice is likely to stall again. */
 export const TIMEOUT_ATTEMPTS_PER_ROUTE = 2;
 
@@ -141,5 +154,8 @@ export function decide(
   const wait = decideWait({ ...bounds.retry, jitter: bounds.retry.jitter ?? 'full' }, backoff, hint, random);
   if (wait.kind === 'fall_back' || wait.delayMs >= bounds.remainingMs) return nextRoute(failure, 'route');
   if (!budget.retryAvailable) return nextRoute(failure, 'route', { budgetSpent: true });
+  if (backoff.retries < FRESH_CONNECTION_RETRIES && connectionLevel(failure)) {
+    return { kind: 'retry', delayMs: Math.floor(Math.min(1, Math.max(0, random())) * FRESH_CONNECTION_RETRY_MS), backoff: wait.state, fromServer: false };
+  }
   return { kind: 'retry', delayMs: wait.delayMs, backoff: wait.state, fromServer: wait.fromServer };
 }

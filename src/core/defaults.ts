@@ -2,13 +2,27 @@
 // VS Code or a CLI) into a complete ManagerConfig, naming every bad field and
 // falling back to the default for it.
 import { MODEL_ID_PATTERN } from '../shared/vocabulary';
-import type { BreakerConfig, BudgetConfig, ManagerConfig, ProviderConfig, RetryConfig, PacingConfig } from './contract';
+import type { BreakerConfig, BudgetConfig, ManagerConfig, ProviderConfig, RetryConfig, PacingConfig, TailConfig } from './contract';
 import type { ProviderId } from './types';
 
 export const DEFAULT_MODELS: readonly string[] = ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'];
 
 /** Keep each manager's traffic under 80% of the tier, as Anthropic's guidance suggests. */
 export const DEFAULT_PACING: PacingConfig = { mode: 'proactive', share: 0.8 };
+
+/** Hedge a first token that is late past the route's learned high quantile (×1.5, never within
+ *  250 ms; 6 s until the route has answered a few times), at most 10% of a route's requests a minute
+ *  (3 at least); cut a
+ *  flowing stream after 8× its own gaps of silence, never within 35 s (the API pings every 15–30 s). */
+export const DEFAULT_TAIL: TailConfig = {
+  hedge: true,
+  hedgeFloorMs: 250,
+  hedgeFactor: 1.5,
+  hedgeColdMs: 6_000,
+  hedgeBudget: { ratio: 0.1, minPerWindow: 3, windowMs: 60_000 },
+  stallFloorMs: 35_000,
+  stallGapMultiple: 8,
+};
 
 export function defaultManagerConfig(): ManagerConfig {
   return {
@@ -28,10 +42,14 @@ export function defaultManagerConfig(): ManagerConfig {
     // bounds how long a recovered model goes unnoticed during a long outage.
     breaker: { failureThreshold: 3, openMs: 2_000, maxOpenMs: 30_000 },
     budget: { ratio: 0.2, minRetries: 3, windowMs: 60_000 },
-    concurrency: 4,
+    // Attempts in flight for one user (every window shares the broker's manager); a stalled
+    // connection holds its slot until it is cut, so the cap leaves room for a few.
+    concurrency: 8,
     pacing: DEFAULT_PACING,
     headersTimeoutMs: 60_000,
-    idleTimeoutMs: 30_000,
+    // Before the first content: above the API's ping cadence (15–30 s); the hedge acts long before.
+    idleTimeoutMs: 45_000,
+    tail: DEFAULT_TAIL,
   };
 }
 
@@ -236,8 +254,27 @@ export function validateManagerConfig(partial: unknown): ValidatedConfig {
     minRetries: checker.number(g, 'minRetries', 'budget.minRetries', defaults.budget.minRetries, { min: 0, max: 100_000, integer: true }),
     windowMs: checker.number(g, 'windowMs', 'budget.windowMs', defaults.budget.windowMs, { min: 1, max: 86_400_000 }),
   };
+  const t = checker.section(source, 'tail');
+  const dt = DEFAULT_TAIL;
+  const hb = checker.section(t, 'hedgeBudget');
+  const hedgeRaw = t['hedge'];
+  if (hedgeRaw !== undefined && typeof hedgeRaw !== 'boolean') checker.problems.push({ field: 'tail.hedge', message: `tail.hedge must be true or false (got ${describe(hedgeRaw)}); using ${dt.hedge}` });
+  const tail: TailConfig = {
+    hedge: typeof hedgeRaw === 'boolean' ? hedgeRaw : dt.hedge,
+    hedgeFloorMs: checker.number(t, 'hedgeFloorMs', 'tail.hedgeFloorMs', dt.hedgeFloorMs, { min: 50, max: 600_000 }),
+    hedgeFactor: checker.number(t, 'hedgeFactor', 'tail.hedgeFactor', dt.hedgeFactor, { min: 1, max: 20 }),
+    hedgeColdMs: checker.number(t, 'hedgeColdMs', 'tail.hedgeColdMs', dt.hedgeColdMs, { min: 50, max: 600_000 }),
+    hedgeBudget: {
+      ratio: checker.number(hb, 'ratio', 'tail.hedgeBudget.ratio', dt.hedgeBudget.ratio, { min: 0, max: 0.5 }),
+      minPerWindow: checker.number(hb, 'minPerWindow', 'tail.hedgeBudget.minPerWindow', dt.hedgeBudget.minPerWindow, { min: 0, max: 1000, integer: true }),
+      windowMs: checker.number(hb, 'windowMs', 'tail.hedgeBudget.windowMs', dt.hedgeBudget.windowMs, { min: 1000, max: 86_400_000 }),
+    },
+    stallFloorMs: checker.number(t, 'stallFloorMs', 'tail.stallFloorMs', dt.stallFloorMs, { min: 1000, max: 3_600_000 }),
+    stallGapMultiple: checker.number(t, 'stallGapMultiple', 'tail.stallGapMultiple', dt.stallGapMultiple, { min: 2, max: 1000 }),
+  };
   const config: ManagerConfig = {
     ...defaults,
+    tail,
     ...pickInjected(source),
     models: checkModels(source['models'], checker, defaults.models),
     providers: checkProviders(source['providers'], checker, defaults.providers),

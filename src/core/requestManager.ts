@@ -1,6 +1,8 @@
 // The request manager: owns the long-lived state (breakers, budgets, pacing,
 // the limiter, lazily created SDK clients) and runs each request through it.
 // `send` and `stream` never reject — every failure is a FailureOutcome.
+import { TailState } from './tailState';
+import { DEFAULT_TAIL } from './defaults';
 import type { ManagerConfig, RequestManager } from './contract';
 import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, RequestStream, Route, SendOptions, StreamPart } from './types';
 import { systemClock } from './clock';
@@ -29,6 +31,7 @@ class ResilientRequestManager implements RequestManager {
   private config: ManagerConfig;
   private readonly listeners = new Set<(event: ManagerEvent) => void>();
   private readonly routes: RouteState;
+  private readonly tail: TailState;
   private readonly limiter: ConcurrencyLimiter;
   private readonly clients: ProviderClients;
   private readonly inFlight = new Set<AbortController>();
@@ -47,6 +50,7 @@ class ResilientRequestManager implements RequestManager {
       config.unknownModelTtlMs ?? DEFAULT_UNKNOWN_MODEL_TTL_MS,
       config.retry.holdCapMs ?? DEFAULT_HOLD_CAP_MS,
     );
+    this.tail = new TailState(config.tail ?? DEFAULT_TAIL, () => clock.now());
     this.limiter = new ConcurrencyLimiter(config.concurrency);
     this.clients = new ProviderClients(config.headersTimeoutMs);
   }
@@ -76,6 +80,7 @@ class ResilientRequestManager implements RequestManager {
 
   resetBreakers(route?: Route): void {
     this.routes.reset(route);
+    if (route === undefined) this.tail.reset();
   }
 
   updateConfig(config: ManagerConfig): void {
@@ -83,6 +88,7 @@ class ResilientRequestManager implements RequestManager {
     this.config = config;
     this.routes.forgetRoutes(changedRoutes(before, config));
     this.routes.updateConfig(config.breaker, config.budget, config.retry.holdCapMs ?? DEFAULT_HOLD_CAP_MS);
+    this.tail.updateConfig(config.tail);
     this.limiter.setLimit(config.concurrency);
     this.clients.setHeadersTimeout(config.headersTimeoutMs);
     this.clients.clear();
@@ -149,6 +155,7 @@ class ResilientRequestManager implements RequestManager {
           clients: this.clients,
           emit: (event) => this.emit(event),
           secrets: () => registeredSecrets(),
+          tail: this.tail,
         },
         request,
         { signal: controller.signal, priority: options.priority ?? 'interactive', clientRequestId, onPart },

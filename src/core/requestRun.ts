@@ -8,7 +8,14 @@ import type { ContentBlock, Message } from '@anthropic-ai/sdk/resources/messages
 import type { Clock, ManagerConfig } from './contract';
 import type { AttemptRecord, ErrorClass, FailureOutcome, ManagerEvent, MessagesBody, Outcome, Priority, StreamPart, SuccessOutcome } from './types';
 import type { Classification } from './classify';
+import type { AttemptResult } from './attempt';
 import { runAttempt } from './attempt';
+import type { Entrant, Finished, HedgeTicket } from './hedgedAttempt';
+import { raceWithHedge } from './hedgedAttempt';
+import { hedgeRefusal, isDuplicable } from './policies/hedgeGate';
+import { DEFAULT_TAIL } from './defaults';
+import { systemClock } from './clock';
+import type { TailState } from './tailState';
 import { adaptRequest } from './adaptRequest';
 import { Continuation } from './continuation';
 import { decide } from './decide';
@@ -46,6 +53,10 @@ export interface RunDependencies {
   readonly emit: (event: ManagerEvent) => void;
   /** Every configured secret value (keys, tokens), scrubbed from whatever a server sends back. */
   readonly secrets?: () => readonly string[];
+  /** First-token learning, hedge budgets and counts per route; no hedging without it. */
+  readonly tail?: TailState;
+  /** The clock of an attempt's own timers (headers, stall, hedge); the real one unless a test injects one. */
+  readonly attemptClock?: Clock;
 }
 
 export interface RunOptions {
@@ -56,6 +67,9 @@ export interface RunOptions {
 }
 
 export const DEFAULT_HOLD_CAP_MS = 60_000;
+
+/** A body that has not sent one byte is cut after twice the hedge threshold, never sooner than this. */
+const FIRST_BYTE_MIN_MS = 1_000;
 
 /** Why a request left a route (the fallback event's reason). */
 type LeaveReason = ErrorClass | 'breaker_open' | 'unknown_model' | 'unfit';
@@ -101,6 +115,7 @@ class RequestRun {
   private budgetWarned = false;
   /** Thinking dropped for the rest of this request (the API refused it for this request's shape). */
   private thinkingDropped = false;
+  private hedged = false;
 
   constructor(
     private readonly deps: RunDependencies,
@@ -363,26 +378,33 @@ class RequestRun {
     for (const note of adapted.notes) this.note(note, route.model);
     const { model: _ignored, ...body } = adapted.body;
     void _ignored;
-    const assembler = new MessageAssembler(
-      {
-        text: (text) => this.deliver({ type: 'text', text }),
-        thinking: (thinking) => this.deliver({ type: 'thinking', thinking }),
-        toolUse: (call) => this.deliver({ type: 'tool_use', ...call }),
-      },
-      plan.skip,
-    );
+    // Both attempts of a hedged pair share the sink: only the one that claimed the race hands parts on.
+    const sink = {
+      text: (text: string) => this.deliver({ type: 'text', text }),
+      thinking: (thinking: string) => this.deliver({ type: 'thinking', thinking }),
+      toolUse: (call: { readonly id: string; readonly name: string; readonly input: unknown }) => this.deliver({ type: 'tool_use', ...call }),
+    };
     const secrets = [...(resolved.secret ? [resolved.secret] : []), ...this.secrets];
+    const tail = this.deps.tail;
+    const tailConfig = tail?.settings ?? DEFAULT_TAIL;
+    const timers = this.deps.attemptClock ?? systemClock;
+    const thresholdMs = tail ? tail.tracker(key).thresholdMs(this.estimatedInput, tailConfig.hedgeFactor, tailConfig.hedgeFloorMs, tailConfig.hedgeColdMs) : null;
     const attemptStart = clock.now();
-    let result;
-    try {
-      result = await runAttempt({
+    const launch = (claim: () => boolean, onDone: () => void): { entrant: Entrant; assembler: MessageAssembler } => {
+      const own = new MessageAssembler(sink, plan.skip);
+      const controller = new AbortController();
+      const onUserAbort = (): void => controller.abort();
+      this.options.signal.addEventListener('abort', onUserAbort, { once: true });
+      if (this.options.signal.aborted) controller.abort();
+      const done = runAttempt({
         client: resolved.client,
         params: { ...body, model: route.model, stream: true },
-        assembler,
+        assembler: own,
         headersTimeoutMs: this.deps.config.headersTimeoutMs,
-        idleTimeoutMs: this.deps.config.idleTimeoutMs,
-        deadline: Date.now() + this.bounds.remainingMs(clock.now()),
-        signal: this.options.signal,
+        stall: { firstByteMs: Math.max(FIRST_BYTE_MIN_MS, 2 * (thresholdMs ?? tailConfig.hedgeColdMs)), beforeContentMs: this.deps.config.idleTimeoutMs, floorMs: tailConfig.stallFloorMs, gapMultiple: tailConfig.stallGapMultiple },
+        clock: timers,
+        deadline: timers.now() + this.bounds.remainingMs(clock.now()),
+        signal: controller.signal,
         clientRequestId: this.options.clientRequestId,
         secrets,
         providerName: PROVIDER_NAMES[route.provider],
@@ -390,11 +412,41 @@ class RequestRun {
           routes.pacer.observe(key, headers);
           routes.tier.observe(key, headers);
         },
+        onFirstContent: claim,
+        onStall: (silentMs, flowing) => this.announceStall(entry, silentMs, flowing ? 'mid_stream' : 'first_token', 'reconnect'),
+      }).finally(() => {
+        this.options.signal.removeEventListener('abort', onUserAbort);
+        onDone();
       });
-    } finally {
-      release();
-    }
-    const base = { time: attemptStart, provider: route.provider, model: route.model, attempt: attemptNumber, latencyMs: clock.now() - attemptStart, clientRequestId: this.options.clientRequestId };
+      return { entrant: { done, abort: () => controller.abort() }, assembler: own };
+    };
+    const assemblers = new Map<'first' | 'hedge', MessageAssembler>();
+    let hedgeAttemptNumber = attemptNumber;
+    const race = await raceWithHedge({
+      clock: timers,
+      thresholdMs: tailConfig.hedge && !this.hedged ? thresholdMs : null,
+      start: (claim) => {
+        const started = launch(claim, release);
+        assemblers.set('first', started.assembler);
+        return started.entrant;
+      },
+      hedge: () => this.hedgeTicket(entry, (claim, done) => {
+        const started = launch(claim, done);
+        assemblers.set('hedge', started.assembler);
+        return started.entrant;
+      }),
+      onHedge: () => {
+        this.hedged = true;
+        hedgeAttemptNumber = this.bounds.recordAttempt(key);
+        this.announceStall(entry, timers.now() - attemptStart, 'first_token', 'hedge');
+      },
+    });
+    if (race.loser !== null) this.recordLoser(entry, race.loser, race.loser.role === 'first' ? attemptNumber : hedgeAttemptNumber, attemptStart);
+    if (race.winner.role === 'hedge') tail?.countHedgeWon(key);
+    const result: AttemptResult = race.winner.result;
+    const assembler = assemblers.get(race.winner.role)!;
+    if (result.firstContentMs !== null) tail?.tracker(key).record(this.estimatedInput, result.firstContentMs);
+    const base = { time: attemptStart, provider: route.provider, model: route.model, attempt: race.winner.role === 'first' ? attemptNumber : hedgeAttemptNumber, latencyMs: clock.now() - attemptStart, clientRequestId: this.options.clientRequestId };
     if (result.ok) {
       const record: AttemptRecord = { ...base, status: result.status, errorClass: null, errorType: null, requestId: result.requestId };
       this.attempts.push(record);
@@ -438,6 +490,70 @@ class RequestRun {
       this.deps.random,
     );
     return this.apply(decision, entry, failure);
+  }
+
+  /** A ticket for a hedge on this route, or null (and the refusal counted) when one may not start now. */
+  private async hedgeTicket(entry: ChainEntry, launch: (claim: () => boolean, done: () => void) => Entrant): Promise<HedgeTicket | null> {
+    const { routes, clock } = this.deps;
+    const tail = this.deps.tail;
+    if (!tail) return null;
+    const { route, key } = entry;
+    const breaker = routes.breaker(route);
+    const refusal = hedgeRefusal({
+      enabled: tail.settings.hedge,
+      hedgedAlready: this.hedged,
+      duplicable: isDuplicable(this.request),
+      outage: breaker.currentState() !== 'closed' || breaker.failingBeyond(0),
+      held: routes.pacer.delayFor(key) > 0,
+      retryAlarm: routes.budget(route).alarmed(),
+      budgetAvailable: tail.budget(key).available() > 0,
+    });
+    if (refusal !== null) {
+      tail.countRefusal(key, refusal);
+      return null;
+    }
+    if (!this.bounds.canAttempt(clock.now()) || !this.bounds.canAttemptOn(key, clock.now())) {
+      tail.countRefusal(key, 'already_hedged');
+      return null;
+    }
+    // The pair shares the request's concurrency slot: a hedge never queues behind other work.
+    if (!tail.budget(key).tryAcquire()) {
+      tail.countRefusal(key, 'budget');
+      return null;
+    }
+    tail.countHedge(key);
+    return { launch: (claim) => launch(claim, () => undefined), giveBack: () => undefined };
+  }
+
+  /** Narrates a late first token (a hedge starts) or a stalled stream (it is cut and continued). */
+  private announceStall(entry: ChainEntry, silentMs: number, phase: 'first_token' | 'mid_stream', action: 'hedge' | 'reconnect'): void {
+    if (action === 'reconnect' && phase === 'mid_stream') this.deps.tail?.countStall(entry.key);
+    this.deps.emit({
+      type: 'stall',
+      time: this.deps.clock.now(),
+      clientRequestId: this.options.clientRequestId,
+      provider: entry.route.provider,
+      model: entry.route.model,
+      silentMs: Math.max(0, Math.round(silentMs)),
+      phase,
+      action,
+    });
+  }
+
+  /** The attempt of a hedged pair whose result does not stand: aborted when the other won, or its own failure. */
+  private recordLoser(entry: ChainEntry, loser: Finished, attempt: number, startedAt: number): void {
+    const { clock, emit } = this.deps;
+    const { route } = entry;
+    const base = { time: startedAt, provider: route.provider, model: route.model, attempt, latencyMs: clock.now() - startedAt, clientRequestId: this.options.clientRequestId };
+    const result = loser.result;
+    const record: AttemptRecord = result.ok
+      ? { ...base, status: result.status, errorClass: 'canceled', errorType: 'hedge_lost', requestId: result.requestId, message: 'the other attempt of a hedged pair answered first' }
+      : result.failure.errorClass === 'canceled' && !this.options.signal.aborted
+        ? { ...base, status: null, errorClass: 'canceled', errorType: 'hedge_lost', requestId: result.failure.requestId, message: 'the other attempt of a hedged pair answered first' }
+        : { ...base, status: result.failure.status, errorClass: result.failure.errorClass, errorType: result.failure.errorType, requestId: result.failure.requestId, message: result.failure.message };
+    this.attempts.push(record);
+    if (record.requestId) this.requestIds.push(record.requestId);
+    emit({ type: 'attempt', ...record });
   }
 
   private deliver(part: StreamPart): void {

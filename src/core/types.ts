@@ -113,6 +113,19 @@ export type ManagerEvent =
       readonly nextAttempt: number;
     }
   | {
+      /** A response showed nothing for `silentMs`: a late first token got a second attempt beside
+       *  it on a fresh connection ('hedge'), or a stream went silent and is cut to continue on a
+       *  fresh connection ('reconnect'). Drives "No response from Opus for 6 s — trying a fresh connection". */
+      readonly type: 'stall';
+      readonly time: number;
+      readonly clientRequestId: string;
+      readonly provider: ProviderId;
+      readonly model: string;
+      readonly silentMs: number;
+      readonly phase: 'first_token' | 'mid_stream';
+      readonly action: 'hedge' | 'reconnect';
+    }
+  | {
       readonly type: 'warning';
       readonly time: number;
       readonly code: 'unknown_model' | 'deprecated_model' | 'budget_exhausted' | 'config' | 'adapted';

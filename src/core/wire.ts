@@ -14,11 +14,16 @@ export type StreamParams = Omit<MessagesBody, 'model' | 'messages' | 'system'> &
   readonly stream: true;
 };
 
+/** The SDK's per-request middleware, as much of it as the manager uses: it sees the raw
+ *  fetch Response, so it can watch the body's bytes (pings included) before the SDK parses them. */
+export type ResponseMiddleware = (request: unknown, next: (request: unknown) => Promise<Response>) => Promise<Response>;
+
 export interface AttemptRequestOptions {
   readonly signal: AbortSignal;
   readonly maxRetries: 0;
   readonly timeout: number;
   readonly headers?: Record<string, string>;
+  readonly middleware?: readonly ResponseMiddleware[];
 }
 
 export interface HeaderReader {

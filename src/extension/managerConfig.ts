@@ -3,6 +3,7 @@
 import type { ManagerConfig, ProviderConfig } from '../core/contract';
 import { registerSecrets } from '../core/secretRegistry';
 import type { ProviderId } from '../core/types';
+import { DEFAULT_TAIL } from '../core/defaults';
 import { modelChain } from './settings';
 import type { ExtensionSettings } from './settings';
 
@@ -133,6 +134,13 @@ export function buildManagerConfig(
       maxOpenMs: Math.max(base.breaker.maxOpenMs, openMs),
     },
     concurrency: settings.concurrency,
+    tail: {
+      ...(base.tail ?? DEFAULT_TAIL),
+      hedge: settings.hedgeBudgetPercent > 0,
+      hedgeFloorMs: settings.hedgeFloorSeconds * 1000,
+      hedgeBudget: { ...(base.tail ?? DEFAULT_TAIL).hedgeBudget, ratio: settings.hedgeBudgetPercent / 100 },
+      stallFloorMs: settings.stallFloorSeconds * 1000,
+    },
     clientName,
   };
 }

@@ -12,6 +12,14 @@ export function classLabel(errorClass: ErrorClass, t: Translate): string {
   return t(CLASS_LABEL(errorClass));
 }
 
+/** `claude-opus-5-5` → `Opus 5.5`, the way people say it; other ids unchanged. */
+export function spokenModel(model: string): string {
+  const match = /^claude-(opus|sonnet|haiku)-(\d+)(?:-(\d))?(?:$|-)/.exec(model);
+  if (!match) return model;
+  const family = match[1]!;
+  return `${family[0]!.toUpperCase()}${family.slice(1)} ${match[2]}${match[3] !== undefined ? `.${match[3]}` : ''}`;
+}
+
 /** A progress line for one manager event, or null when the event does not change what the user sees. */
 export function progressMessage(event: ManagerEvent, t: Translate): string | null {
   switch (event.type) {
@@ -20,7 +28,14 @@ export function progressMessage(event: ManagerEvent, t: Translate): string | nul
     case 'fallback':
       return fallbackAnnouncement(event, t);
     case 'attempt':
-      return event.errorClass === null ? null : t('{0} on {1}', t(CLASS_LABEL(event.errorClass)), event.model);
+      // A hedged pair's loser is aborted on purpose: the stall event already said what happens.
+      return event.errorClass === null || event.errorClass === 'canceled' ? null : t('{0} on {1}', t(CLASS_LABEL(event.errorClass)), event.model);
+    case 'stall': {
+      const seconds = Math.max(1, Math.round(event.silentMs / 1000));
+      return event.phase === 'mid_stream'
+        ? t('The answer from {0} stopped for {1} s — continuing on a fresh connection', spokenModel(event.model), seconds)
+        : t('No response from {0} for {1} s — trying a fresh connection', spokenModel(event.model), seconds);
+    }
     default:
       return null;
   }

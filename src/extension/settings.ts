@@ -23,6 +23,12 @@ export interface ExtensionSettings {
   readonly failureThreshold: number;
   readonly openSeconds: number;
   readonly concurrency: number;
+  /** A late first token is never hedged sooner than this after its attempt started. */
+  readonly hedgeFloorSeconds: number;
+  /** Hedges per route at most this share of its requests (percent, 0 = never hedge). */
+  readonly hedgeBudgetPercent: number;
+  /** Once an answer flows, silence is never cut sooner than this (above the API's ping cadence). */
+  readonly stallFloorSeconds: number;
   /** Fraction of attempts (0..1) answered 529 that raises the alert. */
   readonly alertThreshold: number;
   readonly alertWindowMinutes: number;
@@ -61,6 +67,9 @@ export const SETTING_KEYS = {
   failureThreshold: 'breaker.failureThreshold',
   openSeconds: 'breaker.openSeconds',
   concurrency: 'concurrency',
+  hedgeFloorSeconds: 'tail.hedgeFloorSeconds',
+  hedgeBudgetPercent: 'tail.hedgeBudgetPercent',
+  stallFloorSeconds: 'tail.stallFloorSeconds',
   alertThreshold: 'alert.threshold',
   alertWindowMinutes: 'alert.windowMinutes',
   baseUrl: 'baseUrl',
@@ -95,7 +104,10 @@ export const DEFAULT_SETTINGS: ExtensionSettings = {
   deadlineSeconds: 120,
   failureThreshold: 3,
   openSeconds: 2,
-  concurrency: 4,
+  concurrency: 8,
+  hedgeFloorSeconds: 0.25,
+  hedgeBudgetPercent: 10,
+  stallFloorSeconds: 35,
   alertThreshold: 0.05,
   alertWindowMinutes: 5,
   baseUrl: '',
@@ -139,6 +151,9 @@ export const NUMBER_BOUNDS = {
   failureThreshold: { min: 1, max: 100, integer: true },
   openSeconds: { min: 1, max: 3600, integer: false },
   concurrency: { min: 1, max: 64, integer: true },
+  hedgeFloorSeconds: { min: 0.05, max: 600, integer: false },
+  hedgeBudgetPercent: { min: 0, max: 50, integer: false },
+  stallFloorSeconds: { min: 1, max: 3600, integer: false },
   alertThreshold: { min: 0.001, max: 1, integer: false },
   alertWindowMinutes: { min: 1, max: 120, integer: true },
 } as const satisfies Partial<Record<keyof ExtensionSettings, NumberBounds>>;
@@ -181,6 +196,9 @@ export function validateSettings(raw: RawSettings): ValidatedSettings {
     failureThreshold: number('failureThreshold'),
     openSeconds: number('openSeconds'),
     concurrency: number('concurrency'),
+    hedgeFloorSeconds: number('hedgeFloorSeconds'),
+    hedgeBudgetPercent: number('hedgeBudgetPercent'),
+    stallFloorSeconds: number('stallFloorSeconds'),
     alertThreshold: number('alertThreshold'),
     alertWindowMinutes: number('alertWindowMinutes'),
     baseUrl: readBaseUrl(raw[SETTING_KEYS.baseUrl], (m) => report(SETTING_KEYS.baseUrl, m)),

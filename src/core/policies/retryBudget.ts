@@ -71,6 +71,14 @@ export class RetryBudget {
     return Math.max(0, allowed - retries);
   }
 
+  /** The alarm: at most a tenth of the window's retries are left (the route is failing beyond a
+   *  blip). Work that adds load, such as a hedge, stays away from a route in alarm. */
+  alarmed(): boolean {
+    const { requests, retries } = this.totals(this.now());
+    const allowed = Math.max(this.config.minRetries, Math.floor(requests * this.config.ratio));
+    return (allowed - retries) * 10 < allowed || retries >= allowed;
+  }
+
   /** Takes one retry from the budget; false when it is spent. */
   tryAcquireRetry(): boolean {
     if (this.available() <= 0) return false;

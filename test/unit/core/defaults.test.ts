@@ -9,7 +9,7 @@ test('the defaults: opus → sonnet → haiku, bounded retries, breaker and budg
   assert.equal(config.retry.deadlineMs, 120_000);
   assert.deepEqual(config.breaker, { failureThreshold: 3, openMs: 2_000, maxOpenMs: 30_000 });
   assert.deepEqual(config.budget, { ratio: 0.2, minRetries: 3, windowMs: 60_000 });
-  assert.equal(config.concurrency, 4);
+  assert.equal(config.concurrency, 8);
   assert.equal(validateManagerConfig({}).problems.length, 0);
 });
 
@@ -25,7 +25,7 @@ test('bad fields are named and fall back to the default; good ones are kept', { 
   assert.equal(config.retry.maxAttempts, 6);
   assert.equal(config.retry.deadlineMs, 5000);
   assert.equal(config.retry.jitter, 'full');
-  assert.equal(config.concurrency, 4);
+  assert.equal(config.concurrency, 8);
   assert.deepEqual(config.providers, [{ id: 'anthropic', baseURL: 'http://127.0.0.1:9' }]);
   const fields = problems.map((p) => p.field);
   for (const field of ['models[1]', 'models[2]', 'retry.maxAttempts', 'retry.jitter', 'breaker', 'concurrency', 'providers[0]', 'providers[1].baseURL']) {

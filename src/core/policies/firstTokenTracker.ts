@@ -1,0 +1,88 @@
+// Time to first token on one route, learned from recent answers and scaled by
+// prompt size (a long prompt takes longer to prefill). A small sliding window of
+// (input tokens, milliseconds) samples; the expected time for a prompt is a
+// least-squares line through them, and the spread is the window's high quantile
+// of observed / expected. The hedge threshold is that quantile times a factor,
+// never below a floor; until enough answers were seen, a cautious cold value.
+
+export interface FirstTokenOptions {
+  /** Samples kept (the most recent). */
+  readonly window: number;
+  /** Samples needed before the learned threshold replaces the cold one. */
+  readonly minSamples: number;
+  /** Which quantile of observed / expected is taken as "slow but healthy" (e.g. 0.95). */
+  readonly quantile: number;
+}
+
+export const DEFAULT_FIRST_TOKEN_OPTIONS: FirstTokenOptions = { window: 64, minSamples: 5, quantile: 0.95 };
+
+interface Sample {
+  readonly tokens: number;
+  readonly ms: number;
+}
+
+interface Line {
+  readonly intercept: number;
+  readonly slope: number;
+}
+
+export class FirstTokenTracker {
+  private readonly samples: Sample[] = [];
+  private fitted: { line: Line; spread: number } | null = null;
+
+  constructor(private readonly options: FirstTokenOptions = DEFAULT_FIRST_TOKEN_OPTIONS) {}
+
+  get size(): number {
+    return this.samples.length;
+  }
+
+  /** An answer whose first content came `ms` after its attempt started. */
+  record(inputTokens: number, ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0 || !Number.isFinite(inputTokens) || inputTokens < 0) return;
+    this.samples.push({ tokens: inputTokens, ms });
+    if (this.samples.length > this.options.window) this.samples.shift();
+    this.fitted = null;
+  }
+
+  /** The high quantile of time to first token expected for a prompt of this size; null while cold. */
+  expectedHighMs(inputTokens: number): number | null {
+    if (this.samples.length < this.options.minSamples) return null;
+    this.fitted ??= this.fit();
+    const { line, spread } = this.fitted;
+    return Math.max(1, line.intercept + line.slope * Math.max(0, inputTokens)) * spread;
+  }
+
+  /** When to hedge an attempt that has shown no content: max(floor, factor × high quantile), or `coldMs` while cold. */
+  thresholdMs(inputTokens: number, factor: number, floorMs: number, coldMs: number): number {
+    const high = this.expectedHighMs(inputTokens);
+    return high === null ? Math.max(floorMs, coldMs) : Math.max(floorMs, factor * high);
+  }
+
+  private fit(): { line: Line; spread: number } {
+    const n = this.samples.length;
+    let sx = 0;
+    let sy = 0;
+    for (const s of this.samples) {
+      sx += s.tokens;
+      sy += s.ms;
+    }
+    const mx = sx / n;
+    const my = sy / n;
+    let sxx = 0;
+    let sxy = 0;
+    for (const s of this.samples) {
+      sxx += (s.tokens - mx) * (s.tokens - mx);
+      sxy += (s.tokens - mx) * (s.ms - my);
+    }
+    // Prompts of one size, or a line that would fall with size: the mean alone.
+    let line: Line = { intercept: my, slope: 0 };
+    if (sxx > 0 && sxy > 0) {
+      const slope = sxy / sxx;
+      const intercept = my - slope * mx;
+      line = intercept >= 0 ? { intercept, slope } : { intercept: 0, slope: sy / Math.max(1, sx) };
+    }
+    const ratios = this.samples.map((s) => s.ms / Math.max(1, line.intercept + line.slope * s.tokens)).sort((a, b) => a - b);
+    const rank = Math.min(n - 1, Math.max(0, Math.ceil(this.options.quantile * n) - 1));
+    return { line, spread: Math.max(1, ratios[rank] ?? 1) };
+  }
+}

@@ -1,0 +1,106 @@
+// The shared, long-lived tail-latency state of every route: how fast it starts
+// answering (first-token tracker), its hedge budget, and how many hedges and
+// stalls it has seen. One instance per manager, beside RouteState.
+import type { HedgeBudgetConfig, TailConfig } from './contract';
+import { DEFAULT_TAIL } from './defaults';
+import { FirstTokenTracker } from './policies/firstTokenTracker';
+import { HedgeBudget } from './policies/hedgeBudget';
+import type { HedgeRefusal } from './policies/hedgeGate';
+
+export interface TailCounts {
+  /** Hedges started (a second attempt beside a late first token). */
+  readonly hedges: number;
+  /** Hedges the second attempt won (the first was aborted). */
+  readonly hedgesWon: number;
+  /** Streams cut by the stall watchdog after content had started. */
+  readonly stalls: number;
+  /** Late first tokens that were not hedged, by reason. */
+  readonly refused: Readonly<Partial<Record<HedgeRefusal, number>>>;
+}
+
+interface MutableCounts {
+  hedges: number;
+  hedgesWon: number;
+  stalls: number;
+  refused: Partial<Record<HedgeRefusal, number>>;
+}
+
+export class TailState {
+  private readonly trackers = new Map<string, FirstTokenTracker>();
+  private readonly budgets = new Map<string, HedgeBudget>();
+  private readonly counts = new Map<string, MutableCounts>();
+
+  constructor(
+    private config: TailConfig,
+    private readonly now: () => number,
+  ) {}
+
+  get settings(): TailConfig {
+    return this.config;
+  }
+
+  updateConfig(config: TailConfig | undefined): void {
+    this.config = config ?? DEFAULT_TAIL;
+    for (const budget of this.budgets.values()) budget.updateConfig(this.config.hedgeBudget);
+  }
+
+  tracker(key: string): FirstTokenTracker {
+    let tracker = this.trackers.get(key);
+    if (!tracker) {
+      tracker = new FirstTokenTracker();
+      this.trackers.set(key, tracker);
+    }
+    return tracker;
+  }
+
+  budget(key: string): HedgeBudget {
+    let budget = this.budgets.get(key);
+    if (!budget) {
+      budget = new HedgeBudget(this.budgetConfig(), this.now);
+      this.budgets.set(key, budget);
+    }
+    return budget;
+  }
+
+  private budgetConfig(): HedgeBudgetConfig {
+    return this.config.hedgeBudget;
+  }
+
+  private countsOf(key: string): MutableCounts {
+    let counts = this.counts.get(key);
+    if (!counts) {
+      counts = { hedges: 0, hedgesWon: 0, stalls: 0, refused: {} };
+      this.counts.set(key, counts);
+    }
+    return counts;
+  }
+
+  countHedge(key: string): void {
+    this.countsOf(key).hedges += 1;
+  }
+
+  countHedgeWon(key: string): void {
+    this.countsOf(key).hedgesWon += 1;
+  }
+
+  countStall(key: string): void {
+    this.countsOf(key).stalls += 1;
+  }
+
+  countRefusal(key: string, reason: HedgeRefusal): void {
+    const refused = this.countsOf(key).refused;
+    refused[reason] = (refused[reason] ?? 0) + 1;
+  }
+
+  /** Counts for one route (zeros when it has seen none). */
+  countsFor(key: string): TailCounts {
+    const counts = this.counts.get(key);
+    return counts ? { ...counts, refused: { ...counts.refused } } : { hedges: 0, hedgesWon: 0, stalls: 0, refused: {} };
+  }
+
+  /** Forgets budgets and counts (Reset Circuit Breakers); what was learned of first-token times stays. */
+  reset(): void {
+    for (const budget of this.budgets.values()) budget.reset();
+    this.counts.clear();
+  }
+}

@@ -1,0 +1,120 @@
+// The tail-latency policies on their own, on a fake clock: the first-token
+// tracker's threshold, the hedge budget, the stall watchdog and the hedge gate.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FirstTokenTracker } from '../../../src/core/policies/firstTokenTracker';
+import { HedgeBudget } from '../../../src/core/policies/hedgeBudget';
+import { StallWatchdog } from '../../../src/core/policies/stallWatchdog';
+import { hedgeRefusal, isDuplicable } from '../../../src/core/policies/hedgeGate';
+import type { HedgeView } from '../../../src/core/policies/hedgeGate';
+import { RetryBudget } from '../../../src/core/policies/retryBudget';
+
+test('first-token threshold: cold until a few answers, then the high quantile × factor, never under the floor', () => {
+  const tracker = new FirstTokenTracker();
+  assert.equal(tracker.thresholdMs(100, 1.5, 250, 6_000), 6_000, 'cold');
+  for (let i = 0; i < 20; i++) tracker.record(100, 100 + (i % 5) * 10);
+  const learned = tracker.thresholdMs(100, 1.5, 50, 6_000);
+  assert.ok(learned >= 1.5 * 140 * 0.99 && learned <= 1.5 * 150 * 1.3, `learned ${learned}`);
+  assert.equal(tracker.thresholdMs(100, 1.5, 1_000, 6_000), 1_000, 'the floor wins over a fast route');
+});
+
+test('first-token threshold scales with prompt size (a long prompt prefills longer)', () => {
+  const tracker = new FirstTokenTracker();
+  // 3 s plus 1 ms per input token, as a slow-prefill route does.
+  for (let i = 0; i < 40; i++) {
+    const tokens = (i % 10) * 900;
+    tracker.record(tokens, 3_000 + tokens + (i % 3) * 50);
+  }
+  const short = tracker.thresholdMs(0, 1.5, 250, 6_000);
+  const long = tracker.thresholdMs(8_100, 1.5, 250, 6_000);
+  assert.ok(short >= 3_000 * 1.5 && short < 6_000, `short prompt ${short}`);
+  assert.ok(long >= 11_100 * 1.5 && long < 20_000, `long prompt ${long}`);
+});
+
+test('hedge budget: a share of the window’s requests, a floor for low rates, and the window slides', () => {
+  let now = 0;
+  const budget = new HedgeBudget({ ratio: 0.05, minPerWindow: 1, windowMs: 60_000 }, () => now);
+  assert.equal(budget.tryAcquire(), true, 'the floor allows one with no traffic');
+  assert.equal(budget.tryAcquire(), false, 'never beyond the budget');
+  for (let i = 0; i < 100; i++) budget.recordRequest();
+  let granted = 0;
+  for (let i = 0; i < 20; i++) if (budget.tryAcquire()) granted += 1;
+  assert.equal(granted, 4, '5% of 100 requests, one already spent');
+  now += 70_000;
+  assert.equal(budget.available(), 1, 'the window slid: back to the floor');
+});
+
+test('a ping cadence never trips the stall watchdog, before or after content', () => {
+  const limits = { firstByteMs: 1_000, beforeContentMs: 45_000, floorMs: 35_000, gapMultiple: 8 };
+  let now = 0;
+  const watchdog = new StallWatchdog(limits, now);
+  watchdog.headers(now);
+  watchdog.bytes(now); // message_start
+  // A long prefill: pings every 15 s, then every 30 s (the API's observed cadence) for 10 minutes.
+  for (let i = 0; i < 20; i++) {
+    now += i < 10 ? 15_000 : 30_000;
+    assert.ok(watchdog.stalledAt() > now, `tripped before content at ${now}`);
+    watchdog.bytes(now);
+  }
+  watchdog.content(now);
+  for (let i = 0; i < 50; i++) {
+    now += 20;
+    watchdog.bytes(now);
+  }
+  // The model pauses mid-answer, pinging every 30 s.
+  for (let i = 0; i < 20; i++) {
+    now += 30_000;
+    assert.ok(watchdog.stalledAt() > now, `tripped mid-stream at ${now}`);
+    watchdog.bytes(now);
+  }
+  assert.ok(watchdog.limitMs() >= 35_000);
+});
+
+test('the stall watchdog cuts true silence: no body byte after headers, or a flowing stream gone quiet', () => {
+  const limits = { firstByteMs: 1_000, beforeContentMs: 45_000, floorMs: 35_000, gapMultiple: 8 };
+  const dead = new StallWatchdog(limits, 0);
+  dead.headers(100);
+  assert.equal(dead.stalledAt(), 1_100, 'a body that never starts is cut after the first-byte limit');
+  const slow = new StallWatchdog(limits, 0);
+  slow.headers(0);
+  slow.bytes(0);
+  slow.content(0);
+  // A slow stream: a chunk every 6 s; 8 × 6 s = 48 s of silence allowed, above the floor.
+  for (let t = 6_000; t <= 60_000; t += 6_000) slow.bytes(t);
+  assert.ok(slow.limitMs() >= 48_000 * 0.99, `adaptive limit ${slow.limitMs()}`);
+  assert.equal(slow.stalledAt(), 60_000 + slow.limitMs());
+});
+
+const OPEN: HedgeView = { enabled: true, hedgedAlready: false, duplicable: true, outage: false, held: false, retryAlarm: false, budgetAvailable: true };
+
+test('hedge gate: each reason refuses on its own', () => {
+  assert.equal(hedgeRefusal(OPEN), null);
+  assert.equal(hedgeRefusal({ ...OPEN, enabled: false }), 'disabled');
+  assert.equal(hedgeRefusal({ ...OPEN, hedgedAlready: true }), 'already_hedged');
+  assert.equal(hedgeRefusal({ ...OPEN, duplicable: false }), 'not_duplicable');
+  assert.equal(hedgeRefusal({ ...OPEN, outage: true }), 'outage');
+  assert.equal(hedgeRefusal({ ...OPEN, held: true }), 'held');
+  assert.equal(hedgeRefusal({ ...OPEN, retryAlarm: true }), 'retry_alarm');
+  assert.equal(hedgeRefusal({ ...OPEN, budgetAvailable: false }), 'budget');
+});
+
+test('a request is duplicable unless the server would run tools for it', () => {
+  assert.equal(isDuplicable({}), true);
+  assert.equal(isDuplicable({ tools: [{ name: 'lookup', input_schema: { type: 'object' } }, { type: 'bash_20250124', name: 'bash' }] }), true);
+  assert.equal(isDuplicable({ tools: [{ type: 'web_search_20250305', name: 'web_search' }] }), false);
+  assert.equal(isDuplicable({ tools: [{ type: 'code_execution_20250825', name: 'code_execution' }] }), false);
+  assert.equal(isDuplicable({ mcp_servers: [{ type: 'url', url: 'https://example.test', name: 'x' }] }), false);
+});
+
+test('the retry budget raises its alarm when a tenth of its retries are left', () => {
+  let now = 0;
+  const budget = new RetryBudget({ ratio: 0.2, minRetries: 3, windowMs: 60_000 }, () => now);
+  for (let i = 0; i < 100; i++) budget.recordRequest();
+  for (let i = 0; i < 17; i++) budget.tryAcquireRetry();
+  assert.equal(budget.alarmed(), false, '3 of 20 left');
+  budget.tryAcquireRetry();
+  budget.tryAcquireRetry();
+  assert.equal(budget.alarmed(), true, '1 of 20 left');
+  now += 70_000;
+  assert.equal(budget.alarmed(), false);
+});
