@@ -516,13 +516,22 @@ class RequestRun {
       tail.countRefusal(key, 'already_hedged');
       return null;
     }
-    // The pair shares the request's concurrency slot: a hedge never queues behind other work.
+    let release: Release;
+    try {
+      // The hedge is one more request in flight: a free concurrency slot at once, or no hedge
+      // (it never queues behind other work, and never exceeds the cap the server is promised).
+      release = await acquireBefore(this.deps.limiter, this.options.priority, this.options.signal, 1);
+    } catch {
+      tail.countRefusal(key, 'no_slot');
+      return null;
+    }
     if (!tail.budget(key).tryAcquire()) {
+      release();
       tail.countRefusal(key, 'budget');
       return null;
     }
     tail.countHedge(key);
-    return { launch: (claim) => launch(claim, () => undefined), giveBack: () => undefined };
+    return { launch: (claim) => launch(claim, release), giveBack: release };
   }
 
   /** Narrates a late first token (a hedge starts) or a stalled stream (it is cut and continued). */

@@ -17,7 +17,9 @@ export type HedgeRefusal =
   /** The route is held by a rate limit. */
   | 'held'
   /** The request runs server-side tools or MCP servers: a duplicate could act twice. */
-  | 'not_duplicable';
+  | 'not_duplicable'
+  /** No concurrency slot is free at once: a hedge never queues and never exceeds the cap. */
+  | 'no_slot';
 
 export interface HedgeView {
   readonly enabled: boolean;

@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { canonicalAnswer } from '../../../src/simulator/index';
 import { OPUS, rig, scenario } from './harness';
+import { DEFAULT_TAIL } from '../../../src/core/defaults';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -20,6 +21,8 @@ test('1,000 concurrent requests all settle within the concurrency cap', { timeou
     headersTimeoutMs: 60_000,
     idleTimeoutMs: 60_000,
     retry: { deadlineMs: 110_000 } as never,
+    // Nor into a hedge: the server's count must be exactly one request per question.
+    tail: { ...DEFAULT_TAIL, hedge: false },
   });
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown): void => {
