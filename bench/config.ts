@@ -11,6 +11,7 @@ export const SCENARIOS = [
   'rate-limit-storm',
   'flaky-network',
   'mid-stream-failures',
+  'slow-prefill',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -26,7 +27,16 @@ export interface Profile {
   /** The harness aborts any request still running this long after it started (same for all). */
   readonly requestDeadlineMs: number;
   readonly maxTokens: number;
+  /** Arrival rates that differ from `ratePerSecond` (a scenario whose answers take seconds to start). */
+  readonly rateOverride?: Readonly<Partial<Record<ScenarioName, number>>>;
+  /** Prompts padded by (index mod 10) × this many words, so prompt sizes (and prefill times) vary. */
+  readonly promptPaddingWords?: Readonly<Partial<Record<ScenarioName, number>>>;
 }
+
+/** slow-prefill: first tokens after 3–12 s, so fewer arrivals (a user does not fire 5 such questions a
+ *  second) and prompts from a dozen words to ~6,300 words, to show the hedge learns prompt size. */
+const SLOW_PREFILL_RATE = 0.5;
+const SLOW_PREFILL_PADDING = 700;
 
 export const FULL: Profile = {
   name: 'full',
@@ -39,7 +49,10 @@ export const FULL: Profile = {
     'rate-limit-storm': 30_000,
     'flaky-network': 30_000,
     'mid-stream-failures': 30_000,
+    'slow-prefill': 60_000,
   },
+  rateOverride: { 'slow-prefill': SLOW_PREFILL_RATE },
+  promptPaddingWords: { 'slow-prefill': SLOW_PREFILL_PADDING },
   // Longer than the slowest legitimate path of any client (Portkey's 5 retries
   // back off 1+2+4+8+16 = 31 s before falling back), so the deadline only cuts
   // requests that would otherwise hang (a stalled stream) or wait out rate limits.
@@ -57,7 +70,10 @@ export const QUICK: Profile = {
     'rate-limit-storm': 3_000,
     'flaky-network': 3_000,
     'mid-stream-failures': 3_000,
+    'slow-prefill': 6_000,
   },
+  rateOverride: { 'slow-prefill': SLOW_PREFILL_RATE },
+  promptPaddingWords: { 'slow-prefill': SLOW_PREFILL_PADDING },
   requestDeadlineMs: 3_000,
   maxTokens: 256,
 };

@@ -6,6 +6,8 @@ export interface SendResult {
   readonly latencyMs: number;
   /** Upstream attempts the client itself made for this request, when it can tell. */
   readonly attempts?: number;
+  /** Hedges (a second attempt beside a late first token) the client started, when it can tell. */
+  readonly hedges?: number;
   /** The model that produced the answer (null on failure). */
   readonly model: string | null;
   /** Short failure reason (error class or type), never a secret. */

@@ -36,6 +36,10 @@ export async function createOursClient(env: ClientEnv): Promise<BenchClient> {
   const create = await loadCreateRequestManager();
   if (create === null) throw new Error('createRequestManager is not available in src/core/requestManager.ts');
   const manager = create(oursConfig(env));
+  const hedgesById = new Map<string, number>();
+  manager.onEvent((event) => {
+    if (event.type === 'stall' && event.action === 'hedge') hedgesById.set(event.clientRequestId, (hedgesById.get(event.clientRequestId) ?? 0) + 1);
+  });
   return {
     name: 'ours',
     async send(prompt: string, signal: AbortSignal): Promise<SendResult> {
@@ -51,14 +55,17 @@ export async function createOursClient(env: ClientEnv): Promise<BenchClient> {
       }
       const outcome = await stream.outcome;
       const latencyMs = performance.now() - started;
+      const hedges = hedgesById.get(outcome.clientRequestId) ?? 0;
+      hedgesById.delete(outcome.clientRequestId);
       if (outcome.ok && !outcome.incomplete) {
-        return { ok: true, latencyMs, model: outcome.model, attempts: outcome.attempts.length, text: outcome.text };
+        return { ok: true, latencyMs, model: outcome.model, attempts: outcome.attempts.length, hedges, text: outcome.text };
       }
       return {
         ok: false,
         latencyMs,
         model: null,
         attempts: outcome.attempts.length,
+        hedges,
         error: outcome.ok ? 'incomplete' : outcome.error.class,
       };
     },

@@ -23,6 +23,8 @@ export function judgeGoals(scenarios: readonly ScenarioResult[]): Goal[] {
   const naiveOutage = metricsOf(scenarios, 'primary-outage', 'naive-loop');
   const oursStorm = metricsOf(scenarios, 'rate-limit-storm', 'ours');
   const retryStorm = metricsOf(scenarios, 'rate-limit-storm', 'sdk-retry5');
+  const oursFlaky = metricsOf(scenarios, 'flaky-network', 'ours');
+  const oursPrefill = metricsOf(scenarios, 'slow-prefill', 'ours');
   return [
     judge('healthy: p50 ≤ 1.02 × sdk-default p50', [oursHealthy, sdkHealthy], () => {
       const ours = oursHealthy?.p50Ms ?? null;
@@ -49,6 +51,29 @@ export function judgeGoals(scenarios: readonly ScenarioResult[]): Goal[] {
       const healthy = oursHealthy?.p95Ms ?? null;
       if (outage === null || healthy === null) return { met: false, figure: 'no successful requests' };
       return { met: outage <= 1.3 * healthy, figure: `${ms(outage)} vs healthy ${ms(healthy)} (${(outage / healthy).toFixed(2)}×)` };
+    }),
+    judge('healthy: ≤ 1.02 upstream attempts per request (hedges included)', [oursHealthy], () => {
+      const m = oursHealthy as RunMetrics;
+      return { met: m.upstreamAttemptsPerRequest <= 1.02, figure: `${m.upstreamAttemptsPerRequest.toFixed(3)} attempts/request` };
+    }),
+    judge('flaky-network: ≥ 99.3% success', [oursFlaky], () => {
+      const m = oursFlaky as RunMetrics;
+      return { met: m.successRate >= 0.993, figure: `${m.succeeded}/${m.requests} (${pct(m.successRate)})` };
+    }),
+    judge('flaky-network: p95 ≤ 2 × healthy p95', [oursFlaky, oursHealthy], () => {
+      const flaky = oursFlaky?.p95Ms ?? null;
+      const healthy = oursHealthy?.p95Ms ?? null;
+      if (flaky === null || healthy === null) return { met: false, figure: 'no successful requests' };
+      return { met: flaky <= 2 * healthy, figure: `${ms(flaky)} vs healthy ${ms(healthy)} (${(flaky / healthy).toFixed(2)}×)` };
+    }),
+    judge('flaky-network: ≤ 1.31 upstream attempts per request', [oursFlaky], () => {
+      const m = oursFlaky as RunMetrics;
+      return { met: m.upstreamAttemptsPerRequest <= 1.31, figure: `${m.upstreamAttemptsPerRequest.toFixed(2)} attempts/request` };
+    }),
+    judge('slow-prefill: hedges on < 2% of requests', [oursPrefill], () => {
+      const rate = oursPrefill?.hedgeRate ?? null;
+      if (rate === null) return { met: null, figure: 'hedges not reported' };
+      return { met: rate < 0.02, figure: `${pct(rate)} of ${(oursPrefill as RunMetrics).requests} requests` };
     }),
     judge('rate-limit-storm: ≥ 90% fewer 429s than sdk-retry5', [oursStorm, retryStorm], () => {
       const ours = oursStorm?.upstream429 ?? 0;

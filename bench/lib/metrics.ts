@@ -28,6 +28,8 @@ export interface RunMetrics {
   readonly p99Ms: number | null;
   /** Messages requests the simulator received, per client request. */
   readonly upstreamAttemptsPerRequest: number;
+  /** Hedges per request (null when the client does not report them). */
+  readonly hedgeRate?: number | null;
   readonly upstreamRequests: number;
   /** Requests the primary model received while it was failing (null when it never fails). */
   readonly primaryLoadDuringFailure: number | null;
@@ -113,6 +115,7 @@ export function computeRunMetrics(input: RunInput): RunMetrics {
     p95Ms: percentile(latenciesMs, 95),
     p99Ms: percentile(latenciesMs, 99),
     upstreamAttemptsPerRequest: requests === 0 ? 0 : upstream.length / requests,
+    hedgeRate: requests === 0 || records.every((r) => r.hedges === undefined || r.hedges === null) ? null : records.reduce((sum, r) => sum + (r.hedges ?? 0), 0) / requests,
     upstreamRequests: upstream.length,
     primaryLoadDuringFailure,
     primaryFailingMs: timeline.failingMs,

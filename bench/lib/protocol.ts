@@ -11,6 +11,8 @@ export interface RunCommand {
   readonly deadlineMs: number;
   /** Prefix that makes prompts differ between scenarios while staying identical across clients. */
   readonly promptPrefix: string;
+  /** Words of padding per (index mod 10), so prompt sizes vary (0: none). */
+  readonly promptPaddingWords?: number;
 }
 
 /** Runs a few requests on a throwaway client so the measured run starts with warm code paths. */
@@ -31,6 +33,8 @@ export interface RequestRecord {
   readonly ok: boolean;
   readonly model: string | null;
   readonly attempts: number | null;
+  /** Hedges the client started for this request (ours only; null when the client cannot tell). */
+  readonly hedges?: number | null;
   readonly error: string | null;
   readonly prompt: string;
   readonly text: string | null;

@@ -168,6 +168,13 @@ export function writeReport(results: BenchResults, markdownPath: string, plotsDi
     if (cells.some((c) => c !== '')) out.push(`| ${name} | ${cells.join(' | ')} |`);
   }
   out.push('');
+  const hedged = results.scenarios.map((sc) => {
+    const run = sc.runs.ours;
+    return run?.status === 'run' && run.metrics.hedgeRate !== undefined && run.metrics.hedgeRate !== null ? `${sc.name} ${fmtPct(run.metrics.hedgeRate)}` : null;
+  });
+  if (hedged.some((h) => h !== null)) {
+    out.push(`Hedges (ours: a second attempt beside a late first token, per request): ${hedged.filter((h) => h !== null).join(' · ')}.`, '');
+  }
   out.push('## Goals', '', '| goal | met | figure |', '|---|---|---|');
   for (const g of results.goals) out.push(`| ${g.goal} | ${g.met === null ? 'not measured' : g.met ? 'met' : 'not met'} | ${g.figure} |`);
   out.push('');

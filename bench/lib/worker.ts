@@ -33,7 +33,8 @@ async function run(command: RunCommand): Promise<void> {
       controller.abort();
     }, command.deadlineMs);
     const sentAt = Date.now();
-    const prompt = `${command.promptPrefix} request ${index}: summarise why retries need a budget.`;
+    const padding = command.promptPaddingWords ? ` Context: ${'budget '.repeat((index % 10) * command.promptPaddingWords).trim()}` : '';
+    const prompt = `${command.promptPrefix} request ${index}: summarise why retries need a budget.${padding}`;
     pending.push(
       client
         .send(prompt, controller.signal)
@@ -45,6 +46,7 @@ async function run(command: RunCommand): Promise<void> {
             ok: result.ok && !deadlineHit,
             model: result.model,
             attempts: result.attempts ?? null,
+            hedges: result.hedges ?? null,
             error: deadlineHit ? 'harness-deadline' : (result.error ?? null),
             prompt,
             text: result.text ?? null,

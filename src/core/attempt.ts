@@ -35,6 +35,8 @@ export interface AttemptInput {
   /** The first content (a content block starts) is about to be handed on; false = this attempt
    *  lost a race and must stop without handing anything on. */
   readonly onFirstContent?: () => boolean;
+  /** The first byte of the response body arrived (the server is working on it). */
+  readonly onBody?: () => void;
   /** The response went silent for too long (called once, before the attempt is cut). */
   readonly onStall?: (silentMs: number, flowing: boolean) => void;
 }
@@ -154,6 +156,16 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   aborted.catch(() => undefined);
   const race = <T>(work: Promise<T>): Promise<T> => Promise.race([work, watched, aborted]);
 
+  /** Body bytes arrived (from the raw tap, or an event from a transport without one). */
+  const sawBytes = (): void => {
+    const first = !watchdog.bodyStarted;
+    watchdog.bytes(clock.now());
+    if (first) {
+      rearm();
+      input.onBody?.();
+    }
+  };
+
   let status: number | null = null;
   let requestId: string | null = null;
   let firstContentMs: number | null = null;
@@ -166,7 +178,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
           // Our own timer governs; the SDK's is a backstop a little later.
           timeout: input.headersTimeoutMs + 1000,
           headers: { 'x-client-request-id': input.clientRequestId },
-          middleware: [byteTap(() => watchdog.bytes(clock.now()))],
+          middleware: [byteTap(sawBytes)],
         })
         .withResponse(),
     );
@@ -183,9 +195,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
       const step = await race(iterator.next());
       if (step.done) break;
       const now = clock.now();
-      const wasBody = watchdog.bodyStarted;
-      watchdog.bytes(now);
-      if (!wasBody) rearm();
+      sawBytes();
       if (firstContentMs === null && isContent(step.value)) {
         if (input.onFirstContent?.() === false) {
           abort('canceled');

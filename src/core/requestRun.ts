@@ -388,9 +388,12 @@ class RequestRun {
     const tail = this.deps.tail;
     const tailConfig = tail?.settings ?? DEFAULT_TAIL;
     const timers = this.deps.attemptClock ?? systemClock;
+    // The threshold (and whether it is a guess) as of the attempt's start.
+    const coldAtStart = tail === undefined || tail.tracker(key).expectedHighMs(this.estimatedInput) === null;
     const thresholdMs = tail ? tail.tracker(key).thresholdMs(this.estimatedInput, tailConfig.hedgeFactor, tailConfig.hedgeFloorMs, tailConfig.hedgeColdMs) : null;
     const attemptStart = clock.now();
-    const launch = (claim: () => boolean, onDone: () => void): { entrant: Entrant; assembler: MessageAssembler } => {
+    let firstBody = false;
+    const launch = (claim: () => boolean, onDone: () => void, onBody?: () => void): { entrant: Entrant; assembler: MessageAssembler } => {
       const own = new MessageAssembler(sink, plan.skip);
       const controller = new AbortController();
       const onUserAbort = (): void => controller.abort();
@@ -413,6 +416,7 @@ class RequestRun {
           routes.tier.observe(key, headers);
         },
         onFirstContent: claim,
+        onBody,
         onStall: (silentMs, flowing) => this.announceStall(entry, silentMs, flowing ? 'mid_stream' : 'first_token', 'reconnect'),
       }).finally(() => {
         this.options.signal.removeEventListener('abort', onUserAbort);
@@ -426,11 +430,13 @@ class RequestRun {
       clock: timers,
       thresholdMs: tailConfig.hedge && !this.hedged ? thresholdMs : null,
       start: (claim) => {
-        const started = launch(claim, release);
+        const started = launch(claim, release, () => {
+          firstBody = true;
+        });
         assemblers.set('first', started.assembler);
         return started.entrant;
       },
-      hedge: () => this.hedgeTicket(entry, (claim, done) => {
+      hedge: () => this.hedgeTicket(entry, coldAtStart, firstBody, (claim, done) => {
         const started = launch(claim, done);
         assemblers.set('hedge', started.assembler);
         return started.entrant;
@@ -493,7 +499,7 @@ class RequestRun {
   }
 
   /** A ticket for a hedge on this route, or null (and the refusal counted) when one may not start now. */
-  private async hedgeTicket(entry: ChainEntry, launch: (claim: () => boolean, done: () => void) => Entrant): Promise<HedgeTicket | null> {
+  private async hedgeTicket(entry: ChainEntry, coldAtStart: boolean, bodyStarted: boolean, launch: (claim: () => boolean, done: () => void) => Entrant): Promise<HedgeTicket | null> {
     const { routes, clock } = this.deps;
     const tail = this.deps.tail;
     if (!tail) return null;
@@ -507,6 +513,8 @@ class RequestRun {
       held: routes.pacer.delayFor(key) > 0,
       retryAlarm: routes.budget(route).alarmed(),
       budgetAvailable: tail.budget(key).available() > 0,
+      cold: coldAtStart,
+      bodyStarted,
     });
     if (refusal !== null) {
       tail.countRefusal(key, refusal);

@@ -18,6 +18,9 @@ export type HedgeRefusal =
   | 'held'
   /** The request runs server-side tools or MCP servers: a duplicate could act twice. */
   | 'not_duplicable'
+  /** The route has no history of first-token times yet and the response is alive (its body has
+   *  started: message_start, pings): a slow start is not mistaken for a stall on a guess. */
+  | 'cold_alive'
   /** No concurrency slot is free at once: a hedge never queues and never exceeds the cap. */
   | 'no_slot';
 
@@ -29,12 +32,17 @@ export interface HedgeView {
   readonly held: boolean;
   readonly retryAlarm: boolean;
   readonly budgetAvailable: boolean;
+  /** The route's first-token times are not learned yet. */
+  readonly cold: boolean;
+  /** The late attempt's body has started. */
+  readonly bodyStarted: boolean;
 }
 
 export function hedgeRefusal(view: HedgeView): HedgeRefusal | null {
   if (!view.enabled) return 'disabled';
   if (view.hedgedAlready) return 'already_hedged';
   if (!view.duplicable) return 'not_duplicable';
+  if (view.cold && view.bodyStarted) return 'cold_alive';
   if (view.outage) return 'outage';
   if (view.held) return 'held';
   if (view.retryAlarm) return 'retry_alarm';

@@ -85,7 +85,7 @@ test('the stall watchdog cuts true silence: no body byte after headers, or a flo
   assert.equal(slow.stalledAt(), 60_000 + slow.limitMs());
 });
 
-const OPEN: HedgeView = { enabled: true, hedgedAlready: false, duplicable: true, outage: false, held: false, retryAlarm: false, budgetAvailable: true };
+const OPEN: HedgeView = { enabled: true, hedgedAlready: false, duplicable: true, outage: false, held: false, retryAlarm: false, budgetAvailable: true, cold: false, bodyStarted: true };
 
 test('hedge gate: each reason refuses on its own', () => {
   assert.equal(hedgeRefusal(OPEN), null);
@@ -96,6 +96,8 @@ test('hedge gate: each reason refuses on its own', () => {
   assert.equal(hedgeRefusal({ ...OPEN, held: true }), 'held');
   assert.equal(hedgeRefusal({ ...OPEN, retryAlarm: true }), 'retry_alarm');
   assert.equal(hedgeRefusal({ ...OPEN, budgetAvailable: false }), 'budget');
+  assert.equal(hedgeRefusal({ ...OPEN, cold: true }), 'cold_alive', 'no history and the body alive: no guess');
+  assert.equal(hedgeRefusal({ ...OPEN, cold: true, bodyStarted: false }), null, 'no history but not one byte: a dead connection');
 });
 
 test('a request is duplicable unless the server would run tools for it', () => {
