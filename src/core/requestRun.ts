@@ -69,7 +69,7 @@ export interface RunOptions {
 export const DEFAULT_HOLD_CAP_MS = 60_000;
 
 /** A body that has not sent one byte is cut after twice the hedge threshold, never sooner than this. */
-const FIRST_BYTE_MIN_MS = 1_000;
+const FIRST_BYTE_MIN_MS = 500;
 
 /** Why a request left a route (the fallback event's reason). */
 type LeaveReason = ErrorClass | 'breaker_open' | 'unknown_model' | 'unfit';
