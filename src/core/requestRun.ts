@@ -563,10 +563,15 @@ class RequestRun {
     const { route } = entry;
     const base = { time: startedAt, provider: route.provider, model: route.model, attempt, latencyMs: clock.now() - startedAt, clientRequestId: this.options.clientRequestId };
     const result = loser.result;
+    // In the history's failure log per route, 'hedge_lost' records count the hedges.
+    const why =
+      loser.role === 'first'
+        ? 'no content in time; a second attempt on a fresh connection answered first (hedged)'
+        : 'a second attempt beside a late first token (hedge); the first attempt answered first';
     const record: AttemptRecord = result.ok
-      ? { ...base, status: result.status, errorClass: 'canceled', errorType: 'hedge_lost', requestId: result.requestId, message: 'the other attempt of a hedged pair answered first' }
+      ? { ...base, status: result.status, errorClass: 'canceled', errorType: 'hedge_lost', requestId: result.requestId, message: why }
       : result.failure.errorClass === 'canceled' && !this.options.signal.aborted
-        ? { ...base, status: null, errorClass: 'canceled', errorType: 'hedge_lost', requestId: result.failure.requestId, message: 'the other attempt of a hedged pair answered first' }
+        ? { ...base, status: null, errorClass: 'canceled', errorType: 'hedge_lost', requestId: result.failure.requestId, message: why }
         : { ...base, status: result.failure.status, errorClass: result.failure.errorClass, errorType: result.failure.errorType, requestId: result.failure.requestId, message: result.failure.message };
     this.attempts.push(record);
     if (record.requestId) this.requestIds.push(record.requestId);

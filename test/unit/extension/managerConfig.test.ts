@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { defaultManagerConfig } from '../../../src/core/defaults';
 import { redactSecrets } from '../../../src/core/redact';
 import { buildManagerConfig, effectiveChain, endpointFromSettings } from '../../../src/extension/managerConfig';
-import { validateSettings } from '../../../src/extension/settings';
+import { DEFAULT_SETTINGS, validateSettings } from '../../../src/extension/settings';
 
 const noKey = async (): Promise<string | undefined> => undefined;
 
@@ -114,4 +114,15 @@ test('a gateway key of any shape is registered with redaction when the endpoint 
   assert.equal(redactSecrets('gateway said gw-xyz-123456'), 'gateway said gw-xyz-123456', 'not known before it is read');
   assert.equal(await endpoint.apiKey(), 'gw-xyz-123456');
   assert.equal(redactSecrets('gateway said gw-xyz-123456'), 'gateway said [redacted]');
+});
+
+test('tail settings reach the manager: a 0% hedge budget turns hedging off', { timeout: 5000 }, () => {
+  const settings = { ...DEFAULT_SETTINGS, hedgeFloorSeconds: 0.5, hedgeBudgetPercent: 0, stallFloorSeconds: 60 };
+  const config = buildManagerConfig(defaultManagerConfig(), settings, endpointFromSettings(settings, noKey), new Set(), 'x');
+  assert.equal(config.tail?.hedge, false);
+  assert.equal(config.tail?.hedgeFloorMs, 500);
+  assert.equal(config.tail?.stallFloorMs, 60_000);
+  const on = buildManagerConfig(defaultManagerConfig(), { ...DEFAULT_SETTINGS, hedgeBudgetPercent: 4 }, endpointFromSettings(DEFAULT_SETTINGS, noKey), new Set(), 'x');
+  assert.equal(on.tail?.hedge, true);
+  assert.equal(on.tail?.hedgeBudget.ratio, 0.04);
 });

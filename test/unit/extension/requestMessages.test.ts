@@ -66,3 +66,17 @@ test('with no request ids there is nothing to copy', { timeout: 5000 }, () => {
   const notice = failureNotice({ class: 'timeout', message: 'stalled after headers', requestIds: [] }, formatMessage);
   assert.deepEqual(notice.actions, ['showDiagnostics']);
 });
+
+test('a stall says what happens: "No response from Opus 5.5 for 6 s — trying a fresh connection"', { timeout: 5000 }, () => {
+  const stall = (phase: 'first_token' | 'mid_stream', silentMs: number, model = 'claude-opus-5-5'): string | null =>
+    progressMessage({ type: 'stall', time: 0, clientRequestId: 'c1', provider: 'anthropic', model, silentMs, phase, action: phase === 'first_token' ? 'hedge' : 'reconnect' }, formatMessage);
+  assert.equal(stall('first_token', 6_020), 'No response from Opus 5.5 for 6 s — trying a fresh connection');
+  assert.equal(stall('first_token', 300), 'No response from Opus 5.5 for 1 s — trying a fresh connection');
+  assert.equal(stall('mid_stream', 35_400, 'claude-sonnet-4-5-20250929'), 'The answer from Sonnet 4.5 stopped for 35 s — continuing on a fresh connection');
+  assert.equal(stall('first_token', 6_000, 'my-proxy-model'), 'No response from my-proxy-model for 6 s — trying a fresh connection');
+  // The loser of a hedged pair is aborted on purpose: no "Canceled on …" line.
+  assert.equal(
+    progressMessage({ type: 'attempt', time: 0, clientRequestId: 'c1', provider: 'anthropic', model: 'claude-opus-5-5', attempt: 1, latencyMs: 700, status: null, errorClass: 'canceled', errorType: 'hedge_lost', requestId: null }, formatMessage),
+    null,
+  );
+});

@@ -127,6 +127,25 @@ test('the settings defaults are the request manager defaults', { timeout: 5000 }
   assert.equal(DEFAULT_SETTINGS.failureThreshold, core.breaker.failureThreshold);
   assert.equal(DEFAULT_SETTINGS.openSeconds * 1000, core.breaker.openMs);
   assert.equal(DEFAULT_SETTINGS.concurrency, core.concurrency);
+  assert.equal(DEFAULT_SETTINGS.hedgeFloorSeconds * 1000, core.tail?.hedgeFloorMs);
+  assert.equal(DEFAULT_SETTINGS.hedgeBudgetPercent / 100, core.tail?.hedgeBudget.ratio);
+  assert.equal(DEFAULT_SETTINGS.stallFloorSeconds * 1000, core.tail?.stallFloorMs);
+});
+
+test('tail settings: the floors and the hedge budget are validated like the others', { timeout: 5000 }, () => {
+  const ok = validateSettings({ 'tail.hedgeFloorSeconds': 0.5, 'tail.hedgeBudgetPercent': 0, 'tail.stallFloorSeconds': 60 });
+  assert.deepEqual(ok.problems, []);
+  assert.equal(ok.settings.hedgeFloorSeconds, 0.5);
+  assert.equal(ok.settings.hedgeBudgetPercent, 0);
+  assert.equal(ok.settings.stallFloorSeconds, 60);
+  const bad = validateSettings({ 'tail.hedgeFloorSeconds': 0, 'tail.hedgeBudgetPercent': 80, 'tail.stallFloorSeconds': 'soon' });
+  assert.deepEqual(
+    bad.problems.map((p) => p.setting),
+    ['resilientClaude.tail.hedgeFloorSeconds', 'resilientClaude.tail.hedgeBudgetPercent', 'resilientClaude.tail.stallFloorSeconds'],
+  );
+  assert.equal(bad.settings.hedgeFloorSeconds, DEFAULT_SETTINGS.hedgeFloorSeconds);
+  assert.equal(bad.settings.hedgeBudgetPercent, DEFAULT_SETTINGS.hedgeBudgetPercent);
+  assert.equal(bad.settings.stallFloorSeconds, DEFAULT_SETTINGS.stallFloorSeconds);
 });
 
 test('providers: an ordered list of known providers; anything else is reported once and Anthropic alone is used', { timeout: 5000 }, () => {
