@@ -3,17 +3,12 @@
 //       [--deadline-ms N] [--stream] [--json] [--broker] [--history FILE] PROMPT
 // The key comes from ANTHROPIC_API_KEY and is never printed.
 import * as path from 'node:path';
-import type { ManagerConfig, RequestManager } from '../core/contract';
-import type { ManagerEvent, Outcome } from '../core/types';
+import type { ManagerConfig } from '../core/contract';
+import type { Outcome } from '../core/types';
 import { defaultManagerConfig, validateManagerConfig } from '../core/defaults';
-import { createRequestManager } from '../core/requestManager';
-import { describeClass } from '../core/classify';
-import { redactSecrets } from '../core/redact';
-import { createFileHistoryStorage } from '../core/history/fileHistoryStorage';
-import { createHistory } from '../core/history/createHistory';
-import type { History } from '../core/history/historyTypes';
-import { createBrokerClient } from './broker-client';
 import type { SharedManager } from '../broker/client/sharedManager';
+import { EXIT, UsageError, attemptsJson, errorJson, finish, keyFromEnv, openSession } from './cliSession';
+import type { CliIo } from './cliSession';
 
 export const ASK_USAGE = `Usage: ask [options] PROMPT
 
@@ -34,14 +29,6 @@ The API key is read from ANTHROPIC_API_KEY.
 Exit status: 0 answered, 1 failed, 2 bad usage, 3 answer cut short.
 `;
 
-export interface AskIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** Extra configuration for tests (timeouts, backoff). */
-  readonly configOverrides?: Partial<ManagerConfig>;
-}
-
 interface AskArgs {
   prompt: string;
   baseURL?: string;
@@ -56,8 +43,6 @@ interface AskArgs {
   history?: string;
   breakerOpenSeconds?: number;
 }
-
-class UsageError extends Error {}
 
 function positiveInteger(flag: string, value: string | undefined): number {
   const parsed = Number(value);
@@ -160,121 +145,53 @@ function buildConfig(args: AskArgs, key: string | undefined, overrides: Partial<
   return { config, problems: problems.map((p) => p.message) };
 }
 
-function progressLine(event: ManagerEvent): string | null {
-  switch (event.type) {
-    case 'wait':
-      return `${describeClass(event.reason)} — retrying in ${formatSeconds(event.delayMs)} (attempt ${event.nextAttempt})`;
-    case 'fallback':
-      return `Falling back from ${event.from.model} to ${event.to.model} (${event.reason.replace('_', ' ')})`;
-    case 'warning':
-      return `Warning: ${event.message}`;
-    case 'breaker':
-      return event.to === 'open' ? `Circuit opened for ${event.model}` : null;
-    default:
-      return null;
-  }
-}
-
-function formatSeconds(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-}
-
 function jsonOutcome(outcome: Outcome, shared: SharedManager | null): string {
   const broker = shared === null ? {} : { broker: shared.sharing.mode === 'shared' ? { mode: 'shared', pid: shared.sharing.brokerPid } : { mode: shared.sharing.mode } };
-  const attempts = outcome.attempts.map((a) => ({
-    model: a.model,
-    status: a.status,
-    errorClass: a.errorClass,
-    requestId: a.requestId,
-    clientRequestId: a.clientRequestId,
-    latencyMs: a.latencyMs,
-  }));
+  const attempts = attemptsJson(outcome);
   if (outcome.ok) {
     return JSON.stringify({ ok: true, text: outcome.text, model: outcome.model, incomplete: outcome.incomplete, attempts, ...broker });
   }
-  return JSON.stringify({
-    ok: false,
-    text: outcome.text,
-    model: null,
-    attempts,
-    error: { class: outcome.error.class, message: outcome.error.message, requestIds: outcome.error.requestIds },
-    ...broker,
-  });
+  return JSON.stringify({ ok: false, text: outcome.text, model: null, attempts, error: errorJson(outcome), ...broker });
 }
 
-const processIo: AskIo = {
+const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
 };
 
-export async function runAsk(argv: string[], io: AskIo = processIo): Promise<number> {
+export async function runAsk(argv: string[], io: CliIo = processIo): Promise<number> {
   let args: AskArgs;
   try {
     args = parseArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr(`ask: ${error.message}\n${ASK_USAGE}`);
-    return 2;
+    return EXIT.usage;
   }
-  const key = io.env['ANTHROPIC_API_KEY'];
-  const secrets = key ? [key] : [];
-  const out = (text: string): void => io.stdout(redactSecrets(text, secrets));
-  const err = (text: string): void => io.stderr(redactSecrets(text, secrets));
-  if (!key) {
-    err('ask: ANTHROPIC_API_KEY is not set\n');
-    return 2;
-  }
+  const printers = keyFromEnv('ask', io);
+  if (!printers) return EXIT.usage;
+  const { key, out, err } = printers;
   const { config, problems } = buildConfig(args, key, io.configOverrides);
   if (!args.json) for (const problem of problems) err(`Warning: ${problem}\n`);
-
-  const shared = args.broker ? createBrokerClient(config, { env: io.env, historyFile: args.history ?? null, log: (line) => err(`${line}\n`) }) : null;
-  const manager: RequestManager = shared ?? createRequestManager(config);
-  // Without the broker, this process writes the history itself (alongside any other writer).
-  const history: History | null = !shared && args.history ? createHistory({ storage: createFileHistoryStorage(args.history) }) : null;
-  if (history) {
-    void history.load();
-    manager.onEvent((event) => history.record(event));
-  }
-  if (shared) await shared.whenReady();
-  if (!args.json) {
-    manager.onEvent((event) => {
-      const line = progressLine(event);
-      if (line) err(`${line}\n`);
-    });
-  }
-  const controller = new AbortController();
-  const onInterrupt = (): void => controller.abort();
-  process.once('SIGINT', onInterrupt);
+  const session = await openSession(config, { broker: args.broker, historyFile: args.history ?? null, quiet: args.json, env: io.env, err });
+  const { manager, signal } = session;
   try {
     const request = { messages: [{ role: 'user' as const, content: args.prompt }], max_tokens: args.maxTokens };
     let outcome: Outcome;
     if (args.stream && !args.json) {
-      const stream = manager.stream(request, { signal: controller.signal });
+      const stream = manager.stream(request, { signal });
       for await (const delta of stream) out(delta);
       outcome = await stream.outcome;
       if (outcome.ok || outcome.text !== '') out('\n');
     } else {
-      outcome = args.stream ? await drain(manager.stream(request, { signal: controller.signal })) : await manager.send(request, { signal: controller.signal });
+      outcome = args.stream ? await drain(manager.stream(request, { signal })) : await manager.send(request, { signal });
       if (!args.json && outcome.ok) out(`${outcome.text}\n`);
     }
-    if (args.json) out(`${jsonOutcome(outcome, shared)}\n`);
-    if (!outcome.ok) {
-      if (!args.json) {
-        err(`Error (${outcome.error.class}): ${outcome.error.message}\n`);
-        if (outcome.error.requestIds.length > 0) err(`Request ids: ${outcome.error.requestIds.join(', ')}\n`);
-      }
-      return 1;
-    }
-    if (outcome.incomplete) {
-      if (!args.json) err('Warning: the answer was cut short and could not be continued.\n');
-      return 3;
-    }
-    return 0;
+    if (args.json) out(`${jsonOutcome(outcome, session.shared)}\n`);
+    return finish(outcome, args.json, err);
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
-    manager.dispose();
-    await history?.dispose();
+    await session.close();
   }
 }
 

@@ -4,13 +4,10 @@
 // is optional and, when given, is tried first before the configured fallbacks. Prints the
 // assembled Message (content blocks, stop_reason, usage). The key comes from
 // ANTHROPIC_API_KEY and is never printed.
-import type { AskIo } from './ask';
-import type { RequestManager } from '../core/contract';
-import { createBrokerClient } from './broker-client';
-import type { ManagerEvent, MessagesBody, Outcome, StreamPart } from '../core/types';
+import type { MessagesBody, Outcome, StreamPart } from '../core/types';
 import { defaultManagerConfig, validateManagerConfig } from '../core/defaults';
-import { createRequestManager } from '../core/requestManager';
-import { redactSecrets } from '../core/redact';
+import { EXIT, UsageError, attemptsJson, errorJson, finish, keyFromEnv, openSession } from './cliSession';
+import type { CliIo } from './cliSession';
 
 export const MESSAGES_USAGE = `Usage: messages [options] < body.json
 
@@ -26,7 +23,7 @@ The API key is read from ANTHROPIC_API_KEY.
 Exit status: 0 answered, 1 failed, 2 bad usage or body, 3 answer cut short.
 `;
 
-export interface MessagesIo extends AskIo {
+export interface MessagesIo extends CliIo {
   /** The whole of stdin. */
   readonly readStdin: () => Promise<string>;
 }
@@ -37,8 +34,6 @@ interface MessagesArgs {
   json: boolean;
   broker: boolean;
 }
-
-class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): MessagesArgs {
   const args: MessagesArgs = { stream: false, json: false, broker: false };
@@ -75,38 +70,12 @@ export function parseBody(text: string): MessagesBody {
   return body as unknown as MessagesBody;
 }
 
-function progressLine(event: ManagerEvent): string | null {
-  switch (event.type) {
-    case 'wait':
-      return `${event.model}: ${event.reason.replace(/_/g, ' ')} — retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.nextAttempt})`;
-    case 'fallback':
-      return `Falling back from ${event.from.model} to ${event.to.model} (${event.reason.replace(/_/g, ' ')})`;
-    case 'warning':
-      return `Warning: ${event.message}`;
-    default:
-      return null;
-  }
-}
-
 function jsonOutcome(outcome: Outcome): string {
-  const attempts = outcome.attempts.map((a) => ({
-    model: a.model,
-    status: a.status,
-    errorClass: a.errorClass,
-    requestId: a.requestId,
-    clientRequestId: a.clientRequestId,
-    latencyMs: a.latencyMs,
-  }));
+  const attempts = attemptsJson(outcome);
   if (outcome.ok) {
     return JSON.stringify({ ok: true, message: outcome.message, model: outcome.model, incomplete: outcome.incomplete, adaptations: outcome.adaptations, attempts });
   }
-  return JSON.stringify({
-    ok: false,
-    message: null,
-    model: null,
-    attempts,
-    error: { class: outcome.error.class, message: outcome.error.message, requestIds: outcome.error.requestIds },
-  });
+  return JSON.stringify({ ok: false, message: null, model: null, attempts, error: errorJson(outcome) });
 }
 
 function partText(part: StreamPart): string {
@@ -146,16 +115,11 @@ export async function runMessages(argv: string[], io: MessagesIo = processIo): P
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr(`messages: ${error.message}\n${MESSAGES_USAGE}`);
-    return 2;
+    return EXIT.usage;
   }
-  const key = io.env['ANTHROPIC_API_KEY'];
-  const secrets = key ? [key] : [];
-  const out = (text: string): void => io.stdout(redactSecrets(text, secrets));
-  const err = (text: string): void => io.stderr(redactSecrets(text, secrets));
-  if (!key) {
-    err('messages: ANTHROPIC_API_KEY is not set\n');
-    return 2;
-  }
+  const printers = keyFromEnv('messages', io);
+  if (!printers) return EXIT.usage;
+  const { key, out, err } = printers;
   const defaults = defaultManagerConfig();
   const { config, problems } = validateManagerConfig({
     ...defaults,
@@ -164,45 +128,22 @@ export async function runMessages(argv: string[], io: MessagesIo = processIo): P
     providers: [{ id: 'anthropic', ...(args.baseURL ? { baseURL: args.baseURL } : {}), apiKey: () => key }],
   });
   if (!args.json) for (const problem of problems) err(`Warning: ${problem.message}\n`);
-  const shared = args.broker ? createBrokerClient(config, { env: io.env, historyFile: null, log: (line) => err(`${line}\n`) }) : null;
-  const manager: RequestManager = shared ?? createRequestManager(config);
-  if (shared) await shared.whenReady();
-  if (!args.json) {
-    manager.onEvent((event) => {
-      const line = progressLine(event);
-      if (line) err(`${line}\n`);
-    });
-  }
-  const controller = new AbortController();
-  const onInterrupt = (): void => controller.abort();
-  process.once('SIGINT', onInterrupt);
+  const session = await openSession(config, { broker: args.broker, historyFile: null, quiet: args.json, env: io.env, err });
+  const { manager, signal } = session;
   try {
     let outcome: Outcome;
     if (args.stream) {
-      const stream = manager.stream(body, { signal: controller.signal });
+      const stream = manager.stream(body, { signal });
       for await (const part of stream.parts) if (!args.json) out(partText(part));
       outcome = await stream.outcome;
       if (!args.json && (outcome.ok || outcome.text !== '')) out('\n');
     } else {
-      outcome = await manager.send(body, { signal: controller.signal });
+      outcome = await manager.send(body, { signal });
       if (!args.json && outcome.ok) out(`${JSON.stringify(outcome.message, null, 2)}\n`);
     }
     if (args.json) out(`${jsonOutcome(outcome)}\n`);
-    if (!outcome.ok) {
-      if (!args.json) {
-        err(`Error (${outcome.error.class}): ${outcome.error.message}\n`);
-        if (outcome.error.requestIds.length > 0) err(`Request ids: ${outcome.error.requestIds.join(', ')}\n`);
-      }
-      return 1;
-    }
-    if (!args.json) for (const adaptation of outcome.adaptations) err(`Adapted for ${outcome.model}: ${adaptation}\n`);
-    if (outcome.incomplete) {
-      if (!args.json) err('Warning: the answer was cut short and could not be continued.\n');
-      return 3;
-    }
-    return 0;
+    return finish(outcome, args.json, err, outcome.ok ? outcome.adaptations.map((a) => `Adapted for ${outcome.model}: ${a}`) : []);
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
-    manager.dispose();
+    await session.close();
   }
 }

@@ -1,9 +1,9 @@
 // Runs the ask command with captured output instead of the process streams.
-import type { AskIo } from '../../../src/cli/ask';
+import type { CliIo } from '../../../src/cli/cliSession';
 import { TEST_KEY } from './harness';
 
 export interface Captured {
-  io: AskIo;
+  io: CliIo;
   out: () => string;
   err: () => string;
 }
