@@ -3,7 +3,7 @@
 import type { ErrorClass, ManagerEvent, Outcome } from '../core/types';
 import type { Translate } from './translate';
 import { PROVIDER_LABEL } from './statusPresentation';
-import { policyOf } from '../core/errorClasses';
+import { describeClass, policyOf } from '../core/errorClasses';
 
 const CLASS_LABEL = (errorClass: ErrorClass): string => policyOf(errorClass).label;
 const CLASS_REASON = (errorClass: ErrorClass): string => policyOf(errorClass).reason;
@@ -89,7 +89,8 @@ export function failureNotice(
   t: Translate,
 ): FailureNotice {
   const reason = t(CLASS_REASON(error.class));
-  const detail = error.message && error.message !== reason ? ` ${trimSentence(error.message)}` : '';
+  const plain = withoutRepeatedHead(error.class, error.message);
+  const detail = plain && plain !== reason ? ` ${trimSentence(plain)}` : '';
   const ids = error.requestIds.length;
   const idNote = ids === 0 ? '' : ids === 1 ? t(' (1 request ID to escalate)') : t(' ({0} request IDs to escalate)', ids);
   const actions: FailureAction[] = [];
@@ -97,6 +98,22 @@ export function failureNotice(
   if (ids > 0) actions.push('copyRequestIds');
   actions.push('showDiagnostics');
   return { message: t('Claude: {0} — {1}{2}{3}', t(CLASS_LABEL(error.class)), reason, detail, idNote), actions };
+}
+
+/** The notice already says the class and why: the manager's own head ("Claude is overloaded
+ *  (529 overloaded_error): Overloaded.") is cut down to what it adds ("Last error: 529
+ *  overloaded_error — Overloaded."). */
+function withoutRepeatedHead(errorClass: ErrorClass, message: string): string {
+  const head = describeClass(errorClass);
+  const at = message.indexOf(`${head} (`);
+  if (at < 0) return message;
+  const rest = message.slice(at + head.length + 2);
+  const close = rest.indexOf(')');
+  if (close < 0) return message;
+  const tag = rest.slice(0, close);
+  const said = rest.slice(close + 1).replace(/^:\s*/, '').trim();
+  const before = message.slice(0, at);
+  return `${before}${/Last error:\s*$/.test(before) ? '' : 'Last error: '}${tag}${said ? ` — ${said}` : ''}`;
 }
 
 function trimSentence(text: string): string {

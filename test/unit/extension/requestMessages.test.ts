@@ -80,3 +80,19 @@ test('a stall says what happens: "No response from Opus 5.5 for 6 s — trying a
     null,
   );
 });
+
+test('a failure notice says the class once: the manager\'s own head is cut to what it adds', { timeout: 5000 }, () => {
+  const notice = failureNotice(
+    { class: 'overloaded', message: 'Gave up after 3 attempts. Claude is overloaded (529 overloaded_error): Overloaded.', requestIds: ['a'] },
+    formatMessage,
+  );
+  assert.equal(notice.message.includes('Claude is overloaded'), false);
+  assert.match(notice.message, /Gave up after 3 attempts\. Last error: 529 overloaded_error — Overloaded\./);
+  const chain = failureNotice(
+    { class: 'rate_limited', message: 'No model in the chain could answer. Last error: ' + 'X', requestIds: [] },
+    formatMessage,
+  );
+  assert.match(chain.message, /No model in the chain could answer\. Last error: X\./);
+  const nested = failureNotice({ class: 'timeout', message: 'No model in the chain could answer. Last error: Claude did not answer in time (stall)', requestIds: [] }, formatMessage);
+  assert.equal(nested.message.match(/Last error/g)?.length, 1);
+});
