@@ -41,7 +41,6 @@ import { estimateRequestTokens } from './tokenEstimate';
 import { validateRequest } from './requestValidation';
 import { PROVIDER_NAMES } from '../shared/vocabulary';
 
-
 export interface RunDependencies {
   readonly config: ManagerConfig;
   readonly clock: Clock;
