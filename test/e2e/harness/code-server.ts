@@ -98,6 +98,10 @@ export async function codeServerEnv(sandbox: string, extra: Record<string, strin
     ...process.env,
     ...dirs,
     PATH: `${join(paths.nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
+    // Each code-server has its own broker (never one a previous suite left behind), which exits
+    // soon after its last window leaves instead of lingering for the default minutes.
+    RESILIENT_CLAUDE_RUNTIME_DIR: join(sandbox, 'run'),
+    RESILIENT_CLAUDE_BROKER_IDLE_MS: '3000',
     ...extra,
   };
   // Options meant for the test runner's Node must not leak into code-server's Node 24.
