@@ -73,6 +73,7 @@ async function create(state: SimulatorState, req: IncomingMessage, res: ServerRe
   const parsed = parseCreate(json.value);
   if (!parsed.ok) return (sendError(res, 400, parsed.message, requestId), 400);
   const batch = state.batches.create(parsed.requests, behavior, state.engine, state.engine.currentScenario.seed ?? 1);
+  if (outcome === 'created_500') return (sendError(res, 500, 'Internal server error', requestId), 500);
   sendJson(res, 200, state.batches.view(batch, originOf(req)), requestId);
   return 200;
 }

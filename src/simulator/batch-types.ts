@@ -2,10 +2,11 @@
 // which of its requests error or expire, what a create call answers, and whether
 // the key may use batches at all.
 
-/** What one `POST /v1/messages/batches` answers, in order; `ok` creates the batch. */
-export type BatchCreateOutcome = 'ok' | '529' | '429' | '500';
+/** What one `POST /v1/messages/batches` answers, in order; `ok` creates the batch, and so does
+ *  `created_500` (a proxy losing the answer: the batch exists, the client sees a 500). */
+export type BatchCreateOutcome = 'ok' | '529' | '429' | '500' | 'created_500';
 
-export const BATCH_CREATE_OUTCOMES: readonly BatchCreateOutcome[] = ['ok', '529', '429', '500'];
+export const BATCH_CREATE_OUTCOMES: readonly BatchCreateOutcome[] = ['ok', '529', '429', '500', 'created_500'];
 
 export interface BatchBehavior {
   /** Milliseconds from create until the batch ends (default 2000; the API takes up to 24 h). */

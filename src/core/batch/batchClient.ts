@@ -62,12 +62,37 @@ export class BatchClient {
     return new BatchClient(sdk, options);
   }
 
-  submit(requests: readonly BatchRequestSpec[], signal?: AbortSignal): Promise<WithRequestId<MessageBatch>> {
+  /**
+   * Creates the batch. A create try that failed in a way the server may still have acted on
+   * (a 500-class answer other than 529, a timeout, a connection lost after sending) is not
+   * simply sent again: the recent batches are looked at first, and one created since the first
+   * try with as many requests, not among `knownBatchIds`, is taken as this one — a retry never
+   * makes a second batch (and a second bill) out of one submission.
+   */
+  submit(requests: readonly BatchRequestSpec[], signal?: AbortSignal, knownBatchIds: ReadonlySet<string> = new Set()): Promise<WithRequestId<MessageBatch>> {
     const body = { requests: requests.map((r) => ({ custom_id: r.customId, params: r.params })) };
+    const since = Date.now() - CREATED_AT_SKEW_MS;
+    let mayExist = false;
     return this.call('create', null, signal, async (s) => {
-      const { data, request_id } = await this.sdk.messages.batches.create(body, { signal: s, maxRetries: 0 }).withResponse();
-      return { data, requestId: request_id ?? null };
+      if (mayExist) {
+        const found = await this.findCreated(requests.length, since, knownBatchIds, s);
+        if (found) return found;
+      }
+      try {
+        const { data, request_id } = await this.sdk.messages.batches.create(body, { signal: s, maxRetries: 0 }).withResponse();
+        return { data, requestId: request_id ?? null };
+      } catch (error) {
+        mayExist ||= mayHaveActed(error, s);
+        throw error;
+      }
     });
+  }
+
+  /** A batch the lost create call made, if the recent list shows one. */
+  private async findCreated(total: number, since: number, known: ReadonlySet<string>, signal: AbortSignal | undefined): Promise<WithRequestId<MessageBatch> | null> {
+    const page = await this.sdk.messages.batches.list({ limit: 20 }, { signal, maxRetries: 0 });
+    const match = page.data.find((b) => !known.has(b.id) && Date.parse(b.created_at) >= since && countOf(b) === total);
+    return match ? { data: match, requestId: null } : null;
   }
 
   retrieve(batchId: string, signal?: AbortSignal): Promise<WithRequestId<MessageBatch>> {
@@ -165,6 +190,23 @@ export class BatchClient {
       // An observer's failure is not the call's.
     }
   }
+}
+
+/** Server and client clocks differ: a batch created up to this long "before" the first try counts. */
+const CREATED_AT_SKEW_MS = 120_000;
+
+function countOf(batch: MessageBatch): number {
+  const c = batch.request_counts;
+  return c.processing + c.succeeded + c.errored + c.canceled + c.expired;
+}
+
+/** Could the server have created the batch although the call failed? Not for answers that refuse
+ *  before any work (429, 529, 4xx), nor for our own cancel. */
+function mayHaveActed(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted) return false;
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  if (typeof status === 'number') return status >= 500 && status !== 529;
+  return true;
 }
 
 function idOf(data: unknown): string | null {

@@ -222,7 +222,8 @@ export class BatchLane {
       return this.update(localId, { status: 'not_submitted', problem: error instanceof BatchApiError ? error.problem : missingKeyProblem('create', this.clock.now()) });
     }
     try {
-      const { data, requestId } = await client.submit(requests, this.disposed.signal);
+      const known = new Set(this.store.list().flatMap((r) => (r.batchId === null ? [] : [r.batchId])));
+      const { data, requestId } = await client.submit(requests, this.disposed.signal, known);
       const record = await this.update(localId, { ...fromApi(data), createRequestId: requestId, problem: null });
       await this.store.putPending(localId, undefined);
       this.startLoop(localId);

@@ -137,6 +137,33 @@ describe('batch lane through the SDK against the simulator', { timeout: 120_000 
     await ended(rig, record.localId);
   });
 
+  it('a create whose answer was lost (the batch made, a 500 returned) is not sent again: the made batch is taken, one batch in all', async () => {
+    sim.setScenario(scenario({ processingMs: 100, createSequence: ['created_500', 'ok'] }));
+    const rig = lane(sim);
+    rigs.push(rig);
+    const sdk = new Anthropic({ apiKey: KEY, baseURL: sim.url, maxRetries: 0 });
+    const before = (await sdk.messages.batches.list({ limit: 100 })).data.map((b) => b.id);
+    const record = await rig.lane.submit({ title: 'Answer lost', model: MODEL, requests: requests(['a', 'b', 'c']) });
+    const after = (await sdk.messages.batches.list({ limit: 100 })).data.filter((b) => !before.includes(b.id));
+    assert.equal(after.length, 1, 'exactly one batch exists for one submission');
+    assert.equal(record.batchId, after[0]!.id);
+    assert.deepEqual(rig.calls.filter((call) => call.op === 'create').map((call) => call.status), [500, 200]);
+    await ended(rig, record.localId);
+  });
+
+  it('a plain 500 on create with an earlier batch of the same size known: that batch is not mistaken for this one', async () => {
+    sim.setScenario(scenario({ processingMs: 100, createSequence: ['ok', '500', 'ok'] }));
+    const rig = lane(sim);
+    rigs.push(rig);
+    const first = await rig.lane.submit({ title: 'First', model: MODEL, requests: requests(['a', 'b']) });
+    const second = await rig.lane.submit({ title: 'Second', model: MODEL, requests: requests(['c', 'd']) });
+    assert.ok(first.batchId && second.batchId);
+    assert.notEqual(second.batchId, first.batchId);
+    assert.deepEqual(rig.calls.filter((call) => call.op === 'create').map((call) => call.status), [200, 500, 200]);
+    await ended(rig, first.localId);
+    await ended(rig, second.localId);
+  });
+
   it('picks a running batch up again after a reload: a new lane and client over the same stored state', async () => {
     sim.setScenario(scenario({ processingMs: 700 }));
     const store = new MemoryBatchStore();
