@@ -164,8 +164,27 @@ export class ClaudeClient implements vscode.Disposable {
   /** Where requests go right now (the rehearsal simulator while one runs). */
   endpoint(): Endpoint {
     const active = this.rehearsal.active;
-    if (active) return { baseURL: active.url, headers: {}, apiKey: async () => REHEARSAL_API_KEY };
+    if (active) return this.rehearsalEndpoint(active.url);
+    return this.liveEndpoint();
+  }
+
+  /** The configured API, rehearsal or not. */
+  liveEndpoint(): Endpoint {
     return endpointFromSettings(this.settings.settings, () => this.keys.get());
+  }
+
+  /** The running rehearsal's simulator at `url`, or null when none runs there (any more). */
+  rehearsalAt(url: string): Endpoint | null {
+    return this.rehearsal.active?.url === url ? this.rehearsalEndpoint(url) : null;
+  }
+
+  /** Where new work goes right now: "live", or the running rehearsal's simulator URL. */
+  get rehearsalUrl(): string | null {
+    return this.rehearsal.active?.url ?? null;
+  }
+
+  private rehearsalEndpoint(url: string): Endpoint {
+    return { baseURL: url, headers: {}, apiKey: async () => REHEARSAL_API_KEY };
   }
 
   /** True when a configured provider has credentials (as last read). */

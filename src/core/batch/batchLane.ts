@@ -17,10 +17,21 @@ import { toResultEntries } from './batchResults';
 import { EMPTY_COUNTS, isActive } from './batchTypes';
 import type { BatchOperation, BatchProblem, BatchRecord, BatchRequestSpec, BatchResultEntry, BatchStore } from './batchTypes';
 
+/** The endpoint of batches sent to the configured API (and of records kept before endpoints were). */
+export const LIVE_ENDPOINT = 'live';
+
+function endpointOf(record: BatchRecord): string {
+  return record.endpoint ?? LIVE_ENDPOINT;
+}
+
 export interface BatchLaneOptions {
   readonly store: BatchStore;
-  /** A client for the current key and endpoint; rejects with a BatchApiError (e.g. no key) when there is none. */
-  readonly client: (op: BatchOperation) => Promise<BatchApi>;
+  /** A client for the endpoint a batch went to (see `endpoint`); rejects with a BatchApiError
+   *  (no key, an endpoint that is gone) when there is none. */
+  readonly client: (op: BatchOperation, endpoint: string) => Promise<BatchApi>;
+  /** Where new batches go right now (default "live"; a rehearsal names its simulator): each batch
+   *  is polled where it was sent, never at an endpoint that does not know it. */
+  readonly endpoint?: () => string;
   readonly clock?: Clock;
   readonly schedule?: PollSchedule;
   /** While this answers true, polling waits (the window has not had the focus for long). */
@@ -134,6 +145,7 @@ export class BatchLane {
       title: draft.title,
       model: draft.model,
       createdAt: this.clock.now(),
+      endpoint: this.options.endpoint?.() ?? LIVE_ENDPOINT,
       status: 'submitting',
       counts: { ...EMPTY_COUNTS, processing: draft.requests.length },
       total: draft.requests.length,
@@ -168,7 +180,7 @@ export class BatchLane {
     if (record.batchId === null) throw new Error(`Batch "${record.title}" was never submitted; there is nothing to cancel.`);
     if (!isActive(record)) return record;
     try {
-      const client = await this.options.client('cancel');
+      const client = await this.options.client('cancel', endpointOf(record));
       const { data } = await client.cancel(record.batchId, this.disposed.signal);
       const updated = await this.update(localId, { ...fromApi(data), problem: null });
       this.startLoop(localId, true);
@@ -217,7 +229,7 @@ export class BatchLane {
     const requests = (await this.store.pending(localId)) ?? [];
     let client: BatchApi;
     try {
-      client = await this.options.client('create');
+      client = await this.options.client('create', endpointOf(this.require(localId)));
     } catch (error) {
       return this.update(localId, { status: 'not_submitted', problem: error instanceof BatchApiError ? error.problem : missingKeyProblem('create', this.clock.now()) });
     }
@@ -264,7 +276,7 @@ export class BatchLane {
     if (!record || record.batchId === null) return;
     let op: BatchOperation = 'retrieve';
     try {
-      const client = await this.options.client('retrieve');
+      const client = await this.options.client('retrieve', endpointOf(record));
       let current = record;
       if (record.status !== 'ended') {
         const { data } = await client.retrieve(record.batchId, this.disposed.signal);

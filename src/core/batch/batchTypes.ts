@@ -59,6 +59,9 @@ export interface BatchRecord {
   readonly model: string;
   /** Epoch ms when the user submitted it. */
   readonly createdAt: number;
+  /** Where it was sent: "live" (the configured API) or a rehearsal simulator's label; absent in
+   *  records kept before this was stored (live). */
+  readonly endpoint?: string;
   readonly status: BatchStatus;
   readonly counts: BatchCounts;
   readonly total: number;

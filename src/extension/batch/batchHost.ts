@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { BatchCallLog } from '../../core/batch/batchCallLog';
 import { BatchClient } from '../../core/batch/batchClient';
 import { BatchApiError, missingKeyProblem } from '../../core/batch/batchErrors';
-import { BatchLane } from '../../core/batch/batchLane';
+import { BatchLane, LIVE_ENDPOINT } from '../../core/batch/batchLane';
 import type { BatchDraft } from '../../core/batch/batchLane';
 import { batchReportSection } from '../../core/batch/batchReport';
 import { isActive } from '../../core/batch/batchTypes';
@@ -109,7 +109,8 @@ export class BatchHost implements vscode.Disposable {
     const pollMs = readBatchSettings().pollSeconds * 1000;
     const lane = new BatchLane({
       store: this.store,
-      client: (op) => this.clientFor(op),
+      client: (op, endpoint) => this.clientFor(op, endpoint),
+      endpoint: () => endpointLabel(this.claude.rehearsalUrl),
       schedule: { initialMs: pollMs, maxMs: Math.max(pollMs, MAX_POLL_MS), factor: 1.5 },
       paused: () => this.unfocusedSince !== null && Date.now() - this.unfocusedSince > UNFOCUSED_PAUSE_MS,
     });
@@ -140,9 +141,15 @@ export class BatchHost implements vscode.Disposable {
     if (wasPaused) for (const record of this.list().filter(isActive)) void this.lane.refresh(record.localId);
   }
 
-  /** A client for the live endpoint and key (the rehearsal's while one runs); rebuilt when either changes. */
-  private async clientFor(op: BatchOperation): Promise<BatchClient> {
-    const endpoint = this.claude.endpoint();
+  /**
+   * A client for the endpoint a batch went to: the configured API for live batches (even while a
+   * rehearsal runs), the rehearsal's simulator for its own batches while it still runs; rebuilt
+   * when the endpoint or key changes.
+   */
+  private async clientFor(op: BatchOperation, label: string): Promise<BatchClient> {
+    const rehearsal = rehearsalUrlOf(label);
+    const endpoint = rehearsal === null ? this.claude.liveEndpoint() : this.claude.rehearsalAt(rehearsal);
+    if (endpoint === null) throw new BatchApiError(rehearsalGoneProblem(op), null);
     const key = await endpoint.apiKey();
     if (!key) throw new BatchApiError(missingKeyProblem(op), null);
     const identity = JSON.stringify([endpoint.baseURL ?? '', endpoint.headers, key]);
@@ -169,6 +176,30 @@ export class BatchHost implements vscode.Disposable {
     this.lane.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+const REHEARSAL_PREFIX = 'rehearsal:';
+
+/** The batch's endpoint label for where new work goes. */
+function endpointLabel(rehearsalUrl: string | null): string {
+  return rehearsalUrl === null ? LIVE_ENDPOINT : `${REHEARSAL_PREFIX}${rehearsalUrl}`;
+}
+
+function rehearsalUrlOf(label: string): string | null {
+  return label.startsWith(REHEARSAL_PREFIX) ? label.slice(REHEARSAL_PREFIX.length) : null;
+}
+
+/** A rehearsal batch after its rehearsal stopped: the simulator that held it is gone. */
+function rehearsalGoneProblem(op: BatchOperation): BatchProblem {
+  return {
+    time: Date.now(),
+    op,
+    kind: 'not_found',
+    errorClass: null,
+    status: null,
+    requestId: null,
+    message: 'This batch was sent to an overload rehearsal that has stopped; the simulated batch went with it. Remove it from the list.',
+  };
 }
 
 /** The next step for a problem, in the user's words. */

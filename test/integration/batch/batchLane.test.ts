@@ -164,6 +164,44 @@ describe('batch lane through the SDK against the simulator', { timeout: 120_000 
     await ended(rig, second.localId);
   });
 
+  it('each batch is polled where it was sent: one sent to a rehearsal simulator and one to the API both end, neither asked of the other', async () => {
+    sim.setScenario(scenario({ processingMs: 300 }));
+    const rehearsalSim = await startSimulator({ scenario: scenario({ processingMs: 300 }), apiKey: KEY });
+    try {
+      const calls: Array<{ endpoint: string; op: string }> = [];
+      let current = 'live';
+      const store = new MemoryBatchStore();
+      const events: BatchLaneEvent[] = [];
+      const l = new BatchLane({
+        store,
+        schedule: SCHEDULE,
+        endpoint: () => current,
+        client: async (op, endpoint) => {
+          calls.push({ endpoint, op });
+          const target = endpoint === 'live' ? sim : rehearsalSim;
+          return BatchClient.create({ apiKey: KEY, baseURL: target.url, retry: RETRY });
+        },
+      });
+      l.onEvent((e) => events.push(e));
+      const rig: Rig = { lane: l, store, calls: [], events };
+      rigs.push(rig);
+      const live = await l.submit({ title: 'Live', model: MODEL, requests: requests(['a']) });
+      current = `rehearsal:${rehearsalSim.url}`;
+      const rehearsed = await l.submit({ title: 'Rehearsed', model: MODEL, requests: requests(['b', 'c']) });
+      current = 'live'; // the rehearsal's state changes while both run
+      assert.equal(live.endpoint, 'live');
+      assert.equal(rehearsed.endpoint, `rehearsal:${rehearsalSim.url}`);
+      const [liveDone, rehearsedDone] = await Promise.all([ended(rig, live.localId), ended(rig, rehearsed.localId)]);
+      assert.equal(liveDone.counts.succeeded, 1);
+      assert.equal(rehearsedDone.counts.succeeded, 2);
+      assert.equal(liveDone.problem, null);
+      assert.equal(rehearsedDone.problem, null);
+      assert.ok(calls.filter((c) => c.op === 'retrieve').length >= 2, 'both were polled');
+    } finally {
+      await rehearsalSim.close();
+    }
+  });
+
   it('picks a running batch up again after a reload: a new lane and client over the same stored state', async () => {
     sim.setScenario(scenario({ processingMs: 700 }));
     const store = new MemoryBatchStore();
