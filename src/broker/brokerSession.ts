@@ -101,7 +101,6 @@ export class BrokerSession implements ManagerSubscriber {
     const hello = this.requireHello();
     const parsed = parseAttachParams(params);
     if (!parsed) throw invalid('attach parameters');
-    this.host.registry.detach(this);
     const { managerId, problems } = this.host.registry.attach(this, parsed.config, parsed.historyFile, hello.name);
     return { managerId, breakers: this.host.registry.breakers(managerId), clients: this.host.counts(), problems };
   }
@@ -140,7 +139,7 @@ export class BrokerSession implements ManagerSubscriber {
     const manager = this.host.registry.manager(parsed.managerId, this);
     if (!manager) throw new ResponseError(ErrorCodes.InvalidRequest, `Not attached to manager ${parsed.managerId}.`);
     manager.resetBreakers(parsed.route ?? undefined);
-    this.host.registry.publishBreakers(parsed.managerId);
+    this.host.registry.publishBreakers();
     return null;
   }
 }

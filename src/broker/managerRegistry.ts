@@ -1,10 +1,16 @@
 // The broker's managers: one per configuration identity (see wireConfig.configIdentity), shared
-// by every client attached with that configuration. Each manager's events go to its clients and
-// to the histories they named. A manager outlives its clients (the next one to attach finds its
-// breakers as they were) until it has been unused for a while or the broker exits.
-import type { RequestManager } from '../core/contract';
+// by every client attached with that configuration. Every manager runs on the one route state of
+// the broker (core/sharedRoutes.ts): a route — endpoint + model — has one breaker, budget, hold
+// and pacer for all clients whatever their chains, and the latest settings attached win for the
+// shared policies. Each manager's events go to its clients and to the histories they named. A
+// manager outlives its clients until it has been unused for a while or the broker exits; the
+// route state outlives every manager.
+import type { ManagerConfig, RequestManager } from '../core/contract';
 import { createRequestManager } from '../core/requestManager';
-import { validateManagerConfig } from '../core/defaults';
+import { defaultManagerConfig, validateManagerConfig } from '../core/defaults';
+import { forgetChangedRoutes } from '../core/configChange';
+import type { SharedRoutes } from '../core/sharedRoutes';
+import { applySharedPolicies, createSharedRoutes } from '../core/sharedRoutes';
 import type { BreakerSnapshot, ManagerEvent } from '../core/types';
 import type { BrokerHistories } from './brokerHistories';
 import type { WireManagerConfig } from './protocol';
@@ -18,6 +24,7 @@ export interface ManagerSubscriber {
 
 interface Entry {
   readonly manager: RequestManager;
+  readonly config: ManagerConfig;
   readonly subscribers: Map<ManagerSubscriber, string | null>;
   inFlight: number;
   lastUsed: number;
@@ -29,24 +36,36 @@ const UNUSED_MANAGER_MS = 15 * 60_000;
 
 export class ManagerRegistry {
   private readonly entries = new Map<string, Entry>();
+  /** The route state every manager shares (breakers, budgets, holds, pacing, tail, limiter). */
+  readonly shared: SharedRoutes = createSharedRoutes(defaultManagerConfig());
 
   constructor(
     private readonly histories: BrokerHistories,
     private readonly log: (message: string) => void,
   ) {}
 
-  /** Joins (or creates) the manager for this configuration; returns its id and what validation changed. */
+  /**
+   * Joins (or creates) the manager for this configuration, leaving the one the subscriber was
+   * on; returns its id and what validation changed. Its settings become the shared policies
+   * (the latest win); a subscriber that changed its settings makes the routes they change
+   * forget their holds and unknown models.
+   */
   attach(subscriber: ManagerSubscriber, wire: WireManagerConfig, historyFile: string | null, clientName: string): { managerId: string; problems: string[] } {
     this.sweep();
     const managerId = configIdentity(wire);
+    const previous = [...this.entries.values()].find((e) => e.subscribers.has(subscriber)) ?? null;
+    this.detach(subscriber);
     let entry = this.entries.get(managerId);
     let problems: string[] = [];
-    if (!entry) {
+    if (entry) {
+      applySharedPolicies(this.shared, entry.config);
+    } else {
       const validated = validateManagerConfig(fromWireConfig(wire, `${clientName} via broker`));
       problems = validated.problems.map((p) => p.message);
-      const manager = createRequestManager(validated.config);
+      const manager = createRequestManager(validated.config, this.shared);
       const created: Entry = {
         manager,
+        config: validated.config,
         subscribers: new Map(),
         inFlight: 0,
         lastUsed: Date.now(),
@@ -56,6 +75,7 @@ export class ManagerRegistry {
       this.entries.set(managerId, entry);
       this.log(`Manager ${managerId} created (${validated.config.models.join(' → ')} on ${validated.config.providers.map((p) => p.id).join(', ')}).`);
     }
+    if (previous !== null && previous !== entry) forgetChangedRoutes(this.shared.store, previous.config, entry.config);
     entry.subscribers.set(subscriber, historyFile);
     entry.lastUsed = Date.now();
     return { managerId, problems };
@@ -89,12 +109,13 @@ export class ManagerRegistry {
     return this.entries.get(managerId)?.manager.breakers() ?? [];
   }
 
-  /** Sends the manager's breakers to its clients (after a reset, which emits no event). */
-  publishBreakers(managerId: string): void {
-    const entry = this.entries.get(managerId);
-    if (!entry) return;
-    const breakers = entry.manager.breakers();
-    for (const subscriber of entry.subscribers.keys()) subscriber.sendBreakers(managerId, breakers);
+  /** Sends every client its manager's breakers (after a reset, which emits no event and reaches everyone). */
+  publishBreakers(): void {
+    for (const [managerId, entry] of this.entries) {
+      if (entry.subscribers.size === 0) continue;
+      const breakers = entry.manager.breakers();
+      for (const subscriber of entry.subscribers.keys()) subscriber.sendBreakers(managerId, breakers);
+    }
   }
 
   disposeAll(): void {

@@ -1,23 +1,23 @@
 // The request manager: owns the long-lived state (breakers, budgets, pacing,
 // the limiter, lazily created SDK clients) and runs each request through it.
+// In the broker that state is shared by every manager of the user (sharedRoutes.ts).
 // `send` and `stream` never reject — every failure is a FailureOutcome.
-import { TailState } from './tailState';
-import { DEFAULT_TAIL } from './defaults';
+import type { TailState } from './tailState';
 import type { ManagerConfig, RequestManager } from './contract';
 import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, RequestStream, Route, SendOptions, StreamPart } from './types';
 import { systemClock } from './clock';
-import { ConcurrencyLimiter } from './policies/limiter';
+import type { ConcurrencyLimiter } from './policies/limiter';
 import { ProviderClients } from './providers';
 import { RouteState } from './routeState';
 import { clientRequestIdProblem, newClientRequestId } from './clientRequestId';
 import { DEFAULT_HOLD_CAP_MS, runRequest } from './requestRun';
-import { changedRoutes } from './configChange';
+import type { SharedRoutes } from './sharedRoutes';
+import { applySharedPolicies, createSharedRoutes, DEFAULT_UNKNOWN_MODEL_TTL_MS } from './sharedRoutes';
+import { forgetChangedRoutes } from './configChange';
 import { registeredSecrets } from './secretRegistry';
 import { redactSecrets, shortMessage } from './redact';
 import { TextQueue } from './textQueue';
 import { requestStream } from './requestStream';
-
-const DEFAULT_UNKNOWN_MODEL_TTL_MS = 10 * 60_000;
 
 interface ClaimedId {
   readonly clientRequestId: string;
@@ -39,9 +39,12 @@ class ResilientRequestManager implements RequestManager {
   private readonly idsInFlight = new Set<string>();
   private disposed = false;
 
-  constructor(config: ManagerConfig) {
+  constructor(config: ManagerConfig, shared?: SharedRoutes) {
     this.config = config;
     const clock = config.clock ?? systemClock;
+    // A manager joining shared state brings its settings: the latest win (sharedRoutes.ts).
+    if (shared) applySharedPolicies(shared, config);
+    const state = shared ?? createSharedRoutes(config);
     this.routes = new RouteState(
       config.breaker,
       config.budget,
@@ -49,9 +52,11 @@ class ResilientRequestManager implements RequestManager {
       (e) => this.emit(e),
       config.unknownModelTtlMs ?? DEFAULT_UNKNOWN_MODEL_TTL_MS,
       config.retry.holdCapMs ?? DEFAULT_HOLD_CAP_MS,
+      config.providers,
+      state.store,
     );
-    this.tail = new TailState(config.tail ?? DEFAULT_TAIL, () => clock.now());
-    this.limiter = new ConcurrencyLimiter(config.concurrency);
+    this.tail = state.tail;
+    this.limiter = state.limiter;
     this.clients = new ProviderClients(config.headersTimeoutMs);
   }
 
@@ -86,8 +91,9 @@ class ResilientRequestManager implements RequestManager {
   updateConfig(config: ManagerConfig): void {
     const before = this.config;
     this.config = config;
-    this.routes.forgetRoutes(changedRoutes(before, config));
-    this.routes.updateConfig(config.breaker, config.budget, config.retry.holdCapMs ?? DEFAULT_HOLD_CAP_MS);
+    this.routes.setProviders(config.providers);
+    forgetChangedRoutes(this.routes.store, before, config);
+    this.routes.updateConfig(config.breaker, config.budget, config.retry.holdCapMs ?? DEFAULT_HOLD_CAP_MS, config.unknownModelTtlMs ?? DEFAULT_UNKNOWN_MODEL_TTL_MS);
     this.tail.updateConfig(config.tail);
     this.limiter.setLimit(config.concurrency);
     this.clients.setHeadersTimeout(config.headersTimeoutMs);
@@ -96,6 +102,7 @@ class ResilientRequestManager implements RequestManager {
 
   dispose(): void {
     this.disposed = true;
+    this.routes.dispose();
     for (const controller of this.inFlight) controller.abort();
     this.inFlight.clear();
     this.clients.clear();
@@ -178,6 +185,7 @@ class ResilientRequestManager implements RequestManager {
   }
 }
 
-export function createRequestManager(config: ManagerConfig): RequestManager {
-  return new ResilientRequestManager(config);
+/** A manager; with `shared`, its route and tail state and limiter are those of every manager given the same. */
+export function createRequestManager(config: ManagerConfig, shared?: SharedRoutes): RequestManager {
+  return new ResilientRequestManager(config, shared);
 }

@@ -1,71 +1,112 @@
-// The shared, long-lived state of every route: its breaker and retry budget,
-// plus what the API told us (unknown models, rate-limit pacing). One instance
-// per manager; requests read and feed it.
-import type { BreakerConfig, BudgetConfig, Clock } from './contract';
+// One manager's view of the route state (routeStore.ts): its routes are named by its own
+// providers' endpoints, so the same model on the same endpoint is the same route for every
+// manager sharing the store, and the same model behind another base URL is another route.
+// The view forwards the store's events (breakers, holds) about its own routes, warns once
+// about a deprecated model, and lists only its own routes' breakers.
+import type { BreakerConfig, BudgetConfig, Clock, ProviderConfig } from './contract';
 import type { ManagerEvent, Route } from './types';
-import { CircuitBreaker } from './policies/circuitBreaker';
-import { RetryBudget } from './policies/retryBudget';
-import { RateLimitPacer } from './policies/pacing';
-import { TierPacer } from './policies/tierPacer';
-import { UnknownModelMemory } from './policies/fallbackChain';
-import { routeKey } from './routes';
+import type { CircuitBreaker } from './policies/circuitBreaker';
+import type { RetryBudget } from './policies/retryBudget';
+import type { RateLimitPacer } from './policies/pacing';
+import type { TierPacer } from './policies/tierPacer';
+import { RouteStore } from './routeStore';
+import { providerFor, routeKey } from './routes';
 import { retirementOf } from './models';
 
+/** The unknown-model memory, by route (the store keeps it by key). */
+export interface UnknownRoutes {
+  remember(route: Route): void;
+  isUnknown(route: Route): boolean;
+  forget(route?: Route): void;
+}
+
 export class RouteState {
-  private readonly breakerByKey = new Map<string, CircuitBreaker>();
-  private readonly budgetByKey = new Map<string, RetryBudget>();
-  readonly pacer: RateLimitPacer;
-  /** Proactive pacing under a share of each route's limits (one per manager: per user in the broker). */
-  readonly tier: TierPacer;
-  readonly unknownModels: UnknownModelMemory;
+  readonly store: RouteStore;
+  readonly unknownModels: UnknownRoutes;
+  private providers: readonly ProviderConfig[] = [];
+  /** Routes whose deprecation this manager has warned about. */
+  private readonly warned = new Set<string>();
+  private readonly unsubscribe: () => void;
 
-  /** Routes whose model answered 400 to extended thinking (adapted from then on). */
-  private readonly noThinking = new Set<string>();
-  /** Every route this state has seen, by key (for events and snapshots). */
-  private readonly known = new Map<string, Route>();
-
+  /**
+   * Without `store`, the state is this manager's own. With one, it is shared, and this manager's
+   * policies become everyone's (the latest settings win, see routeStore.ts).
+   */
   constructor(
-    private breakerConfig: BreakerConfig,
-    private budgetConfig: BudgetConfig,
+    breakerConfig: BreakerConfig,
+    budgetConfig: BudgetConfig,
     private readonly clock: Clock,
     private readonly emit: (event: ManagerEvent) => void,
     unknownModelTtlMs: number,
     holdCapMs: number,
+    providers?: readonly ProviderConfig[],
+    store?: RouteStore,
   ) {
-    const now = () => this.clock.now();
-    this.pacer = new RateLimitPacer(now, holdCapMs, (key, until) => {
-      const route = this.known.get(key);
-      if (route) this.emit({ type: 'hold', time: this.clock.now(), provider: route.provider, model: route.model, until });
+    const policies = { breaker: breakerConfig, budget: budgetConfig, holdCapMs, unknownModelTtlMs };
+    this.store = store ?? new RouteStore(clock, policies);
+    if (store) store.apply(policies);
+    if (providers) this.setProviders(providers);
+    this.unsubscribe = this.store.onEvent((key, event) => {
+      if (this.covers(key)) this.emit(event);
     });
-    this.unknownModels = new UnknownModelMemory(now, unknownModelTtlMs);
-    this.tier = new TierPacer(now);
+    const keyOf = (route: Route): string => this.keyOf(route);
+    const memory = this.store.unknownModels;
+    this.unknownModels = {
+      remember: (route) => memory.remember(keyOf(route)),
+      isUnknown: (route) => memory.isUnknown(keyOf(route)),
+      forget: (route) => memory.forget(route === undefined ? undefined : keyOf(route)),
+    };
   }
 
-  /** Registers a route so its holds and snapshots can name it. */
+  get pacer(): RateLimitPacer {
+    return this.store.pacer;
+  }
+
+  get tier(): TierPacer {
+    return this.store.tier;
+  }
+
+  /** The providers (endpoints) this manager's routes go to; the first of an id names its routes. */
+  setProviders(providers: readonly ProviderConfig[]): void {
+    this.providers = [...providers];
+  }
+
+  /** The key of a route's state: its endpoint (as this manager configures it) and model. */
+  keyOf(route: Route): string {
+    return routeKey(route, providerFor(this.providers, route.provider));
+  }
+
+  /** Is the route of this key one of this manager's (same endpoint, same model)? */
+  covers(key: string): boolean {
+    const route = this.store.route(key);
+    return route !== undefined && this.keyOf(route) === key;
+  }
+
+  /** Registers a route so its holds and snapshots can name it; returns its key. */
   see(route: Route): string {
-    const key = routeKey(route);
-    if (!this.known.has(key)) this.known.set(key, route);
+    const key = this.keyOf(route);
+    this.store.see(key, route);
     return key;
   }
 
   refusesThinking(route: Route): boolean {
-    return this.noThinking.has(routeKey(route));
+    return this.store.refusesThinking(this.keyOf(route));
   }
 
   rememberRefusesThinking(route: Route): void {
-    this.noThinking.add(routeKey(route));
+    this.store.rememberRefusesThinking(this.keyOf(route));
   }
 
   /** Epoch ms until which the route is held by a rate limit, or null. */
   heldUntil(route: Route): number | null {
-    return this.pacer.heldUntil(routeKey(route));
+    return this.store.pacer.heldUntil(this.keyOf(route));
   }
 
   breaker(route: Route): CircuitBreaker {
     const key = this.see(route);
-    let breaker = this.breakerByKey.get(key);
-    if (!breaker) {
+    if (!this.warned.has(key)) {
       // First use of this route by this manager: a deprecated model earns one warning.
+      this.warned.add(key);
       const retires = retirementOf(route.model);
       if (retires) {
         this.emit({
@@ -76,58 +117,31 @@ export class RouteState {
           model: route.model,
         });
       }
-      breaker = new CircuitBreaker(route, this.breakerConfig, () => this.clock.now(), (t) =>
-        this.emit({ type: 'breaker', time: t.time, provider: route.provider, model: route.model, from: t.from, to: t.to, nextProbeAt: t.nextProbeAt }),
-      );
-      this.breakerByKey.set(key, breaker);
     }
-    return breaker;
+    return this.store.breaker(key, route);
   }
 
   budget(route: Route): RetryBudget {
-    const key = routeKey(route);
-    let budget = this.budgetByKey.get(key);
-    if (!budget) {
-      budget = new RetryBudget(this.budgetConfig, () => this.clock.now());
-      this.budgetByKey.set(key, budget);
-    }
-    return budget;
+    return this.store.budget(this.see(route));
   }
 
+  /** The breakers of this manager's routes (every model on its endpoints that any manager has used). */
   allBreakers(): CircuitBreaker[] {
-    return [...this.breakerByKey.values()];
+    return this.store.breakerEntries().filter(([key]) => this.covers(key)).map(([, breaker]) => breaker);
   }
 
-  updateConfig(breakerConfig: BreakerConfig, budgetConfig: BudgetConfig, holdCapMs: number): void {
-    this.breakerConfig = breakerConfig;
-    this.budgetConfig = budgetConfig;
-    this.pacer.setCap(holdCapMs);
-    for (const breaker of this.breakerByKey.values()) breaker.updateConfig(breakerConfig);
-    for (const budget of this.budgetByKey.values()) budget.updateConfig(budgetConfig);
+  /** This manager's new settings: the latest win for every route (see routeStore.ts). */
+  updateConfig(breakerConfig: BreakerConfig, budgetConfig: BudgetConfig, holdCapMs: number, unknownModelTtlMs?: number): void {
+    this.store.apply({ breaker: breakerConfig, budget: budgetConfig, holdCapMs, unknownModelTtlMs: unknownModelTtlMs ?? this.store.policies.unknownModelTtlMs });
   }
 
-  /** Reset Circuit Breakers: breakers, retry budgets, rate-limit holds and unknown-model memory. */
+  /** Reset Circuit Breakers: one route of this manager's, or every route of the store (everyone's). */
   reset(route?: Route): void {
-    if (route) {
-      const key = routeKey(route);
-      this.breakerByKey.get(key)?.reset();
-      this.budgetByKey.get(key)?.reset();
-      this.pacer.clear(key);
-      this.unknownModels.forget(route);
-      return;
-    }
-    for (const breaker of this.breakerByKey.values()) breaker.reset();
-    for (const budget of this.budgetByKey.values()) budget.reset();
-    this.pacer.clear();
-    this.unknownModels.forget();
+    this.store.reset(route === undefined ? undefined : this.keyOf(route));
   }
 
-  /** A settings change: what was learnt about the routes it changes (holds, unknown models) no longer holds. */
-  forgetRoutes(changed: (route: Route) => boolean): void {
-    for (const [key, route] of this.known) {
-      if (!changed(route)) continue;
-      this.pacer.clear(key);
-      this.unknownModels.forget(route);
-    }
+  /** Stops forwarding the store's events (the manager is gone; the state stays for the others). */
+  dispose(): void {
+    this.unsubscribe();
   }
 }

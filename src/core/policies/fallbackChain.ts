@@ -4,7 +4,6 @@
 // request that does not fit the model's context window.
 import type { ProviderId, Route } from '../types';
 import { contextWindowOf } from '../models';
-import { routeKey } from '../routes';
 
 export type SkipReason = 'breaker_open' | 'unknown_model' | 'unfit';
 
@@ -17,21 +16,25 @@ export function buildChain(models: readonly string[], providers: readonly Provid
   return routes;
 }
 
-/** Routes the API answered 404 for, remembered for `ttlMs`. */
+/** Routes the API answered 404 for (by route key, see routes.ts), remembered for `ttlMs`. */
 export class UnknownModelMemory {
   private readonly until = new Map<string, number>();
 
   constructor(
     private readonly now: () => number,
-    private readonly ttlMs: number = 10 * 60_000,
+    private ttlMs: number = 10 * 60_000,
   ) {}
 
-  remember(route: Route): void {
-    this.until.set(routeKey(route), this.now() + this.ttlMs);
+  /** How long the next 404 is remembered (what is remembered already keeps its time). */
+  setTtl(ttlMs: number): void {
+    this.ttlMs = ttlMs;
   }
 
-  isUnknown(route: Route): boolean {
-    const key = routeKey(route);
+  remember(key: string): void {
+    this.until.set(key, this.now() + this.ttlMs);
+  }
+
+  isUnknown(key: string): boolean {
     const until = this.until.get(key);
     if (until === undefined) return false;
     if (this.now() >= until) {
@@ -41,8 +44,8 @@ export class UnknownModelMemory {
     return true;
   }
 
-  forget(route?: Route): void {
-    if (route) this.until.delete(routeKey(route));
+  forget(key?: string): void {
+    if (key !== undefined) this.until.delete(key);
     else this.until.clear();
   }
 }

@@ -167,17 +167,22 @@ test('a rate-limit reset in 2099 is ignored; a long retry-after holds the route 
   }
 });
 
-test('a settings change that moves the base URL forgets the holds of the routes it changes', { timeout: 30_000 }, async () => {
+test('a settings change: another base URL is another route (the hold stays with its endpoint); new headers on the same endpoint forget the hold', { timeout: 30_000 }, async () => {
   const server = await startFaultServer([{ kind: 'error', status: 429, headers: { 'retry-after': '45' }, body: apiError('rate_limit_error', 'slow down') }]);
   const config = { ...testConfig(server.url), models: [OPUS, SONNET], retry: { ...testConfig(server.url).retry, retryAfterCapMs: 2_000 } };
+  const heldOpus = (): number | null => manager.breakers().find((b) => b.model === OPUS)?.heldUntil ?? null;
   const manager = createRequestManager(config);
   try {
     await manager.send(ASK);
-    assert.notEqual(manager.breakers().find((b) => b.model === OPUS)?.heldUntil ?? null, null);
+    assert.notEqual(heldOpus(), null);
     manager.updateConfig({ ...config, concurrency: 3 });
-    assert.notEqual(manager.breakers().find((b) => b.model === OPUS)?.heldUntil ?? null, null, 'an unrelated change keeps the hold');
+    assert.notEqual(heldOpus(), null, 'an unrelated change keeps the hold');
     manager.updateConfig({ ...config, providers: [{ id: 'anthropic', baseURL: `${server.url}/gateway`, apiKey: () => TEST_KEY }] });
-    assert.equal(manager.breakers().find((b) => b.model === OPUS)?.heldUntil, null);
+    assert.equal(heldOpus(), null, 'behind another base URL the model is another route, with no hold');
+    manager.updateConfig(config);
+    assert.notEqual(heldOpus(), null, 'back on the first endpoint, its hold is as it was');
+    manager.updateConfig({ ...config, providers: [{ id: 'anthropic', baseURL: server.url, apiKey: () => TEST_KEY, headers: { 'x-account': 'other' } }] });
+    assert.equal(heldOpus(), null, 'new headers on the same endpoint forget the hold');
   } finally {
     manager.dispose();
     await server.close();

@@ -1,0 +1,153 @@
+// The long-lived state of every route, by route key (endpoint + model, see routes.ts): its
+// breaker and retry budget, and what the API told us (rate-limit holds, the tier's limits,
+// unknown models, models that refuse thinking). An in-process manager has one of its own; the
+// broker has one for the whole user, shared by every manager it runs, whatever their chains.
+//
+// One policy for everyone: breakers, retry budgets, the hold cap and the unknown-model TTL
+// follow the latest settings applied (`apply`: a manager created or attached, or a settings
+// change), for every route, so two windows never disagree about when a shared breaker opens.
+import type { BreakerConfig, BudgetConfig, Clock } from './contract';
+import type { ManagerEvent, Route } from './types';
+import { CircuitBreaker } from './policies/circuitBreaker';
+import { RetryBudget } from './policies/retryBudget';
+import { RateLimitPacer } from './policies/pacing';
+import { TierPacer } from './policies/tierPacer';
+import { UnknownModelMemory } from './policies/fallbackChain';
+
+export interface RoutePolicies {
+  readonly breaker: BreakerConfig;
+  readonly budget: BudgetConfig;
+  /** The longest a rate-limit hint may hold a route. */
+  readonly holdCapMs: number;
+  /** How long a model the API answered 404 for stays skipped. */
+  readonly unknownModelTtlMs: number;
+}
+
+/** A route event (breaker transition, hold) and the key of the route it concerns. */
+export type RouteEventListener = (key: string, event: ManagerEvent) => void;
+
+export class RouteStore {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly budgets = new Map<string, RetryBudget>();
+  private readonly noThinking = new Set<string>();
+  /** Every route seen, by key (so holds and snapshots can name it). */
+  private readonly known = new Map<string, Route>();
+  private readonly listeners = new Set<RouteEventListener>();
+  private current: RoutePolicies;
+  readonly pacer: RateLimitPacer;
+  /** Proactive pacing under a share of each route's limits (per user in the broker). */
+  readonly tier: TierPacer;
+  readonly unknownModels: UnknownModelMemory;
+
+  constructor(
+    private readonly clock: Clock,
+    policies: RoutePolicies,
+  ) {
+    this.current = policies;
+    const now = (): number => this.clock.now();
+    this.pacer = new RateLimitPacer(now, policies.holdCapMs, (key, until) => {
+      const route = this.known.get(key);
+      if (route) this.emit(key, { type: 'hold', time: this.clock.now(), provider: route.provider, model: route.model, until });
+    });
+    this.unknownModels = new UnknownModelMemory(now, policies.unknownModelTtlMs);
+    this.tier = new TierPacer(now);
+  }
+
+  get policies(): RoutePolicies {
+    return this.current;
+  }
+
+  /** The latest settings win: every route's breaker and budget follows them from now on. */
+  apply(policies: RoutePolicies): void {
+    this.current = policies;
+    this.pacer.setCap(policies.holdCapMs);
+    this.unknownModels.setTtl(policies.unknownModelTtlMs);
+    for (const breaker of this.breakers.values()) breaker.updateConfig(policies.breaker);
+    for (const budget of this.budgets.values()) budget.updateConfig(policies.budget);
+  }
+
+  onEvent(listener: RouteEventListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  see(key: string, route: Route): void {
+    if (!this.known.has(key)) this.known.set(key, route);
+  }
+
+  route(key: string): Route | undefined {
+    return this.known.get(key);
+  }
+
+  /** Every route seen, with its key. */
+  routes(): Array<[string, Route]> {
+    return [...this.known];
+  }
+
+  breaker(key: string, route: Route): CircuitBreaker {
+    this.see(key, route);
+    let breaker = this.breakers.get(key);
+    if (!breaker) {
+      breaker = new CircuitBreaker(route, this.current.breaker, () => this.clock.now(), (t) =>
+        this.emit(key, { type: 'breaker', time: t.time, provider: route.provider, model: route.model, from: t.from, to: t.to, nextProbeAt: t.nextProbeAt }),
+      );
+      this.breakers.set(key, breaker);
+    }
+    return breaker;
+  }
+
+  /** The breakers that exist, with their keys. */
+  breakerEntries(): Array<[string, CircuitBreaker]> {
+    return [...this.breakers];
+  }
+
+  budget(key: string): RetryBudget {
+    let budget = this.budgets.get(key);
+    if (!budget) {
+      budget = new RetryBudget(this.current.budget, () => this.clock.now());
+      this.budgets.set(key, budget);
+    }
+    return budget;
+  }
+
+  refusesThinking(key: string): boolean {
+    return this.noThinking.has(key);
+  }
+
+  rememberRefusesThinking(key: string): void {
+    this.noThinking.add(key);
+  }
+
+  /** Reset Circuit Breakers: breakers, retry budgets, rate-limit holds and unknown-model memory, of one route or all. */
+  reset(key?: string): void {
+    if (key !== undefined) {
+      this.breakers.get(key)?.reset();
+      this.budgets.get(key)?.reset();
+      this.pacer.clear(key);
+      this.unknownModels.forget(key);
+      return;
+    }
+    for (const breaker of this.breakers.values()) breaker.reset();
+    for (const budget of this.budgets.values()) budget.reset();
+    this.pacer.clear();
+    this.unknownModels.forget();
+  }
+
+  /** A settings change: what was learnt about this route (its hold, that its model is unknown) no longer holds. */
+  forget(key: string): void {
+    this.pacer.clear(key);
+    this.unknownModels.forget(key);
+  }
+
+  private emit(key: string, event: ManagerEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(key, event);
+      } catch {
+        // A listener's failure must not break a request.
+      }
+    }
+  }
+}
