@@ -14,6 +14,8 @@ export interface WindowJob {
   /** Epoch ms at which every window starts sending. */
   readonly startAt: number;
   readonly pacing?: { readonly mode: 'proactive' | 'reactive'; readonly share: number };
+  /** The requests' priority (default interactive). */
+  readonly priority?: 'interactive' | 'background';
 }
 
 export interface WindowReport {

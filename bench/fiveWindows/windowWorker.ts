@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     outcomes.push(
       m.send(
         { messages: [{ role: 'user', content: `window ${job.index} request ${i}: what is a circuit breaker?` }], max_tokens: 64 },
-        { priority: 'interactive' },
+        { priority: job.priority ?? 'interactive' },
       ),
     );
   }

@@ -25,7 +25,8 @@ import { MessageAssembler } from './messageAssembler';
 import type { BackoffState } from './policies/backoff';
 import { initialBackoffState } from './policies/backoff';
 import { RequestBounds } from './policies/bounds';
-import { paceAhead } from './policies/tierPacer';
+import { paceCheck } from './policies/tierPacer';
+import type { PaceBooking, PaceEstimate } from './policies/tierPacer';
 import type { BreakerPermit } from './policies/circuitBreaker';
 import type { ConcurrencyLimiter, Release } from './policies/limiter';
 import type { ProviderClients, ResolvedClient } from './providers';
@@ -134,6 +135,7 @@ class RequestRun {
       this.bounds,
       fits,
       config.retry.retryAfterCapMs,
+      (key) => paceCheck(routes.tier, key, config.pacing, this.paceEstimate()),
     );
     this.lastEntry = this.picker.first;
   }
@@ -249,6 +251,20 @@ class RequestRun {
     }
   }
 
+  /** Sleeps without announcing it; false when the request was canceled meanwhile. */
+  private async quietSleep(delayMs: number): Promise<boolean> {
+    try {
+      await this.deps.clock.sleep(delayMs, this.options.signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private paceEstimate(): Omit<PaceEstimate, 'share'> {
+    return { priority: this.options.priority, inputTokens: this.estimatedInput, outputTokens: this.request.max_tokens };
+  }
+
   private leaveReasonFor(why: Unavailable): LeaveReason {
     if (why === 'ended' || why === 'exhausted') return this.lastFailure?.errorClass ?? 'unfit';
     // A held route is one whose rate limit is spent.
@@ -300,6 +316,8 @@ class RequestRun {
       else if (how === 'success') breaker.recordSuccess(permit);
       else breaker.recordFailure(permit, how);
     };
+    let booking: PaceBooking | null = null;
+    let sent = false;
     try {
       if (skipped !== null) this.leftReason ??= this.leaveReasonFor(skipped);
       if (!sameRoute(entry.route, this.lastEntry.route) && this.leftReason !== null) {
@@ -308,17 +326,15 @@ class RequestRun {
       this.leftReason = null;
       this.lastEntry = entry;
 
-      const waitable = Math.min(config.retry.retryAfterCapMs, this.bounds.remainingMs(clock.now()));
-      const estimate = { priority: this.options.priority, inputTokens: this.estimatedInput, outputTokens: this.request.max_tokens };
-      const ahead = paceAhead(routes.tier, entry.key, config.pacing, estimate, waitable);
-      if (ahead === null) {
-        // Kept under its share of the tier, the route has no room within the wait allowed.
-        this.picker.end(entry, 'route', 'rate_limited');
-        this.moveOn('rate_limited');
-        return 'again';
+      // A rate-limit hold or the tier pacer's wait: sleep, then pick again (the wait may have moved).
+      const { waitMs, paced } = this.picker.waitOn(entry);
+      if (waitMs > 0) {
+        // While a probe after the reset is out, look again shortly without announcing each look.
+        const quiet = paced.why === 'probing' && paced.waitMs >= waitMs;
+        const slept = quiet ? await this.quietSleep(waitMs) : await this.sleep(waitMs, 'rate_limited', entry);
+        return slept ? 'again' : this.canceled();
       }
-      const hold = Math.max(routes.pacer.delayFor(entry.key), ahead);
-      if (hold > 0 && !(await this.sleep(hold, 'rate_limited', entry))) return this.canceled();
+      booking = routes.tier.book(entry.key, this.paceEstimate());
 
       const resolved = await this.resolveClient(entry);
       if (resolved === null) return 'again';
@@ -330,9 +346,14 @@ class RequestRun {
         if (this.options.signal.aborted || !(error instanceof CanceledError)) return this.canceled();
         return this.failFromLast(`No answer within ${formatDuration(config.retry.deadlineMs)}. `);
       }
-      return await this.runOn(entry, resolved, release, settle);
+      sent = true;
+      return await this.runOn(entry, resolved, release, settle, booking);
     } finally {
       settle('release');
+      if (booking !== null) {
+        if (sent) routes.tier.settle(booking);
+        else routes.tier.cancel(booking);
+      }
     }
   }
 
@@ -363,7 +384,7 @@ class RequestRun {
     if (failure.errorClass !== 'unreachable') this.lastReachableFailure = failure;
   }
 
-  private async runOn(entry: ChainEntry, resolved: ResolvedClient, release: Release, settle: (how: 'release' | 'success' | ErrorClass) => void): Promise<Step> {
+  private async runOn(entry: ChainEntry, resolved: ResolvedClient, release: Release, settle: (how: 'release' | 'success' | ErrorClass) => void, booking: PaceBooking): Promise<Step> {
     const { routes, clock, emit } = this.deps;
     const { route, key } = entry;
     const attemptNumber = this.bounds.recordAttempt(key);
@@ -411,7 +432,7 @@ class RequestRun {
         providerName: PROVIDER_NAMES[route.provider],
         onHeaders: (headers) => {
           routes.pacer.observe(key, headers);
-          routes.tier.observe(key, headers);
+          routes.tier.observe(key, headers, booking);
         },
         onFirstContent: claim,
         onBody,
@@ -467,7 +488,7 @@ class RequestRun {
     emit({ type: 'attempt', ...record });
     settle(failure.errorClass === 'canceled' ? 'release' : failure.errorClass);
     routes.pacer.observe(key, result.headers);
-    routes.tier.observe(key, result.headers);
+    routes.tier.observe(key, result.headers, booking);
     this.recordLocalFailure(failure);
     this.continuation.absorbFailure(assembler);
     if (failure.errorClass === 'canceled') return this.canceled();

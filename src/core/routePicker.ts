@@ -2,11 +2,14 @@
 // chain (each model on each provider), what this request has ended (a route, a
 // provider's routes, an endpoint), and what the shared state says (open breaker,
 // rate-limit hold, unknown model, a prompt that does not fit). When nothing can
-// be tried it says why, truthfully, and when the nearest route frees up.
+// be tried it says why, truthfully, and when the nearest route frees up. A route the
+// tier pacer would make wait (or whose next reserve slot is not due) gives way to a
+// later route that can go now.
 import type { BreakerPermit } from './policies/circuitBreaker';
 import type { FailureReach } from './errorClasses';
 import type { RequestBounds } from './policies/bounds';
 import { buildChain, isUnfit } from './policies/fallbackChain';
+import type { PaceCheck } from './policies/tierPacer';
 import type { RouteState } from './routeState';
 import type { ErrorClass, ProviderId, Route } from './types';
 
@@ -30,6 +33,10 @@ export type Pick =
   | { readonly kind: 'route'; readonly entry: ChainEntry; readonly permit: BreakerPermit; readonly skipped: Unavailable | null }
   | { readonly kind: 'none'; readonly blocked: readonly Blocked[]; readonly earliest: number | null };
 
+/** A paced wait up to this long is waited out on the route rather than moving down the chain. */
+export const SHORT_PACE_MS = 1_000;
+const NO_PACE: PaceCheck = { waitMs: 0, why: null, reserve: false, spacedMs: 0 };
+
 export class RoutePicker {
   readonly chain: readonly ChainEntry[];
   private readonly ended = new Map<string, ErrorClass>();
@@ -44,6 +51,8 @@ export class RoutePicker {
     private readonly fits: (route: Route) => boolean,
     /** The longest hold worth waiting for on a route instead of moving on. */
     private readonly waitableHoldMs: number,
+    /** The tier pacer's word on this request for a route (proactive pacing). */
+    private readonly pace: (key: string) => PaceCheck = () => NO_PACE,
   ) {
     this.chain = buildChain(models, providers, primary).map((route, i) => ({ route, key: routes.see(route), providerIndex: i % providers.length }));
   }
@@ -79,6 +88,12 @@ export class RoutePicker {
     return this.chain.slice(from).some((e) => this.blockOf(e, now) === null && this.routes.breaker(e.route).currentState() === 'closed');
   }
 
+  /** How long an attempt on the route must wait first: a rate-limit hold or the tier pacer's. */
+  waitOn(entry: ChainEntry): { readonly waitMs: number; readonly paced: PaceCheck } {
+    const paced = this.pace(entry.key);
+    return { waitMs: Math.max(this.routes.pacer.delayFor(entry.key), paced.waitMs), paced };
+  }
+
   /** Why a route cannot be tried now (breaker aside), or null when it can. */
   private blockOf(entry: ChainEntry, now: number): Blocked | null {
     const { route, key } = entry;
@@ -86,30 +101,55 @@ export class RoutePicker {
     if (this.routes.unknownModels.isUnknown(route)) return { entry, why: 'unknown_model', until: null };
     if (!this.fits(route)) return { entry, why: 'unfit', until: null };
     if (!this.bounds.canAttemptOn(key, now)) return { entry, why: 'exhausted', until: null };
-    const hold = this.routes.pacer.delayFor(key);
+    const hold = this.waitOn(entry).waitMs;
     if (hold > this.waitableHoldMs || (hold > 0 && !this.bounds.fitsWait(now, hold))) return { entry, why: 'held', until: now + hold };
     return null;
+  }
+
+  /** Would the tier pacer rather this request went elsewhere (a long paced wait, or a reserve slot not due)? */
+  private givesWay(entry: ChainEntry): boolean {
+    const { waitMs, paced } = this.waitOn(entry);
+    return (paced.reserve && paced.spacedMs > 0) || (paced.waitMs > SHORT_PACE_MS && paced.waitMs >= waitMs);
   }
 
   pick(now: number): Pick {
     const blocked: Blocked[] = [];
     let earliest: number | null = null;
     let skipped: Unavailable | null = null;
+    const deferred: number[] = [];
+    const take = (i: number, entry: ChainEntry): Extract<Pick, { kind: 'route' }> | null => {
+      const breaker = this.routes.breaker(entry.route);
+      const permit = breaker.tryAcquire();
+      if (permit) {
+        this.index = i;
+        return { kind: 'route', entry, permit, skipped };
+      }
+      const block: Blocked = { entry, why: 'breaker_open', until: breaker.nextProbeAt() };
+      blocked.push(block);
+      if (block.until !== null) earliest = earliest === null ? block.until : Math.min(earliest, block.until);
+      skipped ??= block.why;
+      return null;
+    };
     for (let i = this.index; i < this.chain.length; i++) {
       const entry = this.chain[i]!;
-      let block = this.blockOf(entry, now);
+      const block = this.blockOf(entry, now);
       if (block === null) {
-        const breaker = this.routes.breaker(entry.route);
-        const permit = breaker.tryAcquire();
-        if (permit) {
-          this.index = i;
-          return { kind: 'route', entry, permit, skipped };
+        // Paced: a later route that can go now is better than waiting here.
+        if (this.givesWay(entry)) {
+          deferred.push(i);
+          continue;
         }
-        block = { entry, why: 'breaker_open', until: breaker.nextProbeAt() };
+        const picked = take(i, entry);
+        if (picked) return deferred.length === 0 ? picked : { ...picked, skipped: skipped ?? 'held' };
+        continue;
       }
       blocked.push(block);
       if (block.until !== null) earliest = earliest === null ? block.until : Math.min(earliest, block.until);
       skipped ??= block.why;
+    }
+    for (const i of deferred) {
+      const picked = take(i, this.chain[i]!);
+      if (picked) return picked;
     }
     return { kind: 'none', blocked, earliest };
   }

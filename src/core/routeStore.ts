@@ -50,7 +50,8 @@ export class RouteStore {
       if (route) this.emit(key, { type: 'hold', time: this.clock.now(), provider: route.provider, model: route.model, until });
     });
     this.unknownModels = new UnknownModelMemory(now, policies.unknownModelTtlMs);
-    this.tier = new TierPacer(now);
+    // A route whose requests the tier pacer finds spent is shown held until the reset, like a 429's.
+    this.tier = new TierPacer(now, { onSpent: (key, until) => this.pacer.hold(key, until) });
   }
 
   get policies(): RoutePolicies {

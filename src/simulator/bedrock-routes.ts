@@ -128,6 +128,7 @@ export async function handleBedrockInvoke(
     stream,
     path,
     apiKeyOk: true,
+    ...(decision.outcome === '429' && rateLimited ? { overLimit: true } : {}),
   });
   await respondToBedrockMessage({
     req,

@@ -135,6 +135,7 @@ export async function handleMessages(
     stream: request.stream,
     path,
     apiKeyOk: true,
+    ...(decision.outcome === '429' && decision.requestsPerMinute !== undefined ? { overLimit: true } : {}),
   });
   const headers = rateLimitHeaders(decision.behavior, state.engine.requestWindow(request.model, now), request.inputTokens, now);
   await respondToMessage({
