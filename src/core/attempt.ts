@@ -45,6 +45,8 @@ export interface AttemptSuccess {
   readonly ok: true;
   /** Milliseconds from the start of the attempt to its first content (null when it had none). */
   readonly firstContentMs: number | null;
+  /** Milliseconds from the response headers to the first byte of its body (null when none came). */
+  readonly bodyStartMs: number | null;
   readonly status: number;
   readonly requestId: string | null;
 }
@@ -52,6 +54,7 @@ export interface AttemptSuccess {
 export interface AttemptFailure {
   readonly ok: false;
   readonly firstContentMs: number | null;
+  readonly bodyStartMs: number | null;
   readonly failure: Classification;
   /** Headers of the failed response, when there was one (for pacing). */
   readonly headers: HeaderReader | null;
@@ -112,6 +115,9 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   // It sleeps until the nearest limit and is woken when a limit moves sooner (headers, first content).
   const watchdog = new StallWatchdog(input.stall, startedAt);
   let headersIn = false;
+  let headersAt = startedAt;
+  let bodyStartMs: number | null = null;
+  let lookedAgain = false;
   let stopped = false;
   let wake = new AbortController();
   const rearm = (): void => {
@@ -134,10 +140,18 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
           abort('headers_timeout');
           throw new IdleTimeout();
         }
+        // Bytes may already wait in the socket while this process was busy: let pending I/O be read
+        // once before calling the response silent.
+        if (!lookedAgain) {
+          lookedAgain = true;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
         input.onStall?.(watchdog.silentFor(now), watchdog.flowing);
         abort('idle_timeout');
         throw new IdleTimeout();
       }
+      lookedAgain = false;
       try {
         await clock.sleep(Math.min(until, untilDeadline), wake.signal);
       } catch {
@@ -159,8 +173,10 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   /** Body bytes arrived (from the raw tap, or an event from a transport without one). */
   const sawBytes = (): void => {
     const first = !watchdog.bodyStarted;
-    watchdog.bytes(clock.now());
+    const now = clock.now();
+    watchdog.bytes(now);
     if (first) {
+      bodyStartMs = headersIn ? Math.max(0, now - headersAt) : 0;
       rearm();
       input.onBody?.();
     }
@@ -183,7 +199,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
         .withResponse(),
     );
     headersIn = true;
-    watchdog.headers(clock.now());
+    headersAt = clock.now();
+    watchdog.headers(headersAt);
     rearm();
     status = response.status;
     requestId = sanitizeServerToken(response.headers.get('request-id'), input.secrets);
@@ -209,7 +226,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     }
     // The SDK ends the iteration quietly when aborted; a stream cut short is never a success.
     if (!assembler.sawStop) throw new TruncatedStream();
-    return { ok: true, status: status ?? 200, requestId, firstContentMs };
+    return { ok: true, status: status ?? 200, requestId, firstContentMs, bodyStartMs };
   } catch (error) {
     const failure = classifyError(error, {
       localAbort,
@@ -222,7 +239,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
       requestId: failure.requestId ?? requestId,
       status: failure.status ?? (status !== null && status !== 200 ? status : null),
     };
-    return { ok: false, failure: withIds, headers: headersOf(error), firstContentMs };
+    return { ok: false, failure: withIds, headers: headersOf(error), firstContentMs, bodyStartMs };
   } finally {
     stopped = true;
     rearm();

@@ -93,6 +93,10 @@ export interface TailConfig {
   /** The threshold while a route has too few answers to learn from. */
   readonly hedgeColdMs: number;
   readonly hedgeBudget: HedgeBudgetConfig;
+  /** A body that sends not one byte after the headers is cut after max(this, the route's learned
+   *  high quantile of headers-to-first-byte × hedgeFactor); until learned, after twice the hedge
+   *  threshold (at least 500 ms). */
+  readonly firstByteFloorMs: number;
   /** Once content flows, silence is never cut sooner than this (above the API's ping cadence). */
   readonly stallFloorMs: number;
   /** Once content flows, silence of this many times the stream's own gaps is a stall. */

@@ -78,7 +78,8 @@ export type Decision =
   | { readonly kind: 'finish_incomplete' }
   | { readonly kind: 'fail'; readonly errorClass: ErrorClass };
 
-/** The first two retries of a broken connection wait at most this long (jitter only). */
+/** A broken connection is retried at once the first time, after at most this much jitter the
+ *  second time; later retries back off as any other. */
 export const FRESH_CONNECTION_RETRY_MS = 50;
 export const FRESH_CONNECTION_RETRIES = 2;
 
@@ -155,7 +156,9 @@ export function decide(
   if (wait.kind === 'fall_back' || wait.delayMs >= bounds.remainingMs) return nextRoute(failure, 'route');
   if (!budget.retryAvailable) return nextRoute(failure, 'route', { budgetSpent: true });
   if (backoff.retries < FRESH_CONNECTION_RETRIES && connectionLevel(failure)) {
-    return { kind: 'retry', delayMs: Math.floor(Math.min(1, Math.max(0, random())) * FRESH_CONNECTION_RETRY_MS), backoff: wait.state, fromServer: false };
+    // The retry budget bounds how many there are; a wait would only add latency to each.
+    const jitterMs = backoff.retries === 0 ? 0 : Math.floor(Math.min(1, Math.max(0, random())) * FRESH_CONNECTION_RETRY_MS);
+    return { kind: 'retry', delayMs: jitterMs, backoff: wait.state, fromServer: false };
   }
   return { kind: 'retry', delayMs: wait.delayMs, backoff: wait.state, fromServer: wait.fromServer };
 }

@@ -12,7 +12,8 @@ export const DEFAULT_PACING: PacingConfig = { mode: 'proactive', share: 0.8 };
 
 /** Hedge a first token that is late past the route's learned high quantile (×1.5, never within
  *  250 ms; 6 s until the route has answered a few times), at most 10% of a route's requests a minute
- *  (3 at least); cut a
+ *  (3 at least); cut a body that sends nothing after its headers once that is well past how soon the
+ *  route's bodies start (the API sends message_start with the headers; never within 50 ms); cut a
  *  flowing stream after 8× its own gaps of silence, never within 35 s (the API pings every 15–30 s). */
 export const DEFAULT_TAIL: TailConfig = {
   hedge: true,
@@ -20,6 +21,7 @@ export const DEFAULT_TAIL: TailConfig = {
   hedgeFactor: 1.5,
   hedgeColdMs: 6_000,
   hedgeBudget: { ratio: 0.1, minPerWindow: 3, windowMs: 60_000 },
+  firstByteFloorMs: 50,
   stallFloorMs: 35_000,
   stallGapMultiple: 8,
 };
@@ -269,6 +271,7 @@ export function validateManagerConfig(partial: unknown): ValidatedConfig {
       minPerWindow: checker.number(hb, 'minPerWindow', 'tail.hedgeBudget.minPerWindow', dt.hedgeBudget.minPerWindow, { min: 0, max: 1000, integer: true }),
       windowMs: checker.number(hb, 'windowMs', 'tail.hedgeBudget.windowMs', dt.hedgeBudget.windowMs, { min: 1000, max: 86_400_000 }),
     },
+    firstByteFloorMs: checker.number(t, 'firstByteFloorMs', 'tail.firstByteFloorMs', dt.firstByteFloorMs, { min: 10, max: 600_000 }),
     stallFloorMs: checker.number(t, 'stallFloorMs', 'tail.stallFloorMs', dt.stallFloorMs, { min: 1000, max: 3_600_000 }),
     stallGapMultiple: checker.number(t, 'stallGapMultiple', 'tail.stallGapMultiple', dt.stallGapMultiple, { min: 2, max: 1000 }),
   };

@@ -16,6 +16,7 @@ import { hedgeRefusal, isDuplicable } from './policies/hedgeGate';
 import { DEFAULT_TAIL } from './defaults';
 import { systemClock } from './clock';
 import type { TailState } from './tailState';
+import { firstByteLimitMs } from './tailState';
 import { adaptRequest } from './adaptRequest';
 import { Continuation } from './continuation';
 import { decide } from './decide';
@@ -66,9 +67,6 @@ export interface RunOptions {
 }
 
 export const DEFAULT_HOLD_CAP_MS = 60_000;
-
-/** A body that has not sent one byte is cut after twice the hedge threshold, never sooner than this. */
-const FIRST_BYTE_MIN_MS = 500;
 
 /** Why a request left a route (the fallback event's reason). */
 type LeaveReason = ErrorClass | 'breaker_open' | 'unknown_model' | 'unfit';
@@ -391,6 +389,7 @@ class RequestRun {
     if (!this.countedOn.has(key)) {
       this.countedOn.add(key);
       routes.budget(route).recordRequest();
+      this.deps.tail?.budget(key).recordRequest();
     }
     const plan = this.continuation.plan(this.request.messages);
     const adapted = adaptRequest({ ...this.request, messages: plan.messages }, route.model, routes.refusesThinking(route) || this.thinkingDropped, plan.dropThinking);
@@ -410,6 +409,7 @@ class RequestRun {
     // The threshold (and whether it is a guess) as of the attempt's start.
     const coldAtStart = tail === undefined || tail.tracker(key).expectedHighMs(this.estimatedInput) === null;
     const thresholdMs = tail ? tail.tracker(key).thresholdMs(this.estimatedInput, tailConfig.hedgeFactor, tailConfig.hedgeFloorMs, tailConfig.hedgeColdMs) : null;
+    const firstByteMs = firstByteLimitMs(tail?.firstByteTracker(key) ?? null, tailConfig, this.estimatedInput, thresholdMs ?? tailConfig.hedgeColdMs);
     const attemptStart = clock.now();
     let firstBody = false;
     const launch = (claim: () => boolean, onDone: () => void, onBody?: () => void): { entrant: Entrant; assembler: MessageAssembler } => {
@@ -423,7 +423,7 @@ class RequestRun {
         params: { ...body, model: route.model, stream: true },
         assembler: own,
         headersTimeoutMs: this.deps.config.headersTimeoutMs,
-        stall: { firstByteMs: Math.max(FIRST_BYTE_MIN_MS, 2 * (thresholdMs ?? tailConfig.hedgeColdMs)), beforeContentMs: this.deps.config.idleTimeoutMs, floorMs: tailConfig.stallFloorMs, gapMultiple: tailConfig.stallGapMultiple },
+        stall: { firstByteMs, beforeContentMs: this.deps.config.idleTimeoutMs, floorMs: tailConfig.stallFloorMs, gapMultiple: tailConfig.stallGapMultiple },
         clock: timers,
         deadline: timers.now() + this.bounds.remainingMs(clock.now()),
         signal: controller.signal,
@@ -471,6 +471,7 @@ class RequestRun {
     const result: AttemptResult = race.winner.result;
     const assembler = assemblers.get(race.winner.role)!;
     if (result.firstContentMs !== null) tail?.tracker(key).record(this.estimatedInput, result.firstContentMs);
+    if (result.bodyStartMs !== null) tail?.firstByteTracker(key).record(this.estimatedInput, result.bodyStartMs);
     const base = { time: attemptStart, provider: route.provider, model: route.model, attempt: race.winner.role === 'first' ? attemptNumber : hedgeAttemptNumber, latencyMs: clock.now() - attemptStart, clientRequestId: this.options.clientRequestId };
     if (result.ok) {
       const record: AttemptRecord = { ...base, status: result.status, errorClass: null, errorType: null, requestId: result.requestId };

@@ -1,5 +1,6 @@
 // The shared, long-lived tail-latency state of every route: how fast it starts
-// answering (first-token tracker), its hedge budget, and how many hedges and
+// answering (first-token tracker) and how soon a response's body follows its
+// headers (first-byte tracker), its hedge budget, and how many hedges and
 // stalls it has seen. One instance per manager, beside RouteState.
 import type { HedgeBudgetConfig, TailConfig } from './contract';
 import { DEFAULT_TAIL } from './defaults';
@@ -18,6 +19,18 @@ export interface TailCounts {
   readonly refused: Readonly<Partial<Record<HedgeRefusal, number>>>;
 }
 
+/** Until a route's bodies were seen to start, one that has not is cut after twice the hedge
+ *  threshold, never sooner than this. */
+export const COLD_FIRST_BYTE_MIN_MS = 500;
+
+/** Silence allowed between a response's headers and the first byte of its body: past the route's
+ *  learned high quantile × the hedge factor (never under the floor), or cautious while not learned. */
+export function firstByteLimitMs(tracker: FirstTokenTracker | null, config: TailConfig, inputTokens: number, hedgeThresholdMs: number): number {
+  const high = tracker?.expectedHighMs(inputTokens) ?? null;
+  if (high === null) return Math.max(COLD_FIRST_BYTE_MIN_MS, 2 * hedgeThresholdMs);
+  return Math.max(config.firstByteFloorMs, config.hedgeFactor * high);
+}
+
 interface MutableCounts {
   hedges: number;
   hedgesWon: number;
@@ -27,6 +40,7 @@ interface MutableCounts {
 
 export class TailState {
   private readonly trackers = new Map<string, FirstTokenTracker>();
+  private readonly firstBytes = new Map<string, FirstTokenTracker>();
   private readonly budgets = new Map<string, HedgeBudget>();
   private readonly counts = new Map<string, MutableCounts>();
 
@@ -49,6 +63,16 @@ export class TailState {
     if (!tracker) {
       tracker = new FirstTokenTracker();
       this.trackers.set(key, tracker);
+    }
+    return tracker;
+  }
+
+  /** Milliseconds from a response's headers to the first byte of its body, by prompt size. */
+  firstByteTracker(key: string): FirstTokenTracker {
+    let tracker = this.firstBytes.get(key);
+    if (!tracker) {
+      tracker = new FirstTokenTracker();
+      this.firstBytes.set(key, tracker);
     }
     return tracker;
   }

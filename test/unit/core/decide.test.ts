@@ -85,6 +85,22 @@ test('route-wide overload with a healthy later route falls back at once; a lone 
   assert.equal(run(failure('rate_limited'), { othersFailing: true }).kind, 'retry');
 });
 
+test('a broken connection is retried at once, then after a small jitter, then with the backoff', () => {
+  const reset = failure('transient', { status: null });
+  const at = (retries: number): Decision => decide(reset, FRESH, BOUNDS, { retryAvailable: true }, { retries, previous: 0 }, NOW, () => 0.5);
+  for (const f of [reset, failure('transient', { status: 502 }), failure('timeout')]) {
+    const first = decide(f, FRESH, BOUNDS, { retryAvailable: true }, initialBackoffState, NOW, () => 0.99);
+    assert.ok(first.kind === 'retry' && first.delayMs === 0, `${f.errorClass} ${f.status}: at once`);
+  }
+  const second = at(1);
+  assert.ok(second.kind === 'retry' && second.delayMs > 0 && second.delayMs <= 50, 'the second waits a jitter of at most 50 ms');
+  const third = at(2);
+  assert.ok(third.kind === 'retry' && third.delayMs > 50, 'the third backs off as any other');
+  const overloaded = run(failure('overloaded', { status: 529 }));
+  assert.ok(overloaded.kind === 'retry' && overloaded.delayMs > 50, 'an overload is not a broken connection');
+  assert.equal(run(reset, {}, false).kind, 'next_route', 'the retry budget still bounds them');
+});
+
 test('a spent retry budget moves on and says so', () => {
   const d = run(failure('overloaded'), {}, false);
   assert.ok(d.kind === 'next_route' && d.budgetSpent);

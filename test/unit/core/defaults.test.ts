@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultManagerConfig, validateManagerConfig } from '../../../src/core/defaults';
+import { DEFAULT_TAIL, defaultManagerConfig, validateManagerConfig } from '../../../src/core/defaults';
 
 test('the defaults: opus → sonnet → haiku, bounded retries, breaker and budget', { timeout: 5000 }, () => {
   const config = defaultManagerConfig();
@@ -53,4 +53,11 @@ test('a Bedrock profile and provider model ids survive validation (the broker va
   assert.deepEqual(config.providers[1]?.modelIds, { 'claude-opus-5-5': 'claude-opus-5-5@20261101' });
   assert.equal(config.providers[2]?.awsProfile, undefined);
   assert.deepEqual(problems.map((p) => p.field), ['providers[2].awsProfile']);
+});
+
+test('tail.firstByteFloorMs is validated like the other floors', () => {
+  const bad = validateManagerConfig({ tail: { firstByteFloorMs: 5 } });
+  assert.equal(bad.config.tail?.firstByteFloorMs, DEFAULT_TAIL.firstByteFloorMs);
+  assert.ok(bad.problems.some((p) => p.field === 'tail.firstByteFloorMs'));
+  assert.equal(validateManagerConfig({ tail: { firstByteFloorMs: 120 } }).config.tail?.firstByteFloorMs, 120);
 });

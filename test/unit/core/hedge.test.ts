@@ -210,3 +210,37 @@ test('a stream that goes silent mid-answer is cut and continued without duplicat
   assert.equal(outcome.text, 'Hello world!');
   assert.equal(r.tail.countsFor(KEY).stalls, 1);
 });
+
+test('a body that sends nothing after its headers is cut just past how soon the route’s bodies start, and retried at once', async () => {
+  const r = rig([[{ silence: true }], answer('fresh')]);
+  // This route's bodies start within a couple of ms of the headers: the 50 ms floor governs.
+  for (let i = 0; i < 10; i++) r.tail.firstByteTracker(KEY).record(0, i % 3);
+  const parts: StreamPart[] = [];
+  const outcome = await drive(r, parts, 5);
+  assert.ok(outcome.ok);
+  assert.equal(text(parts), 'fresh');
+  assert.equal(hedges(r.events).length, 0, 'cut before the hedge threshold: no hedge needed');
+  const stall = r.events.find((e) => e.type === 'stall');
+  assert.ok(stall?.type === 'stall' && stall.phase === 'first_token' && stall.action === 'reconnect');
+  assert.ok(stall.silentMs >= 50 && stall.silentMs < 100, `cut past the floor, not later (${stall.silentMs} ms)`);
+  const wait = r.events.find((e) => e.type === 'wait');
+  assert.ok(wait?.type === 'wait' && wait.delayMs === 0, 'the fresh connection is tried at once');
+});
+
+test('a route whose bodies start late is given its own time before a silent body is cut', async () => {
+  const r = rig([[{ afterMs: 200, ping: true }, ...words(['late but alive'], 0, 10), ...end()]]);
+  for (let i = 0; i < 10; i++) r.tail.firstByteTracker(KEY).record(0, 180 + i);
+  const parts: StreamPart[] = [];
+  const outcome = await drive(r, parts, 5);
+  assert.ok(outcome.ok);
+  assert.equal(text(parts), 'late but alive');
+  assert.equal(r.events.filter((e) => e.type === 'stall' && e.action === 'reconnect').length, 0);
+  assert.equal(r.transport.calls.length, 1);
+});
+
+test('the hedge budget is a share of the route’s requests', async () => {
+  const r = rig([answer('a'), answer('b'), answer('c'), answer('d')], { hedgeBudget: { ratio: 0.5, minPerWindow: 0, windowMs: 60_000 } });
+  assert.equal(r.tail.budget(KEY).available(), 0);
+  for (let i = 0; i < 4; i++) assert.ok((await drive(r)).ok);
+  assert.equal(r.tail.budget(KEY).available(), 2, 'half of four requests');
+});
