@@ -10,7 +10,9 @@ import type { AttemptRecord, ErrorClass, FailureOutcome, ManagerEvent, MessagesB
 import type { Classification } from './classify';
 import type { AttemptResult } from './attempt';
 import { runAttempt } from './attempt';
-import type { Entrant, Finished, HedgeTicket } from './hedgedAttempt';
+import type { Entrant, Finished } from './hedgedAttempt';
+import { hedgeTarget, sicknessOf } from './hedgeTarget';
+import type { StreamParams } from './wire';
 import { raceWithHedge } from './hedgedAttempt';
 import { hedgeRefusal, isDuplicable } from './policies/hedgeGate';
 import { DEFAULT_TAIL } from './defaults';
@@ -70,6 +72,28 @@ export const DEFAULT_HOLD_CAP_MS = 60_000;
 
 /** Why a request left a route (the fallback event's reason). */
 type LeaveReason = ErrorClass | 'breaker_open' | 'unknown_model' | 'unfit';
+
+/** Settles one breaker permit: given back, a success, or a failure of that class. */
+type Settle = (how: 'release' | 'success' | ErrorClass) => void;
+
+/** One attempt's route, client and body (a hedge on the next route has its own, adapted for its
+ *  model as a fallback would be), and how its breaker permit is settled. */
+interface Lane {
+  readonly entry: ChainEntry;
+  readonly resolved: ResolvedClient;
+  readonly params: StreamParams;
+  readonly thinkingOn: boolean;
+  readonly settle: Settle;
+  /** The tier pacer's booking for this attempt (settled when it ends). */
+  readonly booking: PaceBooking | null;
+}
+
+/** A hedge that may start: its lane, and what to give back when it ends or never starts. */
+interface PlannedHedge {
+  readonly lane: Lane;
+  readonly done: () => void;
+  readonly giveBack: () => void;
+}
 
 /** What one step of the loop leads to: an outcome, or another turn. */
 type Step = Outcome | 'again';
@@ -382,45 +406,57 @@ class RequestRun {
     if (failure.errorClass !== 'unreachable') this.lastReachableFailure = failure;
   }
 
-  private async runOn(entry: ChainEntry, resolved: ResolvedClient, release: Release, settle: (how: 'release' | 'success' | ErrorClass) => void, booking: PaceBooking): Promise<Step> {
-    const { routes, clock, emit } = this.deps;
-    const { route, key } = entry;
-    const attemptNumber = this.bounds.recordAttempt(key);
-    if (!this.countedOn.has(key)) {
-      this.countedOn.add(key);
-      routes.budget(route).recordRequest();
-      this.deps.tail?.budget(key).recordRequest();
-    }
-    const plan = this.continuation.plan(this.request.messages);
-    const adapted = adaptRequest({ ...this.request, messages: plan.messages }, route.model, routes.refusesThinking(route) || this.thinkingDropped, plan.dropThinking);
-    for (const note of adapted.notes) this.note(note, route.model);
+  /** Counts a request on a route the first time this request tries it (retry and hedge budgets). */
+  private countRequest(entry: ChainEntry): void {
+    if (this.countedOn.has(entry.key)) return;
+    this.countedOn.add(entry.key);
+    this.deps.routes.budget(entry.route).recordRequest();
+    this.deps.tail?.budget(entry.key).recordRequest();
+  }
+
+  /** The body for a route's model (adapted as a fallback would be), with its client. */
+  private laneFor(entry: ChainEntry, resolved: ResolvedClient, plan: ReturnType<Continuation['plan']>, settle: Settle, booking: PaceBooking | null): Lane {
+    const adapted = adaptRequest({ ...this.request, messages: plan.messages }, entry.route.model, this.deps.routes.refusesThinking(entry.route) || this.thinkingDropped, plan.dropThinking);
+    for (const note of adapted.notes) this.note(note, entry.route.model);
     const { model: _ignored, ...body } = adapted.body;
     void _ignored;
+    const thinkingOn = adapted.body.thinking !== undefined && adapted.body.thinking.type !== 'disabled';
+    return { entry, resolved, params: { ...body, model: entry.route.model, stream: true }, thinkingOn, settle, booking };
+  }
+
+  private async runOn(entry: ChainEntry, resolved: ResolvedClient, release: Release, settle: Settle, booking: PaceBooking): Promise<Step> {
+    const { routes, clock, emit } = this.deps;
+    const attemptNumber = this.bounds.recordAttempt(entry.key);
+    this.countRequest(entry);
+    const plan = this.continuation.plan(this.request.messages);
+    const first = this.laneFor(entry, resolved, plan, settle, booking);
     // Both attempts of a hedged pair share the sink: only the one that claimed the race hands parts on.
     const sink = {
       text: (text: string) => this.deliver({ type: 'text', text }),
       thinking: (thinking: string) => this.deliver({ type: 'thinking', thinking }),
       toolUse: (call: { readonly id: string; readonly name: string; readonly input: unknown }) => this.deliver({ type: 'tool_use', ...call }),
     };
-    const secrets = [...(resolved.secret ? [resolved.secret] : []), ...this.secrets];
     const tail = this.deps.tail;
     const tailConfig = tail?.settings ?? DEFAULT_TAIL;
     const timers = this.deps.attemptClock ?? systemClock;
+    const thresholdOf = (key: string): number | null =>
+      tail ? tail.tracker(key).thresholdMs(this.estimatedInput, tailConfig.hedgeFactor, tailConfig.hedgeFloorMs, tailConfig.hedgeColdMs) : null;
     // The threshold (and whether it is a guess) as of the attempt's start.
-    const coldAtStart = tail === undefined || tail.tracker(key).expectedHighMs(this.estimatedInput) === null;
-    const thresholdMs = tail ? tail.tracker(key).thresholdMs(this.estimatedInput, tailConfig.hedgeFactor, tailConfig.hedgeFloorMs, tailConfig.hedgeColdMs) : null;
-    const firstByteMs = firstByteLimitMs(tail?.firstByteTracker(key) ?? null, tailConfig, this.estimatedInput, thresholdMs ?? tailConfig.hedgeColdMs);
+    const coldAtStart = tail === undefined || tail.tracker(entry.key).expectedHighMs(this.estimatedInput) === null;
+    const thresholdMs = thresholdOf(entry.key);
     const attemptStart = clock.now();
     let firstBody = false;
-    const launch = (claim: () => boolean, onDone: () => void, onBody?: () => void): { entrant: Entrant; assembler: MessageAssembler } => {
+    const launch = (lane: Lane, claim: () => boolean, onDone: () => void, onBody?: () => void): { entrant: Entrant; assembler: MessageAssembler } => {
+      const { route, key } = lane.entry;
       const own = new MessageAssembler(sink, plan.skip);
       const controller = new AbortController();
       const onUserAbort = (): void => controller.abort();
       this.options.signal.addEventListener('abort', onUserAbort, { once: true });
       if (this.options.signal.aborted) controller.abort();
+      const firstByteMs = firstByteLimitMs(tail?.firstByteTracker(key) ?? null, tailConfig, this.estimatedInput, thresholdOf(key) ?? tailConfig.hedgeColdMs);
       const done = runAttempt({
-        client: resolved.client,
-        params: { ...body, model: route.model, stream: true },
+        client: lane.resolved.client,
+        params: lane.params,
         assembler: own,
         headersTimeoutMs: this.deps.config.headersTimeoutMs,
         stall: { firstByteMs, beforeContentMs: this.deps.config.idleTimeoutMs, floorMs: tailConfig.stallFloorMs, gapMultiple: tailConfig.stallGapMultiple },
@@ -428,15 +464,15 @@ class RequestRun {
         deadline: timers.now() + this.bounds.remainingMs(clock.now()),
         signal: controller.signal,
         clientRequestId: this.options.clientRequestId,
-        secrets,
+        secrets: [...(lane.resolved.secret ? [lane.resolved.secret] : []), ...this.secrets],
         providerName: PROVIDER_NAMES[route.provider],
         onHeaders: (headers) => {
           routes.pacer.observe(key, headers);
-          routes.tier.observe(key, headers, booking);
+          routes.tier.observe(key, headers, lane.booking);
         },
         onFirstContent: claim,
         onBody,
-        onStall: (silentMs, flowing) => this.announceStall(entry, silentMs, flowing ? 'mid_stream' : 'first_token', 'reconnect'),
+        onStall: (silentMs, flowing) => this.announceStall(lane.entry, silentMs, flowing ? 'mid_stream' : 'first_token', 'reconnect'),
       }).finally(() => {
         this.options.signal.removeEventListener('abort', onUserAbort);
         onDone();
@@ -444,30 +480,57 @@ class RequestRun {
       return { entrant: { done, abort: () => controller.abort() }, assembler: own };
     };
     const assemblers = new Map<'first' | 'hedge', MessageAssembler>();
+    let hedgeLane: Lane | null = null;
     let hedgeAttemptNumber = attemptNumber;
     const race = await raceWithHedge({
       clock: timers,
       thresholdMs: tailConfig.hedge && !this.hedged ? thresholdMs : null,
       start: (claim) => {
-        const started = launch(claim, release, () => {
+        const started = launch(first, claim, release, () => {
           firstBody = true;
         });
         assemblers.set('first', started.assembler);
         return started.entrant;
       },
-      hedge: () => this.hedgeTicket(entry, coldAtStart, firstBody, (claim, done) => {
-        const started = launch(claim, done);
-        assemblers.set('hedge', started.assembler);
-        return started.entrant;
-      }),
+      hedge: async () => {
+        const planned = await this.hedgeTicket(first, coldAtStart, firstBody, plan);
+        if (planned === null) return null;
+        hedgeLane = planned.lane;
+        return {
+          launch: (claim) => {
+            const started = launch(planned.lane, claim, planned.done);
+            assemblers.set('hedge', started.assembler);
+            return started.entrant;
+          },
+          giveBack: planned.giveBack,
+        };
+      },
       onHedge: () => {
+        const to = hedgeLane?.entry ?? entry;
         this.hedged = true;
-        hedgeAttemptNumber = this.bounds.recordAttempt(key);
-        this.announceStall(entry, timers.now() - attemptStart, 'first_token', 'hedge');
+        hedgeAttemptNumber = this.bounds.recordAttempt(to.key);
+        this.countRequest(to);
+        this.announceStall(entry, timers.now() - attemptStart, 'first_token', 'hedge', to);
       },
     });
-    if (race.loser !== null) this.recordLoser(entry, race.loser, race.loser.role === 'first' ? attemptNumber : hedgeAttemptNumber, attemptStart);
-    if (race.winner.role === 'hedge') tail?.countHedgeWon(key);
+    const laneOf = (role: 'first' | 'hedge'): Lane => (role === 'hedge' && hedgeLane !== null ? hedgeLane : first);
+    const winner = laneOf(race.winner.role);
+    if (race.loser !== null) {
+      const loser = laneOf(race.loser.role);
+      this.recordLoser(loser.entry, race.loser, race.loser.role === 'first' ? attemptNumber : hedgeAttemptNumber, attemptStart);
+      // A hedge on another route holds that route's own breaker permit: settled by its own result.
+      if (loser.entry !== winner.entry) loser.settle(race.loser.result.ok ? 'release' : race.loser.result.failure.errorClass === 'canceled' ? 'release' : race.loser.result.failure.errorClass);
+    }
+    const { route, key } = winner.entry;
+    if (winner.entry !== entry) {
+      // The hedge answered on the next route: the request has moved there.
+      first.settle('release');
+      this.picker.moveOn();
+      this.backoff = initialBackoffState;
+      this.lastEntry = winner.entry;
+      emit({ type: 'fallback', time: clock.now(), clientRequestId: this.options.clientRequestId, from: entry.route, to: route, reason: 'timeout' });
+    }
+    if (race.winner.role === 'hedge') tail?.countHedgeWon(entry.key);
     const result: AttemptResult = race.winner.result;
     const assembler = assemblers.get(race.winner.role)!;
     if (result.firstContentMs !== null) tail?.tracker(key).record(this.estimatedInput, result.firstContentMs);
@@ -478,8 +541,8 @@ class RequestRun {
       this.attempts.push(record);
       if (result.requestId) this.requestIds.push(result.requestId);
       emit({ type: 'attempt', ...record });
-      settle('success');
-      return this.succeed(entry, assembler, assembler.stopReason, false);
+      winner.settle('success');
+      return this.succeed(winner.entry, assembler, assembler.stopReason, false);
     }
 
     const failure = result.failure;
@@ -487,15 +550,15 @@ class RequestRun {
     this.attempts.push(record);
     if (failure.requestId) this.requestIds.push(failure.requestId);
     emit({ type: 'attempt', ...record });
-    settle(failure.errorClass === 'canceled' ? 'release' : failure.errorClass);
+    winner.settle(failure.errorClass === 'canceled' ? 'release' : failure.errorClass);
     routes.pacer.observe(key, result.headers);
-    routes.tier.observe(key, result.headers, booking);
+    routes.tier.observe(key, result.headers, winner.booking);
     this.recordLocalFailure(failure);
     this.continuation.absorbFailure(assembler);
     if (failure.errorClass === 'canceled') return this.canceled();
     if (this.continuation.handedToolCall) {
       this.note('the stream broke after a complete tool call; the answer ends at that call', route.model);
-      return this.succeed(entry, new MessageAssembler({ text: () => undefined, thinking: () => undefined, toolUse: () => undefined }), 'tool_use', false);
+      return this.succeed(winner.entry, new MessageAssembler({ text: () => undefined, thinking: () => undefined, toolUse: () => undefined }), 'tool_use', false);
     }
     const now = clock.now();
     const decision = decide(
@@ -505,9 +568,9 @@ class RequestRun {
         canAttemptOnRoute: this.bounds.canAttemptOn(key, now),
         breakerAvailable: routes.breaker(route).isAvailable(),
         othersFailing: routes.breaker(route).failingBeyond(this.bounds.attemptsOn(key)),
-        healthyLaterRoute: this.picker.healthyAfter(entry, now),
+        healthyLaterRoute: this.picker.healthyAfter(winner.entry, now),
         continuing: this.continuation.started,
-        thinkingOn: adapted.body.thinking !== undefined && adapted.body.thinking.type !== 'disabled',
+        thinkingOn: winner.thinkingOn,
       },
       { retry: this.deps.config.retry, remainingMs: this.bounds.remainingMs(now), holdCapMs: this.holdCapMs },
       { retryAvailable: routes.budget(route).available() > 0 },
@@ -515,23 +578,29 @@ class RequestRun {
       now,
       this.deps.random,
     );
-    return this.apply(decision, entry, failure);
+    return this.apply(decision, winner.entry, failure);
   }
 
-  /** A ticket for a hedge on this route, or null (and the refusal counted) when one may not start now. */
-  private async hedgeTicket(entry: ChainEntry, coldAtStart: boolean, bodyStarted: boolean, launch: (claim: () => boolean, done: () => void) => Entrant): Promise<HedgeTicket | null> {
+  /** A hedge that may start now — on this route, or on the next well route when this one is sick —
+   *  or null (and the refusal counted) when none may. */
+  private async hedgeTicket(first: Lane, coldAtStart: boolean, bodyStarted: boolean, plan: ReturnType<Continuation['plan']>): Promise<PlannedHedge | null> {
     const { routes, clock } = this.deps;
     const tail = this.deps.tail;
     if (!tail) return null;
-    const { route, key } = entry;
-    const breaker = routes.breaker(route);
+    const { entry } = first;
+    const { key } = entry;
+    const now = clock.now();
+    const sickness = sicknessOf(routes, tail, entry);
+    // A route the hedge may go to now: well, and neither held nor paced (no wait at all).
+    const free = (e: ChainEntry): boolean => this.picker.waitOn(e).waitMs <= 0;
+    const target = hedgeTarget(sickness, sickness === null ? null : this.picker.healthyEntryAfter(entry, now, (e) => sicknessOf(routes, tail, e) === null && free(e)));
     const refusal = hedgeRefusal({
       enabled: tail.settings.hedge,
       hedgedAlready: this.hedged,
       duplicable: isDuplicable(this.request),
-      outage: breaker.currentState() !== 'closed' || breaker.failingBeyond(0),
-      held: routes.pacer.delayFor(key) > 0,
-      retryAlarm: routes.budget(route).alarmed(),
+      outage: target.kind === 'none' && target.refusal === 'outage',
+      held: target.kind === 'same' && !free(entry),
+      retryAlarm: target.kind === 'none' && target.refusal === 'retry_alarm',
       budgetAvailable: tail.budget(key).available() > 0,
       cold: coldAtStart,
       bodyStarted,
@@ -540,9 +609,34 @@ class RequestRun {
       tail.countRefusal(key, refusal);
       return null;
     }
-    if (!this.bounds.canAttempt(clock.now()) || !this.bounds.canAttemptOn(key, clock.now())) {
+    const on = target.kind === 'next' ? target.entry : entry;
+    if (!this.bounds.canAttempt(now) || !this.bounds.canAttemptOn(on.key, now)) {
       tail.countRefusal(key, 'already_hedged');
       return null;
+    }
+    let lane: Lane;
+    let permitBack: () => void = () => undefined;
+    if (on === entry) {
+      // The same route, client and body: the first attempt's breaker permit covers both.
+      lane = { ...first, booking: null };
+    } else {
+      const resolved = await this.resolvedFor(on);
+      const breaker = routes.breaker(on.route);
+      const permit = resolved === null ? null : breaker.tryAcquire();
+      if (resolved === null || permit === null) {
+        tail.countRefusal(key, 'outage');
+        return null;
+      }
+      let settled = false;
+      const settleNext: Settle = (how) => {
+        if (settled) return;
+        settled = true;
+        if (how === 'release') breaker.release(permit);
+        else if (how === 'success') breaker.recordSuccess(permit);
+        else breaker.recordFailure(permit, how);
+      };
+      permitBack = () => settleNext('release');
+      lane = this.laneFor(on, resolved, plan, settleNext, null);
     }
     let release: Release;
     try {
@@ -550,21 +644,45 @@ class RequestRun {
       // (it never queues behind other work, and never exceeds the cap the server is promised).
       release = await acquireBefore(this.deps.limiter, this.options.priority, this.options.signal, 1);
     } catch {
+      permitBack();
       tail.countRefusal(key, 'no_slot');
       return null;
     }
     if (!tail.budget(key).tryAcquire()) {
       release();
+      permitBack();
       tail.countRefusal(key, 'budget');
       return null;
     }
     tail.countHedge(key);
-    return { launch: (claim) => launch(claim, release), giveBack: release };
+    // One more request in flight on its route, as the tier pacer counts them.
+    const booking = routes.tier.book(on.key, this.paceEstimate());
+    return {
+      lane: { ...lane, booking },
+      done: () => {
+        release();
+        routes.tier.settle(booking);
+      },
+      giveBack: () => {
+        release();
+        permitBack();
+        routes.tier.cancel(booking);
+      },
+    };
+  }
+
+  /** The provider's client for a hedge's route (already set up for the route that is running). */
+  private async resolvedFor(entry: ChainEntry): Promise<ResolvedClient | null> {
+    try {
+      return await this.deps.clients.clientFor(entry.providerIndex, this.deps.config.providers[entry.providerIndex]!);
+    } catch {
+      return null;
+    }
   }
 
   /** Narrates a late first token (a hedge starts) or a stalled stream (it is cut and continued). */
-  private announceStall(entry: ChainEntry, silentMs: number, phase: 'first_token' | 'mid_stream', action: 'hedge' | 'reconnect'): void {
-    if (action === 'reconnect' && phase === 'mid_stream') this.deps.tail?.countStall(entry.key);
+  private announceStall(entry: ChainEntry, silentMs: number, phase: 'first_token' | 'mid_stream', action: 'hedge' | 'reconnect', to: ChainEntry = entry): void {
+    if (action === 'reconnect') this.deps.tail?.countStall(entry.key);
     this.deps.emit({
       type: 'stall',
       time: this.deps.clock.now(),
@@ -574,6 +692,7 @@ class RequestRun {
       silentMs: Math.max(0, Math.round(silentMs)),
       phase,
       action,
+      ...(to !== entry ? { to: to.route } : {}),
     });
   }
 

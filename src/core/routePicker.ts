@@ -84,8 +84,14 @@ export class RoutePicker {
 
   /** Is a route after the current one closed-breaker and usable for this request? */
   healthyAfter(entry: ChainEntry, now: number): boolean {
+    return this.healthyEntryAfter(entry, now) !== null;
+  }
+
+  /** The first route after this one that is closed-breaker, usable for this request and, when
+   *  given, accepted by `well` (a hedge's target); null when there is none. */
+  healthyEntryAfter(entry: ChainEntry, now: number, well: (entry: ChainEntry) => boolean = () => true): ChainEntry | null {
     const from = this.chain.indexOf(entry) + 1;
-    return this.chain.slice(from).some((e) => this.blockOf(e, now) === null && this.routes.breaker(e.route).currentState() === 'closed');
+    return this.chain.slice(from).find((e) => this.blockOf(e, now) === null && this.routes.breaker(e.route).currentState() === 'closed' && well(e)) ?? null;
   }
 
   /** How long an attempt on the route must wait first: a rate-limit hold or the tier pacer's. */

@@ -13,7 +13,7 @@ export interface TailCounts {
   readonly hedges: number;
   /** Hedges the second attempt won (the first was aborted). */
   readonly hedgesWon: number;
-  /** Streams cut by the stall watchdog after content had started. */
+  /** Responses cut by the stall watchdog: a body that never started after its headers, or a stream gone silent. */
   readonly stalls: number;
   /** Late first tokens that were not hedged, by reason. */
   readonly refused: Readonly<Partial<Record<HedgeRefusal, number>>>;

@@ -115,7 +115,8 @@ export type ManagerEvent =
   | {
       /** A response showed nothing for `silentMs`: a late first token got a second attempt beside
        *  it on a fresh connection ('hedge'), or a stream went silent and is cut to continue on a
-       *  fresh connection ('reconnect'). Drives "No response from Opus for 6 s — trying a fresh connection". */
+       *  fresh connection ('reconnect'). Drives "No response from Opus for 6 s — trying a fresh connection"
+       *  (or "— trying Sonnet 5.5" when the hedge went to the next route). */
       readonly type: 'stall';
       readonly time: number;
       readonly clientRequestId: string;
@@ -124,6 +125,8 @@ export type ManagerEvent =
       readonly silentMs: number;
       readonly phase: 'first_token' | 'mid_stream';
       readonly action: 'hedge' | 'reconnect';
+      /** The route the hedge went to, when not the stalled one (that route was sick). */
+      readonly to?: Route;
     }
   | {
       readonly type: 'warning';

@@ -30,15 +30,24 @@ export function progressMessage(event: ManagerEvent, t: Translate): string | nul
     case 'attempt':
       // A hedged pair's loser is aborted on purpose: the stall event already said what happens.
       return event.errorClass === null || event.errorClass === 'canceled' ? null : t('{0} on {1}', t(CLASS_LABEL(event.errorClass)), event.model);
-    case 'stall': {
-      const seconds = Math.max(1, Math.round(event.silentMs / 1000));
-      return event.phase === 'mid_stream'
-        ? t('The answer from {0} stopped for {1} s — continuing on a fresh connection', spokenModel(event.model), seconds)
-        : t('No response from {0} for {1} s — trying a fresh connection', spokenModel(event.model), seconds);
-    }
+    case 'stall':
+      return stallMessage(event, t);
     default:
       return null;
   }
+}
+
+/** What a stall means for the user: "No response from Opus 5.5 for 6 s — trying a fresh connection",
+ *  "… — trying Sonnet 5.5" when the hedge went to the next route, "The answer from Opus 5.5 stopped
+ *  for 40 s — continuing on a fresh connection". Used by the progress notification and @claude. */
+export function stallMessage(event: Extract<ManagerEvent, { type: 'stall' }>, t: Translate): string {
+  const seconds = formatWaitSeconds(event.silentMs);
+  if (event.phase === 'mid_stream') return t('The answer from {0} stopped for {1} s — continuing on a fresh connection', spokenModel(event.model), seconds);
+  if (event.to !== undefined && (event.to.model !== event.model || event.to.provider !== event.provider)) {
+    const to = event.to.provider !== event.provider ? t('{0} via {1}', spokenModel(event.to.model), PROVIDER_LABEL[event.to.provider]) : spokenModel(event.to.model);
+    return t('No response from {0} for {1} s — trying {2}', spokenModel(event.model), seconds, to);
+  }
+  return t('No response from {0} for {1} s — trying a fresh connection', spokenModel(event.model), seconds);
 }
 
 /** The real wait in seconds, as said: "0.2" for 185 ms, "1.5" under 10 s, whole seconds above. */

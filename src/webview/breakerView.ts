@@ -6,6 +6,17 @@ import type { BreakerCard, PanelSnapshot, WebviewToHost } from './protocol';
 
 const STATE_LABELS = { closed: 'Closed — healthy', open: 'Open — skipped', half_open: 'Half-open — probing' } as const;
 
+/** "2 hedges, 1 stall in this window", or null when the route had neither. */
+export function tailLine(breaker: BreakerCard): string | null {
+  const hedges = breaker.hedges ?? 0;
+  const stalls = breaker.stalls ?? 0;
+  if (hedges === 0 && stalls === 0) return null;
+  const parts = [hedges > 0 ? `${hedges} ${hedges === 1 ? 'hedge' : 'hedges'}` : null, stalls > 0 ? `${stalls} ${stalls === 1 ? 'stall' : 'stalls'}` : null];
+  return `${parts.filter((p) => p !== null).join(', ')} in this window`;
+}
+
+const TAIL_TITLE = 'Hedge: a late first token got a second attempt on a fresh connection, and one of the two answered. Stall: a response that went silent was cut and tried again.';
+
 export class BreakerView {
   readonly element: HTMLElement;
   private readonly cards: HTMLElement;
@@ -66,6 +77,7 @@ export class BreakerView {
             ? `No attempts in the last ${Math.round(snapshot.alert.windowMs / 60_000)} min`
             : `${formatPercent(breaker.recentFailureRate)} failed of ${breaker.recentAttempts} attempts (last ${Math.round(snapshot.alert.windowMs / 60_000)} min); ${breaker.consecutiveFailures} in a row`,
       }),
+      tailLine(breaker) === null ? null : h('p', { className: 'detail tail', text: tailLine(breaker) ?? '', attrs: { title: TAIL_TITLE } }),
       h('div', { className: 'actions' }, [
         h('vscode-button', {
           text: 'Reset',

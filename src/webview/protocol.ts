@@ -106,6 +106,10 @@ export interface BreakerCard {
   /** Failures / attempts on this route over the alert window; null with no attempts. */
   readonly recentFailureRate: number | null;
   readonly recentAttempts: number;
+  /** Hedged pairs on this route in the panel's window (a second attempt beside a late first token). */
+  readonly hedges?: number;
+  /** Responses cut on this route for silence in the panel's window. */
+  readonly stalls?: number;
 }
 
 export interface AlertState {

@@ -58,6 +58,15 @@ export class FirstTokenTracker {
     return high === null ? Math.max(floorMs, coldMs) : Math.max(floorMs, factor * high);
   }
 
+  /** The latest `recent` first tokens each took at least `factor` × the route's usual time for
+   *  their prompt size: the route is slower than it was (false while too few answers were seen). */
+  degraded(recent = 3, factor = 2): boolean {
+    if (this.samples.length < Math.max(this.options.minSamples, 2 * recent)) return false;
+    this.fitted ??= this.fit();
+    const { line } = this.fitted;
+    return this.samples.slice(-recent).every((s) => s.ms >= factor * Math.max(1, line.intercept + line.slope * s.tokens));
+  }
+
   private fit(): { line: Line; spread: number } {
     const n = this.samples.length;
     let sx = 0;

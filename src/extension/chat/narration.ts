@@ -1,11 +1,13 @@
 // What @claude says while the manager works, one line per event that changes what the user
-// should know ("Opus overloaded — retrying in 2 s", "Opus overloaded — trying Sonnet 5.5"),
+// should know ("Opus overloaded — retrying in 2 s", "Opus overloaded — trying Sonnet 5.5",
+// "No response from Opus 5.5 for 6 s — trying a fresh connection"),
 // and the line under a fallback answer ("Answered by Sonnet 5.5 — Opus overloaded"). Pure:
 // fed the manager's events of one request, in order.
 import type { ManagerEvent } from '../../core/types';
 import type { Translate } from '../translate';
 import { PROVIDER_LABEL } from '../statusPresentation';
 import { modelFamilyName, shortModelName } from './modelNames';
+import { stallMessage } from '../requestMessages';
 
 /** Why a route was left, as a few words after the model's name. */
 const REASON_WORDS: Readonly<Record<string, string>> = {
@@ -22,6 +24,7 @@ const REASON_WORDS: Readonly<Record<string, string>> = {
   unknown_model: 'not offered by the API',
   unfit: 'too small for this request',
   held: 'held by a rate limit',
+  slow: 'slow to answer',
 };
 
 export function reasonWords(reason: string, t: Translate): string {
@@ -39,6 +42,8 @@ export class Narrator {
   private firstProvider: string | null = null;
   private firstLeft: { model: string; reason: string } | null = null;
   private current: { model: string; provider: string } | null = null;
+  /** The route a hedge went to (the stall line said so; its fallback needs no second line). */
+  private hedgedTo: string | null = null;
 
   constructor(private readonly t: Translate) {}
 
@@ -55,6 +60,13 @@ export class Narrator {
       }
       case 'fallback': {
         this.firstProvider ??= event.from.provider;
+        if (this.hedgedTo === `${event.to.provider}:${event.to.model}`) {
+          // The hedge on the next route answered: the stall line already said so.
+          this.hedgedTo = null;
+          this.firstLeft ??= { model: event.from.model, reason: 'slow' };
+          this.current = { model: event.to.model, provider: event.to.provider };
+          return null;
+        }
         this.firstLeft ??= { model: event.from.model, reason: event.reason };
         this.current = { model: event.to.model, provider: event.to.provider };
         return t(
@@ -64,6 +76,11 @@ export class Narrator {
           routeName(event.to.model, event.to.provider, this.firstProvider, t),
         );
       }
+      case 'stall':
+        // A hedge on the next route: if it answers, the answer line says why ("— Opus slow to answer").
+        if (event.to !== undefined) this.hedgedTo = `${event.to.provider}:${event.to.model}`;
+        // The same words as the progress notification: "No response from Opus 5.5 for 6 s — trying a fresh connection".
+        return stallMessage(event, t);
       default:
         return null;
     }

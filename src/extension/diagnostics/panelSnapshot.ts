@@ -3,6 +3,8 @@
 import type { BreakerSnapshot } from '../../core/types';
 import type { HistorySnapshot } from '../../core/history/historyTypes';
 import { addCounts, emptyCounts } from '../../core/history/attemptOutcome';
+import { countHedgesAndStalls } from '../../core/history/tailCounts';
+import type { RouteTailCount } from '../../core/history/tailCounts';
 import type { MutableCounts } from '../../core/history/attemptOutcome';
 import type { StatusReading } from '../../core/status/statusPoller';
 import { DISPLAY_BUCKET_MS, WINDOW_MS } from '../../webview/protocol';
@@ -70,7 +72,7 @@ export function modelHistories(history: HistorySnapshot, display: DisplayBuckets
   return out.sort((a, b) => a.model.localeCompare(b.model));
 }
 
-function breakerCard(breaker: BreakerSnapshot, history: HistorySnapshot, now: number): BreakerCard {
+function breakerCard(breaker: BreakerSnapshot, history: HistorySnapshot, now: number, tail: readonly RouteTailCount[]): BreakerCard {
   const since = now - history.alertRule.windowMs;
   const recent = emptyCounts();
   for (const bucket of history.buckets) {
@@ -86,6 +88,8 @@ function breakerCard(breaker: BreakerSnapshot, history: HistorySnapshot, now: nu
     consecutiveFailures: breaker.consecutiveFailures,
     recentAttempts: recent.attempts,
     recentFailureRate: recent.attempts === 0 ? null : (recent.attempts - recent.successes) / recent.attempts,
+    hedges: tail.find((c) => c.provider === breaker.provider && c.model === breaker.model)?.hedges ?? 0,
+    stalls: tail.find((c) => c.provider === breaker.provider && c.model === breaker.model)?.stalls ?? 0,
   };
 }
 
@@ -133,6 +137,7 @@ export function buildPanelSnapshot(input: PanelSnapshotInput): PanelSnapshot {
     windowFailures.sort((a, b) => b.time - a.time);
   }
   const failures = windowFailures.slice(0, MAX_FAILURE_ROWS);
+  const tail = countHedgesAndStalls(attemptFailures);
   return {
     now: input.now,
     window: input.window,
@@ -141,7 +146,7 @@ export function buildPanelSnapshot(input: PanelSnapshotInput): PanelSnapshot {
     models: modelHistories(input.history, display),
     failures,
     failureCount: windowFailures.length,
-    breakers: input.breakers.map((b) => breakerCard(b, input.history, input.now)),
+    breakers: input.breakers.map((b) => breakerCard(b, input.history, input.now, tail)),
     alert: {
       threshold: input.history.alertRule.threshold,
       windowMs: input.history.alertRule.windowMs,

@@ -136,6 +136,26 @@ test('narration: a wait, a fallback, and the answer line naming why it fell back
   assert.equal(cross.answeredBy('claude-opus-5-5', 'bedrock'), 'Answered by Opus 5.5 via Bedrock — Opus overloaded');
 });
 
+test('narration says a stall while it happens, as the progress notification does', () => {
+  const base = { time: 0, clientRequestId: 'c1', provider: 'anthropic' as const, model: 'claude-opus-5-5' };
+  const n = new Narrator(formatMessage);
+  assert.equal(n.line({ type: 'stall', ...base, silentMs: 6_000, phase: 'first_token', action: 'hedge' }), 'No response from Opus 5.5 for 6 s — trying a fresh connection');
+  assert.equal(n.line({ type: 'stall', ...base, silentMs: 40_200, phase: 'mid_stream', action: 'reconnect' }), 'The answer from Opus 5.5 stopped for 40 s — continuing on a fresh connection');
+  assert.equal(n.fellBack, false, 'a fresh connection on the same route is no fallback');
+  assert.equal(n.answeredBy('claude-opus-5-5', 'anthropic'), 'Answered by Opus 5.5');
+
+  const elsewhere = new Narrator(formatMessage);
+  const sonnet = { provider: 'anthropic' as const, model: 'claude-sonnet-5-5' };
+  assert.equal(elsewhere.line({ type: 'stall', ...base, silentMs: 6_000, phase: 'first_token', action: 'hedge', to: sonnet }), 'No response from Opus 5.5 for 6 s — trying Sonnet 5.5');
+  // The hedge answered there: the core records the move as a fallback, already said.
+  assert.equal(elsewhere.line({ type: 'fallback', time: 0, clientRequestId: 'c1', from: { provider: 'anthropic', model: 'claude-opus-5-5' }, to: sonnet, reason: 'timeout' }), null);
+  assert.equal(elsewhere.fellBack, true);
+  assert.equal(elsewhere.answeredBy('claude-sonnet-5-5', 'anthropic'), 'Answered by Sonnet 5.5 — Opus slow to answer');
+  const firstWon = new Narrator(formatMessage);
+  firstWon.line({ type: 'stall', ...base, silentMs: 6_000, phase: 'first_token', action: 'hedge', to: sonnet });
+  assert.equal(firstWon.fellBack, false, 'the late first attempt answered after all: no fallback to tell');
+});
+
 test('a failure reads like the rest of the extension, lists its request ids and picks a LanguageModelError code', () => {
   const overloaded = chatFailure({ class: 'overloaded', message: 'Overloaded (529 overloaded_error)', requestIds: ['req_a', 'req_b'] }, formatMessage);
   assert.match(overloaded.message, /^Claude: Overloaded — Anthropic reported its servers overloaded/);

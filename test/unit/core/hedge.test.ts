@@ -30,12 +30,12 @@ interface Rig {
   readonly tail: TailState;
 }
 
-function rig(scripts: Beat[][], tailOverrides: Partial<TailConfig> = {}): Rig {
+function rig(scripts: Beat[][], tailOverrides: Partial<TailConfig> = {}, models: readonly string[] = [OPUS]): Rig {
   const clock = new FakeClock();
   const transport = new TimedTransport(clock, scripts);
   const base = defaultManagerConfig();
   const tailConfig: TailConfig = { ...DEFAULT_TAIL, ...tailOverrides };
-  const config: ManagerConfig = { ...base, models: [OPUS], providers: [{ id: 'anthropic', apiKey: () => 'k' }], tail: tailConfig };
+  const config: ManagerConfig = { ...base, models: [...models], providers: [{ id: 'anthropic', apiKey: () => 'k' }], tail: tailConfig };
   const events: ManagerEvent[] = [];
   const routes = new RouteState(config.breaker, config.budget, clock, (e) => events.push(e), 600_000, 60_000);
   const tail = new TailState(tailConfig, () => clock.now());
@@ -243,4 +243,80 @@ test('the hedge budget is a share of the route’s requests', async () => {
   assert.equal(r.tail.budget(KEY).available(), 0);
   for (let i = 0; i < 4; i++) assert.ok((await drive(r)).ok);
   assert.equal(r.tail.budget(KEY).available(), 2, 'half of four requests');
+});
+
+const SONNET = 'claude-sonnet-5-5';
+const HAIKU = 'claude-haiku-5-5';
+const CHAIN = [OPUS, SONNET, HAIKU];
+const late = (): Beat[] => [...start(), ...words(['late'], 0, 2_000), ...end()];
+
+test('a sick route (other requests failing on it) hedges on the next route; the answer comes from there', async () => {
+  const r = rig([late(), [...start('msg_2'), ...words(['from sonnet'], 0, 20), ...end()]], {}, CHAIN);
+  const opus = r.routes.breaker({ provider: 'anthropic', model: OPUS });
+  for (let i = 0; i < 2; i++) opus.recordFailure(opus.tryAcquire()!, 'transient');
+  const parts: StreamPart[] = [];
+  const outcome = await drive(r, parts);
+  assert.ok(outcome.ok);
+  assert.equal(outcome.model, SONNET);
+  assert.equal(text(parts), 'from sonnet');
+  assert.deepEqual(r.transport.calls.map((c) => c.params.model), [OPUS, SONNET]);
+  assert.ok(r.transport.calls[0]!.signal.aborted, 'the late attempt on the sick route was aborted');
+  const hedge = hedges(r.events)[0];
+  assert.ok(hedge?.type === 'stall' && hedge.model === OPUS && hedge.to?.model === SONNET, 'the stall names both routes');
+  assert.ok(r.events.some((e) => e.type === 'fallback' && e.from.model === OPUS && e.to.model === SONNET));
+  assert.equal(r.routes.breaker({ provider: 'anthropic', model: SONNET }).currentState(), 'closed');
+  assert.equal(r.tail.countsFor(KEY).hedgesWon, 1);
+});
+
+test('a route whose first tokens are lately twice as slow hedges on the next well route, skipping a held or unknown one', async () => {
+  const r = rig([late(), answer('from haiku', 20)], {}, CHAIN);
+  for (let i = 0; i < 3; i++) r.tail.tracker(KEY).record(0, 400);
+  assert.ok(r.tail.tracker(KEY).degraded());
+  r.routes.unknownModels.remember({ provider: 'anthropic', model: SONNET });
+  const parts: StreamPart[] = [];
+  const outcome = await drive(r, parts);
+  assert.ok(outcome.ok);
+  assert.equal(outcome.model, HAIKU);
+  assert.deepEqual(r.transport.calls.map((c) => c.params.model), [OPUS, HAIKU]);
+  assert.equal(text(parts), 'from haiku');
+});
+
+test('the hedge on the next route carries the body adapted for its model; when the first attempt wins, the other route’s permit is given back', async () => {
+  const r = rig([[...start(), ...words(['opus after all'], 0, 300), ...end()], late()], {}, [OPUS, SONNET]);
+  const opus = r.routes.breaker({ provider: 'anthropic', model: OPUS });
+  for (let i = 0; i < 2; i++) opus.recordFailure(opus.tryAcquire()!, 'transient');
+  r.routes.rememberRefusesThinking({ provider: 'anthropic', model: SONNET });
+  const parts: StreamPart[] = [];
+  const ask = { ...ASK, max_tokens: 2_048, thinking: { type: 'enabled' as const, budget_tokens: 1_024 } };
+  let done: Outcome | null = null;
+  void runRequest(r.deps, ask, { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_test', onPart: (p) => parts.push(p) }).then((o) => {
+    done = o;
+  });
+  for (let t = 0; t < 5_000 && done === null; t += 10) {
+    await settle();
+    r.clock.advance(10);
+  }
+  await settle();
+  const outcome = done as Outcome | null;
+  assert.ok(outcome?.ok);
+  assert.equal(outcome.model, OPUS);
+  assert.deepEqual(r.transport.calls.map((c) => c.params.model), [OPUS, SONNET]);
+  assert.ok(r.transport.calls[0]!.params.thinking !== undefined);
+  assert.equal(r.transport.calls[1]!.params.thinking, undefined, 'thinking dropped for the model that refuses it');
+  assert.ok(r.transport.calls[1]!.signal.aborted);
+  const sonnet = r.routes.breaker({ provider: 'anthropic', model: SONNET });
+  assert.ok(sonnet.tryAcquire() !== null, 'its permit was given back');
+  assert.equal(text(parts), 'opus after all');
+});
+
+test('a sick route with no well route after it gets no hedge', async () => {
+  const r = rig([late(), answer('not used')], {}, [OPUS, SONNET]);
+  for (const model of [OPUS, SONNET]) {
+    const breaker = r.routes.breaker({ provider: 'anthropic', model });
+    for (let i = 0; i < 2; i++) breaker.recordFailure(breaker.tryAcquire()!, 'transient');
+  }
+  const outcome = await drive(r);
+  assert.ok(outcome.ok);
+  assert.equal(r.transport.calls.length, 1);
+  assert.equal(r.tail.countsFor(KEY).refused.outage, 1);
 });

@@ -71,9 +71,14 @@ test('a stall says what happens: "No response from Opus 5.5 for 6 s — trying a
   const stall = (phase: 'first_token' | 'mid_stream', silentMs: number, model = 'claude-opus-5-5'): string | null =>
     progressMessage({ type: 'stall', time: 0, clientRequestId: 'c1', provider: 'anthropic', model, silentMs, phase, action: phase === 'first_token' ? 'hedge' : 'reconnect' }, formatMessage);
   assert.equal(stall('first_token', 6_020), 'No response from Opus 5.5 for 6 s — trying a fresh connection');
-  assert.equal(stall('first_token', 300), 'No response from Opus 5.5 for 1 s — trying a fresh connection');
+  assert.equal(stall('first_token', 300), 'No response from Opus 5.5 for 0.3 s — trying a fresh connection');
+  assert.equal(stall('first_token', 52), 'No response from Opus 5.5 for 0.1 s — trying a fresh connection', 'a quick cut is not called a second');
   assert.equal(stall('mid_stream', 35_400, 'claude-sonnet-4-5-20250929'), 'The answer from Sonnet 4.5 stopped for 35 s — continuing on a fresh connection');
   assert.equal(stall('first_token', 6_000, 'my-proxy-model'), 'No response from my-proxy-model for 6 s — trying a fresh connection');
+  const elsewhere = (to: { provider: 'anthropic' | 'bedrock'; model: string }): string | null =>
+    progressMessage({ type: 'stall', time: 0, clientRequestId: 'c1', provider: 'anthropic', model: 'claude-opus-5-5', silentMs: 6_000, phase: 'first_token', action: 'hedge', to }, formatMessage);
+  assert.equal(elsewhere({ provider: 'anthropic', model: 'claude-sonnet-5-5' }), 'No response from Opus 5.5 for 6 s — trying Sonnet 5.5');
+  assert.equal(elsewhere({ provider: 'bedrock', model: 'claude-opus-5-5' }), 'No response from Opus 5.5 for 6 s — trying Opus 5.5 via Bedrock');
   // The loser of a hedged pair is aborted on purpose: no "Canceled on …" line.
   assert.equal(
     progressMessage({ type: 'attempt', time: 0, clientRequestId: 'c1', provider: 'anthropic', model: 'claude-opus-5-5', attempt: 1, latencyMs: 700, status: null, errorClass: 'canceled', errorType: 'hedge_lost', requestId: null }, formatMessage),

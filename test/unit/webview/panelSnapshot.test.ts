@@ -5,6 +5,7 @@ import type { HistoryStorage } from '../../../src/core/history/historyTypes';
 import type { ManagerEvent } from '../../../src/core/types';
 import { buildPanelSnapshot, displayBucketsFor } from '../../../src/extension/diagnostics/panelSnapshot';
 import { HISTORY_WINDOWS, WINDOW_MS } from '../../../src/webview/protocol';
+import { tailLine } from '../../../src/webview/breakerView';
 
 const memoryStorage = (): HistoryStorage => ({ read: async () => undefined, write: async () => undefined, setAside: async () => undefined });
 
@@ -106,6 +107,52 @@ describe('panel snapshot secrets', () => {
     assert.equal(snapshot.failures.length, 1);
     assert.ok(!JSON.stringify(snapshot).includes(key));
     assert.ok(!JSON.stringify(snapshot).includes('sk-ant-api03-abcdef'));
+    await history.dispose();
+  });
+});
+
+describe('hedges and stalls per route', () => {
+  it('each breaker card counts the hedges and stalls of its route in the window', { timeout: 5000 }, async () => {
+    const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+    const history = createHistory({ storage: memoryStorage(), clock: { now: () => now } });
+    let n = 0;
+    const failed = (time: number, model: string, errorClass: 'canceled' | 'timeout', errorType: string, provider: 'anthropic' | 'bedrock' = 'anthropic'): ManagerEvent => ({
+      ...(attempt(time, model, 529, n++) as Extract<ManagerEvent, { type: 'attempt' }>),
+      provider,
+      status: null,
+      errorClass,
+      errorType,
+      message: errorType,
+    });
+    const opus = 'claude-opus-5-5';
+    const sonnet = 'claude-sonnet-5-5';
+    history.record(failed(now - 60_000, opus, 'canceled', 'hedge_lost'));
+    history.record(failed(now - 50_000, opus, 'canceled', 'hedge_lost'));
+    history.record(failed(now - 40_000, opus, 'timeout', 'stall'));
+    history.record(failed(now - 30_000, sonnet, 'timeout', 'stall'));
+    history.record(failed(now - 30_000, opus, 'timeout', 'stall', 'bedrock'));
+    history.record(failed(now - 20_000, opus, 'canceled', 'request_canceled'));
+    // Before the 15-minute window: not counted.
+    history.record(failed(now - 3 * 3600_000, opus, 'canceled', 'hedge_lost'));
+    const card = (provider: 'anthropic' | 'bedrock', model: string) => ({ provider, model, state: 'closed' as const, since: 0, nextProbeAt: null, heldUntil: null, consecutiveFailures: 0 });
+    const snapshot = buildPanelSnapshot({
+      window: '15m',
+      now,
+      history: history.snapshot({ sinceMs: now - 24 * 3600_000, maxFailures: 1000 }),
+      breakers: [card('anthropic', opus), card('anthropic', sonnet), card('bedrock', opus), card('anthropic', 'claude-haiku-5-5')],
+      status: undefined,
+      primaryModel: opus,
+    });
+    const counts = snapshot.breakers.map((b) => [b.provider, b.model, b.hedges, b.stalls]);
+    assert.deepEqual(counts, [
+      ['anthropic', opus, 2, 1],
+      ['anthropic', sonnet, 0, 1],
+      ['bedrock', opus, 0, 1],
+      ['anthropic', 'claude-haiku-5-5', 0, 0],
+    ]);
+    assert.equal(tailLine(snapshot.breakers[0]!), '2 hedges, 1 stall in this window');
+    assert.equal(tailLine(snapshot.breakers[1]!), '1 stall in this window');
+    assert.equal(tailLine(snapshot.breakers[3]!), null, 'nothing said for a route with neither');
     await history.dispose();
   });
 });
