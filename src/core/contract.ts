@@ -93,9 +93,9 @@ export interface TailConfig {
   /** The threshold while a route has too few answers to learn from. */
   readonly hedgeColdMs: number;
   readonly hedgeBudget: HedgeBudgetConfig;
-  /** A body that sends not one byte after the headers is cut after max(this, the route's learned
-   *  high quantile of headers-to-first-byte × hedgeFactor); until learned, after twice the hedge
-   *  threshold (at least 500 ms). */
+  /** A body that sends not one byte after the headers is cut after this long on a route whose bodies
+   *  are learned to start with their headers (high quantile × hedgeFactor within this); elsewhere,
+   *  and until learned, after twice the hedge threshold (at least 500 ms). */
   readonly firstByteFloorMs: number;
   /** Once content flows, silence is never cut sooner than this (above the API's ping cadence). */
   readonly stallFloorMs: number;

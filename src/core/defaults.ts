@@ -12,8 +12,8 @@ export const DEFAULT_PACING: PacingConfig = { mode: 'proactive', share: 0.8 };
 
 /** Hedge a first token that is late past the route's learned high quantile (×1.5, never within
  *  250 ms; 6 s until the route has answered a few times), at most 10% of a route's requests a minute
- *  (3 at least); cut a body that sends nothing after its headers once that is well past how soon the
- *  route's bodies start (the API sends message_start with the headers; never within 50 ms); cut a
+ *  (3 at least); cut a body that sends nothing 50 ms after its headers on a route whose bodies are
+ *  learned to start with them (the API sends message_start at once), else after 2× the hedge threshold; cut a
  *  flowing stream after 8× its own gaps of silence, never within 35 s (the API pings every 15–30 s). */
 export const DEFAULT_TAIL: TailConfig = {
   hedge: true,

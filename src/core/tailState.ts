@@ -23,12 +23,14 @@ export interface TailCounts {
  *  threshold, never sooner than this. */
 export const COLD_FIRST_BYTE_MIN_MS = 500;
 
-/** Silence allowed between a response's headers and the first byte of its body: past the route's
- *  learned high quantile × the hedge factor (never under the floor), or cautious while not learned. */
+/** Silence allowed between a response's headers and the first byte of its body. On a route whose
+ *  bodies are known to start with their headers (the learned high quantile × the hedge factor is
+ *  within the floor: the API sends message_start at once), the floor; on a route not learned yet,
+ *  or one whose bodies start later (a gateway that holds the first event back), the cautious rule. */
 export function firstByteLimitMs(tracker: FirstTokenTracker | null, config: TailConfig, inputTokens: number, hedgeThresholdMs: number): number {
   const high = tracker?.expectedHighMs(inputTokens) ?? null;
-  if (high === null) return Math.max(COLD_FIRST_BYTE_MIN_MS, 2 * hedgeThresholdMs);
-  return Math.max(config.firstByteFloorMs, config.hedgeFactor * high);
+  if (high !== null && config.hedgeFactor * high <= config.firstByteFloorMs) return config.firstByteFloorMs;
+  return Math.max(COLD_FIRST_BYTE_MIN_MS, 2 * hedgeThresholdMs);
 }
 
 interface MutableCounts {

@@ -8,6 +8,8 @@ import { StallWatchdog } from '../../../src/core/policies/stallWatchdog';
 import { hedgeRefusal, isDuplicable } from '../../../src/core/policies/hedgeGate';
 import type { HedgeView } from '../../../src/core/policies/hedgeGate';
 import { RetryBudget } from '../../../src/core/policies/retryBudget';
+import { firstByteLimitMs } from '../../../src/core/tailState';
+import { DEFAULT_TAIL } from '../../../src/core/defaults';
 
 test('first-token threshold: cold until a few answers, then the high quantile × factor, never under the floor', () => {
   const tracker = new FirstTokenTracker();
@@ -119,4 +121,18 @@ test('the retry budget raises its alarm when a tenth of its retries are left', (
   assert.equal(budget.alarmed(), true, '1 of 20 left');
   now += 70_000;
   assert.equal(budget.alarmed(), false);
+});
+
+test('a silent body is cut at the floor only on a route whose bodies are learned to start with their headers', () => {
+  const learned = (ms: number): FirstTokenTracker => {
+    const tracker = new FirstTokenTracker();
+    for (let i = 0; i < 10; i++) tracker.record(100, ms);
+    return tracker;
+  };
+  assert.equal(firstByteLimitMs(learned(2), DEFAULT_TAIL, 100, 250), DEFAULT_TAIL.firstByteFloorMs, 'message_start with the headers: 50 ms');
+  assert.equal(firstByteLimitMs(learned(30), DEFAULT_TAIL, 100, 250), DEFAULT_TAIL.firstByteFloorMs, '× 1.5 still within the floor');
+  assert.equal(firstByteLimitMs(learned(400), DEFAULT_TAIL, 100, 250), 500, 'bodies that start later keep the cautious rule');
+  assert.equal(firstByteLimitMs(learned(400), DEFAULT_TAIL, 100, 4_000), 8_000, 'twice the hedge threshold');
+  assert.equal(firstByteLimitMs(new FirstTokenTracker(), DEFAULT_TAIL, 100, 250), 500, 'not learned yet: cautious');
+  assert.equal(firstByteLimitMs(null, DEFAULT_TAIL, 100, 6_000), 12_000);
 });
