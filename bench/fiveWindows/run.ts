@@ -188,6 +188,19 @@ function table(rows: readonly RunFigures[]): string {
   return lines.join('\n');
 }
 
+const METHOD = [
+  'Five window processes at 1 request/s each (one window alone: 1 request/s), 20 s of arrivals, the shipped',
+  'primary-outage and rate-limit-storm scenarios; shared = every window a client of one broker, independent = a',
+  "manager per window. 429s as the simulator counts them: over a model's request limit (what the clients' pacing",
+  'caused; herding shows here) apart from the stray ones the storm scenario gives 5% of the requests it admits',
+  '(noise no client avoids, scaling with the requests sent). Tier: one model limited to 40 requests/min (sliding',
+  'window, `anthropic-ratelimit-requests-*` headers on every answer), five windows offering 60/min for 75 s through',
+  'one broker, reactive pacing (hold only when remaining reaches 0, honour retry-after) against proactive pacing',
+  '(tierPacer.ts: requests in flight counted against what the headers said was left, a spent model waited for until',
+  'its reset), interactive and background priority. "answers/min" divides by the wall time until the last request',
+  'settled (a request waits for the tier up to the 20 s retry-after cap at a time, within its 60 s deadline).',
+].join('\n');
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const rows: RunFigures[] = [];
@@ -222,7 +235,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const name = quick ? 'five-windows-quick' : 'five-windows';
   writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify({ date: new Date().toISOString(), quick, rows }, null, 2)}\n`);
-  writeFileSync(path.join(dir, `${name}.md`), `# Five windows (${new Date().toISOString().slice(0, 10)}${quick ? ', quick' : ''})\n\n${table(rows)}\n`);
+  writeFileSync(path.join(dir, `${name}.md`), `# Five windows (${new Date().toISOString().slice(0, 10)}${quick ? ', quick' : ''})\n\n${table(rows)}\n\n${METHOD}\n`);
   process.stdout.write(`\n${table(rows)}\n`);
 }
 

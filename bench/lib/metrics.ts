@@ -11,6 +11,8 @@ export interface SimRequest {
   readonly outcome: string;
   readonly status: number;
   readonly path: string;
+  /** A 429 over the model's request limit (not a stray one). */
+  readonly overLimit?: boolean;
 }
 
 export interface SimStatsView {
@@ -42,6 +44,8 @@ export interface RunMetrics {
   readonly served: Readonly<Record<string, number>>;
   readonly upstreamOutcomes: Readonly<Record<string, number>>;
   readonly upstream429: number;
+  /** Of those, the 429s over a model's request limit (the rest are the scenario's stray 429s). */
+  readonly upstreamLimit429?: number;
   readonly failures: Readonly<Record<string, number>>;
   readonly deadlineHits: number;
   readonly clientCpuMsPerRequest: number;
@@ -128,6 +132,7 @@ export function computeRunMetrics(input: RunInput): RunMetrics {
     served,
     upstreamOutcomes,
     upstream429: upstream.filter((r) => r.outcome === '429').length,
+    upstreamLimit429: upstream.filter((r) => r.outcome === '429' && r.overLimit === true).length,
     failures,
     deadlineHits: records.filter((r) => r.deadlineHit).length,
     clientCpuMsPerRequest: requests === 0 ? 0 : cpuMs / requests,
