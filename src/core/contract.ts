@@ -68,9 +68,11 @@ export interface BudgetConfig {
 
 /** Pacing ahead of rate limits (policies/tierPacer.ts). */
 export interface PacingConfig {
-  /** 'proactive': keep under `share` of each limit the headers announce; 'reactive': only hold once a limit is spent. */
+  /** 'proactive': never send past a limit the headers announce (requests in flight counted), wait for its reset;
+   *  'reactive': only hold once a limit is spent or a 429 asks. */
   readonly mode: 'proactive' | 'reactive';
-  /** Fraction of each limit this manager may use (0 < share ≤ 1). */
+  /** Fraction of each limit background work may use (0 < share ≤ 1); interactive work may use the rest, its
+   *  requests above the share spaced to the reset (one whose slot is not due takes another route that has room). */
   readonly share: number;
 }
 

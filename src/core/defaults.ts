@@ -7,7 +7,7 @@ import type { ProviderId } from './types';
 
 export const DEFAULT_MODELS: readonly string[] = ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'];
 
-/** Keep each manager's traffic under 80% of the tier, as Anthropic's guidance suggests. */
+/** Background work under 80% of the tier, as Anthropic's guidance suggests; interactive work may use the rest. */
 export const DEFAULT_PACING: PacingConfig = { mode: 'proactive', share: 0.8 };
 
 /** Hedge a first token that is late past the route's learned high quantile (×1.5, never within
