@@ -11,8 +11,6 @@ export interface WindowJob {
   readonly ratePerSecond: number;
   readonly durationMs: number;
   readonly deadlineMs: number;
-  /** Epoch ms at which every window starts sending. */
-  readonly startAt: number;
   readonly pacing?: { readonly mode: 'proactive' | 'reactive'; readonly share: number };
   /** The requests' priority (default interactive). */
   readonly priority?: 'interactive' | 'background';
@@ -25,3 +23,10 @@ export interface WindowReport {
   readonly attempts: number;
   readonly elapsedMs: number;
 }
+
+/** Messages between the benchmark and a window process (over the child-process IPC channel). */
+export type WindowSignal =
+  /** The window's manager is up (joined the broker when shared) and its SDK loaded. */
+  | { readonly type: 'ready' }
+  /** Every window is ready: start sending at this epoch ms, together. */
+  | { readonly type: 'start'; readonly startAt: number };

@@ -10,15 +10,17 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startSimulator } from '../../src/simulator/index';
 import type { RunningSimulator, Scenario } from '../../src/simulator/index';
-import type { WindowJob, WindowReport } from './job';
+import type { WindowJob, WindowReport, WindowSignal } from './job';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const API_KEY = 'sk-ant-bench-five-windows';
 const OPUS = 'claude-opus-5-5';
 export const CHAIN = [OPUS, 'claude-sonnet-5-5', 'claude-haiku-5-5'];
 const WORKER = path.join(__dirname, 'windowWorker.ts');
-/** Time for every window process to start before the common start moment. */
-const START_DELAY_MS = 6_000;
+/** The longest a window process may take to be ready (start, join the broker, load the SDK). */
+const READY_TIMEOUT_MS = 60_000;
+/** From the last window ready to the common start moment (the start message's way to every window). */
+const START_LEAD_MS = 300;
 
 export interface Setup {
   readonly label: string;
@@ -48,18 +50,26 @@ export interface RunFigures {
   readonly answersPerMinute: number;
 }
 
-function runWindow(job: WindowJob): Promise<WindowReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-      cwd: ROOT,
-      env: { ...process.env, RC_WINDOW_JOB: JSON.stringify(job), RESILIENT_CLAUDE_BROKER_IDLE_MS: '5000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), START_DELAY_MS + job.durationMs + job.deadlineMs + 30_000);
+/** A window process: `ready` settles once its manager is up, `report` when it has finished. */
+interface WindowProcess {
+  readonly ready: Promise<void>;
+  readonly report: Promise<WindowReport>;
+  start(startAt: number): void;
+  kill(): void;
+}
+
+function runWindow(job: WindowJob): WindowProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+    cwd: ROOT,
+    env: { ...process.env, RC_WINDOW_JOB: JSON.stringify(job), RESILIENT_CLAUDE_BROKER_IDLE_MS: '5000' },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), READY_TIMEOUT_MS + job.durationMs + job.deadlineMs + 30_000);
+  const report = new Promise<WindowReport>((resolve, reject) => {
     child.once('close', (code) => {
       clearTimeout(timer);
       const line = out.trim().split('\n').at(-1) ?? '';
@@ -67,6 +77,21 @@ function runWindow(job: WindowJob): Promise<WindowReport> {
       else reject(new Error(`window ${job.index} failed (exit ${code}): ${err.slice(-2000)}`));
     });
   });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on('message', (message: WindowSignal) => {
+      if (message.type === 'ready') resolve();
+    });
+    report.then(() => reject(new Error(`window ${job.index} ended before it was ready`)), reject);
+  });
+  return {
+    ready,
+    report,
+    start: (startAt) => {
+      const signal: WindowSignal = { type: 'start', startAt };
+      child.send(signal);
+    },
+    kill: () => child.kill('SIGKILL'),
+  };
 }
 
 function count(sim: RunningSimulator, predicate: (r: { model: string; outcome: string; overLimit?: boolean }) => boolean): number {
@@ -113,7 +138,6 @@ export async function runSetup(setup: Setup, options: RunOptions): Promise<RunFi
   const sim = await startSimulator({ scenario: options.scenario, apiKey: API_KEY });
   const runtimeDir = mkdtempSync(path.join(tmpdir(), 'rc-bench-broker-'));
   try {
-    const startAt = Date.now() + START_DELAY_MS;
     const jobs: WindowJob[] = Array.from({ length: setup.windows }, (_, index) => ({
       index,
       windows: setup.windows,
@@ -125,13 +149,23 @@ export async function runSetup(setup: Setup, options: RunOptions): Promise<RunFi
       ratePerSecond: options.ratePerWindow,
       durationMs: options.durationMs,
       deadlineMs: options.deadlineMs,
-      startAt,
       ...(setup.pacing ? { pacing: setup.pacing } : {}),
       ...(setup.priority ? { priority: setup.priority } : {}),
     }));
-    // The scenario's clock (phases) starts with the traffic.
+    // Windows start one by one (the shared ones each joining the broker); the traffic and the
+    // scenario's clock (phases) start together once every window is ready.
+    const windows = jobs.map(runWindow);
+    try {
+      await Promise.all(windows.map((w) => w.ready));
+    } catch (error) {
+      for (const w of windows) w.kill();
+      await Promise.allSettled(windows.map((w) => w.report));
+      throw error;
+    }
+    const startAt = Date.now() + START_LEAD_MS;
+    for (const w of windows) w.start(startAt);
     setTimeout(() => sim.reset(), Math.max(0, startAt - Date.now()));
-    const reports = await Promise.all(jobs.map(runWindow));
+    const reports = await Promise.all(windows.map((w) => w.report));
     const elapsedMs = Math.max(...reports.map((r) => r.elapsedMs));
     const answered = reports.reduce((s, r) => s + r.answered, 0);
     return {
@@ -189,7 +223,9 @@ function table(rows: readonly RunFigures[]): string {
 }
 
 const METHOD = [
-  'Five window processes at 1 request/s each (one window alone: 1 request/s), 20 s of arrivals, the shipped',
+  'Five window processes at 1 request/s each (one window alone: 1 request/s), 20 s of arrivals, started together',
+  '(and the scenario clock with them) once every window is ready — its manager up, the broker joined, the SDK loaded —',
+  'in the shipped',
   'primary-outage and rate-limit-storm scenarios; shared = every window a client of one broker, independent = a',
   "manager per window. 429s as the simulator counts them: over a model's request limit (what the clients' pacing",
   'caused; herding shows here) apart from the stray ones the storm scenario gives 5% of the requests it admits',

@@ -11,7 +11,7 @@ import { connectOrStartBroker } from '../../src/broker/client/connect';
 import { openJsonRpcChannel } from '../../src/broker/client/jsonRpcChannel';
 import { SharedManager } from '../../src/broker/client/sharedManager';
 import { spawnBroker } from '../../src/broker/client/spawnBroker';
-import type { WindowJob, WindowReport } from './job';
+import type { WindowJob, WindowReport, WindowSignal } from './job';
 
 const job = JSON.parse(process.env['RC_WINDOW_JOB'] ?? '{}') as WindowJob;
 
@@ -49,12 +49,27 @@ async function manager(): Promise<RequestManager> {
   return shared;
 }
 
+/** Says it is ready and waits for the common start moment. */
+function readyThenStart(): Promise<number> {
+  return new Promise((resolve) => {
+    process.once('message', (message: WindowSignal) => {
+      if (message.type === 'start') resolve(message.startAt);
+    });
+    const ready: WindowSignal = { type: 'ready' };
+    process.send?.(ready);
+  });
+}
+
 async function main(): Promise<void> {
   const m = await manager();
+  // The manager loads the SDK on its first request: load it now, so a cold process's first
+  // requests are not late (and do not go out in a burst) after the scenario's clock started.
+  await import('@anthropic-ai/sdk');
   const outcomes: Array<Promise<Outcome>> = [];
   const intervalMs = 1000 / job.ratePerSecond;
-  // Start together: every window waits for the same wall-clock moment.
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, job.startAt - Date.now())));
+  // Start together: every window waits for the same wall-clock moment, given once all are ready.
+  const startAt = await readyThenStart();
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
   const started = Date.now();
   for (let i = 0; started + i * intervalMs < started + job.durationMs; i++) {
     const due = started + i * intervalMs + job.index * (intervalMs / job.windows);
@@ -69,6 +84,7 @@ async function main(): Promise<void> {
   const settled = await Promise.all(outcomes);
   const finished = Date.now();
   m.dispose();
+  process.disconnect?.();
   const report: WindowReport = {
     index: job.index,
     sent: settled.length,
