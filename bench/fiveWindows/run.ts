@@ -225,8 +225,7 @@ function table(rows: readonly RunFigures[]): string {
 const METHOD = [
   'Five window processes at 1 request/s each (one window alone: 1 request/s), 20 s of arrivals, started together',
   '(and the scenario clock with them) once every window is ready — its manager up, the broker joined, the SDK loaded —',
-  'in the shipped',
-  'primary-outage and rate-limit-storm scenarios; shared = every window a client of one broker, independent = a',
+  'in the shipped primary-outage and rate-limit-storm scenarios; shared = every window a client of one broker, independent = a',
   "manager per window. 429s as the simulator counts them: over a model's request limit (what the clients' pacing",
   'caused; herding shows here) apart from the stray ones the storm scenario gives 5% of the requests it admits',
   '(noise no client avoids, scaling with the requests sent). Tier: one model limited to 40 requests/min (sliding',
