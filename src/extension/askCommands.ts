@@ -9,7 +9,7 @@ import type { ClaudeRequest, FailureOutcome, ManagerEvent, Outcome } from '../co
 import { AnswerDocument } from './answerDocument';
 import type { AnswerStore } from './answerStore';
 import type { ClaudeClient } from './claudeClient';
-import { answerNote, failureNotice, fallbackAnnouncement, progressMessage, questionLabel } from './requestMessages';
+import { answerNote, credentialFix, failureNotice, fallbackAnnouncement, progressMessage, questionLabel, refusedProvider } from './requestMessages';
 import type { FailureAction } from './requestMessages';
 
 const MAX_TOKENS = 4096;
@@ -186,8 +186,10 @@ export class AskCommands {
   /** The error toast with what can be done; 'keySaved' when the user set a new key from it. */
   private async reportFailure(outcome: FailureOutcome): Promise<FailureAction | 'keySaved' | undefined> {
     const notice = failureNotice(outcome.error, vscode.l10n.t);
+    // Refused credentials are mended where they live: the API key, AWS credentials or the Vertex token.
+    const fix = credentialFix(refusedProvider(outcome.attempts), vscode.l10n.t);
     const labels: Record<FailureAction, string> = {
-      setApiKey: vscode.l10n.t('Set API Key'),
+      setApiKey: fix.title,
       copyRequestIds: vscode.l10n.t('Copy Request IDs'),
       showDiagnostics: vscode.l10n.t('Show Diagnostics'),
     };
@@ -195,7 +197,7 @@ export class AskCommands {
     const choice = await vscode.window.showErrorMessage(notice.message, ...notice.actions.map((a) => labels[a]));
     const action = notice.actions.find((a) => labels[a] === choice);
     if (action === 'setApiKey') {
-      return (await vscode.commands.executeCommand<boolean>('resilientClaude.setApiKey')) === true ? 'keySaved' : action;
+      return (await vscode.commands.executeCommand<boolean>(fix.command)) === true ? 'keySaved' : action;
     }
     if (action === 'showDiagnostics') await vscode.commands.executeCommand('resilientClaude.showDiagnostics');
     if (action === 'copyRequestIds') {

@@ -1,6 +1,6 @@
 // Pure wording for a request in flight (progress messages that follow the
 // manager's events) and for a request that finally failed.
-import type { ErrorClass, ManagerEvent, Outcome } from '../core/types';
+import type { AttemptRecord, ErrorClass, ManagerEvent, Outcome, ProviderId } from '../core/types';
 import type { Translate } from './translate';
 import { PROVIDER_LABEL } from './statusPresentation';
 import { describeClass, policyOf } from '../core/errorClasses';
@@ -90,6 +90,23 @@ export type FailureAction = 'setApiKey' | 'copyRequestIds' | 'showDiagnostics';
 export interface FailureNotice {
   readonly message: string;
   readonly actions: readonly FailureAction[];
+}
+
+/** The command that mends refused credentials of a provider, and its button's title. */
+export function credentialFix(provider: ProviderId | null, t: Translate): { readonly command: string; readonly title: string } {
+  switch (provider) {
+    case 'bedrock':
+      return { command: 'resilientClaude.setAwsCredentials', title: t('Set AWS Credentials') };
+    case 'vertex':
+      return { command: 'resilientClaude.setVertexToken', title: t('Set Vertex Access Token') };
+    default:
+      return { command: 'resilientClaude.setApiKey', title: t('Set API Key') };
+  }
+}
+
+/** The provider whose credentials were refused last in a request (null: none was, or no attempt went out). */
+export function refusedProvider(attempts: readonly AttemptRecord[]): ProviderId | null {
+  return [...attempts].reverse().find((a) => a.errorClass === 'auth')?.provider ?? null;
 }
 
 /** The error notification for a failed request: class, plain reason, and what the user can do. */

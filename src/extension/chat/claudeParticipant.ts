@@ -10,6 +10,7 @@ import type { ClaudeClient } from '../claudeClient';
 import { CHAIN_MODEL_ID, COPY_REQUEST_IDS_COMMAND, VENDOR } from './chatIds';
 import { runChatRequest } from './chatRequest';
 import { chatFailure } from './failureText';
+import { credentialFix, refusedProvider } from '../requestMessages';
 import { shortModelName } from './modelNames';
 import { Narrator } from './narration';
 import { historyMessages } from './participantHistory';
@@ -96,7 +97,7 @@ export class ClaudeParticipant {
     if (outcome.error.class === 'canceled' || token.isCancellationRequested) return { metadata: { resilientClaude: metadata } };
     const failure = chatFailure(outcome.error, vscode.l10n.t);
     this.log.error(`@claude request ${outcome.clientRequestId} failed: ${outcome.error.class} — ${outcome.error.message} [${requestIds.join(', ')}]`);
-    if (outcome.error.class === 'auth') stream.button({ command: 'resilientClaude.setApiKey', title: vscode.l10n.t('Set API Key') });
+    if (outcome.error.class === 'auth') stream.button(credentialFix(refusedProvider(outcome.attempts), vscode.l10n.t));
     this.buttons(stream, outcome.error.requestIds);
     return { errorDetails: { message: failure.message }, metadata: { resilientClaude: metadata } };
   }

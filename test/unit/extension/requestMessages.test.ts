@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failureNotice, progressMessage, questionLabel } from '../../../src/extension/requestMessages';
+import { credentialFix, failureNotice, progressMessage, questionLabel, refusedProvider } from '../../../src/extension/requestMessages';
+import type { AttemptRecord } from '../../../src/core/types';
 import { formatMessage } from '../../../src/extension/translate';
 
 test('a wait event says the real wait: "retrying in 2.6 s", "in 0.2 s" for 185 ms, whole seconds from 10 s', { timeout: 5000 }, () => {
@@ -100,4 +101,16 @@ test('a failure notice says the class once: the manager\'s own head is cut to wh
   assert.match(chain.message, /No model in the chain could answer\. Last error: X\./);
   const nested = failureNotice({ class: 'timeout', message: 'No model in the chain could answer. Last error: Claude did not answer in time (stall)', requestIds: [] }, formatMessage);
   assert.equal(nested.message.match(/Last error/g)?.length, 1);
+});
+
+test('refused credentials are mended where they live: the provider that refused them names the button', { timeout: 5000 }, () => {
+  const attempt = (provider: 'anthropic' | 'bedrock' | 'vertex', errorClass: 'auth' | 'overloaded' | null) =>
+    ({ time: 0, provider, model: 'claude-opus-5-5', attempt: 1, status: errorClass === 'auth' ? 401 : 529, errorClass, errorType: null, requestId: null, clientRequestId: 'c', latencyMs: 1 }) as unknown as AttemptRecord;
+  assert.equal(refusedProvider([attempt('anthropic', 'overloaded'), attempt('vertex', 'auth')]), 'vertex');
+  assert.equal(refusedProvider([attempt('bedrock', 'auth'), attempt('vertex', 'overloaded')]), 'bedrock');
+  assert.equal(refusedProvider([]), null);
+  assert.deepEqual(credentialFix('vertex', formatMessage), { command: 'resilientClaude.setVertexToken', title: 'Set Vertex Access Token' });
+  assert.deepEqual(credentialFix('bedrock', formatMessage), { command: 'resilientClaude.setAwsCredentials', title: 'Set AWS Credentials' });
+  assert.deepEqual(credentialFix(null, formatMessage), { command: 'resilientClaude.setApiKey', title: 'Set API Key' });
+  assert.deepEqual(credentialFix('anthropic', formatMessage), { command: 'resilientClaude.setApiKey', title: 'Set API Key' });
 });
