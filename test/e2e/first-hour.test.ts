@@ -98,7 +98,14 @@ describe("a new user's first hour (issue 14)", { timeout: SUITE_TIMEOUT_MS }, ()
       userDataDir,
       extensionsDir: join(sandbox, 'extensions'),
       vsix,
-      settings: { 'resilientClaude.alert.threshold': 1, 'files.hotExit': 'off', 'files.dialog.defaultPath': workspace },
+      // No hedging: item 7 watches a 529 and the wait before the retry on answers that take 4 s to
+      // start, where a hedge beside the late first attempt would answer before the toasts are seen.
+      settings: {
+        'resilientClaude.alert.threshold': 1,
+        'resilientClaude.tail.hedgeBudgetPercent': 0,
+        'files.hotExit': 'off',
+        'files.dialog.defaultPath': workspace,
+      },
     });
     browser = await launchChromium();
     page = await newWorkbenchPage(browser, server.url);
