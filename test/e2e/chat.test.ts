@@ -62,7 +62,8 @@ describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_
     const workspace = join(sandbox, 'workspace');
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
-    simulator = await startSimulator({ scenario: { name: 'opus-outage', models: { [OPUS]: { p529: 1 } } }, apiKey: API_KEY });
+    // Opus's 529s take 1.5 s each, so the narration is on screen long enough to be read before the answer folds it.
+    simulator = await startSimulator({ scenario: { name: 'opus-outage', models: { [OPUS]: { p529: 1, latencyMs: 1500 } } }, apiKey: API_KEY });
     const machineSettings = { 'resilientClaude.baseUrl': simulator.url, 'resilientClaude.statusPage.enabled': false };
     server = await startCodeServer({
       userDataDir,
@@ -114,7 +115,7 @@ describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_
     let narration = '';
     try {
       // While the manager works, its narration shows as progress.
-      await response.filter({ hasText: /Opus overloaded/ }).waitFor({ timeout: 60_000 });
+      await response.filter({ hasText: /Opus overloaded — (retrying in \d+ s|trying Sonnet 5\.5)/ }).waitFor({ timeout: 60_000 });
       await screenshot(page, 'chat-claude-narration');
       narration = (await response.innerText()).replace(/\s+/g, ' ');
       await response.filter({ hasText: 'Show Diagnostics' }).waitFor({ timeout: 90_000 });
