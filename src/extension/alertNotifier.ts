@@ -29,8 +29,8 @@ export class AlertNotifier implements vscode.Disposable {
     );
     const diagnostics = vscode.l10n.t('Show Diagnostics');
     const fallback = vscode.l10n.t('Use Fallback Now');
-    const next = this.client.chain.find((m) => m !== alert.model);
-    const rehearsal = this.client.rehearsalScenario;
+    const next = this.client.routes.chain.find((m) => m !== alert.model);
+    const rehearsal = this.client.routes.rehearsalScenario;
     const message = vscode.l10n.t(
       'Resilient Claude: {0} is overloaded — {1} of {2} attempts answered 529 since {3} (alert above {4} in {5} min).',
       alert.model,

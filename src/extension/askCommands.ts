@@ -157,7 +157,7 @@ export class AskCommands {
     let fellBack: Extract<ManagerEvent, { type: 'fallback' }> | null = null;
     const subscriptions = [
       token.onCancellationRequested(() => controller.abort()),
-      this.client.onEvent((event) => {
+      this.client.observer.onEvent((event) => {
         if (!('clientRequestId' in event) || event.clientRequestId !== clientRequestId) return;
         if (event.type === 'fallback') fellBack = event;
         const message = progressMessage(event, vscode.l10n.t);
@@ -165,7 +165,7 @@ export class AskCommands {
       }),
     ];
     try {
-      progress.report({ message: vscode.l10n.t('Asking {0}…', this.client.chain[0] ?? '') });
+      progress.report({ message: vscode.l10n.t('Asking {0}…', this.client.routes.chain[0] ?? '') });
       const stream = await this.client.stream(request, controller.signal, clientRequestId);
       for await (const delta of stream) {
         document.append(delta);
@@ -221,7 +221,7 @@ export class AskCommands {
     if (choice === setKey) return (await vscode.commands.executeCommand<boolean>('resilientClaude.setApiKey')) === true;
     if (choice === rehearse) {
       await vscode.commands.executeCommand('resilientClaude.startRehearsal');
-      return this.client.rehearsalScenario !== null;
+      return this.client.routes.rehearsalScenario !== null;
     }
     return false;
   }

@@ -20,9 +20,9 @@ export class ClipboardCommands {
   ) {}
 
   async copyLastRequestId(): Promise<void> {
-    const scenario = this.client.rehearsalScenario;
+    const scenario = this.client.routes.rehearsalScenario;
     if (scenario !== null) {
-      const simulated = this.client.lastRehearsalRequestId;
+      const simulated = this.client.observer.lastRehearsalRequestId;
       if (simulated === null) {
         void vscode.window.showInformationMessage(
           vscode.l10n.t('Resilient Claude: no request has been made in the overload rehearsal "{0}" yet.', scenario),
@@ -35,7 +35,7 @@ export class ClipboardCommands {
       );
       return;
     }
-    const id = this.client.lastRequestId;
+    const id = this.client.observer.lastRequestId;
     if (id === null) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: no request has been made in this window yet.'));
       return;

@@ -30,9 +30,9 @@ function sourcesOf(parts: DiagnosticsParts): DiagnosticsSources {
     onHistoryChange: history.onDidChange,
     breakers: () => client.breakers(),
     onHealthChange: client.onDidChangeHealth,
-    onManagerEvent: client.onEvent,
-    primaryModel: () => client.chain[0] ?? client.primaryModel,
-    rehearsalStatusPageUrl: () => client.rehearsalStatusPageUrl,
+    onManagerEvent: client.observer.onEvent,
+    primaryModel: () => client.routes.chain[0] ?? client.routes.primaryModel,
+    rehearsalStatusPageUrl: () => client.routes.rehearsalStatusPageUrl,
     resetBreakers: (route) => client.resetBreakers(route),
     useModel: (model) => switcher.switchTo(model),
     versions: () => ({

@@ -101,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   );
   flushHistory = () => history.flush();
 
-  log.info(`Resilient Claude ${version} activated; ${client.describeRoute()}.`);
+  log.info(`Resilient Claude ${version} activated; ${client.routes.describeRoute()}.`);
   void keys.offerEnvironmentKey();
   void client.refreshCredentials();
   client.connectShared();

@@ -29,7 +29,7 @@ export class ModelSwitcher {
     picker.title = vscode.l10n.t('Resilient Claude: Switch Model');
     picker.placeholder = vscode.l10n.t('Choose the primary model for the next requests');
     picker.matchOnDescription = true;
-    const chain = this.client.chain;
+    const chain = this.client.routes.chain;
     picker.items = this.items([], chain);
     picker.busy = true;
     let open = true;
@@ -38,7 +38,7 @@ export class ModelSwitcher {
       picker.onDidHide(() => resolve(undefined));
     });
     picker.show();
-    void loadCatalog(this.client.endpoint(), chain).then((catalog) => {
+    void loadCatalog(this.client.routes.endpoint(), chain).then((catalog) => {
       if (!open) return; // the user already chose or closed the picker
       picker.busy = false;
       if (catalog.source !== 'api') {
@@ -97,7 +97,7 @@ export class ModelSwitcher {
           : '';
     return {
       model: m.id,
-      label: `${m.id === this.client.primaryModel ? '$(check) ' : ''}${m.id}`,
+      label: `${m.id === this.client.routes.primaryModel ? '$(check) ' : ''}${m.id}`,
       description: m.displayName !== m.id ? m.displayName : undefined,
       detail: `${health}${vscode.l10n.t('529 rate (5 min): {0}', rate)}${lifecycle}`,
     };

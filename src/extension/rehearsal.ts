@@ -24,8 +24,6 @@ export interface ActiveRehearsal {
   readonly description: string;
 }
 
-/** The key the client sends to the rehearsal simulator: never a real key. */
-export const REHEARSAL_API_KEY = 'rehearsal-no-real-key';
 
 export class RehearsalController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ActiveRehearsal | null>();

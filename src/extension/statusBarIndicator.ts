@@ -50,12 +50,12 @@ export class StatusBarIndicator implements vscode.Disposable {
           attempts: figures.attempts,
         };
       }),
-      primaryModel: this.client.primaryModel,
-      lastServedModel: this.client.lastServedModel,
-      lastServedProvider: this.client.lastServedProvider,
+      primaryModel: this.client.routes.primaryModel,
+      lastServedModel: this.client.observer.lastServedModel,
+      lastServedProvider: this.client.observer.lastServedProvider,
       rehearsal: this.rehearsal.active?.scenario ?? null,
-      needsKey: !this.client.hasCredentials() && this.rehearsal.active === null,
-      setAside: this.client.demotedModels,
+      needsKey: !this.client.routes.hasCredentials() && this.rehearsal.active === null,
+      setAside: this.client.routes.demotedModels,
       sharing: this.client.sharing,
       now,
     };

@@ -41,7 +41,7 @@ export class BatchCommands implements vscode.Disposable {
   }
 
   private model(): string {
-    return readBatchSettings().model || this.claude.primaryModel;
+    return readBatchSettings().model || this.claude.routes.primaryModel;
   }
 
   async askInBatch(): Promise<void> {

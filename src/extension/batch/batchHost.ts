@@ -110,7 +110,7 @@ export class BatchHost implements vscode.Disposable {
     const lane = new BatchLane({
       store: this.store,
       client: (op, endpoint) => this.clientFor(op, endpoint),
-      endpoint: () => endpointLabel(this.claude.rehearsalUrl),
+      endpoint: () => endpointLabel(this.claude.routes.rehearsalUrl),
       schedule: { initialMs: pollMs, maxMs: Math.max(pollMs, MAX_POLL_MS), factor: 1.5 },
       paused: () => this.unfocusedSince !== null && Date.now() - this.unfocusedSince > UNFOCUSED_PAUSE_MS,
     });
@@ -148,7 +148,7 @@ export class BatchHost implements vscode.Disposable {
    */
   private async clientFor(op: BatchOperation, label: string): Promise<BatchClient> {
     const rehearsal = rehearsalUrlOf(label);
-    const endpoint = rehearsal === null ? this.claude.liveEndpoint() : this.claude.rehearsalAt(rehearsal);
+    const endpoint = rehearsal === null ? this.claude.routes.liveEndpoint() : this.claude.routes.rehearsalAt(rehearsal);
     if (endpoint === null) throw new BatchApiError(rehearsalGoneProblem(op), null);
     const key = await endpoint.apiKey();
     if (!key) throw new BatchApiError(missingKeyProblem(op), null);

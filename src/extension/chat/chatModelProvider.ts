@@ -110,7 +110,7 @@ export class ClaudeChatProvider implements vscode.LanguageModelChatProvider {
     model: vscode.LanguageModelChatInformation,
     text: string | vscode.LanguageModelChatRequestMessage,
   ): Promise<number> {
-    const counted = model.id === CHAIN_MODEL_ID ? (this.client.chain[0] ?? model.id) : model.id;
+    const counted = model.id === CHAIN_MODEL_ID ? (this.client.routes.chain[0] ?? model.id) : model.id;
     return this.counter.count(counted, weighMessage(text as string | RequestMessageShape));
   }
 

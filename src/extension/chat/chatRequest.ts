@@ -23,7 +23,7 @@ export class FollowedRequest implements vscode.Disposable {
     if (token.isCancellationRequested) this.controller.abort();
     this.subscriptions = [
       token.onCancellationRequested(() => this.controller.abort()),
-      client.onEvent((event) => {
+      client.observer.onEvent((event) => {
         if (!('clientRequestId' in event) || event.clientRequestId !== this.clientRequestId) return;
         const line = narrator.line(event);
         if (line !== null) onNarration(line);

@@ -56,7 +56,7 @@ export class ClaudeParticipant {
       ...(model !== undefined ? { model } : {}),
     };
 
-    stream.progress(vscode.l10n.t('Asking {0}…', shortModelName(model ?? this.client.chain[0] ?? '')));
+    stream.progress(vscode.l10n.t('Asking {0}…', shortModelName(model ?? this.client.routes.chain[0] ?? '')));
     let answer = '';
     let announced = false;
     const narrator = new Narrator(vscode.l10n.t);

@@ -31,22 +31,22 @@ export class ModelList implements vscode.Disposable {
   }
 
   private key(): string {
-    const endpoint = this.client.endpoint();
-    return JSON.stringify([this.client.chain, endpoint.baseURL ?? '', this.client.hasCredentials(), this.client.rehearsalScenario]);
+    const endpoint = this.client.routes.endpoint();
+    return JSON.stringify([this.client.routes.chain, endpoint.baseURL ?? '', this.client.routes.hasCredentials(), this.client.routes.rehearsalScenario]);
   }
 
   async models(): Promise<ChatModelInformation[]> {
     const key = this.key();
     const now = Date.now();
     if (this.cached === null || this.cached.key !== key || now - this.cached.at > CACHE_MS) {
-      const catalog = loadCatalog(this.client.endpoint(), this.client.chain);
+      const catalog = loadCatalog(this.client.routes.endpoint(), this.client.routes.chain);
       this.cached = { key, at: now, catalog };
       // An unreachable API is not cached for long: try again on the next ask.
       void catalog.then((c) => {
         if (c.source !== 'api' && this.cached?.catalog === catalog) this.cached = null;
       });
     }
-    return chatModelInformation(await this.cached.catalog, this.client.chain, vscode.l10n.t);
+    return chatModelInformation(await this.cached.catalog, this.client.routes.chain, vscode.l10n.t);
   }
 
   dispose(): void {
