@@ -86,7 +86,8 @@ function asHeaders(value: unknown): HeaderReader | null {
 }
 
 /** The server's wait hint: `retry-after-ms` (milliseconds) or `retry-after` (seconds or an
- *  HTTP-date), parsed strictly; negative, garbage, past or absurd values count as absent. */
+ *  HTTP-date), parsed strictly; negative, garbage or past values count as absent, a very long
+ *  one is read as a day (the manager caps the hold it places). */
 export function parseRetryAfter(headers: HeaderReader | null, now: number = Date.now()): number | null {
   if (!headers) return null;
   return parseRetryAfterMs(headers.get('retry-after-ms')) ?? parseRetryAfterHeader(headers.get('retry-after'), now);

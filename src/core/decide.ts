@@ -139,9 +139,10 @@ export function decide(
 
   if (!policy.retryRoute) return nextRoute(failure, reachOf(failure), { unknownModel: failure.unknownModel });
 
-  // A rate limit that asks for longer than the request can wait holds the route for everyone.
+  // A server that asks for longer than the request can wait (a 429's or a 529's retry-after, however
+  // absurd) holds the route for everyone, capped and visible; the request moves on at once.
   const hint = failure.retryAfterMs;
-  if (failure.errorClass === 'rate_limited' && hint !== null && (hint > bounds.retry.retryAfterCapMs || hint >= bounds.remainingMs)) {
+  if (hint !== null && (hint > bounds.retry.retryAfterCapMs || hint >= bounds.remainingMs)) {
     return nextRoute(failure, 'route', { holdUntil: now + Math.min(hint, bounds.holdCapMs) });
   }
 

@@ -15,7 +15,8 @@ export function sanitizeServerToken(value: string | null | undefined, secrets: r
   return redactSecrets(trimmed, secrets) === trimmed ? trimmed : null;
 }
 
-/** The longest hold a server hint can ask for before it is treated as nonsense (a day). */
+/** The longest wait a server hint is read as (a day): a longer one, however absurd, is still a
+ *  request to stay away, and is read as this; the manager caps it further (retry.holdCapMs). */
 export const ABSURD_HOLD_MS = 24 * 60 * 60_000;
 
 /** Strict HTTP-date (IMF-fixdate, as RFC 9110 requires servers to send). */
@@ -23,27 +24,32 @@ const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|
 const DECIMAL = /^\d+(\.\d+)?$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-function sane(ms: number): number | null {
-  return Number.isFinite(ms) && ms >= 0 && ms <= ABSURD_HOLD_MS ? ms : null;
+/** A non-negative wait, at most a day; NaN and negatives are garbage (null). A huge positive
+ *  number (even one too long to be finite) is a hold, read as a day. */
+function bounded(ms: number): number | null {
+  return Number.isNaN(ms) || ms < 0 ? null : Math.min(ms, ABSURD_HOLD_MS);
 }
 
 /** `retry-after-ms`: a non-negative decimal number of milliseconds. */
 export function parseRetryAfterMs(value: string | null): number | null {
   if (value === null || !DECIMAL.test(value.trim())) return null;
-  return sane(Number(value.trim()));
+  return bounded(Number(value.trim()));
 }
 
-/** `retry-after`: delay-seconds, or an HTTP-date in the future. Anything else is ignored. */
+/** `retry-after`: delay-seconds, or an HTTP-date in the future (a very long one is read as a day).
+ *  Anything else — negative, not a number, a date in the past — is ignored. */
 export function parseRetryAfterHeader(value: string | null, now: number): number | null {
   if (value === null) return null;
   const text = value.trim();
-  if (DECIMAL.test(text)) return sane(Number(text) * 1000);
+  if (DECIMAL.test(text)) return bounded(Number(text) * 1000);
   if (!IMF_FIXDATE.test(text)) return null;
   const at = Date.parse(text);
-  return Number.isFinite(at) && at > now ? sane(at - now) : null;
+  return Number.isFinite(at) && at > now ? bounded(at - now) : null;
 }
 
-/** An `anthropic-ratelimit-*-reset` (RFC 3339) as epoch ms, when it is in the future and sane. */
+/** An `anthropic-ratelimit-*-reset` (RFC 3339) as epoch ms, when it is in the future and sane.
+ *  Unlike a retry-after, a reset more than a day away is not read as a hold: it comes on answers
+ *  that succeeded and is a clock's nonsense (a reset in 2099), not a request to stay away. */
 export function parseResetTime(value: string | null, now: number): number | null {
   if (value === null || !RFC3339.test(value.trim())) return null;
   const at = Date.parse(value.trim());

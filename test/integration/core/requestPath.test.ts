@@ -114,7 +114,6 @@ test('every route unreachable fails fast as unreachable, names the host, and mov
 for (const [label, headers] of [
   ['retry-after: -5', { 'retry-after': '-5' }],
   ['retry-after: abc 12', { 'retry-after': 'abc 12' }],
-  ['retry-after: 999999', { 'retry-after': '999999' }],
   ['retry-after-ms: NaN', { 'retry-after-ms': 'NaN' }],
 ] as const) {
   test(`a 429 with ${label} backs off as if no hint came, and holds nothing`, { timeout: 30_000 }, async () => {
@@ -128,6 +127,39 @@ for (const [label, headers] of [
       const wait = events.find((e) => e.type === 'wait');
       assert.ok(wait && wait.type === 'wait' && wait.delayMs <= 20, `computed backoff (max 20 ms here), got ${JSON.stringify(wait)}`);
       assert.ok(manager.breakers().every((b) => b.heldUntil === null));
+    } finally {
+      manager.dispose();
+      await server.close();
+    }
+  });
+}
+
+for (const status of [529, 429] as const) {
+  test(`a ${status} with retry-after: 999999 holds the primary (capped, visible) and the fallback answers at once`, { timeout: 30_000 }, async () => {
+    const type = status === 529 ? 'overloaded_error' : 'rate_limit_error';
+    const server = await startFaultServer([
+      { kind: 'error', status, headers: { 'retry-after': '999999' }, body: apiError(type, 'come back much later') },
+      { kind: 'sse', text: 'from sonnet' },
+      { kind: 'sse', text: 'sonnet again' },
+    ]);
+    const holdCapMs = 60_000;
+    const manager = createRequestManager({ ...testConfig(server.url), models: [OPUS, SONNET], retry: { ...testConfig(server.url).retry, holdCapMs } });
+    const events: ManagerEvent[] = [];
+    manager.onEvent((e) => events.push(e));
+    const modelOf = (call: { body: string }): string => (JSON.parse(call.body) as { model: string }).model;
+    try {
+      const before = Date.now();
+      const outcome = await manager.send(ASK);
+      assert.ok(outcome.ok && outcome.model === SONNET && outcome.text === 'from sonnet', JSON.stringify(outcome));
+      assert.ok(!events.some((e) => e.type === 'wait'), 'no wait on the primary');
+      const hold = events.find((e) => e.type === 'hold' && e.model === OPUS);
+      assert.ok(hold && hold.type === 'hold' && hold.until !== null, 'the hold is announced');
+      const heldUntil = manager.breakers().find((b) => b.model === OPUS)?.heldUntil ?? null;
+      assert.ok(heldUntil !== null && heldUntil >= before + holdCapMs - 1_000 && heldUntil <= Date.now() + holdCapMs, `held until ${heldUntil}, capped at ${holdCapMs} ms`);
+      // The next question goes straight to the fallback while the hold lasts.
+      const next = await manager.send(ASK);
+      assert.ok(next.ok && next.model === SONNET && next.text === 'sonnet again', JSON.stringify(next));
+      assert.deepEqual(server.calls.map(modelOf), [OPUS, SONNET, SONNET], 'one attempt on the primary, none after its hold began');
     } finally {
       manager.dispose();
       await server.close();

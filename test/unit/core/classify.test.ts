@@ -87,3 +87,17 @@ test('retry-after as an HTTP date', { timeout: 5000 }, () => {
   assert.equal(parseRetryAfter(headers, now), 5000);
   assert.equal(parseRetryAfter(new Headers({ 'retry-after': 'soon' }), now), null);
 });
+
+test('retry-after: garbage and negatives are ignored; an absurdly long wait is still a wait, read as a day', { timeout: 5000 }, () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  const day = 24 * 60 * 60_000;
+  const read = (headers: Record<string, string>): number | null => parseRetryAfter(new Headers(headers), now);
+  for (const garbage of ['-5', 'abc 12', '', '1e3', '0x10', 'NaN']) assert.equal(read({ 'retry-after': garbage }), null, garbage);
+  assert.equal(read({ 'retry-after-ms': 'NaN' }), null);
+  assert.equal(read({ 'retry-after': 'Wed, 31 Dec 2025 23:59:00 GMT' }), null, 'a date in the past');
+  assert.equal(read({ 'retry-after': '999999' }), day);
+  assert.equal(read({ 'retry-after': '9'.repeat(400) }), day, 'too long to be a finite number, still a hold');
+  assert.equal(read({ 'retry-after-ms': '999999999999' }), day);
+  assert.equal(read({ 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' }), day);
+  assert.equal(read({ 'retry-after': '30' }), 30_000);
+});

@@ -117,6 +117,15 @@ test('a retry-after within the cap is honoured exactly; beyond it the route is h
   assert.ok(pastDeadline.kind === 'next_route' && pastDeadline.holdUntil === NOW + 5_000);
 });
 
+test('an overload (529) that asks for longer than the cap holds the route (capped) and moves on at once', () => {
+  const absurd = run(failure('overloaded', { status: 529, retryAfterMs: 24 * 60 * 60_000 }));
+  assert.ok(absurd.kind === 'next_route' && absurd.holdUntil === NOW + BOUNDS.holdCapMs, JSON.stringify(absurd));
+  const within = run(failure('overloaded', { status: 529, retryAfterMs: 2_000 }));
+  assert.ok(within.kind === 'retry' && within.delayMs === 2_000 && within.fromServer, 'a hint within the cap is waited for');
+  const none = run(failure('overloaded', { status: 529 }));
+  assert.ok(none.kind === 'retry' && !none.fromServer, 'no hint: a computed backoff, no hold');
+});
+
 test('a backoff that would pass the deadline moves on instead of sleeping', () => {
   assert.equal(run(failure('overloaded'), {}, true, { ...BOUNDS, remainingMs: 10 }).kind, 'next_route');
 });
