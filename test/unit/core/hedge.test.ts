@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runRequest } from '../../../src/core/requestRun';
-import type { RunDependencies } from '../../../src/core/requestRun';
+import type { RunDependencies } from '../../../src/core/runDependencies';
 import { RouteState } from '../../../src/core/routeState';
 import { TailState } from '../../../src/core/tailState';
 import { ConcurrencyLimiter } from '../../../src/core/policies/limiter';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runRequest } from '../../../src/core/requestRun';
-import type { RunDependencies } from '../../../src/core/requestRun';
+import type { RunDependencies } from '../../../src/core/runDependencies';
 import { RouteState } from '../../../src/core/routeState';
 import { ConcurrencyLimiter } from '../../../src/core/policies/limiter';
 import { defaultManagerConfig } from '../../../src/core/defaults';

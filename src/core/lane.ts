@@ -1,0 +1,114 @@
+// One attempt's lane: its route, client and body, and the lease that holds what it needs on
+// that route. The first attempt and a hedge are lanes alike (a hedge on the next route has its
+// own body, adapted for its model as a fallback would be); launching one runs the attempt under
+// its lease, with the request's signal, deadline, stall limits and secrets.
+import { adaptRequest } from './adaptRequest';
+import { runAttempt } from './attempt';
+import type { Clock, ManagerConfig } from './contract';
+import type { ContinuationPlan } from './continuation';
+import { DEFAULT_TAIL } from './defaults';
+import type { Entrant } from './hedgedAttempt';
+import type { PartSink } from './messageAssembler';
+import { MessageAssembler } from './messageAssembler';
+import type { ResolvedClient } from './providers';
+import type { RouteLease } from './routeLease';
+import type { ChainEntry } from './routePicker';
+import type { RouteState } from './routeState';
+import type { TailState } from './tailState';
+import { firstByteLimitMs } from './tailState';
+import type { MessagesBody } from './types';
+import type { StreamParams } from './wire';
+import { PROVIDER_NAMES } from '../shared/vocabulary';
+
+export interface Lane {
+  readonly entry: ChainEntry;
+  readonly resolved: ResolvedClient;
+  readonly params: StreamParams;
+  readonly thinkingOn: boolean;
+  readonly lease: RouteLease;
+}
+
+/** A lane for a route: the request (continued by `plan`) adapted to the route's model; each
+ *  adaptation is noted. `thinkingOff`: the route's model refuses thinking, or this request dropped it. */
+export function laneFor(
+  entry: ChainEntry,
+  resolved: ResolvedClient,
+  lease: RouteLease,
+  request: MessagesBody,
+  plan: ContinuationPlan,
+  thinkingOff: boolean,
+  note: (adaptation: string, model: string) => void,
+): Lane {
+  const { model } = entry.route;
+  const adapted = adaptRequest({ ...request, messages: plan.messages }, model, thinkingOff, plan.dropThinking);
+  for (const adaptation of adapted.notes) note(adaptation, model);
+  const { model: _ignored, ...body } = adapted.body;
+  void _ignored;
+  const thinkingOn = adapted.body.thinking !== undefined && adapted.body.thinking.type !== 'disabled';
+  return { entry, resolved, params: { ...body, model, stream: true }, thinkingOn, lease };
+}
+
+/** What launching a lane takes from its request. */
+export interface LaneLaunch {
+  readonly config: ManagerConfig;
+  readonly routes: RouteState;
+  readonly tail: TailState | undefined;
+  /** The clock of the attempt's own timers. */
+  readonly timers: Clock;
+  readonly signal: AbortSignal;
+  readonly clientRequestId: string;
+  readonly estimatedInput: number;
+  /** Where parts go (both lanes of a hedged pair share it: only the one that claimed hands parts on). */
+  readonly sink: PartSink;
+  /** Whitespace the server will repeat at the start of a continuation. */
+  readonly skip: string;
+  secrets(): readonly string[];
+  /** Milliseconds left before the request's deadline. */
+  remainingMs(): number;
+  /** The hedge threshold on a route for this request; null without tail learning. */
+  thresholdOf(key: string): number | null;
+  onStall(entry: ChainEntry, silentMs: number, flowing: boolean): void;
+}
+
+export interface Launched {
+  readonly entrant: Entrant;
+  readonly assembler: MessageAssembler;
+}
+
+/** Starts the lane's attempt under its lease. `claim` is asked before the first content is handed on. */
+export function launchLane(lane: Lane, launch: LaneLaunch, claim: () => boolean, onBody?: () => void): Launched {
+  const { route, key } = lane.entry;
+  const { routes, tail, timers, signal } = launch;
+  const tailConfig = tail?.settings ?? DEFAULT_TAIL;
+  const assembler = new MessageAssembler(launch.sink, launch.skip);
+  const controller = new AbortController();
+  const onUserAbort = (): void => controller.abort();
+  signal.addEventListener('abort', onUserAbort, { once: true });
+  if (signal.aborted) controller.abort();
+  const firstByteMs = firstByteLimitMs(tail?.firstByteTracker(key) ?? null, tailConfig, launch.estimatedInput, launch.thresholdOf(key) ?? tailConfig.hedgeColdMs);
+  const done = lane.lease
+    .run(() =>
+      runAttempt({
+        client: lane.resolved.client,
+        params: lane.params,
+        assembler,
+        headersTimeoutMs: launch.config.headersTimeoutMs,
+        stall: { firstByteMs, beforeContentMs: launch.config.idleTimeoutMs, floorMs: tailConfig.stallFloorMs, gapMultiple: tailConfig.stallGapMultiple },
+        clock: timers,
+        deadline: timers.now() + launch.remainingMs(),
+        signal: controller.signal,
+        clientRequestId: launch.clientRequestId,
+        secrets: lane.resolved.secret ? [lane.resolved.secret, ...launch.secrets()] : launch.secrets(),
+        providerName: PROVIDER_NAMES[route.provider],
+        onHeaders: (headers) => {
+          routes.pacer.observe(key, headers);
+          routes.tier.observe(key, headers, lane.lease.booking);
+        },
+        onFirstContent: claim,
+        onBody,
+        onStall: (silentMs, flowing) => launch.onStall(lane.entry, silentMs, flowing),
+      }),
+    )
+    .finally(() => signal.removeEventListener('abort', onUserAbort));
+  return { entrant: { done, abort: () => controller.abort() }, assembler };
+}

@@ -1,0 +1,31 @@
+// What one request's run is given: the manager's long-lived state and settings, and the
+// caller's side of this request (its signal, priority, id and where its parts go).
+import type { Clock, ManagerConfig } from './contract';
+import type { ConcurrencyLimiter } from './policies/limiter';
+import type { ProviderClients } from './providers';
+import type { RouteState } from './routeState';
+import type { TailState } from './tailState';
+import type { ManagerEvent, Priority, StreamPart } from './types';
+
+export interface RunDependencies {
+  readonly config: ManagerConfig;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly routes: RouteState;
+  readonly limiter: ConcurrencyLimiter;
+  readonly clients: ProviderClients;
+  readonly emit: (event: ManagerEvent) => void;
+  /** Every configured secret value (keys, tokens), scrubbed from whatever a server sends back. */
+  readonly secrets?: () => readonly string[];
+  /** First-token learning, hedge budgets and counts per route; no hedging without it. */
+  readonly tail?: TailState;
+  /** The clock of an attempt's own timers (headers, stall, hedge); the real one unless a test injects one. */
+  readonly attemptClock?: Clock;
+}
+
+export interface RunOptions {
+  readonly signal: AbortSignal;
+  readonly priority: Priority;
+  readonly clientRequestId: string;
+  readonly onPart: (part: StreamPart) => void;
+}
