@@ -9,7 +9,8 @@ import type { SessionHost } from './brokerSession';
 import { ManagerRegistry } from './managerRegistry';
 import { BROKER_PROTOCOL_VERSION } from './protocol';
 import type { BrokerInfo, ClientCounts } from './protocol';
-import { brokerPidPath, brokerSocketPath, ensurePrivateRuntimeDir } from './runtimeDir';
+import { createBrokerKey, proofFor } from './peerProof';
+import { brokerPidPath, brokerSocketPath, checkSocketPath, ensurePrivateRuntimeDir, recheckRuntimeDir } from './runtimeDir';
 import { claimSocket } from './socketClaim';
 
 export const IDLE_EXIT_ENV = 'RESILIENT_CLAUDE_BROKER_IDLE_MS';
@@ -32,15 +33,20 @@ export interface RunningBroker {
 export async function startBroker(options: BrokerOptions): Promise<RunningBroker | null> {
   const dir = ensurePrivateRuntimeDir(options.runtimeDir);
   const socketPath = brokerSocketPath(dir);
-  const server = await claimSocket(socketPath);
+  const server = await claimSocket(socketPath, () => {
+    recheckRuntimeDir(dir);
+    checkSocketPath(socketPath);
+  });
   if (!server) {
     options.log('Another broker already serves this user; this one exits.');
     return null;
   }
   if (process.platform !== 'win32') chmodSync(socketPath, 0o600);
+  // Written before the first connection is read: a client checks the proof against this key.
+  const key = createBrokerKey(dir);
   const pidPath = brokerPidPath(dir);
   writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
-  return new Broker(server, pidPath, options).start();
+  return new Broker(server, pidPath, key, options).start();
 }
 
 class Broker implements SessionHost {
@@ -57,6 +63,7 @@ class Broker implements SessionHost {
   constructor(
     private readonly server: net.Server,
     private readonly pidPath: string,
+    private readonly key: Buffer,
     private readonly options: BrokerOptions,
   ) {
     this.histories = new BrokerHistories(options.log);
@@ -75,6 +82,10 @@ class Broker implements SessionHost {
 
   info(): BrokerInfo {
     return { pid: process.pid, protocolVersion: BROKER_PROTOCOL_VERSION, startedAt: this.startedAt, clients: this.counts() };
+  }
+
+  prove(challenge: string): string {
+    return proofFor(this.key, challenge);
   }
 
   counts(): ClientCounts {

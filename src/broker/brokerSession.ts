@@ -9,13 +9,15 @@ import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ExitNotification, InitializeRequest, InitializedNotification, ShutdownRequest } from 'vscode-languageserver/node';
 import type { ClaudeRequest, BreakerSnapshot, ManagerEvent, Outcome } from '../core/types';
 import type { ManagerRegistry, ManagerSubscriber } from './managerRegistry';
-import { BROKER_PROTOCOL_VERSION, METHODS, parseAttachParams, parseHelloOptions, parseResetParams, parseStreamParams } from './protocol';
-import type { AttachResult, BrokerInfo, ClientCounts, ClientKind, HelloOptions } from './protocol';
+import { AttachRequest, BROKER_PROTOCOL_VERSION, BreakersNotification, ClientsNotification, EventNotification, PartNotification, ResetBreakersRequest, StreamRequest, parseHelloOptions } from './protocol';
+import type { AttachParams, AttachResult, BrokerInfo, BrokerNotificationType, BrokerRequestType, ClientCounts, ClientKind, HelloOptions, ResetParams, StreamParams } from './protocol';
 import { withSecrets } from './wireConfig';
 
 export interface SessionHost {
   readonly registry: ManagerRegistry;
   info(): BrokerInfo;
+  /** The answer to a client's challenge (peerProof.ts). */
+  prove(challenge: string): string;
   counts(): ClientCounts;
   /** The client said who it is (its kind now counts). */
   introduced(session: BrokerSession): void;
@@ -25,6 +27,19 @@ export interface SessionHost {
 
 function invalid(what: string): ResponseError<void> {
   return new ResponseError(ErrorCodes.InvalidParams, `Invalid ${what}.`);
+}
+
+/** Answers `type` with `handler`, once its parameters passed the protocol's validator. */
+function serve<P, R>(connection: MessageConnection, type: BrokerRequestType<P, R>, handler: (params: P, token: CancellationToken) => R | Promise<R>): void {
+  connection.onRequest(type.method, async (raw: unknown, token: CancellationToken): Promise<unknown> => {
+    const params = type.params(raw);
+    if (params === undefined) throw invalid(`${type.method} parameters`);
+    return handler(params, token);
+  });
+}
+
+function notify<P>(connection: MessageConnection, type: BrokerNotificationType<P>, params: P): void {
+  void connection.sendNotification(type.method, params).catch(() => undefined);
 }
 
 export class BrokerSession implements ManagerSubscriber {
@@ -43,9 +58,9 @@ export class BrokerSession implements ManagerSubscriber {
     this.connection.onNotification(InitializedNotification.method, () => undefined);
     this.connection.onRequest(ShutdownRequest.method, () => null);
     this.connection.onNotification(ExitNotification.method, () => this.close());
-    this.connection.onRequest(METHODS.attach, (params: unknown) => this.attach(params));
-    this.connection.onRequest(METHODS.stream, (params: unknown, token: CancellationToken) => this.stream(params, token));
-    this.connection.onRequest(METHODS.resetBreakers, (params: unknown) => this.reset(params));
+    serve(this.connection, AttachRequest, (params) => this.attach(params));
+    serve(this.connection, StreamRequest, (params, token) => this.stream(params, token));
+    serve(this.connection, ResetBreakersRequest, (params) => this.reset(params));
     this.connection.onClose(() => this.close());
     this.connection.onError(() => undefined);
     socket.on('error', () => this.close());
@@ -57,16 +72,16 @@ export class BrokerSession implements ManagerSubscriber {
   }
 
   sendEvent(managerId: string, event: ManagerEvent): void {
-    void this.connection.sendNotification(METHODS.event, { managerId, event }).catch(() => undefined);
+    notify(this.connection, EventNotification, { managerId, event });
   }
 
   sendBreakers(managerId: string, breakers: readonly BreakerSnapshot[]): void {
-    void this.connection.sendNotification(METHODS.breakers, { managerId, breakers }).catch(() => undefined);
+    notify(this.connection, BreakersNotification, { managerId, breakers });
   }
 
   sendCounts(clients: ClientCounts): void {
     if (this.hello === null) return;
-    void this.connection.sendNotification(METHODS.clients, clients).catch(() => undefined);
+    notify(this.connection, ClientsNotification, clients);
   }
 
   close(): void {
@@ -82,14 +97,14 @@ export class BrokerSession implements ManagerSubscriber {
 
   private initialize(params: unknown): object {
     const options = parseHelloOptions(typeof params === 'object' && params !== null ? (params as { initializationOptions?: unknown }).initializationOptions : undefined);
-    if (!options) throw invalid('initializationOptions (protocolVersion, kind, name)');
+    if (!options) throw invalid('initializationOptions (protocolVersion, kind, name, challenge)');
     if (options.protocolVersion !== BROKER_PROTOCOL_VERSION) {
       throw new ResponseError(ErrorCodes.InvalidRequest, `This broker speaks protocol ${BROKER_PROTOCOL_VERSION}, the client ${options.protocolVersion}.`);
     }
     this.hello = options;
     this.host.introduced(this);
     this.host.log(`Client ${this.id} joined: ${options.kind} ${options.name}.`);
-    return { capabilities: {}, serverInfo: { name: 'resilient-claude-broker', version: String(BROKER_PROTOCOL_VERSION) }, broker: this.host.info() };
+    return { capabilities: {}, serverInfo: { name: 'resilient-claude-broker', version: String(BROKER_PROTOCOL_VERSION) }, broker: this.host.info(), proof: this.host.prove(options.challenge) };
   }
 
   private requireHello(): HelloOptions {
@@ -97,18 +112,14 @@ export class BrokerSession implements ManagerSubscriber {
     return this.hello;
   }
 
-  private attach(params: unknown): AttachResult {
+  private attach(parsed: AttachParams): AttachResult {
     const hello = this.requireHello();
-    const parsed = parseAttachParams(params);
-    if (!parsed) throw invalid('attach parameters');
     const { managerId, problems } = this.host.registry.attach(this, parsed.config, parsed.historyFile, hello.name);
     return { managerId, breakers: this.host.registry.breakers(managerId), clients: this.host.counts(), problems };
   }
 
-  private async stream(params: unknown, token: CancellationToken): Promise<Outcome> {
+  private async stream(parsed: StreamParams, token: CancellationToken): Promise<Outcome> {
     this.requireHello();
-    const parsed = parseStreamParams(params);
-    if (!parsed) throw invalid('stream parameters');
     const manager = this.host.registry.manager(parsed.managerId, this);
     if (!manager) throw new ResponseError(ErrorCodes.InvalidRequest, `Not attached to manager ${parsed.managerId}.`);
     const controller = new AbortController();
@@ -122,7 +133,7 @@ export class BrokerSession implements ManagerSubscriber {
         manager.stream(request, { signal: controller.signal, priority: parsed.priority, clientRequestId: parsed.clientRequestId }),
       );
       for await (const part of stream.parts) {
-        void this.connection.sendNotification(METHODS.part, { clientRequestId: parsed.clientRequestId, part }).catch(() => undefined);
+        notify(this.connection, PartNotification, { clientRequestId: parsed.clientRequestId, part });
       }
       return await stream.outcome;
     } finally {
@@ -132,10 +143,8 @@ export class BrokerSession implements ManagerSubscriber {
     }
   }
 
-  private reset(params: unknown): null {
+  private reset(parsed: ResetParams): null {
     this.requireHello();
-    const parsed = parseResetParams(params);
-    if (!parsed) throw invalid('reset parameters');
     const manager = this.host.registry.manager(parsed.managerId, this);
     if (!manager) throw new ResponseError(ErrorCodes.InvalidRequest, `Not attached to manager ${parsed.managerId}.`);
     manager.resetBreakers(parsed.route ?? undefined);

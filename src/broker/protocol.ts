@@ -7,24 +7,30 @@
 import type { BreakerSnapshot, ManagerEvent, Outcome, Priority, Route, StreamPart } from '../core/types';
 
 /** Bumped on any incompatible change: a client and a broker of different versions use different sockets. */
-export const BROKER_PROTOCOL_VERSION = 1;
+export const BROKER_PROTOCOL_VERSION = 2;
 
-export const METHODS = {
-  /** client → broker request: join a manager (created for this configuration if none runs). */
-  attach: 'resilientClaude/attach',
-  /** client → broker request: run one request on the manager; result: the Outcome. Cancel with $/cancelRequest. */
-  stream: 'resilientClaude/stream',
-  /** client → broker request: reset breakers (one route or all). */
-  resetBreakers: 'resilientClaude/resetBreakers',
-  /** broker → client: a part (text, thinking, a complete tool call) of one of this client's requests, in order. */
-  part: 'resilientClaude/part',
-  /** broker → client: an event of a manager the client is attached to (every client's traffic). */
-  event: 'resilientClaude/event',
-  /** broker → client: the manager's breakers after a change (sent before the matching event). */
-  breakers: 'resilientClaude/breakers',
-  /** broker → client: how many clients share the broker. */
-  clients: 'resilientClaude/clients',
-} as const;
+/**
+ * A request of the protocol: its method, parameters and result tied together at compile time
+ * (as vscode-jsonrpc's RequestType does), with the validators for what arrives from the other
+ * side: `params` on the broker, `result` on the client. A validator answers undefined for
+ * anything it refuses (JSON never carries undefined, so a null result stays a result).
+ */
+export interface BrokerRequestType<P, R> {
+  readonly method: string;
+  readonly params: (value: unknown) => P | undefined;
+  readonly result: (value: unknown) => R | undefined;
+}
+
+/** A notification of the protocol, with the validator for what arrives. */
+export interface BrokerNotificationType<P> {
+  readonly method: string;
+  readonly params: (value: unknown) => P | undefined;
+}
+
+const orUndefined =
+  <T>(parse: (value: unknown) => T | null) =>
+  (value: unknown): T | undefined =>
+    parse(value) ?? undefined;
 
 export type ClientKind = 'window' | 'cli';
 
@@ -34,6 +40,15 @@ export interface HelloOptions {
   readonly kind: ClientKind;
   /** For the broker's log: `resilient-claude-vscode/0.1.0`, `cli`. */
   readonly name: string;
+  /** A fresh challenge the broker answers with its proof (peerProof.ts) before any credential is sent. */
+  readonly challenge: string;
+}
+
+/** What the broker adds to the LSP InitializeResult. */
+export interface BrokerHandshake {
+  readonly broker: BrokerInfo;
+  /** HMAC of the client's challenge with the key in the user's private folder. */
+  readonly proof: string;
 }
 
 /** Added to the LSP InitializeResult as `broker`. */
@@ -136,9 +151,19 @@ function isNumberOrNull(value: unknown): value is number | null {
 
 export function parseHelloOptions(value: unknown): HelloOptions | null {
   if (!isRecord(value)) return null;
-  const { protocolVersion, kind, name } = value;
+  const { protocolVersion, kind, name, challenge } = value;
   if (typeof protocolVersion !== 'number' || (kind !== 'window' && kind !== 'cli') || typeof name !== 'string' || name.length > 200) return null;
-  return { protocolVersion, kind, name };
+  if (typeof challenge !== 'string' || !/^[0-9a-f]{64}$/.test(challenge)) return null;
+  return { protocolVersion, kind, name, challenge };
+}
+
+/** The broker's part of an InitializeResult: who it is and its proof. */
+export function parseHandshake(value: unknown): BrokerHandshake | null {
+  if (!isRecord(value)) return null;
+  const broker = parseBrokerInfo(value['broker']);
+  const proof = value['proof'];
+  if (!broker || typeof proof !== 'string' || proof.length > 128) return null;
+  return { broker, proof };
 }
 
 export function parseClientCounts(value: unknown): ClientCounts | null {
@@ -270,3 +295,39 @@ export function parseOutcome(value: unknown): Outcome | null {
   if (value['ok'] === false && (!isRecord(value['error']) || typeof value['error']['class'] !== 'string')) return null;
   return value as unknown as Outcome;
 }
+
+// ---------------------------------------------------------------------------------------
+// The messages (declared after their validators).
+
+/** client → broker: join a manager (created for this configuration if none runs). */
+export const AttachRequest: BrokerRequestType<AttachParams, AttachResult> = {
+  method: 'resilientClaude/attach',
+  params: orUndefined(parseAttachParams),
+  result: orUndefined(parseAttachResult),
+};
+
+/** client → broker: run one request on the manager; the result is its Outcome. Cancel with $/cancelRequest. */
+export const StreamRequest: BrokerRequestType<StreamParams, Outcome> = {
+  method: 'resilientClaude/stream',
+  params: orUndefined(parseStreamParams),
+  result: orUndefined(parseOutcome),
+};
+
+/** client → broker: reset breakers (one route or all). */
+export const ResetBreakersRequest: BrokerRequestType<ResetParams, null> = {
+  method: 'resilientClaude/resetBreakers',
+  params: orUndefined(parseResetParams),
+  result: (value) => (value === null ? null : undefined),
+};
+
+/** broker → client: a part (text, thinking, a complete tool call) of one of this client's requests, in order. */
+export const PartNotification: BrokerNotificationType<PartParams> = { method: 'resilientClaude/part', params: orUndefined(parsePartParams) };
+
+/** broker → client: an event of a manager the client is attached to (every client's traffic). */
+export const EventNotification: BrokerNotificationType<EventParams> = { method: 'resilientClaude/event', params: orUndefined(parseEventParams) };
+
+/** broker → client: the manager's breakers after a change (sent before the matching event). */
+export const BreakersNotification: BrokerNotificationType<BreakersParams> = { method: 'resilientClaude/breakers', params: orUndefined(parseBreakersParams) };
+
+/** broker → client: how many clients share the broker. */
+export const ClientsNotification: BrokerNotificationType<ClientCounts> = { method: 'resilientClaude/clients', params: orUndefined(parseClientCounts) };

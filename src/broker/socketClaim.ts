@@ -55,9 +55,13 @@ function tryLock(lockPath: string): boolean {
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The listening server, or null when another broker already serves this socket. */
-export async function claimSocket(socketPath: string): Promise<net.Server | null> {
+/**
+ * The listening server, or null when another broker already serves this socket. `recheck`
+ * (which throws when the folder is no longer safe) runs before each try, so after every wait.
+ */
+export async function claimSocket(socketPath: string, recheck: () => void = () => undefined): Promise<net.Server | null> {
   for (let round = 0; round < CLAIM_ROUNDS; round++) {
+    recheck();
     try {
       return await listen(socketPath);
     } catch (error) {
@@ -72,6 +76,7 @@ export async function claimSocket(socketPath: string): Promise<net.Server | null
     }
     try {
       if (await canConnect(socketPath)) return null;
+      recheck();
       try {
         unlinkSync(socketPath);
       } catch (error) {

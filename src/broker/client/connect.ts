@@ -1,9 +1,11 @@
 // Reaching the user's broker: connect to its socket; when none answers (no socket, or a stale one
 // that refuses), start a broker and try again with backoff (p-retry) within a total time cap. Two
 // clients starting at once each start one; the brokers settle which one serves (socketClaim.ts)
-// and both clients end up on it. An unsafe runtime folder is refused at once, never retried.
+// and both clients end up on it. An unsafe runtime folder is refused at once, never retried;
+// it is checked again (same folder, owner, mode, no link) before every connect.
 import * as net from 'node:net';
-import { brokerSocketPath, ensurePrivateRuntimeDir, UnsafeRuntimeDirError } from '../runtimeDir';
+import { brokerSocketPath, checkSocketPath, ensurePrivateRuntimeDir, recheckRuntimeDir, UnsafeRuntimeDirError } from '../runtimeDir';
+import type { RuntimeDir } from '../runtimeDir';
 
 export interface ConnectOptions {
   readonly runtimeDir: string;
@@ -34,14 +36,26 @@ function connectOnce(socketPath: string): Promise<net.Socket> {
   });
 }
 
+export interface BrokerSocket {
+  readonly socket: net.Socket;
+  /** The checked folder the socket is in (its broker's proof key is read there). */
+  readonly dir: RuntimeDir;
+}
+
 /** A connected socket to the user's broker, started if need be. */
-export async function connectOrStartBroker(options: ConnectOptions): Promise<net.Socket> {
+export async function connectOrStartBroker(options: ConnectOptions): Promise<BrokerSocket> {
   const dir = ensurePrivateRuntimeDir(options.runtimeDir);
   const socketPath = brokerSocketPath(dir);
   const { default: pRetry, AbortError } = await import('p-retry');
   let lastStart = -Infinity;
-  return pRetry(
+  const socket = await pRetry(
     async () => {
+      try {
+        recheckRuntimeDir(dir);
+        checkSocketPath(socketPath);
+      } catch (error) {
+        throw new AbortError(error instanceof Error ? error : String(error));
+      }
       try {
         return await connectOnce(socketPath);
       } catch (error) {
@@ -63,6 +77,7 @@ export async function connectOrStartBroker(options: ConnectOptions): Promise<net
       ...(options.signal ? { signal: options.signal } : {}),
     },
   );
+  return { socket, dir };
 }
 
 export { UnsafeRuntimeDirError };

@@ -10,7 +10,7 @@ import { TextQueue } from '../../core/textQueue';
 import { requestStream } from '../../core/requestStream';
 import { asOf, breakerChanges } from './breakerSnapshots';
 import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, Priority, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
-import { METHODS, parseAttachResult, parseBreakersParams, parseClientCounts, parseEventParams, parseOutcome, parsePartParams } from '../protocol';
+import { AttachRequest, BreakersNotification, ClientsNotification, EventNotification, PartNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
 import type { ClientCounts } from '../protocol';
 import { resolveSecrets, toWireConfig } from '../wireConfig';
 import type { BrokerChannel } from './channel';
@@ -126,7 +126,7 @@ export class SharedManager implements RequestManager {
       .then(() => {
         const link = this.link;
         if (!link) return undefined;
-        return link.channel.sendRequest(METHODS.resetBreakers, { managerId: link.managerId, route: route ?? null });
+        return link.channel.request(ResetBreakersRequest, { managerId: link.managerId, route: route ?? null });
       })
       .catch((error: unknown) => this.options.log('warn', `Breaker reset on the shared broker failed: ${describe(error)}`));
   }
@@ -201,28 +201,24 @@ export class SharedManager implements RequestManager {
       closed: false,
       whenClosed: new Promise<void>((resolve) => (markClosed = resolve)),
     };
-    channel.onNotification(METHODS.part, (params) => {
-      const parsed = parsePartParams(params);
-      if (parsed) this.partHandlers.get(parsed.clientRequestId)?.(parsed.part);
+    channel.onNotification(PartNotification, (parsed) => {
+      this.partHandlers.get(parsed.clientRequestId)?.(parsed.part);
     });
-    channel.onNotification(METHODS.breakers, (params) => {
-      const parsed = parseBreakersParams(params);
-      if (!parsed || parsed.managerId !== link.managerId) return;
+    channel.onNotification(BreakersNotification, (parsed) => {
+      if (parsed.managerId !== link.managerId) return;
       const before = link.breakers;
       link.breakers = parsed.breakers;
       // A reset sends the new states after its events: say what changed, so views read the new list.
       for (const event of breakerChanges(before, parsed.breakers, Date.now())) this.emit(event);
     });
-    channel.onNotification(METHODS.event, (params) => {
-      const parsed = parseEventParams(params);
-      if (!parsed || parsed.managerId !== link.managerId) return;
+    channel.onNotification(EventNotification, (parsed) => {
+      if (parsed.managerId !== link.managerId) return;
       const event = parsed.event;
       if (event.type === 'attempt') this.attemptsSeen.get(event.clientRequestId)?.push(event);
       this.emit(event);
     });
-    channel.onNotification(METHODS.clients, (params) => {
-      const clients = parseClientCounts(params);
-      if (clients && this.link === link) this.setSharing({ mode: 'shared', brokerPid: channel.info.pid, clients });
+    channel.onNotification(ClientsNotification, (clients) => {
+      if (this.link === link) this.setSharing({ mode: 'shared', brokerPid: channel.info.pid, clients });
     });
     channel.onClose(() => {
       link.closed = true;
@@ -244,10 +240,7 @@ export class SharedManager implements RequestManager {
   }
 
   private async attach(link: Link): Promise<void> {
-    const result = parseAttachResult(
-      await link.channel.sendRequest(METHODS.attach, { config: toWireConfig(this.config), historyFile: this.options.historyFile }),
-    );
-    if (!result) throw new Error('unexpected answer to attach');
+    const result = await link.channel.request(AttachRequest, { config: toWireConfig(this.config), historyFile: this.options.historyFile });
     link.managerId = result.managerId;
     link.breakers = result.breakers;
     for (const problem of result.problems) this.options.log('warn', `Broker: ${problem}`);
@@ -291,17 +284,14 @@ export class SharedManager implements RequestManager {
     try {
       const secrets = await resolveSecrets(this.config);
       const params = { managerId: link.managerId, request, priority, clientRequestId, secrets };
-      const answer = await Promise.race([
-        link.channel.sendRequest(METHODS.stream, params, signal),
+      return await Promise.race([
+        link.channel.request(StreamRequest, params, { signal }),
         link.whenClosed.then(() => {
           throw new BrokerClosed();
         }),
         // A cancel settles here at once; the broker stops the request when $/cancelRequest reaches it.
         aborted(signal),
       ]);
-      const outcome = parseOutcome(answer);
-      if (outcome) return outcome;
-      return failure(clientRequestId, delivered, seen, 'transient', 'The shared broker answered with something unexpected.');
     } catch (error) {
       if (signal.aborted) return failure(clientRequestId, delivered, seen, 'canceled', 'The request was canceled.');
       if ((error instanceof BrokerClosed || link.closed) && handedToolCall) {

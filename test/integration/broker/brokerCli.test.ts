@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { brokerSocketPath } from '../../../src/broker/runtimeDir';
 import { canonicalAnswer, startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
 import { HAIKU, OPUS, SONNET, TEST_KEY, modelCount, scenario } from '../core/harness';
@@ -95,7 +96,7 @@ describe('ask --broker', { timeout: 120_000 }, () => {
 
   test('a stale socket left by a dead broker is recovered', async () => {
     const dir = fresh();
-    const socket = path.join(dir, 'broker-v1.sock');
+    const socket = brokerSocketPath(dir);
     // A process that listens on the socket and dies without closing it leaves the file behind.
     spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(socket)}, () => process.kill(process.pid, 'SIGKILL'))`]);
     assert.ok(existsSync(socket) && statSync(socket).isSocket(), 'a stale socket file is there');
@@ -114,7 +115,7 @@ describe('ask --broker', { timeout: 120_000 }, () => {
       assert.equal(result.code, 0);
       assert.match(result.stderr, /Refusing the broker folder .*other users may enter it \(mode 0777\)/);
       assert.equal(json(result).broker?.mode, 'local');
-      assert.equal(existsSync(path.join(dir, 'broker-v1.sock')), false, 'no socket was created there');
+      assert.equal(existsSync(brokerSocketPath(dir)), false, 'no socket was created there');
       assert.deepEqual(brokerPids(dir), []);
     });
   });

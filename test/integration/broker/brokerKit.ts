@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { brokerPidPath } from '../../../src/broker/runtimeDir';
 import { TEST_KEY } from '../core/harness';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -104,7 +105,7 @@ export function brokerPids(dir: string): number[] {
 
 export function pidFile(dir: string): number | null {
   try {
-    return Number(readFileSync(path.join(dir, 'broker-v1.pid'), 'utf8').trim());
+    return Number(readFileSync(brokerPidPath(dir), 'utf8').trim());
   } catch {
     return null;
   }

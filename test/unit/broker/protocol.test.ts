@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAttachParams, parseBreakers, parseEventParams, parseHelloOptions, parseOutcome, parseStreamParams } from '../../../src/broker/protocol';
 
+const CHALLENGE = 'ab'.repeat(32);
 const CONFIG = { models: ['claude-opus-5-5'], providers: [{ id: 'anthropic', baseURL: 'http://127.0.0.1:1', secretFields: ['apiKey'] }] };
 
 describe('broker protocol validators', () => {
   it('accept the shapes both sides send', () => {
-    assert.deepEqual(parseHelloOptions({ protocolVersion: 1, kind: 'window', name: 'x' }), { protocolVersion: 1, kind: 'window', name: 'x' });
+    assert.deepEqual(parseHelloOptions({ protocolVersion: 1, kind: 'window', name: 'x', challenge: CHALLENGE }), { protocolVersion: 1, kind: 'window', name: 'x', challenge: CHALLENGE });
     assert.equal(parseAttachParams({ config: CONFIG, historyFile: null })?.config.providers[0]?.id, 'anthropic');
     const stream = parseStreamParams({ managerId: 'm_1', request: { messages: [] }, priority: 'background', clientRequestId: 'rc_1', secrets: [{ apiKey: 'k' }] });
     assert.equal(stream?.priority, 'background');
@@ -15,7 +16,13 @@ describe('broker protocol validators', () => {
   });
 
   it('refuse anything else without throwing', () => {
-    for (const bad of [null, 42, 'x', [], { protocolVersion: '1', kind: 'window', name: 'x' }, { protocolVersion: 1, kind: 'robot', name: 'x' }]) {
+    const hellos = [
+      { protocolVersion: '1', kind: 'window', name: 'x', challenge: CHALLENGE },
+      { protocolVersion: 1, kind: 'robot', name: 'x', challenge: CHALLENGE },
+      { protocolVersion: 1, kind: 'window', name: 'x' },
+      { protocolVersion: 1, kind: 'window', name: 'x', challenge: 'short' },
+    ];
+    for (const bad of [null, 42, 'x', [], ...hellos]) {
       assert.equal(parseHelloOptions(bad), null);
     }
     assert.equal(parseAttachParams({ config: { providers: [] }, historyFile: null }), null);
