@@ -1,6 +1,6 @@
 // The Batches tab: every Message Batch kept in this workspace — created, status,
 // counts, ends at, cost estimate, the create call's request id — with copy buttons
-// and the actions a batch allows (open results, cancel, check now, submit again).
+// and the actions a batch allows (open results, cancel, check now, submit again, remove).
 import { CopyButtons } from './copyButtons';
 import { h, replaceChildren } from './dom';
 import { formatClock } from './format';
@@ -12,6 +12,7 @@ const STATUS_LABEL: Readonly<Record<BatchRow['status'], string>> = {
   in_progress: 'in progress',
   canceling: 'canceling',
   ended: 'ended',
+  gone: 'gone (its server stopped)',
 };
 
 const ACTION_LABEL: Readonly<Record<BatchAction, string>> = {
@@ -19,6 +20,7 @@ const ACTION_LABEL: Readonly<Record<BatchAction, string>> = {
   cancel: 'Cancel',
   refresh: 'Check Now',
   resubmit: 'Submit Again',
+  remove: 'Remove From List',
 };
 
 /** The actions a batch allows now. */
@@ -30,6 +32,8 @@ export function batchActions(row: BatchRow): BatchAction[] {
   if ((active || resultsMissing) && row.batchId !== null) actions.push('refresh');
   if (row.status === 'in_progress' && row.batchId !== null) actions.push('cancel');
   if (row.status === 'not_submitted') actions.push('resubmit');
+  // Anything the API no longer works on, or whose checking stopped on a problem, can leave the list.
+  if (!active || row.problem !== null) actions.push('remove');
   return actions;
 }
 

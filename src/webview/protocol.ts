@@ -154,7 +154,7 @@ export interface BatchRow {
   readonly resultsStored: boolean;
 }
 
-export const BATCH_ACTIONS = ['openResults', 'cancel', 'refresh', 'resubmit'] as const;
+export const BATCH_ACTIONS = ['openResults', 'cancel', 'refresh', 'resubmit', 'remove'] as const;
 export type BatchAction = (typeof BATCH_ACTIONS)[number];
 
 export interface PanelSnapshot {

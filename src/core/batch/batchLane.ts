@@ -51,7 +51,9 @@ export interface BatchDraft {
 export type BatchLaneEvent =
   | { readonly type: 'changed'; readonly record: BatchRecord }
   /** The batch ended and its results are stored (fired once per batch and lane). */
-  | { readonly type: 'ended'; readonly record: BatchRecord };
+  | { readonly type: 'ended'; readonly record: BatchRecord }
+  /** The server the batch went to is gone: it can never end (fired once per batch). */
+  | { readonly type: 'gone'; readonly record: BatchRecord };
 
 function randomLocalId(): string {
   return `batch_${globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`;
@@ -130,9 +132,30 @@ export class BatchLane {
         });
       } else if ((isActive(record) || (record.status === 'ended' && !record.resultsStored)) && record.batchId !== null) {
         // Running, or ended with its results not downloaded yet (the window closed in between).
-        this.startLoop(record.localId);
+        // One sent to a server that is gone (a rehearsal of the closed window) says so at once.
+        if (endpointOf(record) === LIVE_ENDPOINT || !(await this.endpointGone(record))) this.startLoop(record.localId);
       }
     }
+  }
+
+  /** True (and the batch marked gone) when the endpoint the batch went to no longer exists. */
+  private async endpointGone(record: BatchRecord): Promise<boolean> {
+    try {
+      await this.options.client('retrieve', endpointOf(record));
+      return false;
+    } catch (error) {
+      return this.markGoneOn(record.localId, error);
+    }
+  }
+
+  /** A BatchApiError saying the endpoint is gone: the batch can never be reached again. */
+  private async markGoneOn(localId: string, error: unknown): Promise<boolean> {
+    if (!(error instanceof BatchApiError) || error.problem.kind !== 'endpoint_gone') return false;
+    this.loops.get(localId)?.abort();
+    this.loops.delete(localId);
+    const gone = await this.update(localId, { status: 'gone', problem: error.problem });
+    this.emit({ type: 'gone', record: gone });
+    return true;
   }
 
   /** Stores the batch, then submits it. Resolves with the record, submitted or kept with its problem. */
@@ -186,7 +209,7 @@ export class BatchLane {
       this.startLoop(localId, true);
       return updated;
     } catch (error) {
-      const updated = await this.update(localId, { problem: problemOf(error, 'cancel', this.clock) });
+      const updated = (await this.markGoneOn(localId, error)) ? this.require(localId) : await this.update(localId, { problem: problemOf(error, 'cancel', this.clock) });
       throw new BatchApiError(updated.problem!, error instanceof BatchApiError ? error.classification : null);
     }
   }
@@ -231,6 +254,7 @@ export class BatchLane {
     try {
       client = await this.options.client('create', endpointOf(this.require(localId)));
     } catch (error) {
+      if (await this.markGoneOn(localId, error)) return this.require(localId);
       return this.update(localId, { status: 'not_submitted', problem: error instanceof BatchApiError ? error.problem : missingKeyProblem('create', this.clock.now()) });
     }
     try {
@@ -291,6 +315,7 @@ export class BatchLane {
       }
     } catch (error) {
       if (this.disposed.signal.aborted) return;
+      if (await this.markGoneOn(localId, error)) return;
       await this.update(localId, { problem: problemOf(error, op, this.clock) });
     }
   }

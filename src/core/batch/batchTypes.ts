@@ -15,9 +15,11 @@ export interface BatchRequestSpec {
 /**
  * `submitting`: stored, create not answered yet (or the window closed meanwhile);
  * `not_submitted`: the create call failed for good (no key, refused key, no batch access) — kept so it can be sent again;
- * `in_progress` / `canceling` / `ended`: as the API reports.
+ * `in_progress` / `canceling` / `ended`: as the API reports;
+ * `gone`: the server that held it is gone (a stopped rehearsal's simulator): nothing more can
+ * happen to it; kept, with the reason, until the user removes it.
  */
-export type BatchStatus = 'submitting' | 'not_submitted' | 'in_progress' | 'canceling' | 'ended';
+export type BatchStatus = 'submitting' | 'not_submitted' | 'in_progress' | 'canceling' | 'ended' | 'gone';
 
 export interface BatchCounts {
   readonly processing: number;
@@ -47,7 +49,8 @@ export interface BatchProblem {
   readonly message: string;
 }
 
-export type BatchProblemKind = 'missing_api_key' | 'invalid_api_key' | 'no_batch_access' | 'not_found' | 'api_error';
+/** `endpoint_gone`: the server the batch was sent to no longer runs (nothing to ask, ever). */
+export type BatchProblemKind = 'missing_api_key' | 'invalid_api_key' | 'no_batch_access' | 'not_found' | 'endpoint_gone' | 'api_error';
 
 export type BatchOperation = 'create' | 'retrieve' | 'cancel' | 'results' | 'list';
 
@@ -133,6 +136,17 @@ export const EMPTY_COUNTS: BatchCounts = { processing: 0, succeeded: 0, errored:
 /** True while the API still works on it (or may: a create whose answer never came). */
 export function isActive(record: BatchRecord): boolean {
   return record.status === 'in_progress' || record.status === 'canceling' || record.status === 'submitting';
+}
+
+/** True while polling has stopped on a problem only the user can solve (a refused key, an unknown batch). */
+export function needsUser(record: BatchRecord): boolean {
+  return record.status === 'gone' || (isActive(record) && record.problem !== null && record.problem.kind !== 'api_error');
+}
+
+/** A kept batch may be removed from the list unless the API still works on it and nothing is wrong. */
+export function removable(record: Pick<BatchRecord, 'status' | 'problem'>): boolean {
+  const active = record.status === 'in_progress' || record.status === 'canceling' || record.status === 'submitting';
+  return !active || record.problem !== null;
 }
 
 /** Requests the batch has finished with (the API moves counts only when the batch ends). */

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { describeEstimate, estimateBatch } from '../../core/batch/batchEstimate';
 import { batchLimitProblem, customIdFor } from '../../core/batch/batchLimits';
-import { doneCount, isActive } from '../../core/batch/batchTypes';
+import { doneCount, isActive, removable } from '../../core/batch/batchTypes';
 import type { BatchRecord, BatchRequestSpec } from '../../core/batch/batchTypes';
 import type { ClaudeClient } from '../claudeClient';
 import type { BatchDocuments } from './batchDocuments';
@@ -21,7 +21,7 @@ function errorText(error: unknown): string {
 }
 
 export class BatchCommands implements vscode.Disposable {
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly batches: BatchHost,
@@ -30,7 +30,7 @@ export class BatchCommands implements vscode.Disposable {
     private readonly claude: ClaudeClient,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscription = batches.onDidEnd((record) => void this.notifyEnded(record));
+    this.subscriptions = [batches.onDidEnd((record) => void this.notifyEnded(record)), batches.onDidGo((record) => void this.notifyGone(record))];
   }
 
   /** At activation: a batch that ended while no window watched is announced once. */
@@ -184,15 +184,53 @@ export class BatchCommands implements vscode.Disposable {
     await this.documents.openSummary(id);
   }
 
+  /** A batch whose server is gone says so once, with the one thing left to do. */
+  private async notifyGone(record: BatchRecord): Promise<void> {
+    const remove = vscode.l10n.t('Remove From List');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0}batch "{1}" can never end: {2}', PREFIX, record.title, record.problem?.message ?? ''),
+      remove,
+    );
+    if (choice === remove) await this.removeBatch(record.localId);
+  }
+
   async cancelBatch(localId?: string): Promise<void> {
-    const id = localId ?? (await this.pick(vscode.l10n.t('Cancel which batch?'), (r) => isActive(r) && r.batchId !== null))?.localId;
+    const id = localId ?? (await this.pick(vscode.l10n.t('Cancel which batch?'), (r) => (isActive(r) && r.batchId !== null) || r.status === 'gone'))?.localId;
     if (!id) return;
+    if (this.batches.get(id)?.status === 'gone') return this.removeGone(id);
     try {
       const record = await this.batches.cancel(id);
       void vscode.window.showInformationMessage(vscode.l10n.t('{0}canceling batch "{1}"; requests not yet processed end as canceled.', PREFIX, record.title));
     } catch (error) {
+      // Its server turned out to be gone: nothing is left to cancel, so it leaves the list.
+      if (this.batches.get(id)?.status === 'gone') return this.removeGone(id);
       void vscode.window.showErrorMessage(`${PREFIX}${errorText(error)}`);
     }
+  }
+
+  /** Cancel on a batch whose server is gone: there is nothing to cancel, so it is removed, and the user is told why. */
+  private async removeGone(localId: string): Promise<void> {
+    const record = this.batches.get(localId);
+    if (!record) return;
+    await this.batches.remove(localId);
+    this.log.info(`Batch "${record.title}" removed on cancel: its server is gone.`);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        '{0}removed batch "{1}" from the list: it was sent to an overload rehearsal that has stopped, so there was nothing left to cancel.',
+        PREFIX,
+        record.title,
+      ),
+    );
+  }
+
+  /** Forgets a batch in this workspace (the API keeps it). */
+  async removeBatch(localId?: string): Promise<void> {
+    const id = localId ?? (await this.pick(vscode.l10n.t('Remove which batch from the list?'), removable))?.localId;
+    const record = id === undefined ? undefined : this.batches.get(id);
+    if (!record) return;
+    await this.batches.remove(record.localId);
+    this.log.info(`Batch "${record.title}" removed from the list.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0}removed batch "{1}" from the list.', PREFIX, record.title));
   }
 
   async resubmit(localId: string): Promise<void> {
@@ -215,7 +253,9 @@ export class BatchCommands implements vscode.Disposable {
     if (record.status === 'in_progress' && record.batchId !== null) actions.push({ label: vscode.l10n.t('Cancel Batch'), run: () => this.cancelBatch(record.localId) });
     if (record.status === 'not_submitted') actions.push({ label: vscode.l10n.t('Submit Again'), run: () => this.resubmit(record.localId) });
     if (record.batchId) actions.push({ label: vscode.l10n.t('Copy Batch ID'), run: () => vscode.env.clipboard.writeText(record.batchId ?? '') });
-    if (!isActive(record)) actions.push({ label: vscode.l10n.t('Forget This Batch'), description: vscode.l10n.t('removes it from this workspace only'), run: () => this.batches.remove(record.localId) });
+    if (removable(record)) {
+      actions.push({ label: vscode.l10n.t('Remove From List'), description: vscode.l10n.t('forgets it in this workspace only'), run: () => this.removeBatch(record.localId) });
+    }
     const action = await vscode.window.showQuickPick(actions, { title: record.title, placeHolder: describe(record) });
     await action?.run();
   }
@@ -243,11 +283,11 @@ export class BatchCommands implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions.splice(0)) s.dispose();
   }
 }
 
 function describe(record: BatchRecord): string {
-  const status = record.status === 'not_submitted' ? 'not submitted' : record.status.replace('_', ' ');
+  const status = record.status === 'not_submitted' ? 'not submitted' : record.status === 'gone' ? 'gone (its server stopped)' : record.status.replace('_', ' ');
   return `${status} · ${doneCount(record)}/${record.total} done · ${new Date(record.createdAt).toLocaleString()}`;
 }

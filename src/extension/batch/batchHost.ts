@@ -25,6 +25,7 @@ export class BatchHost implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly ended = new vscode.EventEmitter<BatchRecord>();
+  private readonly gone = new vscode.EventEmitter<BatchRecord>();
   readonly store: WorkspaceBatchStore;
   readonly calls: BatchCallLog;
   private lane: BatchLane;
@@ -35,6 +36,8 @@ export class BatchHost implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   /** A batch ended and its results are stored. */
   readonly onDidEnd = this.ended.event;
+  /** A batch's server is gone (a stopped rehearsal): it can never end, only be removed. */
+  readonly onDidGo = this.gone.event;
 
   constructor(
     memento: vscode.Memento,
@@ -49,6 +52,7 @@ export class BatchHost implements vscode.Disposable {
     this.disposables.push(
       this.changed,
       this.ended,
+      this.gone,
       vscode.window.onDidChangeWindowState((state) => this.onFocus(state.focused)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('resilientClaude.batch.pollSeconds')) this.restartLane();
@@ -119,6 +123,10 @@ export class BatchHost implements vscode.Disposable {
         const c = event.record.counts;
         this.log.info(`Batch ${event.record.batchId} ended: ${c.succeeded} succeeded, ${c.errored} errored, ${c.expired} expired, ${c.canceled} canceled.`);
         this.ended.fire(event.record);
+      }
+      if (event.type === 'gone') {
+        this.log.warn(`Batch ${event.record.batchId ?? event.record.localId} is gone: ${event.record.problem?.message ?? ''}`);
+        this.gone.fire(event.record);
       }
       this.changed.fire();
     });
@@ -194,11 +202,11 @@ function rehearsalGoneProblem(op: BatchOperation): BatchProblem {
   return {
     time: Date.now(),
     op,
-    kind: 'not_found',
+    kind: 'endpoint_gone',
     errorClass: null,
     status: null,
     requestId: null,
-    message: 'This batch was sent to an overload rehearsal that has stopped; the simulated batch went with it. Remove it from the list.',
+    message: 'This batch was sent to an overload rehearsal that has stopped (or to the rehearsal of a window since reloaded); the simulated batch went with it, so it can never end. Remove it from the list.',
   };
 }
 
@@ -213,6 +221,8 @@ export function nextStep(problem: BatchProblem): string {
       return vscode.l10n.t('Use a key whose workspace may use the Message Batches API, then submit the batch again.');
     case 'not_found':
       return vscode.l10n.t('It may have been made with another key.');
+    case 'endpoint_gone':
+      return '';
     case 'api_error':
       return '';
   }

@@ -62,7 +62,7 @@ export function batchPanelSource(host: BatchHost, commands: BatchCommands): Batc
           return `Opened the results of "${record.title}".`;
         case 'cancel':
           await commands.cancelBatch(localId);
-          return `Asked the API to cancel "${record.title}".`;
+          return host.get(localId) === undefined ? `Removed "${record.title}": its server is gone.` : `Asked the API to cancel "${record.title}".`;
         case 'refresh': {
           const after = await host.refresh(localId);
           return `Checked "${after.title}": ${after.status.replace('_', ' ')}.`;
@@ -70,6 +70,9 @@ export function batchPanelSource(host: BatchHost, commands: BatchCommands): Batc
         case 'resubmit':
           await commands.resubmit(localId);
           return `Submitted "${record.title}" again.`;
+        case 'remove':
+          await commands.removeBatch(localId);
+          return `Removed "${record.title}" from the list.`;
       }
     },
     knows: (kind, value) =>

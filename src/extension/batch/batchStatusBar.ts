@@ -1,8 +1,9 @@
 // "Batch: 3/120 done" in the status bar while batches run (the API moves a batch's
-// counts when it ends), then a check mark until the results are opened; a click
-// shows the batches.
+// counts when it ends), then a check mark until the results are opened; a batch
+// whose checking stopped on a problem shows as needing attention; a click shows
+// the batches.
 import * as vscode from 'vscode';
-import { doneCount, isActive } from '../../core/batch/batchTypes';
+import { doneCount, isActive, needsUser } from '../../core/batch/batchTypes';
 import type { BatchRecord } from '../../core/batch/batchTypes';
 import type { BatchHost } from './batchHost';
 
@@ -31,23 +32,36 @@ export class BatchStatusBar implements vscode.Disposable {
 
   render(now = Date.now()): void {
     const all = this.batches.list();
-    const running = all.filter(isActive);
+    // Only batches still followed spin; one stopped on a problem only the user can solve (a
+    // refused key, an unknown batch) is shown as needing attention, never as running for good;
+    // one whose server is gone leaves the status bar (the list keeps it, with the reason).
+    const running = all.filter((r) => isActive(r) && !needsUser(r));
+    const stuck = all.filter((r) => isActive(r) && needsUser(r));
     const recent = all.filter(
       (r) => r.status === 'ended' && r.resultsStored && !this.opened.has(r.localId) && now - (Date.parse(r.endedAt ?? '') || r.createdAt) < RECENT_MS,
     );
-    const shown: BatchRecord[] = running.length > 0 ? running : recent;
+    const shown: BatchRecord[] = running.length > 0 ? running : stuck.length > 0 ? stuck : recent;
     if (shown.length === 0) {
       this.item.hide();
       return;
     }
     const done = shown.reduce((n, r) => n + doneCount(r), 0);
     const total = shown.reduce((n, r) => n + r.total, 0);
-    const icon = running.length > 0 ? '$(sync~spin)' : '$(check)';
-    this.item.text = `${icon} ${vscode.l10n.t('Batch: {0}/{1} done', done, total)}`;
+    const icon = running.length > 0 ? '$(sync~spin)' : stuck.length > 0 ? '$(warning)' : '$(check)';
+    this.item.text =
+      running.length === 0 && stuck.length > 0
+        ? `${icon} ${vscode.l10n.t('Batch: needs attention')}`
+        : `${icon} ${vscode.l10n.t('Batch: {0}/{1} done', done, total)}`;
     const lines = shown.map((r) => `- **${r.title}** — ${r.status}, ${doneCount(r)}/${r.total} done${r.problem ? ` — ${r.problem.message}` : ''}`);
+    const heading =
+      running.length > 0
+        ? vscode.l10n.t('Message Batches running (counts move when a batch ends):')
+        : stuck.length > 0
+          ? vscode.l10n.t('Message Batches waiting for you (checking stopped on a problem):')
+          : vscode.l10n.t('Message Batches ended:');
     const tooltip = new vscode.MarkdownString(
       [
-        running.length > 0 ? vscode.l10n.t('Message Batches running (counts move when a batch ends):') : vscode.l10n.t('Message Batches ended:'),
+        heading,
         '',
         ...lines,
         '',

@@ -27,6 +27,7 @@ export function registerBatchLane(context: vscode.ExtensionContext, claude: Clau
     [SHOW_BATCHES_COMMAND]: () => commands.showBatches(),
     'resilientClaude.openBatchResults': (localId?: unknown) => commands.openResults(typeof localId === 'string' ? localId : undefined),
     'resilientClaude.cancelBatch': (localId?: unknown) => commands.cancelBatch(typeof localId === 'string' ? localId : undefined),
+    'resilientClaude.removeBatch': (localId?: unknown) => commands.removeBatch(typeof localId === 'string' ? localId : undefined),
   }).map(([id, run]) => vscode.commands.registerCommand(id, run));
   void host.resume().then(
     () => commands.announceEnded(),

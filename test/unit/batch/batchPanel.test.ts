@@ -70,9 +70,9 @@ describe('batches tab rows', () => {
   it('offers what a batch allows now and says how far it is', () => {
     assert.deepEqual(batchActions(row()), ['refresh', 'cancel']);
     assert.deepEqual(batchActions(row({ status: 'canceling' })), ['refresh']);
-    assert.deepEqual(batchActions(row({ status: 'ended', resultsStored: true, counts: { ...EMPTY_COUNTS, succeeded: 2, errored: 1 } })), ['openResults']);
-    assert.deepEqual(batchActions(row({ status: 'not_submitted', batchId: null })), ['resubmit']);
-    assert.deepEqual(batchActions(row({ status: 'ended', resultsStored: false })), ['refresh'], 'results not downloaded yet: check again');
+    assert.deepEqual(batchActions(row({ status: 'ended', resultsStored: true, counts: { ...EMPTY_COUNTS, succeeded: 2, errored: 1 } })), ['openResults', 'remove']);
+    assert.deepEqual(batchActions(row({ status: 'not_submitted', batchId: null })), ['resubmit', 'remove']);
+    assert.deepEqual(batchActions(row({ status: 'ended', resultsStored: false })), ['refresh', 'remove'], 'results not downloaded yet: check again');
     assert.equal(batchCounts(row()), '0/3 done');
     assert.equal(batchCounts(row({ counts: { ...EMPTY_COUNTS, succeeded: 2, errored: 1 } })), '3/3 done (2 succeeded, 1 errored)');
     assert.equal(formatCost(0.0123), '≤ $0.01');
