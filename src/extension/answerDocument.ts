@@ -16,14 +16,18 @@ export class AnswerDocument {
     readonly uri: vscode.Uri,
   ) {}
 
-  /** Opens a new answer document titled after the question, which it quotes at the top. */
-  static async open(store: AnswerStore, question: string): Promise<AnswerDocument> {
+  /**
+   * Opens a new answer document titled after the question, which it quotes at the top (with
+   * `about`, e.g. the file and lines a selection came from, on the line below). `content` is
+   * what is sent, kept so the question can be asked again after a reload.
+   */
+  static async open(store: AnswerStore, question: string, content: string, about?: string): Promise<AnswerDocument> {
     const quoted = question
       .trim()
       .split('\n')
       .map((line) => `> ${line}`)
       .join('\n');
-    const uri = store.create(question, `${quoted}\n\n`);
+    const uri = await store.create(question, content, `${quoted}\n${about === undefined ? '' : `>\n> ${about}\n`}\n`);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document, { preview: false });
     return new AnswerDocument(store, uri);
@@ -51,6 +55,7 @@ export class AnswerDocument {
       this.timer = undefined;
     }
     this.flush();
+    await this.store.finish(this.uri);
   }
 
   private flush(): void {

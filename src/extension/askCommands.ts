@@ -2,6 +2,7 @@
 // document titled after the question (AnswerStore), under a cancellable progress notification
 // that names the question and follows the manager (retries with their real wait, fallbacks).
 // A question asked before any key is set goes on once a key is saved or a rehearsal starts.
+// Answers are kept in the workspace's storage: a reloaded window reopens them.
 import * as vscode from 'vscode';
 import { newClientRequestId } from '../core/clientRequestId';
 import { redactSecrets } from '../core/redact';
@@ -52,12 +53,49 @@ export class AskCommands {
     const asked = await this.askQuestion({ title: vscode.l10n.t('Ask Claude About Selection'), value: vscode.l10n.t('Explain this code.') });
     if (asked === undefined) return;
     const fence = selected.includes('```') ? '~~~~' : '```';
-    const content = `${asked.question}\n\n${fence}${editor.document.languageId}\n${selected}\n${fence}`;
+    const about = selectionPlace(vscode.workspace.asRelativePath(editor.document.uri, false), editor.selection);
+    const content = `${asked.question}\n\n${about}:\n${fence}${editor.document.languageId}\n${selected}\n${fence}`;
     if (asked.inChat) {
       await this.answerInChat(content);
       return;
     }
-    await this.run(asked.question, content);
+    await this.run(asked.question, content, about);
+  }
+
+  /**
+   * After a reload: the answers that were open come back from the workspace's storage, and one
+   * still being written when the window went says it was interrupted and offers to ask again.
+   */
+  async restoreAnswers(): Promise<void> {
+    const interrupted = this.answers.leftWriting;
+    for (const answer of interrupted) {
+      const uri = this.answers.uriOf(answer.id, answer.question);
+      await this.answers.load(answer.id);
+      this.answers.append(uri, `\n\n---\n*${vscode.l10n.t('Interrupted: the window closed or reloaded before this answer was complete.')}*\n`);
+      await this.answers.finish(uri, 'interrupted');
+    }
+    const shown = new Set(
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs.flatMap((t) => (t.input instanceof vscode.TabInputText ? [t.input.uri.toString()] : []))),
+    );
+    const reopen = [...this.answers.openAnswers(), ...interrupted.filter((a) => !this.answers.openAnswers().some((o) => o.id === a.id))];
+    for (const answer of reopen) {
+      const uri = this.answers.uriOf(answer.id, answer.question);
+      if (shown.has(uri.toString()) || (await this.answers.load(answer.id)) === undefined) continue;
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document, { preview: false, preserveFocus: true });
+    }
+    if (reopen.length > 0) this.log.info(`Reopened ${reopen.length} answer(s) kept from the last window; ${interrupted.length} interrupted.`);
+    for (const answer of interrupted) void this.offerAskAgain(answer.id, answer.question);
+  }
+
+  private async offerAskAgain(id: string, question: string): Promise<void> {
+    const again = vscode.l10n.t('Ask Again');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Resilient Claude: the answer to “{0}” was interrupted: the window reloaded before it was complete.', questionLabel(question)),
+      again,
+    );
+    if (choice !== again) return;
+    await this.run(question, (await this.answers.asked(id)) ?? question);
   }
 
   /**
@@ -115,13 +153,13 @@ export class AskCommands {
     await vscode.commands.executeCommand('workbench.action.chat.open', { query: `@${CHAT_PARTICIPANT} ${question}` });
   }
 
-  private async run(question: string, content: string): Promise<Answered> {
+  private async run(question: string, content: string, about?: string): Promise<Answered> {
     if (!(await this.client.canSend())) {
       // The question waits for the setup: it is sent once a key is saved or a rehearsal runs.
       if (!(await this.offerSetup()) || !(await this.client.canSend())) return 'not sent';
       this.log.info('Setup done; sending the question that was waiting for it.');
     }
-    const document = await AnswerDocument.open(this.answers, question);
+    const document = await AnswerDocument.open(this.answers, question, content, about);
     const request: ClaudeRequest = { messages: [{ role: 'user', content }], max_tokens: MAX_TOKENS };
     let outcome: Outcome;
     try {
@@ -140,7 +178,7 @@ export class AskCommands {
     await document.finish(answerNote(outcome, vscode.l10n.t));
     if (!outcome.ok && outcome.error.class !== 'canceled') {
       // A wrong key fixed from the error goes on with the same question.
-      if ((await this.reportFailure(outcome)) === 'keySaved') return this.run(question, content);
+      if ((await this.reportFailure(outcome)) === 'keySaved') return this.run(question, content, about);
     }
     return outcome.ok ? 'answered' : 'failed';
   }
@@ -225,4 +263,11 @@ export class AskCommands {
     }
     return false;
   }
+}
+
+/** "About `src/a.ts`, lines 3–9": where a selection came from (lines 1-based; a selection ending at a line's start ends on the line before). */
+export function selectionPlace(path: string, selection: { start: { line: number }; end: { line: number; character: number } }): string {
+  const first = selection.start.line + 1;
+  const last = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line : selection.end.line + 1;
+  return last === first ? `About \`${path}\`, line ${first}` : `About \`${path}\`, lines ${first}–${last}`;
 }

@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   );
   const client = new ClaudeClient(settings, keys, credentials, rehearsal, history, log, clientName, broker);
   const rehearsalCommands = new RehearsalCommands(rehearsal, log);
-  const answers = new AnswerStore();
+  const answers = new AnswerStore(context.workspaceState, vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'answers'), log);
   const keySetup = new ApiKeySetup(keys, () => endpointFromSettings(settings.settings, () => keys.get()), log);
   const ask = new AskCommands(client, answers, log);
   const switcher = new ModelSwitcher(client, history, log);
@@ -105,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   void keys.offerEnvironmentKey();
   void client.refreshCredentials();
   client.connectShared();
+  void ask.restoreAnswers().catch((error: unknown) => log.warn(`Answers: could not reopen the kept answers: ${error instanceof Error ? error.message : String(error)}`));
   const scenario = settings.settings.rehearsalScenario;
   if (scenario !== '') void rehearsalCommands.start(scenario);
   return context.extensionMode === vscode.ExtensionMode.Test ? { keys, settings, client, chat } : undefined;
