@@ -72,6 +72,9 @@ export interface BreakerSnapshot {
   readonly consecutiveFailures: number;
   /** Epoch ms until which the route is held by a rate limit (retry-after or a spent limit); null when not held. */
   readonly heldUntil: number | null;
+  /** Epoch ms when a probe that no request takes stops being waited for and the breaker reads closed
+   *  (open, or half-open with no probe in flight); null or absent otherwise. */
+  readonly closesAt?: number | null;
 }
 
 export type ManagerEvent =

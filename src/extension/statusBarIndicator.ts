@@ -45,6 +45,7 @@ export class StatusBarIndicator implements vscode.Disposable {
           model: b.model,
           state: b.state,
           nextProbeAt: b.nextProbeAt,
+          closesAt: b.closesAt ?? null,
           heldUntil: b.heldUntil,
           overloadRate: figures.rate,
           attempts: figures.attempts,
@@ -71,8 +72,9 @@ export class StatusBarIndicator implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(shown.tooltip, true);
     tooltip.isTrusted = { enabledCommands: [...TOOLTIP_COMMANDS] };
     this.item.tooltip = tooltip;
-    // While a breaker is open the tooltip counts down to its next probe.
-    this.setTicking(state.routes.some((r) => r.state === 'open'));
+    // While a breaker is not closed the tooltip counts down to its next probe, and a probe no
+    // request takes is seen to expire (the breaker settles when it is read).
+    this.setTicking(state.routes.some((r) => r.state !== 'closed'));
   }
 
   private setTicking(on: boolean): void {

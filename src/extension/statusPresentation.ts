@@ -12,6 +12,8 @@ export interface RouteHealth {
   readonly model: string;
   readonly state: BreakerState;
   readonly nextProbeAt: number | null;
+  /** Epoch ms when a due probe no request takes stops being waited for (the breaker closes); null or absent otherwise. */
+  readonly closesAt?: number | null;
   /** Epoch ms until which a rate limit holds the route; null or absent when not held. */
   readonly heldUntil?: number | null;
   /** 529s / attempts over the history window, or null when there were no attempts. */
@@ -107,8 +109,15 @@ export function healthOf(state: StatusState): Health {
     (serving !== null && serving !== state.primaryModel) ||
     (state.lastServedModel !== null && state.lastServedModel !== state.primaryModel) ||
     fallbackProvider(state) !== null;
-  const halfOpen = state.routes.some((r) => r.state === 'half_open');
-  return fromFallback || halfOpen ? 'degraded' : 'healthy';
+  // Only a half-open route that new requests start on (so the next one probes it) degrades the
+  // service; one behind a working primary waits for a request that may never come.
+  return fromFallback || probedRoute(state) !== null ? 'degraded' : 'healthy';
+}
+
+/** The half-open route the next request will probe: the serving route, when it is half-open. */
+export function probedRoute(state: StatusState): RouteHealth | null {
+  const serving = servingRoute(state);
+  return serving !== null && serving.state === 'half_open' ? serving : null;
 }
 
 export function presentStatus(state: StatusState, t: Translate): StatusPresentation {
@@ -146,7 +155,7 @@ function healthSummary(state: StatusState, health: Health, t: Translate): string
       if (via !== null) return t('degraded, serving {0} from fallback provider {1}', from ?? state.primaryModel, PROVIDER_LABEL[via]);
       return from !== null && from !== state.primaryModel
         ? t('degraded, serving from fallback {0}', from)
-        : t('degraded, {0} is being probed', state.primaryModel);
+        : t('degraded, {0} is being probed', probedRoute(state)?.model ?? state.primaryModel);
     }
     case 'down':
       return t('down, every model route is open');
@@ -231,7 +240,11 @@ export function formatPercent(fraction: number): string {
   return Number.isInteger(tenths) ? `${tenths}%` : `${tenths.toFixed(1)}%`;
 }
 
-export function formatProbe(route: Pick<RouteHealth, 'state' | 'nextProbeAt'>, now: number, t: Translate): string {
+export function formatProbe(route: Pick<RouteHealth, 'state' | 'nextProbeAt' | 'closesAt'>, now: number, t: Translate): string {
+  if (route.state === 'half_open') {
+    const closesAt = route.closesAt ?? null;
+    return closesAt !== null && closesAt > now ? t('on its next request (else closes at {0})', clockTime(closesAt)) : t('on its next request');
+  }
   if (route.state !== 'open' || route.nextProbeAt === null) return '—';
   const seconds = Math.max(0, Math.ceil((route.nextProbeAt - now) / 1000));
   return seconds === 0 ? t('on next request') : t('in {0} s', seconds);

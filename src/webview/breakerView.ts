@@ -20,7 +20,7 @@ const TAIL_TITLE = 'Hedge: a late first token got a second attempt on a fresh co
 export class BreakerView {
   readonly element: HTMLElement;
   private readonly cards: HTMLElement;
-  private countdowns: Array<{ element: HTMLElement; nextProbeAt: number | null }> = [];
+  private countdowns: Array<{ element: HTMLElement; nextProbeAt: number | null; closesAt: number | null }> = [];
 
   constructor(private readonly post: (message: WebviewToHost) => void) {
     this.cards = h('div', { className: 'cards', attrs: { role: 'list' } });
@@ -47,13 +47,14 @@ export class BreakerView {
 
   /** Refreshes the countdowns every second without a new snapshot. */
   tick(now: number): void {
-    for (const c of this.countdowns) c.element.textContent = formatProbe(c.nextProbeAt, now);
+    for (const c of this.countdowns) c.element.textContent = formatProbe(c.nextProbeAt, now, c.closesAt);
   }
 
   private card(breaker: BreakerCard, snapshot: PanelSnapshot, now: number): HTMLElement {
     const route = `${breaker.provider}:${breaker.model}`;
-    const countdown = h('span', { className: 'probe', text: formatProbe(breaker.nextProbeAt, now) });
-    this.countdowns.push({ element: countdown, nextProbeAt: breaker.nextProbeAt });
+    const closesAt = breaker.state === 'closed' ? null : (breaker.closesAt ?? null);
+    const countdown = h('span', { className: 'probe', text: formatProbe(breaker.nextProbeAt, now, closesAt) });
+    this.countdowns.push({ element: countdown, nextProbeAt: breaker.nextProbeAt, closesAt });
     const primary = snapshot.primaryModel === breaker.model;
     return h('article', { className: `card state-${breaker.state}`, attrs: { role: 'listitem', 'data-route': route, 'aria-label': `Route ${route}` } }, [
       h('header', {}, [

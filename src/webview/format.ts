@@ -40,9 +40,13 @@ export function formatStatus(status: number | null): string {
   return status === null ? 'no status' : String(status);
 }
 
-/** Countdown to an open breaker's next probe. */
-export function formatProbe(nextProbeAt: number | null, now: number): string {
-  if (nextProbeAt === null) return '';
-  const left = nextProbeAt - now;
-  return left <= 0 ? 'probe due now' : `next probe in ${formatDuration(left)}`;
+/**
+ * Countdown to an open breaker's next probe; once due, that the next request routed there probes
+ * it, and when the breaker stops waiting for one (`closesAt`).
+ */
+export function formatProbe(nextProbeAt: number | null, now: number, closesAt: number | null = null): string {
+  const until = closesAt !== null && closesAt > now ? `; closes in ${formatDuration(closesAt - now)} if no request comes` : '';
+  if (nextProbeAt !== null && nextProbeAt > now) return `next probe in ${formatDuration(nextProbeAt - now)}`;
+  if (nextProbeAt === null && closesAt === null) return '';
+  return `probed by the next request routed here${until}`;
 }

@@ -100,6 +100,8 @@ export interface BreakerCard {
   readonly state: BreakerState;
   readonly since: number;
   readonly nextProbeAt: number | null;
+  /** Epoch ms when a due probe that no request takes stops being waited for (the breaker closes); absent or null: not waiting. */
+  readonly closesAt?: number | null;
   /** Epoch ms until which a rate limit holds the route (absent or null: not held). */
   readonly heldUntil?: number | null;
   readonly consecutiveFailures: number;

@@ -1,14 +1,17 @@
 // Breaker snapshots a window holds for the shared broker: copies taken when the
 // broker sent them, read "as of now" (an open breaker whose probe time has come
-// is half-open; a hold that ended is gone), and the transitions between two lists.
+// is half-open; one whose probe no request took in time is closed; a hold that
+// ended is gone), and the transitions between two lists.
 import type { BreakerSnapshot, ManagerEvent } from '../../core/types';
 
 export function asOf(snapshot: BreakerSnapshot, now: number): BreakerSnapshot {
-  const probeDue = snapshot.state === 'open' && snapshot.nextProbeAt !== null && snapshot.nextProbeAt <= now;
+  const closed = snapshot.state !== 'closed' && snapshot.closesAt !== undefined && snapshot.closesAt !== null && snapshot.closesAt <= now;
+  const probeDue = !closed && snapshot.state === 'open' && snapshot.nextProbeAt !== null && snapshot.nextProbeAt <= now;
   const holdOver = snapshot.heldUntil !== null && snapshot.heldUntil <= now;
-  if (!probeDue && !holdOver) return snapshot;
+  if (!closed && !probeDue && !holdOver) return snapshot;
   return {
     ...snapshot,
+    ...(closed ? { state: 'closed' as const, since: snapshot.closesAt ?? now, nextProbeAt: null, closesAt: null } : {}),
     ...(probeDue ? { state: 'half_open' as const, nextProbeAt: null } : {}),
     ...(holdOver ? { heldUntil: null } : {}),
   };

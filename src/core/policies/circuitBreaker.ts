@@ -2,6 +2,11 @@
 // after the open period one probe at a time is admitted (half-open); a failed
 // probe reopens it for twice as long (up to maxOpenMs); a success closes it.
 // Auth, bad requests and the like never move it: they say nothing about capacity.
+// A half-open route always settles: a probe that no request takes within
+// PROBE_WAIT_MS (the route is behind a working primary, or left the chain) ends
+// the wait — the breaker closes with its failure streak kept, so the next failure
+// there reopens it at once — and a probe permit never settled is lost after
+// PROBE_LEASE_MS, so the route can be probed again.
 import type { BreakerConfig } from '../contract';
 import type { BreakerSnapshot, BreakerState, ErrorClass, Route } from '../types';
 import { feedsBreaker } from '../errorClasses';
@@ -16,6 +21,10 @@ export interface BreakerTransition {
 /** What the breaker granted: a normal attempt, or the single half-open probe. */
 export type BreakerPermit = 'normal' | 'probe';
 
+/** How long a due probe waits for a request before the breaker closes without one. */
+export const PROBE_WAIT_MS = 60_000;
+/** A probe permit held this long without being settled is taken as lost. */
+export const PROBE_LEASE_MS = 120_000;
 
 export class CircuitBreaker {
   private state: BreakerState = 'closed';
@@ -24,6 +33,9 @@ export class CircuitBreaker {
   private currentOpenMs: number;
   private openUntil = 0;
   private probeInFlight = false;
+  private probeSince = 0;
+  /** Since when a half-open breaker has waited for its probe (no probe in flight). */
+  private dueSince = 0;
 
   constructor(
     readonly route: Route,
@@ -42,8 +54,17 @@ export class CircuitBreaker {
 
   /** The state as of now (an expired open period reads as half-open). */
   currentState(): BreakerState {
+    this.settle();
     if (this.state === 'open' && this.now() >= this.openUntil) return 'half_open';
     return this.state;
+  }
+
+  /** Epoch ms when a probe that is due (or will be) stops waiting for a request and the breaker closes; null when closed or probing. */
+  closesAt(): number | null {
+    this.settle();
+    const due = this.probeDueSince();
+    if (due !== null) return due + PROBE_WAIT_MS;
+    return this.state === 'open' ? this.openUntil + PROBE_WAIT_MS : null;
   }
 
   /** Would an attempt be admitted now (without taking the permit)? */
@@ -61,16 +82,19 @@ export class CircuitBreaker {
    * A lone burst seen by one request does not count; route-wide trouble does.
    */
   failingBeyond(ownFailures: number): boolean {
+    this.settle();
     if (this.state !== 'closed') return true;
     return this.consecutiveFailures > ownFailures && this.consecutiveFailures >= this.config.failureThreshold - 1;
   }
 
   /** Epoch ms when an open breaker will admit its next probe; null otherwise. */
   nextProbeAt(): number | null {
+    this.settle();
     return this.state === 'open' ? this.openUntil : null;
   }
 
   tryAcquire(): BreakerPermit | null {
+    this.settle();
     if (this.state === 'closed') return 'normal';
     if (this.state === 'open') {
       if (this.now() < this.openUntil) return null;
@@ -78,6 +102,7 @@ export class CircuitBreaker {
     }
     if (this.probeInFlight) return null;
     this.probeInFlight = true;
+    this.probeSince = this.now();
     return 'probe';
   }
 
@@ -104,7 +129,9 @@ export class CircuitBreaker {
 
   /** An attempt that never reached the route (canceled before sending, say). */
   release(permit: BreakerPermit): void {
-    if (permit === 'probe') this.probeInFlight = false;
+    if (permit !== 'probe' || !this.probeInFlight) return;
+    this.probeInFlight = false;
+    this.dueSince = this.now(); // the probe is due again, and waits afresh
   }
 
   reset(): void {
@@ -123,7 +150,26 @@ export class CircuitBreaker {
       nextProbeAt: this.nextProbeAt(),
       consecutiveFailures: this.consecutiveFailures,
       heldUntil: null,
+      closesAt: this.closesAt(),
     };
+  }
+
+  /** Since when a probe has been due with none in flight (open period over, or half-open and idle); null otherwise. */
+  private probeDueSince(): number | null {
+    if (this.state === 'open') return this.now() >= this.openUntil ? this.openUntil : null;
+    if (this.state === 'half_open' && !this.probeInFlight) return this.dueSince;
+    return null;
+  }
+
+  /** A lost probe permit is let go; a probe due for PROBE_WAIT_MS with no request to take it ends the wait. */
+  private settle(): void {
+    const now = this.now();
+    if (this.probeInFlight && now - this.probeSince >= PROBE_LEASE_MS) {
+      this.probeInFlight = false;
+      this.dueSince = this.probeSince + PROBE_LEASE_MS;
+    }
+    const due = this.probeDueSince();
+    if (due !== null && now >= due + PROBE_WAIT_MS) this.transition('closed', due + PROBE_WAIT_MS);
   }
 
   private open(): void {
@@ -131,10 +177,11 @@ export class CircuitBreaker {
     this.transition('open');
   }
 
-  private transition(to: BreakerState): void {
+  private transition(to: BreakerState, at = this.now()): void {
     const from = this.state;
     this.state = to;
-    this.since = this.now();
+    this.since = at;
+    if (to === 'half_open') this.dueSince = at;
     if (from === to && to !== 'open') return;
     this.onTransition({ time: this.since, from, to, nextProbeAt: this.nextProbeAt() });
   }

@@ -84,6 +84,7 @@ function breakerCard(breaker: BreakerSnapshot, history: HistorySnapshot, now: nu
     state: breaker.state,
     since: breaker.since,
     nextProbeAt: breaker.nextProbeAt,
+    closesAt: breaker.closesAt ?? null,
     heldUntil: breaker.heldUntil,
     consecutiveFailures: breaker.consecutiveFailures,
     recentAttempts: recent.attempts,

@@ -22,3 +22,12 @@ test('a reset seen as a new list yields one breaker event per route that changed
     [['claude-opus-5-5', 'half_open', 'closed']],
   );
 });
+
+test('a copy whose due probe no request took in time reads as closed', () => {
+  const waiting: BreakerSnapshot = { ...open, closesAt: NOW + 60_000 };
+  assert.equal(asOf(waiting, NOW).state, 'half_open');
+  const closed = asOf(waiting, NOW + 60_000);
+  assert.equal(closed.state, 'closed');
+  assert.equal(closed.since, NOW + 60_000);
+  assert.equal(closed.nextProbeAt, null);
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { BreakerTransition } from '../../../src/core/policies/circuitBreaker';
-import { CircuitBreaker } from '../../../src/core/policies/circuitBreaker';
+import { CircuitBreaker, PROBE_LEASE_MS, PROBE_WAIT_MS } from '../../../src/core/policies/circuitBreaker';
 import { FakeClock } from './fakeClock';
 
 const route = { provider: 'anthropic' as const, model: 'claude-opus-5-5' };
@@ -119,4 +119,45 @@ test('a lone burst is not route-wide trouble; failures from other requests one s
   breaker.recordFailure(breaker.tryAcquire()!, 'overloaded');
   assert.equal(breaker.currentState(), 'open');
   assert.equal(breaker.failingBeyond(5), true, 'an open breaker is failing whatever the request saw');
+});
+
+test('a due probe that no request takes ends the wait: the breaker closes, and the next failure reopens it at once', { timeout: 5000 }, () => {
+  const { clock, breaker, transitions } = make();
+  for (let i = 0; i < 3; i++) breaker.recordFailure('normal', 'overloaded');
+  const openedAt = clock.now();
+  clock.advance(15_000);
+  assert.equal(breaker.currentState(), 'half_open');
+  assert.equal(breaker.snapshot().closesAt, openedAt + 15_000 + PROBE_WAIT_MS);
+  clock.advance(PROBE_WAIT_MS - 1);
+  assert.equal(breaker.currentState(), 'half_open', 'still waiting for its probe');
+  clock.advance(1);
+  const snap = breaker.snapshot();
+  assert.equal(snap.state, 'closed');
+  assert.equal(snap.since, openedAt + 15_000 + PROBE_WAIT_MS);
+  assert.equal(snap.closesAt, null);
+  assert.deepEqual(transitions.map((t) => t.to), ['open', 'closed']);
+  // Nothing says the route recovered: one more failure there reopens it.
+  breaker.recordFailure(breaker.tryAcquire()!, 'overloaded');
+  assert.equal(breaker.currentState(), 'open');
+});
+
+test('an explicit half-open whose probe was released waits afresh, then closes; a probe never settled is lost after its lease', { timeout: 5000 }, () => {
+  const { clock, breaker } = make();
+  for (let i = 0; i < 3; i++) breaker.recordFailure('normal', 'transient');
+  clock.advance(15_000);
+  breaker.release(breaker.tryAcquire()!);
+  clock.advance(PROBE_WAIT_MS / 2);
+  assert.equal(breaker.currentState(), 'half_open');
+  clock.advance(PROBE_WAIT_MS / 2);
+  assert.equal(breaker.currentState(), 'closed');
+
+  const other = make();
+  for (let i = 0; i < 3; i++) other.breaker.recordFailure('normal', 'transient');
+  other.clock.advance(15_000);
+  assert.equal(other.breaker.tryAcquire(), 'probe');
+  other.clock.advance(PROBE_LEASE_MS - 1);
+  assert.equal(other.breaker.tryAcquire(), null, 'the probe is still out');
+  assert.equal(other.breaker.snapshot().closesAt, null, 'a probe in flight is not waited for');
+  other.clock.advance(1);
+  assert.equal(other.breaker.tryAcquire(), 'probe', 'the lost probe no longer blocks the route');
 });

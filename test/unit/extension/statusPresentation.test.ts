@@ -66,6 +66,33 @@ test('a half-open primary is degraded until its probe succeeds', { timeout: 5000
   assert.match(p.tooltip, /\$\(warning\) half\\-open/);
 });
 
+test('a half-open fallback behind a working primary does not degrade; the tooltip says it is probed by its next request', { timeout: 5000 }, () => {
+  // Switch to haiku, one request in a primary outage opens its breaker, switch back to opus.
+  const p = presentStatus(
+    state(['closed', 'closed', 'half_open'], { lastServedModel: 'claude-opus-5-5' }, [{}, {}, { nextProbeAt: NOW - 5_000, closesAt: NOW + 55_000 }]),
+    formatMessage,
+  );
+  assert.equal(p.health, 'healthy');
+  assert.equal(p.background, null);
+  assert.match(p.accessibilityLabel, /healthy, using claude-opus-5-5/);
+  const rows = p.tooltip.replaceAll('&nbsp;', '');
+  const haiku = rows.split('\n').find((r) => r.includes('haiku')) ?? '';
+  assert.ok(haiku.includes('$(warning) half\\-open') && /on its next request \\\(else closes at \d\d:\d\d\\\)/.test(haiku), haiku);
+});
+
+test('the route said to be probed is the half-open one new requests start on', { timeout: 5000 }, () => {
+  const p = presentStatus(state(['half_open', 'closed', 'closed'], {}, [{ nextProbeAt: NOW - 1 }]), formatMessage);
+  assert.match(p.accessibilityLabel, /degraded, claude-opus-5-5 is being probed/);
+  const held = presentStatus(
+    state(['closed', 'half_open', 'closed'], {}, [{ heldUntil: NOW + 30_000 }]),
+    formatMessage,
+  );
+  // The primary is held by a rate limit, so the next request probes sonnet.
+  assert.equal(held.health, 'degraded');
+  assert.match(held.accessibilityLabel, /sonnet/);
+  assert.doesNotMatch(held.accessibilityLabel, /opus-5-5 is being probed/);
+});
+
 test('every route open: down, error background', { timeout: 5000 }, () => {
   const p = presentStatus(state(['open', 'open', 'open']), formatMessage);
   assert.equal(p.health, 'down');

@@ -63,7 +63,9 @@ describe('chart columns and failure filters', () => {
     assert.equal(formatPercent(0.05), '5.0%');
     assert.equal(formatPercent(null), '—');
     assert.equal(formatProbe(10_000 + 65_000, 10_000), 'next probe in 1 min');
-    assert.equal(formatProbe(5, 10), 'probe due now');
+    assert.equal(formatProbe(5, 10), 'probed by the next request routed here');
+    assert.equal(formatProbe(5, 10, 60_010), 'probed by the next request routed here; closes in 1 min if no request comes');
+    assert.equal(formatProbe(null, 10, null), '');
   });
 });
 
