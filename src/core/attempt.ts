@@ -10,15 +10,23 @@ import { classifyError } from './classify';
 import type { Clock } from './contract';
 import { byteTap } from './byteTap';
 import { sanitizeServerToken } from './serverValues';
-import type { MessageAssembler } from './messageAssembler';
 import type { StallLimits } from './policies/stallWatchdog';
 import { StallWatchdog } from './policies/stallWatchdog';
 import type { HeaderReader, MessagesClient, RawStreamEvent, StreamParams } from './wire';
 
+/** Where an attempt's events go as they arrive (answerRelay.ts's AttemptFeed). */
+export interface AttemptSink {
+  accept(event: RawStreamEvent): void;
+  /** message_stop arrived: the answer is whole, whatever its stop reason. */
+  readonly sawStop: boolean;
+}
+
 export interface AttemptInput {
   readonly client: MessagesClient;
   readonly params: StreamParams;
-  readonly assembler: MessageAssembler;
+  readonly assembler: AttemptSink;
+  /** Headers of the caller's that go with the request (anthropic-beta, anthropic-version). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly headersTimeoutMs: number;
   /** Silence allowed before and after the first content. */
   readonly stall: StallLimits;
@@ -193,7 +201,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
           maxRetries: 0,
           // Our own timer governs; the SDK's is a backstop a little later.
           timeout: input.headersTimeoutMs + 1000,
-          headers: { 'x-client-request-id': input.clientRequestId },
+          headers: { ...input.headers, 'x-client-request-id': input.clientRequestId },
           middleware: [byteTap(sawBytes)],
         })
         .withResponse(),

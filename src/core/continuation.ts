@@ -1,93 +1,88 @@
-// Carries a streamed answer across attempts, so a failure after partial output
-// never duplicates or contradicts what the caller already has. The rule per block type:
-// - text: kept; the next attempt continues it by prefill (the partial answer as the final
-//   assistant turn, trailing whitespace trimmed and skipped when the server repeats it);
-// - tool_use: handed to the caller only when complete. One still being streamed is dropped
-//   and redone by the next attempt; once a complete tool call was handed on, a later break
-//   ends the answer there (stop_reason tool_use) rather than risk a second, different set of calls;
-// - thinking: shown as it streams. A prefill is not accepted with thinking on, and a second
-//   line of reasoning would contradict the first, so a continuation runs with thinking off;
-//   the assembled message keeps only thinking blocks that completed with their signature.
-import type { ContentBlock, ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import type { MessageAssembler } from './messageAssembler';
+// The one continuation rule: the request that goes on from an answer's delivered blocks. Used by
+// the manager's relay (answerRelay.ts) and by the broker client when it finishes an answer the
+// broker began. The delivered blocks become the final assistant turn, as the API sent them (it
+// accepts its own blocks back: that is how a pause_turn goes on), with three changes:
+// - thinking and redacted thinking are left out, and the continuation runs with thinking off
+//   (the API takes no prefill with thinking on, and a second line of reasoning would contradict
+//   the first);
+// - trailing whitespace is trimmed off the last text (the API refuses it in a prefill) and
+//   skipped when the continuation repeats it;
+// - text that continues the caller's own prefill joins it; an all-text prefill is one string.
+import type { ContentBlockParam, MessageParam } from '@anthropic-ai/sdk/resources/messages';
 
 export interface ContinuationPlan {
   readonly messages: MessageParam[];
-  /** Whitespace trimmed off the prefill, to drop if the server repeats it. */
+  /** Whitespace trimmed off the prefill, to drop if the continuation repeats it. */
   readonly skip: string;
   /** The next attempt must run with thinking off (there is output to continue). */
   readonly dropThinking: boolean;
 }
 
-function isText(block: ContentBlock): block is Extract<ContentBlock, { type: 'text' }> {
-  return block.type === 'text';
+type Block = Readonly<Record<string, unknown>>;
+
+function isText(block: Block): boolean {
+  return block['type'] === 'text' && typeof block['text'] === 'string';
 }
 
-/** Appends `next` to `prior`, joining a text block that continues the prior's last text block. */
-function merge(prior: readonly ContentBlock[], next: readonly ContentBlock[]): ContentBlock[] {
-  const out = [...prior];
-  const [first, ...rest] = next;
-  const last = out[out.length - 1];
-  if (first && last && isText(first) && isText(last)) {
-    out[out.length - 1] = { ...last, text: last.text + first.text };
-    out.push(...rest);
-  } else if (first) {
-    out.push(first, ...rest);
-  }
-  return out;
+function isPlainText(block: Block): boolean {
+  return isText(block) && (block['citations'] === undefined || block['citations'] === null);
 }
 
-export class Continuation {
-  private prior: ContentBlock[] = [];
-  private outputShown = false;
+/** The messages of a continuation after `delivered` (the answer's blocks so far, the last maybe cut short). */
+export function continuationPlan(messages: readonly MessageParam[], delivered: readonly Block[]): ContinuationPlan {
+  const kept = delivered.filter((block) => block['type'] !== 'thinking' && block['type'] !== 'redacted_thinking');
+  if (kept.length === 0) return { messages: [...messages], skip: '', dropThinking: delivered.length > 0 };
+  const base = [...messages];
+  const last = base[base.length - 1];
+  const callerPrefill = last?.role === 'assistant' ? last : undefined;
+  if (callerPrefill) base.pop();
+  const callerBlocks: Block[] =
+    callerPrefill === undefined
+      ? []
+      : typeof callerPrefill.content === 'string'
+        ? callerPrefill.content === ''
+          ? []
+          : [{ type: 'text', text: callerPrefill.content }]
+        : (callerPrefill.content as unknown as Block[]);
+  const blocks: Block[] = [...callerBlocks];
+  for (const [i, block] of kept.entries()) {
+    const previous = blocks[blocks.length - 1];
+    // Text that continues the caller's own prefill text is one text.
+    if (i === 0 && previous && isPlainText(previous) && isPlainText(block)) {
+      blocks[blocks.length - 1] = { ...previous, text: String(previous['text']) + String(block['text']) };
+    } else {
+      blocks.push(block);
+    }
+  }
+  let skip = '';
+  const tail = blocks[blocks.length - 1];
+  if (tail && isText(tail)) {
+    const text = String(tail['text']);
+    const trimmed = text.trimEnd();
+    skip = text.slice(trimmed.length);
+    if (trimmed === '') blocks.pop();
+    else blocks[blocks.length - 1] = { ...tail, text: trimmed };
+  }
+  if (blocks.length === 0) return { messages: [...messages], skip, dropThinking: true };
+  const content = blocks.every(isPlainText) ? blocks.map((block) => String(block['text'])).join('') : (blocks as unknown as ContentBlockParam[]);
+  base.push({ role: 'assistant', content });
+  return { messages: base, skip, dropThinking: true };
+}
 
-  /** Called whenever any part reaches the caller. */
-  noteOutput(): void {
-    this.outputShown = true;
+/** Drops the whitespace a prefill trimmed from the start of its continuation, as the deltas arrive. */
+export class SkipPrefix {
+  constructor(private pending: string) {}
+
+  get done(): boolean {
+    return this.pending === '';
   }
 
-  /** True once the caller has seen any part of the answer. */
-  get started(): boolean {
-    return this.outputShown || this.prior.length > 0;
-  }
-
-  /** True when a complete tool call has been handed on (the answer cannot be continued safely). */
-  get handedToolCall(): boolean {
-    return this.prior.some((block) => block.type === 'tool_use');
-  }
-
-  /** Every text delivered so far, in order. */
-  get text(): string {
-    return this.prior.filter(isText).map((block) => block.text).join('');
-  }
-
-  /** Keeps what a failed attempt delivered: its complete blocks and the text of the block it broke in. */
-  absorbFailure(assembler: MessageAssembler): void {
-    const partial: ContentBlock[] = assembler.openText !== '' ? [{ type: 'text', text: assembler.openText, citations: null }] : [];
-    this.prior = merge(this.prior, [...assembler.completed, ...partial]);
-  }
-
-  /** The whole answer once an attempt succeeded. */
-  blocks(assembler: MessageAssembler): ContentBlock[] {
-    return merge(this.prior, assembler.completed);
-  }
-
-  /** The messages of the next attempt: the caller's, plus the delivered text as a prefill. */
-  plan(messages: readonly MessageParam[]): ContinuationPlan {
-    const base = [...messages];
-    const delivered = this.text;
-    if (delivered === '') return { messages: base, skip: '', dropThinking: this.started };
-    const last = base[base.length - 1];
-    const callerPrefill = last?.role === 'assistant' ? last : undefined;
-    if (callerPrefill) base.pop();
-    const prefix = typeof callerPrefill?.content === 'string' ? callerPrefill.content : '';
-    const full = prefix + delivered;
-    const trimmed = full.trimEnd();
-    const skip = full.slice(trimmed.length);
-    if (delivered.trimEnd() === '') return { messages: [...messages], skip: delivered, dropThinking: true };
-    const blocks: ContentBlockParam[] =
-      callerPrefill && typeof callerPrefill.content !== 'string' ? [...callerPrefill.content, { type: 'text', text: delivered.trimEnd() }] : [];
-    base.push({ role: 'assistant', content: blocks.length > 0 ? blocks : trimmed });
-    return { messages: base, skip, dropThinking: true };
+  take(delta: string): string {
+    if (this.pending === '') return delta;
+    let i = 0;
+    while (i < delta.length && i < this.pending.length && delta[i] === this.pending[i]) i += 1;
+    // The first character that does not repeat the prefix ends the skipping for good.
+    this.pending = i < delta.length ? '' : this.pending.slice(i);
+    return delta.slice(i);
   }
 }

@@ -5,6 +5,7 @@ import type {
   ManagerEvent,
   Outcome,
   ProviderId,
+  RelayStream,
   RequestStream,
   Route,
   SendOptions,
@@ -147,4 +148,9 @@ export interface RequestManager {
   /** Apply new settings without losing breaker/budget state for unchanged routes. */
   updateConfig(config: ManagerConfig): void;
   dispose(): void;
+}
+
+/** Core's own manager (the broker's and the CLI's): its streams also hand on the API's events. */
+export interface RelayManager extends RequestManager {
+  stream(request: ClaudeRequest, options?: SendOptions): RelayStream;
 }

@@ -8,15 +8,15 @@ import type { Clock, ManagerConfig } from './contract';
 import type { ContinuationPlan } from './continuation';
 import { DEFAULT_TAIL } from './defaults';
 import type { Entrant } from './hedgedAttempt';
-import type { PartSink } from './messageAssembler';
-import { MessageAssembler } from './messageAssembler';
+import type { AttemptFeed } from './answerRelay';
+import { passHeadersFor } from './passHeaders';
 import type { ResolvedClient } from './providers';
 import type { RouteLease } from './routeLease';
 import type { ChainEntry } from './routePicker';
 import type { RouteState } from './routeState';
 import type { TailState } from './tailState';
 import { firstByteLimitMs } from './tailState';
-import type { MessagesBody } from './types';
+import type { MessagesBody, PassHeaders } from './types';
 import type { StreamParams } from './wire';
 import { PROVIDER_NAMES } from '../shared/vocabulary';
 
@@ -58,10 +58,11 @@ export interface LaneLaunch {
   readonly signal: AbortSignal;
   readonly clientRequestId: string;
   readonly estimatedInput: number;
-  /** Where parts go (both lanes of a hedged pair share it: only the one that claimed hands parts on). */
-  readonly sink: PartSink;
-  /** Whitespace the server will repeat at the start of a continuation. */
-  readonly skip: string;
+  /** A feed of the request's relay for one attempt (each lane of a hedged pair has its own:
+   *  only the one that claimed the race hands events on). */
+  feed(): AttemptFeed;
+  /** The caller's anthropic-beta / anthropic-version. */
+  readonly headers: PassHeaders | undefined;
   secrets(): readonly string[];
   /** Milliseconds left before the request's deadline. */
   remainingMs(): number;
@@ -72,7 +73,7 @@ export interface LaneLaunch {
 
 export interface Launched {
   readonly entrant: Entrant;
-  readonly assembler: MessageAssembler;
+  readonly assembler: AttemptFeed;
 }
 
 /** Starts the lane's attempt under its lease. `claim` is asked before the first content is handed on. */
@@ -80,7 +81,7 @@ export function launchLane(lane: Lane, launch: LaneLaunch, claim: () => boolean,
   const { route, key } = lane.entry;
   const { routes, tail, timers, signal } = launch;
   const tailConfig = tail?.settings ?? DEFAULT_TAIL;
-  const assembler = new MessageAssembler(launch.sink, launch.skip);
+  const assembler = launch.feed();
   const controller = new AbortController();
   const onUserAbort = (): void => controller.abort();
   signal.addEventListener('abort', onUserAbort, { once: true });
@@ -98,6 +99,7 @@ export function launchLane(lane: Lane, launch: LaneLaunch, claim: () => boolean,
         deadline: timers.now() + launch.remainingMs(),
         signal: controller.signal,
         clientRequestId: launch.clientRequestId,
+        headers: passHeadersFor(route.provider, launch.headers),
         secrets: lane.resolved.secret ? [lane.resolved.secret, ...launch.secrets()] : launch.secrets(),
         providerName: PROVIDER_NAMES[route.provider],
         onHeaders: (headers) => {

@@ -7,7 +7,7 @@ import type { Finished, Role } from './hedgedAttempt';
 import { raceWithHedge } from './hedgedAttempt';
 import type { Lane, LaneLaunch } from './lane';
 import { launchLane } from './lane';
-import type { MessageAssembler } from './messageAssembler';
+import type { AttemptFeed } from './answerRelay';
 import { verdictOf } from './routeLease';
 
 export interface LaneRun {
@@ -16,7 +16,7 @@ export interface LaneRun {
   /** The attempt's number within the request. */
   readonly number: number;
   readonly result: AttemptResult;
-  readonly assembler: MessageAssembler;
+  readonly assembler: AttemptFeed;
 }
 
 export interface LaneRace {
@@ -40,7 +40,7 @@ export interface RaceInput {
 }
 
 export async function raceLanes(input: RaceInput): Promise<LaneRace> {
-  const lanes = new Map<Role, { readonly lane: Lane; readonly number: number; assembler?: MessageAssembler }>();
+  const lanes = new Map<Role, { readonly lane: Lane; readonly number: number; assembler?: AttemptFeed }>();
   let bodyStarted = false;
   const race = await raceWithHedge({
     clock: input.clock,

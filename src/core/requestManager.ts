@@ -3,8 +3,9 @@
 // In the broker that state is shared by every manager of the user (sharedRoutes.ts).
 // `send` and `stream` never reject — every failure is a FailureOutcome.
 import type { TailState } from './tailState';
-import type { ManagerConfig, RequestManager } from './contract';
-import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, RequestStream, Route, SendOptions, StreamPart } from './types';
+import type { ManagerConfig, RelayManager } from './contract';
+import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, RelayStream, Route, SendOptions } from './types';
+import type { RelayItem, RelayView } from './answerRelay';
 import { systemClock } from './clock';
 import type { ConcurrencyLimiter } from './policies/limiter';
 import { ProviderClients } from './providers';
@@ -27,7 +28,7 @@ interface ClaimedId {
   readonly owned?: boolean;
 }
 
-class ResilientRequestManager implements RequestManager {
+class ResilientRequestManager implements RelayManager {
   private config: ManagerConfig;
   private readonly listeners = new Set<(event: ManagerEvent) => void>();
   private readonly routes: RouteState;
@@ -61,15 +62,18 @@ class ResilientRequestManager implements RequestManager {
   }
 
   send(request: ClaudeRequest, options: SendOptions = {}): Promise<Outcome> {
-    return this.execute(request, options, this.claimId(options), () => undefined, new AbortController());
+    return this.execute(request, options, this.claimId(options), { onItem: () => undefined, view: () => 'none' }, new AbortController());
   }
 
-  stream(request: ClaudeRequest, options: SendOptions = {}): RequestStream {
+  stream(request: ClaudeRequest, options: SendOptions = {}): RelayStream {
     const controller = new AbortController();
-    const queue = new TextQueue<StreamPart>(() => controller.abort());
+    const queue = new TextQueue<RelayItem>(() => controller.abort());
     const id = this.claimId(options);
-    const outcome = this.execute(request, options, id, (part) => queue.push(part), controller).finally(() => queue.end());
-    return requestStream(queue, outcome, id.clientRequestId);
+    let view: () => RelayView = () => 'events';
+    const outcome = this.execute(request, options, id, { onItem: (item) => queue.push(item), view: () => view() }, controller).finally(() => queue.end());
+    const viewed = requestStream(queue, outcome, id.clientRequestId);
+    view = viewed.view;
+    return viewed.stream;
   }
 
   onEvent(listener: (event: ManagerEvent) => void): () => void {
@@ -135,7 +139,7 @@ class ResilientRequestManager implements RequestManager {
     request: ClaudeRequest,
     options: SendOptions,
     id: ClaimedId,
-    onPart: (part: StreamPart) => void,
+    caller: { readonly onItem: (item: RelayItem) => void; readonly view: () => RelayView },
     controller: AbortController,
   ): Promise<Outcome> {
     const clientRequestId = id.clientRequestId;
@@ -165,7 +169,7 @@ class ResilientRequestManager implements RequestManager {
           tail: this.tail,
         },
         request,
-        { signal: controller.signal, priority: options.priority ?? 'interactive', clientRequestId, onPart },
+        { signal: controller.signal, priority: options.priority ?? 'interactive', clientRequestId, ...caller, ...(options.headers ? { headers: options.headers } : {}) },
       );
     } catch (error) {
       // A defect in the manager itself still yields an outcome, not a rejection.
@@ -186,6 +190,6 @@ class ResilientRequestManager implements RequestManager {
 }
 
 /** A manager; with `shared`, its route and tail state and limiter are those of every manager given the same. */
-export function createRequestManager(config: ManagerConfig, shared?: SharedRoutes): RequestManager {
+export function createRequestManager(config: ManagerConfig, shared?: SharedRoutes): RelayManager {
   return new ResilientRequestManager(config, shared);
 }

@@ -5,11 +5,11 @@
 //   record — the attempts, request ids and outcome (runRecord.ts);
 //   decide — what the failure calls for (decide.ts, pure);
 //   apply  — wait and retry, adapt, move on, finish or fail.
-// The partial answer is carried across attempts by continuation.ts.
+// The answer is carried across attempts, and handed on, by answerRelay.ts.
 import type { Classification } from './classify';
 import { CanceledError } from './clock';
 import { systemClock } from './clock';
-import { Continuation } from './continuation';
+import { AnswerRelay } from './answerRelay';
 import type { Decision } from './decide';
 import { decide } from './decide';
 import { DEFAULT_TAIL } from './defaults';
@@ -19,7 +19,6 @@ import type { Lane } from './lane';
 import { laneFor } from './lane';
 import type { LaneRace } from './laneRace';
 import { raceLanes, settleRace } from './laneRace';
-import { MessageAssembler } from './messageAssembler';
 import { formatDuration } from './models';
 import { noRouteReason } from './noRouteReason';
 import type { BackoffState } from './policies/backoff';
@@ -52,8 +51,6 @@ type LeaveReason = ErrorClass | 'breaker_open' | 'unknown_model' | 'unfit';
 /** What one turn leads to: an outcome, or another turn. */
 type Step = Outcome | 'again';
 
-const NO_SINK = { text: () => undefined, thinking: () => undefined, toolUse: () => undefined };
-
 function localFailure(errorClass: ErrorClass, errorType: string, message: string): Classification {
   return { errorClass, errorType, status: null, requestId: null, message, retryAfterMs: null, unknownModel: false };
 }
@@ -62,7 +59,7 @@ class RequestRun {
   private readonly bounds: RequestBounds;
   private readonly picker: RoutePicker;
   private readonly estimate: Omit<PaceEstimate, 'share'>;
-  private readonly continuation = new Continuation();
+  private readonly relay: AnswerRelay;
   private readonly record: RunRecord;
   private readonly say: RequestNarrator;
   /** Routes this request was counted on (retry and hedge budgets count a request once per route). */
@@ -90,7 +87,8 @@ class RequestRun {
     this.picker = new RoutePicker(config.models, config.providers.map((p) => p.id), request?.model, routes, this.bounds, fits, config.retry.retryAfterCapMs, paced);
     this.lastEntry = this.picker.first;
     this.say = requestNarrator(deps, options.clientRequestId);
-    this.record = new RunRecord(options.clientRequestId, startedAt, () => clock.now(), deps.emit, this.continuation);
+    this.relay = new AnswerRelay(options.onItem, options.view);
+    this.record = new RunRecord(options.clientRequestId, startedAt, () => clock.now(), deps.emit, this.relay);
   }
 
   fail(errorClass: ErrorClass, message: string): Outcome {
@@ -176,7 +174,7 @@ class RequestRun {
     const timers = this.deps.attemptClock ?? systemClock;
     const firstNumber = this.bounds.recordAttempt(entry.key);
     this.countRequest(entry);
-    const plan = this.continuation.plan(this.request.messages);
+    const plan = this.relay.plan(this.request.messages);
     const laneOn = (on: ChainEntry, client: ResolvedClient, onLease: RouteLease): Lane =>
       laneFor(on, client, onLease, this.request, plan, routes.refusesThinking(on.route) || this.thinkingDropped, (note, model) => this.record.adapted(note, model));
     const first = laneOn(entry, resolved, lease);
@@ -186,7 +184,6 @@ class RequestRun {
     const coldAtStart = tail === undefined || tail.tracker(entry.key).expectedHighMs(inputTokens) === null;
     const thresholdMs = tailConfig.hedge && !this.hedged ? thresholdOf(entry.key) : null;
     const startedAt = clock.now();
-    const deliver = this.deliver;
     const race = await raceLanes({
       first,
       firstNumber,
@@ -200,12 +197,8 @@ class RequestRun {
         signal: this.options.signal,
         clientRequestId: this.options.clientRequestId,
         estimatedInput: inputTokens,
-        sink: {
-          text: (text) => deliver({ type: 'text', text }),
-          thinking: (thinking) => deliver({ type: 'thinking', thinking }),
-          toolUse: (call) => deliver({ type: 'tool_use', ...call }),
-        },
-        skip: plan.skip,
+        feed: () => this.relay.feed(),
+        headers: this.options.headers,
         secrets: () => this.deps.secrets?.() ?? [],
         remainingMs: () => this.bounds.remainingMs(clock.now()),
         thresholdOf,
@@ -264,18 +257,24 @@ class RequestRun {
     if (result.bodyStartMs !== null) tail?.firstByteTracker(at.key).record(this.estimate.inputTokens, result.bodyStartMs);
     this.record.attempt(at, winner.number, startedAt, result);
     settleRace(race);
-    if (result.ok) return this.record.succeed(at, assembler, assembler.stopReason, false);
+    if (result.ok) {
+      // Every stop reason is an answer: it ends the request here, once.
+      assembler.settle();
+      return this.record.succeed(at, false);
+    }
 
     const failure = result.failure;
     routes.pacer.observe(at.key, result.headers);
     routes.tier.observe(at.key, result.headers, winner.lane.lease.booking);
     this.record.noteFailure(failure);
-    this.continuation.absorbFailure(assembler);
     if (failure.errorClass === 'canceled') return this.record.canceled();
-    if (this.continuation.handedToolCall) {
+    const after = this.relay.afterBreak();
+    if (after === 'end_at_tool_use') {
       this.record.adapted('the stream broke after a complete tool call; the answer ends at that call', at.route.model);
-      return this.record.succeed(at, new MessageAssembler(NO_SINK), 'tool_use', false);
+      this.relay.endAtToolUse();
+      return this.record.succeed(at, false);
     }
+    if (after === 'incomplete') return this.fail(failure.errorClass, failure.message);
     const now = clock.now();
     const breaker = routes.breaker(at.route);
     const decision = decide(
@@ -286,7 +285,7 @@ class RequestRun {
         breakerAvailable: breaker.isAvailable(),
         othersFailing: breaker.failingBeyond(this.bounds.attemptsOn(at.key)),
         healthyLaterRoute: this.picker.healthyAfter(at, now),
-        continuing: this.continuation.started,
+        continuing: this.relay.started,
         thinkingOn: winner.lane.thinkingOn,
       },
       { retry: this.deps.config.retry, remainingMs: this.bounds.remainingMs(now), holdCapMs: this.deps.config.retry.holdCapMs ?? DEFAULT_HOLD_CAP_MS },
@@ -313,7 +312,8 @@ class RequestRun {
         else this.thinkingDropped = true;
         return 'again';
       case 'finish_incomplete':
-        return this.record.succeed(entry, new MessageAssembler(NO_SINK), null, true);
+        this.relay.incomplete(`The answer is incomplete: ${this.relay.delivered()} reached the caller; its continuation was refused. ${failure.message}`, 'api_error');
+        return this.record.succeed(entry, true);
       case 'fail':
         return this.fail(decision.errorClass, failure.message);
       case 'next_route':
@@ -332,11 +332,6 @@ class RequestRun {
         return 'again';
     }
   }
-
-  private readonly deliver = (part: Parameters<RunOptions['onPart']>[0]): void => {
-    this.continuation.noteOutput();
-    this.options.onPart(part);
-  };
 
   private leaveReasonFor(why: Unavailable): LeaveReason {
     if (why === 'ended' || why === 'exhausted') return this.record.lastFailureClass ?? 'unfit';

@@ -1,30 +1,66 @@
-// A RequestStream over a queue of parts: iterate it for the text deltas, or
-// iterate `parts` for every typed part (text, thinking, complete tool calls).
-import type { Outcome, RequestStream, StreamPart } from './types';
+// A RelayStream over the queue the relay fills: iterate it for the text deltas, `parts` for every
+// typed part (text, thinking, complete tool calls), or `events` for the API's own events. The view
+// the caller opens tells the relay what the caller has seen (answerRelay.ts: what a break may redo).
+import type { AnswerEvent, Outcome, RelayStream, RequestStream, StreamPart } from './types';
 import type { TextQueue } from './textQueue';
+import type { RelayItem, RelayView } from './answerRelay';
 
-/** The text deltas of a parts iterator (what `for await (const text of stream)` reads). */
-function textOnly(parts: AsyncIterator<StreamPart>): AsyncIterator<string> {
+/** The items of a queue as `pick` reads them, skipping those it maps to undefined. */
+function mapped<I, T>(items: AsyncIterator<I>, pick: (item: I) => T | undefined): AsyncIterator<T> {
   return {
-    async next(): Promise<IteratorResult<string>> {
+    async next(): Promise<IteratorResult<T>> {
       for (;;) {
-        const step = await parts.next();
+        const step = await items.next();
         if (step.done) return { value: undefined, done: true };
-        if (step.value.type === 'text') return { value: step.value.text, done: false };
+        const value = pick(step.value);
+        if (value !== undefined) return { value, done: false };
       }
     },
-    async return(): Promise<IteratorResult<string>> {
-      await parts.return?.();
+    async return(): Promise<IteratorResult<T>> {
+      await items.return?.();
       return { value: undefined, done: true };
     },
   };
 }
 
-export function requestStream(queue: TextQueue<StreamPart>, outcome: Promise<Outcome>, clientRequestId: string): RequestStream {
+export interface ViewedStream {
+  readonly stream: RelayStream;
+  /** What the caller reads ('events' until it opens another view: a relay may already hand them on). */
+  readonly view: () => RelayView;
+}
+
+export function requestStream(queue: TextQueue<RelayItem>, outcome: Promise<Outcome>, clientRequestId: string): ViewedStream {
+  let view: RelayView | null = null;
+  const open = <T>(chosen: RelayView, pick: (item: RelayItem) => T | undefined): AsyncIterator<T> => {
+    const items = queue[Symbol.asyncIterator]();
+    view = chosen;
+    return mapped(items, pick);
+  };
+  const part = (item: RelayItem): StreamPart | undefined => item.part ?? undefined;
+  const text = (item: RelayItem): string | undefined => (item.part?.type === 'text' ? item.part.text : undefined);
+  const event = (item: RelayItem): AnswerEvent => item.event;
+  return {
+    stream: {
+      outcome,
+      clientRequestId,
+      parts: { [Symbol.asyncIterator]: () => open('parts', part) },
+      events: { [Symbol.asyncIterator]: () => open('events', event) },
+      [Symbol.asyncIterator]: () => open('parts', text),
+    },
+    view: () => view ?? 'events',
+  };
+}
+
+/** A stream of typed parts only (the broker client's, whose parts arrive already made). */
+export function partStream(queue: TextQueue<StreamPart>, outcome: Promise<Outcome>, clientRequestId: string): RequestStream {
+  const open = <T>(pick: (part: StreamPart) => T | undefined): AsyncIterator<T> => {
+    const parts = queue[Symbol.asyncIterator]();
+    return mapped(parts, pick);
+  };
   return {
     outcome,
     clientRequestId,
-    parts: { [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator]() },
-    [Symbol.asyncIterator]: () => textOnly(queue[Symbol.asyncIterator]()),
+    parts: { [Symbol.asyncIterator]: () => open((part) => part) },
+    [Symbol.asyncIterator]: () => open((part) => (part.type === 'text' ? part.text : undefined)),
   };
 }

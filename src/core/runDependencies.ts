@@ -5,7 +5,8 @@ import type { ConcurrencyLimiter } from './policies/limiter';
 import type { ProviderClients } from './providers';
 import type { RouteState } from './routeState';
 import type { TailState } from './tailState';
-import type { ManagerEvent, Priority, StreamPart } from './types';
+import type { ManagerEvent, PassHeaders, Priority } from './types';
+import type { RelayItem, RelayView } from './answerRelay';
 
 export interface RunDependencies {
   readonly config: ManagerConfig;
@@ -27,5 +28,10 @@ export interface RunOptions {
   readonly signal: AbortSignal;
   readonly priority: Priority;
   readonly clientRequestId: string;
-  readonly onPart: (part: StreamPart) => void;
+  /** Each event handed on to the caller (with the typed part it makes). */
+  readonly onItem: (item: RelayItem) => void;
+  /** What the caller reads (what a broken stream may still redo depends on it). */
+  readonly view: () => RelayView;
+  /** The caller's anthropic-beta / anthropic-version, sent with every attempt. */
+  readonly headers?: PassHeaders;
 }

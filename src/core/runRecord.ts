@@ -1,10 +1,9 @@
 // The record of one request: its attempts (in the order they ended), the server's request ids,
 // the adaptations made for the models that answered, the last failure worth blaming, and the
 // outcome built from them. Every attempt and the request's end are announced as they are recorded.
-import type { ContentBlock, Message } from '@anthropic-ai/sdk/resources/messages';
 import type { Classification } from './classify';
-import type { Continuation } from './continuation';
-import type { MessageAssembler } from './messageAssembler';
+import type { AnswerRelay } from './answerRelay';
+import { messageOf } from './answerMessage';
 import type { ChainEntry } from './routePicker';
 import type { AttemptResult } from './attempt';
 import type { AttemptRecord, ErrorClass, FailureOutcome, ManagerEvent, Outcome, SuccessOutcome } from './types';
@@ -21,7 +20,7 @@ export class RunRecord {
     private readonly startedAt: number,
     private readonly now: () => number,
     private readonly emit: (event: ManagerEvent) => void,
-    private readonly continuation: Continuation,
+    private readonly relay: AnswerRelay,
   ) {}
 
   /** The class of the last failure, if any. */
@@ -66,12 +65,15 @@ export class RunRecord {
   }
 
   fail(errorClass: ErrorClass, message: string): FailureOutcome {
+    // A failure after part of the answer was handed on says what the caller has (never a silent gap).
+    const said = this.relay.started && errorClass !== 'canceled' ? `The answer is incomplete: ${this.relay.delivered()} reached the caller. ${message}` : message;
+    if (said !== message) this.relay.incomplete(said, errorClass === 'overloaded' ? 'overloaded_error' : errorClass === 'rate_limited' ? 'rate_limit_error' : 'api_error');
     return this.finish({
       ok: false,
-      text: this.continuation.text,
+      text: this.relay.text,
       clientRequestId: this.clientRequestId,
       attempts: [...this.attempts],
-      error: { class: errorClass, message, requestIds: [...this.requestIds] },
+      error: { class: errorClass, message: said, requestIds: [...this.requestIds] },
     });
   }
 
@@ -86,42 +88,24 @@ export class RunRecord {
     return this.fail(last.errorClass, `${prefix}${last.message}`);
   }
 
-  succeed(entry: ChainEntry, assembler: MessageAssembler, stopReason: Message['stop_reason'], incomplete: boolean): SuccessOutcome {
-    const usage = assembler.usage;
-    const content: ContentBlock[] = this.continuation.blocks(assembler);
-    const { model } = entry.route;
-    const message: Message = {
-      id: assembler.messageId || `msg_${this.clientRequestId}`,
-      type: 'message',
-      role: 'assistant',
-      model,
-      content,
-      stop_reason: stopReason,
-      stop_sequence: assembler.stopSequence,
-      stop_details: null,
-      container: null,
-      diagnostics: null,
-      usage: {
-        input_tokens: usage.inputTokens,
-        output_tokens: usage.outputTokens,
-        cache_read_input_tokens: usage.cacheReadInputTokens,
-        cache_creation_input_tokens: usage.cacheCreationInputTokens,
-        cache_creation: null,
-        inference_geo: null,
-        output_tokens_details: null,
-        server_tool_use: null,
-        service_tier: null,
-        speed: null,
-      },
-    };
+  /** The answer as the caller received it: the message the relay handed on, whatever its stop reason. */
+  succeed(entry: ChainEntry, incomplete: boolean): SuccessOutcome {
+    const { model, provider } = entry.route;
+    const message = messageOf(this.relay.message(), model, this.clientRequestId);
+    const usage = message.usage;
     return this.finish({
       ok: true,
-      text: content.map((b) => (b.type === 'text' ? b.text : '')).join(''),
+      text: message.content.map((b) => (b.type === 'text' ? b.text : '')).join(''),
       model,
-      provider: entry.route.provider,
-      stopReason,
+      provider,
+      stopReason: message.stop_reason,
       incomplete,
-      usage: { ...usage },
+      usage: {
+        inputTokens: usage.input_tokens ?? 0,
+        outputTokens: usage.output_tokens ?? 0,
+        cacheReadInputTokens: usage.cache_read_input_tokens ?? 0,
+        cacheCreationInputTokens: usage.cache_creation_input_tokens ?? 0,
+      },
       message,
       adaptations: [...this.adaptations],
       clientRequestId: this.clientRequestId,

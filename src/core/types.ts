@@ -30,12 +30,47 @@ export type StreamPart =
   | { readonly type: 'thinking'; readonly thinking: string }
   | { readonly type: 'tool_use'; readonly id: string; readonly name: string; readonly input: unknown };
 
+/** One event of an answer as the API sent it: the parsed `data` of one server-sent event, whose
+ *  `type` is also the SSE event name (message_start, content_block_start, content_block_delta,
+ *  content_block_stop, message_delta, message_stop, and whatever the API adds). The SDK drops
+ *  `ping` before the manager sees it; a mid-stream `error` event is a failure, never relayed. */
+export interface ApiStreamEvent {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/** The manager's own word inside an answer's event stream (never from the API):
+ *  - `recovered`: the stream broke and continues from another attempt (the events after it are
+ *    spliced in: no second message_start, block indices continue the caller's);
+ *  - `ended_at_tool_use`: the stream broke after a complete tool call; the answer ends at it
+ *    (a message_delta with stop_reason tool_use and a message_stop follow);
+ *  - `incomplete`: the answer broke off and cannot be continued; no message_stop follows.
+ *    `error` is ready to relay as an SSE `error` event. */
+export interface ManagerNotice {
+  readonly type: 'recovered' | 'ended_at_tool_use' | 'incomplete';
+  /** Plain words: what happened and what the caller has been given. */
+  readonly message: string;
+  readonly error?: { readonly type: string; readonly message: string };
+}
+
+/** What a relaying caller reads, in order: the API's events, and now and then a manager notice. */
+export type AnswerEvent = { readonly source: 'api'; readonly event: ApiStreamEvent } | { readonly source: 'manager'; readonly notice: ManagerNotice };
+
+/** Headers of the caller's that reach the API unchanged (the endpoint relays its client's). */
+export interface PassHeaders {
+  /** Comma-separated beta names, as the `anthropic-beta` header carries them. */
+  readonly 'anthropic-beta'?: string;
+  readonly 'anthropic-version'?: string;
+}
+
 export interface SendOptions {
   readonly signal?: AbortSignal;
   readonly priority?: Priority;
   /** The caller's id for this request (1-128 of A-Z a-z 0-9 . _ : -), unique among requests in flight;
    *  generated when absent. Every event, attempt and the outcome of the request carry it. */
   readonly clientRequestId?: string;
+  /** `anthropic-beta` / `anthropic-version` for every attempt (a fallback's documented adaptations aside). */
+  readonly headers?: PassHeaders;
 }
 
 /** One attempt on one route, as recorded in events, history and the CLI's JSON. */
@@ -200,3 +235,11 @@ export interface RequestStream extends AsyncIterable<string> {
   /** The request's id (the caller's, or generated), known before any of its events. */
   readonly clientRequestId: string;
 }
+
+/** A stream of the core manager: also the API's own events, in order, for callers that relay them
+ *  (one view per stream: text, `parts` or `events`). After a recovery the events still form one
+ *  message: one message_start, block indices that continue, one message_stop, nothing twice. */
+export interface RelayStream extends RequestStream {
+  readonly events: AsyncIterable<AnswerEvent>;
+}
+

@@ -7,7 +7,7 @@
 import type { ManagerConfig, RequestManager } from '../../core/contract';
 import { newClientRequestId } from '../../core/clientRequestId';
 import { TextQueue } from '../../core/textQueue';
-import { requestStream } from '../../core/requestStream';
+import { partStream } from '../../core/requestStream';
 import { asOf, breakerChanges } from './breakerSnapshots';
 import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, Priority, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
 import { AttachRequest, BreakersNotification, ClientsNotification, EventNotification, PartNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
@@ -102,7 +102,7 @@ export class SharedManager implements RequestManager {
       external?.removeEventListener('abort', onAbort);
       queue.end();
     });
-    return requestStream(queue, outcome, clientRequestId);
+    return partStream(queue, outcome, clientRequestId);
   }
 
   onEvent(listener: (event: ManagerEvent) => void): () => void {

@@ -2,7 +2,7 @@
 // manager pointed at it with small timeouts and backoff, so faults play out fast.
 import type { ManagerConfig } from '../../../src/core/contract';
 import type { ManagerEvent } from '../../../src/core/types';
-import type { RequestManager } from '../../../src/core/contract';
+import type { RelayManager } from '../../../src/core/contract';
 import { defaultManagerConfig } from '../../../src/core/defaults';
 import { createRequestManager } from '../../../src/core/requestManager';
 import type { RunningSimulator, Scenario } from '../../../src/simulator/index';
@@ -21,7 +21,7 @@ export function scenario(models: Scenario['models'], defaults: Scenario['default
 
 export interface Rig {
   readonly sim: RunningSimulator;
-  readonly manager: RequestManager;
+  readonly manager: RelayManager;
   readonly events: ManagerEvent[];
   close(): Promise<void>;
 }

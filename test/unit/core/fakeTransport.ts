@@ -3,6 +3,8 @@
 // stream of events. It stands in for the network, not for the code under test.
 import type { MessagesClient, RawStreamEvent, StreamParams } from '../../../src/core/wire';
 import type { ProviderClients } from '../../../src/core/providers';
+import type { RunOptions } from '../../../src/core/runDependencies';
+import type { StreamPart } from '../../../src/core/types';
 
 export type Step =
   | { readonly error: Record<string, unknown> }
@@ -67,3 +69,18 @@ export class ScriptedTransport {
     return { clientFor: async () => ({ client: this.client(), secret: '' }) } as unknown as ProviderClients;
   }
 }
+
+/** Run options of a caller that reads typed parts, collecting them (and calling `also` for each). */
+export function partsCaller(parts: StreamPart[], also: (part: StreamPart) => void = () => undefined): Pick<RunOptions, 'onItem' | 'view'> {
+  return {
+    onItem: (item) => {
+      if (item.part === null) return;
+      parts.push(item.part);
+      also(item.part);
+    },
+    view: () => 'parts',
+  };
+}
+
+/** Run options of a caller that reads only the outcome. */
+export const outcomeOnly: Pick<RunOptions, 'onItem' | 'view'> = { onItem: () => undefined, view: () => 'none' };

@@ -16,6 +16,7 @@ import type { ManagerEvent, Outcome, StreamPart } from '../../../src/core/types'
 import { FakeClock } from './fakeClock';
 import type { Beat } from './timedTransport';
 import { answer, end, start, TimedTransport, words } from './timedTransport';
+import { partsCaller } from './fakeTransport';
 
 const OPUS = 'claude-opus-5-5';
 const KEY = 'anthropic:claude-opus-5-5';
@@ -62,7 +63,7 @@ async function settle(): Promise<void> {
 /** Runs a request, moving the fake clock `stepMs` at a time until it ends (bounded). */
 async function drive(r: Rig, parts: StreamPart[] = [], stepMs = 10, maxMs = 300_000): Promise<Outcome> {
   let done: Outcome | null = null;
-  const outcome = runRequest(r.deps, ASK, { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_test', onPart: (p) => parts.push(p) });
+  const outcome = runRequest(r.deps, ASK, { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_test', ...partsCaller(parts) });
   void outcome.then((o) => {
     done = o;
   });
@@ -101,11 +102,10 @@ test('past the threshold a hedge starts; the first to answer wins and the other 
     signal: new AbortController().signal,
     priority: 'interactive',
     clientRequestId: 'rc_test',
-    onPart: (p) => {
-      parts.push(p);
+    ...partsCaller(parts, () => {
       hedgeFirstTokenAt ??= r.clock.now();
       if (r.transport.calls[0]?.signal.aborted) abortedAt ??= r.clock.now();
-    },
+    }),
   });
   const box: { result: Outcome | null } = { result: null };
   void outcome.then((o) => {
@@ -289,7 +289,7 @@ test('the hedge on the next route carries the body adapted for its model; when t
   const parts: StreamPart[] = [];
   const ask = { ...ASK, max_tokens: 2_048, thinking: { type: 'enabled' as const, budget_tokens: 1_024 } };
   let done: Outcome | null = null;
-  void runRequest(r.deps, ask, { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_test', onPart: (p) => parts.push(p) }).then((o) => {
+  void runRequest(r.deps, ask, { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_test', ...partsCaller(parts) }).then((o) => {
     done = o;
   });
   for (let t = 0; t < 5_000 && done === null; t += 10) {

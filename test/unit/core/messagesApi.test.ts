@@ -9,7 +9,7 @@ import { defaultManagerConfig } from '../../../src/core/defaults';
 import type { ManagerConfig } from '../../../src/core/contract';
 import type { ManagerEvent, MessagesBody, Outcome, StreamPart } from '../../../src/core/types';
 import type { RawStreamEvent } from '../../../src/core/wire';
-import { ScriptedTransport, sdkError } from './fakeTransport';
+import { partsCaller, ScriptedTransport, sdkError } from './fakeTransport';
 
 const OPUS = 'claude-opus-5-5';
 const HAIKU = 'claude-haiku-5-5';
@@ -36,7 +36,7 @@ async function run(transport: ScriptedTransport, body: MessagesBody, models = [O
   const outcome = await runRequest(
     { config, clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }, random: () => 0, routes, limiter: new ConcurrencyLimiter(4), clients: transport.clients(), emit: (e) => events.push(e) },
     body,
-    { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_m', onPart: (p) => parts.push(p) },
+    { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_m', ...partsCaller(parts) },
   );
   return { outcome, parts, events };
 }

@@ -13,7 +13,7 @@ import type { ManagerEvent, Outcome, StreamPart } from '../../../src/core/types'
 import type { ProviderClients } from '../../../src/core/providers';
 import { ProviderSetupError } from '../../../src/core/providers';
 import { FakeClock } from './fakeClock';
-import { ScriptedTransport, sdkError, textAnswer } from './fakeTransport';
+import { outcomeOnly, partsCaller, ScriptedTransport, sdkError, textAnswer } from './fakeTransport';
 
 const OPUS = 'claude-opus-5-5';
 const SONNET = 'claude-sonnet-5-5';
@@ -43,7 +43,7 @@ function rig(clients: ProviderClients, overrides: Partial<ManagerConfig> = {}, c
 }
 
 function start(r: Rig, signal: AbortSignal, parts: StreamPart[] = []): Promise<Outcome> {
-  return runRequest(r.deps, ASK, { signal, priority: 'interactive', clientRequestId: 'rc_test', onPart: (p) => parts.push(p) });
+  return runRequest(r.deps, ASK, { signal, priority: 'interactive', clientRequestId: 'rc_test', ...partsCaller(parts) });
 }
 
 /** Lets promise callbacks run until the orchestrator is parked on the fake clock (or done). */
@@ -124,7 +124,7 @@ test('an error thrown out of the attempt path still gives the half-open probe pe
       if (event.type === 'attempt') throw new Error('listener defect');
     },
   };
-  await assert.rejects(runRequest(deps, ASK, { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_x', onPart: () => undefined }));
+  await assert.rejects(runRequest(deps, ASK, { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_x', ...outcomeOnly }));
   assert.ok(breaker.isAvailable(), 'the probe is not left in flight forever');
 });
 
@@ -145,7 +145,7 @@ test('when nothing can be tried, the outcome says why: a prompt too large is not
   const transport = new ScriptedTransport([]);
   const r = rig(transport.clients());
   const huge = { messages: [{ role: 'user' as const, content: 'x'.repeat(4_000_000) }], max_tokens: 64 };
-  const result = await runRequest(r.deps, huge, { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_big', onPart: () => undefined });
+  const result = await runRequest(r.deps, huge, { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_big', ...outcomeOnly });
   assert.ok(!result.ok && result.error.class === 'bad_request');
   assert.match(result.error.message, /too large for every model/);
   assert.doesNotMatch(result.error.message, /shortly/);

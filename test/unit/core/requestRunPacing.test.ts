@@ -10,7 +10,7 @@ import { defaultManagerConfig } from '../../../src/core/defaults';
 import type { ManagerConfig } from '../../../src/core/contract';
 import type { ManagerEvent, Outcome } from '../../../src/core/types';
 import { FakeClock } from './fakeClock';
-import { ScriptedTransport } from './fakeTransport';
+import { outcomeOnly, ScriptedTransport } from './fakeTransport';
 
 const OPUS = 'claude-opus-5-5';
 const SONNET = 'claude-sonnet-5-5';
@@ -36,7 +36,7 @@ function setup(models: string[]): { clock: FakeClock; events: ManagerEvent[]; tr
     routes.tier.settle(booking);
     return resetAt;
   };
-  const run = (): Promise<Outcome> => runRequest(deps, ASK, { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_test', onPart: () => undefined });
+  const run = (): Promise<Outcome> => runRequest(deps, ASK, { signal: new AbortController().signal, priority: 'interactive', clientRequestId: 'rc_test', ...outcomeOnly });
   return { clock, events, transport, run, spend };
 }
 
