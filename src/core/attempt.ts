@@ -1,14 +1,15 @@
 // One attempt on one route: a streaming request through the SDK with our own
 // timers — no response headers in time, or a response that stays silent for
-// longer than the stall watchdog allows (liveness counted on the raw bytes, so
-// the API's pings keep a slow answer alive) — and every failure classified.
+// longer than the stall watchdog allows (liveness counted in complete events on
+// the raw stream, so the API's pings keep a slow answer alive and a trickle of
+// junk bytes does not) — and every failure classified.
 // Parts reach the assembler's sink as they arrive; `message_stop` ends the answer
 // even if the server keeps the connection open. The first content is announced
 // before it is handed on, so a hedged pair can decide which attempt wins.
 import type { Classification, LocalAbortReason } from './classify';
 import { classifyError } from './classify';
 import type { Clock } from './contract';
-import { byteTap } from './byteTap';
+import { eventTap } from './eventTap';
 import { sanitizeServerToken } from './serverValues';
 import type { StallLimits } from './policies/stallWatchdog';
 import { StallWatchdog } from './policies/stallWatchdog';
@@ -43,7 +44,7 @@ export interface AttemptInput {
   /** The first content (a content block starts) is about to be handed on; false = this attempt
    *  lost a race and must stop without handing anything on. */
   readonly onFirstContent?: () => boolean;
-  /** The first byte of the response body arrived (the server is working on it). */
+  /** The first event of the response body arrived (the server is working on it). */
   readonly onBody?: () => void;
   /** The response went silent for too long (called once, before the attempt is cut). */
   readonly onStall?: (silentMs: number, flowing: boolean) => void;
@@ -53,7 +54,7 @@ export interface AttemptSuccess {
   readonly ok: true;
   /** Milliseconds from the start of the attempt to its first content (null when it had none). */
   readonly firstContentMs: number | null;
-  /** Milliseconds from the response headers to the first byte of its body (null when none came). */
+  /** Milliseconds from the response headers to the first event of its body (null when none came). */
   readonly bodyStartMs: number | null;
   readonly status: number;
   readonly requestId: string | null;
@@ -178,11 +179,11 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   aborted.catch(() => undefined);
   const race = <T>(work: Promise<T>): Promise<T> => Promise.race([work, watched, aborted]);
 
-  /** Body bytes arrived (from the raw tap, or an event from a transport without one). */
-  const sawBytes = (): void => {
+  /** A complete event arrived (from the raw tap, or the SDK's, also for a transport without a tap). */
+  const sawEvent = (): void => {
     const first = !watchdog.bodyStarted;
     const now = clock.now();
-    watchdog.bytes(now);
+    watchdog.event(now);
     if (first) {
       bodyStartMs = headersIn ? Math.max(0, now - headersAt) : 0;
       rearm();
@@ -202,7 +203,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
           // Our own timer governs; the SDK's is a backstop a little later.
           timeout: input.headersTimeoutMs + 1000,
           headers: { ...input.headers, 'x-client-request-id': input.clientRequestId },
-          middleware: [byteTap(sawBytes)],
+          middleware: [eventTap(sawEvent)],
         })
         .withResponse(),
     );
@@ -220,7 +221,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
       const step = await race(iterator.next());
       if (step.done) break;
       const now = clock.now();
-      sawBytes();
+      sawEvent();
       if (firstContentMs === null && isContent(step.value)) {
         if (input.onFirstContent?.() === false) {
           abort('canceled');

@@ -30,13 +30,18 @@ function echo(value: string, credential: string): string {
 
 function sse(res: ServerResponse, reply: Extract<Reply, { kind: 'sse' }>, credential: string): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': 'req_fault_ok', ...mapHeaders(reply.headers, credential) });
+  sseAnswer(res, reply.text, reply.rawLine === undefined ? undefined : echo(reply.rawLine, credential));
+}
+
+/** A whole answer's events on a stream whose headers went out, then the end of the response. */
+export function sseAnswer(res: ServerResponse, text: string, rawLine?: string): void {
   const send = (event: string, data: unknown): void => {
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   send('message_start', { type: 'message_start', message: { id: 'msg_fault', type: 'message', role: 'assistant', model: 'm', content: [], stop_reason: null, usage: { input_tokens: 3, output_tokens: 1 } } });
   send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-  send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: reply.text } });
-  if (reply.rawLine !== undefined) res.write(`event: content_block_delta\ndata: ${echo(reply.rawLine, credential)}\n\n`);
+  send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
+  if (rawLine !== undefined) res.write(`event: content_block_delta\ndata: ${rawLine}\n\n`);
   send('content_block_stop', { type: 'content_block_stop', index: 0 });
   send('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 2 } });
   send('message_stop', { type: 'message_stop' });

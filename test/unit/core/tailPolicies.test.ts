@@ -51,23 +51,23 @@ test('a ping cadence never trips the stall watchdog, before or after content', (
   let now = 0;
   const watchdog = new StallWatchdog(limits, now);
   watchdog.headers(now);
-  watchdog.bytes(now); // message_start
+  watchdog.event(now); // message_start
   // A long prefill: pings every 15 s, then every 30 s (the API's observed cadence) for 10 minutes.
   for (let i = 0; i < 20; i++) {
     now += i < 10 ? 15_000 : 30_000;
     assert.ok(watchdog.stalledAt() > now, `tripped before content at ${now}`);
-    watchdog.bytes(now);
+    watchdog.event(now);
   }
   watchdog.content(now);
   for (let i = 0; i < 50; i++) {
     now += 20;
-    watchdog.bytes(now);
+    watchdog.event(now);
   }
   // The model pauses mid-answer, pinging every 30 s.
   for (let i = 0; i < 20; i++) {
     now += 30_000;
     assert.ok(watchdog.stalledAt() > now, `tripped mid-stream at ${now}`);
-    watchdog.bytes(now);
+    watchdog.event(now);
   }
   assert.ok(watchdog.limitMs() >= 35_000);
 });
@@ -79,10 +79,10 @@ test('the stall watchdog cuts true silence: no body byte after headers, or a flo
   assert.equal(dead.stalledAt(), 1_100, 'a body that never starts is cut after the first-byte limit');
   const slow = new StallWatchdog(limits, 0);
   slow.headers(0);
-  slow.bytes(0);
+  slow.event(0);
   slow.content(0);
   // A slow stream: a chunk every 6 s; 8 × 6 s = 48 s of silence allowed, above the floor.
-  for (let t = 6_000; t <= 60_000; t += 6_000) slow.bytes(t);
+  for (let t = 6_000; t <= 60_000; t += 6_000) slow.event(t);
   assert.ok(slow.limitMs() >= 48_000 * 0.99, `adaptive limit ${slow.limitMs()}`);
   assert.equal(slow.stalledAt(), 60_000 + slow.limitMs());
 });

@@ -1,7 +1,7 @@
 // A Messages transport whose streams unfold on a fake clock: each script step
 // says when (ms after the previous step) an event or a bare `ping` arrives, or
 // that the stream falls silent. Bytes go through the request's middleware the
-// way the SDK hands them over, so the byte tap sees pings the SDK would drop.
+// way the SDK hands them over, so the event tap sees pings the SDK would drop.
 // Every call is logged with its signal, so tests can see an attempt aborted.
 import type { AttemptRequestOptions, MessagesClient, RawStreamEvent, StreamParams } from '../../../src/core/wire';
 import type { ProviderClients } from '../../../src/core/providers';
@@ -90,7 +90,9 @@ export class TimedTransport {
         }
       }
       if (signal.aborted) return;
-      push(new TextEncoder().encode('x'));
+      // The raw stream carries each step as the complete server-sent event the SDK would parse.
+      const event = 'event' in beat ? beat.event : { type: 'ping' };
+      push(new TextEncoder().encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
       if ('event' in beat) yield beat.event;
     }
   }

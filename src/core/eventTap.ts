@@ -1,17 +1,20 @@
 // Liveness on the raw response: an SDK request middleware that hands the body on
-// unchanged and reports every chunk that arrives. The API sends `ping` events
-// while it works and the SDK drops them before we see an event, so only the bytes
-// tell a slow answer from a dead connection.
+// unchanged and reports every complete event that arrives (streamEvents.ts). The
+// API sends `ping` events while it works and the SDK drops them before we see an
+// event, so only the raw stream tells a slow answer from a dead connection — and
+// only complete events tell it from a server trickling bytes that never form one.
+import { eventCounterFor } from './streamEvents';
 import type { ResponseMiddleware } from './wire';
 
-export function byteTap(onBytes: () => void): ResponseMiddleware {
+export function eventTap(onEvent: () => void): ResponseMiddleware {
   return async (request, next) => {
     const response = await next(request);
     if (response.body === null) return response;
+    const counter = eventCounterFor(response.headers.get('content-type'));
     const tapped = response.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
-          onBytes();
+          if (counter.feed(chunk) > 0) onEvent();
           controller.enqueue(chunk);
         },
       }),
