@@ -12,6 +12,7 @@ import type { BrokerInfo, ClientCounts } from './protocol';
 import { createBrokerKey, proofFor } from './peerProof';
 import { brokerPidPath, brokerSocketPath, checkSocketPath, ensurePrivateRuntimeDir, recheckRuntimeDir } from './runtimeDir';
 import { claimSocket } from './socketClaim';
+import type { SharedRoutes } from '../core/sharedRoutes';
 
 export const IDLE_EXIT_ENV = 'RESILIENT_CLAUDE_BROKER_IDLE_MS';
 export const DEFAULT_IDLE_EXIT_MS = 60_000;
@@ -27,6 +28,8 @@ export interface RunningBroker {
   /** Resolves when the broker has stopped (idle, signal or stop()). */
   readonly stopped: Promise<void>;
   stop(reason: string): Promise<void>;
+  /** The route state every manager of this broker shares (the local endpoint's too). */
+  readonly shared: SharedRoutes;
 }
 
 /** Starts the broker; resolves with null when another broker already serves this user. */
@@ -77,7 +80,7 @@ class Broker implements SessionHost {
     });
     this.options.log(`Broker ${process.pid} listening (protocol ${BROKER_PROTOCOL_VERSION}).`);
     this.armIdle();
-    return { stopped: this.stopped, stop: (reason) => this.stop(reason) };
+    return { stopped: this.stopped, stop: (reason) => this.stop(reason), shared: this.registry.shared };
   }
 
   info(): BrokerInfo {

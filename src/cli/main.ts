@@ -2,6 +2,7 @@
 import { runAsk } from './ask';
 import { runBrokerCommand } from './broker-command';
 import { runMessages } from './messages';
+import { runServe } from './serve-command';
 import { runSimulate } from './simulate-command';
 
 const USAGE = `Usage: resilient-claude <command> [options]
@@ -11,6 +12,7 @@ Commands:
   ask        send one request through the resilient client (--broker: on the shared broker)
   messages   send a Messages API body (JSON on stdin) through the resilient client
   broker     run the user's shared request manager in the foreground
+  serve      run the local endpoint for every Claude client (--port N --base-url URL --models a,b,c)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
       return runBrokerCommand(rest);
     case 'messages':
       return runMessages(rest);
+    case 'serve':
+      return runServe(rest);
     case undefined:
     case '--help':
     case '-h':

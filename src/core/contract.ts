@@ -17,6 +17,9 @@ export interface ProviderConfig {
   readonly baseURL?: string;
   /** Called per attempt so a key change applies at once. Never logged. */
   readonly apiKey?: () => string | undefined | Promise<string | undefined>;
+  /** Anthropic: a bearer token sent as `Authorization: Bearer` instead of an API key (a client's own
+   *  login relayed by the local endpoint); when it resolves, it is used and `apiKey` is not. Never logged. */
+  readonly authToken?: () => string | undefined | Promise<string | undefined>;
   /** Extra headers (machine-scoped setting). */
   readonly headers?: Readonly<Record<string, string>>;
   /** Vertex: project and region; Bedrock: region. */

@@ -79,19 +79,27 @@ export class ProviderClients {
         return bedrockSetup(provider, key, this.awsChains);
       case 'vertex':
         return vertexSetup(provider, key, this.googleAdc);
-      case 'anthropic':
+      case 'anthropic': {
+        const bearer = ((await provider.authToken?.()) ?? '').trim();
+        if (bearer !== '') {
+          registerSecrets(bearer);
+          return { ok: true, identity: `bearer:${bearer}`, secret: bearer, make: (timeoutMs) => makeAnthropic(provider, { authToken: bearer }, timeoutMs) };
+        }
         if (key === '') return { ok: false, kind: 'missing_api_key', message: 'Anthropic: no API key is set — run "Resilient Claude: Set API Key".' };
         registerSecrets(key);
-        return { ok: true, identity: key, secret: key, make: (timeoutMs) => makeAnthropic(provider, key, timeoutMs) };
+        return { ok: true, identity: key, secret: key, make: (timeoutMs) => makeAnthropic(provider, { apiKey: key }, timeoutMs) };
+      }
     }
   }
 }
 
-async function makeAnthropic(provider: ProviderConfig, key: string, headersTimeoutMs: number): Promise<MessagesClient> {
+/** Exactly one of the two credentials: an API key (`x-api-key`) or a bearer token. */
+type AnthropicAuth = { readonly apiKey: string } | { readonly authToken: string };
+
+async function makeAnthropic(provider: ProviderConfig, auth: AnthropicAuth, headersTimeoutMs: number): Promise<MessagesClient> {
   const sdk = await import('@anthropic-ai/sdk');
   const client = new sdk.Anthropic({
-    apiKey: key,
-    authToken: null,
+    ...('apiKey' in auth ? { apiKey: auth.apiKey, authToken: null } : { apiKey: null, authToken: auth.authToken }),
     ...(provider.baseURL ? { baseURL: provider.baseURL } : {}),
     maxRetries: 0,
     timeout: headersTimeoutMs,

@@ -1,0 +1,30 @@
+// Which program sent a request, from its user-agent, for the history, the status bar and the
+// report ("Claude Code", "Anthropic TypeScript SDK", "curl" …). Only the program's name and
+// version are kept: never anything else the header carries.
+const KNOWN: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^claude-cli\/(\S+)/i, 'Claude Code'],
+  [/^claude-vscode\/(\S+)/i, 'Claude Code (VS Code)'],
+  [/^Anthropic\/JS\s+(\S+)/i, 'Anthropic TypeScript SDK'],
+  [/^Anthropic\/Python\s+(\S+)/i, 'Anthropic Python SDK'],
+  [/^Anthropic\/(\w+)\s+(\S+)/i, 'Anthropic SDK'],
+  [/^curl\/(\S+)/i, 'curl'],
+  [/^Cline\/(\S+)/i, 'Cline'],
+  [/^Continue\/(\S+)/i, 'Continue'],
+];
+
+const SAFE = /[^A-Za-z0-9._\-+ ()]/g;
+const SAFE_NAME = /[^A-Za-z0-9._\-+()/]/g;
+
+export function clientLabel(userAgent: string | undefined): string {
+  const ua = (userAgent ?? '').trim();
+  if (ua === '') return 'unknown client';
+  for (const [pattern, name] of KNOWN) {
+    const match = pattern.exec(ua);
+    if (match) {
+      const version = (match[match.length - 1] ?? '').replace(SAFE, '').slice(0, 24);
+      return version === '' ? name : `${name} ${version}`;
+    }
+  }
+  const first = ua.split(/\s+/)[0]!.replace(SAFE_NAME, '').slice(0, 40);
+  return first === '' ? 'unknown client' : first;
+}

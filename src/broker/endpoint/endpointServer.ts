@@ -1,0 +1,143 @@
+// The broker's second door: an Anthropic-compatible HTTP endpoint on the loopback interface for
+// every Claude client on the machine (Claude Code, Cline, Continue, SDK scripts). Every request
+// is guarded first (requestGuard.ts: Host, Origin, credential) and refused with nothing sent
+// upstream when it fails; POST /v1/messages runs on the resilient managers (messagesRoute.ts);
+// every other /v1/ path is relayed as it is (pathRelay.ts). No CORS header is ever sent.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { ManagerConfig, ProviderConfig } from '../../core/contract';
+import type { SharedRoutes } from '../../core/sharedRoutes';
+import type { ManagerEvent } from '../../core/types';
+import { clientLabel } from './clientLabel';
+import { clientCredentialHeaders, EndpointManagers } from './endpointManagers';
+import { localError } from './failureResponse';
+import { handleMessages } from './messagesRoute';
+import { relayPath } from './pathRelay';
+import type { RequestCredential } from './requestGuard';
+import { guardRequest } from './requestGuard';
+
+export const ENDPOINT_HOST = '127.0.0.1';
+
+export interface EndpointOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** The endpoint's own token (endpointToken.ts). */
+  readonly token: string;
+  readonly shared: SharedRoutes;
+  /** Retry, breaker, budget and tail settings for the endpoint's managers. */
+  readonly base: ManagerConfig;
+  /** The user's chain of models. */
+  readonly models: readonly string[];
+  /** Anthropic's API, where clients' own credentials are used. */
+  readonly upstreamBaseUrl: string;
+  /** The user's providers with their stored credentials; null when none is known. */
+  readonly userProviders: () => readonly ProviderConfig[] | null;
+  /** One line per request (never a credential). */
+  readonly log: (line: string) => void;
+  /** Every manager event of the endpoint's requests. */
+  readonly onEvent?: (event: ManagerEvent) => void;
+  readonly now?: () => number;
+}
+
+export interface RunningEndpoint {
+  /** http://127.0.0.1:PORT */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function refuse(res: ServerResponse, status: number, errorType: string, message: string): void {
+  const text = JSON.stringify(localError(errorType, message));
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'x-should-retry': 'false' });
+  res.end(text);
+}
+
+/** The user's stored Anthropic credential and URL, for relaying other paths with the token. */
+async function userRelayTarget(providers: readonly ProviderConfig[] | null): Promise<{ baseUrl: string; headers: Record<string, string> } | null> {
+  const anthropic = providers?.find((provider) => provider.id === 'anthropic');
+  if (!anthropic) return null;
+  const key = ((await anthropic.apiKey?.()) ?? '').trim();
+  if (key === '') return null;
+  return { baseUrl: anthropic.baseURL ?? 'https://api.anthropic.com', headers: { 'x-api-key': key } };
+}
+
+export async function startEndpoint(options: EndpointOptions): Promise<RunningEndpoint> {
+  const now = options.now ?? Date.now;
+  const managers = new EndpointManagers({
+    shared: options.shared,
+    base: options.base,
+    upstreamBaseUrl: options.upstreamBaseUrl,
+    userProviders: options.userProviders,
+    onEvent: (event) => options.onEvent?.(event),
+  });
+  const sockets = new Set<Socket>();
+  let port = options.port;
+
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = now();
+    const label = clientLabel(req.headers['user-agent']);
+    const method = req.method ?? 'GET';
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const guard = guardRequest(req.headers, port, options.token);
+    if (!guard.ok) {
+      refuse(res, guard.status, guard.errorType, guard.message);
+      options.log(`${label}: ${method} ${path} refused (${guard.status}: ${guard.message})`);
+      return;
+    }
+    const credential: RequestCredential = guard.credential;
+    const who = credential.kind === 'user' ? 'endpoint token' : 'own credential';
+    if (!path.startsWith('/v1/')) {
+      refuse(res, 404, 'not_found_error', `Not found: ${method} ${path}. This endpoint serves the Anthropic API's /v1/ paths.`);
+      return;
+    }
+    if (path === '/v1/messages' && method === 'POST') {
+      const result = await handleMessages(req, res, { managers, chain: options.models, credential, now });
+      const model = result.model !== null ? ` ${result.model}` : '';
+      options.log(`${label} (${who}): POST /v1/messages → ${result.status}${model}, ${result.attempts} attempt(s), ${now() - started} ms`);
+      return;
+    }
+    let target: { baseUrl: string; headers: Record<string, string> } | null;
+    if (credential.kind === 'client') target = { baseUrl: options.upstreamBaseUrl, headers: clientCredentialHeaders(credential) };
+    else target = await userRelayTarget(options.userProviders());
+    if (target === null) {
+      refuse(res, 401, 'authentication_error', 'The endpoint has no stored Anthropic key to serve this token with on this path: set a key in the editor (or ANTHROPIC_API_KEY for `serve`), or send your own.');
+      return;
+    }
+    const status = await relayPath(req, res, { baseUrl: target.baseUrl, credentialHeaders: target.headers });
+    options.log(`${label} (${who}): ${method} ${path} relayed → ${status}, ${now() - started} ms`);
+  };
+
+  const server: Server = createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      options.log(`Endpoint error on ${req.method ?? ''} ${(req.url ?? '').split('?')[0]}: ${error instanceof Error ? error.name : 'error'}`);
+      if (!res.headersSent) refuse(res, 500, 'api_error', 'The endpoint failed to handle this request.');
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, ENDPOINT_HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${ENDPOINT_HOST}:${port}`,
+    port,
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        managers.dispose();
+      });
+      return closing;
+    },
+  };
+}

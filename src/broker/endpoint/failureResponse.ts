@@ -1,0 +1,63 @@
+// What a client receives when the manager gives up: the upstream's status and error type, our
+// plain-language message (which names what was tried), every request id, and
+// `x-should-retry: false` — the official SDKs and Claude Code then stop after one attempt
+// instead of multiplying ours by their own retries. While a route of the request is held by
+// a rate limit, `retry-after` says honestly until when.
+import type { FailureOutcome } from '../../core/types';
+import type { ErrorClass } from '../../shared/vocabulary';
+
+const STATUS_BY_CLASS: Readonly<Record<ErrorClass, number>> = {
+  overloaded: 529,
+  rate_limited: 429,
+  spend_limit: 429,
+  transient: 502,
+  timeout: 504,
+  auth: 401,
+  bad_request: 400,
+  canceled: 499,
+  unreachable: 502,
+};
+
+const TYPE_BY_STATUS: Readonly<Record<number, string>> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  402: 'billing_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  409: 'conflict_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  504: 'timeout_error',
+  529: 'overloaded_error',
+};
+
+const API_ERROR_TYPE = /^[a-z_]+_error$|^request_too_large$/;
+
+export interface FailureResponse {
+  readonly status: number;
+  readonly errorType: string;
+  readonly body: { readonly type: 'error'; readonly error: { readonly type: string; readonly message: string }; readonly request_id: string | null };
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** `retryAfterMs`: how long until a held route of the request frees up, when one is held. */
+export function failureResponse(outcome: FailureOutcome, retryAfterMs: number | null): FailureResponse {
+  const last = [...outcome.attempts].reverse().find((attempt) => attempt.status !== null && attempt.status >= 400);
+  const status = last?.status ?? STATUS_BY_CLASS[outcome.error.class];
+  const lastType = [...outcome.attempts].reverse().find((attempt) => attempt.errorType !== null && API_ERROR_TYPE.test(attempt.errorType))?.errorType;
+  const errorType = lastType ?? TYPE_BY_STATUS[status] ?? 'api_error';
+  const requestId = outcome.error.requestIds.at(-1) ?? null;
+  const headers: Record<string, string> = {
+    'x-should-retry': 'false',
+    'x-resilient-claude-attempts': String(outcome.attempts.length),
+  };
+  if (requestId !== null) headers['request-id'] = requestId;
+  if (retryAfterMs !== null && retryAfterMs > 0) headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
+  return { status, errorType, body: { type: 'error', error: { type: errorType, message: outcome.error.message }, request_id: requestId }, headers };
+}
+
+/** An error the endpoint itself answers (bad request, refused credential), before anything goes upstream. */
+export function localError(errorType: string, message: string): FailureResponse['body'] {
+  return { type: 'error', error: { type: errorType, message }, request_id: null };
+}

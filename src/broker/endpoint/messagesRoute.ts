@@ -1,0 +1,139 @@
+// POST /v1/messages through the resilient manager: the requested model first, then the
+// fallbacks the rule in modelChain.ts allows, with breakers, budgets, pacing and hedging shared
+// with every other client of the broker. A success is the answer (JSON, or server-sent events
+// as they arrive) with the model that answered and the attempts it took in the headers; when
+// the manager gives up, the upstream's status and error plus `x-should-retry: false`.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClaudeRequest, FailureOutcome, ManagerEvent, Outcome, SuccessOutcome } from '../../core/types';
+import type { RequestManager } from '../../core/contract';
+import type { EndpointManagers } from './endpointManagers';
+import { failureResponse, localError } from './failureResponse';
+import { modelsForRequest } from './modelChain';
+import type { RequestCredential } from './requestGuard';
+import { readJsonBody } from './readBody';
+import { SseAnswer } from './sseAnswer';
+
+/** The API's own limit on a Messages request. */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+const PING_EVERY_MS = 10_000;
+
+export interface MessagesContext {
+  readonly managers: EndpointManagers;
+  readonly chain: readonly string[];
+  readonly credential: RequestCredential;
+  readonly now: () => number;
+}
+
+/** How a request ended, for the endpoint's log line. */
+export interface MessagesResult {
+  readonly status: number;
+  readonly model: string | null;
+  readonly attempts: number;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+function successHeaders(outcome: SuccessOutcome): Record<string, string> {
+  const requestId = outcome.attempts.at(-1)?.requestId ?? null;
+  return {
+    ...(requestId !== null ? { 'request-id': requestId } : {}),
+    'x-resilient-claude-model': outcome.model,
+    'x-resilient-claude-attempts': String(outcome.attempts.length),
+  };
+}
+
+/** Until when a route of this request is held by a rate limit (ms from now), or null. */
+function heldFor(manager: RequestManager, models: readonly string[], now: number): number | null {
+  let earliest: number | null = null;
+  for (const breaker of manager.breakers()) {
+    if (!models.includes(breaker.model) || breaker.heldUntil === null || breaker.heldUntil <= now) continue;
+    earliest = earliest === null ? breaker.heldUntil : Math.min(earliest, breaker.heldUntil);
+  }
+  return earliest === null ? null : earliest - now;
+}
+
+function sendFailure(res: ServerResponse, outcome: FailureOutcome, manager: RequestManager, models: readonly string[], now: number): MessagesResult {
+  const failure = failureResponse(outcome, heldFor(manager, models, now));
+  sendJson(res, failure.status, failure.body, failure.headers);
+  return { status: failure.status, model: null, attempts: outcome.attempts.length };
+}
+
+function usesThinking(body: Record<string, unknown>): boolean {
+  const thinking = body['thinking'];
+  return typeof thinking === 'object' && thinking !== null && (thinking as { type?: unknown }).type !== 'disabled';
+}
+
+export async function handleMessages(req: IncomingMessage, res: ServerResponse, context: MessagesContext): Promise<MessagesResult> {
+  const read = await readJsonBody(req, MAX_BODY_BYTES);
+  if (!read.ok) {
+    sendJson(res, read.status, localError(read.errorType, read.message), { 'x-should-retry': 'false' });
+    return { status: read.status, model: null, attempts: 0 };
+  }
+  const { stream: wantsStream, ...body } = read.value;
+  const requested = typeof body['model'] === 'string' ? body['model'] : undefined;
+  const models = modelsForRequest(requested, context.chain);
+  const manager = context.managers.managerFor(context.credential, models);
+  if (manager === null) {
+    sendJson(res, 401, localError('authentication_error', 'The endpoint has no stored credential to serve this token with: set a key in the editor (or ANTHROPIC_API_KEY for `serve`), or send your own.'), { 'x-should-retry': 'false' });
+    return { status: 401, model: null, attempts: 0 };
+  }
+  const request = body as unknown as ClaudeRequest;
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const clientRequestId = `ep_${randomBytes(9).toString('base64url')}`;
+  const options = { signal: controller.signal, clientRequestId, priority: 'interactive' as const };
+
+  if (wantsStream !== true) {
+    const outcome = await context.managers.withCredential(context.credential, () => manager.send(request, options));
+    if (!outcome.ok) return sendFailure(res, outcome, manager, models, context.now());
+    sendJson(res, 200, outcome.message, successHeaders(outcome));
+    return { status: 200, model: outcome.model, attempts: outcome.attempts.length };
+  }
+
+  // Which route is answering, from the request's own events (for the headers sent with the first part).
+  let currentModel = models[0] ?? requested ?? '';
+  let attemptsEnded = 0;
+  const unsubscribe = manager.onEvent((event: ManagerEvent) => {
+    if (!('clientRequestId' in event) || event.clientRequestId !== clientRequestId) return;
+    if (event.type === 'fallback') currentModel = event.to.model;
+    else if (event.type === 'attempt') attemptsEnded += 1;
+  });
+  const sse = new SseAnswer(res);
+  const pinger = setInterval(() => sse.ping(), PING_EVERY_MS);
+  try {
+    const live = !usesThinking(body);
+    const stream = context.managers.withCredential(context.credential, () => manager.stream(request, options));
+    for await (const part of stream.parts) {
+      if (!live) continue;
+      if (!sse.hasStarted) sse.start({ 'x-resilient-claude-model': currentModel, 'x-resilient-claude-attempts': String(attemptsEnded + 1) }, currentModel);
+      sse.part(part);
+    }
+    const outcome: Outcome = await stream.outcome;
+    if (!outcome.ok) {
+      if (!sse.hasStarted) return sendFailure(res, outcome, manager, models, context.now());
+      sse.fail(failureResponse(outcome, null).errorType, outcome.error.message);
+      return { status: 200, model: currentModel, attempts: outcome.attempts.length };
+    }
+    if (sse.hasStarted) {
+      sse.finish(outcome);
+    } else {
+      const { content: _content, stop_reason: _stop, stop_sequence: _sequence, ...head } = outcome.message;
+      void _content;
+      void _stop;
+      void _sequence;
+      sse.start(successHeaders(outcome), outcome.model, outcome.message.id, { ...head.usage, output_tokens: 0 });
+      sse.whole(outcome.message);
+    }
+    return { status: 200, model: outcome.model, attempts: outcome.attempts.length };
+  } finally {
+    clearInterval(pinger);
+    unsubscribe();
+  }
+}

@@ -1,0 +1,81 @@
+// Every /v1/ path other than /v1/messages (count_tokens, models, Message Batches, and whatever
+// the API adds) relayed as it is: method, path, query string, body and headers go to the
+// upstream unchanged, with the credential replaced by the one that serves the request; the
+// answer comes back unchanged (status, headers, body streamed), less hop-by-hop headers, cookies
+// and any CORS header.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+const NOT_FORWARDED = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'x-api-key',
+  'authorization',
+  'origin',
+  'cookie',
+]);
+
+const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade', 'set-cookie']);
+
+export interface RelayTarget {
+  /** The upstream's base URL (its path, if any, is kept in front of the request's). */
+  readonly baseUrl: string;
+  /** The credential header(s) the upstream receives. */
+  readonly credentialHeaders: Readonly<Record<string, string>>;
+}
+
+/** The upstream URL for a request path and query (e.g. /v1/models?limit=5). */
+export function upstreamUrl(baseUrl: string, pathAndQuery: string): URL {
+  const base = new URL(baseUrl);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  return new URL(`${base.origin}${prefix}${pathAndQuery}`);
+}
+
+/** Relays one request; resolves with the upstream status (or 502 when it could not be reached). */
+export function relayPath(req: IncomingMessage, res: ServerResponse, target: RelayTarget): Promise<number> {
+  const url = upstreamUrl(target.baseUrl, req.url ?? '/');
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || NOT_FORWARDED.has(name) || name.startsWith('access-control-')) continue;
+    headers[name] = value;
+  }
+  Object.assign(headers, target.credentialHeaders);
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve) => {
+    const upstream = transport.request(url, { method: req.method, headers }, (answer) => {
+      const out: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (value === undefined || NOT_RETURNED.has(name) || name.startsWith('access-control-')) continue;
+        out[name] = value;
+      }
+      res.writeHead(answer.statusCode ?? 502, out);
+      answer.pipe(res);
+      answer.once('end', () => resolve(answer.statusCode ?? 502));
+      answer.once('error', () => {
+        res.destroy();
+        resolve(answer.statusCode ?? 502);
+      });
+    });
+    upstream.once('error', (error) => {
+      if (!res.headersSent) {
+        res.writeHead(502, { 'content-type': 'application/json', 'x-should-retry': 'false' });
+        res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: `The upstream ${url.host} could not be reached (${(error as NodeJS.ErrnoException).code ?? 'error'}).` }, request_id: null }));
+      } else {
+        res.destroy();
+      }
+      resolve(502);
+    });
+    res.once('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+  });
+}

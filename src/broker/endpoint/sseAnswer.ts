@@ -1,0 +1,154 @@
+// A streamed answer written as the Messages API's server-sent events. Until the manager hands on
+// the API's own events (the raw stream), the events are rebuilt from what it does hand on:
+// - live: text and thinking deltas as they arrive, each complete tool call as one block
+//   (content_block_start, one input_json_delta with its whole input, content_block_stop), then
+//   message_delta with the stop reason and usage the answer ended with, and message_stop;
+// - whole: the assembled message written out block by block once it is complete (used for
+//   requests with extended thinking, whose blocks need their signatures, which only the
+//   assembled message carries).
+// Either way the client sees one coherent message: one message_start, consistent block indices,
+// one message_stop. A failure after the first event becomes an `error` event, as the API sends it.
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { ContentBlock, Message } from '@anthropic-ai/sdk/resources/messages';
+import type { StreamPart, SuccessOutcome } from '../../core/types';
+
+type OpenKind = 'text' | 'thinking' | null;
+
+function usageFields(message: Message): Record<string, unknown> {
+  return { ...message.usage };
+}
+
+export class SseAnswer {
+  private index = -1;
+  private open: OpenKind = null;
+  private started = false;
+
+  constructor(private readonly res: ServerResponse) {}
+
+  get hasStarted(): boolean {
+    return this.started;
+  }
+
+  /** Sends the response headers and message_start. */
+  start(headers: Readonly<Record<string, string>>, model: string, messageId?: string, usage?: Record<string, unknown>): void {
+    this.started = true;
+    this.res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    this.res.flushHeaders();
+    this.event('message_start', {
+      type: 'message_start',
+      message: {
+        id: messageId ?? `msg_${randomBytes(12).toString('hex')}`,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: usage ?? { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      },
+    });
+  }
+
+  /** One part of a live answer. */
+  part(part: StreamPart): void {
+    switch (part.type) {
+      case 'text':
+        this.ensureOpen('text');
+        this.delta({ type: 'text_delta', text: part.text });
+        return;
+      case 'thinking':
+        this.ensureOpen('thinking');
+        this.delta({ type: 'thinking_delta', thinking: part.thinking });
+        return;
+      case 'tool_use':
+        this.closeOpen();
+        this.block({ type: 'tool_use', id: part.id, name: part.name, input: part.input } as unknown as ContentBlock);
+        return;
+    }
+  }
+
+  /** Ends a live answer: message_delta (stop reason, usage) and message_stop. */
+  finish(outcome: SuccessOutcome): void {
+    this.closeOpen();
+    this.end(outcome.message);
+  }
+
+  /** Writes a whole assembled message (after start). */
+  whole(message: Message): void {
+    for (const block of message.content) this.block(block);
+    this.end(message);
+  }
+
+  /** A failure once the stream has started: the API's `error` event, then the end of the response. */
+  fail(errorType: string, message: string): void {
+    this.event('error', { type: 'error', error: { type: errorType, message } });
+    this.res.end();
+  }
+
+  /** A keep-alive while the answer is being worked on. */
+  ping(): void {
+    if (this.started && !this.res.writableEnded) this.event('ping', { type: 'ping' });
+  }
+
+  private end(message: Message): void {
+    this.event('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence ?? null },
+      usage: usageFields(message),
+    });
+    this.event('message_stop', { type: 'message_stop' });
+    this.res.end();
+  }
+
+  private ensureOpen(kind: Exclude<OpenKind, null>): void {
+    if (this.open === kind) return;
+    this.closeOpen();
+    this.index += 1;
+    this.open = kind;
+    const start = kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' };
+    this.event('content_block_start', { type: 'content_block_start', index: this.index, content_block: start });
+  }
+
+  private closeOpen(): void {
+    if (this.open === null) return;
+    this.open = null;
+    this.event('content_block_stop', { type: 'content_block_stop', index: this.index });
+  }
+
+  private delta(delta: Record<string, unknown>): void {
+    this.event('content_block_delta', { type: 'content_block_delta', index: this.index, delta });
+  }
+
+  /** A complete block: its start (content emptied), its content as deltas, its stop. */
+  private block(block: ContentBlock): void {
+    this.index += 1;
+    const raw = block as unknown as Record<string, unknown>;
+    let start: Record<string, unknown> = { ...raw };
+    const deltas: Record<string, unknown>[] = [];
+    switch (block.type) {
+      case 'text':
+        start = { ...raw, text: '' };
+        if (block.text !== '') deltas.push({ type: 'text_delta', text: block.text });
+        break;
+      case 'thinking':
+        start = { ...raw, thinking: '', signature: '' };
+        if (block.thinking !== '') deltas.push({ type: 'thinking_delta', thinking: block.thinking });
+        if (block.signature !== '') deltas.push({ type: 'signature_delta', signature: block.signature });
+        break;
+      case 'tool_use':
+        start = { ...raw, input: {} };
+        deltas.push({ type: 'input_json_delta', partial_json: JSON.stringify(block.input ?? {}) });
+        break;
+      default:
+        break;
+    }
+    this.event('content_block_start', { type: 'content_block_start', index: this.index, content_block: start });
+    for (const delta of deltas) this.delta(delta);
+    this.event('content_block_stop', { type: 'content_block_stop', index: this.index });
+  }
+
+  private event(name: string, data: unknown): void {
+    this.res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+}
