@@ -98,12 +98,12 @@ export async function runServe(argv: string[], env: Readonly<Record<string, stri
   const log = (message: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${redactSecrets(message, key ? [key] : [])}\n`);
   };
-  const dir = ensurePrivateRuntimeDir(runtimeDirPath(env));
+  const dir = ensurePrivateRuntimeDir(runtimeDirPath(env), env);
   const token = ensureEndpointToken(dir);
   registerSecrets(token);
   const { config, problems } = validateManagerConfig({ ...defaultManagerConfig(), models: args.models });
   for (const problem of problems) log(`Warning: ${problem.message}`);
-  const broker = await startBroker({ runtimeDir: dir, idleExitMs: NEVER_IDLE_MS, log });
+  const broker = await startBroker({ runtimeDir: dir.path, idleExitMs: NEVER_IDLE_MS, log });
   if (!broker) log('Another broker already serves this user: this endpoint keeps its own breakers and budgets.');
   const shared = broker?.shared ?? createSharedRoutes(config);
   const userProviders: readonly ProviderConfig[] | null = key ? [{ id: 'anthropic', baseURL: args.baseUrl, apiKey: () => key }] : null;
