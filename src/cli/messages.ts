@@ -1,10 +1,10 @@
 // `messages`: a whole Messages API body (JSON on stdin) through the resilient client.
-//   messages [--base-url URL] [--json] [--stream] [--broker] < body.json
-// The body is the SDK's MessageCreateParams without `stream` (the manager owns it); `model`
-// is optional and, when given, is tried first before the configured fallbacks. Prints the
+//   messages [--base-url URL] [--json] [--stream | --events] [--beta NAME]… [--broker] < body.json
+// The body is the Messages API body without `stream` (the manager owns it), sent as it is
+// (fields this code does not know included); `model` is optional and, when given, is tried first before the configured fallbacks. Prints the
 // assembled Message (content blocks, stop_reason, usage). The key comes from
 // ANTHROPIC_API_KEY and is never printed.
-import type { MessagesBody, Outcome, StreamPart } from '../core/types';
+import type { AnswerEvent, MessagesBody, Outcome, PassHeaders, RelayStream, RequestStream, StreamPart } from '../core/types';
 import { defaultManagerConfig, validateManagerConfig } from '../core/defaults';
 import { EXIT, UsageError, attemptsJson, errorJson, finish, keyFromEnv, openSession } from './cliSession';
 import type { CliIo } from './cliSession';
@@ -16,7 +16,11 @@ Reads a Messages API request body (JSON) from stdin and sends it through the res
 Options:
   --base-url URL   API base URL (default: the SDK's, or ANTHROPIC_BASE_URL)
   --stream         print text as it arrives (tool calls as one line each), then nothing else
-  --json           print one JSON object: { ok, message, model, attempts, error? }
+  --events         print the answer's events as they arrive, one JSON object a line: the API's own
+                   events unchanged, and the manager's notices as {"manager": {type, message, error?}}
+  --json           print one JSON object: { ok, message, model, attempts, error? } (last, after --events)
+  --beta NAME      send anthropic-beta NAME (repeatable; the names are joined with commas)
+  --anthropic-version V   send anthropic-version V (default: the SDK's)
   --broker         run on the user's shared broker (started if none runs), with the editor's breakers
 Without --json the assembled Message is printed as JSON.
 The API key is read from ANTHROPIC_API_KEY.
@@ -31,23 +35,34 @@ export interface MessagesIo extends CliIo {
 interface MessagesArgs {
   baseURL?: string;
   stream: boolean;
+  events: boolean;
   json: boolean;
   broker: boolean;
+  betas: string[];
+  version?: string;
 }
 
 function parseArgs(argv: readonly string[]): MessagesArgs {
-  const args: MessagesArgs = { stream: false, json: false, broker: false };
+  const args: MessagesArgs = { stream: false, events: false, json: false, broker: false, betas: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--stream') args.stream = true;
     else if (arg === '--json') args.json = true;
     else if (arg === '--broker') args.broker = true;
+    else if (arg === '--events') args.events = true;
+    else if (arg === '--beta' || arg === '--anthropic-version') {
+      const value = argv[++i];
+      if (!value || !/^[A-Za-z0-9._-]+$/.test(value)) throw new UsageError(`${arg} needs a name of letters, digits, dots, dashes and underscores (got ${JSON.stringify(value ?? '')})`);
+      if (arg === '--beta') args.betas.push(value);
+      else args.version = value;
+    }
     else if (arg === '--base-url') {
       const url = argv[++i];
       if (!url || !/^https?:\/\//.test(url)) throw new UsageError(`--base-url needs an http(s) URL (got ${JSON.stringify(url ?? '')})`);
       args.baseURL = url;
     } else throw new UsageError(`unknown option ${arg}`);
   }
+  if (args.stream && args.events) throw new UsageError('choose one of --stream and --events');
   return args;
 }
 
@@ -87,6 +102,15 @@ function partText(part: StreamPart): string {
     case 'thinking':
       return '';
   }
+}
+
+function relays(stream: RequestStream): stream is RelayStream {
+  return 'events' in stream;
+}
+
+/** One line of --events: the API's event as it came, or the manager's notice. */
+function eventLine(event: AnswerEvent): string {
+  return event.source === 'api' ? JSON.stringify(event.event) : JSON.stringify({ manager: event.notice });
 }
 
 function readProcessStdin(): Promise<string> {
@@ -130,15 +154,30 @@ export async function runMessages(argv: string[], io: MessagesIo = processIo): P
   if (!args.json) for (const problem of problems) err(`Warning: ${problem.message}\n`);
   const session = await openSession(config, { broker: args.broker, historyFile: null, quiet: args.json, env: io.env, err });
   const { manager, signal } = session;
+  const headers: PassHeaders = {
+    ...(args.betas.length > 0 ? { 'anthropic-beta': args.betas.join(',') } : {}),
+    ...(args.version !== undefined ? { 'anthropic-version': args.version } : {}),
+  };
+  const options = { signal, ...(Object.keys(headers).length > 0 ? { headers } : {}) };
   try {
     let outcome: Outcome;
-    if (args.stream) {
-      const stream = manager.stream(body, { signal });
+    if (args.events) {
+      const stream = manager.stream(body, options);
+      if (!relays(stream)) {
+        err('messages: --events needs the manager in this process (not --broker)\n');
+        for await (const part of stream.parts) void part;
+        await stream.outcome;
+        return EXIT.usage;
+      }
+      for await (const event of stream.events) out(`${eventLine(event)}\n`);
+      outcome = await stream.outcome;
+    } else if (args.stream) {
+      const stream = manager.stream(body, options);
       for await (const part of stream.parts) if (!args.json) out(partText(part));
       outcome = await stream.outcome;
       if (!args.json && (outcome.ok || outcome.text !== '')) out('\n');
     } else {
-      outcome = await manager.send(body, { signal });
+      outcome = await manager.send(body, options);
       if (!args.json && outcome.ok) out(`${JSON.stringify(outcome.message, null, 2)}\n`);
     }
     if (args.json) out(`${jsonOutcome(outcome)}\n`);

@@ -37,6 +37,8 @@ export const BUILT_IN_BEHAVIOR: EffectiveBehavior = {
   thinkingTokens: 16,
   cacheMinTokens: 1024,
   keepOpenAfterStop: false,
+  recordedStreams: undefined,
+  recordedCutAfterEvents: 1,
   echoCredential: false,
 };
 

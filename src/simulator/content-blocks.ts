@@ -60,6 +60,9 @@ const KNOWN_BLOCK_TYPES = [
   'text_editor_code_execution_tool_result',
   'tool_search_tool_result',
   'container_upload',
+  'mcp_tool_use',
+  'mcp_tool_result',
+  'compaction',
 ];
 
 const TOOL_RESULT_CONTENT_TYPES = ['text', 'image', 'document', 'search_result', 'tool_reference', 'browser_state'];

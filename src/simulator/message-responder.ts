@@ -9,6 +9,7 @@ import type { CacheUsage } from './prompt-cache';
 import { clientGone, echoedCredential, framingOf, writeStreamHeaders } from './responder-context';
 import type { ResponderContext } from './responder-context';
 import { MID_STREAM_MESSAGES, cutFor, firstTokenDelayMs, respondStream } from './stream-writer';
+import { recordingFor, respondRecorded } from './recorded-stream';
 
 export type { ResponderContext, ResponseFraming, StreamEventData } from './responder-context';
 export { SSE_FRAMING, clientGone } from './responder-context';
@@ -49,6 +50,8 @@ export function respondStall(ctx: ResponderContext): void {
 
 /** Streams or answers in JSON, for outcomes `ok` and `midstream` (the latter cut as the scenario says). */
 export function respondAnswer(ctx: ResponderContext, midstream: boolean): Promise<void> {
+  const recording = recordingFor(ctx);
+  if (recording !== null) return respondRecorded(ctx, recording, midstream);
   const plan = planFor(ctx);
   if (!ctx.request.stream) return respondJson(ctx, plan);
   const behavior = ctx.decision.behavior;

@@ -13,6 +13,8 @@ export interface Decision {
   retryAfterS: number;
   /** For 429s from the request-rate limit: the limit that was exceeded. */
   requestsPerMinute: number | undefined;
+  /** How many requests this model was asked before this one (picks a recorded stream). */
+  ordinal: number;
 }
 
 const PROBABILITY_ORDER: ReadonlyArray<[keyof EffectiveBehavior, Outcome]> = [
@@ -51,6 +53,7 @@ export class OutcomeEngine {
   private sequencePositions = new Map<string, Map<readonly Outcome[], number>>();
   private admittedTimes = new Map<string, number[]>();
   private inFlight = new Map<string, number>();
+  private asked = new Map<string, number>();
 
   /**
    * `timeScale` multiplies every duration the scenario gives (latency, time to first token, pings,
@@ -83,6 +86,7 @@ export class OutcomeEngine {
     this.randoms.clear();
     this.sequencePositions.clear();
     this.admittedTimes.clear();
+    this.asked.clear();
   }
 
   activePhase(now = Date.now()): ScenarioPhase | undefined {
@@ -108,11 +112,14 @@ export class OutcomeEngine {
   /** Decides the outcome of one request on `model`; call after `enter`. */
   decide(model: string, now = Date.now()): Decision {
     const behavior = this.behaviorFor(model, now);
+    const ordinal = this.asked.get(model) ?? 0;
+    this.asked.set(model, ordinal + 1);
     const decision = (outcome: Outcome, retryAfterS = behavior.retryAfterS, rpm?: number): Decision => ({
       outcome,
       behavior,
       retryAfterS,
       requestsPerMinute: rpm,
+      ordinal,
     });
 
     if (behavior.unknown) return decision('404');

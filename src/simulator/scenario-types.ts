@@ -90,6 +90,12 @@ export interface ModelBehavior {
   keepOpenAfterStop?: boolean;
   /** Test-only fault: the request's credential is echoed into the request-id, error types and a broken SSE line. */
   echoCredential?: boolean;
+  /** Streams served as recorded (files of one event a line, as the API sent it: the JSON of each SSE
+   *  event's data, or its `event:`/`data:` lines): the model's nth streamed answer is the nth file,
+   *  the last one repeating. Paths are relative to the working directory. */
+  recordedStreams?: string[];
+  /** With outcome `midstream`: the recording is cut after this many events by the mid-stream error. */
+  recordedCutAfterEvents?: number;
 }
 
 export type MidStreamBlock = 'text' | 'thinking' | 'tool_use';
@@ -182,5 +188,7 @@ export interface EffectiveBehavior {
   thinkingTokens: number;
   cacheMinTokens: number;
   keepOpenAfterStop: boolean;
+  recordedStreams: string[] | undefined;
+  recordedCutAfterEvents: number;
   echoCredential: boolean;
 }

@@ -1,6 +1,7 @@
 // Checks an untrusted scenario (parsed JSON) field by field. Every problem is
 // reported as a ScenarioError naming the exact field, and unknown fields are
 // rejected so a typo ("p592") cannot silently do nothing.
+import { readRecording } from './recorded-stream';
 import { ScenarioError } from './scenario-error';
 import { validateBatchBehavior } from './batch-validation';
 import { MID_STREAM_BLOCKS, OUTCOMES } from './scenario-types';
@@ -34,7 +35,7 @@ const PROBABILITY_FIELDS = [
 
 const NON_NEGATIVE_FIELDS = ['latencyMs', 'ttftMs', 'retryAfterS', 'ttftPerInputTokenMs', 'ttftMaxMs', 'pauseMs'] as const;
 const POSITIVE_INTEGER_FIELDS = ['outputTokens', 'capacity', 'thinkingTokens'] as const;
-const NON_NEGATIVE_INTEGER_FIELDS = ['midStreamAfterTokens', 'pauseAfterTokens', 'cacheMinTokens'] as const;
+const NON_NEGATIVE_INTEGER_FIELDS = ['midStreamAfterTokens', 'pauseAfterTokens', 'cacheMinTokens', 'recordedCutAfterEvents'] as const;
 const BOOLEAN_FIELDS = ['unknown', 'deprecated', 'useTools', 'supportsThinking', 'keepOpenAfterStop', 'echoCredential'] as const;
 
 const BEHAVIOR_FIELDS = new Set<string>([
@@ -49,6 +50,7 @@ const BEHAVIOR_FIELDS = new Set<string>([
   'midStreamErrorType',
   'midStreamBlock',
   'sequence',
+  'recordedStreams',
 ]);
 
 const MID_STREAM_ERROR_TYPES = new Set([
@@ -184,6 +186,13 @@ export function validateBehavior(value: unknown, path: string): ModelBehavior {
   }
   if (obj['rateLimit'] !== undefined) behavior.rateLimit = validateRateLimit(obj['rateLimit'], join(path, 'rateLimit'));
   if (obj['sequence'] !== undefined) behavior.sequence = validateSequence(obj['sequence'], join(path, 'sequence'));
+  if (obj['recordedStreams'] !== undefined) {
+    const files = obj['recordedStreams'];
+    if (!Array.isArray(files) || files.length === 0) throw new ScenarioError(join(path, 'recordedStreams'), 'must be a non-empty array of file paths');
+    behavior.recordedStreams = files.map((file, i) => stringField(file, join(join(path, 'recordedStreams'), i)));
+    // A recording that cannot be read or parsed is a scenario error now, not a failed request later.
+    for (const file of behavior.recordedStreams) readRecording(file);
+  }
   return behavior;
 }
 
