@@ -5,7 +5,7 @@
 // Output streams as it comes; the last line reads "N passed, N failed" (tests summed over the stages;
 // a stage that fails without reporting a failed test, e.g. a type error, counts as one failure).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +71,8 @@ export function parseCounts(text) {
   return { passed: last('pass'), failed: last('fail') };
 }
 
-function nodeTestStage(name, files, timeoutMs, extraArgs = []) {
+/** `prepare(scratch)`, when given, runs first and returns environment for the test files. */
+function nodeTestStage(name, files, timeoutMs, extraArgs = [], prepare = async () => ({})) {
   return {
     name,
     async run() {
@@ -79,6 +80,13 @@ function nodeTestStage(name, files, timeoutMs, extraArgs = []) {
       const scratch = mkdtempSync(join(tmpdir(), 'rc-test-all-'));
       const tapFile = join(scratch, `${name}.tap`);
       try {
+        let env;
+        try {
+          env = await prepare(scratch);
+        } catch (error) {
+          process.stderr.write(`[test-all] ${name}: could not prepare: ${error instanceof Error ? error.message : String(error)}\n`);
+          return { code: 1, passed: 0, failed: 1, note: 'not prepared' };
+        }
         const { code } = await runStreaming(
           node,
           [
@@ -92,7 +100,7 @@ function nodeTestStage(name, files, timeoutMs, extraArgs = []) {
             `--test-reporter-destination=${tapFile}`,
             ...files,
           ],
-          { timeoutMs },
+          { timeoutMs, env },
         );
         const counts = parseCounts(existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '');
         return { code, passed: counts.passed ?? 0, failed: counts.failed ?? 0 };
@@ -126,6 +134,14 @@ function inHostStage() {
   };
 }
 
+/** Packages the extension once for every e2e file (test/e2e/harness/package.ts reads RC_E2E_VSIX). */
+async function packageOnce(scratch) {
+  const { packageExtension } = await import('./package.mjs');
+  const vsix = join(scratch, 'resilient-claude.vsix');
+  copyFileSync(packageExtension(), vsix);
+  return { RC_E2E_VSIX: vsix };
+}
+
 const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 const skipE2e = process.env.RC_SKIP_E2E === '1';
 const allStages = [
@@ -139,7 +155,7 @@ const allStages = [
     ? []
     : [
         commandStage('provision', node, [join('scripts', 'provision-vscode.mjs')], 30 * MINUTE),
-        nodeTestStage('e2e', testFiles('test/e2e', [join('test', 'e2e', 'inhost')]), 45 * MINUTE, ['--test-concurrency=1']),
+        nodeTestStage('e2e', testFiles('test/e2e', [join('test', 'e2e', 'inhost')]), 45 * MINUTE, ['--test-concurrency=1'], packageOnce),
         inHostStage(),
       ]),
 ];

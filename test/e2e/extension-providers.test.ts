@@ -4,28 +4,23 @@
 // the AWS secret shows up in no log and no page text.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   ensureTestResultsDir,
   fillInputBox,
-  launchChromium,
-  newWorkbenchPage,
-  openWorkbench,
+  openSession,
   pickQuickPickItem,
   quickPickItems,
-  repoRoot,
   runCommand,
-  startCodeServer,
+  sleep,
   statusBarItem,
   waitForNotification,
   waitForQuickInput,
 } from './harness';
-import type { CodeServer } from './harness';
-import { canonicalAnswer, startSimulator } from '../../src/simulator/index';
+import type { E2eSession } from './harness';
+import { canonicalAnswer } from '../../src/simulator/index';
 import type { RunningSimulator } from '../../src/simulator/index';
 
 const ANTHROPIC_KEY = 'sk-ant-e2e-providers-3c8b1d9e';
@@ -35,17 +30,6 @@ const STATUS_ID = 'resilient-claude.status';
 const OPUS = 'claude-opus-5-5';
 const QUESTION = 'Which provider answers during an Anthropic outage?';
 const SUITE_TIMEOUT_MS = 6 * 60_000;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function packagedExtension(into: string): string {
-  const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  const copy = join(into, 'resilient-claude.vsix');
-  copyFileSync(built.split('\n').pop() ?? '', copy);
-  return copy;
-}
 
 async function activeEditorText(page: Page): Promise<string> {
   const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
@@ -72,51 +56,36 @@ function filesUnder(root: string): string[] {
 }
 
 describe('Provider failover to Amazon Bedrock in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () => {
+  let session: E2eSession;
   let simulator: RunningSimulator;
-  let server: CodeServer;
-  let browser: Browser;
   let page: Page;
-  let sandbox: string;
   let userDataDir: string;
 
   before(async () => {
-    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-providers-'));
-    userDataDir = join(sandbox, 'user-data');
-    const workspace = join(sandbox, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
-    // Opus answers 529 on every Anthropic-path request; the Bedrock id (anthropic.claude-opus-5-5,
-    // named here) keeps Opus healthy on Bedrock only.
-    simulator = await startSimulator({
-      scenario: {
-        name: 'anthropic-opus-outage',
-        defaults: { latencyMs: 5, ttftMs: 5, tokensPerSecond: 5000, outputTokens: 12 },
-        models: { [OPUS]: { p529: 1 }, [`anthropic.${OPUS}`]: {} },
+    session = await openSession({
+      name: 'providers',
+      // Opus answers 529 on every Anthropic-path request; the Bedrock id (anthropic.claude-opus-5-5,
+      // named here) keeps Opus healthy on Bedrock only.
+      simulator: {
+        scenario: {
+          name: 'anthropic-opus-outage',
+          defaults: { latencyMs: 5, ttftMs: 5, tokensPerSecond: 5000, outputTokens: 12 },
+          models: { [OPUS]: { p529: 1 }, [`anthropic.${OPUS}`]: {} },
+        },
       },
+      codeServer: (simulatorUrl) => ({
+        machineSettings: { 'resilientClaude.baseUrl': simulatorUrl, 'resilientClaude.bedrock.baseUrl': simulatorUrl },
+        settings: {
+          'resilientClaude.providers': ['anthropic', 'bedrock'],
+          'resilientClaude.bedrock.region': 'us-east-1',
+          'files.hotExit': 'off',
+        },
+      }),
     });
-    const vsix = packagedExtension(sandbox);
-    server = await startCodeServer({
-      userDataDir,
-      extensionsDir: join(sandbox, 'extensions'),
-      vsix,
-      machineSettings: { 'resilientClaude.baseUrl': simulator.url, 'resilientClaude.bedrock.baseUrl': simulator.url },
-      settings: {
-        'resilientClaude.providers': ['anthropic', 'bedrock'],
-        'resilientClaude.bedrock.region': 'us-east-1',
-        'files.hotExit': 'off',
-      },
-    });
-    browser = await launchChromium();
-    page = await newWorkbenchPage(browser, server.url);
-    await openWorkbench(page, server.url, workspace);
+    ({ simulator, page, userDataDir } = session);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await simulator?.close();
-    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
-  });
+  after(() => session?.close());
 
   test('credentials set through the palette; a 529 on every Anthropic request is answered through Bedrock', async () => {
     await runCommand(page, 'Resilient Claude: Set API Key');

@@ -4,28 +4,23 @@
 // the panel survives a reload with its selection, and axe finds no serious problems.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame, FrameLocator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Page } from 'playwright-core';
 import {
   ensureTestResultsDir,
   fillInputBox,
-  launchChromium,
-  newWorkbenchPage,
-  openWorkbench,
+  openSession,
   readClipboard,
   repoRoot,
   runCommand,
-  startCodeServer,
+  sleep,
   waitForNotification,
   pickQuickPickItem,
   waitForQuickInput,
   waitForWorkbench,
 } from './harness';
-import type { CodeServer } from './harness';
-import { startSimulator } from '../../src/simulator/index';
+import type { E2eSession } from './harness';
 import type { RunningSimulator, Scenario, SimulatorStats } from '../../src/simulator/index';
 
 const API_KEY = 'sk-ant-e2e-panel-7c1d9e3a5b';
@@ -43,18 +38,6 @@ const BROWNOUT: Scenario = {
   },
   statusPage: { indicator: 'major' as const, incidents: [{ name: 'Elevated errors on Claude Opus', status: 'investigating' }] },
 };
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** The packaged extension (npm run package: what a user installs), copied aside so a concurrent packaging cannot swap it. */
-function packagedExtension(into: string): string {
-  const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  const copy = join(into, 'resilient-claude.vsix');
-  copyFileSync(built.split('\n').pop() ?? '', copy);
-  return copy;
-}
 
 function panelFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -124,46 +107,32 @@ async function selectValue(frame: FrameLocator, label: string): Promise<string> 
 }
 
 describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () => {
+  let session: E2eSession;
   let simulator: RunningSimulator;
-  let server: CodeServer;
-  let browser: Browser;
   let page: Page;
-  let sandbox: string;
-  let userDataDir: string;
   let workspace: string;
-  let settings: Record<string, unknown>;
 
   before(async () => {
-    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-panel-'));
-    userDataDir = join(sandbox, 'user-data');
-    workspace = join(sandbox, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
-    simulator = await startSimulator({ scenario: 'healthy', apiKey: API_KEY });
-    // Settings that can redirect traffic are machine-scoped: in code-server (a remote window)
-    // they are read from the machine's settings, not the user's.
-    const machineSettings = {
-      'resilientClaude.baseUrl': simulator.url,
-      'resilientClaude.statusPage.url': `${simulator.url}/api/v2/summary.json`,
-    };
-    mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
-    writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(machineSettings, null, 2));
-    settings = { ...machineSettings, 'files.hotExit': 'off', 'workbench.colorTheme': 'Default Dark Modern' };
-    server = await startCodeServer({ userDataDir, extensionsDir: join(sandbox, 'extensions'), vsix: packagedExtension(sandbox), settings });
-    browser = await launchChromium();
-    page = await newWorkbenchPage(browser, server.url);
-    await openWorkbench(page, server.url, workspace);
+    session = await openSession({
+      name: 'panel',
+      simulator: { scenario: 'healthy', apiKey: API_KEY },
+      codeServer: (simulatorUrl) => {
+        // Settings that can redirect traffic are machine-scoped: in code-server (a remote window)
+        // they are read from the machine's settings, not the user's.
+        const machineSettings = {
+          'resilientClaude.baseUrl': simulatorUrl,
+          'resilientClaude.statusPage.url': `${simulatorUrl}/api/v2/summary.json`,
+        };
+        return { machineSettings, settings: { ...machineSettings, 'files.hotExit': 'off', 'workbench.colorTheme': 'Default Dark Modern' } };
+      },
+    });
+    ({ simulator, page, workspace } = session);
     await runCommand(page, 'Resilient Claude: Set API Key', 60_000);
     await fillInputBox(page, API_KEY);
     await waitForNotification(page, /API key saved/);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await simulator?.close();
-    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
-  });
+  after(() => session?.close());
 
   test('after a brownout the panel counts per model equal the simulator’s', async () => {
     simulator.setScenario(BROWNOUT);

@@ -1,12 +1,12 @@
 // Starts a private code-server (the real VS Code workbench and Node extension host) on 127.0.0.1.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { provisionedPaths } from './paths';
-import { spawnGroup } from './process-group';
+import { removeTree, spawnGroup, stopProcessesUsing } from './process-group';
 import type { GroupProcess } from './process-group';
 
 const execFileAsync = promisify(execFile);
@@ -66,7 +66,7 @@ export interface CodeServer {
   readonly port: number;
   /** code-server's combined stdout and stderr so far. */
   output(): string;
-  /** Stops the server and everything it spawned, and removes its private temp folder. */
+  /** Stops the server and everything it spawned, waits until all of it has exited, then removes its private temp folder. */
   stop(): Promise<void>;
 }
 
@@ -153,7 +153,7 @@ export async function installVsix(options: { userDataDir: string; extensionsDir:
     }
     return output;
   } finally {
-    rmSync(sandbox, { recursive: true, force: true });
+    removeTree(sandbox);
   }
 }
 
@@ -179,7 +179,7 @@ export async function listInstalledExtensions(options: { userDataDir: string; ex
       .map((line) => line.trim())
       .filter((line) => /^[\w-]+\.[\w-]+@/.test(line));
   } finally {
-    rmSync(sandbox, { recursive: true, force: true });
+    removeTree(sandbox);
   }
 }
 
@@ -249,16 +249,19 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
         port,
         output: server.output,
         stop: async () => {
+          // Its process group first, then what it left running on its folders (brokers), then the folders.
           await server.stop();
-          rmSync(sandbox, { recursive: true, force: true });
+          await stopProcessesUsing(sandbox);
+          removeTree(sandbox);
         },
       };
     }
     lastOutput = server.output();
     await server.stop();
+    await stopProcessesUsing(sandbox);
     // A port taken between probing and binding is worth another try; anything else is not.
     if (!/EADDRINUSE/.test(lastOutput) || options.port !== undefined) break;
   }
-  rmSync(sandbox, { recursive: true, force: true });
+  removeTree(sandbox);
   throw new Error(`code-server did not become healthy:\n${lastOutput.slice(-4000)}`);
 }

@@ -4,3 +4,6 @@ export * from './code-server';
 export * from './paths';
 export * from './process-group';
 export * from './workbench';
+export * from './package';
+export * from './session';
+export * from './time';

@@ -2,6 +2,8 @@
 // (code-server forks its extension hosts and file watchers).
 import { spawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { sleep } from './time';
 
 export interface GroupProcess {
   readonly child: ChildProcess;
@@ -9,7 +11,7 @@ export interface GroupProcess {
   output(): string;
   /** Resolves with the exit code (or signal name) once the leader has exited. */
   readonly exited: Promise<number | string>;
-  /** SIGTERM to the whole group, SIGKILL after `graceMs`. Safe to call more than once. */
+  /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves once every member has exited. Safe to call more than once. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -68,10 +70,102 @@ export function spawnGroup(command: string, args: readonly string[], options: Sp
       ]);
       // Children of the leader may outlive it; the group id stays valid while any member lives.
       signalGroup(pid, 'SIGKILL');
+      if (timedOut) await Promise.race([exited, sleep(2000)]);
+      // Not done until the last member has gone: a folder removed while one still writes into it breaks the next step.
+      await waitUntilGone(() => groupMembers(pid), GONE_TIMEOUT_MS);
       liveGroups.delete(pid);
-      if (timedOut) await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
     })();
     return stopping;
   };
   return { child, output: () => output, exited, stop };
+}
+
+/** How long teardown waits for killed processes to disappear before it goes on regardless. */
+const GONE_TIMEOUT_MS = 15_000;
+
+interface ProcessEntry {
+  readonly pid: number;
+  readonly pgrp: number;
+}
+
+/** Live (not zombie) processes from /proc; null where /proc is not there. */
+function liveProcesses(): ProcessEntry[] | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const entries: ProcessEntry[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z' && state !== 'X') entries.push({ pid: Number(name), pgrp: Number(pgrp) });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return entries;
+}
+
+/** The live members of process group `pgid`. */
+export function groupMembers(pgid: number): number[] {
+  const all = liveProcesses();
+  if (all === null) {
+    try {
+      process.kill(-pgid, 0);
+      return [pgid];
+    } catch {
+      return [];
+    }
+  }
+  return all.filter((p) => p.pgrp === pgid).map((p) => p.pid);
+}
+
+/**
+ * Live processes (other than this one) that work in `dir` or were given a path inside it in
+ * their environment — code-server's detached helpers and the brokers its extension hosts start.
+ */
+export function processesUsing(dir: string): number[] {
+  const all = liveProcesses() ?? [];
+  return all
+    .filter(({ pid }) => {
+      if (pid === process.pid) return false;
+      try {
+        const cwd = readlinkSync(`/proc/${pid}/cwd`);
+        if (cwd === dir || cwd.startsWith(`${dir}/`)) return true;
+        return readFileSync(`/proc/${pid}/environ`, 'utf8')
+          .split('\0')
+          .some((entry) => entry.includes(`=${dir}/`) || entry.endsWith(`=${dir}`));
+      } catch {
+        return false; // Gone meanwhile, or not ours.
+      }
+    })
+    .map((p) => p.pid);
+}
+
+/** SIGTERM to every process using `dir`, SIGKILL after `graceMs`; resolves once none is left (or after a bound). */
+export async function stopProcessesUsing(dir: string, graceMs = 3000): Promise<void> {
+  const signalAll = (signal: NodeJS.Signals): void => {
+    for (const pid of processesUsing(dir)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Gone already.
+      }
+    }
+  };
+  if (processesUsing(dir).length === 0) return;
+  signalAll('SIGTERM');
+  await waitUntilGone(() => processesUsing(dir), graceMs);
+  signalAll('SIGKILL');
+  await waitUntilGone(() => processesUsing(dir), GONE_TIMEOUT_MS);
+}
+
+async function waitUntilGone(members: () => readonly number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (members().length > 0 && Date.now() < deadline) await sleep(100);
+}
+
+/** Removes a folder tree; retried briefly where a file system still settles (ENOTEMPTY, EBUSY). */
+export function removeTree(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 }

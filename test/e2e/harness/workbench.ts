@@ -4,14 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { ensureTestResultsDir } from './paths';
+import { sleep } from './time';
 
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
 const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 /** The workbench URL that opens `folder`, with extra query parameters if given. */
 export function workbenchUrl(serverUrl: string, folder: string, query: Record<string, string> = {}): string {
