@@ -5,6 +5,8 @@
 // body, events, outcomes) travel generically: checked for their envelope here, validated in
 // depth by the manager that receives them, so a change to core's types costs this file nothing.
 import type { BreakerSnapshot, ManagerEvent, Outcome, Priority, Route, StreamPart } from '../core/types';
+import { isRecord } from '../shared/isRecord';
+import { BREAKER_STATES } from '../shared/vocabulary';
 
 /** Bumped on any incompatible change: a client and a broker of different versions use different sockets. */
 export const BROKER_PROTOCOL_VERSION = 2;
@@ -126,16 +128,9 @@ export interface BreakersParams {
 // ---------------------------------------------------------------------------------------
 // Validators: each returns the value or null; none throws.
 
-type Json = Record<string, unknown>;
-
 const MAX_ID = 128;
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const PRIORITIES: readonly Priority[] = ['interactive', 'background'];
-const BREAKER_STATES = ['closed', 'open', 'half_open'];
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID;
@@ -271,7 +266,7 @@ export function parseEventParams(value: unknown): EventParams | null {
 
 function parseBreaker(value: unknown): BreakerSnapshot | null {
   if (!isRecord(value) || typeof value['provider'] !== 'string' || typeof value['model'] !== 'string') return null;
-  if (!BREAKER_STATES.includes(value['state'] as string) || typeof value['since'] !== 'number') return null;
+  if (!(BREAKER_STATES as readonly unknown[]).includes(value['state']) || typeof value['since'] !== 'number') return null;
   if (!isNumberOrNull(value['nextProbeAt']) || !isCount(value['consecutiveFailures'])) return null;
   return value as unknown as BreakerSnapshot;
 }

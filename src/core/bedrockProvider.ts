@@ -10,6 +10,7 @@ import type { ProviderConfig } from './contract';
 import { withModelIds } from './providerModelIds';
 import { sdkLogger } from './sdkLog';
 import type { MessagesClient } from './wire';
+import { isRecord } from '../shared/isRecord';
 
 /** Cross-region inference profile used for an API model id without a configured mapping. */
 export const DEFAULT_BEDROCK_PROFILE = 'global';
@@ -82,10 +83,6 @@ async function makeBedrockClient(provider: ProviderConfig, region: string, auth:
         new AnthropicBedrock({ ...common, apiKey: null, providerChainResolver: async () => auth.provider });
   // The SDK's overloaded signatures are wider than the slice the manager uses.
   return withModelIds(client as unknown as MessagesClient, (model) => bedrockModelId(provider, model));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `{"message": …}` + `x-amzn-ErrorType` → the API's `{"type":"error","error":{type,message}}`. */

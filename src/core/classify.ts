@@ -4,6 +4,7 @@ import type { ErrorClass } from './types';
 import { redactSecrets, shortMessage } from './redact';
 import { describeClass } from './errorClasses';
 import { parseRetryAfterHeader, parseRetryAfterMs, sanitizeServerToken } from './serverValues';
+import { isRecord } from '../shared/isRecord';
 
 /** Why the manager itself aborted an attempt, when it did. */
 export type LocalAbortReason = 'headers_timeout' | 'idle_timeout' | 'deadline' | 'canceled';
@@ -67,10 +68,6 @@ const CONNECTION_CODES = new Set([
 
 interface HeaderReader {
   get(name: string): string | null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 function field(value: unknown, key: string): unknown {

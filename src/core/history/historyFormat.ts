@@ -3,6 +3,7 @@
 import type { ErrorClass, ProviderId } from '../types';
 import { ERROR_CLASSES, PROVIDERS } from '../../shared/vocabulary';
 import type { FailureRecord, HistoryBucket } from './historyTypes';
+import { isRecord } from '../../shared/isRecord';
 
 export const HISTORY_FORMAT = 'resilient-claude-history';
 export const HISTORY_FORMAT_VERSION = 1;
@@ -31,7 +32,6 @@ export interface DecodedHistory {
 }
 
 export type DecodeResult = { ok: true; history: DecodedHistory } | { ok: false; reason: string };
-
 
 export function encodeHistory(input: {
   savedAt: number;
@@ -68,10 +68,6 @@ class SchemaError extends Error {}
 
 function fail(reason: string): never {
   throw new SchemaError(reason);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function count(value: unknown, where: string): number {

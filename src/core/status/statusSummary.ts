@@ -2,6 +2,7 @@
 // into the few facts the diagnostics panel shows: the overall indicator and the open incidents.
 
 import type { StatusIncident, StatusIndicator } from '../../shared/vocabulary';
+import { isRecord } from '../../shared/isRecord';
 
 export type { StatusIncident, StatusIndicator };
 
@@ -20,10 +21,6 @@ const INDICATORS: readonly StatusIndicator[] = ['none', 'minor', 'major', 'criti
 const CLOSED_STATUSES = new Set(['resolved', 'postmortem', 'completed']);
 const MAX_INCIDENTS = 10;
 const MAX_TEXT = 300;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown, field: string): string {
   if (typeof value !== 'string') throw new StatusPageError(`status page summary: ${field} is not a string`);

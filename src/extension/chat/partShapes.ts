@@ -2,6 +2,7 @@
 // than by class: the provider receives VS Code's own part objects, unit tests build plain
 // ones, and both convert the same way. Only `import type` from 'vscode' here (erased at
 // build), so the conversions run under plain `node --test`.
+import { isRecord } from '../../shared/isRecord';
 
 /** Roles as numbers, as `vscode.LanguageModelChatMessageRole` defines them (3 is the proposed System). */
 export const ROLE_USER = 1;
@@ -33,10 +34,6 @@ export interface RequestMessageShape {
   readonly role: number;
   readonly content: readonly unknown[];
   readonly name?: string | undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 export function isToolCallPart(part: unknown): part is ToolCallPartShape {
