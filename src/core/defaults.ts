@@ -1,9 +1,10 @@
 // Sensible defaults and a validator that turns user settings (plain JSON from
 // VS Code or a CLI) into a complete ManagerConfig, naming every bad field and
 // falling back to the default for it.
-import { MODEL_ID_PATTERN } from '../shared/vocabulary';
+import { MODEL_ID_PATTERN, PROVIDERS } from '../shared/vocabulary';
 import type { BreakerConfig, BudgetConfig, ManagerConfig, ProviderConfig, RetryConfig, PacingConfig, TailConfig } from './contract';
 import type { ProviderId } from './types';
+import { isRecord } from '../shared/isRecord';
 
 export const DEFAULT_MODELS: readonly string[] = ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'];
 
@@ -68,10 +69,6 @@ export interface ValidatedConfig {
 
 type Record_ = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Record_ {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
   if (typeof value === 'function') return 'a function';
@@ -107,8 +104,6 @@ class Checker {
   }
 }
 
-const PROVIDER_IDS: readonly ProviderId[] = ['anthropic', 'vertex', 'bedrock'];
-
 function validUrl(value: string): boolean {
   try {
     const url = new URL(value);
@@ -127,8 +122,8 @@ function checkProviders(raw: unknown, checker: Checker, fallback: readonly Provi
   const providers: ProviderConfig[] = [];
   raw.forEach((entry: unknown, index: number) => {
     const path = `providers[${index}]`;
-    if (!isRecord(entry) || typeof entry['id'] !== 'string' || !PROVIDER_IDS.includes(entry['id'] as ProviderId)) {
-      checker.problems.push({ field: `${path}.id`, message: `${path}.id must be one of ${PROVIDER_IDS.join(', ')}; ignoring this provider` });
+    if (!isRecord(entry) || typeof entry['id'] !== 'string' || !(PROVIDERS as readonly string[]).includes(entry['id'])) {
+      checker.problems.push({ field: `${path}.id`, message: `${path}.id must be one of ${PROVIDERS.join(', ')}; ignoring this provider` });
       return;
     }
     const id = entry['id'] as ProviderId;
@@ -194,7 +189,6 @@ function checkProviders(raw: unknown, checker: Checker, fallback: readonly Provi
   }
   return providers;
 }
-
 
 function checkModels(raw: unknown, checker: Checker, fallback: readonly string[]): string[] {
   if (raw === undefined) return [...fallback];

@@ -31,6 +31,8 @@ export interface ClassPolicy {
   readonly wording: string;
   /** A short label for progress lines ("Overloaded — retrying in 2 s"). */
   readonly label: string;
+  /** Why a route was left, as a few words after the model's name ("Opus rate limited — trying Sonnet"). */
+  readonly phrase: string;
   /** Why a request that ended in this class failed, in a sentence. */
   readonly reason: string;
 }
@@ -38,6 +40,7 @@ export interface ClassPolicy {
 export const ERROR_CLASS_POLICY = {
   overloaded: {
     label: 'Overloaded',
+    phrase: 'overloaded',
     reason: 'Anthropic reported its servers overloaded (529) on every model tried.',
     retryRoute: true,
     feedsBreaker: true,
@@ -48,6 +51,7 @@ export const ERROR_CLASS_POLICY = {
   },
   rate_limited: {
     label: 'Rate limited',
+    phrase: 'rate limited',
     reason: 'The API rate limit (429) was hit and the wait it asked for was too long.',
     retryRoute: true,
     feedsBreaker: false,
@@ -58,6 +62,7 @@ export const ERROR_CLASS_POLICY = {
   },
   spend_limit: {
     label: 'Spend limit reached',
+    phrase: 'at its spend limit',
     reason: 'The account has reached its spend limit; requests fail until it resets or is raised.',
     retryRoute: false,
     feedsBreaker: false,
@@ -68,6 +73,7 @@ export const ERROR_CLASS_POLICY = {
   },
   transient: {
     label: 'Server or network error',
+    phrase: 'failing (server or network error)',
     reason: 'The server or the network failed repeatedly (5xx or dropped connections).',
     retryRoute: true,
     feedsBreaker: true,
@@ -78,6 +84,7 @@ export const ERROR_CLASS_POLICY = {
   },
   timeout: {
     label: 'Timed out',
+    phrase: 'timed out',
     reason: 'The server stopped responding in time.',
     retryRoute: true,
     feedsBreaker: false,
@@ -88,6 +95,7 @@ export const ERROR_CLASS_POLICY = {
   },
   auth: {
     label: 'Authentication failed',
+    phrase: 'refused the credentials',
     reason: 'The provider rejected the credentials (401/403). Set valid credentials for it.',
     retryRoute: false,
     feedsBreaker: false,
@@ -98,6 +106,7 @@ export const ERROR_CLASS_POLICY = {
   },
   bad_request: {
     label: 'Request rejected',
+    phrase: 'rejected the request',
     reason: 'The API rejected the request as invalid.',
     retryRoute: false,
     feedsBreaker: false,
@@ -108,6 +117,7 @@ export const ERROR_CLASS_POLICY = {
   },
   canceled: {
     label: 'Canceled',
+    phrase: 'canceled',
     reason: 'The request was canceled.',
     retryRoute: false,
     feedsBreaker: false,
@@ -118,6 +128,7 @@ export const ERROR_CLASS_POLICY = {
   },
   unreachable: {
     label: "Can't reach the server",
+    phrase: 'unreachable',
     reason: "The server could not be reached from this machine: check your network, proxy or base URL.",
     retryRoute: false,
     feedsBreaker: false,

@@ -7,11 +7,11 @@ import type { HistoryHost } from './historyHost';
 import { loadCatalog, modelChoices } from './modelCatalog';
 import type { CatalogModel } from './modelCatalog';
 import { SETTINGS_SECTION, SETTING_KEYS } from './settings';
-import { PROVIDER_LABEL, formatProbe, formatRate } from './statusPresentation';
+import { BREAKER_ICON, formatProbe, formatRate } from './statusPresentation';
+import { PROVIDER_SHORT_NAMES } from '../shared/vocabulary';
 import type { BreakerSnapshot } from '../core/types';
 
 const RATE_WINDOW_MS = 5 * 60_000;
-const STATE_ICON = { closed: '$(pass)', half_open: '$(warning)', open: '$(error)' } as const;
 
 interface ModelItem extends vscode.QuickPickItem {
   readonly model: string;
@@ -80,7 +80,7 @@ export class ModelSwitcher {
     const figures = this.history.overloadFigures(m.id, RATE_WINDOW_MS, now);
     const rate = formatRate({ overloadRate: figures.rate, attempts: figures.attempts }, vscode.l10n.t);
     const breakerText = (breaker: BreakerSnapshot): string =>
-      `${STATE_ICON[breaker.state]} ${vscode.l10n.t('breaker {0}', breaker.state.replace('_', '-'))}` +
+      `${BREAKER_ICON[breaker.state]} ${vscode.l10n.t('breaker {0}', breaker.state.replace('_', '-'))}` +
       (breaker.state === 'open' ? ` · ${vscode.l10n.t('next probe {0}', formatProbe(breaker, now, vscode.l10n.t))}` : '');
     // With several providers, each route of the model shows its own breaker.
     const health =
@@ -88,7 +88,7 @@ export class ModelSwitcher {
         ? ''
         : routes.length === 1
           ? `${breakerText(routes[0]!)} · `
-          : `${routes.map((b) => `${PROVIDER_LABEL[b.provider]}: ${breakerText(b)}`).join(' · ')} · `;
+          : `${routes.map((b) => `${PROVIDER_SHORT_NAMES[b.provider]}: ${breakerText(b)}`).join(' · ')} · `;
     const lifecycle =
       m.lifecycle === 'retired'
         ? ` · $(error) ${vscode.l10n.t('retired: requests to it fail')}`

@@ -2,22 +2,15 @@
 // manager's events) and for a request that finally failed.
 import type { AttemptRecord, ErrorClass, ManagerEvent, Outcome, ProviderId } from '../core/types';
 import type { Translate } from './translate';
-import { PROVIDER_LABEL } from './statusPresentation';
+import { PROVIDER_SHORT_NAMES } from '../shared/vocabulary';
 import { describeClass, policyOf } from '../core/errorClasses';
+import { shortModelName } from '../shared/modelNames';
 
 const CLASS_LABEL = (errorClass: ErrorClass): string => policyOf(errorClass).label;
 const CLASS_REASON = (errorClass: ErrorClass): string => policyOf(errorClass).reason;
 
 export function classLabel(errorClass: ErrorClass, t: Translate): string {
   return t(CLASS_LABEL(errorClass));
-}
-
-/** `claude-opus-5-5` → `Opus 5.5`, the way people say it; other ids unchanged. */
-export function spokenModel(model: string): string {
-  const match = /^claude-(opus|sonnet|haiku)-(\d+)(?:-(\d))?(?:$|-)/.exec(model);
-  if (!match) return model;
-  const family = match[1]!;
-  return `${family[0]!.toUpperCase()}${family.slice(1)} ${match[2]}${match[3] !== undefined ? `.${match[3]}` : ''}`;
 }
 
 /** A progress line for one manager event, or null when the event does not change what the user sees. */
@@ -42,12 +35,12 @@ export function progressMessage(event: ManagerEvent, t: Translate): string | nul
  *  for 40 s — continuing on a fresh connection". Used by the progress notification and @claude. */
 export function stallMessage(event: Extract<ManagerEvent, { type: 'stall' }>, t: Translate): string {
   const seconds = formatWaitSeconds(event.silentMs);
-  if (event.phase === 'mid_stream') return t('The answer from {0} stopped for {1} s — continuing on a fresh connection', spokenModel(event.model), seconds);
+  if (event.phase === 'mid_stream') return t('The answer from {0} stopped for {1} s — continuing on a fresh connection', shortModelName(event.model), seconds);
   if (event.to !== undefined && (event.to.model !== event.model || event.to.provider !== event.provider)) {
-    const to = event.to.provider !== event.provider ? t('{0} via {1}', spokenModel(event.to.model), PROVIDER_LABEL[event.to.provider]) : spokenModel(event.to.model);
-    return t('No response from {0} for {1} s — trying {2}', spokenModel(event.model), seconds, to);
+    const to = event.to.provider !== event.provider ? t('{0} via {1}', shortModelName(event.to.model), PROVIDER_SHORT_NAMES[event.to.provider]) : shortModelName(event.to.model);
+    return t('No response from {0} for {1} s — trying {2}', shortModelName(event.model), seconds, to);
   }
-  return t('No response from {0} for {1} s — trying a fresh connection', spokenModel(event.model), seconds);
+  return t('No response from {0} for {1} s — trying a fresh connection', shortModelName(event.model), seconds);
 }
 
 /** The real wait in seconds, as said: "0.2" for 185 ms, "1.5" under 10 s, whole seconds above. */
@@ -66,8 +59,8 @@ export function questionLabel(question: string, max = 48): string {
 
 /** Says once, after a request, that it was answered by a fallback (the progress toast may have been too brief to see). */
 export function fallbackAnnouncement(event: Extract<ManagerEvent, { type: 'fallback' }>, t: Translate): string {
-  const to = event.to.provider !== event.from.provider ? t('{0} via {1}', event.to.model, PROVIDER_LABEL[event.to.provider]) : event.to.model;
-  const from = event.to.provider !== event.from.provider ? t('{0} via {1}', event.from.model, PROVIDER_LABEL[event.from.provider]) : event.from.model;
+  const to = event.to.provider !== event.from.provider ? t('{0} via {1}', event.to.model, PROVIDER_SHORT_NAMES[event.to.provider]) : event.to.model;
+  const from = event.to.provider !== event.from.provider ? t('{0} via {1}', event.from.model, PROVIDER_SHORT_NAMES[event.from.provider]) : event.from.model;
   return t('Fell back to {0} ({1} {2})', to, from, t(reasonLabel(event.reason)));
 }
 
@@ -157,8 +150,8 @@ export function answerNote(outcome: Outcome, t: Translate): string {
   const firstAttempt = outcome.attempts[0];
   const first = firstAttempt?.model;
   const otherProvider = firstAttempt !== undefined && firstAttempt.provider !== outcome.provider;
-  const served = otherProvider ? t('{0} via {1}', outcome.model, PROVIDER_LABEL[outcome.provider]) : outcome.model;
-  const from = otherProvider ? t('{0} via {1}', firstAttempt.model, PROVIDER_LABEL[firstAttempt.provider]) : first;
+  const served = otherProvider ? t('{0} via {1}', outcome.model, PROVIDER_SHORT_NAMES[outcome.provider]) : outcome.model;
+  const from = otherProvider ? t('{0} via {1}', firstAttempt.model, PROVIDER_SHORT_NAMES[firstAttempt.provider]) : first;
   const requestId = [...outcome.attempts].reverse().find((a) => a.requestId !== null)?.requestId ?? null;
   const parts = [
     first !== undefined && (first !== outcome.model || otherProvider)

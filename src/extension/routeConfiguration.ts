@@ -9,6 +9,7 @@ import { buildManagerConfig, effectiveChain, endpointFromSettings, providerConfi
 import type { Endpoint, ProviderAccess } from './managerConfig';
 import type { ProviderCredentials } from './providerCredentials';
 import type { ExtensionSettings } from './settings';
+import { PROVIDERS, PROVIDER_NAMES, PROVIDER_SHORT_NAMES } from '../shared/vocabulary';
 
 /** The key the client sends to the rehearsal simulator: never a real key. */
 export const REHEARSAL_API_KEY = 'rehearsal-no-real-key';
@@ -156,8 +157,8 @@ export class RouteConfiguration {
     const s = this.sources.settings();
     const where: Record<ProviderId, string> = {
       anthropic: s.baseUrl || 'https://api.anthropic.com',
-      bedrock: s.bedrockBaseUrl || `Amazon Bedrock in ${s.bedrockRegion}`,
-      vertex: s.vertexBaseUrl || `Vertex AI in ${s.vertexRegion}`,
+      bedrock: s.bedrockBaseUrl || `${PROVIDER_NAMES.bedrock} in ${s.bedrockRegion}`,
+      vertex: s.vertexBaseUrl || `${PROVIDER_SHORT_NAMES.vertex} in ${s.vertexRegion}`,
     };
     const providers = this.providers;
     const target = active
@@ -182,7 +183,7 @@ export class RouteConfiguration {
       const dummy = async (): Promise<string | undefined> => REHEARSAL_API_KEY;
       const none = async (): Promise<string | undefined> => undefined;
       return {
-        usable: new Set<ProviderId>(['anthropic', 'bedrock', 'vertex']),
+        usable: new Set<ProviderId>(PROVIDERS),
         bedrock: { apiKey: dummy, awsAccessKeyId: none, awsSecretAccessKey: none, awsSessionToken: none, baseURL: active.url },
         vertex: { accessToken: dummy, baseURL: `${active.url}/v1` },
       };

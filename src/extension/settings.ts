@@ -55,9 +55,6 @@ export interface ExtensionSettings {
   readonly vertexModelIds: Readonly<Record<string, string>>;
 }
 
-/** Every provider the manager can route to. */
-export const PROVIDER_IDS: readonly ProviderId[] = PROVIDERS;
-
 /** Setting keys below the `resilientClaude.` section. */
 export const SETTING_KEYS = {
   model: 'model',
@@ -345,10 +342,10 @@ function readModelIds(value: unknown, target: RegExp, what: string, report: (m: 
 
 function readProviders(value: unknown, report: (m: string) => void): ProviderId[] {
   if (value === undefined || value === null) return [...DEFAULT_SETTINGS.providers];
-  const known = (v: unknown): v is ProviderId => typeof v === 'string' && (PROVIDER_IDS as readonly string[]).includes(v);
+  const known = (v: unknown): v is ProviderId => typeof v === 'string' && (PROVIDERS as readonly string[]).includes(v);
   if (!Array.isArray(value) || value.length === 0 || !value.every(known) || new Set(value).size !== value.length) {
     report(
-      `must list each of ${PROVIDER_IDS.map((p) => `"${p}"`).join(', ')} at most once, in the order to try them; using "anthropic".`,
+      `must list each of ${PROVIDERS.map((p) => `"${p}"`).join(', ')} at most once, in the order to try them; using "anthropic".`,
     );
     return [...DEFAULT_SETTINGS.providers];
   }

@@ -4,6 +4,7 @@
 import type { BreakerState, ProviderId } from '../core/types';
 import type { Translate } from './translate';
 import type { Sharing } from '../broker/client/sharedManager';
+import { PROVIDER_SHORT_NAMES } from '../shared/vocabulary';
 
 export type Health = 'healthy' | 'degraded' | 'down';
 
@@ -62,15 +63,14 @@ export const TOOLTIP_COMMANDS = [
 const CELL_GAP = '&nbsp;&nbsp;&nbsp;';
 
 const HEALTH_ICON: Record<Health, string> = { healthy: '$(pass)', degraded: '$(warning)', down: '$(error)' };
-const STATE_ICON: Record<BreakerState, string> = { closed: '$(pass)', half_open: '$(warning)', open: '$(error)' };
+/** Each breaker state's icon, wherever a breaker is listed (tooltip, model picker). */
+export const BREAKER_ICON: Readonly<Record<BreakerState, string>> = { closed: '$(pass)', half_open: '$(warning)', open: '$(error)' };
 const STATE_LABEL: Record<BreakerState, string> = { closed: 'closed', half_open: 'half-open', open: 'open' };
 
-/** `claude-opus-5-5` → `opus-5-5`; other ids unchanged. */
-export function shortModelName(model: string): string {
+/** The status bar's compact model id (space is short; a display name is `shortModelName`): `claude-opus-5-5` → `opus-5-5`; other ids unchanged. */
+export function compactModelId(model: string): string {
   return model.startsWith('claude-') ? model.slice('claude-'.length) : model;
 }
-
-export const PROVIDER_LABEL: Record<ProviderId, string> = { anthropic: 'Anthropic', bedrock: 'Bedrock', vertex: 'Vertex AI' };
 
 /** True while a rate limit holds the route. */
 export function isHeld(route: Pick<RouteHealth, 'heldUntil'>, now: number): boolean {
@@ -125,14 +125,14 @@ export function presentStatus(state: StatusState, t: Translate): StatusPresentat
   const shown =
     health === 'down'
       ? t('Claude unavailable')
-      : shortModelName(
+      : compactModelId(
           health === 'degraded' && state.lastServedModel !== null && servingModel(state) === state.primaryModel
             ? state.lastServedModel
             : (servingModel(state) ?? state.primaryModel),
         );
   const rehearsalPrefix = state.rehearsal !== null ? `$(beaker) ${t('Rehearsal')} · ` : '';
   const viaProvider = health !== 'down' ? fallbackProvider(state) : null;
-  const text = `${rehearsalPrefix}${HEALTH_ICON[health]} ${shown}${viaProvider !== null ? ` (${PROVIDER_LABEL[viaProvider]})` : ''}`;
+  const text = `${rehearsalPrefix}${HEALTH_ICON[health]} ${shown}${viaProvider !== null ? ` (${PROVIDER_SHORT_NAMES[viaProvider]})` : ''}`;
 
   const summary = healthSummary(state, health, t);
   const accessibilityLabel =
@@ -152,7 +152,7 @@ function healthSummary(state: StatusState, health: Health, t: Translate): string
       const serving = servingModel(state);
       const from = serving !== state.primaryModel ? serving : state.lastServedModel;
       const via = fallbackProvider(state);
-      if (via !== null) return t('degraded, serving {0} from fallback provider {1}', from ?? state.primaryModel, PROVIDER_LABEL[via]);
+      if (via !== null) return t('degraded, serving {0} from fallback provider {1}', from ?? state.primaryModel, PROVIDER_SHORT_NAMES[via]);
       return from !== null && from !== state.primaryModel
         ? t('degraded, serving from fallback {0}', from)
         : t('degraded, {0} is being probed', probedRoute(state)?.model ?? state.primaryModel);
@@ -190,11 +190,11 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
   for (const route of state.routes) {
     const role = route.model === state.primaryModel ? ` ${escapeMarkdown(t('(primary)'))}` : '';
     const cells = [
-      ...(perProvider ? [escapeMarkdown(PROVIDER_LABEL[route.provider])] : []),
+      ...(perProvider ? [escapeMarkdown(PROVIDER_SHORT_NAMES[route.provider])] : []),
       `${escapeMarkdown(route.model)}${role}`,
       isHeld(route, state.now)
         ? `$(clock) ${escapeMarkdown(t('rate-limited until {0}', clockTime(route.heldUntil!)))}`
-        : `${STATE_ICON[route.state]} ${escapeMarkdown(t(STATE_LABEL[route.state]))}`,
+        : `${BREAKER_ICON[route.state]} ${escapeMarkdown(t(STATE_LABEL[route.state]))}`,
       escapeMarkdown(rateShown.has(route.model) ? '' : formatRate(route, t)),
       escapeMarkdown(formatProbe(route, state.now, t)),
     ];

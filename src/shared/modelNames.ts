@@ -1,5 +1,6 @@
-// Short names for narration: claude-opus-5-5 → "Opus 5.5" (family "Opus"),
-// claude-3-5-sonnet-20241022 → "Sonnet 3.5". Unknown shapes read as the id itself.
+// A model's name as people say it, wherever one is shown in words (progress, narration, the
+// chat model picker): claude-opus-5-5 → "Opus 5.5" (family "Opus"), claude-3-5-sonnet-20241022
+// → "Sonnet 3.5", Bedrock and Vertex ids alike. Unknown shapes read as the id itself.
 
 interface NameParts {
   readonly family: string | null;

@@ -20,11 +20,18 @@ export type ErrorClass = (typeof ERROR_CLASSES)[number];
 export const PROVIDERS = ['anthropic', 'bedrock', 'vertex'] as const;
 export type ProviderId = (typeof PROVIDERS)[number];
 
-/** How each provider is named to a person. */
+/** How each provider is named to a person, in full (messages, errors, the route in the log). */
 export const PROVIDER_NAMES: Readonly<Record<ProviderId, string>> = {
   anthropic: 'Anthropic',
   bedrock: 'Amazon Bedrock',
   vertex: 'Google Vertex AI',
+};
+
+/** …and where space is short: the status bar, the breaker list, "Sonnet via Bedrock". */
+export const PROVIDER_SHORT_NAMES: Readonly<Record<ProviderId, string>> = {
+  anthropic: 'Anthropic',
+  bedrock: 'Bedrock',
+  vertex: 'Vertex AI',
 };
 
 export const BREAKER_STATES = ['closed', 'half_open', 'open'] as const;

@@ -2,11 +2,8 @@
 // decides the class (and whether a retry can help); this adds the batch-specific
 // reading — a refused key, a key without batch access, an unknown batch.
 import type { Classification } from '../classify';
-import type { ErrorClass } from '../types';
+import { policyOf } from '../errorClasses';
 import type { BatchOperation, BatchProblem, BatchProblemKind } from './batchTypes';
-
-/** Classes worth another try of the same call after a wait. */
-const RETRYABLE: ReadonlySet<ErrorClass> = new Set<ErrorClass>(['overloaded', 'rate_limited', 'transient', 'timeout']);
 
 export class BatchApiError extends Error {
   constructor(
@@ -18,7 +15,8 @@ export class BatchApiError extends Error {
   }
 
   get retryable(): boolean {
-    return this.classification !== null && RETRYABLE.has(this.classification.errorClass) && this.problem.kind === 'api_error';
+    // Worth another try of the same call after a wait: what the class means for any route.
+    return this.classification !== null && policyOf(this.classification.errorClass).retryRoute && this.problem.kind === 'api_error';
   }
 }
 

@@ -11,7 +11,7 @@ import { CHAIN_MODEL_ID, COPY_REQUEST_IDS_COMMAND, VENDOR } from './chatIds';
 import { runChatRequest } from './chatRequest';
 import { chatFailure } from './failureText';
 import { credentialFix, refusedProvider } from '../requestMessages';
-import { shortModelName } from './modelNames';
+import { shortModelName } from '../../shared/modelNames';
 import { Narrator } from './narration';
 import { historyMessages } from './participantHistory';
 import type { AnswerMetadata, RequestTurnShape, ResponseTurnShape } from './participantHistory';

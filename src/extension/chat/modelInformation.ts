@@ -9,7 +9,7 @@ import type { Catalog, CatalogModel } from '../modelCatalog';
 import { modelChoices } from '../modelCatalog';
 import type { Translate } from '../translate';
 import { CHAIN_MODEL_ID } from './chatIds';
-import { shortModelName } from './modelNames';
+import { shortModelName } from '../../shared/modelNames';
 
 /** `vscode.LanguageModelChatInformation`, as plain data. */
 export interface ChatModelInformation {

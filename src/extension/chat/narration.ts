@@ -4,22 +4,16 @@
 // and the line under a fallback answer ("Answered by Sonnet 5.5 — Opus overloaded"). Pure:
 // fed the manager's events of one request, in order.
 import type { ManagerEvent } from '../../core/types';
+import { policyOf } from '../../core/errorClasses';
+import { ERROR_CLASSES } from '../../shared/vocabulary';
 import type { Translate } from '../translate';
-import { PROVIDER_LABEL } from '../statusPresentation';
-import { modelFamilyName, shortModelName } from './modelNames';
+import { PROVIDER_SHORT_NAMES } from '../../shared/vocabulary';
+import { modelFamilyName, shortModelName } from '../../shared/modelNames';
 import { stallMessage } from '../requestMessages';
 
-/** Why a route was left, as a few words after the model's name. */
+/** Why a route was left, as a few words after the model's name: an error class's phrase, or one of these. */
 const REASON_WORDS: Readonly<Record<string, string>> = {
-  overloaded: 'overloaded',
-  rate_limited: 'rate limited',
-  spend_limit: 'at its spend limit',
-  transient: 'failing (server or network error)',
-  timeout: 'timed out',
-  auth: 'refused the credentials',
-  bad_request: 'rejected the request',
-  canceled: 'canceled',
-  unreachable: 'unreachable',
+  ...Object.fromEntries(ERROR_CLASSES.map((c) => [c, policyOf(c).phrase])),
   breaker_open: 'paused (circuit open)',
   unknown_model: 'not offered by the API',
   unfit: 'too small for this request',
@@ -34,7 +28,7 @@ export function reasonWords(reason: string, t: Translate): string {
 function routeName(model: string, provider: string, firstProvider: string | null, t: Translate): string {
   const name = shortModelName(model);
   return firstProvider !== null && provider !== firstProvider
-    ? t('{0} via {1}', name, PROVIDER_LABEL[provider as keyof typeof PROVIDER_LABEL] ?? provider)
+    ? t('{0} via {1}', name, PROVIDER_SHORT_NAMES[provider as keyof typeof PROVIDER_SHORT_NAMES] ?? provider)
     : name;
 }
 

@@ -7,7 +7,7 @@ import type { ResponsePartFactory } from '../../../src/extension/chat/toResponse
 import { DEFAULT_CHARS_PER_TOKEN, IMAGE_TOKENS, TokenCounter, weighBody, weighMessage } from '../../../src/extension/chat/tokenCounter';
 import { chatModelInformation } from '../../../src/extension/chat/modelInformation';
 import { Narrator } from '../../../src/extension/chat/narration';
-import { modelFamilyName, shortModelName } from '../../../src/extension/chat/modelNames';
+import { modelFamilyName, shortModelName } from '../../../src/shared/modelNames';
 import { chatFailure } from '../../../src/extension/chat/failureText';
 import { formatMessage } from '../../../src/extension/translate';
 

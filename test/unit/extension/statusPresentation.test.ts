@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BreakerState } from '../../../src/core/types';
-import { TOOLTIP_COMMANDS, escapeMarkdown, formatPercent, presentStatus, shortModelName } from '../../../src/extension/statusPresentation';
+import { TOOLTIP_COMMANDS, escapeMarkdown, formatPercent, presentStatus, compactModelId } from '../../../src/extension/statusPresentation';
 import type { RouteHealth, StatusState } from '../../../src/extension/statusPresentation';
 import { formatMessage } from '../../../src/extension/translate';
 
@@ -119,8 +119,8 @@ test('the tooltip links only to the allowed commands, and model ids cannot injec
 });
 
 test('short names drop the claude- prefix only', { timeout: 5000 }, () => {
-  assert.equal(shortModelName('claude-haiku-5-5'), 'haiku-5-5');
-  assert.equal(shortModelName('anthropic.claude-opus'), 'anthropic.claude-opus');
+  assert.equal(compactModelId('claude-haiku-5-5'), 'haiku-5-5');
+  assert.equal(compactModelId('anthropic.claude-opus'), 'anthropic.claude-opus');
 });
 
 test('without an API key the tooltip offers to set one and the label says so', { timeout: 5000 }, () => {
