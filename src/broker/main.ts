@@ -2,6 +2,7 @@
 // that finds none) or `node dist/cli.js broker` in the foreground. Logs go to stderr (a started
 // broker's stderr is the log file in its runtime folder); exit status 0 also when another broker
 // already runs.
+import { scrubOwnEnvironment } from './brokerEnvironment';
 import { DEFAULT_IDLE_EXIT_MS, IDLE_EXIT_ENV, startBroker } from './brokerServer';
 import { runtimeDirPath } from './runtimeDir';
 
@@ -9,9 +10,13 @@ export async function runBrokerProcess(env: Readonly<Record<string, string | und
   const log = (message: string): void => {
     process.stderr.write(`${new Date().toISOString()} [broker ${process.pid}] ${message}\n`);
   };
+  // Whoever started this process, its credentials are not the broker's to use (a foreground
+  // `broker` keeps its shell's variables otherwise).
+  const runtimeDir = runtimeDirPath(env);
+  scrubOwnEnvironment();
   const idle = Number(env[IDLE_EXIT_ENV]);
   const broker = await startBroker({
-    runtimeDir: runtimeDirPath(env),
+    runtimeDir,
     idleExitMs: Number.isFinite(idle) && idle > 0 ? idle : DEFAULT_IDLE_EXIT_MS,
     log,
   });

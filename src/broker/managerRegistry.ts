@@ -14,7 +14,7 @@ import { applySharedPolicies, createSharedRoutes } from '../core/sharedRoutes';
 import type { BreakerSnapshot, ManagerEvent } from '../core/types';
 import type { BrokerHistories } from './brokerHistories';
 import type { WireManagerConfig } from './protocol';
-import { configIdentity, fromWireConfig } from './wireConfig';
+import { configIdentity, fromWireConfig, withoutAmbientCredentials } from './wireConfig';
 
 /** What the registry needs from a connected client. */
 export interface ManagerSubscriber {
@@ -62,10 +62,11 @@ export class ManagerRegistry {
     } else {
       const validated = validateManagerConfig(fromWireConfig(wire, `${clientName} via broker`));
       problems = validated.problems.map((p) => p.message);
-      const manager = createRequestManager(validated.config, this.shared);
+      const config = withoutAmbientCredentials(validated.config);
+      const manager = createRequestManager(config, this.shared);
       const created: Entry = {
         manager,
-        config: validated.config,
+        config,
         subscribers: new Map(),
         inFlight: 0,
         lastUsed: Date.now(),

@@ -1,16 +1,32 @@
 // A ManagerConfig crosses the socket as plain JSON: the injected clock and random stay behind,
 // and every credential callback of a provider becomes a named secret field. The client resolves
-// the secrets per request (a key change applies at once); the broker keeps them only for the
-// request that carries them (an AsyncLocalStorage scope) and never writes them anywhere.
+// the secrets per request (requestCredentials.ts: a key change applies at once, and the user's
+// own AWS / Google set-up is looked up in the client that asks); the broker keeps them only for
+// the request that carries them (an AsyncLocalStorage scope), never writes them anywhere, and
+// never looks for credentials of its own (ambientCredentials: false).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { ManagerConfig, ProviderConfig } from '../core/contract';
+import type { ProviderId } from '../shared/vocabulary';
 import type { ProviderSecrets, WireManagerConfig, WireProvider } from './protocol';
 
 const NOT_SENT = new Set(['clock', 'random', 'clientName']);
 
-/** The configuration without functions; a provider's callbacks are listed in `secretFields`. */
-export function toWireConfig(config: ManagerConfig): WireManagerConfig {
+/** Every field a request may carry a credential in (the client fills them from its own set-up). */
+export const CREDENTIAL_FIELDS = ['apiKey', 'awsAccessKeyId', 'awsSecretAccessKey', 'awsSessionToken'] as const;
+
+/** The variable each provider's SDK reads its endpoint from when none is configured. */
+const BASE_URL_ENV: Readonly<Record<ProviderId, string>> = {
+  anthropic: 'ANTHROPIC_BASE_URL',
+  bedrock: 'ANTHROPIC_BEDROCK_BASE_URL',
+  vertex: 'ANTHROPIC_VERTEX_BASE_URL',
+};
+
+/**
+ * The configuration without functions; a provider's callbacks are listed in `secretFields`. An
+ * endpoint the SDK would take from the client's environment is named (the broker has none).
+ */
+export function toWireConfig(config: ManagerConfig, env: Readonly<Record<string, string | undefined>> = process.env): WireManagerConfig {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (NOT_SENT.has(key) || typeof value === 'function') continue;
@@ -24,24 +40,11 @@ export function toWireConfig(config: ManagerConfig): WireManagerConfig {
       if (typeof value === 'function') secretFields.push(key);
       else if (value !== undefined) plain[key] = value;
     }
+    const fromEnv = env[BASE_URL_ENV[provider.id]];
+    if (plain['baseURL'] === undefined && fromEnv && /^https?:\/\//.test(fromEnv)) plain['baseURL'] = fromEnv;
     return { ...plain, id: provider.id, secretFields };
   });
   return { ...out, providers };
-}
-
-/** Calls every credential callback now (one request's worth); an unset one is left out. */
-export async function resolveSecrets(config: ManagerConfig): Promise<ProviderSecrets> {
-  return Promise.all(
-    config.providers.map(async (provider) => {
-      const secrets: Record<string, string> = {};
-      for (const [key, value] of Object.entries(provider)) {
-        if (typeof value !== 'function') continue;
-        const resolved: unknown = await (value as () => unknown)();
-        if (typeof resolved === 'string' && resolved !== '') secrets[key] = resolved;
-      }
-      return secrets;
-    }),
-  );
 }
 
 /** Stable text of a JSON value (object keys sorted), so equal settings give equal identities. */
@@ -73,15 +76,21 @@ export function withSecrets<T>(secrets: ProviderSecrets, fn: () => T): T {
 }
 
 /**
- * The broker-side config: JSON from the wire, with each secret field a callback that answers
- * the credential of whichever request calls it. Validate the result with validateManagerConfig.
+ * The broker-side config: JSON from the wire, with each credential field a callback that answers
+ * the credential of whichever request calls it. Validate the result with validateManagerConfig,
+ * then apply `withoutAmbientCredentials`.
  */
 export function fromWireConfig(wire: WireManagerConfig, clientName: string): Record<string, unknown> {
   const providers = wire.providers.map((provider, index) => {
     const { secretFields, ...plain } = provider;
     const callbacks: Record<string, () => string | undefined> = {};
-    for (const field of secretFields) callbacks[field] = () => requestSecrets.getStore()?.[index]?.[field];
+    for (const field of new Set([...secretFields, ...CREDENTIAL_FIELDS])) callbacks[field] = () => requestSecrets.getStore()?.[index]?.[field];
     return { ...plain, ...callbacks } as unknown as ProviderConfig;
   });
   return { ...wire, providers, clientName };
+}
+
+/** The broker's providers use only what each request carries: no chain of the broker's own. */
+export function withoutAmbientCredentials(config: ManagerConfig): ManagerConfig {
+  return { ...config, providers: config.providers.map((provider) => ({ ...provider, ambientCredentials: false })) };
 }

@@ -4,7 +4,7 @@
 // responses are made readable by the one classifier at the transport: its
 // `x-amzn-requestid` becomes the `request-id` the SDK reads, and its error
 // bodies (`{"message"}` + `x-amzn-ErrorType`) take the API's error shape.
-import { resolveBedrockAuth } from './awsCredentials';
+import { missingAwsCredentialsMessage, resolveBedrockAuth } from './awsCredentials';
 import type { AwsCredentialChains, BedrockAuth } from './awsCredentials';
 import type { ProviderConfig } from './contract';
 import { withModelIds } from './providerModelIds';
@@ -43,16 +43,17 @@ async function call(source: (() => string | undefined | Promise<string | undefin
 /** Reads the credentials (per attempt, so a change applies at once) and prepares the client. */
 export async function bedrockSetup(provider: ProviderConfig, apiKey: string, chains: AwsCredentialChains): Promise<BedrockSetup> {
   if (!provider.region) return { ok: false, kind: 'provider_config', message: 'Bedrock: no region is set (resilientClaude.bedrock.region).' };
-  const resolved = await resolveBedrockAuth(
-    {
-      apiKey,
-      accessKeyId: await call(provider.awsAccessKeyId),
-      secretAccessKey: await call(provider.awsSecretAccessKey),
-      sessionToken: await call(provider.awsSessionToken),
-      profile: (provider.awsProfile ?? '').trim(),
-    },
-    chains,
-  );
+  const inputs = {
+    apiKey,
+    accessKeyId: await call(provider.awsAccessKeyId),
+    secretAccessKey: await call(provider.awsSecretAccessKey),
+    sessionToken: await call(provider.awsSessionToken),
+    profile: (provider.awsProfile ?? '').trim(),
+  };
+  if (provider.ambientCredentials === false && apiKey === '' && (inputs.accessKeyId === '' || inputs.secretAccessKey === '')) {
+    return { ok: false, kind: 'missing_api_key', message: missingAwsCredentialsMessage(inputs.profile, '') };
+  }
+  const resolved = await resolveBedrockAuth(inputs, chains);
   if (!resolved.ok) return { ok: false, kind: 'missing_api_key', message: resolved.message };
   const { auth } = resolved;
   const region = provider.region;

@@ -33,6 +33,9 @@ export interface ProviderConfig {
   /** Bedrock: a profile of the AWS shared config files for the default credential chain
    *  (used when no key is stored); unset = the default chain (environment, default profile, SSO, roles). */
   readonly awsProfile?: string;
+  /** false: no default chain (environment, ~/.aws, ADC, metadata) — only what the callbacks give.
+   *  The broker sets it: each request brings its client's own credentials, none are lent. */
+  readonly ambientCredentials?: boolean;
   /** API model id → the provider's model id. Bedrock: unmapped ids become `global.anthropic.<id>`;
    *  Vertex: unmapped ids are sent as they are. */
   readonly modelIds?: Readonly<Record<string, string>>;

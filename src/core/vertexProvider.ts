@@ -135,6 +135,8 @@ export async function vertexSetup(
       make: (headersTimeoutMs) => makeVertexClient(provider, projectId, region, client, headersTimeoutMs),
     };
   }
+  // The broker looks nowhere itself: the client that asked found none (requestCredentials.ts).
+  if (provider.ambientCredentials === false) return { ok: false, kind: 'missing_api_key', message: missingGoogleCredentialsMessage('') };
   const found = await findGoogleCredentials(projectId, adc, timeoutMs);
   if (!found.ok) return { ok: false, kind: 'missing_api_key', message: found.message };
   const { client } = found;

@@ -12,7 +12,8 @@ import { asOf, breakerChanges } from './breakerSnapshots';
 import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, Priority, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
 import { AttachRequest, BreakersNotification, ClientsNotification, EventNotification, PartNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
 import type { ClientCounts } from '../protocol';
-import { resolveSecrets, toWireConfig } from '../wireConfig';
+import { toWireConfig } from '../wireConfig';
+import { RequestCredentials } from './requestCredentials';
 import type { BrokerChannel } from './channel';
 import { continuationOf, joinOutcome, SkipPrefix } from './continuation';
 
@@ -60,6 +61,7 @@ export class SharedManager implements RequestManager {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectDelay = RECONNECT_MIN_MS;
   private disposed = false;
+  private readonly credentials = new RequestCredentials();
 
   constructor(private readonly options: SharedManagerOptions) {
     this.config = options.config;
@@ -282,7 +284,7 @@ export class SharedManager implements RequestManager {
     });
     this.attemptsSeen.set(clientRequestId, seen);
     try {
-      const secrets = await resolveSecrets(this.config);
+      const secrets = await this.credentials.resolve(this.config);
       const params = { managerId: link.managerId, request, priority, clientRequestId, secrets };
       return await Promise.race([
         link.channel.request(StreamRequest, params, { signal }),

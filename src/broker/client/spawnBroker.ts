@@ -1,9 +1,11 @@
 // Starts a broker detached from its client, with the client's own Node (in VS Code, the
 // extension host's `process.execPath` with ELECTRON_RUN_AS_NODE=1). Its log is appended to
-// broker.log in the runtime folder.
+// broker.log in the runtime folder. It inherits no credential: only the variables
+// brokerEnvironment.ts keeps.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import * as path from 'node:path';
+import { brokerEnvironment } from '../brokerEnvironment';
 import { RUNTIME_DIR_ENV } from '../runtimeDir';
 
 export interface SpawnOptions {
@@ -22,7 +24,7 @@ export function spawnBroker(options: SpawnOptions): void {
       detached: true,
       stdio: ['ignore', fd, fd],
       cwd: options.runtimeDir,
-      env: { ...(options.env ?? process.env), ELECTRON_RUN_AS_NODE: '1', [RUNTIME_DIR_ENV]: options.runtimeDir },
+      env: { ...brokerEnvironment(options.env ?? process.env), ELECTRON_RUN_AS_NODE: '1', [RUNTIME_DIR_ENV]: options.runtimeDir },
       windowsHide: true,
     });
     child.on('error', () => undefined);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultManagerConfig } from '../../../src/core/defaults';
 import type { ManagerConfig } from '../../../src/core/contract';
-import { configIdentity, fromWireConfig, resolveSecrets, toWireConfig, withSecrets } from '../../../src/broker/wireConfig';
+import { RequestCredentials } from '../../../src/broker/client/requestCredentials';
+import { configIdentity, fromWireConfig, toWireConfig, withSecrets } from '../../../src/broker/wireConfig';
 
 function config(baseURL: string, key: string): ManagerConfig {
   return { ...defaultManagerConfig(), providers: [{ id: 'anthropic', baseURL, apiKey: () => key }], random: Math.random };
@@ -16,7 +17,7 @@ describe('manager configuration over the wire', () => {
     assert.deepEqual(wire.providers[0]?.secretFields, ['apiKey']);
     assert.equal(configIdentity(wire), configIdentity(toWireConfig(config('https://gateway.example', 'sk-ant-secret-2'))));
     assert.notEqual(configIdentity(wire), configIdentity(toWireConfig(config('https://api.anthropic.com', 'sk-ant-secret-1'))));
-    assert.deepEqual(await resolveSecrets(config('https://gateway.example', 'sk-ant-secret-1')), [{ apiKey: 'sk-ant-secret-1' }]);
+    assert.deepEqual(await new RequestCredentials({}).resolve(config('https://gateway.example', 'sk-ant-secret-1')), [{ apiKey: 'sk-ant-secret-1' }]);
   });
 
   it('on the broker, each request sees only its own credentials', async () => {
