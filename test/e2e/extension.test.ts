@@ -451,7 +451,9 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     await fillInputBox(page, 'Explain this code.');
     const text = await waitForEditorText(page, /Answered by/);
     assert.match(text, /^> Explain this code\./);
-    const expected = canonicalAnswer('Explain this code.\n\n```markdown\n# Notes\n\n```');
+    // The question goes out with where the selection came from, then the selection itself.
+    assert.match(text, /> About `notes\.md`, line 1/);
+    const expected = canonicalAnswer('Explain this code.\n\nAbout `notes.md`, line 1:\n```markdown\n# Notes\n\n```');
     assert.ok(text.replace(/\s+/g, ' ').includes(expected), `the answer to the question with the selection ("${expected}") in:\n${text}`);
   });
 
