@@ -52,10 +52,12 @@ function parseArgs(argv) {
   return { ...options, manifest };
 }
 
-/** The demo window: the rehearsal, the workspace README open at start, and no port forwarding of the simulator. */
+/** The demo window: the rehearsal, chat on, the workspace README open at start, and no port forwarding of the simulator. */
 function demoSettings(scenario) {
   return {
     'resilientClaude.rehearsal.scenario': scenario,
+    // The harness turns chat off for quiet tests; the demo shows @claude in the Chat view.
+    'chat.disableAIFeatures': false,
     'workbench.startupEditor': 'readme',
     'remote.autoForwardPorts': false,
   };
@@ -139,6 +141,14 @@ async function checkInBrowser(harness, server, workspace) {
     });
     const note = (await answered.innerText()).replace(/\u00a0/g, ' ').split('\n').find((l) => l.includes('Answered by')) ?? '';
     log(`after ${Math.round(readingMs / 1000)} s of reading, the first answer: ${note.trim().replace(/^\*/, '')}`);
+    // Chat is on in the demo: the walkthrough's "Open Chat with @claude" opens the Chat view with @claude typed.
+    await harness.runCommand(page, 'Resilient Claude: Open Chat with @claude');
+    const chatInput = page.locator('.part.auxiliarybar .interactive-input-part .monaco-editor .view-lines').first();
+    await chatInput.filter({ hasText: '@claude' }).waitFor({ state: 'visible', timeout: 60_000 }).catch(async (error) => {
+      log(`screenshot: ${await harness.screenshot(page, 'demo-check-no-chat')}`);
+      throw error;
+    });
+    log(`chat input: ${(await chatInput.innerText()).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim()}`);
     // The Ports item in the status bar counts forwarded ports; the rehearsal's simulator must not be one.
     const ports = page.locator('.statusbar-item:has(.codicon-radio-tower)').first();
     const count = (await ports.isVisible()) ? (await ports.innerText()).replace(/\D+/g, '') : '';

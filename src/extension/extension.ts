@@ -17,6 +17,7 @@ import { ClipboardCommands } from './clipboardCommands';
 import { registerDiagnosticsCommand } from './diagnosticsCommand';
 import { HistoryHost } from './historyHost';
 import { endpointFromSettings } from './managerConfig';
+import { openChatWithClaude } from './openChatCommand';
 import { ModelSwitcher } from './modelSwitcher';
 import { ProviderCredentials } from './providerCredentials';
 import { RehearsalController } from './rehearsal';
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
       'resilientClaude.showLog': () => log.show(),
       'resilientClaude.startRehearsal': () => rehearsalCommands.pickAndStart(),
       'resilientClaude.stopRehearsal': () => rehearsalCommands.stop(),
+      'resilientClaude.openChat': () => openChatWithClaude(log),
     }).map(([id, run]) => vscode.commands.registerCommand(id, run)),
     history,
     settings,

@@ -25,6 +25,8 @@ test('the demo starts VS Code with the extension rehearsing a primary outage', {
   assert.match(stdout, /\[demo\] editor: .*README\.md/);
   assert.match(stdout, /\[demo\] rehearsal toast: .*\[Ask Claude… \| Show Diagnostics \| Stop Rehearsal\]/);
   assert.match(stdout, /\[demo\] after \d+ s of reading, the first answer: Answered by claude-sonnet-5-5 \(fell back from claude-opus-5-5\)/);
+  // Chat is on: "Open Chat with @claude" (the walkthrough's chat step) opens the Chat view with @claude typed.
+  assert.match(stdout, /\[demo\] chat input: @claude/);
   assert.match(stdout, /\[demo\] forwarded ports listed: 0/);
   assert.match(stdout, /\[demo\] check passed/);
 });
