@@ -20,6 +20,8 @@ import {
   openWorkbench,
   repoRoot,
   runCommand,
+  runContextMenuItem,
+  selectExplorerFiles,
   startCodeServer,
   statusBarItem,
   waitForNotification,
@@ -189,18 +191,13 @@ describe('Message Batches in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () 
   });
 
   test('three files selected in the explorer go out as one batch; progress shows in the status bar', async () => {
-    const rows = page.locator('.explorer-folders-view .monaco-list-row');
-    const row = (name: string) => rows.filter({ hasText: name }).first();
-    await row(FILES[0]!).click();
-    await row(FILES[1]!).click({ modifiers: ['ControlOrMeta'] });
-    await row(FILES[2]!).click({ modifiers: ['ControlOrMeta'] });
+    await selectExplorerFiles(page, FILES);
     // A right-click on a selected row keeps the selection: the command gets all three.
-    await row(FILES[2]!).click({ button: 'right' });
-    const menuItem = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Run Prompt on Files in Batch…' }).first();
-    await menuItem.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: FILES[2]! }).first().click({ button: 'right' });
+    await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Run Prompt on Files in Batch…' }).first().waitFor({ state: 'visible', timeout: 10_000 });
     await shot(page, 'batch-explorer-context-menu');
-    await menuItem.click();
-    await fillInputBox(page, 'Review this file in one sentence.');
+    await runContextMenuItem(page, 'Run Prompt on Files in Batch…');
+    await fillInputBox(page, 'Review this file in one sentence.', { timeoutMs: 30_000 });
     const confirmation = await confirmSubmission(page, /Submit 3 request\(s\) to the Message Batches API on claude-opus-5-5\?/);
     assert.match(confirmation, /input tokens, up to 768 output tokens, at most ≈ \$[\d.]+ at batch prices \(an estimate/);
     await waitForNotification(page, /batch submitted \(3 request\(s\)\)/, 20_000);

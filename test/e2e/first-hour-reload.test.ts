@@ -23,11 +23,15 @@ import {
   newWorkbenchPage,
   openWorkbench,
   pickQuickPickItem,
+  quickInputTitle,
   repoRoot,
   runCommand,
+  runContextMenuItem,
+  selectExplorerFiles,
   startCodeServer,
   statusBarItem,
   waitForNotification,
+  waitForQuickInput,
   waitForWorkbench,
   webviewFrame,
   writeMachineSettings,
@@ -178,13 +182,11 @@ describe('the first hour, tried again: a window reload (issue 23, items 3 and 4)
     await pickQuickPickItem(page, 'primary-outage');
     await waitForNotification(page, /Overload rehearsal "primary-outage" is running/, 20_000);
     // Two files from the explorer, as one batch.
-    const rows = page.locator('.explorer-folders-view .monaco-list-row');
-    await rows.filter({ hasText: 'alpha.ts' }).first().click();
-    await rows.filter({ hasText: 'beta.md' }).first().click({ modifiers: ['ControlOrMeta'] });
-    await rows.filter({ hasText: 'beta.md' }).first().click({ button: 'right' });
-    const menuItem = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Run Prompt on Files in Batch…' }).first();
-    await menuItem.waitFor({ state: 'visible', timeout: 10_000 });
-    await menuItem.click();
+    await selectExplorerFiles(page, ['alpha.ts', 'beta.md']);
+    await page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: 'beta.md' }).first().click({ button: 'right' });
+    await runContextMenuItem(page, 'Run Prompt on Files in Batch…');
+    await waitForQuickInput(page, 30_000);
+    assert.match(await quickInputTitle(page), /Run Prompt on 2 File\(s\) in Batch/);
     await fillInputBox(page, 'Review this file.');
     await confirmBatch(page, 2);
     await waitForNotification(page, /batch submitted \(2 request\(s\)\)/, 20_000);

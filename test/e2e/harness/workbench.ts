@@ -315,3 +315,40 @@ export async function activeEditorTitle(page: Page, timeoutMs = 15_000): Promise
   await name.waitFor({ state: 'visible', timeout: timeoutMs });
   return clean((await name.innerText()).replace(/\n/g, ''));
 }
+
+/**
+ * Selects `names` in the explorer as a user does (a click on the first, Ctrl/Cmd-click on the
+ * others) and waits until every one of them is shown selected, so a right-click after this hands
+ * the whole selection to a context-menu command.
+ */
+export async function selectExplorerFiles(page: Page, names: readonly string[], timeoutMs = 15_000): Promise<void> {
+  const row = (name: string): Locator => page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: name }).first();
+  for (const [index, name] of names.entries()) {
+    await row(name).click(index === 0 ? {} : { modifiers: ['ControlOrMeta'] });
+    await row(name).and(page.locator('[aria-selected="true"]')).waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+  for (const name of names) {
+    await row(name).and(page.locator('[aria-selected="true"]')).waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+}
+
+/**
+ * Runs the item labelled `label` of the open context menu and waits for the menu to close. By
+ * keyboard, not by a click: a menu item takes mouse clicks only once a 100 ms timer started when it
+ * is drawn has fired (much later on a loaded machine), and drops a click that comes before. The
+ * hover gives the item the focus, and Enter runs the focused item.
+ */
+export async function runContextMenuItem(page: Page, label: string, timeoutMs = 15_000): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu').first();
+  const item = menu.locator('.action-item', { hasText: label }).first();
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  const anchor = item.locator('.action-menu-item').first();
+  const deadline = Date.now() + timeoutMs;
+  while (!(await anchor.evaluate((el) => el.matches(':focus')).catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`the context menu item "${label}" did not take the focus within ${timeoutMs} ms`);
+    await item.hover();
+    await sleep(100);
+  }
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden', timeout: timeoutMs });
+}
