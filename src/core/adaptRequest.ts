@@ -1,6 +1,8 @@
 // Keeps a request valid for the model a route serves. The caller wrote it for
-// the primary; a fallback may offer less output, or no extended thinking. What
-// is changed is said in plain words (the outcome's `adaptations`, a warning event).
+// the primary, which gets it unchanged; a fallback may offer less output, or no
+// extended thinking. Beyond that only what the API itself refused (thinking, learnt
+// from a 400) or a continuation needs is changed. What is changed is said in plain
+// words (the outcome's `adaptations`, a warning event).
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import type { MessagesBody } from './types';
 import { knownWithoutThinking, maxOutputOf } from './models';
@@ -36,10 +38,10 @@ function thinkingBudget(body: MessagesBody): number | null {
  * The body for `model`. `refusesThinking` is what this manager learnt at run time (a model that
  * answered 400 to thinking); `forceNoThinking` is set for a continuation, which cannot carry thinking.
  */
-export function adaptRequest(body: MessagesBody, model: string, refusesThinking: boolean, forceNoThinking = false): AdaptedBody {
+export function adaptRequest(body: MessagesBody, model: string, refusesThinking: boolean, forceNoThinking = false, asFallback = true): AdaptedBody {
   const notes: string[] = [];
   let out: MessagesBody = body;
-  const maxOutput = maxOutputOf(model);
+  const maxOutput = asFallback ? maxOutputOf(model) : null;
   if (maxOutput !== null && out.max_tokens > maxOutput) {
     out = { ...out, max_tokens: maxOutput };
     notes.push(`max_tokens lowered to ${maxOutput} for ${model}`);
@@ -49,10 +51,10 @@ export function adaptRequest(body: MessagesBody, model: string, refusesThinking:
     if (forceNoThinking) {
       out = dropThinking(out);
       notes.push('thinking turned off to continue the interrupted answer');
-    } else if (refusesThinking || knownWithoutThinking(model)) {
+    } else if (refusesThinking || (asFallback && knownWithoutThinking(model))) {
       out = dropThinking(out);
       notes.push(`extended thinking dropped: ${model} does not support it`);
-    } else if (budget !== null && budget >= out.max_tokens) {
+    } else if (asFallback && budget !== null && budget >= out.max_tokens) {
       const fitted = out.max_tokens - 1;
       if (fitted < MIN_THINKING_BUDGET) {
         out = dropThinking(out);

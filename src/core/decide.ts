@@ -131,7 +131,10 @@ export function decide(
   if (failure.errorClass === 'canceled') return { kind: 'fail', errorClass: 'canceled' };
 
   if (failure.errorClass === 'bad_request') {
-    if (route.thinkingOn && !failure.unknownModel && /thinking/i.test(failure.message)) {
+    // The caller's own thinking settings refused (a budget, a malformed field) are the API's answer
+    // to the caller, not something a retry without thinking should paper over.
+    const callersValue = /budget_tokens|\bthinking(\.[\w-]+)*:/i.test(failure.message);
+    if (route.thinkingOn && !failure.unknownModel && !callersValue && /thinking/i.test(failure.message)) {
       return { kind: 'adapt', drop: 'thinking', modelRefuses: /not supported|does not support/i.test(failure.message) };
     }
     if (route.continuing && !failure.unknownModel) return { kind: 'finish_incomplete' };

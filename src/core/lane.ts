@@ -38,9 +38,10 @@ export function laneFor(
   plan: ContinuationPlan,
   thinkingOff: boolean,
   note: (adaptation: string, model: string) => void,
+  asFallback = true,
 ): Lane {
   const { model } = entry.route;
-  const adapted = adaptRequest({ ...request, messages: plan.messages }, model, thinkingOff, plan.dropThinking);
+  const adapted = adaptRequest({ ...request, messages: plan.messages }, model, thinkingOff, plan.dropThinking, asFallback);
   for (const adaptation of adapted.notes) note(adaptation, model);
   const { model: _ignored, ...body } = adapted.body;
   void _ignored;

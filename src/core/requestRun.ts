@@ -176,7 +176,7 @@ class RequestRun {
     this.countRequest(entry);
     const plan = this.relay.plan(this.request.messages);
     const laneOn = (on: ChainEntry, client: ResolvedClient, onLease: RouteLease): Lane =>
-      laneFor(on, client, onLease, this.request, plan, routes.refusesThinking(on.route) || this.thinkingDropped, (note, model) => this.record.adapted(note, model));
+      laneFor(on, client, onLease, this.request, plan, routes.refusesThinking(on.route) || this.thinkingDropped, (note, model) => this.record.adapted(note, model), on.route.model !== this.picker.first.route.model);
     const first = laneOn(entry, resolved, lease);
     const { inputTokens } = this.estimate;
     const thresholdOf = (key: string): number | null =>

@@ -73,9 +73,20 @@ for (const name of [...BLOCK_FIXTURES, ...STOP_FIXTURES]) {
     assert.equal(result.ok, true);
     assert.deepEqual(asJson(result.message), await sdkAssembled(events));
     assert.equal(run.seen.length, 1, 'a stop reason is an answer: one request');
-    assert.deepEqual(run.seen[0]!.body['a_field_the_sdk_has_not_met'], { kept: true }, 'unknown top-level fields reach the API');
+    assert.deepEqual(run.seen[0]!.body, { ...BODY, stream: true }, 'the body reaches the API as the caller wrote it (unknown fields included), streamed');
   });
 }
+
+test('the model asked for gets the body unadapted: a thinking budget the API refuses is the API\'s answer (400), from one request', { timeout: 60_000 }, async () => {
+  const body = { model: OPUS, max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 2048 }, messages: [{ role: 'user', content: 'Think.' }] };
+  const run = await cli({}, ['--json'], body);
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(run.seen.length, 1, 'a 400 is not retried');
+  assert.deepEqual(run.seen[0]!.body, { ...body, stream: true }, 'neither max_tokens nor the budget was changed for the primary');
+  const result = run.lines[0] as { ok: boolean; error: { message: string } };
+  assert.equal(result.ok, false);
+  assert.match(result.error.message, /budget_tokens/);
+});
 
 test('max_tokens inside a tool input: the partial input as the SDK assembles it, exactly one request, exit 0', { timeout: 60_000 }, async () => {
   const name = 'tool-input-max-tokens.jsonl';

@@ -65,6 +65,9 @@ test('an unknown model is remembered; a thinking refusal adapts instead of faili
   const shape = run(failure('bad_request', { status: 400, message: 'Expected `thinking` or `redacted_thinking`, but found `text`' }), { thinkingOn: true });
   assert.ok(shape.kind === 'adapt' && !shape.modelRefuses, 'a request-shape refusal is not held against the model');
   assert.equal(run(failure('bad_request', { status: 400, message: 'thinking is not supported' }), { thinkingOn: false }).kind, 'next_route');
+  for (const message of ['`max_tokens` must be greater than `thinking.budget_tokens`.', 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024', 'thinking: Input should be a valid dictionary']) {
+    assert.equal(run(failure('bad_request', { status: 400, message }), { thinkingOn: true }).kind, 'next_route', `the caller's own thinking value: ${message}`);
+  }
   assert.deepEqual(run(failure('bad_request', { status: 400 }), { continuing: true }), { kind: 'finish_incomplete' });
 });
 
