@@ -1,7 +1,8 @@
-// Finishing an answer the broker started: the text already delivered becomes an assistant
-// prefill (the API refuses trailing whitespace in one, so it is trimmed and the same characters
-// are skipped when the continuation repeats them), and only the rest reaches the caller.
+// Finishing an answer the broker started, by core's one continuation rule (core/continuation.ts):
+// the text already delivered becomes the assistant's prefill, thinking is turned off, and only the
+// rest reaches the caller (core's SkipPrefix drops the whitespace the prefill had to trim).
 import type { AttemptRecord, ClaudeRequest, Outcome } from '../../core/types';
+import { continuationPlan } from '../../core/continuation';
 
 export interface Continuation {
   readonly request: ClaudeRequest;
@@ -12,33 +13,10 @@ export interface Continuation {
 /** The request that continues after `delivered`; the request itself when nothing was delivered. */
 export function continuationOf(request: ClaudeRequest, delivered: string): Continuation {
   if (delivered === '') return { request, skip: '' };
-  // The API takes no prefill with thinking on, and a second line of reasoning would contradict the first.
+  const plan = continuationPlan(request.messages, [{ type: 'text', text: delivered }]);
   const { thinking: _thinking, ...withoutThinking } = request;
   void _thinking;
-  const messages = [...request.messages];
-  const last = messages[messages.length - 1];
-  const base = last && last.role === 'assistant' && typeof last.content === 'string' ? last.content : null;
-  const full = (base ?? '') + delivered;
-  const trimmed = full.trimEnd();
-  const prefill = { role: 'assistant' as const, content: trimmed };
-  if (base !== null) messages[messages.length - 1] = prefill;
-  else messages.push(prefill);
-  return { request: { ...withoutThinking, messages } as ClaudeRequest, skip: full.slice(trimmed.length) };
-}
-
-/** Drops the expected whitespace from the start of a continuation, as its deltas arrive. */
-export class SkipPrefix {
-  constructor(private pending: string) {}
-
-  take(delta: string): string {
-    let text = delta;
-    while (this.pending !== '' && text !== '' && text[0] === this.pending[0]) {
-      text = text.slice(1);
-      this.pending = this.pending.slice(1);
-    }
-    if (text !== '') this.pending = '';
-    return text;
-  }
+  return { request: { ...withoutThinking, messages: plan.messages } as ClaudeRequest, skip: plan.skip };
 }
 
 /** The outcome of an answer the broker began and this process finished: one text, one message, every attempt. */

@@ -15,7 +15,8 @@ import type { ClientCounts } from '../protocol';
 import { toWireConfig } from '../wireConfig';
 import { RequestCredentials } from './requestCredentials';
 import type { BrokerChannel } from './channel';
-import { continuationOf, joinOutcome, SkipPrefix } from './continuation';
+import { continuationOf, joinOutcome } from './continuation';
+import { SkipPrefix } from '../../core/continuation';
 
 export type Sharing =
   | { readonly mode: 'connecting' }
