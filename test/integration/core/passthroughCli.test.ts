@@ -61,7 +61,7 @@ async function cli(behavior: ModelBehavior, args: string[], body: unknown = BODY
 }
 
 const BLOCK_FIXTURES = ['web-search.jsonl', 'web-fetch.jsonl', 'code-execution.jsonl', 'bash-and-editor.jsonl', 'mcp.jsonl', 'compaction.jsonl', 'thinking-redacted.jsonl', 'future-block.jsonl'];
-const STOP_FIXTURES = ['tool-input-max-tokens.jsonl', 'pause-turn.jsonl', 'refusal.jsonl', 'context-window-exceeded.jsonl'];
+const STOP_FIXTURES = ['tool-input-max-tokens.jsonl', 'max-tokens-text.jsonl', 'stop-sequence.jsonl', 'tool-use.jsonl', 'pause-turn.jsonl', 'refusal.jsonl', 'context-window-exceeded.jsonl', 'future-stop-reason.jsonl'];
 
 for (const name of [...BLOCK_FIXTURES, ...STOP_FIXTURES]) {
   test(`${name}: --events hands on the API's events unchanged and --json's message is the SDK's, from one request`, { timeout: 60_000 }, async () => {
