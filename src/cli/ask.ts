@@ -10,16 +10,18 @@ import type { SharedManager } from '../broker/client/sharedManager';
 import { EXIT, UsageError, attemptsJson, errorJson, finish, keyFromEnv, openSession } from './cliSession';
 import type { CliIo } from './cliSession';
 
+const DEFAULTS = defaultManagerConfig();
+
 export const ASK_USAGE = `Usage: ask [options] PROMPT
 
 Options:
   --base-url URL        API base URL (default: the SDK's, or ANTHROPIC_BASE_URL)
-  --model ID            primary model (default: claude-opus-5-5)
-  --fallback ID,ID      fallback models, in order (default: claude-sonnet-5-5,claude-haiku-5-5)
-  --max-attempts N      attempts across all models (default: 6)
-  --deadline-ms N       give up after this many milliseconds (default: 120000)
+  --model ID            primary model (default: ${DEFAULTS.models[0]})
+  --fallback ID,ID      fallback models, in order (default: ${DEFAULTS.models.slice(1).join(',')})
+  --max-attempts N      attempts across all models (default: ${DEFAULTS.retry.maxAttempts})
+  --deadline-ms N       give up after this many milliseconds (default: ${DEFAULTS.retry.deadlineMs})
   --max-tokens N        answer length cap (default: 1024)
-  --breaker-open-seconds N  how long a tripped model is skipped before a probe (default: 2)
+  --breaker-open-seconds N  how long a tripped model is skipped before a probe (default: ${DEFAULTS.breaker.openMs / 1000})
   --broker              run on the user's shared broker (started if none runs): breakers,
                         budgets and history shared with the editor windows and other scripts
   --history FILE        record every attempt in this history file (with --broker, the broker writes it)

@@ -22,7 +22,7 @@ import { ModelSwitcher } from './modelSwitcher';
 import { ProviderCredentials } from './providerCredentials';
 import { RehearsalController } from './rehearsal';
 import { RehearsalCommands } from './rehearsalCommands';
-import { modelChain } from './settings';
+import { SETTINGS_SECTION, SHARED_MANAGER_SETTING, modelChain } from './settings';
 import { SettingsWatcher } from './settingsWatcher';
 import { StatusBarIndicator } from './statusBarIndicator';
 import type { ResilientClaudeTestHooks } from './testHooks';
@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   const history = HistoryHost.inGlobalStorage(context.globalStorageUri, settings.settings, log);
   const clientName = `resilient-claude-vscode/${version}`;
   const broker = new WindowBroker(context.extensionUri.fsPath, history, log, clientName, () =>
-    vscode.workspace.getConfiguration('resilientClaude').get<boolean>('sharedManager', true),
+    SHARED_MANAGER_SETTING.read(vscode.workspace.getConfiguration(SETTINGS_SECTION).get(SHARED_MANAGER_SETTING.key), () => undefined),
   );
   const client = new ClaudeClient(settings, keys, credentials, rehearsal, history, log, clientName, broker);
   const rehearsalCommands = new RehearsalCommands(rehearsal, log);

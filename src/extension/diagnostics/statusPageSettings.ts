@@ -1,22 +1,17 @@
-// The status page settings: `resilientClaude.statusPage.url` and `.enabled`.
+// The status page settings: `resilientClaude.statusPage.url` and `.enabled`, read through their
+// rows in the settings table.
 import * as vscode from 'vscode';
+import { SETTINGS_SECTION, STATUS_PAGE_SETTINGS_TABLE } from '../settings';
+import { readTable } from '../settingSpec';
+import type { SettingsOf } from '../settingSpec';
 
-export const DEFAULT_STATUS_PAGE_URL = 'https://status.claude.com/api/v2/summary.json';
-
-export interface StatusPageSettings {
-  readonly enabled: boolean;
-  readonly url: string;
-}
+export type StatusPageSettings = SettingsOf<typeof STATUS_PAGE_SETTINGS_TABLE>;
 
 export function readStatusPageSettings(): StatusPageSettings {
-  const config = vscode.workspace.getConfiguration('resilientClaude.statusPage');
-  const url = config.get<string>('url', DEFAULT_STATUS_PAGE_URL);
-  return {
-    enabled: config.get<boolean>('enabled', true),
-    url: typeof url === 'string' && /^https?:\/\//.test(url) ? url : DEFAULT_STATUS_PAGE_URL,
-  };
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  return readTable(STATUS_PAGE_SETTINGS_TABLE, (key) => config.get<unknown>(key), () => undefined);
 }
 
 export function affectsStatusPageSettings(event: vscode.ConfigurationChangeEvent): boolean {
-  return event.affectsConfiguration('resilientClaude.statusPage');
+  return event.affectsConfiguration(`${SETTINGS_SECTION}.statusPage`);
 }

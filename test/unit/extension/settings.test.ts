@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { defaultManagerConfig } from '../../../src/core/defaults';
 import {
+  CONTRIBUTED_SETTINGS,
   DEFAULT_SETTINGS,
+  SETTINGS_TABLE,
+  TRAFFIC_SETTINGS,
   SETTING_KEYS,
   SETTINGS_SECTION,
   SHIPPED_SCENARIOS,
@@ -13,8 +16,10 @@ import {
 
 interface ManifestProperty {
   readonly default?: unknown;
+  readonly type?: string;
   readonly scope?: string;
   readonly enum?: readonly unknown[];
+  readonly items?: { readonly enum?: readonly unknown[] };
   readonly minimum?: number;
   readonly maximum?: number;
 }
@@ -32,12 +37,35 @@ test('unset settings give the defaults and no warning', { timeout: 5000 }, () =>
   assert.deepEqual(modelChain(settings), ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5']);
 });
 
-test('the defaults shown in the Settings editor are the ones the extension uses', { timeout: 5000 }, () => {
-  for (const [field, key] of Object.entries(SETTING_KEYS)) {
-    const property = properties[`${SETTINGS_SECTION}.${key}`];
-    assert.ok(property, `package.json declares ${key}`);
-    assert.deepEqual(property.default, DEFAULT_SETTINGS[field as keyof typeof DEFAULT_SETTINGS], key);
+test('package.json contributes exactly the settings table: defaults, types, bounds, enums, scopes and restrictions', { timeout: 5000 }, () => {
+  const table = new Map(CONTRIBUTED_SETTINGS.map((spec) => [`${SETTINGS_SECTION}.${spec.key}`, spec]));
+  assert.equal(table.size, CONTRIBUTED_SETTINGS.length, 'no key in two rows');
+  assert.deepEqual(Object.keys(properties).sort(), [...table.keys()].sort(), 'every contributed setting has a row, every row a property');
+  const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+  for (const [id, spec] of table) {
+    const property = properties[id]!;
+    const facts = spec.manifest;
+    assert.deepEqual(property.default, spec.default, `${id} default`);
+    assert.equal(property.type, facts.type, `${id} type`);
+    assert.equal(property.minimum, facts.minimum, `${id} minimum`);
+    assert.equal(property.maximum, facts.maximum, `${id} maximum`);
+    assert.deepEqual(facts.type === 'array' ? property.items?.enum : property.enum, facts.enum, `${id} enum`);
+    assert.equal(property.scope, facts.scope, `${id} scope`);
+    assert.equal(restricted.includes(id), facts.restricted === true, `${id} restricted in untrusted workspaces`);
+    // The default passes its own check, and unset gives the default.
+    const reports: string[] = [];
+    assert.deepEqual(spec.read(spec.default, (m) => reports.push(m)), spec.default, id);
+    assert.deepEqual(spec.read(undefined, (m) => reports.push(m)), spec.default, id);
+    assert.deepEqual(reports, [], id);
   }
+});
+
+test('the settings keys, defaults and untrusted-workspace list come from the one table', { timeout: 5000 }, () => {
+  for (const [field, spec] of Object.entries(SETTINGS_TABLE)) {
+    assert.equal(SETTING_KEYS[field as keyof typeof SETTING_KEYS], spec.key);
+    assert.deepEqual(DEFAULT_SETTINGS[field as keyof typeof DEFAULT_SETTINGS], spec.default);
+  }
+  assert.deepEqual([...TRAFFIC_SETTINGS].sort(), ['baseUrl', 'bedrock.baseUrl', 'bedrock.profile', 'headers', 'vertex.baseUrl']);
 });
 
 test('the rehearsal setting offers exactly the shipped scenarios', { timeout: 5000 }, () => {
