@@ -1,13 +1,17 @@
 // A lock file beside a file several processes save (the history: every window, the CLI, the
 // broker). Taken with O_EXCL; its text names the holder (pid, host). A lock is stale — its holder
 // crashed — when the holder is a process of this machine that no longer runs, or when it is older
-// than any save could take; a stale lock is removed and the take retried. Waiting is bounded.
+// than any save could take; a stale lock is removed and the take retried. Waiting is bounded,
+// on an injected clock (the real one unless a test moves time itself).
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
+import { systemClock } from '../clock';
+import type { Clock } from '../contract';
 
 /** No save holds the lock this long; an older lock was left by a crash (e.g. on another host). */
-const STALE_AFTER_MS = 30_000;
-const WAIT_LIMIT_MS = 15_000;
+export const STALE_AFTER_MS = 30_000;
+/** The longest a save waits for another writer's lock. */
+export const WAIT_LIMIT_MS = 15_000;
 const RETRY_MS = 25;
 
 function errorCode(error: unknown): string | undefined {
@@ -39,11 +43,9 @@ async function isStale(lockPath: string, now: number): Promise<boolean> {
   return host === hostname() && Number.isInteger(holder) && holder > 0 && !processRuns(holder);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Runs `fn` holding the lock file `lockPath`; rejects when the lock stays held past the wait limit. */
-export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
-  const started = Date.now();
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, clock: Clock = systemClock): Promise<T> {
+  const started = clock.now();
   for (;;) {
     let handle: fs.FileHandle | undefined;
     try {
@@ -62,12 +64,12 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>): P
         await fs.rm(lockPath, { force: true }).catch(() => undefined);
       }
     }
-    const now = Date.now();
+    const now = clock.now();
     if (await isStale(lockPath, now)) {
       await fs.rm(lockPath, { force: true }).catch(() => undefined);
       continue;
     }
     if (now - started > WAIT_LIMIT_MS) throw new Error(`${lockPath} stayed locked by another writer for ${Math.round(WAIT_LIMIT_MS / 1000)} s.`);
-    await sleep(RETRY_MS + Math.floor(Math.random() * RETRY_MS));
+    await clock.sleep(RETRY_MS + Math.floor(Math.random() * RETRY_MS));
   }
 }

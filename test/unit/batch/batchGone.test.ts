@@ -12,7 +12,7 @@ import { MemoryBatchStore } from '../../../src/core/batch/memoryBatchStore';
 import { isActive, needsUser, removable } from '../../../src/core/batch/batchTypes';
 import type { BatchOperation, BatchRequestSpec } from '../../../src/core/batch/batchTypes';
 import { batchActions } from '../../../src/webview/batchesView';
-import { FakeClock } from '../core/fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 
 const SCHEDULE = { initialMs: 1000, maxMs: 4000, factor: 2 };
 const REHEARSAL = 'rehearsal:http://127.0.0.1:40001';

@@ -9,7 +9,7 @@ import { BatchLane } from '../../../src/core/batch/batchLane';
 import type { BatchApi } from '../../../src/core/batch/batchLane';
 import { MemoryBatchStore } from '../../../src/core/batch/memoryBatchStore';
 import type { BatchRequestSpec } from '../../../src/core/batch/batchTypes';
-import { FakeClock } from '../core/fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 
 const SCHEDULE = { initialMs: 1000, maxMs: 4000, factor: 2 };
 const REQUESTS: BatchRequestSpec[] = [{ customId: 'r1-a', label: 'a', params: { model: 'claude-haiku-5-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] } }];

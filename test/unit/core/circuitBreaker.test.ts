@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { BreakerTransition } from '../../../src/core/policies/circuitBreaker';
 import { CircuitBreaker, PROBE_LEASE_MS, PROBE_WAIT_MS } from '../../../src/core/policies/circuitBreaker';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 
 const route = { provider: 'anthropic' as const, model: 'claude-opus-5-5' };
 const config = { failureThreshold: 3, openMs: 15_000, maxOpenMs: 60_000 };

@@ -13,7 +13,7 @@ import { ConcurrencyLimiter } from '../../../src/core/policies/limiter';
 import { DEFAULT_TAIL, defaultManagerConfig } from '../../../src/core/defaults';
 import type { ManagerConfig, TailConfig } from '../../../src/core/contract';
 import type { ManagerEvent, Outcome, StreamPart } from '../../../src/core/types';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 import type { Beat } from './timedTransport';
 import { answer, end, start, TimedTransport, words } from './timedTransport';
 import { partsCaller } from './fakeTransport';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RateLimitPacer } from '../../../src/core/policies/pacing';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 
 test('requests-remaining 0 holds new attempts until the reset; a positive count does not', { timeout: 5000 }, () => {
   const clock = new FakeClock(Date.parse('2026-11-22T10:00:00Z'));

@@ -12,7 +12,7 @@ import type { ManagerConfig } from '../../../src/core/contract';
 import type { ManagerEvent, Outcome, StreamPart } from '../../../src/core/types';
 import type { ProviderClients } from '../../../src/core/providers';
 import { ProviderSetupError } from '../../../src/core/providers';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 import { outcomeOnly, partsCaller, ScriptedTransport, sdkError, textAnswer } from './fakeTransport';
 
 const OPUS = 'claude-opus-5-5';

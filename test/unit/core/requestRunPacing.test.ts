@@ -9,7 +9,7 @@ import { ConcurrencyLimiter } from '../../../src/core/policies/limiter';
 import { defaultManagerConfig } from '../../../src/core/defaults';
 import type { ManagerConfig } from '../../../src/core/contract';
 import type { ManagerEvent, Outcome } from '../../../src/core/types';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 import { outcomeOnly, ScriptedTransport } from './fakeTransport';
 
 const OPUS = 'claude-opus-5-5';

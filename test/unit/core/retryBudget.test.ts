@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { RetryBudget } from '../../../src/core/policies/retryBudget';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 
 test('a lone user keeps the minRetries floor; a crowd gets the ratio', { timeout: 5000 }, () => {
   const clock = new FakeClock();

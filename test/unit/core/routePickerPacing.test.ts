@@ -9,7 +9,7 @@ import { paceCheck } from '../../../src/core/policies/tierPacer';
 import { RoutePicker } from '../../../src/core/routePicker';
 import { RouteState } from '../../../src/core/routeState';
 import type { ManagerEvent } from '../../../src/core/types';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 
 const OPUS = 'claude-opus-5-5';
 const HAIKU = 'claude-haiku-5-5';

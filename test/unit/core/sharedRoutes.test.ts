@@ -11,7 +11,7 @@ import { RouteStore } from '../../../src/core/routeStore';
 import { endpointOf, routeKey } from '../../../src/core/routes';
 import { applySharedPolicies, createSharedRoutes } from '../../../src/core/sharedRoutes';
 import type { ManagerEvent, Route } from '../../../src/core/types';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 
 const OPUS = 'claude-opus-5-5';
 const API: ProviderConfig = { id: 'anthropic' };

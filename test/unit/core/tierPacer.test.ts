@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TierPacer, paceCheck } from '../../../src/core/policies/tierPacer';
 import type { PaceBooking, PaceEstimate } from '../../../src/core/policies/tierPacer';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 
 const ROUTE = 'anthropic:claude-opus-5-5';
 const small: PaceEstimate = { priority: 'interactive', inputTokens: 10, outputTokens: 10 };

@@ -5,7 +5,7 @@
 // Every call is logged with its signal, so tests can see an attempt aborted.
 import type { AttemptRequestOptions, MessagesClient, RawStreamEvent, StreamParams } from '../../../src/core/wire';
 import type { ProviderClients } from '../../../src/core/providers';
-import type { FakeClock } from './fakeClock';
+import type { FakeClock } from '../../support/fakeClock';
 
 export type Beat =
   | { readonly afterMs: number; readonly event: RawStreamEvent }

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createHistory } from '../../../src/core/history/createHistory';
 import { createFileHistoryStorage } from '../../../src/core/history/fileHistoryStorage';
-import { attempt, FakeClock, overloaded, T0 } from './historyTestKit';
+import { attempt, overloaded, T0 } from './historyTestKit';
+import { FakeClock } from '../../support/fakeClock';
 
 const OPTS = { timeout: 20_000 };
 const dirs: string[] = [];
@@ -106,7 +107,7 @@ describe('file history storage', () => {
     const file = path.join(dir, 'history.json');
     await fs.writeFile(file, '{"format":"resilient-claude-history","version":1,"buck');
     const storage = createFileHistoryStorage(file);
-    const history = createHistory({ storage, clock: new FakeClock() });
+    const history = createHistory({ storage, clock: new FakeClock(T0) });
     const warnings: string[] = [];
     history.onWarning((message) => warnings.push(message));
 
@@ -123,7 +124,7 @@ describe('file history storage', () => {
 
     history.record(overloaded({ requestId: 'req_after' }));
     await history.flush();
-    const reopened = createHistory({ storage: createFileHistoryStorage(file), clock: new FakeClock() });
+    const reopened = createHistory({ storage: createFileHistoryStorage(file), clock: new FakeClock(T0) });
     assert.equal((await reopened.load()).status, 'loaded');
     assert.equal(reopened.failures()[0]?.requestId, 'req_after');
   });

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHistory } from '../../../src/core/history/createHistory';
 import type { HistoryAlert } from '../../../src/core/history/historyTypes';
-import { attempt, DAY, FakeClock, MemoryStorage, MINUTE, overloaded, T0 } from './historyTestKit';
+import { attempt, DAY, MemoryStorage, MINUTE, overloaded, T0 } from './historyTestKit';
+import { FakeClock } from '../../support/fakeClock';
 
 const OPTS = { timeout: 10_000 };
 
 function setup(extra: { maxFailures?: number; minAttempts?: number } = {}) {
-  const clock = new FakeClock();
+  const clock = new FakeClock(T0);
   const storage = new MemoryStorage();
   const history = createHistory({
     storage,
@@ -21,7 +22,7 @@ function setup(extra: { maxFailures?: number; minAttempts?: number } = {}) {
 describe('history buckets', () => {
   it('counts each attempt once per model, in the class its outcome belongs to', OPTS, () => {
     const { clock, history } = setup();
-    clock.time = T0 + 2 * MINUTE;
+    clock.set(T0 + 2 * MINUTE);
     const sonnet = 'claude-sonnet-5-5';
     const opus = 'claude-opus-5-5';
     history.record(attempt({ model: sonnet, time: T0 + 1_000 }));
@@ -88,7 +89,7 @@ describe('history buckets', () => {
   });
 
   it('stays bounded when requests name ever more models, dropping the least recently active', OPTS, () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const history = createHistory({ storage: new MemoryStorage(), clock, maxModels: 3 });
     for (const [i, model] of ['model-a', 'model-b', 'model-c'].entries()) history.record(attempt({ model, time: T0 + i * MINUTE }));
     clock.advance(5 * MINUTE);
@@ -198,7 +199,7 @@ describe('529 alert', () => {
   });
 
   it('never alerts with a threshold of 1, the setting\'s maximum, even when every attempt is a 529', OPTS, () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const history = createHistory({ storage: new MemoryStorage(), clock, alert: { threshold: 1, windowMs: 5 * MINUTE, minAttempts: 5 } });
     const fired: HistoryAlert[] = [];
     history.onAlert((alert) => fired.push(alert));

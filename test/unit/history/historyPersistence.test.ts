@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHistory } from '../../../src/core/history/createHistory';
-import { attempt, DAY, FakeClock, MemoryStorage, MINUTE, overloaded, T0, waitFor } from './historyTestKit';
+import { attempt, DAY, MemoryStorage, MINUTE, overloaded, T0, waitFor } from './historyTestKit';
+import { FakeClock } from '../../support/fakeClock';
 
 const OPTS = { timeout: 10_000 };
 
@@ -97,7 +98,7 @@ describe('history persistence', () => {
       '[1,2,3]',
     ]) {
       const storage = new MemoryStorage(corrupt);
-      const history = createHistory({ storage, clock: new FakeClock(), persistDelayMs: 1 });
+      const history = createHistory({ storage, clock: new FakeClock(T0), persistDelayMs: 1 });
       const warnings: string[] = [];
       history.onWarning((message) => warnings.push(message));
       const result = await history.load();
@@ -109,7 +110,7 @@ describe('history persistence', () => {
       // The history keeps working and persists a fresh, valid store.
       history.record(attempt());
       await history.flush();
-      const again = createHistory({ storage, clock: new FakeClock() });
+      const again = createHistory({ storage, clock: new FakeClock(T0) });
       assert.equal((await again.load()).status, 'loaded');
       await history.dispose();
     }

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createHistory } from '../../../src/core/history/createHistory';
 import type { ErrorClass } from '../../../src/core/types';
-import { attempt, DAY, FakeClock, MemoryStorage, MINUTE, T0 } from './historyTestKit';
+import { attempt, DAY, MemoryStorage, MINUTE, T0 } from './historyTestKit';
+import { FakeClock } from '../../support/fakeClock';
 
 const OPTS = { timeout: 60_000 };
 const NOW = T0 + 10 * DAY;

@@ -1,5 +1,5 @@
-// Small hand-written doubles for history tests: a clock the test moves, an in-memory
-// storage that records what was written, and a builder for attempt events.
+// Small hand-written doubles for history tests: an in-memory storage that records what
+// was written and a builder for attempt events (the clock is the tests' one FakeClock).
 import type { HistoryStorage } from '../../../src/core/history/historyTypes';
 import type { AttemptRecord, ManagerEvent } from '../../../src/core/types';
 
@@ -7,16 +7,6 @@ export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;
 /** 2026-11-20 00:00:00 UTC */
 export const T0 = Date.UTC(2026, 10, 20, 0, 0, 0);
-
-export class FakeClock {
-  constructor(public time: number = T0) {}
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
 
 export class MemoryStorage implements HistoryStorage {
   readonly writes: string[] = [];

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { createHistory } from '../../../src/core/history/createHistory';
 import { buildEscalationReport } from '../../../src/core/report/buildEscalationReport';
 import type { BreakerSnapshot } from '../../../src/core/types';
-import { attempt, FakeClock, MemoryStorage, MINUTE, overloaded, T0 } from '../history/historyTestKit';
+import { attempt, MemoryStorage, MINUTE, overloaded, T0 } from '../history/historyTestKit';
+import { FakeClock } from '../../support/fakeClock';
 
 const OPTS = { timeout: 10_000 };
 const VERSIONS = { extension: '0.1.0', sdk: '1.12.0', vscode: '1.138.0', os: 'linux x64' };
@@ -175,7 +176,7 @@ describe('escalation report', () => {
   });
 
   it('rejects a window that is not a positive duration', OPTS, () => {
-    const history = createHistory({ storage: new MemoryStorage(), clock: new FakeClock() });
+    const history = createHistory({ storage: new MemoryStorage(), clock: new FakeClock(T0) });
     assert.throws(() => buildEscalationReport({ history, windowMs: 0, now: T0, versions: VERSIONS }), /positive/);
   });
 });

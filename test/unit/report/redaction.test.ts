@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { createHistory } from '../../../src/core/history/createHistory';
 import { redactSecrets } from '../../../src/core/history/redactSecrets';
 import { buildEscalationReport } from '../../../src/core/report/buildEscalationReport';
-import { attempt, FakeClock, MemoryStorage, MINUTE, overloaded, T0 } from '../history/historyTestKit';
+import { attempt, MemoryStorage, MINUTE, overloaded, T0 } from '../history/historyTestKit';
+import { FakeClock } from '../../support/fakeClock';
 
 const OPTS = { timeout: 10_000 };
 // A made-up key in the real format; the test fails if any trace of its body survives.

@@ -1,7 +1,7 @@
-// A manual clock for policy tests: time moves only when the test advances it.
-// A sleep with an AbortSignal rejects at once when the signal fires, like the real one.
-import type { Clock } from '../../../src/core/contract';
-import { CanceledError } from '../../../src/core/clock';
+// The one manual clock of the tests: time moves only when the test advances it (or sets
+// it). A sleep with an AbortSignal rejects at once when the signal fires, like the real one.
+import type { Clock } from '../../src/core/contract';
+import { CanceledError } from '../../src/core/clock';
 
 interface Sleeper {
   readonly at: number;
@@ -42,6 +42,11 @@ export class FakeClock implements Clock {
         { once: true },
       );
     });
+  }
+
+  /** Moves time to `at` (never back), waking the sleeps now due. */
+  set(at: number): void {
+    this.advance(Math.max(0, at - this.current));
   }
 
   advance(ms: number): void {
