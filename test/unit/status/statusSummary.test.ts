@@ -95,6 +95,8 @@ describe('status page client over HTTP', () => {
       assert.equal(hits, stoppedAt, 'stops when no longer needed');
       poller.dispose();
     } finally {
+      // Kept-alive sockets would hold close() for the server's keep-alive timeout (5 s).
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
