@@ -3,9 +3,7 @@
 // A hedge that may start leaves with its lane and lease taken — a breaker permit on another
 // route (the same route's is shared), a free concurrency slot at once (a hedge never queues),
 // one count of the route's hedge budget, and a pacing booking.
-import type { Clock } from './contract';
 import type { Lane } from './lane';
-import type { ConcurrencyLimiter } from './policies/limiter';
 import type { RequestBounds } from './policies/bounds';
 import { hedgeRefusal } from './policies/hedgeGate';
 import type { PaceEstimate } from './policies/tierPacer';
@@ -13,51 +11,55 @@ import type { ResolvedClient } from './providers';
 import { hedgeTarget, sicknessOf } from './hedgeTarget';
 import { RouteLease } from './routeLease';
 import type { ChainEntry, RoutePicker } from './routePicker';
-import type { RouteState } from './routeState';
+import { routeClient } from './routeClient';
+import type { RunDependencies, RunOptions } from './runDependencies';
 import type { TailState } from './tailState';
-import type { Priority } from './types';
 
 export interface HedgeContext {
-  readonly routes: RouteState;
+  readonly deps: RunDependencies;
+  readonly options: RunOptions;
   readonly tail: TailState;
-  readonly clock: Clock;
-  readonly limiter: ConcurrencyLimiter;
   readonly picker: RoutePicker;
   readonly bounds: RequestBounds;
-  readonly priority: Priority;
-  readonly signal: AbortSignal;
   /** The request runs no server tools (a duplicate cannot act twice). */
   readonly duplicable: boolean;
+  readonly estimate: Omit<PaceEstimate, 'share'>;
+}
+
+/** The attempt a hedge would go beside. */
+export interface HedgeTurn {
+  readonly first: Lane;
   readonly hedgedAlready: boolean;
   /** The route's first-token times were not learned when the attempt started. */
   readonly coldAtStart: boolean;
-  readonly estimate: Omit<PaceEstimate, 'share'>;
-  /** The provider's client for a route; null when it cannot be set up. */
-  resolve(entry: ChainEntry): Promise<ResolvedClient | null>;
+  /** The late attempt's body has started. */
+  readonly bodyStarted: boolean;
   /** The lane for a route under a lease (its body adapted for the route's model). */
   laneOn(entry: ChainEntry, resolved: ResolvedClient, lease: RouteLease): Lane;
 }
 
-/** A hedge lane that may start beside `first` now, or null (and the refusal counted). */
-export async function planHedge(context: HedgeContext, first: Lane, bodyStarted: boolean): Promise<Lane | null> {
-  const { routes, tail, picker, bounds } = context;
+/** A hedge lane that may start beside the turn's attempt now, or null (and the refusal counted). */
+export async function planHedge(context: HedgeContext, turn: HedgeTurn): Promise<Lane | null> {
+  const { tail, picker, bounds } = context;
+  const { routes, clock, limiter } = context.deps;
+  const { first } = turn;
   const { entry } = first;
   const { key } = entry;
-  const now = context.clock.now();
+  const now = clock.now();
   const sickness = sicknessOf(routes, tail, entry);
   // A route the hedge may go to now: well, and neither held nor paced (no wait at all).
   const free = (e: ChainEntry): boolean => picker.waitOn(e).waitMs <= 0;
   const target = hedgeTarget(sickness, sickness === null ? null : picker.healthyEntryAfter(entry, now, (e) => sicknessOf(routes, tail, e) === null && free(e)));
   const refusal = hedgeRefusal({
     enabled: tail.settings.hedge,
-    hedgedAlready: context.hedgedAlready,
+    hedgedAlready: turn.hedgedAlready,
     duplicable: context.duplicable,
     outage: target.kind === 'none' && target.refusal === 'outage',
     held: target.kind === 'same' && !free(entry),
     retryAlarm: target.kind === 'none' && target.refusal === 'retry_alarm',
     budgetAvailable: tail.budget(key).available() > 0,
-    cold: context.coldAtStart,
-    bodyStarted,
+    cold: turn.coldAtStart,
+    bodyStarted: turn.bodyStarted,
   });
   if (refusal !== null) {
     tail.countRefusal(key, refusal);
@@ -68,14 +70,14 @@ export async function planHedge(context: HedgeContext, first: Lane, bodyStarted:
     tail.countRefusal(key, 'already_hedged');
     return null;
   }
-  const lane = on === entry ? { ...first, lease: new RouteLease(key, routes.tier, null) } : await laneOnNext(context, on);
+  const lane = on === entry ? { ...first, lease: new RouteLease(key, routes.tier, null) } : await laneOnNext(context, turn, on);
   if (lane === null) {
     tail.countRefusal(key, 'outage');
     return null;
   }
   try {
     // One more request in flight: a free slot at once, or no hedge (never beyond the cap the server is promised).
-    await lane.lease.takeSlot(context.limiter, context.priority, context.signal, 1);
+    await lane.lease.takeSlot(limiter, context.options.priority, context.options.signal, 1);
   } catch {
     lane.lease.settle('release');
     tail.countRefusal(key, 'no_slot');
@@ -92,15 +94,16 @@ export async function planHedge(context: HedgeContext, first: Lane, bodyStarted:
 }
 
 /** A lane on another route, holding that route's own breaker permit; null when none is to be had. */
-async function laneOnNext(context: HedgeContext, on: ChainEntry): Promise<Lane | null> {
-  const resolved = await context.resolve(on);
-  if (resolved === null) return null;
-  const breaker = context.routes.breaker(on.route);
+async function laneOnNext(context: HedgeContext, turn: HedgeTurn, on: ChainEntry): Promise<Lane | null> {
+  const { routes, clients, config } = context.deps;
+  const found = await routeClient(clients, config, on);
+  if (found.kind !== 'client') return null;
+  const breaker = routes.breaker(on.route);
   const permit = breaker.tryAcquire();
   if (permit === null) return null;
-  const lease = new RouteLease(on.key, context.routes.tier, { breaker, permit });
+  const lease = new RouteLease(on.key, routes.tier, { breaker, permit });
   try {
-    return context.laneOn(on, resolved, lease);
+    return turn.laneOn(on, found.resolved, lease);
   } catch (error) {
     lease.settle('release');
     throw error;

@@ -4,7 +4,7 @@
 // its lease, with the request's signal, deadline, stall limits and secrets.
 import { adaptRequest } from './adaptRequest';
 import { runAttempt } from './attempt';
-import type { Clock, ManagerConfig } from './contract';
+import { systemClock } from './clock';
 import type { ContinuationPlan } from './continuation';
 import { DEFAULT_TAIL } from './defaults';
 import type { Entrant } from './hedgedAttempt';
@@ -13,10 +13,10 @@ import { passHeadersFor } from './passHeaders';
 import type { ResolvedClient } from './providers';
 import type { RouteLease } from './routeLease';
 import type { ChainEntry } from './routePicker';
-import type { RouteState } from './routeState';
+import type { RunDependencies, RunOptions } from './runDependencies';
 import type { TailState } from './tailState';
 import { firstByteLimitMs } from './tailState';
-import type { MessagesBody, PassHeaders } from './types';
+import type { MessagesBody } from './types';
 import type { StreamParams } from './wire';
 import { PROVIDER_NAMES } from '../shared/vocabulary';
 
@@ -49,26 +49,23 @@ export function laneFor(
   return { entry, resolved, params: { ...body, model, stream: true }, thinkingOn, lease };
 }
 
+/** The hedge threshold on a route for a request of this size; null without tail learning. */
+export function hedgeThresholdMs(tail: TailState | undefined, key: string, inputTokens: number): number | null {
+  if (tail === undefined) return null;
+  const { hedgeFactor, hedgeFloorMs, hedgeColdMs } = tail.settings;
+  return tail.tracker(key).thresholdMs(inputTokens, hedgeFactor, hedgeFloorMs, hedgeColdMs);
+}
+
 /** What launching a lane takes from its request. */
 export interface LaneLaunch {
-  readonly config: ManagerConfig;
-  readonly routes: RouteState;
-  readonly tail: TailState | undefined;
-  /** The clock of the attempt's own timers. */
-  readonly timers: Clock;
-  readonly signal: AbortSignal;
-  readonly clientRequestId: string;
+  readonly deps: RunDependencies;
+  readonly options: RunOptions;
   readonly estimatedInput: number;
   /** A feed of the request's relay for one attempt (each lane of a hedged pair has its own:
    *  only the one that claimed the race hands events on). */
   feed(): AttemptFeed;
-  /** The caller's anthropic-beta / anthropic-version. */
-  readonly headers: PassHeaders | undefined;
-  secrets(): readonly string[];
   /** Milliseconds left before the request's deadline. */
   remainingMs(): number;
-  /** The hedge threshold on a route for this request; null without tail learning. */
-  thresholdOf(key: string): number | null;
   onStall(entry: ChainEntry, silentMs: number, flowing: boolean): void;
 }
 
@@ -80,28 +77,31 @@ export interface Launched {
 /** Starts the lane's attempt under its lease. `claim` is asked before the first content is handed on. */
 export function launchLane(lane: Lane, launch: LaneLaunch, claim: () => boolean, onBody?: () => void): Launched {
   const { route, key } = lane.entry;
-  const { routes, tail, timers, signal } = launch;
+  const { routes, tail, config, secrets } = launch.deps;
+  const { signal, clientRequestId } = launch.options;
+  const timers = launch.deps.attemptClock ?? systemClock;
+  const others = secrets?.() ?? [];
   const tailConfig = tail?.settings ?? DEFAULT_TAIL;
   const assembler = launch.feed();
   const controller = new AbortController();
   const onUserAbort = (): void => controller.abort();
   signal.addEventListener('abort', onUserAbort, { once: true });
   if (signal.aborted) controller.abort();
-  const firstByteMs = firstByteLimitMs(tail?.firstByteTracker(key) ?? null, tailConfig, launch.estimatedInput, launch.thresholdOf(key) ?? tailConfig.hedgeColdMs);
+  const firstByteMs = firstByteLimitMs(tail?.firstByteTracker(key) ?? null, tailConfig, launch.estimatedInput, hedgeThresholdMs(tail, key, launch.estimatedInput) ?? tailConfig.hedgeColdMs);
   const done = lane.lease
     .run(() =>
       runAttempt({
         client: lane.resolved.client,
         params: lane.params,
         assembler,
-        headersTimeoutMs: launch.config.headersTimeoutMs,
-        stall: { firstByteMs, beforeContentMs: launch.config.idleTimeoutMs, floorMs: tailConfig.stallFloorMs, gapMultiple: tailConfig.stallGapMultiple },
+        headersTimeoutMs: config.headersTimeoutMs,
+        stall: { firstByteMs, beforeContentMs: config.idleTimeoutMs, floorMs: tailConfig.stallFloorMs, gapMultiple: tailConfig.stallGapMultiple },
         clock: timers,
         deadline: timers.now() + launch.remainingMs(),
         signal: controller.signal,
-        clientRequestId: launch.clientRequestId,
-        headers: passHeadersFor(route.provider, launch.headers),
-        secrets: lane.resolved.secret ? [lane.resolved.secret, ...launch.secrets()] : launch.secrets(),
+        clientRequestId,
+        headers: passHeadersFor(route.provider, launch.options.headers),
+        secrets: lane.resolved.secret ? [lane.resolved.secret, ...others] : others,
         providerName: PROVIDER_NAMES[route.provider],
         onHeaders: (headers) => {
           routes.pacer.observe(key, headers);

@@ -1,6 +1,7 @@
 // The race of one attempt and, when its first token is late, a hedge beside it (hedgedAttempt.ts
 // runs the race): both are lanes, launched alike; the result names each lane with its attempt
-// number, result and assembled answer. `settleRace` settles both leases once the race is recorded.
+// number, result and assembled answer. Once the race is recorded, `settleRace` settles both
+// leases and `learnFromRace` tells the routes what it showed.
 import type { AttemptResult } from './attempt';
 import type { Clock } from './contract';
 import type { Finished, Role } from './hedgedAttempt';
@@ -9,6 +10,9 @@ import type { Lane, LaneLaunch } from './lane';
 import { launchLane } from './lane';
 import type { AttemptFeed } from './answerRelay';
 import { verdictOf } from './routeLease';
+import type { ChainEntry } from './routePicker';
+import type { RouteState } from './routeState';
+import type { TailState } from './tailState';
 
 export interface LaneRun {
   readonly role: Role;
@@ -83,4 +87,17 @@ export function settleRace(race: LaneRace): void {
     loser.lane.lease.settle(sameRoute ? verdictOf(winner.result) : loser.result.ok ? 'release' : verdictOf(loser.result));
   }
   winner.lane.lease.settle(verdictOf(winner.result));
+}
+
+/** What a race teaches the routes: hedges won, first-token and first-byte times of the attempt
+ *  that stands, and the limits a failed response's headers announce. */
+export function learnFromRace(routes: RouteState, tail: TailState | undefined, entry: ChainEntry, race: LaneRace, inputTokens: number): void {
+  const { result, lane } = race.winner;
+  const { key } = lane.entry;
+  if (race.winner.role === 'hedge') tail?.countHedgeWon(entry.key);
+  if (result.firstContentMs !== null) tail?.tracker(key).record(inputTokens, result.firstContentMs);
+  if (result.bodyStartMs !== null) tail?.firstByteTracker(key).record(inputTokens, result.bodyStartMs);
+  if (result.ok) return;
+  routes.pacer.observe(key, result.headers);
+  routes.tier.observe(key, result.headers, lane.lease.booking);
 }

@@ -7,6 +7,7 @@
 //   apply  — wait and retry, adapt, move on, finish or fail.
 // The answer is carried across attempts, and handed on, by answerRelay.ts.
 import type { Classification } from './classify';
+import type { Clock } from './contract';
 import { CanceledError } from './clock';
 import { systemClock } from './clock';
 import { AnswerRelay } from './answerRelay';
@@ -14,11 +15,12 @@ import type { Decision } from './decide';
 import { decide } from './decide';
 import { DEFAULT_TAIL } from './defaults';
 import { policyOf } from './errorClasses';
+import type { HedgeContext } from './hedgePlan';
 import { planHedge } from './hedgePlan';
-import type { Lane } from './lane';
-import { laneFor } from './lane';
+import type { Lane, LaneLaunch } from './lane';
+import { hedgeThresholdMs, laneFor } from './lane';
 import type { LaneRace } from './laneRace';
-import { raceLanes, settleRace } from './laneRace';
+import { learnFromRace, raceLanes, settleRace } from './laneRace';
 import { formatDuration } from './models';
 import { noRouteReason } from './noRouteReason';
 import type { BackoffState } from './policies/backoff';
@@ -29,7 +31,8 @@ import { isDuplicable } from './policies/hedgeGate';
 import type { PaceEstimate } from './policies/tierPacer';
 import { paceCheck } from './policies/tierPacer';
 import type { ResolvedClient } from './providers';
-import { ProviderSetupError } from './providers';
+import { routeClient } from './routeClient';
+import { routeView } from './routeView';
 import { requestNarrator } from './requestNarrator';
 import type { RequestNarrator } from './requestNarrator';
 import { RouteLease } from './routeLease';
@@ -41,7 +44,6 @@ import type { RunDependencies, RunOptions } from './runDependencies';
 import { estimateRequestTokens } from './tokenEstimate';
 import type { ErrorClass, MessagesBody, Outcome } from './types';
 import { validateRequest } from './requestValidation';
-import { PROVIDER_NAMES } from '../shared/vocabulary';
 
 export const DEFAULT_HOLD_CAP_MS = 60_000;
 
@@ -51,10 +53,6 @@ type LeaveReason = ErrorClass | 'breaker_open' | 'unknown_model' | 'unfit';
 /** What one turn leads to: an outcome, or another turn. */
 type Step = Outcome | 'again';
 
-function localFailure(errorClass: ErrorClass, errorType: string, message: string): Classification {
-  return { errorClass, errorType, status: null, requestId: null, message, retryAfterMs: null, unknownModel: false };
-}
-
 class RequestRun {
   private readonly bounds: RequestBounds;
   private readonly picker: RoutePicker;
@@ -62,6 +60,10 @@ class RequestRun {
   private readonly relay: AnswerRelay;
   private readonly record: RunRecord;
   private readonly say: RequestNarrator;
+  /** How this request's lanes are launched. */
+  private readonly launch: LaneLaunch;
+  /** What a hedge of this request needs; null without tail learning (no hedging). */
+  private readonly hedging: HedgeContext | null;
   /** Routes this request was counted on (retry and hedge budgets count a request once per route). */
   private readonly countedOn = new Set<string>();
   private backoff: BackoffState = initialBackoffState;
@@ -71,6 +73,8 @@ class RequestRun {
   /** Thinking dropped for the rest of this request (the API refused it for this request's shape). */
   private thinkingDropped = false;
   private hedged = false;
+  /** The clock of attempts' own timers (headers, stall, hedge). */
+  private readonly timers: Clock;
 
   constructor(
     private readonly deps: RunDependencies,
@@ -86,9 +90,20 @@ class RequestRun {
     const paced = (key: string) => paceCheck(routes.tier, key, config.pacing, this.estimate);
     this.picker = new RoutePicker(config.models, config.providers.map((p) => p.id), request?.model, routes, this.bounds, fits, config.retry.retryAfterCapMs, paced);
     this.lastEntry = this.picker.first;
+    this.timers = deps.attemptClock ?? systemClock;
     this.say = requestNarrator(deps, options.clientRequestId);
     this.relay = new AnswerRelay(options.onItem, options.view);
     this.record = new RunRecord(options.clientRequestId, startedAt, () => clock.now(), deps.emit, this.relay);
+    this.launch = {
+      deps,
+      options,
+      estimatedInput: inputTokens,
+      feed: () => this.relay.feed(),
+      remainingMs: () => this.bounds.remainingMs(clock.now()),
+      onStall: (on, silentMs, flowing) => this.say.stall(on, silentMs, flowing ? 'mid_stream' : 'first_token', 'reconnect'),
+    };
+    const { tail } = deps;
+    this.hedging = tail === undefined ? null : { deps, options, tail, picker: this.picker, bounds: this.bounds, duplicable: isDuplicable(request), estimate: this.estimate };
   }
 
   fail(errorClass: ErrorClass, message: string): Outcome {
@@ -170,8 +185,6 @@ class RequestRun {
   /** The attempt on its lane, and a hedge beside it when its first token is late. */
   private async race(entry: ChainEntry, resolved: ResolvedClient, lease: RouteLease): Promise<LaneRace & { readonly startedAt: number }> {
     const { clock, tail, routes } = this.deps;
-    const tailConfig = tail?.settings ?? DEFAULT_TAIL;
-    const timers = this.deps.attemptClock ?? systemClock;
     const firstNumber = this.bounds.recordAttempt(entry.key);
     this.countRequest(entry);
     const plan = this.relay.plan(this.request.messages);
@@ -179,59 +192,21 @@ class RequestRun {
       laneFor(on, client, onLease, this.request, plan, routes.refusesThinking(on.route) || this.thinkingDropped, (note, model) => this.record.adapted(note, model), on.route.model !== this.picker.first.route.model);
     const first = laneOn(entry, resolved, lease);
     const { inputTokens } = this.estimate;
-    const thresholdOf = (key: string): number | null =>
-      tail ? tail.tracker(key).thresholdMs(inputTokens, tailConfig.hedgeFactor, tailConfig.hedgeFloorMs, tailConfig.hedgeColdMs) : null;
     const coldAtStart = tail === undefined || tail.tracker(entry.key).expectedHighMs(inputTokens) === null;
-    const thresholdMs = tailConfig.hedge && !this.hedged ? thresholdOf(entry.key) : null;
+    const hedgedAlready = this.hedged;
     const startedAt = clock.now();
     const race = await raceLanes({
       first,
       firstNumber,
-      clock: timers,
-      thresholdMs,
-      launch: {
-        config: this.deps.config,
-        routes,
-        tail,
-        timers,
-        signal: this.options.signal,
-        clientRequestId: this.options.clientRequestId,
-        estimatedInput: inputTokens,
-        feed: () => this.relay.feed(),
-        headers: this.options.headers,
-        secrets: () => this.deps.secrets?.() ?? [],
-        remainingMs: () => this.bounds.remainingMs(clock.now()),
-        thresholdOf,
-        onStall: (on, silentMs, flowing) => this.say.stall(on, silentMs, flowing ? 'mid_stream' : 'first_token', 'reconnect'),
-      },
-      planHedge: (bodyStarted) =>
-        tail === undefined
-          ? Promise.resolve(null)
-          : planHedge(
-              {
-                routes,
-                tail,
-                clock,
-                limiter: this.deps.limiter,
-                picker: this.picker,
-                bounds: this.bounds,
-                priority: this.options.priority,
-                signal: this.options.signal,
-                duplicable: isDuplicable(this.request),
-                hedgedAlready: this.hedged,
-                coldAtStart,
-                estimate: this.estimate,
-                resolve: (on) => this.hedgeClient(on),
-                laneOn,
-              },
-              first,
-              bodyStarted,
-            ),
+      clock: this.timers,
+      thresholdMs: (tail?.settings ?? DEFAULT_TAIL).hedge && !hedgedAlready ? hedgeThresholdMs(tail, entry.key, inputTokens) : null,
+      launch: this.launch,
+      planHedge: async (bodyStarted) => (this.hedging === null ? null : planHedge(this.hedging, { first, hedgedAlready, coldAtStart, bodyStarted, laneOn })),
       onHedge: (hedge) => {
         this.hedged = true;
         const number = this.bounds.recordAttempt(hedge.entry.key);
         this.countRequest(hedge.entry);
-        this.say.stall(entry, timers.now() - startedAt, 'first_token', 'hedge', hedge.entry);
+        this.say.stall(entry, this.timers.now() - startedAt, 'first_token', 'hedge', hedge.entry);
         return number;
       },
     });
@@ -251,12 +226,10 @@ class RequestRun {
       this.lastEntry = at;
       this.say.fallback(entry, at, 'timeout');
     }
-    if (winner.role === 'hedge') tail?.countHedgeWon(entry.key);
     const { result, assembler } = winner;
-    if (result.firstContentMs !== null) tail?.tracker(at.key).record(this.estimate.inputTokens, result.firstContentMs);
-    if (result.bodyStartMs !== null) tail?.firstByteTracker(at.key).record(this.estimate.inputTokens, result.bodyStartMs);
     this.record.attempt(at, winner.number, startedAt, result);
     settleRace(race);
+    learnFromRace(routes, tail, entry, race, this.estimate.inputTokens);
     if (result.ok) {
       // Every stop reason is an answer: it ends the request here, once.
       assembler.settle();
@@ -264,8 +237,6 @@ class RequestRun {
     }
 
     const failure = result.failure;
-    routes.pacer.observe(at.key, result.headers);
-    routes.tier.observe(at.key, result.headers, winner.lane.lease.booking);
     this.record.noteFailure(failure);
     if (failure.errorClass === 'canceled') return this.record.canceled();
     const after = this.relay.afterBreak();
@@ -276,19 +247,11 @@ class RequestRun {
     }
     if (after === 'incomplete') return this.fail(failure.errorClass, failure.message);
     const now = clock.now();
-    const breaker = routes.breaker(at.route);
+    const { retry } = this.deps.config;
     const decision = decide(
       { ...failure, modelSpecific: failure.modelSpecific ?? false },
-      {
-        attemptsOnRoute: this.bounds.attemptsOn(at.key),
-        canAttemptOnRoute: this.bounds.canAttemptOn(at.key, now),
-        breakerAvailable: breaker.isAvailable(),
-        othersFailing: breaker.failingBeyond(this.bounds.attemptsOn(at.key)),
-        healthyLaterRoute: this.picker.healthyAfter(at, now),
-        continuing: this.relay.started,
-        thinkingOn: winner.lane.thinkingOn,
-      },
-      { retry: this.deps.config.retry, remainingMs: this.bounds.remainingMs(now), holdCapMs: this.deps.config.retry.holdCapMs ?? DEFAULT_HOLD_CAP_MS },
+      routeView(routes, this.bounds, this.picker, at, now, { continuing: this.relay.started, thinkingOn: winner.lane.thinkingOn }),
+      { retry, remainingMs: this.bounds.remainingMs(now), holdCapMs: retry.holdCapMs ?? DEFAULT_HOLD_CAP_MS },
       { retryAvailable: routes.budget(at.route).available() > 0 },
       this.backoff,
       now,
@@ -355,33 +318,13 @@ class RequestRun {
 
   /** The provider's client, or null when it cannot be set up (its routes are then ended). */
   private async resolveClient(entry: ChainEntry): Promise<ResolvedClient | null> {
-    const { config } = this.deps;
-    try {
-      return await this.deps.clients.clientFor(entry.providerIndex, config.providers[entry.providerIndex]!);
-    } catch (error) {
-      const name = PROVIDER_NAMES[entry.route.provider];
-      const detail = error instanceof Error ? error.message : 'the provider could not be set up';
-      if (error instanceof ProviderSetupError && error.kind === 'missing_api_key') {
-        // The provider's own message names it and what to do ("Bedrock: no AWS credentials found … — run …").
-        this.record.noteFailure(localFailure('auth', 'missing_credentials', `Authentication failed — ${detail.includes(name) || /^(Bedrock|Vertex|Anthropic)\b/.test(detail) ? detail : `${name}: ${detail}`}`));
-        this.picker.end(entry, 'provider', 'auth');
-        this.moveOn('auth');
-        return null;
-      }
-      this.say.warning('config', `${entry.route.provider}: ${detail}`, entry.route.model);
-      this.picker.end(entry, 'provider', 'bad_request');
-      this.moveOn('unfit');
-      return null;
-    }
-  }
-
-  /** The provider's client for a hedge's route (already set up for the route that is running). */
-  private async hedgeClient(entry: ChainEntry): Promise<ResolvedClient | null> {
-    try {
-      return await this.deps.clients.clientFor(entry.providerIndex, this.deps.config.providers[entry.providerIndex]!);
-    } catch {
-      return null;
-    }
+    const found = await routeClient(this.deps.clients, this.deps.config, entry);
+    if (found.kind === 'client') return found.resolved;
+    if (found.kind === 'no_credentials') this.record.noteFailure(found.failure);
+    else this.say.warning('config', found.warning, entry.route.model);
+    this.picker.end(entry, 'provider', found.kind === 'no_credentials' ? 'auth' : 'bad_request');
+    this.moveOn(found.kind === 'no_credentials' ? 'auth' : 'unfit');
+    return null;
   }
 }
 

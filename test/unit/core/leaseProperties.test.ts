@@ -21,6 +21,7 @@ import type { Outcome, Route } from '../../../src/core/types';
 import type { ProviderClients } from '../../../src/core/providers';
 import type { AttemptRequestOptions, MessagesClient, StreamParams } from '../../../src/core/wire';
 import { FakeClock } from './fakeClock';
+import { outcomeOnly } from './fakeTransport';
 import type { Beat } from './timedTransport';
 import { answer, start, TimedTransport, words } from './timedTransport';
 
@@ -195,7 +196,7 @@ test('every permit, booking and slot is settled exactly once, whatever happens',
         scenario.requests.forEach((request, i) => {
           if (!started[i] && t >= request.startMs) {
             started[i] = true;
-            void runRequest(deps, ASK, { signal: controllers[i]!.signal, priority: 'interactive', clientRequestId: `rc_${i}`, onPart: () => undefined }).then((o) => {
+            void runRequest(deps, ASK, { signal: controllers[i]!.signal, priority: 'interactive', clientRequestId: `rc_${i}`, ...outcomeOnly }).then((o) => {
               outcomes[i] = o;
             });
           }
