@@ -20,7 +20,7 @@ import type { ManagerConfig, TailConfig } from '../../../src/core/contract';
 import type { Outcome, Route } from '../../../src/core/types';
 import type { ProviderClients } from '../../../src/core/providers';
 import type { AttemptRequestOptions, MessagesClient, StreamParams } from '../../../src/core/wire';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 import { outcomeOnly } from './fakeTransport';
 import type { Beat } from './timedTransport';
 import { answer, start, TimedTransport, words } from './timedTransport';
