@@ -1,15 +1,46 @@
-// Keeps secrets out of every message the manager emits. The configured key is
-// removed wherever it appears, and then anything shaped like a credential, with the
-// same patterns the history and the escalation report use (Anthropic keys, Bearer
-// and Basic headers, AWS key ids, Google OAuth tokens, key=value credentials).
-import { REDACTED, redactSecrets as redactCredentialShapes } from './history/redactSecrets';
+// The one redaction rule. Before text is logged, emitted in an event, kept in the history,
+// shown or reported, every known secret value is removed wherever it appears, and then
+// anything shaped like a credential. Known values are those passed in (e.g. the configured
+// key, whatever its shape) and those in the secret registry (src/core/secretRegistry.ts);
+// each counts from MIN_SECRET_LENGTH characters (shorter ones would blank out ordinary
+// words) and they are removed longest first, so no part of a longer one survives.
+import { MIN_SECRET_LENGTH, registeredSecrets } from './secretRegistry';
 
-export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+export const REDACTED = '[redacted]';
+
+const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
+  // Anthropic API and admin keys: sk-ant-api03-…, sk-ant-admin01-…, and any sk-ant- prefix.
+  [/sk-ant-[A-Za-z0-9_-]*/g, REDACTED],
+  // Authorization headers with any scheme value.
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
+  // x-api-key: value, "x-api-key":"value", api_key=value, apiKey: 'value', …
+  [
+    /\b((?:x[-_])?api[-_]?key|authorization|access[-_]?token|secret[-_]?access[-_]?key)(["']?\s*[:=]\s*["']?)(?!\[redacted\]|Bearer\b|Basic\b)[^\s"',;&}]+/gi,
+    `$1$2${REDACTED}`,
+  ],
+  // AWS access key ids.
+  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, REDACTED],
+  // Google OAuth access tokens.
+  [/\bya29\.[A-Za-z0-9._-]+/g, REDACTED],
+  // Generic secret-key shapes some gateways use (sk-… with a long body).
+  [/\bsk-[A-Za-z0-9_-]{20,}/g, REDACTED],
+];
+
+/** `knownSecrets` are scrubbed on top of the registered ones, by the same rule. */
+export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join(REDACTED);
+  const values = [...new Set([...knownSecrets, ...registeredSecrets()])].sort((a, b) => b.length - a.length);
+  for (const secret of values) {
+    if (secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(REDACTED);
   }
-  return redactCredentialShapes(out);
+  for (const [pattern, replacement] of SECRET_PATTERNS) {
+    out = out.replace(pattern, replacement);
+  }
+  return out;
+}
+
+export function redactOptional(text: string | null | undefined): string | null {
+  return text === null || text === undefined ? null : redactSecrets(text);
 }
 
 /** One line, bounded length: error messages are shown in status bars and JSON. */

@@ -25,7 +25,7 @@ import type {
   SnapshotQuery,
   Unsubscribe,
 } from './historyTypes';
-import { redactSecrets } from './redactSecrets';
+import { redactSecrets } from '../redact';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const MIN_RETENTION_MS = 7 * DAY_MS;

@@ -1,7 +1,7 @@
 // Turns a failed attempt into the secret-free record the failure log keeps.
 import type { ManagerEvent } from '../types';
 import type { FailureRecord } from './historyTypes';
-import { redactOptional, redactSecrets } from './redactSecrets';
+import { redactOptional, redactSecrets } from '../redact';
 
 /** Failure messages are cut to this length: enough to read, bounded in memory and on disk. */
 export const MAX_MESSAGE_CHARS = 500;

@@ -4,7 +4,7 @@
 import { addCounts, emptyCounts } from '../history/attemptOutcome';
 import type { MutableCounts } from '../history/attemptOutcome';
 import type { FailureRecord, History } from '../history/historyTypes';
-import { redactSecrets } from '../history/redactSecrets';
+import { redactSecrets } from '../redact';
 import type { BreakerSnapshot } from '../types';
 import { codeCell, duration, percent, table, tableCell, utcTime } from './markdown';
 

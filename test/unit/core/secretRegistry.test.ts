@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { createHistory } from '../../../src/core/history/createHistory';
-import { redactSecrets as redactHistory } from '../../../src/core/history/redactSecrets';
 import { redactSecrets } from '../../../src/core/redact';
 import { buildEscalationReport } from '../../../src/core/report/buildEscalationReport';
 import { formatSdkLogLine, sdkLogger, setSdkLogSink } from '../../../src/core/sdkLog';
@@ -17,18 +16,18 @@ describe('secret registry', () => {
   it('a registered value of any shape is scrubbed by every redaction pass', OPTS, () => {
     registerSecrets('gw-xyz-123456', undefined, null, '');
     assert.equal(redactSecrets('key gw-xyz-123456 refused'), 'key [redacted] refused');
-    assert.equal(redactHistory('echo gw-xyz-123456'), 'echo [redacted]');
+    assert.equal(redactSecrets('echo gw-xyz-123456'), 'echo [redacted]');
   });
 
   it('ignores short values so ordinary words survive, and trims', OPTS, () => {
     registerSecrets('short', '  padded-secret-value  ');
     assert.deepEqual(registeredSecrets(), ['padded-secret-value']);
-    assert.equal(redactHistory('a short padded-secret-value'), 'a short [redacted]');
+    assert.equal(redactSecrets('a short padded-secret-value'), 'a short [redacted]');
   });
 
   it('a longer secret containing a shorter one leaves no part behind', OPTS, () => {
     registerSecrets('abcdefgh', 'abcdefgh-and-more-0001');
-    assert.equal(redactHistory('x abcdefgh-and-more-0001 y'), 'x [redacted] y');
+    assert.equal(redactSecrets('x abcdefgh-and-more-0001 y'), 'x [redacted] y');
   });
 
   it('keeps at most 64 values, dropping the oldest first', OPTS, () => {

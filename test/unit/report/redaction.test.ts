@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHistory } from '../../../src/core/history/createHistory';
-import { redactSecrets } from '../../../src/core/history/redactSecrets';
+import { redactSecrets } from '../../../src/core/redact';
 import { buildEscalationReport } from '../../../src/core/report/buildEscalationReport';
 import { attempt, MemoryStorage, MINUTE, overloaded, T0 } from '../history/historyTestKit';
 import { FakeClock } from '../../support/fakeClock';
