@@ -5,6 +5,15 @@ import type { BucketCounts } from './historyTypes';
 
 export type OutcomeCounter = Exclude<keyof BucketCounts, 'attempts'>;
 
+/**
+ * The attempt of a hedged pair that we aborted because the other answered first: no failure of
+ * the route (its answer was merely not needed). It stays in the failure log, where it counts the
+ * route's hedges, but not in the per-model counters, the failures table or the report's failures.
+ */
+export function isHedgeLoss(attempt: Pick<AttemptRecord, 'errorClass' | 'errorType'>): boolean {
+  return attempt.errorClass === 'canceled' && attempt.errorType === 'hedge_lost';
+}
+
 export function outcomeCounterOf(attempt: Pick<AttemptRecord, 'status' | 'errorClass'>): OutcomeCounter {
   if (attempt.errorClass === null) return 'successes';
   if (attempt.status === 529 || attempt.errorClass === 'overloaded') return 'overloaded529';

@@ -1,7 +1,7 @@
 // The in-memory history: buckets and failure log, plus what was recorded since the last
 // save. Keeping the unsaved part apart lets a save merge with a file another editor window
 // wrote meanwhile (stored data + our unsaved attempts) instead of overwriting it.
-import { outcomeCounterOf } from './attemptOutcome';
+import { isHedgeLoss, outcomeCounterOf } from './attemptOutcome';
 import { BucketStore } from './bucketStore';
 import { FailureRing } from './failureRing';
 import type { DecodedHistory } from './historyFormat';
@@ -30,9 +30,12 @@ export class HistoryState {
   }
 
   record(attempt: AttemptRecord, failure: FailureRecord | undefined): void {
-    const counter = outcomeCounterOf(attempt);
-    this.store.count(attempt.model, attempt.time, counter);
-    this.unsavedBuckets.count(attempt.model, attempt.time, counter);
+    // A hedge loser aborted by us is no outcome of the route: logged (it counts hedges), not counted.
+    if (!isHedgeLoss(attempt)) {
+      const counter = outcomeCounterOf(attempt);
+      this.store.count(attempt.model, attempt.time, counter);
+      this.unsavedBuckets.count(attempt.model, attempt.time, counter);
+    }
     if (failure !== undefined) {
       this.ring.push(failure);
       this.unsavedFailures.push(failure);

@@ -1,7 +1,7 @@
 // The escalation report: one Markdown document with a time window's per-model rates, breaker
 // states, failures with their request ids, and versions — what Anthropic support needs to
 // investigate, and never a secret (every line passes the redaction pass).
-import { addCounts, emptyCounts } from '../history/attemptOutcome';
+import { addCounts, emptyCounts, isHedgeLoss } from '../history/attemptOutcome';
 import type { MutableCounts } from '../history/attemptOutcome';
 import type { FailureRecord, History } from '../history/historyTypes';
 import { redactSecrets } from '../redact';
@@ -150,7 +150,8 @@ export function buildEscalationReport(input: EscalationReportInput): string {
   let failedAttempts = 0;
   for (const c of totalsByModel.values()) failedAttempts += c.attempts - c.successes;
 
-  const inWindow = history.failures({ sinceMs, untilMs: now });
+  // A hedge loser aborted by us is no failure (and is not in the counts above).
+  const inWindow = history.failures({ sinceMs, untilMs: now }).filter((f) => !isHedgeLoss(f));
   const listed = inWindow.slice(0, Math.max(0, maxFailures));
 
   const lines: string[] = [];

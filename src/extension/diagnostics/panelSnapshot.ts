@@ -2,7 +2,7 @@
 // breakers and the status page. Pure (no vscode import), so it is unit-tested directly.
 import type { BreakerSnapshot } from '../../core/types';
 import type { HistorySnapshot } from '../../core/history/historyTypes';
-import { addCounts, emptyCounts } from '../../core/history/attemptOutcome';
+import { addCounts, emptyCounts, isHedgeLoss } from '../../core/history/attemptOutcome';
 import { countHedgesAndStalls } from '../../core/history/tailCounts';
 import type { RouteTailCount } from '../../core/history/tailCounts';
 import type { MutableCounts } from '../../core/history/attemptOutcome';
@@ -122,7 +122,8 @@ export function buildPanelSnapshot(input: PanelSnapshotInput): PanelSnapshot {
   const display = displayBucketsFor(input.window, input.now);
   const attemptFailures = input.history.failures.filter((f) => f.time >= display.firstStart);
   const batchFailures = (input.batchFailures ?? []).filter((f) => f.time >= display.firstStart);
-  const windowFailures: FailureRow[] = attemptFailures.map((f) => ({
+  // A hedge loser aborted by us is no failure: it shows as a hedge on its route's card only.
+  const windowFailures: FailureRow[] = attemptFailures.filter((f) => !isHedgeLoss(f)).map((f) => ({
     time: f.time,
     model: f.model,
     provider: f.provider,

@@ -175,6 +175,18 @@ describe('escalation report', () => {
     assert.match(report, /Breaker states were not included\./);
   });
 
+  it('does not count a hedge loser we aborted as a failed attempt (issue 23, item 9)', OPTS, () => {
+    const clock = new FakeClock(T0 + MINUTE);
+    const history = createHistory({ storage: new MemoryStorage(), clock });
+    history.record(attempt({ time: T0, model: 'claude-opus-5-5', clientRequestId: 'rc_h', attempt: 1 }));
+    history.record(
+      attempt({ time: T0 + 1_000, model: 'claude-opus-5-5', clientRequestId: 'rc_h', attempt: 2, status: null, errorClass: 'canceled', errorType: 'hedge_lost', message: 'a second attempt beside a late first token (hedge); the first attempt answered first' }),
+    );
+    const report = buildEscalationReport({ history, windowMs: HOUR, now: clock.now(), versions: VERSIONS });
+    assert.deepEqual(tableRow(section(report, 'Attempts per model'), '`claude-opus-5-5`').slice(1, 3), ['1', '1'], 'one attempt, one success');
+    assert.match(report, /No failed attempts in this window\./);
+  });
+
   it('rejects a window that is not a positive duration', OPTS, () => {
     const history = createHistory({ storage: new MemoryStorage(), clock: new FakeClock(T0) });
     assert.throws(() => buildEscalationReport({ history, windowMs: 0, now: T0, versions: VERSIONS }), /positive/);

@@ -155,4 +155,32 @@ describe('hedges and stalls per route', () => {
     assert.equal(tailLine(snapshot.breakers[3]!), null, 'nothing said for a route with neither');
     await history.dispose();
   });
+
+  it('a hedge loser we aborted is no failure: not "other" in the history, not in the failures table or the card\'s failure rate', { timeout: 5000 }, async () => {
+    const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+    const history = createHistory({ storage: memoryStorage(), clock: { now: () => now } });
+    const opus = 'claude-opus-5-5';
+    const won = attempt(now - 10_000, opus, null, 0) as Extract<ManagerEvent, { type: 'attempt' }>;
+    history.record(won);
+    history.record({ ...won, attempt: 2, status: null, errorClass: 'canceled', errorType: 'hedge_lost', message: 'a second attempt beside a late first token (hedge); the first attempt answered first' });
+    const buckets = history.buckets({ model: opus, sinceMs: now - 60_000 });
+    assert.deepEqual(
+      buckets.reduce((t, b) => ({ attempts: t.attempts + b.attempts, other: t.other + b.other, successes: t.successes + b.successes }), { attempts: 0, other: 0, successes: 0 }),
+      { attempts: 1, other: 0, successes: 1 },
+    );
+    const snapshot = buildPanelSnapshot({
+      window: '15m',
+      now,
+      history: history.snapshot({ sinceMs: now - WINDOW_MS['15m'] }),
+      breakers: [{ provider: 'anthropic', model: opus, state: 'closed', since: 0, nextProbeAt: null, heldUntil: null, consecutiveFailures: 0 }],
+      status: undefined,
+      primaryModel: opus,
+    });
+    assert.equal(snapshot.failures.length, 0);
+    assert.equal(snapshot.failureCount, 0);
+    assert.equal(snapshot.breakers[0]?.recentFailureRate, 0);
+    assert.equal(snapshot.breakers[0]?.hedges, 1, 'still counted as a hedge');
+    assert.equal(snapshot.models.find((m) => m.model === opus)?.totals?.other ?? 0, 0);
+    await history.dispose();
+  });
 });
