@@ -132,6 +132,8 @@ describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_
     assert.ok(shown.includes(canonicalAnswer(PROMPT).replace(/\s+/g, ' ').slice(0, 40)), `the answer is shown: ${shown}`);
     assert.match(narration, /Opus overloaded — (retrying in \d+ s|trying Sonnet 5\.5)/, 'the narration');
     assert.match(shown, /Answered by Sonnet 5\.5 — Opus overloaded/);
+    // Said once, progress lines opened or not (issue 23, item 9: it was a progress line and again under the answer).
+    assert.equal(shown.split('Answered by Sonnet 5.5 — Opus overloaded').length - 1, 1, `the fallback line once: ${shown}`);
     assert.match(shown, /Copy Request IDs?/);
 
     const ids = simulator.stats().requests.filter((r) => r.path === '/v1/messages').map((r) => r.requestId);

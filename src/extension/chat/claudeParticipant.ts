@@ -59,6 +59,8 @@ export class ClaudeParticipant {
     stream.progress(vscode.l10n.t('Asking {0}…', shortModelName(model ?? this.client.routes.chain[0] ?? '')));
     let answer = '';
     let announced = false;
+    /** The answered-by line already shown above the answer (said once, not again under it). */
+    let saidAnsweredBy: string | null = null;
     const narrator = new Narrator(vscode.l10n.t);
     const outcome = await runChatRequest(this.client, body, token, {
       onNarration: (line) => stream.progress(line),
@@ -66,9 +68,10 @@ export class ClaudeParticipant {
         if (part.type !== 'text' || part.text === '') return;
         if (!announced) {
           announced = true;
-          // The first words after a fallback: say who answers, and why, before they show.
-          const answeredBy = narrator.answeredByCurrent();
-          if (answeredBy !== null) stream.progress(answeredBy);
+          // The first words after a fallback: say who answers, and why, above them (it stays in
+          // sight when the progress folds; the next turn sends back the metadata's answer, without it).
+          saidAnsweredBy = narrator.answeredByCurrent();
+          if (saidAnsweredBy !== null) stream.markdown(`*${saidAnsweredBy}*\n\n`);
         }
         answer += part.text;
         stream.markdown(part.text);
@@ -83,13 +86,9 @@ export class ClaudeParticipant {
       clientRequestId: outcome.clientRequestId,
     };
     if (outcome.ok) {
-      if (narrator.fellBack) {
-        const line = narrator.answeredBy(outcome.model, outcome.provider);
-        if (!announced) stream.progress(line);
-        // Progress collapses when the answer ends: the fallback stays in sight under it (the
-        // next turn sends back the metadata's answer, without this line).
-        stream.markdown(`\n\n*${line}*`);
-      }
+      const line = narrator.fellBack ? narrator.answeredBy(outcome.model, outcome.provider) : null;
+      // A fallback not yet said above the answer (it came after the first words) is said under it.
+      if (line !== null && line !== saidAnsweredBy) stream.markdown(`\n\n*${line}*`);
       if (outcome.incomplete) stream.markdown(`\n\n*${vscode.l10n.t('The answer was cut off and could not be continued.')}*`);
       this.buttons(stream, requestIds);
       return { metadata: { resilientClaude: metadata } };

@@ -1,5 +1,6 @@
 // What @claude says while the manager works, one line per event that changes what the user
-// should know ("Opus overloaded — retrying in 2 s", "Opus overloaded — trying Sonnet 5.5",
+// should know, never the same line twice in a row ("Opus overloaded — retrying in 2 s (attempt 2)",
+// "Opus overloaded — trying Sonnet 5.5",
 // "No response from Opus 5.5 for 6 s — trying a fresh connection"),
 // and the line under a fallback answer ("Answered by Sonnet 5.5 — Opus overloaded"). Pure:
 // fed the manager's events of one request, in order.
@@ -38,11 +39,20 @@ export class Narrator {
   private current: { model: string; provider: string } | null = null;
   /** The route a hedge went to (the stall line said so; its fallback needs no second line). */
   private hedgedTo: string | null = null;
+  /** The last line said: the same words twice in a row are said once. */
+  private lastLine: string | null = null;
 
   constructor(private readonly t: Translate) {}
 
-  /** The line to show for this event, or null. */
+  /** The line to show for this event, or null (nothing new to say). */
   line(event: ManagerEvent): string | null {
+    const line = this.lineFor(event);
+    if (line === null || line === this.lastLine) return null;
+    this.lastLine = line;
+    return line;
+  }
+
+  private lineFor(event: ManagerEvent): string | null {
     const t = this.t;
     switch (event.type) {
       case 'attempt':
@@ -50,7 +60,7 @@ export class Narrator {
         return null;
       case 'wait': {
         const seconds = Math.max(1, Math.round(event.delayMs / 1000));
-        return t('{0} {1} — retrying in {2} s', modelFamilyName(event.model), reasonWords(event.reason, t), seconds);
+        return t('{0} {1} — retrying in {2} s (attempt {3})', modelFamilyName(event.model), reasonWords(event.reason, t), seconds, event.nextAttempt);
       }
       case 'fallback': {
         this.firstProvider ??= event.from.provider;

@@ -121,7 +121,7 @@ test('narration: a wait, a fallback, and the answer line naming why it fell back
   );
   assert.equal(
     n.line({ type: 'wait', ...base, provider: 'anthropic', model: 'claude-opus-5-5', delayMs: 1800, reason: 'overloaded', nextAttempt: 2 }),
-    'Opus overloaded — retrying in 2 s',
+    'Opus overloaded — retrying in 2 s (attempt 2)',
   );
   assert.equal(
     n.line({ type: 'fallback', ...base, from: { provider: 'anthropic', model: 'claude-opus-5-5' }, to: { provider: 'anthropic', model: 'claude-sonnet-5-5' }, reason: 'overloaded' }),
@@ -134,6 +134,16 @@ test('narration: a wait, a fallback, and the answer line naming why it fell back
   const cross = new Narrator(formatMessage);
   cross.line({ type: 'fallback', ...base, from: { provider: 'anthropic', model: 'claude-opus-5-5' }, to: { provider: 'bedrock', model: 'claude-opus-5-5' }, reason: 'overloaded' });
   assert.equal(cross.answeredBy('claude-opus-5-5', 'bedrock'), 'Answered by Opus 5.5 via Bedrock — Opus overloaded');
+});
+
+test('narration never says the same line twice in a row; each retry names its attempt', () => {
+  const n = new Narrator(formatMessage);
+  const base = { time: 0, clientRequestId: 'c1', provider: 'anthropic' as const, model: 'claude-opus-5-5' };
+  const stall = { type: 'stall' as const, ...base, silentMs: 6_000, phase: 'first_token' as const, action: 'hedge' as const };
+  assert.equal(n.line(stall), 'No response from Opus 5.5 for 6 s — trying a fresh connection');
+  assert.equal(n.line(stall), null, 'the same stall twice is said once');
+  const lines = [2, 3].map((nextAttempt) => n.line({ type: 'wait', ...base, delayMs: 900, reason: 'overloaded', nextAttempt }));
+  assert.deepEqual(lines, ['Opus overloaded — retrying in 1 s (attempt 2)', 'Opus overloaded — retrying in 1 s (attempt 3)']);
 });
 
 test('narration says a stall while it happens, as the progress notification does', () => {
