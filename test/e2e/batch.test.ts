@@ -18,6 +18,7 @@ import {
   launchChromium,
   newWorkbenchPage,
   openWorkbench,
+  pickQuickPickItem,
   repoRoot,
   runCommand,
   runContextMenuItem,
@@ -226,6 +227,8 @@ describe('Message Batches in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () 
     await editor.filter({ hasText: 'Succeeded (3)' }).waitFor({ state: 'visible', timeout: 20_000 });
     const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
     for (const name of FILES) assert.ok(text.includes(name), `${name} in the summary:\n${text}`);
+    // The answers themselves, each under its file, not only their token counts.
+    assert.ok(text.includes(`### ${FILES[0]}`), `the first answer under its file:\n${text}`);
     assert.match(text, /Create call request id: `req_sim_/);
     const tab = page.locator('.editor-group-container.active .tab.active');
     assert.match(await tab.innerText(), /Batch results/);
@@ -256,7 +259,6 @@ describe('Message Batches in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () 
     await noKey.filter({ hasText: /in progress|ended/ }).waitFor({ state: 'visible', timeout: 20_000 });
     await waitForNotification(page, /batch "What is a circuit breaker\?" ended: 1 succeeded/, 30_000);
     await noKey.filter({ hasText: '1/1 done' }).waitFor({ state: 'visible', timeout: 20_000 });
-
     // Batch API failures are in the failures table too, with their request ids.
     await frame.locator('vscode-tab-header', { hasText: 'Failures' }).click();
     const failures = frame.locator('table.failures-table tbody tr').filter({ hasText: 'Message Batches API' });
@@ -266,5 +268,17 @@ describe('Message Batches in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () 
     assert.match(failureText, /403/);
     assert.match(failureText, /req_sim_/);
     await shot(page, 'batch-panel-failures');
+
+    // Its one answer is titled by its question, not "Question" (the panel closed first: a quick pick
+    // after another one loses the focus back to a webview and closes).
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Resilient Claude: Show Batches…');
+    await pickQuickPickItem(page, 'What is a circuit breaker?');
+    await pickQuickPickItem(page, 'Open One Answer…');
+    await pickQuickPickItem(page, 'What is a circuit breaker?');
+    const answer = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    await answer.filter({ hasText: '# What is a circuit breaker?' }).waitFor({ state: 'visible', timeout: 20_000 });
+    assert.doesNotMatch(await answer.innerText(), /# Question/);
+    await runCommand(page, 'View: Close Editor');
   });
 });

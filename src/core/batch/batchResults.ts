@@ -47,7 +47,7 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
 }
 
-/** The summary document: the batch, then every request grouped by outcome, with request ids and error messages. */
+/** The summary document: the batch, then every request grouped by outcome — the answers with their token counts, request ids and error messages. */
 export function summaryMarkdown(record: BatchRecord, entries: readonly BatchResultEntry[]): string {
   const lines: string[] = [`# Batch: ${record.title}`, ''];
   lines.push(`- Batch id: \`${record.batchId ?? '(not submitted)'}\``);
@@ -66,6 +66,8 @@ export function summaryMarkdown(record: BatchRecord, entries: readonly BatchResu
       for (const e of group) {
         lines.push(`| ${cell(e.label)} | \`${e.customId}\` | \`${e.messageId ?? ''}\` | ${e.stopReason ?? ''} | ${e.inputTokens ?? 0}/${e.outputTokens ?? 0} |`);
       }
+      // The answers themselves, each under the question or file it answers.
+      for (const e of group) lines.push('', `### ${heading(e.label)}`, '', (e.text ?? '').trim() || '*(no text in this answer)*');
     } else if (type === 'errored') {
       lines.push('| request | custom_id | error | request id |', '|---|---|---|---|');
       for (const e of group) {
@@ -79,9 +81,14 @@ export function summaryMarkdown(record: BatchRecord, entries: readonly BatchResu
   return lines.join('\n');
 }
 
-/** One request's document: its answer, or why there is none. */
+/** A label as one heading line. */
+function heading(label: string): string {
+  return label.replace(/\s+/g, ' ').trim() || 'Request';
+}
+
+/** One request's document: its answer, or why there is none, titled by its question or file. */
 export function resultMarkdown(record: BatchRecord, entry: BatchResultEntry): string {
-  const head = [`# ${entry.label}`, '', `Batch \`${record.batchId ?? ''}\`, request \`${entry.customId}\`: **${entry.type}**`, ''];
+  const head = [`# ${heading(entry.label)}`, '', `Batch \`${record.batchId ?? ''}\`, request \`${entry.customId}\`: **${entry.type}**`, ''];
   if (entry.type === 'succeeded') return [...head, entry.text ?? '', ''].join('\n');
   if (entry.type === 'errored') return [...head, `${entry.errorType ?? 'error'}: ${entry.errorMessage ?? ''}`, '', `Request id: \`${entry.requestId ?? 'none'}\``, ''].join('\n');
   return [...head, entry.type === 'expired' ? 'The batch ended (24 hours) before this request was processed.' : 'The batch was canceled before this request was processed.', ''].join('\n');

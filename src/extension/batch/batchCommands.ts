@@ -12,6 +12,7 @@ import type { BatchDocuments } from './batchDocuments';
 import type { BatchHost } from './batchHost';
 import { nextStep } from './batchHost';
 import { readBatchSettings } from './batchSettings';
+import { questionLabel } from '../requestMessages';
 import type { BatchStatusBar } from './batchStatusBar';
 
 const PREFIX = 'Resilient Claude: ';
@@ -54,8 +55,9 @@ export class BatchCommands implements vscode.Disposable {
     if (!question?.trim()) return;
     const settings = readBatchSettings();
     const model = this.model();
+    // Labelled by the question itself: its answer's document is titled by it.
     const requests: BatchRequestSpec[] = [
-      { customId: customIdFor('question', 0), label: 'Question', params: { model, max_tokens: settings.maxTokens, messages: [{ role: 'user', content: question.trim() }] } },
+      { customId: customIdFor('question', 0), label: questionLabel(question), params: { model, max_tokens: settings.maxTokens, messages: [{ role: 'user', content: question.trim() }] } },
     ];
     await this.confirmAndSubmit(question.trim().slice(0, 60), model, requests);
   }

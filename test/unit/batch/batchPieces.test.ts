@@ -145,7 +145,9 @@ describe('batch results', () => {
     assert.match(summary, /Create call request id: `req_create`/);
     assert.match(summary, /## Errored \(1\)[\s\S]*b\.ts[\s\S]*api_error: Internal server error[\s\S]*`req_err`/);
     assert.match(summary, /## Expired \(1\)\n\n- c\.ts/);
-    assert.match(resultMarkdown(RECORD, entries[0]!), /Looks fine\./);
+    // Open Results shows the answers themselves, each under its file, not only token counts.
+    assert.match(summary, /## Succeeded \(1\)[\s\S]*\| 10\/3 \|[\s\S]*### a\.ts\n\nLooks fine\./);
+    assert.match(resultMarkdown(RECORD, entries[0]!), /^# a\.ts\n[\s\S]*Looks fine\./);
     assert.match(resultMarkdown(RECORD, entries[2]!), /before this request was processed/);
   });
 
