@@ -3,7 +3,7 @@
 // the history this process writes itself, progress lines on stderr, Ctrl-C as a cancel, and
 // how an outcome becomes lines and an exit status.
 import type { ManagerConfig, RequestManager } from '../core/contract';
-import type { ManagerEvent, Outcome } from '../core/types';
+import type { AttemptRecord, ManagerEvent, Outcome } from '../core/types';
 import { describeClass } from '../core/classify';
 import { createRequestManager } from '../core/requestManager';
 import { redactSecrets } from '../core/redact';
@@ -118,7 +118,7 @@ function formatSeconds(ms: number): string {
 }
 
 /** Every attempt of an outcome, as the --json output lists them. */
-export function attemptsJson(outcome: Outcome): readonly Record<string, unknown>[] {
+export function attemptsJson(outcome: { readonly attempts: readonly AttemptRecord[] }): readonly Record<string, unknown>[] {
   return outcome.attempts.map((a) => ({
     model: a.model,
     status: a.status,
@@ -130,7 +130,7 @@ export function attemptsJson(outcome: Outcome): readonly Record<string, unknown>
 }
 
 /** The error of a failed outcome, as the --json output gives it. */
-export function errorJson(outcome: Extract<Outcome, { ok: false }>): Record<string, unknown> {
+export function errorJson(outcome: Pick<Extract<Outcome, { ok: false }>, 'error'>): Record<string, unknown> {
   return { class: outcome.error.class, message: outcome.error.message, requestIds: outcome.error.requestIds };
 }
 

@@ -1,12 +1,14 @@
 // `messages`: a whole Messages API body (JSON on stdin) through the resilient client.
-//   messages [--base-url URL] [--json] [--stream | --events] [--beta NAME]… [--broker] < body.json
+//   messages [--base-url URL] [--json] [--stream | --events | --count-tokens] [--beta NAME]… [--broker] < body.json
 // The body is the Messages API body without `stream` (the manager owns it), sent as it is
 // (fields this code does not know included); `model` is optional and, when given, is tried first before the configured fallbacks. Prints the
 // assembled Message (content blocks, stop_reason, usage). The key comes from
 // ANTHROPIC_API_KEY and is never printed.
 import type { AnswerEvent, MessagesBody, Outcome, PassHeaders, RelayStream, RequestStream, StreamPart } from '../core/types';
+import type { RelayManager, RequestManager } from '../core/contract';
 import { defaultManagerConfig, validateManagerConfig } from '../core/defaults';
 import { EXIT, UsageError, attemptsJson, errorJson, finish, keyFromEnv, openSession } from './cliSession';
+import { printCount } from './messagesCount';
 import type { CliIo } from './cliSession';
 
 export const MESSAGES_USAGE = `Usage: messages [options] < body.json
@@ -18,6 +20,8 @@ Options:
   --stream         print text as it arrives (tool calls as one line each), then nothing else
   --events         print the answer's events as they arrive, one JSON object a line: the API's own
                    events unchanged, and the manager's notices as {"manager": {type, message, error?}}
+  --count-tokens   count the body's input tokens (POST /v1/messages/count_tokens, no max_tokens needed)
+                   and print the API's answer; with --json: { ok, answer, model, attempts, error? }
   --json           print one JSON object: { ok, message, model, attempts, error? } (last, after --events)
   --beta NAME      send anthropic-beta NAME (repeatable; the names are joined with commas)
   --anthropic-version V   send anthropic-version V (default: the SDK's)
@@ -38,18 +42,20 @@ interface MessagesArgs {
   events: boolean;
   json: boolean;
   broker: boolean;
+  count: boolean;
   betas: string[];
   version?: string;
 }
 
 function parseArgs(argv: readonly string[]): MessagesArgs {
-  const args: MessagesArgs = { stream: false, events: false, json: false, broker: false, betas: [] };
+  const args: MessagesArgs = { stream: false, events: false, json: false, broker: false, count: false, betas: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--stream') args.stream = true;
     else if (arg === '--json') args.json = true;
     else if (arg === '--broker') args.broker = true;
     else if (arg === '--events') args.events = true;
+    else if (arg === '--count-tokens') args.count = true;
     else if (arg === '--beta' || arg === '--anthropic-version') {
       const value = argv[++i];
       if (!value || !/^[A-Za-z0-9._-]+$/.test(value)) throw new UsageError(`${arg} needs a name of letters, digits, dots, dashes and underscores (got ${JSON.stringify(value ?? '')})`);
@@ -62,12 +68,13 @@ function parseArgs(argv: readonly string[]): MessagesArgs {
       args.baseURL = url;
     } else throw new UsageError(`unknown option ${arg}`);
   }
-  if (args.stream && args.events) throw new UsageError('choose one of --stream and --events');
+  if ([args.stream, args.events, args.count].filter(Boolean).length > 1) throw new UsageError('choose one of --stream, --events and --count-tokens');
+  if (args.count && args.broker) throw new UsageError('--count-tokens runs on the manager in this process (not --broker)');
   return args;
 }
 
-/** The body from stdin, checked for what every Messages request needs. */
-export function parseBody(text: string): MessagesBody {
+/** The body from stdin, checked for what every Messages request needs (a count needs no max_tokens). */
+export function parseBody(text: string, counting = false): MessagesBody {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -77,7 +84,8 @@ export function parseBody(text: string): MessagesBody {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('the body must be a JSON object');
   const body = value as Record<string, unknown>;
   if (!Array.isArray(body['messages']) || body['messages'].length === 0) throw new UsageError('the body needs a non-empty "messages" array');
-  if (typeof body['max_tokens'] !== 'number' || !Number.isInteger(body['max_tokens']) || body['max_tokens'] < 1) {
+  const maxTokens = body['max_tokens'];
+  if (!(counting && maxTokens === undefined) && (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1)) {
     throw new UsageError('the body needs "max_tokens", a positive integer');
   }
   if (body['model'] !== undefined && typeof body['model'] !== 'string') throw new UsageError('"model" must be a string');
@@ -102,6 +110,10 @@ function partText(part: StreamPart): string {
     case 'thinking':
       return '';
   }
+}
+
+function counts(manager: RequestManager): manager is RelayManager {
+  return 'countTokens' in manager;
 }
 
 function relays(stream: RequestStream): stream is RelayStream {
@@ -135,7 +147,7 @@ export async function runMessages(argv: string[], io: MessagesIo = processIo): P
   let body: MessagesBody;
   try {
     args = parseArgs(argv);
-    body = parseBody(await io.readStdin());
+    body = parseBody(await io.readStdin(), args.count);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr(`messages: ${error.message}\n${MESSAGES_USAGE}`);
@@ -160,6 +172,7 @@ export async function runMessages(argv: string[], io: MessagesIo = processIo): P
   };
   const options = { signal, ...(Object.keys(headers).length > 0 ? { headers } : {}) };
   try {
+    if (args.count && counts(manager)) return await printCount(await manager.countTokens(body, options), args.json, out, err);
     let outcome: Outcome;
     if (args.events) {
       const stream = manager.stream(body, options);

@@ -2,6 +2,7 @@
 import type {
   BreakerSnapshot,
   ClaudeRequest,
+  CountOutcome,
   ManagerEvent,
   Outcome,
   ProviderId,
@@ -159,4 +160,6 @@ export interface RequestManager {
 /** Core's own manager (the broker's and the CLI's): its streams also hand on the API's events. */
 export interface RelayManager extends RequestManager {
   stream(request: ClaudeRequest, options?: SendOptions): RelayStream;
+  /** POST /v1/messages/count_tokens with the caller's body, through the routes and breakers (tokenCount.ts). Never rejects. */
+  countTokens(body: Readonly<Record<string, unknown>>, options?: SendOptions): Promise<CountOutcome>;
 }

@@ -4,7 +4,7 @@
 // `send` and `stream` never reject — every failure is a FailureOutcome.
 import type { TailState } from './tailState';
 import type { ManagerConfig, RelayManager } from './contract';
-import type { BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, RelayStream, Route, SendOptions } from './types';
+import type { BreakerSnapshot, ClaudeRequest, CountOutcome, ManagerEvent, Outcome, RelayStream, Route, SendOptions } from './types';
 import type { RelayItem, RelayView } from './answerRelay';
 import { systemClock } from './clock';
 import type { ConcurrencyLimiter } from './policies/limiter';
@@ -19,6 +19,7 @@ import { registeredSecrets } from './secretRegistry';
 import { redactSecrets, shortMessage } from './redact';
 import { TextQueue } from './textQueue';
 import { requestStream } from './requestStream';
+import { countTokens } from './tokenCount';
 
 interface ClaimedId {
   readonly clientRequestId: string;
@@ -74,6 +75,35 @@ class ResilientRequestManager implements RelayManager {
     const viewed = requestStream(queue, outcome, id.clientRequestId);
     view = viewed.view;
     return viewed.stream;
+  }
+
+  async countTokens(body: Readonly<Record<string, unknown>>, options: SendOptions = {}): Promise<CountOutcome> {
+    const id = this.claimId(options);
+    const { clientRequestId } = id;
+    if (id.problem !== null) return { ok: false, clientRequestId, attempts: [], error: { class: 'bad_request', message: id.problem, requestIds: [] } };
+    const controller = new AbortController();
+    const onExternalAbort = (): void => controller.abort();
+    if (options.signal?.aborted || this.disposed) controller.abort();
+    options.signal?.addEventListener('abort', onExternalAbort, { once: true });
+    this.inFlight.add(controller);
+    try {
+      const config = this.config;
+      return await countTokens(body, {
+        config,
+        clock: config.clock ?? systemClock,
+        random: config.random ?? Math.random,
+        routes: this.routes,
+        clients: this.clients,
+        emit: (event) => this.emit(event),
+        clientRequestId,
+        signal: controller.signal,
+        ...(options.headers ? { headers: options.headers } : {}),
+      });
+    } finally {
+      options.signal?.removeEventListener('abort', onExternalAbort);
+      this.inFlight.delete(controller);
+      if (id.owned) this.idsInFlight.delete(clientRequestId);
+    }
   }
 
   onEvent(listener: (event: ManagerEvent) => void): () => void {

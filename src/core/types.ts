@@ -227,6 +227,23 @@ export interface FailureOutcome {
 
 export type Outcome = SuccessOutcome | FailureOutcome;
 
+/** A token count (POST /v1/messages/count_tokens) through the manager. */
+export type CountOutcome =
+  | {
+      readonly ok: true;
+      /** The API's answer, unchanged (`input_tokens`, and whatever else it sends). */
+      readonly answer: Readonly<Record<string, unknown>>;
+      readonly model: string;
+      readonly clientRequestId: string;
+      readonly attempts: readonly AttemptRecord[];
+    }
+  | {
+      readonly ok: false;
+      readonly clientRequestId: string;
+      readonly attempts: readonly AttemptRecord[];
+      readonly error: { readonly class: ErrorClass; readonly message: string; readonly requestIds: readonly string[] };
+    };
+
 /** A streamed request: iterate for text deltas as they arrive, or iterate `parts` for every typed
  *  part (one consumer, one of the two); `outcome` settles at the end. */
 export interface RequestStream extends AsyncIterable<string> {

@@ -69,10 +69,18 @@ export interface StreamWithResponse {
   readonly response: { readonly status: number; readonly headers: HeaderReader };
 }
 
+export interface CountWithResponse {
+  /** The API's answer as it came (`input_tokens`, and whatever else it sends). */
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly response: { readonly status: number; readonly headers: HeaderReader };
+}
+
 export interface MessagesClient {
   /** The endpoint the client talks to (named in "can't reach" messages). */
   readonly baseURL?: string;
   readonly messages: {
     create(params: StreamParams, options: AttemptRequestOptions): { withResponse(): Promise<StreamWithResponse> };
+    /** POST /v1/messages/count_tokens (the Anthropic SDK has it; other providers' clients may not). */
+    countTokens?(params: Readonly<Record<string, unknown>>, options: AttemptRequestOptions): { withResponse(): Promise<CountWithResponse> };
   };
 }

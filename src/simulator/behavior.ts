@@ -40,6 +40,7 @@ export const BUILT_IN_BEHAVIOR: EffectiveBehavior = {
   recordedStreams: undefined,
   recordedCutAfterEvents: 1,
   echoCredential: false,
+  countTokensFails: false,
 };
 
 /** Index of the phase active `elapsedMs` after the scenario started, or -1 for none. */

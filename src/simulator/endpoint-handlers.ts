@@ -17,7 +17,7 @@ import { resolveShippedScenario } from './scenario-loader';
 import { validateScenario } from './scenario-validation';
 import type { StatsRecorder } from './stats';
 import type { SimBatchStore } from './batch-store';
-import type { Scenario } from './scenario-types';
+import type { Outcome, Scenario } from './scenario-types';
 
 export const MODEL_PATH = /^\/v1\/models\/([^/]+)$/;
 
@@ -151,13 +151,25 @@ export async function handleMessages(
   });
 }
 
+/** The outcomes a count meets when the scenario says counts fail too; the others count. */
+const COUNT_FAILURES: ReadonlySet<Outcome> = new Set<Outcome>(['529', '429', 'spend', '500', '502', '503', '504', 'html502', 'reset', '401', '404', '413']);
+
 export async function handleCountTokens(state: SimulatorState, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   if (!apiKeyOk(state, req)) return sendError(res, 401, authMessage(req), requestId);
   const body = await readJsonBody(req, res, requestId);
   if (!body.ok) return;
   const parsed = parseMessageRequest(body.value, { counting: true });
   if (!parsed.ok) return sendError(res, 400, parsed.message, requestId);
-  sendJson(res, 200, { input_tokens: parsed.value.inputTokens }, requestId);
+  const request = parsed.value;
+  if (state.engine.behaviorFor(request.model).countTokensFails) {
+    const decision = state.engine.decide(request.model, Date.now());
+    state.stats.record({ time: Date.now(), model: request.model, outcome: decision.outcome, status: statusForOutcome(decision.outcome, false, decision.behavior.midStreamErrorType), requestId, stream: false, path: '/v1/messages/count_tokens', apiKeyOk: true });
+    if (COUNT_FAILURES.has(decision.outcome)) {
+      await respondToMessage({ req, res, request: { ...request, stream: false }, decision, requestId, lifecycle: state.lifecycle, rateLimitHeaders: {}, promptCache: state.promptCache, credential: undefined });
+      return;
+    }
+  }
+  sendJson(res, 200, { input_tokens: request.inputTokens }, requestId);
 }
 
 export function handleModels(state: SimulatorState, req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): void {

@@ -90,6 +90,9 @@ export interface ModelBehavior {
   keepOpenAfterStop?: boolean;
   /** Test-only fault: the request's credential is echoed into the request-id, error types and a broken SSE line. */
   echoCredential?: boolean;
+  /** count_tokens meets the model's outcomes too: its failures (529, 429, 5xx, reset) answer a count
+   *  as they answer a message; otherwise a count always succeeds. */
+  countTokensFails?: boolean;
   /** Streams served as recorded (files of one event a line, as the API sent it: the JSON of each SSE
    *  event's data, or its `event:`/`data:` lines): the model's nth streamed answer is the nth file,
    *  the last one repeating. Paths are relative to the working directory. */
@@ -191,4 +194,5 @@ export interface EffectiveBehavior {
   recordedStreams: string[] | undefined;
   recordedCutAfterEvents: number;
   echoCredential: boolean;
+  countTokensFails: boolean;
 }

@@ -36,7 +36,7 @@ const PROBABILITY_FIELDS = [
 const NON_NEGATIVE_FIELDS = ['latencyMs', 'ttftMs', 'retryAfterS', 'ttftPerInputTokenMs', 'ttftMaxMs', 'pauseMs'] as const;
 const POSITIVE_INTEGER_FIELDS = ['outputTokens', 'capacity', 'thinkingTokens'] as const;
 const NON_NEGATIVE_INTEGER_FIELDS = ['midStreamAfterTokens', 'pauseAfterTokens', 'cacheMinTokens', 'recordedCutAfterEvents'] as const;
-const BOOLEAN_FIELDS = ['unknown', 'deprecated', 'useTools', 'supportsThinking', 'keepOpenAfterStop', 'echoCredential'] as const;
+const BOOLEAN_FIELDS = ['unknown', 'deprecated', 'useTools', 'supportsThinking', 'keepOpenAfterStop', 'echoCredential', 'countTokensFails'] as const;
 
 const BEHAVIOR_FIELDS = new Set<string>([
   ...PROBABILITY_FIELDS,
