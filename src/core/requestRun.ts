@@ -265,7 +265,7 @@ class RequestRun {
     const { route, key } = entry;
     switch (decision.kind) {
       case 'retry':
-        routes.budget(route).tryAcquireRetry();
+        routes.budget(route).tryAcquire();
         this.backoff = decision.backoff;
         return (await this.sleep(decision.delayMs, failure.errorClass, entry)) ? 'again' : this.record.canceled();
       case 'adapt':

@@ -6,7 +6,7 @@
 import type { BreakerConfig, BudgetConfig, Clock, ProviderConfig } from './contract';
 import type { ManagerEvent, Route } from './types';
 import type { CircuitBreaker } from './policies/circuitBreaker';
-import type { RetryBudget } from './policies/retryBudget';
+import type { SlidingWindowBudget } from './policies/slidingWindowBudget';
 import type { RateLimitPacer } from './policies/pacing';
 import type { TierPacer } from './policies/tierPacer';
 import { RouteStore } from './routeStore';
@@ -121,7 +121,7 @@ export class RouteState {
     return this.store.breaker(key, route);
   }
 
-  budget(route: Route): RetryBudget {
+  budget(route: Route): SlidingWindowBudget {
     return this.store.budget(this.see(route));
   }
 

@@ -9,7 +9,7 @@
 import type { BreakerConfig, BudgetConfig, Clock } from './contract';
 import type { ManagerEvent, Route } from './types';
 import { CircuitBreaker } from './policies/circuitBreaker';
-import { RetryBudget } from './policies/retryBudget';
+import { retryWindow, SlidingWindowBudget } from './policies/slidingWindowBudget';
 import { RateLimitPacer } from './policies/pacing';
 import { TierPacer } from './policies/tierPacer';
 import { UnknownModelMemory } from './policies/fallbackChain';
@@ -28,7 +28,7 @@ export type RouteEventListener = (key: string, event: ManagerEvent) => void;
 
 export class RouteStore {
   private readonly breakers = new Map<string, CircuitBreaker>();
-  private readonly budgets = new Map<string, RetryBudget>();
+  private readonly budgets = new Map<string, SlidingWindowBudget>();
   private readonly noThinking = new Set<string>();
   /** Every route seen, by key (so holds and snapshots can name it). */
   private readonly known = new Map<string, Route>();
@@ -64,7 +64,7 @@ export class RouteStore {
     this.pacer.setCap(policies.holdCapMs);
     this.unknownModels.setTtl(policies.unknownModelTtlMs);
     for (const breaker of this.breakers.values()) breaker.updateConfig(policies.breaker);
-    for (const budget of this.budgets.values()) budget.updateConfig(policies.budget);
+    for (const budget of this.budgets.values()) budget.updateSettings(retryWindow(policies.budget));
   }
 
   onEvent(listener: RouteEventListener): () => void {
@@ -104,10 +104,10 @@ export class RouteStore {
     return [...this.breakers];
   }
 
-  budget(key: string): RetryBudget {
+  budget(key: string): SlidingWindowBudget {
     let budget = this.budgets.get(key);
     if (!budget) {
-      budget = new RetryBudget(this.current.budget, () => this.clock.now());
+      budget = new SlidingWindowBudget(retryWindow(this.current.budget), () => this.clock.now());
       this.budgets.set(key, budget);
     }
     return budget;

@@ -2,10 +2,10 @@
 // answering (first-token tracker) and how soon a response's body follows its
 // headers (first-byte tracker), its hedge budget, and how many hedges and
 // stalls it has seen. One instance per manager, beside RouteState.
-import type { HedgeBudgetConfig, TailConfig } from './contract';
+import type { TailConfig } from './contract';
 import { DEFAULT_TAIL } from './defaults';
 import { FirstTokenTracker } from './policies/firstTokenTracker';
-import { HedgeBudget } from './policies/hedgeBudget';
+import { hedgeWindow, SlidingWindowBudget } from './policies/slidingWindowBudget';
 import type { HedgeRefusal } from './policies/hedgeGate';
 
 export interface TailCounts {
@@ -43,7 +43,7 @@ interface MutableCounts {
 export class TailState {
   private readonly trackers = new Map<string, FirstTokenTracker>();
   private readonly firstBytes = new Map<string, FirstTokenTracker>();
-  private readonly budgets = new Map<string, HedgeBudget>();
+  private readonly budgets = new Map<string, SlidingWindowBudget>();
   private readonly counts = new Map<string, MutableCounts>();
 
   constructor(
@@ -57,7 +57,7 @@ export class TailState {
 
   updateConfig(config: TailConfig | undefined): void {
     this.config = config ?? DEFAULT_TAIL;
-    for (const budget of this.budgets.values()) budget.updateConfig(this.config.hedgeBudget);
+    for (const budget of this.budgets.values()) budget.updateSettings(hedgeWindow(this.config.hedgeBudget));
   }
 
   tracker(key: string): FirstTokenTracker {
@@ -79,17 +79,13 @@ export class TailState {
     return tracker;
   }
 
-  budget(key: string): HedgeBudget {
+  budget(key: string): SlidingWindowBudget {
     let budget = this.budgets.get(key);
     if (!budget) {
-      budget = new HedgeBudget(this.budgetConfig(), this.now);
+      budget = new SlidingWindowBudget(hedgeWindow(this.config.hedgeBudget), this.now);
       this.budgets.set(key, budget);
     }
     return budget;
-  }
-
-  private budgetConfig(): HedgeBudgetConfig {
-    return this.config.hedgeBudget;
   }
 
   private countsOf(key: string): MutableCounts {

@@ -1,5 +1,5 @@
 // The three hard bounds on one request: attempts in total, attempts per route,
-// and a deadline. The retry budget (retryBudget.ts) is the fourth, shared one.
+// and a deadline. The retry budget (slidingWindowBudget.ts) is the fourth, shared one.
 
 export interface BoundsSettings {
   readonly maxAttempts: number;

@@ -158,7 +158,7 @@ test('never beyond the hedge budget', async () => {
 test('never while the retry budget is in alarm', async () => {
   const r = rig([[...start(), ...words(['slow'], 0, 1_000), ...end()], answer('not used')]);
   const budget = r.routes.budget({ provider: 'anthropic', model: OPUS });
-  while (budget.tryAcquireRetry()) {
+  while (budget.tryAcquire()) {
     // spend the retries
   }
   const outcome = await drive(r);

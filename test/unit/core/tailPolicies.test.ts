@@ -1,13 +1,11 @@
 // The tail-latency policies on their own, on a fake clock: the first-token
-// tracker's threshold, the hedge budget, the stall watchdog and the hedge gate.
+// tracker's threshold, the stall watchdog and the hedge gate (the hedge budget: slidingWindowBudget.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FirstTokenTracker } from '../../../src/core/policies/firstTokenTracker';
-import { HedgeBudget } from '../../../src/core/policies/hedgeBudget';
 import { StallWatchdog } from '../../../src/core/policies/stallWatchdog';
 import { hedgeRefusal, isDuplicable } from '../../../src/core/policies/hedgeGate';
 import type { HedgeView } from '../../../src/core/policies/hedgeGate';
-import { RetryBudget } from '../../../src/core/policies/retryBudget';
 import { firstByteLimitMs } from '../../../src/core/tailState';
 import { DEFAULT_TAIL } from '../../../src/core/defaults';
 
@@ -31,19 +29,6 @@ test('first-token threshold scales with prompt size (a long prompt prefills long
   const long = tracker.thresholdMs(8_100, 1.5, 250, 6_000);
   assert.ok(short >= 3_000 * 1.5 && short < 6_000, `short prompt ${short}`);
   assert.ok(long >= 11_100 * 1.5 && long < 20_000, `long prompt ${long}`);
-});
-
-test('hedge budget: a share of the window’s requests, a floor for low rates, and the window slides', () => {
-  let now = 0;
-  const budget = new HedgeBudget({ ratio: 0.05, minPerWindow: 1, windowMs: 60_000 }, () => now);
-  assert.equal(budget.tryAcquire(), true, 'the floor allows one with no traffic');
-  assert.equal(budget.tryAcquire(), false, 'never beyond the budget');
-  for (let i = 0; i < 100; i++) budget.recordRequest();
-  let granted = 0;
-  for (let i = 0; i < 20; i++) if (budget.tryAcquire()) granted += 1;
-  assert.equal(granted, 4, '5% of 100 requests, one already spent');
-  now += 70_000;
-  assert.equal(budget.available(), 1, 'the window slid: back to the floor');
 });
 
 test('a ping cadence never trips the stall watchdog, before or after content', () => {
@@ -108,19 +93,6 @@ test('a request is duplicable unless the server would run tools for it', () => {
   assert.equal(isDuplicable({ tools: [{ type: 'web_search_20250305', name: 'web_search' }] }), false);
   assert.equal(isDuplicable({ tools: [{ type: 'code_execution_20250825', name: 'code_execution' }] }), false);
   assert.equal(isDuplicable({ mcp_servers: [{ type: 'url', url: 'https://example.test', name: 'x' }] }), false);
-});
-
-test('the retry budget raises its alarm when a tenth of its retries are left', () => {
-  let now = 0;
-  const budget = new RetryBudget({ ratio: 0.2, minRetries: 3, windowMs: 60_000 }, () => now);
-  for (let i = 0; i < 100; i++) budget.recordRequest();
-  for (let i = 0; i < 17; i++) budget.tryAcquireRetry();
-  assert.equal(budget.alarmed(), false, '3 of 20 left');
-  budget.tryAcquireRetry();
-  budget.tryAcquireRetry();
-  assert.equal(budget.alarmed(), true, '1 of 20 left');
-  now += 70_000;
-  assert.equal(budget.alarmed(), false);
 });
 
 test('a silent body is cut at the floor only on a route whose bodies are learned to start with their headers', () => {
