@@ -4,10 +4,16 @@ import * as vscode from 'vscode';
 import { BATCH_SETTINGS_TABLE, SETTINGS_SECTION } from '../settings';
 import { readTable } from '../settingSpec';
 import type { SettingsOf } from '../settingSpec';
+import type { SettingProblem } from '../settings';
 
 export type BatchSettings = SettingsOf<typeof BATCH_SETTINGS_TABLE>;
 
-export function readBatchSettings(): BatchSettings {
+/** The batch settings in effect; each invalid value (which falls back to its default) is added to `problems` when given. */
+export function readBatchSettings(problems?: SettingProblem[]): BatchSettings {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-  return readTable(BATCH_SETTINGS_TABLE, (key) => config.get<unknown>(key), () => undefined);
+  return readTable(
+    BATCH_SETTINGS_TABLE,
+    (key) => config.get<unknown>(key),
+    (key, message) => problems?.push({ setting: `${SETTINGS_SECTION}.${key}`, message }),
+  );
 }
