@@ -5,13 +5,11 @@
 // which needs `npm run build`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { startSimulator } from '../../../src/simulator/index';
 import { OPUS, TEST_KEY, rig, scenario } from './harness';
 import { recordingProxy } from '../../support/recordingProxy';
+import { runCli } from '../../support/cliRun';
 
-const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const BODY = { model: OPUS, messages: [{ role: 'user', content: 'How many tokens is this?' }], system: 'Be brief.', a_field_the_sdk_has_not_met: { kept: true } };
 const counting = (path: string): boolean => path === '/v1/messages/count_tokens';
 
@@ -19,13 +17,7 @@ test('messages --count-tokens: the body and the beta header reach count_tokens u
   const sim = await startSimulator({ scenario: scenario({}), apiKey: TEST_KEY });
   const proxy = await recordingProxy(sim.url);
   try {
-    const child = spawn(process.execPath, [CLI, 'messages', '--count-tokens', '--json', '--beta', 'token-counting-2024-11-01', '--base-url', proxy.url], { env: { PATH: process.env['PATH'], ANTHROPIC_API_KEY: TEST_KEY }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.stdin.end(JSON.stringify(BODY));
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    const { code, out, err } = await runCli(['messages', '--count-tokens', '--json', '--beta', 'token-counting-2024-11-01', '--base-url', proxy.url], JSON.stringify(BODY), TEST_KEY);
     assert.equal(code, 0, err);
     assert.equal(proxy.seen.length, 1);
     assert.ok(counting(proxy.seen[0]!.path), proxy.seen[0]!.path);

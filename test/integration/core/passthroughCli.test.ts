@@ -5,7 +5,6 @@
 // after each block type is continued (or ended) as the README says. Needs `npm run build`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator } from '../../../src/simulator/index';
@@ -15,10 +14,10 @@ import { FAST_DEFAULTS, OPUS, TEST_KEY } from './harness';
 import { recordingProxy } from '../../support/recordingProxy';
 import type { Seen } from '../../support/recordingProxy';
 import { asJson, sdkAssembled } from '../../support/sdkOracle';
+import { runCli } from '../../support/cliRun';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'streams');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const CONTINUATION = join(FIXTURES, 'continuation.jsonl');
 
 const BODY = { model: OPUS, max_tokens: 1024, messages: [{ role: 'user', content: 'Look it up.' }], a_field_the_sdk_has_not_met: { kept: true } };
@@ -41,13 +40,7 @@ async function cli(behavior: ModelBehavior, args: string[], body: unknown = BODY
   const sim = await startSimulator({ scenario: { name: 'passthrough', seed: 1, defaults: FAST_DEFAULTS, models: { [OPUS]: behavior } }, apiKey: TEST_KEY });
   const proxy = await recordingProxy(sim.url);
   try {
-    const child = spawn(process.execPath, [CLI, 'messages', '--base-url', proxy.url, ...args], { env: { PATH: process.env['PATH'], ANTHROPIC_API_KEY: TEST_KEY }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.stdin.end(JSON.stringify(body));
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    const { code, out, err } = await runCli(['messages', '--base-url', proxy.url, ...args], JSON.stringify(body), TEST_KEY);
     const lines = out
       .trim()
       .split('\n')
