@@ -9,6 +9,7 @@ import { defaultManagerConfig, validateManagerConfig } from '../core/defaults';
 import type { SharedManager } from '../broker/client/sharedManager';
 import { EXIT, UsageError, attemptsJson, errorJson, finish, keyFromEnv, openSession } from './cliSession';
 import type { CliIo } from './cliSession';
+import { HTTP_URL_RULE, httpUrlProblem } from '../shared/httpUrl';
 
 const DEFAULTS = defaultManagerConfig();
 
@@ -63,7 +64,8 @@ function parseArgs(argv: readonly string[]): AskArgs {
     switch (arg) {
       case '--base-url': {
         const url = value();
-        if (!url || !/^https?:\/\//.test(url)) throw new UsageError(`--base-url needs an http(s) URL (got ${JSON.stringify(url ?? '')})`);
+        const problem = httpUrlProblem(url ?? '');
+        if (problem !== null) throw new UsageError(`--base-url needs ${HTTP_URL_RULE} (${problem})`);
         args.baseURL = url;
         break;
       }

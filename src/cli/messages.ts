@@ -10,6 +10,7 @@ import { defaultManagerConfig, validateManagerConfig } from '../core/defaults';
 import { EXIT, UsageError, attemptsJson, errorJson, finish, keyFromEnv, openSession } from './cliSession';
 import { printCount } from './messagesCount';
 import type { CliIo } from './cliSession';
+import { HTTP_URL_RULE, httpUrlProblem } from '../shared/httpUrl';
 
 export const MESSAGES_USAGE = `Usage: messages [options] < body.json
 
@@ -64,7 +65,8 @@ function parseArgs(argv: readonly string[]): MessagesArgs {
     }
     else if (arg === '--base-url') {
       const url = argv[++i];
-      if (!url || !/^https?:\/\//.test(url)) throw new UsageError(`--base-url needs an http(s) URL (got ${JSON.stringify(url ?? '')})`);
+      const problem = httpUrlProblem(url ?? '');
+      if (problem !== null) throw new UsageError(`--base-url needs ${HTTP_URL_RULE} (${problem})`);
       args.baseURL = url;
     } else throw new UsageError(`unknown option ${arg}`);
   }

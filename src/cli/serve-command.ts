@@ -13,6 +13,7 @@ import { registerSecrets } from '../core/secretRegistry';
 import { createSharedRoutes } from '../core/sharedRoutes';
 import { redactSecrets } from '../core/redact';
 import { MODEL_ID_PATTERN } from '../shared/vocabulary';
+import { HTTP_URL_RULE, httpUrlProblem } from '../shared/httpUrl';
 
 export const SERVE_USAGE = `Usage: serve [--port N] [--base-url URL] [--models a,b,c]
 
@@ -57,7 +58,8 @@ function parseServeArgs(argv: readonly string[]): ServeArgs {
       args.port = port;
     } else if (arg === '--base-url') {
       const url = value();
-      if (!/^https?:\/\/[^\s/]/.test(url)) throw new ServeUsageError(`--base-url needs an http(s) URL (got ${JSON.stringify(url)})`);
+      const problem = httpUrlProblem(url);
+      if (problem !== null) throw new ServeUsageError(`--base-url needs ${HTTP_URL_RULE} (${problem})`);
       args.baseUrl = url;
     } else if (arg === '--models') {
       const models = value().split(',').map((m) => m.trim()).filter((m) => m !== '');

@@ -5,6 +5,7 @@ import { MODEL_ID_PATTERN, PROVIDERS } from '../shared/vocabulary';
 import type { BreakerConfig, BudgetConfig, ManagerConfig, ProviderConfig, RetryConfig, PacingConfig, TailConfig } from './contract';
 import type { ProviderId } from './types';
 import { isRecord } from '../shared/isRecord';
+import { HTTP_URL_RULE, httpUrlProblem } from '../shared/httpUrl';
 
 export const DEFAULT_MODELS: readonly string[] = ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'];
 
@@ -104,15 +105,6 @@ class Checker {
   }
 }
 
-function validUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 function checkProviders(raw: unknown, checker: Checker, fallback: readonly ProviderConfig[]): ProviderConfig[] {
   if (raw === undefined) return [...fallback];
   if (!Array.isArray(raw) || raw.length === 0) {
@@ -128,8 +120,9 @@ function checkProviders(raw: unknown, checker: Checker, fallback: readonly Provi
     }
     const id = entry['id'] as ProviderId;
     const baseURL = entry['baseURL'];
-    if (baseURL !== undefined && (typeof baseURL !== 'string' || !validUrl(baseURL))) {
-      checker.problems.push({ field: `${path}.baseURL`, message: `${path}.baseURL must be an http(s) URL (got ${describe(baseURL)}); ignoring this provider` });
+    const urlProblem = baseURL === undefined ? null : httpUrlProblem(baseURL);
+    if (urlProblem !== null) {
+      checker.problems.push({ field: `${path}.baseURL`, message: `${path}.baseURL must be ${HTTP_URL_RULE} (${urlProblem}); ignoring this provider` });
       return;
     }
     if (id === 'vertex' && (typeof entry['projectId'] !== 'string' || typeof entry['region'] !== 'string')) {

@@ -2,6 +2,7 @@
 // validator that turns raw configuration values into them. Invalid values are reported (naming the
 // setting) and replaced by the default; nothing here imports 'vscode'.
 import { MODEL_ID_PATTERN, PROVIDERS } from '../shared/vocabulary';
+import { HTTP_URL_RULE, parseHttpUrl } from '../shared/httpUrl';
 import type { ProviderId } from '../core/types';
 import { DEFAULT_MODELS, DEFAULT_TAIL, defaultManagerConfig } from '../core/defaults';
 import { booleanSetting, defaultsOf, keysOf, numberSetting, patternSetting, readTable, setting } from './settingSpec';
@@ -103,7 +104,7 @@ export const BATCH_SETTINGS_TABLE = {
 /** The status page check in the diagnostics view, read where it is used. */
 export const STATUS_PAGE_SETTINGS_TABLE = {
   enabled: booleanSetting('statusPage.enabled', true),
-  url: patternSetting('statusPage.url', 'https://status.claude.com/api/v2/summary.json', /^https?:\/\//, 'an http(s) URL', { scope: 'machine' }),
+  url: setting('statusPage.url', 'https://status.claude.com/api/v2/summary.json', { type: 'string', scope: 'machine' }, readStatusPageUrl),
 } as const satisfies SettingsTable;
 
 /** One broker per user shares breakers and budgets between windows; read once at activation. */
@@ -191,17 +192,14 @@ function readModelList(value: unknown, fallback: readonly string[], report: Repo
 
 function readBaseUrl(value: unknown, fallback: string, report: Report): string {
   if (value === '') return fallback;
-  if (typeof value === 'string') {
-    try {
-      const url = new URL(value.trim());
-      if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password) {
-        return value.trim().replace(/\/+$/, '');
-      }
-    } catch {
-      // reported below
-    }
-  }
-  report('must be an http(s) URL without credentials, or empty for the default; using the default.');
+  if (typeof value === 'string' && parseHttpUrl(value) !== null) return value.trim().replace(/\/+$/, '');
+  report(`must be ${HTTP_URL_RULE}, or empty for the default; using the default.`);
+  return fallback;
+}
+
+function readStatusPageUrl(value: unknown, fallback: string, report: Report): string {
+  if (typeof value === 'string' && parseHttpUrl(value) !== null) return value.trim();
+  report(`must be ${HTTP_URL_RULE}; using "${fallback}".`);
   return fallback;
 }
 

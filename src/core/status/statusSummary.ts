@@ -3,6 +3,7 @@
 
 import type { StatusIncident, StatusIndicator } from '../../shared/vocabulary';
 import { isRecord } from '../../shared/isRecord';
+import { parseHttpUrl } from '../../shared/httpUrl';
 
 export type { StatusIncident, StatusIndicator };
 
@@ -32,13 +33,7 @@ function optionalText(value: unknown): string | null {
 }
 
 function httpUrl(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : null;
-  } catch {
-    return null;
-  }
+  return parseHttpUrl(value)?.toString() ?? null;
 }
 
 /** Throws `StatusPageError` naming the first field that does not fit the v2 summary format. */
