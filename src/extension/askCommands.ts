@@ -10,6 +10,7 @@ import type { ClaudeRequest, FailureOutcome, ManagerEvent, Outcome } from '../co
 import { AnswerDocument } from './answerDocument';
 import type { AnswerStore } from './answerStore';
 import type { ClaudeClient } from './claudeClient';
+import { selectionPlace } from './answerTitle';
 import { answerNote, credentialFix, failureNotice, fallbackAnnouncement, progressMessage, questionLabel, refusedProvider } from './requestMessages';
 import type { FailureAction } from './requestMessages';
 
@@ -265,9 +266,3 @@ export class AskCommands {
   }
 }
 
-/** "About `src/a.ts`, lines 3–9": where a selection came from (lines 1-based; a selection ending at a line's start ends on the line before). */
-export function selectionPlace(path: string, selection: { start: { line: number }; end: { line: number; character: number } }): string {
-  const first = selection.start.line + 1;
-  const last = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line : selection.end.line + 1;
-  return last === first ? `About \`${path}\`, line ${first}` : `About \`${path}\`, lines ${first}–${last}`;
-}

@@ -1,12 +1,14 @@
 // "Switch Model…": a quick pick of the models the API offers (or the configured
 // chain when it is unreachable), each with its live health; the choice is
-// saved as the primary model and used by the next request.
+// saved as the primary model and used by the next request, the old primary
+// kept in the chain as its last fallback.
 import * as vscode from 'vscode';
 import type { ClaudeClient } from './claudeClient';
 import type { HistoryHost } from './historyHost';
 import { loadCatalog, modelChoices } from './modelCatalog';
 import type { CatalogModel } from './modelCatalog';
 import { SETTINGS_SECTION, SETTING_KEYS } from './settings';
+import { fallbacksAfterSwitch } from './switchedChain';
 import { BREAKER_ICON, formatProbe, formatRate } from './statusPresentation';
 import { PROVIDER_SHORT_NAMES } from '../shared/vocabulary';
 import type { BreakerSnapshot } from '../core/types';
@@ -56,12 +58,20 @@ export class ModelSwitcher {
   }
 
   async switchTo(model: string): Promise<void> {
-    await vscode.workspace
-      .getConfiguration(SETTINGS_SECTION)
-      .update(SETTING_KEYS.model, model, vscode.ConfigurationTarget.Global);
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const old = this.client.routes.primaryModel;
+    const fallbacks = config.get<unknown>(SETTING_KEYS.fallbackModels);
+    // The old primary stays in the chain, as its last fallback (a list that is not one is left alone).
+    const kept = Array.isArray(fallbacks) && fallbacks.every((f) => typeof f === 'string') ? fallbacksAfterSwitch(old, fallbacks, model) : null;
+    if (kept !== null) await config.update(SETTING_KEYS.fallbackModels, kept, targetOf(config, SETTING_KEYS.fallbackModels));
+    await config.update(SETTING_KEYS.model, model, targetOf(config, SETTING_KEYS.model));
     this.client.clearDemotions();
-    this.log.info(`Primary model switched to ${model}.`);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: next requests use {0}.', model));
+    this.log.info(`Primary model switched to ${model}${kept !== null ? `; ${old} kept as the last fallback` : ''}.`);
+    void vscode.window.showInformationMessage(
+      kept !== null
+        ? vscode.l10n.t('Resilient Claude: next requests use {0}; {1} stays in the chain as its last fallback.', model, old)
+        : vscode.l10n.t('Resilient Claude: next requests use {0}.', model),
+    );
   }
 
   private items(catalog: readonly CatalogModel[], chain: readonly string[]): ModelItem[] {
@@ -102,4 +112,9 @@ export class ModelSwitcher {
       detail: `${health}${vscode.l10n.t('529 rate (5 min): {0}', rate)}${lifecycle}`,
     };
   }
+}
+
+/** Where a setting is written to take effect: the workspace's settings when they set it (they win over the user's), else the user's. */
+function targetOf(config: vscode.WorkspaceConfiguration, key: string): vscode.ConfigurationTarget {
+  return config.inspect(key)?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 }

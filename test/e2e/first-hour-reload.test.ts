@@ -2,10 +2,12 @@
 // (code-server through Chromium) against the simulator on 127.0.0.1.
 // - Item 4: answer documents come back from the workspace's storage after a reload, and a
 //   question still running at the reload says plainly it was interrupted and offers, in one
-//   click, to ask again.
+//   click, to ask again (item 9: the selection answer names its file and lines).
 // - Item 3: batches sent to an overload rehearsal whose simulator went with the window are not
 //   "Batch: 0/2 done" for good: the reloaded window says why they can never end, Cancel removes
 //   one and says why, and the Batches tab's "Remove From List" really removes the other.
+// - Item 5: after Haiku met an outage and the primary is switched back, the status is healthy:
+//   a half-open fallback behind a working primary waits for its probe without degrading it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -24,6 +26,7 @@ import {
   openWorkbench,
   pickQuickPickItem,
   quickInputTitle,
+  quickPickLabels,
   repoRoot,
   runCommand,
   runContextMenuItem,
@@ -42,6 +45,7 @@ import type { RunningSimulator } from '../../src/simulator/index';
 
 const VALID_KEY = 'sk-ant-e2e-reload-4b7e19c2d0';
 const BATCH_STATUS_ID = 'resilient-claude.batch';
+const STATUS_ID = 'resilient-claude.status';
 const SUITE_TIMEOUT_MS = 12 * 60_000;
 
 function sleep(ms: number): Promise<void> {
@@ -80,6 +84,26 @@ const batchStatus = async (page: Page): Promise<string> => {
   return (await item.isVisible()) ? (await item.innerText()).replace(/\s+/g, ' ').trim() : '(hidden)';
 };
 
+const statusLabel = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).getAttribute('aria-label').catch(() => '')) ?? '';
+
+/**
+ * The status tooltip's row for `model` (hovered, read, left). Hovered again until it shows: a
+ * hover that starts while the item re-renders (its text just changed) can be dropped.
+ */
+async function tooltipRow(page: Page, model: string, timeoutMs = 30_000): Promise<string> {
+  const hover = page.locator('.monaco-hover').filter({ hasText: 'Resilient Claude' }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.mouse.move(700, 300);
+    await statusBarItem(page, STATUS_ID).hover();
+    const shown = await hover.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false);
+    if (shown) break;
+    if (Date.now() > deadline) throw new Error(`the status tooltip did not show within ${timeoutMs} ms`);
+  }
+  const rows = await hover.locator('tr').allInnerTexts();
+  return (rows.find((r) => r.includes(model) && !r.includes(`${model}-`)) ?? '').replace(/[\s\u00a0]+/g, ' ');
+}
+
 async function reload(page: Page): Promise<void> {
   await runCommand(page, 'Developer: Reload Window');
   await sleep(1000);
@@ -94,7 +118,7 @@ async function confirmBatch(page: Page, requests: number): Promise<void> {
   await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
-describe('the first hour, tried again: a window reload (issue 23, items 3 and 4)', { timeout: SUITE_TIMEOUT_MS }, () => {
+describe('the first hour, tried again: a window reload, and a status that clears (issue 23, items 3, 4, 5)', { timeout: SUITE_TIMEOUT_MS }, () => {
   let simulator: RunningSimulator;
   let server: CodeServer;
   let browser: Browser;
@@ -141,6 +165,15 @@ describe('the first hour, tried again: a window reload (issue 23, items 3 and 4)
     await runCommand(page, 'Resilient Claude: Ask Claude…');
     await fillInputBox(page, 'Why retry with jitter?');
     const answered = await until('the first answer', () => editorText(page), (t) => /Answered by/.test(t), 60_000);
+    // Item 9: an answer about a selection says which file and lines it was about.
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'alpha.ts' }).first().dblclick();
+    await until('alpha.ts open', async () => (await page.locator('.tabs-container .tab.active').innerText().catch(() => '')).replace(/\s+/g, ''), (t) => t.includes('alpha.ts'), 15_000);
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await runCommand(page, 'Resilient Claude: Ask Claude About Selection');
+    await fillInputBox(page, 'Explain this code.');
+    const about = await until('the selection answer', () => editorText(page), (t) => /Answered by/.test(t), 60_000);
+    assert.match(about, /> Explain this code\.\s+>\s+> About `alpha\.ts`, line 1/);
     // The second question's first token takes far longer than the reload.
     simulator.setScenario({ name: 'slow-first-token', defaults: { ttftMs: 120_000, latencyMs: 5 } });
     await runCommand(page, 'Resilient Claude: Ask Claude…');
@@ -155,7 +188,7 @@ describe('the first hour, tried again: a window reload (issue 23, items 3 and 4)
       (t) => t.some((x) => x.startsWith('Whyretrywithjitter')) && t.some((x) => x.startsWith('Isthisonestillrunning')),
       60_000,
     );
-    assert.ok(titles.length >= 2, JSON.stringify(titles));
+    assert.ok(titles.some((x) => x.startsWith('Explainthiscode')), `the selection answer too: ${JSON.stringify(titles)}`);
     const offer = await waitForNotification(page, /the answer to “Is this one still running\?” was interrupted/, 30_000);
     assert.match(offer, /window reloaded/);
     await page.screenshot({ path: join(ensureTestResultsDir(), 'reload-answers-reopened.png') });
@@ -227,5 +260,36 @@ describe('the first hour, tried again: a window reload (issue 23, items 3 and 4)
     await row.waitFor({ state: 'detached', timeout: 15_000 });
     assert.equal(await table.count(), 0);
     assert.equal(await batchStatus(page), '(hidden)');
+    await runCommand(page, 'View: Close All Editors');
+  });
+
+  test('item 5: switch to Haiku, ask once in a primary outage, switch back: the status is healthy again, and Haiku waits for its probe without degrading it', async () => {
+    await clearNotifications(page);
+    await runCommand(page, 'Resilient Claude: Start Overload Rehearsal…');
+    await pickQuickPickItem(page, 'primary-outage');
+    await waitForNotification(page, /Overload rehearsal "primary-outage" is running/, 20_000);
+    const switchTo = async (model: string): Promise<void> => {
+      await statusBarItem(page, STATUS_ID).click();
+      await until(`${model} listed`, () => quickPickLabels(page), (l) => l.some((x) => x.includes(model)));
+      await pickQuickPickItem(page, model);
+    };
+    await switchTo('claude-haiku-5-5');
+    await until('on haiku', () => statusLabel(page), (l) => /using claude-haiku-5-5/.test(l));
+    // Item 9: the old primary stays in the chain (its last fallback), not dropped from it.
+    assert.match(await tooltipRow(page, 'claude-opus-5-5'), /claude-opus-5-5/, 'opus still a route of the chain');
+    await runCommand(page, 'Resilient Claude: Ask Claude…');
+    await fillInputBox(page, 'Haiku, once.');
+    const answer = await until('the answer', () => editorText(page), (t) => /Answered by/.test(t), 60_000);
+    assert.match(answer, /fell back from claude-haiku-5-5/);
+    await until('haiku not closed', () => tooltipRow(page, 'claude-haiku-5-5'), (r) => /open/.test(r), 20_000);
+    await switchTo('claude-opus-5-5');
+    // Haiku is now a fallback behind a working primary: nothing is degraded, and its row says what it waits for.
+    const label = await until('healthy on opus', () => statusLabel(page), (l) => /healthy, using claude-opus-5-5/.test(l), 30_000);
+    assert.doesNotMatch(label, /being probed/);
+    const haiku = await tooltipRow(page, 'claude-haiku-5-5');
+    assert.match(haiku, /half-open\s+.*on its next request \(else closes at \d\d:\d\d\)|open\s+.*in \d+ s|closed/);
+    await page.screenshot({ path: join(ensureTestResultsDir(), 'reload-status-after-switch-back.png') });
+    await page.mouse.move(700, 300);
+    await runCommand(page, 'Resilient Claude: Stop Overload Rehearsal');
   });
 });
