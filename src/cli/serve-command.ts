@@ -10,6 +10,7 @@ import { ensurePrivateRuntimeDir, runtimeDirPath } from '../broker/runtimeDir';
 import type { ProviderConfig } from '../core/contract';
 import { defaultManagerConfig, DEFAULT_MODELS, validateManagerConfig } from '../core/defaults';
 import { registerSecrets } from '../core/secretRegistry';
+import { createRequestManager } from '../core/requestManager';
 import { createSharedRoutes } from '../core/sharedRoutes';
 import { redactSecrets } from '../core/redact';
 import { MODEL_ID_PATTERN } from '../shared/vocabulary';
@@ -114,10 +115,10 @@ export async function runServe(argv: string[], env: Readonly<Record<string, stri
     endpoint = await startEndpoint({
       port: args.port,
       token,
-      shared,
-      base: config,
-      models: config.models,
-      upstreamBaseUrl: args.baseUrl,
+      createManager: (managerConfig) => createRequestManager(managerConfig, shared),
+      base: () => config,
+      models: () => config.models,
+      upstreamBaseUrl: () => args.baseUrl,
       userProviders: () => userProviders,
       log,
     });

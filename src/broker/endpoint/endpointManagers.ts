@@ -1,15 +1,16 @@
-// The managers behind the endpoint, all on the broker's one route state (breakers, retry budgets,
+// The managers behind the endpoint, all on the user's one route state (breakers, retry budgets,
 // holds, pacing, hedging and the concurrency limit are shared with every window and every other
-// client). One manager per kind of credential and list of models (see modelChain.ts):
+// client): `createManager` makes them on the broker's shared routes (serve) or through the
+// window's broker client (the editor). One manager per kind of credential and list of models
+// (see modelChain.ts):
 // - 'user': the user's own providers (stored key, provider chains), for a client that sent the
 //   endpoint's token;
 // - 'client': Anthropic's API at the endpoint's upstream URL with the client's own credential,
 //   which exists only in the scope of its request (never stored, never lent to another request).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ManagerConfig, ProviderConfig, RequestManager } from '../../core/contract';
-import { createRequestManager } from '../../core/requestManager';
-import type { SharedRoutes } from '../../core/sharedRoutes';
 import type { ManagerEvent } from '../../core/types';
+import { configIdentity, toWireConfig } from '../wireConfig';
 import type { RequestCredential } from './requestGuard';
 
 type ClientCredential = Exclude<RequestCredential, { kind: 'user' }>;
@@ -17,34 +18,38 @@ type ClientCredential = Exclude<RequestCredential, { kind: 'user' }>;
 const scope = new AsyncLocalStorage<ClientCredential>();
 
 export interface EndpointManagersOptions {
-  readonly shared: SharedRoutes;
-  /** Retry, breaker, budget, pacing and tail settings (its models and providers are replaced). */
-  readonly base: ManagerConfig;
-  /** Anthropic's API (or the simulator in tests), for clients' own credentials. */
-  readonly upstreamBaseUrl: string;
+  /** Makes a manager on the user's shared route state. */
+  readonly createManager: (config: ManagerConfig) => RequestManager | Promise<RequestManager>;
+  /** Retry, breaker, budget, pacing and tail settings (its models and providers are replaced); read per request. */
+  readonly base: () => ManagerConfig;
+  /** Anthropic's API (or the simulator in tests), for clients' own credentials; read per request. */
+  readonly upstreamBaseUrl: () => string;
   /** The user's providers, with their own credential callbacks; null when none is known. */
   readonly userProviders: () => readonly ProviderConfig[] | null;
   readonly onEvent: (event: ManagerEvent) => void;
 }
 
 export class EndpointManagers {
-  private readonly managers = new Map<string, { readonly manager: RequestManager; readonly providers: readonly ProviderConfig[] }>();
+  /** By configuration identity (settings without credentials) and kind of credential. */
+  private readonly managers = new Map<string, Promise<RequestManager>>();
   private readonly unsubscribers: (() => void)[] = [];
 
   constructor(private readonly options: EndpointManagersOptions) {}
 
   /** The manager for this credential and these models, or null when the user has no provider. */
-  managerFor(credential: RequestCredential, models: readonly string[]): RequestManager | null {
+  managerFor(credential: RequestCredential, models: readonly string[]): Promise<RequestManager> | null {
     const providers = credential.kind === 'user' ? this.options.userProviders() : this.clientProviders();
     if (providers === null || providers.length === 0) return null;
-    const key = JSON.stringify([credential.kind, models]);
+    const config: ManagerConfig = { ...this.options.base(), models: [...models], providers, clientName: 'local endpoint' };
+    const key = `${credential.kind}:${configIdentity(toWireConfig(config))}`;
     const known = this.managers.get(key);
-    if (known && known.providers === providers) return known.manager;
-    known?.manager.dispose();
-    const config: ManagerConfig = { ...this.options.base, models: [...models], providers, clientName: 'local endpoint' };
-    const manager = createRequestManager(config, this.options.shared);
-    this.unsubscribers.push(manager.onEvent(this.options.onEvent));
-    this.managers.set(key, { manager, providers });
+    if (known) return known;
+    const manager = Promise.resolve(this.options.createManager(config)).then((made) => {
+      this.unsubscribers.push(made.onEvent(this.options.onEvent));
+      return made;
+    });
+    manager.catch(() => this.managers.delete(key));
+    this.managers.set(key, manager);
     return manager;
   }
 
@@ -55,17 +60,15 @@ export class EndpointManagers {
 
   dispose(): void {
     for (const unsubscribe of this.unsubscribers) unsubscribe();
-    for (const { manager } of this.managers.values()) manager.dispose();
+    for (const manager of this.managers.values()) void manager.then((made) => made.dispose(), () => undefined);
     this.managers.clear();
   }
 
-  private clientProvidersCache: readonly ProviderConfig[] | null = null;
-
   private clientProviders(): readonly ProviderConfig[] {
-    this.clientProvidersCache ??= [
+    return [
       {
         id: 'anthropic',
-        baseURL: this.options.upstreamBaseUrl,
+        baseURL: this.options.upstreamBaseUrl(),
         apiKey: () => {
           const credential = scope.getStore();
           return credential && 'apiKey' in credential ? credential.apiKey : undefined;
@@ -76,7 +79,6 @@ export class EndpointManagers {
         },
       },
     ];
-    return this.clientProvidersCache;
   }
 }
 

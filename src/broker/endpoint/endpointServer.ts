@@ -6,8 +6,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ManagerConfig, ProviderConfig } from '../../core/contract';
-import type { SharedRoutes } from '../../core/sharedRoutes';
+import type { ManagerConfig, ProviderConfig, RequestManager } from '../../core/contract';
 import type { ManagerEvent } from '../../core/types';
 import { clientLabel } from './clientLabel';
 import { clientCredentialHeaders, EndpointManagers } from './endpointManagers';
@@ -24,13 +23,14 @@ export interface EndpointOptions {
   readonly port: number;
   /** The endpoint's own token (endpointToken.ts). */
   readonly token: string;
-  readonly shared: SharedRoutes;
-  /** Retry, breaker, budget and tail settings for the endpoint's managers. */
-  readonly base: ManagerConfig;
-  /** The user's chain of models. */
-  readonly models: readonly string[];
-  /** Anthropic's API, where clients' own credentials are used. */
-  readonly upstreamBaseUrl: string;
+  /** Makes a manager on the user's shared route state (endpointManagers.ts). */
+  readonly createManager: (config: ManagerConfig) => RequestManager | Promise<RequestManager>;
+  /** Retry, breaker, budget and tail settings for the endpoint's managers (read per request). */
+  readonly base: () => ManagerConfig;
+  /** The user's chain of models (read per request: a settings change applies at once). */
+  readonly models: () => readonly string[];
+  /** Anthropic's API, where clients' own credentials are used (read when a manager is made). */
+  readonly upstreamBaseUrl: () => string;
   /** The user's providers with their stored credentials; null when none is known. */
   readonly userProviders: () => readonly ProviderConfig[] | null;
   /** One line per request (never a credential). */
@@ -65,7 +65,7 @@ async function userRelayTarget(providers: readonly ProviderConfig[] | null): Pro
 export async function startEndpoint(options: EndpointOptions): Promise<RunningEndpoint> {
   const now = options.now ?? Date.now;
   const managers = new EndpointManagers({
-    shared: options.shared,
+    createManager: options.createManager,
     base: options.base,
     upstreamBaseUrl: options.upstreamBaseUrl,
     userProviders: options.userProviders,
@@ -92,13 +92,13 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
       return;
     }
     if (path === '/v1/messages' && method === 'POST') {
-      const result = await handleMessages(req, res, { managers, chain: options.models, credential, now });
+      const result = await handleMessages(req, res, { managers, chain: options.models(), credential, now });
       const model = result.model !== null ? ` ${result.model}` : '';
       options.log(`${label} (${who}): POST /v1/messages → ${result.status}${model}, ${result.attempts} attempt(s), ${now() - started} ms`);
       return;
     }
     let target: { baseUrl: string; headers: Record<string, string> } | null;
-    if (credential.kind === 'client') target = { baseUrl: options.upstreamBaseUrl, headers: clientCredentialHeaders(credential) };
+    if (credential.kind === 'client') target = { baseUrl: options.upstreamBaseUrl(), headers: clientCredentialHeaders(credential) };
     else target = await userRelayTarget(options.userProviders());
     if (target === null) {
       refuse(res, 401, 'authentication_error', 'The endpoint has no stored Anthropic key to serve this token with on this path: set a key in the editor (or ANTHROPIC_API_KEY for `serve`), or send your own.');

@@ -77,11 +77,12 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
   const { stream: wantsStream, ...body } = read.value;
   const requested = typeof body['model'] === 'string' ? body['model'] : undefined;
   const models = modelsForRequest(requested, context.chain);
-  const manager = context.managers.managerFor(context.credential, models);
-  if (manager === null) {
+  const made = context.managers.managerFor(context.credential, models);
+  if (made === null) {
     sendJson(res, 401, localError('authentication_error', 'The endpoint has no stored credential to serve this token with: set a key in the editor (or ANTHROPIC_API_KEY for `serve`), or send your own.'), { 'x-should-retry': 'false' });
     return { status: 401, model: null, attempts: 0 };
   }
+  const manager = await made;
   const request = body as unknown as ClaudeRequest;
   const controller = new AbortController();
   res.once('close', () => {
