@@ -168,6 +168,7 @@ function checkProviders(raw: unknown, checker: Checker, fallback: readonly Provi
       id,
       ...(typeof baseURL === 'string' ? { baseURL } : {}),
       ...(typeof apiKey === 'function' ? { apiKey: apiKey as ProviderConfig['apiKey'] } : {}),
+      ...(id === 'anthropic' && typeof entry['authToken'] === 'function' ? { authToken: entry['authToken'] as ProviderConfig['authToken'] } : {}),
       ...(isRecord(headers) ? { headers: cleanHeaders } : {}),
       ...(typeof entry['projectId'] === 'string' ? { projectId: entry['projectId'] } : {}),
       ...(typeof entry['region'] === 'string' ? { region: entry['region'] } : {}),

@@ -16,6 +16,7 @@ import { WindowBroker } from './broker/windowBroker';
 import { ClipboardCommands } from './clipboardCommands';
 import { registerDiagnosticsCommand } from './diagnosticsCommand';
 import { HistoryHost } from './historyHost';
+import { LocalEndpoint } from './endpoint/localEndpoint';
 import { endpointFromSettings } from './managerConfig';
 import { openChatWithClaude } from './openChatCommand';
 import { ModelSwitcher } from './modelSwitcher';
@@ -52,16 +53,18 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   const batches = registerBatchLane(context, client, log);
   const clipboard = new ClipboardCommands(client, history, version, (windowMs, now) => batches.host.reportSection(windowMs, now));
   const chat = registerChat(context, client, log);
+  const localEndpoint = new LocalEndpoint(context, client, broker, settings, log);
 
   // Disposed in this order: requests stop, the simulator closes, the history flushes, the log closes last.
   context.subscriptions.push(
     ...chat.disposables,
+    localEndpoint,
     client,
     broker,
     answers,
     rehearsalCommands,
     rehearsal,
-    new StatusBarIndicator(client, history, rehearsal, keys),
+    new StatusBarIndicator(client, history, rehearsal, keys, localEndpoint),
     new AlertNotifier(history, client, log),
     settings.onDidChange((s) => void history.applySettings(s)),
     batches.disposable,
@@ -90,6 +93,8 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
         void vscode.window.showInformationMessage(vscode.l10n.t('Resilient Claude: circuit breakers reset.'));
       },
       'resilientClaude.showLog': () => log.show(),
+      'resilientClaude.useEndpointInTerminals': () => localEndpoint.pickTerminalMode(),
+      'resilientClaude.copyEndpointShellLines': () => localEndpoint.copyShellLines(),
       'resilientClaude.startRehearsal': () => rehearsalCommands.pickAndStart(),
       'resilientClaude.stopRehearsal': () => rehearsalCommands.stop(),
       'resilientClaude.openChat': () => openChatWithClaude(log),
@@ -107,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   void keys.offerEnvironmentKey();
   void client.refreshCredentials();
   client.connectShared();
+  void localEndpoint.apply();
   void ask.restoreAnswers().catch((error: unknown) => log.warn(`Answers: could not reopen the kept answers: ${error instanceof Error ? error.message : String(error)}`));
   const scenario = settings.settings.rehearsalScenario;
   if (scenario !== '') void rehearsalCommands.start(scenario);

@@ -13,7 +13,7 @@ export interface ManifestFacts {
   readonly maximum?: number;
   /** The allowed values (for an array: of its items). */
   readonly enum?: readonly unknown[];
-  readonly scope?: 'machine' | 'machine-overridable';
+  readonly scope?: 'machine' | 'machine-overridable' | 'application';
   /** Only the user's own value counts in an untrusted workspace (it could send traffic or a key elsewhere). */
   readonly restricted?: boolean;
 }

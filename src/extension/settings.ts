@@ -110,11 +110,21 @@ export const STATUS_PAGE_SETTINGS_TABLE = {
 /** One broker per user shares breakers and budgets between windows; read once at activation. */
 export const SHARED_MANAGER_SETTING = booleanSetting('sharedManager', true, { scope: 'machine' });
 
+/** The local endpoint for terminals' Claude clients (src/extension/endpoint), read where it is used.
+ *  On/off and the key are the user's alone ('application': a workspace cannot turn them on). */
+export const ENDPOINT_SETTINGS_TABLE = {
+  terminals: booleanSetting('endpoint.terminals', false, { scope: 'application' }),
+  useEditorKey: booleanSetting('endpoint.useEditorKey', false, { scope: 'application' }),
+  /** 0: a free port. */
+  port: numberSetting('endpoint.port', 0, { min: 0, max: 65535, integer: true }),
+} as const satisfies SettingsTable;
+
 /** Every setting package.json contributes, each from its row above. */
 export const CONTRIBUTED_SETTINGS: readonly SettingSpec<unknown>[] = [
   ...Object.values(SETTINGS_TABLE),
   ...Object.values(BATCH_SETTINGS_TABLE),
   ...Object.values(STATUS_PAGE_SETTINGS_TABLE),
+  ...Object.values(ENDPOINT_SETTINGS_TABLE),
   SHARED_MANAGER_SETTING,
 ];
 

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { ClaudeClient } from './claudeClient';
+import type { LocalEndpoint } from './endpoint/localEndpoint';
 import type { HistoryHost } from './historyHost';
 import type { RehearsalController } from './rehearsal';
 import { TOOLTIP_COMMANDS, presentStatus } from './statusPresentation';
@@ -21,6 +22,7 @@ export class StatusBarIndicator implements vscode.Disposable {
     private readonly history: HistoryHost,
     private readonly rehearsal: RehearsalController,
     keys: ApiKeyStore,
+    private readonly endpoint: LocalEndpoint,
   ) {
     this.item = vscode.window.createStatusBarItem('resilient-claude.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = vscode.l10n.t('Resilient Claude');
@@ -31,6 +33,7 @@ export class StatusBarIndicator implements vscode.Disposable {
       history.onDidChange(() => this.render()),
       rehearsal.onDidChange(() => this.render()),
       keys.onDidChange(() => this.render()),
+      endpoint.onDidChange(() => this.render()),
     );
     this.render();
     this.item.show();
@@ -58,6 +61,7 @@ export class StatusBarIndicator implements vscode.Disposable {
       needsKey: !this.client.routes.hasCredentials() && this.rehearsal.active === null,
       setAside: this.client.routes.demotedModels,
       sharing: this.client.sharing,
+      endpoint: this.endpoint.status(),
       now,
     };
   }

@@ -4,6 +4,7 @@
 import type { BreakerState, ProviderId } from '../core/types';
 import type { Translate } from './translate';
 import type { Sharing } from '../broker/client/sharedManager';
+import type { EndpointStatus } from './endpoint/endpointTraffic';
 import { PROVIDER_SHORT_NAMES } from '../shared/vocabulary';
 
 export type Health = 'healthy' | 'degraded' | 'down';
@@ -38,6 +39,8 @@ export interface StatusState {
   readonly setAside: readonly string[];
   /** Whether requests run on the user's shared broker (absent or null: sharing is off). */
   readonly sharing?: Sharing | null;
+  /** The local endpoint for Claude Code and other clients (absent or null: off, offered). */
+  readonly endpoint?: EndpointStatus | null;
   readonly now: number;
 }
 
@@ -57,6 +60,8 @@ export const TOOLTIP_COMMANDS = [
   'resilientClaude.switchModel',
   'resilientClaude.resetBreakers',
   'resilientClaude.showDiagnostics',
+  'resilientClaude.useEndpointInTerminals',
+  'resilientClaude.copyEndpointShellLines',
 ] as const;
 
 /** Hover tables have no cell padding: without a gap the columns (and their headers) run together. */
@@ -201,6 +206,7 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
     rateShown.add(route.model);
     lines.push(`| ${cells.map((c) => `${c}${CELL_GAP}`).join(' | ')} |`);
   }
+  lines.push('', endpointLine(state.endpoint ?? null, t));
   lines.push(
     '',
     [
@@ -210,6 +216,23 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
     ].join(' · '),
   );
   return lines.join('\n');
+}
+
+/** The local endpoint's traffic per client, or the offer to route terminals' Claude clients through it. */
+export function endpointLine(endpoint: EndpointStatus | null, t: Translate): string {
+  const setUp = `(command:resilientClaude.useEndpointInTerminals)`;
+  if (endpoint === null) {
+    return `$(terminal) ${escapeMarkdown(t('Claude Code in terminals:'))} [${escapeMarkdown(t('protect it with the local endpoint'))}]${setUp}`;
+  }
+  if (endpoint.url === null) return `$(terminal) ${escapeMarkdown(t('Local endpoint: not running.'))} [${escapeMarkdown(t('Set up'))}]${setUp}`;
+  const traffic =
+    endpoint.clients.length === 0
+      ? t('no requests yet')
+      : endpoint.clients
+          .map((c) => `${c.client} ${c.requests}${c.failed === 0 ? '' : ` (${t('{0} failed', c.failed)})`}`)
+          .join(' · ');
+  const where = endpoint.terminals ? t('Local endpoint {0} (terminals): {1}', endpoint.url, traffic) : t('Local endpoint {0}: {1}', endpoint.url, traffic);
+  return `$(terminal) ${escapeMarkdown(where)} · [${escapeMarkdown(t('Copy shell lines'))}](command:resilientClaude.copyEndpointShellLines)`;
 }
 
 /** 10:42 (local time, 24-hour). */

@@ -28,3 +28,15 @@ export function clientLabel(userAgent: string | undefined): string {
   const first = ua.split(/\s+/)[0]!.replace(SAFE_NAME, '').slice(0, 40);
   return first === '' ? 'unknown client' : first;
 }
+
+/** "Claude Code 2.1.3" → "Claude Code" (so upgrades add up); a name without a version is kept as it is. */
+export function clientName(label: string): string {
+  return label.replace(/ \d[\w.\-+]*$/, '');
+}
+
+/** The client in a form fit for a request id (`claude-code`, `curl`): so the failures, the 529
+ *  history and the escalation report, which list endpoint requests by id, say whose they were. */
+export function clientIdPart(label: string): string {
+  const name = clientName(label).toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 24);
+  return name === '' ? 'unknown' : name;
+}

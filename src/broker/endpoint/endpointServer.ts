@@ -37,7 +37,22 @@ export interface EndpointOptions {
   readonly log: (line: string) => void;
   /** Every manager event of the endpoint's requests. */
   readonly onEvent?: (event: ManagerEvent) => void;
+  /** Every request once answered (refused ones included), labelled by client (never a credential). */
+  readonly onRequest?: (request: EndpointRequest) => void;
   readonly now?: () => number;
+}
+
+/** One request the endpoint answered, as the status bar counts it. */
+export interface EndpointRequest {
+  /** From the user-agent (clientLabel.ts): "Claude Code 2.1.3", "curl 8.5.0"… */
+  readonly client: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  /** The model that answered /v1/messages; null otherwise. */
+  readonly model: string | null;
+  readonly attempts: number;
+  readonly ms: number;
 }
 
 export interface RunningEndpoint {
@@ -79,22 +94,27 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     const label = clientLabel(req.headers['user-agent']);
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const answered = (status: number, model: string | null = null, attempts = 0): void =>
+      options.onRequest?.({ client: label, method, path, status, model, attempts, ms: now() - started });
     const guard = guardRequest(req.headers, port, options.token);
     if (!guard.ok) {
       refuse(res, guard.status, guard.errorType, guard.message);
       options.log(`${label}: ${method} ${path} refused (${guard.status}: ${guard.message})`);
+      answered(guard.status);
       return;
     }
     const credential: RequestCredential = guard.credential;
     const who = credential.kind === 'user' ? 'endpoint token' : 'own credential';
     if (!path.startsWith('/v1/')) {
       refuse(res, 404, 'not_found_error', `Not found: ${method} ${path}. This endpoint serves the Anthropic API's /v1/ paths.`);
+      answered(404);
       return;
     }
     if (path === '/v1/messages' && method === 'POST') {
-      const result = await handleMessages(req, res, { managers, chain: options.models(), credential, now });
+      const result = await handleMessages(req, res, { managers, chain: options.models(), credential, now, client: label });
       const model = result.model !== null ? ` ${result.model}` : '';
       options.log(`${label} (${who}): POST /v1/messages → ${result.status}${model}, ${result.attempts} attempt(s), ${now() - started} ms`);
+      answered(result.status, result.model, result.attempts);
       return;
     }
     let target: { baseUrl: string; headers: Record<string, string> } | null;
@@ -102,10 +122,12 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     else target = await userRelayTarget(options.userProviders());
     if (target === null) {
       refuse(res, 401, 'authentication_error', 'The endpoint has no stored Anthropic key to serve this token with on this path: set a key in the editor (or ANTHROPIC_API_KEY for `serve`), or send your own.');
+      answered(401);
       return;
     }
     const status = await relayPath(req, res, { baseUrl: target.baseUrl, credentialHeaders: target.headers });
     options.log(`${label} (${who}): ${method} ${path} relayed → ${status}, ${now() - started} ms`);
+    answered(status);
   };
 
   const server: Server = createServer((req, res) => {

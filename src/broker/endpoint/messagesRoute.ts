@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClaudeRequest, FailureOutcome, ManagerEvent, Outcome, SuccessOutcome } from '../../core/types';
 import type { RequestManager } from '../../core/contract';
 import type { EndpointManagers } from './endpointManagers';
+import { clientIdPart } from './clientLabel';
 import { failureResponse, localError } from './failureResponse';
 import { modelsForRequest } from './modelChain';
 import type { RequestCredential } from './requestGuard';
@@ -23,6 +24,8 @@ export interface MessagesContext {
   readonly chain: readonly string[];
   readonly credential: RequestCredential;
   readonly now: () => number;
+  /** Who sent it (clientLabel.ts), carried in the request's id. */
+  readonly client: string;
 }
 
 /** How a request ended, for the endpoint's log line. */
@@ -88,7 +91,7 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  const clientRequestId = `ep_${randomBytes(9).toString('base64url')}`;
+  const clientRequestId = `ep_${clientIdPart(context.client)}_${randomBytes(9).toString('base64url')}`;
   const options = { signal: controller.signal, clientRequestId, priority: 'interactive' as const };
 
   if (wantsStream !== true) {

@@ -32,8 +32,9 @@ export class WindowBroker implements vscode.Disposable {
     return this.shared?.sharing ?? null;
   }
 
-  /** The window's manager: a broker client, or a plain in-process manager when sharing is off. */
-  async createManager(config: ManagerConfig): Promise<RequestManager> {
+  /** The window's manager: a broker client, or a plain in-process manager when sharing is off.
+   *  `extra`: another manager of this window (the local endpoint's), which does not report sharing. */
+  async createManager(config: ManagerConfig, extra = false): Promise<RequestManager> {
     const { createRequestManager } = await import('../../core/requestManager.js');
     if (!this.enabled()) return createRequestManager(config);
     const shared = new SharedManager({
@@ -52,6 +53,7 @@ export class WindowBroker implements vscode.Disposable {
         });
       },
     });
+    if (extra) return shared;
     this.unsubscribe = shared.onDidChangeSharing((sharing) => {
       void this.history.useBrokerWriter(sharing.mode === 'shared');
       this.changed.fire();

@@ -113,7 +113,7 @@ test('the tooltip links only to the allowed commands, and model ids cannot injec
   const s = state(['closed']);
   const p = presentStatus({ ...s, routes: [{ ...s.routes[0]!, model: hostile }], primaryModel: hostile }, formatMessage);
   const links = [...p.tooltip.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]);
-  assert.deepEqual(links.sort(), ['resilientClaude.resetBreakers', 'resilientClaude.showDiagnostics', 'resilientClaude.switchModel']);
+  assert.deepEqual(links.sort(), ['resilientClaude.resetBreakers', 'resilientClaude.showDiagnostics', 'resilientClaude.switchModel', 'resilientClaude.useEndpointInTerminals']);
   assert.ok(links.every((l) => (TOOLTIP_COMMANDS as readonly string[]).includes(l ?? '')));
   assert.ok(p.tooltip.includes(escapeMarkdown(hostile)));
 });
