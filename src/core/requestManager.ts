@@ -18,6 +18,8 @@ import { forgetChangedRoutes } from './configChange';
 import { registeredSecrets } from './secretRegistry';
 import { redactSecrets, shortMessage } from './redact';
 import { TextQueue } from './textQueue';
+import { Emitter } from '../shared/emitter';
+import type { Unsubscribe } from '../shared/emitter';
 import { requestStream } from './requestStream';
 import { countTokens } from './tokenCount';
 
@@ -31,7 +33,7 @@ interface ClaimedId {
 
 class ResilientRequestManager implements RelayManager {
   private config: ManagerConfig;
-  private readonly listeners = new Set<(event: ManagerEvent) => void>();
+  private readonly events = new Emitter<[ManagerEvent]>();
   private readonly routes: RouteState;
   private readonly tail: TailState;
   private readonly limiter: ConcurrencyLimiter;
@@ -106,11 +108,8 @@ class ResilientRequestManager implements RelayManager {
     }
   }
 
-  onEvent(listener: (event: ManagerEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+  onEvent(listener: (event: ManagerEvent) => void): Unsubscribe {
+    return this.events.on(listener);
   }
 
   breakers(): BreakerSnapshot[] {
@@ -143,13 +142,7 @@ class ResilientRequestManager implements RelayManager {
   }
 
   private emit(event: ManagerEvent): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's failure must not break a request.
-      }
-    }
+    this.events.emit(event);
   }
 
   /** The request's id: the caller's when it is usable, else a generated one and the reason it was refused. */

@@ -12,6 +12,8 @@ import { CircuitBreaker } from './policies/circuitBreaker';
 import { retryWindow, SlidingWindowBudget } from './policies/slidingWindowBudget';
 import { RateLimitPacer } from './policies/pacing';
 import { TierPacer } from './policies/tierPacer';
+import { Emitter } from '../shared/emitter';
+import type { Unsubscribe } from '../shared/emitter';
 import { UnknownModelMemory } from './policies/fallbackChain';
 
 export interface RoutePolicies {
@@ -32,7 +34,7 @@ export class RouteStore {
   private readonly noThinking = new Set<string>();
   /** Every route seen, by key (so holds and snapshots can name it). */
   private readonly known = new Map<string, Route>();
-  private readonly listeners = new Set<RouteEventListener>();
+  private readonly events = new Emitter<Parameters<RouteEventListener>>();
   private current: RoutePolicies;
   readonly pacer: RateLimitPacer;
   /** Proactive pacing under a share of each route's limits (per user in the broker). */
@@ -67,11 +69,8 @@ export class RouteStore {
     for (const budget of this.budgets.values()) budget.updateSettings(retryWindow(policies.budget));
   }
 
-  onEvent(listener: RouteEventListener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+  onEvent(listener: RouteEventListener): Unsubscribe {
+    return this.events.on(listener);
   }
 
   see(key: string, route: Route): void {
@@ -143,12 +142,6 @@ export class RouteStore {
   }
 
   private emit(key: string, event: ManagerEvent): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(key, event);
-      } catch {
-        // A listener's failure must not break a request.
-      }
-    }
+    this.events.emit(key, event);
   }
 }

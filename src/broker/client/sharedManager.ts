@@ -17,6 +17,8 @@ import { RequestCredentials } from './requestCredentials';
 import type { BrokerChannel } from './channel';
 import { continuationOf, joinOutcome } from './continuation';
 import { SkipPrefix } from '../../core/continuation';
+import { Emitter } from '../../shared/emitter';
+import type { Unsubscribe } from '../../shared/emitter';
 
 export type Sharing =
   | { readonly mode: 'connecting' }
@@ -51,8 +53,8 @@ class BrokerClosed extends Error {}
 
 export class SharedManager implements RequestManager {
   private config: ManagerConfig;
-  private readonly listeners = new Set<(event: ManagerEvent) => void>();
-  private readonly sharingListeners = new Set<(sharing: Sharing) => void>();
+  private readonly events = new Emitter<[ManagerEvent]>();
+  private readonly sharingChanges = new Emitter<[Sharing]>();
   private local: RequestManager | null = null;
   private link: Link | null = null;
   private ready: Promise<void>;
@@ -74,9 +76,8 @@ export class SharedManager implements RequestManager {
     return this.current;
   }
 
-  onDidChangeSharing(listener: (sharing: Sharing) => void): () => void {
-    this.sharingListeners.add(listener);
-    return () => this.sharingListeners.delete(listener);
+  onDidChangeSharing(listener: (sharing: Sharing) => void): Unsubscribe {
+    return this.sharingChanges.on(listener);
   }
 
   /** Settles once the first connection attempt has succeeded or fallen back. */
@@ -108,11 +109,8 @@ export class SharedManager implements RequestManager {
     return partStream(queue, outcome, clientRequestId);
   }
 
-  onEvent(listener: (event: ManagerEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+  onEvent(listener: (event: ManagerEvent) => void): Unsubscribe {
+    return this.events.on(listener);
   }
 
   breakers(): BreakerSnapshot[] {
@@ -154,24 +152,12 @@ export class SharedManager implements RequestManager {
   // ---------------------------------------------------------------------------------------
 
   private emit(event: ManagerEvent): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's failure must not break a request.
-      }
-    }
+    this.events.emit(event);
   }
 
   private setSharing(sharing: Sharing): void {
     this.current = sharing;
-    for (const listener of [...this.sharingListeners]) {
-      try {
-        listener(sharing);
-      } catch {
-        // Ignored, as for events.
-      }
-    }
+    this.sharingChanges.emit(sharing);
   }
 
   private localManager(): RequestManager {

@@ -7,6 +7,8 @@ import type { MessageBatch } from '@anthropic-ai/sdk/resources/messages/batches'
 import type { Clock } from '../contract';
 import { systemClock } from '../clock';
 import { shortMessage } from '../redact';
+import { Emitter } from '../../shared/emitter';
+import type { Unsubscribe } from '../../shared/emitter';
 import { BatchApiError, missingKeyProblem } from './batchErrors';
 import type { BatchClient } from './batchClient';
 import { estimateBatch } from './batchEstimate';
@@ -81,7 +83,7 @@ export class BatchLane {
   private readonly store: BatchStore;
   private readonly clock: Clock;
   private readonly schedule: PollSchedule;
-  private readonly listeners = new Set<(event: BatchLaneEvent) => void>();
+  private readonly events = new Emitter<[BatchLaneEvent]>();
   /** One polling loop per running batch, by local id. */
   private readonly loops = new Map<string, AbortController>();
   private readonly checks = new Map<string, Promise<void>>();
@@ -93,9 +95,8 @@ export class BatchLane {
     this.schedule = options.schedule ?? DEFAULT_POLL_SCHEDULE;
   }
 
-  onEvent(listener: (event: BatchLaneEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  onEvent(listener: (event: BatchLaneEvent) => void): Unsubscribe {
+    return this.events.on(listener);
   }
 
   /** Newest first. */
@@ -239,7 +240,7 @@ export class BatchLane {
     this.disposed.abort();
     for (const loop of this.loops.values()) loop.abort();
     this.loops.clear();
-    this.listeners.clear();
+    this.events.clear();
   }
 
   private require(localId: string): BatchRecord {
@@ -277,13 +278,7 @@ export class BatchLane {
   }
 
   private emit(event: BatchLaneEvent): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's failure is not the lane's.
-      }
-    }
+    this.events.emit(event);
   }
 
   /** One retrieve (and, once ended, the results download) at a time per batch. */

@@ -23,9 +23,9 @@ import type {
   HistorySnapshot,
   LoadResult,
   SnapshotQuery,
-  Unsubscribe,
 } from './historyTypes';
 import { redactSecrets } from '../redact';
+import { Emitter } from '../../shared/emitter';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const MIN_RETENTION_MS = 7 * DAY_MS;
@@ -78,9 +78,9 @@ export function createHistory(options: HistoryOptions): History {
   /** Tells this instance's saves apart from other windows' saves of the same file. */
   const writerId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
-  const alertListeners = new Set<(alert: HistoryAlert) => void>();
-  const changeListeners = new Set<(change: HistoryChange) => void>();
-  const warningListeners = new Set<(message: string) => void>();
+  const alertsFired = new Emitter<[HistoryAlert]>();
+  const changes = new Emitter<[HistoryChange]>();
+  const warnings = new Emitter<[string]>();
 
   let dirty = false;
   let disposed = false;
@@ -94,18 +94,8 @@ export function createHistory(options: HistoryOptions): History {
   let writeChain: Promise<void> = Promise.resolve();
   let lastPruneBucket = -Infinity;
 
-  function emit<T>(listeners: Set<(value: T) => void>, value: T): void {
-    for (const listener of [...listeners]) {
-      try {
-        listener(value);
-      } catch {
-        // A failing listener must not stop the history or the other listeners.
-      }
-    }
-  }
-
   function warn(message: string): void {
-    emit(warningListeners, redactSecrets(message));
+    warnings.emit(redactSecrets(message));
   }
 
   function cutoff(now: number): number {
@@ -133,7 +123,7 @@ export function createHistory(options: HistoryOptions): History {
   function evaluateAlerts(models: readonly string[], now: number): void {
     for (const model of models) {
       const fired = tracker.evaluate(model, windowFigures(model, alertRule.windowMs, now), now);
-      if (fired !== undefined) emit(alertListeners, fired);
+      if (fired !== undefined) alertsFired.emit(fired);
     }
   }
 
@@ -149,7 +139,7 @@ export function createHistory(options: HistoryOptions): History {
   function markChanged(change: HistoryChange): void {
     dirty = true;
     schedulePersist();
-    emit(changeListeners, change);
+    changes.emit(change);
   }
 
   function record(event: ManagerEvent): void {
@@ -285,7 +275,7 @@ export function createHistory(options: HistoryOptions): History {
         loadState = 'settled';
         if (disposed) return result;
         if (result.status === 'corrupt' || result.status === 'unavailable') warn(result.warning);
-        if (result.status === 'loaded') emit(changeListeners, { kind: 'loaded' });
+        if (result.status === 'loaded') changes.emit({ kind: 'loaded' });
         // Whatever was recorded while loading (or the set-aside file) still needs saving.
         if (dirty) schedulePersist();
         return result;
@@ -310,7 +300,7 @@ export function createHistory(options: HistoryOptions): History {
     }
     if (storedVersion(decoded.history) === knownStoredVersion) return;
     adopt(decoded.history);
-    emit(changeListeners, { kind: 'loaded' });
+    changes.emit({ kind: 'loaded' });
   }
 
   async function writeNow(): Promise<void> {
@@ -376,17 +366,10 @@ export function createHistory(options: HistoryOptions): History {
       warn(`Could not save the request history: ${errorText(error)}`);
     } finally {
       disposed = true;
-      alertListeners.clear();
-      changeListeners.clear();
-      warningListeners.clear();
+      alertsFired.clear();
+      changes.clear();
+      warnings.clear();
     }
-  }
-
-  function subscribe<T>(listeners: Set<(value: T) => void>, listener: (value: T) => void): Unsubscribe {
-    listeners.add(listener);
-    return () => {
-      listeners.delete(listener);
-    };
   }
 
   return {
@@ -400,9 +383,9 @@ export function createHistory(options: HistoryOptions): History {
     failures,
     rate529,
     alerts,
-    onAlert: (listener) => subscribe(alertListeners, listener),
-    onChange: (listener) => subscribe(changeListeners, listener),
-    onWarning: (listener) => subscribe(warningListeners, listener),
+    onAlert: (listener) => alertsFired.on(listener),
+    onChange: (listener) => changes.on(listener),
+    onWarning: (listener) => warnings.on(listener),
     snapshot,
     clear,
     load,

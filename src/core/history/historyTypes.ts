@@ -1,6 +1,7 @@
 // The public shape of the attempt history: per-model time buckets, the recent-failure log,
 // the 529 alert rule and the storage the history persists to. Everything here is plain,
 // serialisable data except the History object itself.
+import type { Unsubscribe } from '../../shared/emitter';
 import type { ErrorClass, ManagerEvent, ProviderId } from '../types';
 
 /** Counters for one model over one time bucket. `attempts` is the sum of the five outcomes. */
@@ -151,8 +152,6 @@ export interface HistoryOptions {
   /** Set when the history holds simulated traffic (e.g. an overload rehearsal): says what, for reports. */
   readonly simulated?: string;
 }
-
-export type Unsubscribe = () => void;
 
 export interface History {
   readonly bucketMs: number;

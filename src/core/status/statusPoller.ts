@@ -2,6 +2,8 @@
 // requests are failing. Each need is a named reason; polling stops when none is left.
 import { fetchStatusSummary, StatusPageError } from './statusSummary';
 import type { FetchStatusOptions, StatusSummary } from './statusSummary';
+import { Emitter } from '../../shared/emitter';
+import type { Unsubscribe } from '../../shared/emitter';
 
 export interface StatusReading {
   /** The last good summary (kept through later failed polls), or null. */
@@ -22,7 +24,7 @@ export interface StatusPollerOptions {
 
 export class StatusPoller {
   private readonly reasons = new Set<string>();
-  private readonly listeners = new Set<(reading: StatusReading) => void>();
+  private readonly readings = new Emitter<[StatusReading]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inFlight: AbortController | undefined;
   private last: StatusReading | undefined;
@@ -38,9 +40,8 @@ export class StatusPoller {
     return this.reasons.size > 0 && !this.disposed;
   }
 
-  onReading(listener: (reading: StatusReading) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  onReading(listener: (reading: StatusReading) => void): Unsubscribe {
+    return this.readings.on(listener);
   }
 
   /** Starts polling at once when the first reason appears; stops when the last goes. */
@@ -82,7 +83,7 @@ export class StatusPoller {
     if (controller.signal.aborted || this.disposed) return undefined;
     this.inFlight = undefined;
     this.last = reading;
-    for (const listener of [...this.listeners]) listener(reading);
+    this.readings.emit(reading);
     if (this.polling) this.timer = setTimeout(() => void this.pollNow(), this.options.intervalMs ?? 60_000);
     return reading;
   }
@@ -90,7 +91,7 @@ export class StatusPoller {
   dispose(): void {
     this.disposed = true;
     this.stop();
-    this.listeners.clear();
+    this.readings.clear();
   }
 
   private stop(): void {
