@@ -12,6 +12,8 @@ import { loadCreateRequestManager } from './clients/ours';
 import { BENCH_API_KEY, CHAIN, CLIENTS, FULL, PRIMARY, QUICK, SCENARIOS, type ClientName, type Profile, type ScenarioName } from './config';
 import { measureChatProvider } from './chat/chatProviderBench';
 import { chatProviderLine } from './chat/chatProviderFigures';
+import { measurePassthrough } from './passthrough/passthroughBench';
+import { passthroughLine } from './passthrough/passthroughFigures';
 import { checkAnswers } from './lib/answers';
 import { startClientWorker, type ClientWorker } from './lib/client-worker';
 import { measureExtension } from './lib/extension-metrics';
@@ -259,6 +261,12 @@ async function main(): Promise<void> {
     (error: unknown) => ({ status: 'not-run' as const, reason: error instanceof Error ? error.message : String(error) }),
   );
   log(chatProvider.status === 'run' ? chatProviderLine(chatProvider.figures) : `chat provider bench not run: ${chatProvider.reason}`);
+  log('measuring the healthy path through the manager against the bare SDK');
+  const passthrough: BenchResults['passthrough'] = await measurePassthrough(quick ? 60 : 150).then(
+    (figures) => ({ status: 'run' as const, figures }),
+    (error: unknown) => ({ status: 'not-run' as const, reason: error instanceof Error ? error.message : String(error) }),
+  );
+  log(passthrough.status === 'run' ? passthroughLine(passthrough.figures) : `healthy-path bench not run: ${passthrough.reason}`);
 
   const source = await sourceInfo();
   const results: BenchResults = {
@@ -291,6 +299,7 @@ async function main(): Promise<void> {
     extension,
     render,
     chatProvider,
+    passthrough,
     durationS: (Date.now() - began) / 1000,
   };
   const date = results.generatedAt.slice(0, 10);

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { chatProviderLine } from '../chat/chatProviderFigures';
+import { passthroughLine } from '../passthrough/passthroughFigures';
 import { CLIENTS, type ClientName } from '../config';
 import type { RunMetrics } from './metrics';
 import type { BenchResults, ScenarioResult } from './results';
@@ -230,6 +231,10 @@ export function writeReport(results: BenchResults, markdownPath: string, plotsDi
   if (results.chatProvider !== undefined) {
     out.push('## Chat provider', '');
     out.push(results.chatProvider.status === 'run' ? chatProviderLine(results.chatProvider.figures) : `Not run: ${results.chatProvider.reason}`, '');
+  }
+  if (results.passthrough !== undefined) {
+    out.push('## Healthy path: the manager against the bare SDK', '');
+    out.push(results.passthrough.status === 'run' ? passthroughLine(results.passthrough.figures) : `Not run: ${results.passthrough.reason}`, '');
   }
   writeFileSync(markdownPath, out.join('\n'));
 }

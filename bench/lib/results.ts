@@ -1,5 +1,6 @@
 // The shape of bench/results/<date>.json.
 import type { ChatProviderFigures } from '../chat/chatProviderFigures';
+import type { PassthroughFigures } from '../passthrough/passthroughFigures';
 import type { ClientName, ScenarioName } from '../config';
 import type { ExtensionFigures } from './extension-metrics';
 import type { RunMetrics } from './metrics';
@@ -48,5 +49,7 @@ export interface BenchResults {
   readonly render: { readonly status: 'run'; readonly figures: unknown } | { readonly status: 'not-run'; readonly reason: string };
   /** The chat provider's path against a direct manager call (absent in results from before it existed). */
   readonly chatProvider?: { readonly status: 'run'; readonly figures: ChatProviderFigures } | { readonly status: 'not-run'; readonly reason: string };
+  /** The manager against the bare SDK on the healthy path (latency and CPU per request). */
+  readonly passthrough?: { readonly status: 'run'; readonly figures: PassthroughFigures } | { readonly status: 'not-run'; readonly reason: string };
   readonly durationS: number;
 }
