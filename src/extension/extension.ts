@@ -18,6 +18,7 @@ import { registerDiagnosticsCommand } from './diagnosticsCommand';
 import { HistoryHost } from './historyHost';
 import { LocalEndpoint } from './endpoint/localEndpoint';
 import { endpointFromSettings } from './managerConfig';
+import { ModelIdCheck } from './modelIdCheck';
 import { openChatWithClaude } from './openChatCommand';
 import { ModelSwitcher } from './modelSwitcher';
 import { ProviderCredentials } from './providerCredentials';
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   const clipboard = new ClipboardCommands(client, history, version, (windowMs, now) => batches.host.reportSection(windowMs, now));
   const chat = registerChat(context, client, log);
   const localEndpoint = new LocalEndpoint(context, client, broker, settings, log);
+  const modelIds = new ModelIdCheck(client, settings, rehearsal, keys, log);
 
   // Disposed in this order: requests stop, the simulator closes, the history flushes, the log closes last.
   context.subscriptions.push(
@@ -64,7 +66,8 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
     answers,
     rehearsalCommands,
     rehearsal,
-    new StatusBarIndicator(client, history, rehearsal, keys, localEndpoint),
+    modelIds,
+    new StatusBarIndicator(client, history, rehearsal, keys, localEndpoint, modelIds),
     new AlertNotifier(history, client, log),
     settings.onDidChange((s) => void history.applySettings(s)),
     batches.disposable,
@@ -110,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
 
   log.info(`Resilient Claude ${version} activated; ${client.routes.describeRoute()}.`);
   void keys.offerEnvironmentKey();
-  void client.refreshCredentials();
+  void client.refreshCredentials().then(() => modelIds.check());
   client.connectShared();
   void localEndpoint.apply();
   void ask.restoreAnswers().catch((error: unknown) => log.warn(`Answers: could not reopen the kept answers: ${error instanceof Error ? error.message : String(error)}`));

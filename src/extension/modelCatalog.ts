@@ -33,22 +33,35 @@ function fromSettings(id: string): CatalogModel {
   return { id, displayName: id, lifecycle: null, retiresAt: null };
 }
 
+async function loadSdk() {
+  return (await import('@anthropic-ai/sdk')).Anthropic;
+}
+
+/** The SDK's client, as its lazy import types it. */
+type ModelsClient = InstanceType<Awaited<ReturnType<typeof loadSdk>>>;
+
+/** An SDK client for the Models API at `endpoint` (no retries, a short timeout), or undefined without a key. */
+export async function modelsApiClient(endpoint: Endpoint): Promise<ModelsClient | undefined> {
+  const apiKey = await endpoint.apiKey();
+  if (apiKey === undefined) return undefined;
+  registerSecrets(apiKey);
+  const Anthropic = await loadSdk();
+  return new Anthropic({
+    apiKey,
+    ...(endpoint.baseURL !== undefined ? { baseURL: endpoint.baseURL } : {}),
+    defaultHeaders: { ...endpoint.headers },
+    maxRetries: 0,
+    timeout: LIST_TIMEOUT_MS,
+    logger: sdkLogger(),
+    logLevel: 'warn',
+  });
+}
+
 export async function loadCatalog(endpoint: Endpoint, configuredChain: readonly string[]): Promise<Catalog> {
   const fallback = configuredChain.map(fromSettings);
-  const apiKey = await endpoint.apiKey();
-  if (apiKey === undefined) return { models: fallback, source: 'no_key' };
-  registerSecrets(apiKey);
+  const client = await modelsApiClient(endpoint);
+  if (client === undefined) return { models: fallback, source: 'no_key' };
   try {
-    const { Anthropic } = await import('@anthropic-ai/sdk');
-    const client = new Anthropic({
-      apiKey,
-      ...(endpoint.baseURL !== undefined ? { baseURL: endpoint.baseURL } : {}),
-      defaultHeaders: { ...endpoint.headers },
-      maxRetries: 0,
-      timeout: LIST_TIMEOUT_MS,
-      logger: sdkLogger(),
-      logLevel: 'warn',
-    });
     const page = await client.models.list({ limit: 100 });
     const models: CatalogModel[] = page.data.map((m) => ({
       id: m.id,

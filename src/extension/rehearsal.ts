@@ -108,8 +108,9 @@ export class RehearsalController implements vscode.Disposable {
   }
 
   private async cast(choice: ScenarioChoice): Promise<Scenario> {
-    const { loadScenario } = await import('../simulator/index.js');
-    return castScenario(loadScenario(choice.file.fsPath), this.chain());
+    const { catalogLimits, loadScenario } = await import('../simulator/index.js');
+    // A chain model the simulator's Models API does not list answers 404, as the real API would.
+    return castScenario(loadScenario(choice.file.fsPath), this.chain(), (model) => catalogLimits(model) !== undefined);
   }
 
   private stateOf(choice: ScenarioChoice, simulator: RunningSimulator, scenario: Scenario): ActiveRehearsal {

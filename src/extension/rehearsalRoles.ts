@@ -38,13 +38,23 @@ function recastText(text: string | undefined, casting: ReadonlyMap<string, strin
   return casting.size === 0 ? text : text.replace(pattern, (role) => casting.get(role) ?? role);
 }
 
-/** The scenario with its role models replaced by the chain's models (simultaneously, so swaps work). */
-export function castScenario(scenario: Scenario, chain: readonly string[]): Scenario {
+/**
+ * The scenario with its role models replaced by the chain's models (simultaneously, so swaps work).
+ * A chain model that `isKnown` rejects (a typo such as "claude-opus-99", or another vendor's
+ * "gpt-4o") answers 404 not_found_error, as the API would: the rehearsal never answers from a
+ * model that does not exist.
+ */
+export function castScenario(scenario: Scenario, chain: readonly string[], isKnown: (model: string) => boolean = () => true): Scenario {
   const casting = roleCasting(chain);
   const phases = scenario.phases?.map(
     (phase): ScenarioPhase => ({ ...phase, ...(phase.models !== undefined ? { models: recastModels(phase.models, casting) } : {}) }),
   );
-  const models = recastModels(scenario.models, casting);
+  let models = recastModels(scenario.models, casting);
+  const unknown = chain.filter((model) => !isKnown(model));
+  if (unknown.length > 0) {
+    models = { ...models };
+    for (const model of unknown) models[model] = { ...models[model], unknown: true };
+  }
   const description = recastText(scenario.description, casting);
   return {
     ...scenario,

@@ -6,6 +6,7 @@ import type { ApiKeyStore } from './apiKeyStore';
 import type { ClaudeClient } from './claudeClient';
 import type { LocalEndpoint } from './endpoint/localEndpoint';
 import type { HistoryHost } from './historyHost';
+import type { ModelIdCheck } from './modelIdCheck';
 import type { RehearsalController } from './rehearsal';
 import { TOOLTIP_COMMANDS, presentStatus } from './statusPresentation';
 import type { StatusState } from './statusPresentation';
@@ -23,6 +24,7 @@ export class StatusBarIndicator implements vscode.Disposable {
     private readonly rehearsal: RehearsalController,
     keys: ApiKeyStore,
     private readonly endpoint: LocalEndpoint,
+    private readonly modelIds: ModelIdCheck,
   ) {
     this.item = vscode.window.createStatusBarItem('resilient-claude.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = vscode.l10n.t('Resilient Claude');
@@ -34,6 +36,7 @@ export class StatusBarIndicator implements vscode.Disposable {
       rehearsal.onDidChange(() => this.render()),
       keys.onDidChange(() => this.render()),
       endpoint.onDidChange(() => this.render()),
+      modelIds.onDidChange(() => this.render()),
     );
     this.render();
     this.item.show();
@@ -62,6 +65,7 @@ export class StatusBarIndicator implements vscode.Disposable {
       setAside: this.client.routes.demotedModels,
       sharing: this.client.sharing,
       endpoint: this.endpoint.status(),
+      unknownModels: this.modelIds.unknownModels,
       now,
     };
   }

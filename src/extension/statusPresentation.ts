@@ -41,6 +41,8 @@ export interface StatusState {
   readonly sharing?: Sharing | null;
   /** The local endpoint for Claude Code and other clients (absent or null: off, offered). */
   readonly endpoint?: EndpointStatus | null;
+  /** Configured model ids the Models API (or the rehearsal's simulator) does not list. */
+  readonly unknownModels?: readonly string[];
   readonly now: number;
 }
 
@@ -137,15 +139,20 @@ export function presentStatus(state: StatusState, t: Translate): StatusPresentat
         );
   const rehearsalPrefix = state.rehearsal !== null ? `$(beaker) ${t('Rehearsal')} · ` : '';
   const viaProvider = health !== 'down' ? fallbackProvider(state) : null;
-  const text = `${rehearsalPrefix}${HEALTH_ICON[health]} ${shown}${viaProvider !== null ? ` (${PROVIDER_SHORT_NAMES[viaProvider]})` : ''}`;
+  // A model id no list holds never looks healthy: it is named as unknown where it shows.
+  const unknown = state.unknownModels ?? [];
+  const shownUnknown = health !== 'down' && unknown.some((m) => compactModelId(m) === shown);
+  const icon = shownUnknown ? '$(warning)' : HEALTH_ICON[health];
+  const text = `${rehearsalPrefix}${icon} ${shown}${shownUnknown ? ` (${t('unknown model')})` : ''}${viaProvider !== null ? ` (${PROVIDER_SHORT_NAMES[viaProvider]})` : ''}`;
 
   const summary = healthSummary(state, health, t);
   const accessibilityLabel =
     (state.rehearsal !== null ? t('Overload rehearsal {0}. ', state.rehearsal) : '') +
     t('Resilient Claude: {0}', summary) +
+    (unknown.length > 0 ? t('. Unknown model: {0}', unknown.join(', ')) : '') +
     (state.needsKey ? t('. No API key set') : '');
 
-  const background: StatusBackground = health === 'down' ? 'error' : health === 'degraded' ? 'warning' : null;
+  const background: StatusBackground = health === 'down' ? 'error' : health === 'degraded' || unknown.length > 0 ? 'warning' : null;
   return { health, text, accessibilityLabel, background, tooltip: tooltipMarkdown(state, summary, t) };
 }
 
@@ -172,6 +179,9 @@ function tooltipMarkdown(state: StatusState, summary: string, t: Translate): str
   lines.push(`**Resilient Claude** — ${escapeMarkdown(summary)}`);
   if (state.rehearsal !== null) {
     lines.push('', `$(beaker) ${escapeMarkdown(t('Rehearsal: {0} (simulated traffic, no API calls)', state.rehearsal))}`);
+  }
+  for (const model of state.unknownModels ?? []) {
+    lines.push('', `$(warning) ${escapeMarkdown(t('{0} is not a model the Models API lists: requests to it fail.', model))}`);
   }
   const sharing = sharingLine(state.sharing ?? null, t);
   if (sharing !== null) lines.push('', sharing);

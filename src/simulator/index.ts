@@ -6,6 +6,7 @@ export { loadScenario } from './scenario-loader';
 export { validateScenario } from './scenario-validation';
 export { ScenarioError } from './scenario-error';
 export { canonicalAnswer } from './canonical-answer';
+export { catalogLimits } from './model-catalog';
 export { attachmentSentence, toolResultSentence } from './answer-plan';
 export { SAMPLE_PDF_BASE64, SAMPLE_PNG_BASE64 } from './media';
 export { SHIPPED_SCENARIO_NAMES } from './shipped-scenarios';

@@ -1,15 +1,19 @@
 // Issue 23, the first hour tried again, in a real VS Code (code-server through Chromium) with chat on
 // and an overload rehearsal instead of a key, as the demo runs it: the walkthrough's chat step
-// (item 2) and one notice for bad settings when they are saved (item 8).
+// (item 2), one notice for bad settings when they are saved (item 8), and unknown model ids flagged
+// where they are set and in the status bar (item 7).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
+  activeEditorText,
   clearNotifications,
   editUserSettings,
+  fillInputBox,
   notificationMessages,
   openSession,
   pickQuickPickItem,
+  quickInputTitle,
   quickPickLabels,
   runCommand,
   screenshot,
@@ -35,7 +39,16 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => 
 }
 
 const flat = (text: string): string => text.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+const statusLabel = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).getAttribute('aria-label').catch(() => '')) ?? '';
 const statusText = async (page: Page): Promise<string> => flat(await statusBarItem(page, STATUS_ID).innerText().catch(() => ''));
+
+/** Asks through "Ask Claude…" and returns the answer document's text once its closing note is written. */
+async function ask(page: Page, question: string, done: RegExp = /Answered by|Failed:/): Promise<string> {
+  await runCommand(page, 'Resilient Claude: Ask Claude…');
+  await until('the question box', () => quickInputTitle(page).catch(() => ''), (title) => title === 'Ask Claude', 10_000);
+  await fillInputBox(page, question);
+  return until('the answer document', async () => flat(await activeEditorText(page, 5000).catch(() => '')), (t) => done.test(t), 90_000);
+}
 
 async function openWalkthrough(page: Page): Promise<void> {
   await runCommand(page, 'Welcome: Open Walkthrough...');
@@ -54,7 +67,7 @@ async function closeWalkthrough(page: Page): Promise<void> {
 const chatStepChecked = async (page: Page): Promise<string | null> =>
   page.locator('.gettingStartedContainer button.getting-started-step[data-step-id$="chat"]').first().getAttribute('aria-checked');
 
-describe('the first hour, tried again: chat, settings (issue 23)', { timeout: 15 * 60_000 }, () => {
+describe('the first hour, tried again: chat, settings, model ids (issue 23)', { timeout: 15 * 60_000 }, () => {
   let session: E2eSession;
   let page: Page;
 
@@ -110,5 +123,23 @@ describe('the first hour, tried again: chat, settings (issue 23)', { timeout: 15
     const about = (await notificationMessages(page)).filter((m) => /resilientClaude\.(concurrency|batch\.pollSeconds)/.test(m));
     assert.equal(about.length, 1, JSON.stringify(about));
     await editUserSettings(page, session.userDataDir, { 'resilientClaude.concurrency': 8, 'resilientClaude.batch.pollSeconds': 30 });
+  });
+
+  test('item 7: unknown model ids are named with their settings, the status bar flags them, and the rehearsal never answers from them', async () => {
+    await clearNotifications(page);
+    await editUserSettings(page, session.userDataDir, { 'resilientClaude.model': 'claude-opus-99', 'resilientClaude.fallbackModels': ['gpt-4o'] });
+    const notice = await waitForNotification(page, /are not models the rehearsal's simulator lists/, 60_000);
+    assert.match(notice, /"claude-opus-99" \(resilientClaude\.model\), "gpt-4o" \(resilientClaude\.fallbackModels\)/);
+    const shown = await until('the status bar flags the model', () => statusText(page), (t) => /opus-99 \(unknown model\)/.test(t));
+    assert.doesNotMatch(shown, /check/);
+    assert.match(await statusLabel(page), /Unknown model: claude-opus-99, gpt-4o/);
+    const answer = await ask(page, 'Which model answers now?');
+    assert.match(answer, /Failed:/);
+    assert.doesNotMatch(answer, /Answered by (gpt-4o|claude-opus-99)/);
+    await editUserSettings(page, session.userDataDir, {
+      'resilientClaude.model': 'claude-opus-5-5',
+      'resilientClaude.fallbackModels': ['claude-sonnet-5-5', 'claude-haiku-5-5'],
+    });
+    await until('the flag cleared', () => statusText(page), (t) => !/unknown model/.test(t));
   });
 });
