@@ -9,7 +9,7 @@ import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ExitNotification, InitializeRequest, InitializedNotification, ShutdownRequest } from 'vscode-languageserver/node';
 import type { ClaudeRequest, BreakerSnapshot, ManagerEvent, Outcome } from '../core/types';
 import type { ManagerRegistry, ManagerSubscriber } from './managerRegistry';
-import { AttachRequest, BROKER_PROTOCOL_VERSION, BreakersNotification, ClientsNotification, EventNotification, PartNotification, ResetBreakersRequest, StreamRequest, parseHelloOptions } from './protocol';
+import { AttachRequest, BROKER_PROTOCOL_VERSION, BreakersNotification, ClientsNotification, EventNotification, PartNotification, RequestEventNotification, ResetBreakersRequest, StreamRequest, parseHelloOptions } from './protocol';
 import type { AttachParams, AttachResult, BrokerInfo, BrokerNotificationType, BrokerRequestType, ClientCounts, ClientKind, HelloOptions, ResetParams, StreamParams } from './protocol';
 import { withSecrets } from './wireConfig';
 
@@ -130,7 +130,12 @@ export class BrokerSession implements ManagerSubscriber {
       // The request body is validated by the manager itself (it answers bad_request).
       const request = parsed.request as unknown as ClaudeRequest;
       const stream = withSecrets(parsed.secrets, () =>
-        manager.stream(request, { signal: controller.signal, priority: parsed.priority, clientRequestId: parsed.clientRequestId }),
+        manager.stream(request, {
+          signal: controller.signal,
+          priority: parsed.priority,
+          clientRequestId: parsed.clientRequestId,
+          onEvent: (event) => notify(this.connection, RequestEventNotification, { clientRequestId: parsed.clientRequestId, event }),
+        }),
       );
       for await (const part of stream.parts) {
         notify(this.connection, PartNotification, { clientRequestId: parsed.clientRequestId, part });

@@ -4,12 +4,12 @@
 // which never throw and accept only the shapes below. The manager's own payloads (the request
 // body, events, outcomes) travel generically: checked for their envelope here, validated in
 // depth by the manager that receives them, so a change to core's types costs this file nothing.
-import type { BreakerSnapshot, ManagerEvent, Outcome, Priority, Route, StreamPart } from '../core/types';
+import type { BreakerSnapshot, ManagerEvent, Outcome, Priority, RequestEvent, Route, StreamPart } from '../core/types';
 import { isRecord } from '../shared/isRecord';
 import { BREAKER_STATES } from '../shared/vocabulary';
 
 /** Bumped on any incompatible change: a client and a broker of different versions use different sockets. */
-export const BROKER_PROTOCOL_VERSION = 2;
+export const BROKER_PROTOCOL_VERSION = 3;
 
 /**
  * A request of the protocol: its method, parameters and result tied together at compile time
@@ -113,6 +113,11 @@ export interface ResetParams {
 export interface PartParams {
   readonly clientRequestId: string;
   readonly part: StreamPart;
+}
+
+export interface RequestEventParams {
+  readonly clientRequestId: string;
+  readonly event: RequestEvent;
 }
 
 export interface EventParams {
@@ -256,6 +261,14 @@ export function parsePartParams(value: unknown): PartParams | null {
   return part ? { clientRequestId: value['clientRequestId'], part } : null;
 }
 
+/** The envelope of one request's event: its request's id, a known `type` and a time; the rest is the manager's. */
+export function parseRequestEventParams(value: unknown): RequestEventParams | null {
+  if (!isRecord(value) || !isId(value['clientRequestId'])) return null;
+  const event = value['event'];
+  if (!isRecord(event) || typeof event['type'] !== 'string' || typeof event['time'] !== 'number') return null;
+  return { clientRequestId: value['clientRequestId'], event: event as unknown as RequestEvent };
+}
+
 /** The envelope of a manager event: a known `type` and a time; the rest is the manager's. */
 export function parseEventParams(value: unknown): EventParams | null {
   if (!isRecord(value) || !isId(value['managerId'])) return null;
@@ -318,7 +331,10 @@ export const ResetBreakersRequest: BrokerRequestType<ResetParams, null> = {
 /** broker → client: a part (text, thinking, a complete tool call) of one of this client's requests, in order. */
 export const PartNotification: BrokerNotificationType<PartParams> = { method: 'resilientClaude/part', params: orUndefined(parsePartParams) };
 
-/** broker → client: an event of a manager the client is attached to (every client's traffic). */
+/** broker → client: an event of one of this client's requests, as it happens (all of them before the request's answer). */
+export const RequestEventNotification: BrokerNotificationType<RequestEventParams> = { method: 'resilientClaude/requestEvent', params: orUndefined(parseRequestEventParams) };
+
+/** broker → client: an event of a manager the client is attached to (every client's traffic: status bar, history). */
 export const EventNotification: BrokerNotificationType<EventParams> = { method: 'resilientClaude/event', params: orUndefined(parseEventParams) };
 
 /** broker → client: the manager's breakers after a change (sent before the matching event). */

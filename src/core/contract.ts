@@ -148,7 +148,8 @@ export interface Clock {
 export interface RequestManager {
   send(request: ClaudeRequest, options?: SendOptions): Promise<Outcome>;
   stream(request: ClaudeRequest, options?: SendOptions): RequestStream;
-  /** Subscribe to every event; returns an unsubscribe function. */
+  /** Subscribe to every request's events and the routes' (breakers, holds): the status bar's and the history's
+   *  feed. A caller that follows one request passes `onEvent` in its SendOptions instead. Returns an unsubscribe. */
   onEvent(listener: (event: ManagerEvent) => void): () => void;
   breakers(): BreakerSnapshot[];
   resetBreakers(route?: Route): void;

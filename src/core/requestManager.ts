@@ -4,7 +4,7 @@
 // `send` and `stream` never reject — every failure is a FailureOutcome.
 import type { TailState } from './tailState';
 import type { ManagerConfig, RelayManager } from './contract';
-import type { BreakerSnapshot, ClaudeRequest, CountOutcome, ManagerEvent, Outcome, RelayStream, Route, SendOptions } from './types';
+import type { BreakerSnapshot, ClaudeRequest, CountOutcome, ManagerEvent, Outcome, RelayStream, RequestEvent, Route, SendOptions } from './types';
 import type { RelayItem, RelayView } from './answerRelay';
 import { systemClock } from './clock';
 import type { ConcurrencyLimiter } from './policies/limiter';
@@ -96,7 +96,7 @@ class ResilientRequestManager implements RelayManager {
         random: config.random ?? Math.random,
         routes: this.routes,
         clients: this.clients,
-        emit: (event) => this.emit(event),
+        emit: this.emitFor(options),
         clientRequestId,
         signal: controller.signal,
         ...(options.headers ? { headers: options.headers } : {}),
@@ -145,6 +145,14 @@ class ResilientRequestManager implements RelayManager {
     this.events.emit(event);
   }
 
+  /** Where one request's events go: the manager's bus and the request's own listener. */
+  private emitFor(options: SendOptions): (event: RequestEvent) => void {
+    return (event) => {
+      this.emit(event);
+      tell(options.onEvent, event);
+    };
+  }
+
   /** The request's id: the caller's when it is usable, else a generated one and the reason it was refused. */
   private claimId(options: SendOptions): ClaimedId {
     const wanted = options.clientRequestId;
@@ -187,7 +195,7 @@ class ResilientRequestManager implements RelayManager {
           routes: this.routes,
           limiter: this.limiter,
           clients: this.clients,
-          emit: (event) => this.emit(event),
+          emit: this.emitFor(options),
           secrets: () => registeredSecrets(),
           tail: this.tail,
         },
@@ -209,6 +217,15 @@ class ResilientRequestManager implements RelayManager {
       this.inFlight.delete(controller);
       if (id.owned === true) this.idsInFlight.delete(clientRequestId);
     }
+  }
+}
+
+/** Hands an event to a listener; a listener's failure must not break a request. */
+function tell<E>(listener: ((event: E) => void) | undefined, event: E): void {
+  try {
+    listener?.(event);
+  } catch {
+    // Ignored.
   }
 }
 

@@ -5,7 +5,7 @@ import type { ConcurrencyLimiter } from './policies/limiter';
 import type { ProviderClients } from './providers';
 import type { RouteState } from './routeState';
 import type { TailState } from './tailState';
-import type { ManagerEvent, PassHeaders, Priority } from './types';
+import type { RequestEvent, PassHeaders, Priority } from './types';
 import type { RelayItem, RelayView } from './answerRelay';
 
 export interface RunDependencies {
@@ -15,7 +15,8 @@ export interface RunDependencies {
   readonly routes: RouteState;
   readonly limiter: ConcurrencyLimiter;
   readonly clients: ProviderClients;
-  readonly emit: (event: ManagerEvent) => void;
+  /** Where the run's events go: the request's own listener and the manager's bus. */
+  readonly emit: (event: RequestEvent) => void;
   /** Every configured secret value (keys, tokens), scrubbed from whatever a server sends back. */
   readonly secrets?: () => readonly string[];
   /** First-token learning, hedge budgets and counts per route; no hedging without it. */

@@ -6,7 +6,7 @@ import type { AnswerRelay } from './answerRelay';
 import { messageOf } from './answerMessage';
 import type { ChainEntry } from './routePicker';
 import type { AttemptResult } from './attempt';
-import type { AttemptRecord, ErrorClass, FailureOutcome, ManagerEvent, Outcome, SuccessOutcome } from './types';
+import type { AttemptRecord, ErrorClass, FailureOutcome, Outcome, RequestEvent, SuccessOutcome } from './types';
 
 export class RunRecord {
   private readonly attempts: AttemptRecord[] = [];
@@ -19,7 +19,7 @@ export class RunRecord {
     readonly clientRequestId: string,
     private readonly startedAt: number,
     private readonly now: () => number,
-    private readonly emit: (event: ManagerEvent) => void,
+    private readonly emit: (event: RequestEvent) => void,
     private readonly relay: AnswerRelay,
   ) {}
 

@@ -7,7 +7,7 @@
 // (a count is cheap: no concurrency slot, no retry budget). A refused body (400) is the API's
 // answer and is not tried again. Every attempt is an `attempt` event.
 import type { Clock, ManagerConfig } from './contract';
-import type { AttemptRecord, CountOutcome, ErrorClass, ManagerEvent, PassHeaders } from './types';
+import type { AttemptRecord, CountOutcome, ErrorClass, PassHeaders, RequestEvent } from './types';
 import type { ProviderClients } from './providers';
 import type { RouteState } from './routeState';
 import { classifyError } from './classify';
@@ -22,7 +22,7 @@ export interface CountContext {
   readonly random: () => number;
   readonly routes: RouteState;
   readonly clients: ProviderClients;
-  readonly emit: (event: ManagerEvent) => void;
+  readonly emit: (event: RequestEvent) => void;
   readonly clientRequestId: string;
   readonly signal: AbortSignal;
   readonly headers?: PassHeaders;

@@ -71,6 +71,9 @@ export interface SendOptions {
   readonly clientRequestId?: string;
   /** `anthropic-beta` / `anthropic-version` for every attempt (a fallback's documented adaptations aside). */
   readonly headers?: PassHeaders;
+  /** This request's own events, in order, as they happen (attempts, waits, moves, stalls, warnings,
+   *  its end). The manager's `onEvent` carries every request's, for the status bar and history. */
+  readonly onEvent?: (event: RequestEvent) => void;
 }
 
 /** One attempt on one route, as recorded in events, history and the CLI's JSON. */
@@ -183,6 +186,9 @@ export type ManagerEvent =
       readonly errorClass: ErrorClass | null;
       readonly latencyMs: number;
     };
+
+/** The events that belong to one request: what its run says about itself. */
+export type RequestEvent = Extract<ManagerEvent, { readonly type: 'attempt' | 'fallback' | 'wait' | 'stall' | 'warning' | 'request' }>;
 
 export interface Usage {
   readonly inputTokens: number;

@@ -4,9 +4,8 @@
 // A question asked before any key is set goes on once a key is saved or a rehearsal starts.
 // Answers are kept in the workspace's storage: a reloaded window reopens them.
 import * as vscode from 'vscode';
-import { newClientRequestId } from '../core/clientRequestId';
 import { redactSecrets } from '../core/redact';
-import type { ClaudeRequest, FailureOutcome, ManagerEvent, Outcome } from '../core/types';
+import type { ClaudeRequest, FailureOutcome, ManagerEvent, Outcome, RequestEvent } from '../core/types';
 import { AnswerDocument } from './answerDocument';
 import type { AnswerStore } from './answerStore';
 import type { ClaudeClient } from './claudeClient';
@@ -191,21 +190,16 @@ export class AskCommands {
     token: vscode.CancellationToken,
   ): Promise<Outcome> {
     const controller = new AbortController();
-    // Named before it starts, so even its first event is known to be this request's.
-    const clientRequestId = newClientRequestId();
     let fellBack: Extract<ManagerEvent, { type: 'fallback' }> | null = null;
-    const subscriptions = [
-      token.onCancellationRequested(() => controller.abort()),
-      this.client.observer.onEvent((event) => {
-        if (!('clientRequestId' in event) || event.clientRequestId !== clientRequestId) return;
-        if (event.type === 'fallback') fellBack = event;
-        const message = progressMessage(event, vscode.l10n.t);
-        if (message !== null) progress.report({ message });
-      }),
-    ];
+    const onEvent = (event: RequestEvent): void => {
+      if (event.type === 'fallback') fellBack = event;
+      const message = progressMessage(event, vscode.l10n.t);
+      if (message !== null) progress.report({ message });
+    };
+    const subscriptions = [token.onCancellationRequested(() => controller.abort())];
     try {
       progress.report({ message: vscode.l10n.t('Asking {0}…', this.client.routes.chain[0] ?? '') });
-      const stream = await this.client.stream(request, controller.signal, clientRequestId);
+      const stream = await this.client.stream(request, controller.signal, onEvent);
       for await (const delta of stream) {
         document.append(delta);
         if (controller.signal.aborted) break;

@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { RequestManager } from '../core/contract';
 import { newClientRequestId } from '../core/clientRequestId';
-import type { BreakerSnapshot, ClaudeRequest, RequestStream, Route } from '../core/types';
+import type { BreakerSnapshot, ClaudeRequest, RequestEvent, RequestStream, Route } from '../core/types';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { HistoryHost } from './historyHost';
 import type { ProviderCredentials } from './providerCredentials';
@@ -115,15 +115,15 @@ export class ClaudeClient implements vscode.Disposable {
     return this.routes.hasCredentials();
   }
 
-  /** Streams a request; `clientRequestId` (see SendOptions) lets the caller pick out its events. */
-  async stream(request: ClaudeRequest, signal: AbortSignal, clientRequestId?: string): Promise<RequestStream> {
+  /** Streams a request; `onEvent` hears this request's own events (attempts, waits, moves, stalls, its end). */
+  async stream(request: ClaudeRequest, signal: AbortSignal, onEvent?: (event: RequestEvent) => void): Promise<RequestStream> {
     const active = this.rehearsal.active;
     const manager = active ? await this.ensureRehearsalManager(active.url) : await this.ensureManager();
-    const id = clientRequestId ?? newClientRequestId();
+    const id = newClientRequestId();
     this.observer.requestStarts(id);
     // The rehearsal's first request starts its scenario's clock.
     if (active) this.rehearsal.noteRequest();
-    return manager.stream(request, { signal, priority: 'interactive', clientRequestId: id });
+    return manager.stream(request, { signal, priority: 'interactive', clientRequestId: id, ...(onEvent ? { onEvent } : {}) });
   }
 
   /** Breaker states for the current routes (each model on each provider, in the order tried), closed for routes not used yet. */

@@ -1,6 +1,7 @@
 // A RequestManager that is a client of the user's broker: requests run on the one shared manager
-// (breakers, budgets, pacing shared by every window and script), its events and breakers come
-// back for the status bar and history. Never worse than one window: when the broker cannot be
+// (breakers, budgets, pacing shared by every window and script); each request's parts and events
+// come back to it alone, the manager's events and breakers to every client for the status bar
+// and history. Never worse than one window: when the broker cannot be
 // reached or dies, requests run on an in-process manager at once; a request in flight when the
 // broker dies is finished here, continuing its partial answer, and the client reconnects in the
 // background (windows) so the next requests are shared again.
@@ -9,8 +10,8 @@ import { newClientRequestId } from '../../core/clientRequestId';
 import { TextQueue } from '../../core/textQueue';
 import { partStream } from '../../core/requestStream';
 import { asOf, breakerChanges } from './breakerSnapshots';
-import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, Priority, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
-import { AttachRequest, BreakersNotification, ClientsNotification, EventNotification, PartNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
+import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, Priority, RequestEvent, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
+import { AttachRequest, BreakersNotification, ClientsNotification, EventNotification, PartNotification, RequestEventNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
 import type { ClientCounts } from '../protocol';
 import { toWireConfig } from '../wireConfig';
 import { RequestCredentials } from './requestCredentials';
@@ -51,6 +52,12 @@ const RECONNECT_MAX_MS = 30_000;
 
 class BrokerClosed extends Error {}
 
+/** Where a request's parts and events go while it runs on the broker. */
+interface Inbox {
+  readonly part: (part: StreamPart) => void;
+  readonly event: (event: RequestEvent) => void;
+}
+
 export class SharedManager implements RequestManager {
   private config: ManagerConfig;
   private readonly events = new Emitter<[ManagerEvent]>();
@@ -59,8 +66,8 @@ export class SharedManager implements RequestManager {
   private link: Link | null = null;
   private ready: Promise<void>;
   private current: Sharing = { mode: 'connecting' };
-  private readonly partHandlers = new Map<string, (part: StreamPart) => void>();
-  private readonly attemptsSeen = new Map<string, AttemptRecord[]>();
+  /** The requests running on the broker, by client request id. */
+  private readonly inboxes = new Map<string, Inbox>();
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectDelay = RECONNECT_MIN_MS;
   private disposed = false;
@@ -102,7 +109,8 @@ export class SharedManager implements RequestManager {
     const queue = new TextQueue<StreamPart>(() => controller.abort());
     const clientRequestId = options.clientRequestId ?? newClientRequestId();
     const priority = options.priority ?? 'interactive';
-    const outcome = this.run(request, priority, clientRequestId, (part) => queue.push(part), controller.signal).finally(() => {
+    const onEvent = options.onEvent ?? (() => undefined);
+    const outcome = this.run(request, priority, clientRequestId, { part: (part) => queue.push(part), event: onEvent }, controller.signal).finally(() => {
       external?.removeEventListener('abort', onAbort);
       queue.end();
     });
@@ -191,7 +199,10 @@ export class SharedManager implements RequestManager {
       whenClosed: new Promise<void>((resolve) => (markClosed = resolve)),
     };
     channel.onNotification(PartNotification, (parsed) => {
-      this.partHandlers.get(parsed.clientRequestId)?.(parsed.part);
+      this.inboxes.get(parsed.clientRequestId)?.part(parsed.part);
+    });
+    channel.onNotification(RequestEventNotification, (parsed) => {
+      this.inboxes.get(parsed.clientRequestId)?.event(parsed.event);
     });
     channel.onNotification(BreakersNotification, (parsed) => {
       if (parsed.managerId !== link.managerId) return;
@@ -201,10 +212,7 @@ export class SharedManager implements RequestManager {
       for (const event of breakerChanges(before, parsed.breakers, Date.now())) this.emit(event);
     });
     channel.onNotification(EventNotification, (parsed) => {
-      if (parsed.managerId !== link.managerId) return;
-      const event = parsed.event;
-      if (event.type === 'attempt') this.attemptsSeen.get(event.clientRequestId)?.push(event);
-      this.emit(event);
+      if (parsed.managerId === link.managerId) this.emit(parsed.event);
     });
     channel.onNotification(ClientsNotification, (clients) => {
       if (this.link === link) this.setSharing({ mode: 'shared', brokerPid: channel.info.pid, clients });
@@ -257,19 +265,24 @@ export class SharedManager implements RequestManager {
     this.reconnectTimer.unref?.();
   }
 
-  private async run(request: ClaudeRequest, priority: Priority, clientRequestId: string, onPart: (part: StreamPart) => void, signal: AbortSignal): Promise<Outcome> {
+  private async run(request: ClaudeRequest, priority: Priority, clientRequestId: string, inbox: Inbox, signal: AbortSignal): Promise<Outcome> {
     await this.ready;
     const link = this.link;
-    if (!link) return this.runLocal(request, priority, clientRequestId, onPart, signal, '', []);
+    if (!link) return this.runLocal(request, priority, clientRequestId, inbox, signal, '', []);
     let delivered = '';
     let handedToolCall = false;
     const seen: AttemptRecord[] = [];
-    this.partHandlers.set(clientRequestId, (part) => {
-      if (part.type === 'text') delivered += part.text;
-      if (part.type === 'tool_use') handedToolCall = true;
-      onPart(part);
+    this.inboxes.set(clientRequestId, {
+      part: (part) => {
+        if (part.type === 'text') delivered += part.text;
+        if (part.type === 'tool_use') handedToolCall = true;
+        inbox.part(part);
+      },
+      event: (event) => {
+        if (event.type === 'attempt') seen.push(event);
+        inbox.event(event);
+      },
     });
-    this.attemptsSeen.set(clientRequestId, seen);
     try {
       const secrets = await this.credentials.resolve(this.config);
       const params = { managerId: link.managerId, request, priority, clientRequestId, secrets };
@@ -289,12 +302,11 @@ export class SharedManager implements RequestManager {
       }
       if (error instanceof BrokerClosed || link.closed) {
         this.options.log('warn', `The shared broker stopped during request ${clientRequestId}; finishing it in this process${delivered === '' ? '' : ' from where its answer stopped'}.`);
-        return this.runLocal(request, priority, clientRequestId, onPart, signal, delivered, seen);
+        return this.runLocal(request, priority, clientRequestId, inbox, signal, delivered, seen);
       }
       return failure(clientRequestId, delivered, seen, 'transient', `The shared broker could not run the request: ${describe(error)}`);
     } finally {
-      this.partHandlers.delete(clientRequestId);
-      this.attemptsSeen.delete(clientRequestId);
+      this.inboxes.delete(clientRequestId);
     }
   }
 
@@ -303,7 +315,7 @@ export class SharedManager implements RequestManager {
     request: ClaudeRequest,
     priority: Priority,
     clientRequestId: string,
-    onPart: (part: StreamPart) => void,
+    inbox: Inbox,
     signal: AbortSignal,
     delivered: string,
     earlier: readonly AttemptRecord[],
@@ -311,16 +323,16 @@ export class SharedManager implements RequestManager {
     const continuation = continuationOf(request, delivered);
     const skip = new SkipPrefix(continuation.skip);
     let forwarded = '';
-    const stream = this.localManager().stream(continuation.request, { signal, priority, clientRequestId });
+    const stream = this.localManager().stream(continuation.request, { signal, priority, clientRequestId, onEvent: inbox.event });
     for await (const part of stream.parts) {
       if (part.type !== 'text') {
-        onPart(part);
+        inbox.part(part);
         continue;
       }
       const text = skip.take(part.text);
       if (text === '') continue;
       forwarded += text;
-      onPart({ type: 'text', text });
+      inbox.part({ type: 'text', text });
     }
     const outcome = await stream.outcome;
     if (delivered === '' && earlier.length === 0) return outcome;

@@ -5,7 +5,7 @@
 // the manager gives up, the upstream's status and error plus `x-should-retry: false`.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClaudeRequest, FailureOutcome, ManagerEvent, Outcome, SuccessOutcome } from '../../core/types';
+import type { ClaudeRequest, FailureOutcome, Outcome, RequestEvent, SuccessOutcome } from '../../core/types';
 import type { RequestManager } from '../../core/contract';
 import type { EndpointManagers } from './endpointManagers';
 import { clientIdPart } from './clientLabel';
@@ -104,16 +104,15 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
   // Which route is answering, from the request's own events (for the headers sent with the first part).
   let currentModel = models[0] ?? requested ?? '';
   let attemptsEnded = 0;
-  const unsubscribe = manager.onEvent((event: ManagerEvent) => {
-    if (!('clientRequestId' in event) || event.clientRequestId !== clientRequestId) return;
+  const onEvent = (event: RequestEvent): void => {
     if (event.type === 'fallback') currentModel = event.to.model;
     else if (event.type === 'attempt') attemptsEnded += 1;
-  });
+  };
   const sse = new SseAnswer(res);
   const pinger = setInterval(() => sse.ping(), PING_EVERY_MS);
   try {
     const live = !usesThinking(body);
-    const stream = context.managers.withCredential(context.credential, () => manager.stream(request, options));
+    const stream = context.managers.withCredential(context.credential, () => manager.stream(request, { ...options, onEvent }));
     for await (const part of stream.parts) {
       if (!live) continue;
       if (!sse.hasStarted) sse.start({ 'x-resilient-claude-model': currentModel, 'x-resilient-claude-attempts': String(attemptsEnded + 1) }, currentModel);
@@ -138,6 +137,5 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
     return { status: 200, model: outcome.model, attempts: outcome.attempts.length };
   } finally {
     clearInterval(pinger);
-    unsubscribe();
   }
 }

@@ -1,16 +1,13 @@
 // One chat request through the extension's manager, shared by the provider and @claude: the
-// request is named before it starts so its events are known to be its own, the narration
-// follows them, and cancellation aborts the upstream request at once (the manager stops its
-// attempt; no further attempts are made).
+// narration follows the request's own events, and cancellation aborts the upstream request at
+// once (the manager stops its attempt; no further attempts are made).
 import * as vscode from 'vscode';
-import { newClientRequestId } from '../../core/clientRequestId';
-import type { MessagesBody, Outcome, RequestStream, StreamPart } from '../../core/types';
+import type { MessagesBody, Outcome, RequestEvent, RequestStream, StreamPart } from '../../core/types';
 import type { ClaudeClient } from '../claudeClient';
 import { Narrator } from './narration';
 
 /** A request about to start: its id, its abort signal (tied to the token) and its narration. */
 export class FollowedRequest implements vscode.Disposable {
-  readonly clientRequestId = newClientRequestId();
   private readonly controller = new AbortController();
   private readonly subscriptions: vscode.Disposable[];
 
@@ -18,17 +15,10 @@ export class FollowedRequest implements vscode.Disposable {
     private readonly client: ClaudeClient,
     token: vscode.CancellationToken,
     readonly narrator: Narrator,
-    onNarration: (line: string) => void,
+    private readonly onNarration: (line: string) => void,
   ) {
     if (token.isCancellationRequested) this.controller.abort();
-    this.subscriptions = [
-      token.onCancellationRequested(() => this.controller.abort()),
-      client.observer.onEvent((event) => {
-        if (!('clientRequestId' in event) || event.clientRequestId !== this.clientRequestId) return;
-        const line = narrator.line(event);
-        if (line !== null) onNarration(line);
-      }),
-    ];
+    this.subscriptions = [token.onCancellationRequested(() => this.controller.abort())];
   }
 
   get aborted(): boolean {
@@ -36,7 +26,12 @@ export class FollowedRequest implements vscode.Disposable {
   }
 
   stream(body: MessagesBody): Promise<RequestStream> {
-    return this.client.stream(body, this.controller.signal, this.clientRequestId);
+    return this.client.stream(body, this.controller.signal, (event) => this.narrate(event));
+  }
+
+  private narrate(event: RequestEvent): void {
+    const line = this.narrator.line(event);
+    if (line !== null) this.onNarration(line);
   }
 
   dispose(): void {

@@ -6,7 +6,14 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { startBroker } from '../../../src/broker/brokerServer';
+import type { RunningBroker } from '../../../src/broker/brokerServer';
+import { connectOrStartBroker } from '../../../src/broker/client/connect';
+import { openJsonRpcChannel } from '../../../src/broker/client/jsonRpcChannel';
+import { SharedManager } from '../../../src/broker/client/sharedManager';
 import { brokerPidPath } from '../../../src/broker/runtimeDir';
+import type { ManagerConfig } from '../../../src/core/contract';
+import { createRequestManager } from '../../../src/core/requestManager';
 import { TEST_KEY } from '../core/harness';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -134,4 +141,24 @@ export async function cleanUp(dir: string): Promise<void> {
   }
   await eventually(() => brokerPids(dir).length === 0, 5_000);
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** A broker in this process on a fresh runtime folder, for tests that drive SharedManager clients. */
+export async function inProcessBroker(): Promise<{ readonly dir: string; readonly broker: RunningBroker }> {
+  const dir = runtimeDir();
+  const broker = await startBroker({ runtimeDir: dir, idleExitMs: 60_000, log: () => undefined });
+  if (!broker) throw new Error('the test broker did not start');
+  return { dir, broker };
+}
+
+/** A client of the broker in `dir` (a one-shot CLI's kind: no reconnect), with an in-process fallback. */
+export function sharedClient(dir: string, config: ManagerConfig, name: string): SharedManager {
+  return new SharedManager({
+    config,
+    historyFile: null,
+    reconnect: false,
+    createLocal: (c) => createRequestManager(c),
+    log: () => undefined,
+    connect: async () => openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'cli', name),
+  });
 }

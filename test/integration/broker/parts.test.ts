@@ -3,17 +3,13 @@
 // breakers reach the client that is attached to the same manager.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBroker } from '../../../src/broker/brokerServer';
 import type { RunningBroker } from '../../../src/broker/brokerServer';
-import { connectOrStartBroker } from '../../../src/broker/client/connect';
-import { openJsonRpcChannel } from '../../../src/broker/client/jsonRpcChannel';
-import { SharedManager } from '../../../src/broker/client/sharedManager';
-import { createRequestManager } from '../../../src/core/requestManager';
+import type { SharedManager } from '../../../src/broker/client/sharedManager';
 import type { ManagerEvent, StreamPart } from '../../../src/core/types';
 import { startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
 import { OPUS, TEST_KEY, scenario, testConfig } from '../core/harness';
-import { runtimeDir } from './brokerKit';
+import { inProcessBroker, sharedClient } from './brokerKit';
 
 const WEATHER_TOOL = { name: 'get_weather', description: 'Current weather for a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
 
@@ -23,10 +19,7 @@ let dir: string;
 
 before(async () => {
   sim = await startSimulator({ scenario: scenario({}), apiKey: TEST_KEY });
-  dir = runtimeDir();
-  const started = await startBroker({ runtimeDir: dir, idleExitMs: 60_000, log: () => undefined });
-  assert.ok(started);
-  broker = started;
+  ({ dir, broker } = await inProcessBroker());
 });
 
 after(async () => {
@@ -35,14 +28,7 @@ after(async () => {
 });
 
 function client(): SharedManager {
-  return new SharedManager({
-    config: { ...testConfig(sim.url), models: [OPUS] },
-    historyFile: null,
-    reconnect: false,
-    createLocal: (c) => createRequestManager(c),
-    log: () => undefined,
-    connect: async () => openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'cli', 'parts-test'),
-  });
+  return sharedClient(dir, { ...testConfig(sim.url), models: [OPUS] }, 'parts-test');
 }
 
 test('a tool call crosses the broker as one complete part; the message comes back whole', { timeout: 30_000 }, async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAttachParams, parseBreakers, parseEventParams, parseHelloOptions, parseOutcome, parseStreamParams } from '../../../src/broker/protocol';
+import { parseAttachParams, parseBreakers, parseEventParams, parseHelloOptions, parseOutcome, parseRequestEventParams, parseStreamParams } from '../../../src/broker/protocol';
 
 const CHALLENGE = 'ab'.repeat(32);
 const CONFIG = { models: ['claude-opus-5-5'], providers: [{ id: 'anthropic', baseURL: 'http://127.0.0.1:1', secretFields: ['apiKey'] }] };
@@ -12,6 +12,7 @@ describe('broker protocol validators', () => {
     const stream = parseStreamParams({ managerId: 'm_1', request: { messages: [] }, priority: 'background', clientRequestId: 'rc_1', secrets: [{ apiKey: 'k' }] });
     assert.equal(stream?.priority, 'background');
     assert.equal(parseEventParams({ managerId: 'm_1', event: { type: 'attempt', time: 1 } })?.event.type, 'attempt');
+    assert.equal(parseRequestEventParams({ clientRequestId: 'rc_1', event: { type: 'wait', time: 1 } })?.event.type, 'wait');
     assert.equal(parseOutcome({ ok: true, clientRequestId: 'rc_1', text: 'hi', attempts: [] })?.ok, true);
   });
 
@@ -31,6 +32,9 @@ describe('broker protocol validators', () => {
     assert.equal(parseStreamParams({ managerId: 'm_1', request: {}, priority: 'urgent', clientRequestId: 'rc_1', secrets: [] }), null);
     assert.equal(parseStreamParams({ managerId: 'm_1', request: {}, priority: 'interactive', clientRequestId: 'rc_1', secrets: [{ apiKey: 7 }] }), null);
     assert.equal(parseEventParams({ managerId: 'm_1', event: { type: 'attempt' } }), null);
+    assert.equal(parseRequestEventParams({ clientRequestId: 'rc_1', event: { type: 'wait' } }), null);
+    assert.equal(parseRequestEventParams({ clientRequestId: 7, event: { type: 'wait', time: 1 } }), null);
+    assert.equal(parseRequestEventParams({ event: { type: 'wait', time: 1 } }), null);
     assert.equal(parseOutcome({ ok: false, clientRequestId: 'rc_1', text: '', attempts: [] }), null);
     assert.equal(parseBreakers([{ provider: 'anthropic', model: 'm', state: 'melted', since: 0, nextProbeAt: null, consecutiveFailures: 0 }]), null);
   });
