@@ -5,8 +5,7 @@
 // the diagnostics panel's Batches tab lists every batch, and a kept batch is sent again from it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
@@ -18,11 +17,13 @@ import {
   launchChromium,
   newWorkbenchPage,
   openWorkbench,
+  outputChannelLog,
+  packagedVsix,
   pickQuickPickItem,
-  repoRoot,
   runCommand,
   runContextMenuItem,
   selectExplorerFiles,
+  sleep,
   startCodeServer,
   statusBarItem,
   waitForNotification,
@@ -40,32 +41,6 @@ const SUITE_TIMEOUT_MS = 10 * 60_000;
 const FILES = ['alpha.ts', 'beta.md', 'gamma.txt'];
 
 const scenario = (batches: Scenario['batches']): Scenario => ({ name: 'batch-e2e', seed: 5, defaults: { latencyMs: 5, ttftMs: 5 }, batches });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** The packaged extension (npm run package: what a user installs), copied aside so a concurrent packaging cannot swap it. */
-function packagedExtension(into: string): string {
-  const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  const copy = join(into, 'resilient-claude.vsix');
-  copyFileSync(built.split('\n').pop() ?? '', copy);
-  return copy;
-}
-
-function outputChannelLog(userDataDir: string): string {
-  const root = join(userDataDir, 'logs');
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const file = join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (name.includes('Resilient Claude')) found.push(file);
-    }
-  };
-  if (existsSync(root)) walk(root);
-  return found.map((f) => readFileSync(f, 'utf8')).join('\n');
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   await sleep(600); // let a toast finish sliding in
@@ -133,7 +108,7 @@ describe('Message Batches in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () 
     writeFileSync(join(workspace, 'beta.md'), '# Beta\n\nA short note about retries.\n');
     writeFileSync(join(workspace, 'gamma.txt'), 'gamma: the third file\n');
     simulator = await startSimulator({ scenario: scenario({ processingMs: 2000 }), apiKey: VALID_KEY, controlRoutes: true });
-    const vsix = packagedExtension(sandbox);
+    const vsix = packagedVsix();
     server = await startCodeServer({
       userDataDir,
       extensionsDir: join(sandbox, 'extensions'),

@@ -5,12 +5,11 @@
 // exits.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { ensureTestResultsDir, fillInputBox, launchChromium, newWorkbenchPage, openWorkbench, repoRoot, runCommand, startCodeServer, statusBarItem } from './harness';
+import { ensureTestResultsDir, fillInputBox, launchChromium, newWorkbenchPage, openWorkbench, packagedVsix, runCommand, sleep, startCodeServer, statusBarItem } from './harness';
 import type { CodeServer } from './harness';
 import { startSimulator } from '../../src/simulator/index';
 import type { RunningSimulator } from '../../src/simulator/index';
@@ -22,14 +21,6 @@ const OPUS = 'claude-opus-5-5';
 const SONNET = 'claude-sonnet-5-5';
 const SUITE_TIMEOUT_MS = 6 * 60_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function packagedExtension(into: string): string {
-  const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  const copy = join(into, 'resilient-claude.vsix');
-  copyFileSync(built.split('\n').pop() ?? '', copy);
-  return copy;
-}
 
 async function statusLabel(page: Page): Promise<string> {
   return (await statusBarItem(page, STATUS_ID).getAttribute('aria-label', { timeout: 2_000 }).catch(() => '')) ?? '';
@@ -111,7 +102,7 @@ describe('Two windows share one request manager (broker) in a real VS Code', { t
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
     simulator = await startSimulator({ scenario: 'healthy', apiKey: KEY });
-    const vsix = packagedExtension(sandbox);
+    const vsix = packagedVsix();
     server = await startCodeServer({
       userDataDir,
       extensionsDir: join(sandbox, 'extensions'),

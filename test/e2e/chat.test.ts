@@ -5,8 +5,7 @@
 // the panel, whose 529 count for Opus equals the simulator's. Screenshots in test-results/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -15,10 +14,11 @@ import {
   launchChromium,
   newWorkbenchPage,
   openWorkbench,
+  packagedVsix,
   readClipboard,
-  repoRoot,
   runCommand,
   screenshot,
+  sleep,
   startCodeServer,
   waitForNotification,
 } from './harness';
@@ -30,17 +30,6 @@ const API_KEY = 'sk-ant-e2e-chat-4f7a2d9c1e';
 const OPUS = 'claude-opus-5-5';
 const SUITE_TIMEOUT_MS = 6 * 60_000;
 const PROMPT = 'What does a circuit breaker do for API clients?';
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function packagedExtension(into: string): string {
-  const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  const copy = join(into, 'resilient-claude.vsix');
-  copyFileSync(built.split('\n').pop() ?? '', copy);
-  return copy;
-}
 
 const CHAT = '.part.auxiliarybar';
 
@@ -68,7 +57,7 @@ describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_
     server = await startCodeServer({
       userDataDir,
       extensionsDir: join(sandbox, 'extensions'),
-      vsix: packagedExtension(sandbox),
+      vsix: packagedVsix(),
       machineSettings,
       settings: {
         ...machineSettings,

@@ -5,24 +5,24 @@
 // to import ANTHROPIC_API_KEY from the environment into secret storage.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
   clickNotificationAction,
   codeServerEnv,
+  fillInputBox,
   freePort,
   installVsix,
   launchChromium,
-  notification,
   newWorkbenchPage,
+  notification,
   openWorkbench,
+  packagedVsix,
   provisionedPaths,
-  repoRoot,
   runCommand,
-  fillInputBox,
+  sleep,
   spawnGroup,
   statusBarItem,
   waitForNotification,
@@ -34,18 +34,6 @@ import type { RunningSimulator } from '../../src/simulator/index';
 
 const ENV_KEY = 'sk-ant-e2e-env-5d2a9c7f3e';
 const SUITE_TIMEOUT_MS = 5 * 60_000;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** The packaged extension (npm run package), copied aside so a concurrent packaging cannot swap it. */
-function packagedExtension(into: string): string {
-  const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  const copy = join(into, 'resilient-claude.vsix');
-  copyFileSync(built.split('\n').pop() ?? '', copy);
-  return copy;
-}
 
 async function startTrustingCodeServer(userDataDir: string, extensionsDir: string, sandbox: string): Promise<{ url: string; server: GroupProcess }> {
   const paths = await provisionedPaths();
@@ -112,7 +100,7 @@ describe('Resilient Claude in an untrusted workspace', { timeout: SUITE_TIMEOUT_
       // A mistake in the user's settings: reported once, the default used.
       'resilientClaude.retry.maxAttempts': 0,
     });
-    await installVsix({ userDataDir, extensionsDir, vsix: packagedExtension(sandbox) });
+    await installVsix({ userDataDir, extensionsDir, vsix: packagedVsix() });
     const started = await startTrustingCodeServer(userDataDir, extensionsDir, sandbox);
     server = started.server;
     serverUrl = started.url;

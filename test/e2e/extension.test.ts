@@ -3,8 +3,7 @@
 // watch the status bar, switch models, copy request ids and mistype their key.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -17,14 +16,16 @@ import {
   ensureTestResultsDir,
   fillInputBox,
   launchChromium,
-  notification,
   newWorkbenchPage,
+  notification,
   openWorkbench,
+  outputChannelLog,
+  packagedVsix,
   pickQuickPickItem,
   quickPickLabels,
   readClipboard,
-  repoRoot,
   runCommand,
+  sleep,
   startCodeServer,
   statusBarItem,
   waitForNotification,
@@ -40,18 +41,6 @@ const STATUS_ID = 'resilient-claude.status';
 const SUITE_TIMEOUT_MS = 8 * 60_000;
 /** The alert setting that turns the overload alert off: a share of attempts never exceeds 1. */
 const ALERTS_OFF = 1;
-
-/** The packaged extension (npm run package), copied aside so a concurrent packaging cannot swap it. */
-function packagedExtension(into: string): string {
-  const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  const copy = join(into, 'resilient-claude.vsix');
-  copyFileSync(built.split('\n').pop() ?? '', copy);
-  return copy;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 /** Text of the active editor, as the user reads it. */
 async function activeEditorText(page: Page): Promise<string> {
@@ -130,20 +119,6 @@ function allLogText(userDataDir: string): string {
   return text;
 }
 
-function outputChannelLog(userDataDir: string): string {
-  const root = join(userDataDir, 'logs');
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const file = join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (name.includes('Resilient Claude')) found.push(file);
-    }
-  };
-  if (existsSync(root)) walk(root);
-  return found.map((f) => readFileSync(f, 'utf8')).join('\n');
-}
-
 describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () => {
   let simulator: RunningSimulator;
   let server: CodeServer;
@@ -159,7 +134,7 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
     simulator = await startSimulator({ scenario: 'healthy', apiKey: VALID_KEY, controlRoutes: true });
-    const vsix = packagedExtension(sandbox);
+    const vsix = packagedVsix();
     // baseUrl is a machine setting: for a remote extension host (code-server) it lives in the
     // server's Machine settings, as "Preferences: Open Remote Settings" writes it.
     writeMachineSettings(userDataDir, { 'resilientClaude.baseUrl': simulator.url });

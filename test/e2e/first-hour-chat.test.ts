@@ -2,8 +2,7 @@
 // answer in the chat instead of a document, and the question goes to @claude in the Chat view.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -13,7 +12,7 @@ import {
   launchChromium,
   newWorkbenchPage,
   openWorkbench,
-  repoRoot,
+  packagedVsix,
   runCommand,
   startCodeServer,
   waitForNotification,
@@ -40,9 +39,7 @@ describe('"Ask Claude…" offers the chat (issue 14, item 6)', { timeout: 6 * 60
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
     simulator = await startSimulator({ scenario: 'healthy', apiKey: API_KEY });
-    const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-    const vsix = join(sandbox, 'resilient-claude.vsix');
-    copyFileSync(built.split('\n').pop() ?? '', vsix);
+    const vsix = packagedVsix();
     const machineSettings = { 'resilientClaude.baseUrl': simulator.url, 'resilientClaude.statusPage.enabled': false };
     server = await startCodeServer({
       userDataDir: join(sandbox, 'user-data'),

@@ -10,8 +10,7 @@
 //   a half-open fallback behind a working primary waits for its probe without degrading it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -24,15 +23,18 @@ import {
   launchChromium,
   newWorkbenchPage,
   openWorkbench,
+  outputChannelLog,
+  packagedVsix,
   pickQuickPickItem,
   quickInputTitle,
   quickPickLabels,
-  repoRoot,
   runCommand,
   runContextMenuItem,
   selectExplorerFiles,
+  sleep,
   startCodeServer,
   statusBarItem,
+  until,
   waitForNotification,
   waitForQuickInput,
   waitForWorkbench,
@@ -47,34 +49,6 @@ const VALID_KEY = 'sk-ant-e2e-reload-4b7e19c2d0';
 const BATCH_STATUS_ID = 'resilient-claude.batch';
 const STATUS_ID = 'resilient-claude.status';
 const SUITE_TIMEOUT_MS = 12 * 60_000;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await sleep(250);
-    value = await read();
-  }
-  return value;
-}
-
-function outputChannelLog(userDataDir: string): string {
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const file = join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (name.includes('Resilient Claude')) found.push(readFileSync(file, 'utf8'));
-    }
-  };
-  if (existsSync(join(userDataDir, 'logs'))) walk(join(userDataDir, 'logs'));
-  return found.join('\n');
-}
 
 const editorText = (page: Page): Promise<string> => activeEditorText(page, 5000).catch(() => '');
 const tabTitles = async (page: Page): Promise<string[]> =>
@@ -134,9 +108,7 @@ describe('the first hour, tried again: a window reload, and a status that clears
     writeFileSync(join(workspace, 'alpha.ts'), 'export const alpha = 1;\n');
     writeFileSync(join(workspace, 'beta.md'), '# Beta\n');
     simulator = await startSimulator({ scenario: 'healthy', apiKey: VALID_KEY });
-    const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-    const vsix = join(sandbox, 'resilient-claude.vsix');
-    copyFileSync(built.split('\n').pop() ?? '', vsix);
+    const vsix = packagedVsix();
     writeMachineSettings(userDataDir, { 'resilientClaude.baseUrl': simulator.url });
     server = await startCodeServer({
       userDataDir,

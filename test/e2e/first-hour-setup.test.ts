@@ -17,26 +17,14 @@ import {
   quickPickLabels,
   runCommand,
   screenshot,
-  sleep,
   statusBarItem,
+  until,
   waitForNotification,
   waitForQuickInput,
 } from './harness';
 import type { E2eSession } from './harness';
 
 const STATUS_ID = 'resilient-claude.status';
-
-/** Polls `read` until `ok` (a state, never a fixed pause), failing with the last value seen. */
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await sleep(250);
-    value = await read();
-  }
-  return value;
-}
 
 const flat = (text: string): string => text.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
 const statusLabel = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).getAttribute('aria-label').catch(() => '')) ?? '';

@@ -5,8 +5,7 @@
 // (panel, banners, status page, exports, report), and the packaged user README.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -22,13 +21,16 @@ import {
   newWorkbenchPage,
   notification,
   openWorkbench,
+  outputChannelLog,
+  packagedVsix,
   pickQuickPickItem,
   quickPickLabels,
   readClipboard,
-  repoRoot,
   runCommand,
+  sleep,
   startCodeServer,
   statusBarItem,
+  until,
   waitForNotification,
   waitForQuickInput,
   webviewFrame,
@@ -42,37 +44,9 @@ const VALID_KEY = 'sk-ant-e2e-first-hour-7c1d9a2b';
 const STATUS_ID = 'resilient-claude.status';
 const SUITE_TIMEOUT_MS = 10 * 60_000;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await sleep(200);
-    value = await read();
-  }
-  return value;
-}
-
 const editorText = (page: Page): Promise<string> => activeEditorText(page, 5000).catch(() => '');
 const statusLabel = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).getAttribute('aria-label').catch(() => '')) ?? '';
 const statusText = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
-
-function outputChannelLog(userDataDir: string): string {
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const file = join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (name.includes('Resilient Claude')) found.push(readFileSync(file, 'utf8'));
-    }
-  };
-  if (existsSync(join(userDataDir, 'logs'))) walk(join(userDataDir, 'logs'));
-  return found.join('\n');
-}
 
 describe("a new user's first hour (issue 14)", { timeout: SUITE_TIMEOUT_MS }, () => {
   let simulator: RunningSimulator;
@@ -90,9 +64,7 @@ describe("a new user's first hour (issue 14)", { timeout: SUITE_TIMEOUT_MS }, ()
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
     simulator = await startSimulator({ scenario: 'healthy', apiKey: VALID_KEY });
-    const built = execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-    const vsix = join(sandbox, 'resilient-claude.vsix');
-    copyFileSync(built.split('\n').pop() ?? '', vsix);
+    const vsix = packagedVsix();
     writeMachineSettings(userDataDir, { 'resilientClaude.baseUrl': simulator.url });
     server = await startCodeServer({
       userDataDir,

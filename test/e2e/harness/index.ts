@@ -7,3 +7,4 @@ export * from './workbench';
 export * from './package';
 export * from './session';
 export * from './time';
+export * from './logs';
