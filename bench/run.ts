@@ -14,6 +14,8 @@ import { measureChatProvider } from './chat/chatProviderBench';
 import { chatProviderLine } from './chat/chatProviderFigures';
 import { measurePassthrough } from './passthrough/passthroughBench';
 import { passthroughLine } from './passthrough/passthroughFigures';
+import { ENDPOINT_FULL, ENDPOINT_QUICK, measureEndpoint } from './endpoint/endpointBench';
+import { comparisonLine, overheadLine } from './endpoint/endpointFigures';
 import { checkAnswers } from './lib/answers';
 import { startClientWorker, type ClientWorker } from './lib/client-worker';
 import { measureExtension } from './lib/extension-metrics';
@@ -267,6 +269,17 @@ async function main(): Promise<void> {
     (error: unknown) => ({ status: 'not-run' as const, reason: error instanceof Error ? error.message : String(error) }),
   );
   log(passthrough.status === 'run' ? passthroughLine(passthrough.figures) : `healthy-path bench not run: ${passthrough.reason}`);
+  log('Claude Code alone vs through the local endpoint, side by side, and the endpoint\'s own cost');
+  const endpoint: BenchResults['endpoint'] = await measureEndpoint(quick ? ENDPOINT_QUICK : ENDPOINT_FULL).then(
+    (figures) => ({ status: 'run' as const, figures }),
+    (error: unknown) => ({ status: 'not-run' as const, reason: error instanceof Error ? error.message : String(error) }),
+  );
+  if (endpoint.status === 'run') {
+    if (endpoint.figures.claudeCodeNotRun !== null) log(`Claude Code not run: ${endpoint.figures.claudeCodeNotRun}`);
+    for (const comparison of endpoint.figures.comparisons) log(comparisonLine(comparison));
+    log(overheadLine(endpoint.figures.overhead));
+    if (endpoint.figures.overheadServed !== null) log(overheadLine(endpoint.figures.overheadServed));
+  } else log(`endpoint bench not run: ${endpoint.reason}`);
 
   const source = await sourceInfo();
   const results: BenchResults = {
@@ -300,6 +313,7 @@ async function main(): Promise<void> {
     render,
     chatProvider,
     passthrough,
+    endpoint,
     durationS: (Date.now() - began) / 1000,
   };
   const date = results.generatedAt.slice(0, 10);

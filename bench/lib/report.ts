@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { chatProviderLine } from '../chat/chatProviderFigures';
 import { passthroughLine } from '../passthrough/passthroughFigures';
+import { endpointSection } from '../endpoint/endpointFigures';
 import { CLIENTS, type ClientName } from '../config';
 import type { RunMetrics } from './metrics';
 import type { BenchResults, ScenarioResult } from './results';
@@ -235,6 +236,11 @@ export function writeReport(results: BenchResults, markdownPath: string, plotsDi
   if (results.passthrough !== undefined) {
     out.push('## Healthy path: the manager against the bare SDK', '');
     out.push(results.passthrough.status === 'run' ? passthroughLine(results.passthrough.figures) : `Not run: ${results.passthrough.reason}`, '');
+  }
+  if (results.endpoint !== undefined) {
+    out.push('## Claude Code and the local endpoint', '');
+    if (results.endpoint.status === 'run') out.push(...endpointSection(results.endpoint.figures));
+    else out.push(`Not run: ${results.endpoint.reason}`, '');
   }
   writeFileSync(markdownPath, out.join('\n'));
 }

@@ -1,6 +1,7 @@
 // The shape of bench/results/<date>.json.
 import type { ChatProviderFigures } from '../chat/chatProviderFigures';
 import type { PassthroughFigures } from '../passthrough/passthroughFigures';
+import type { EndpointBenchFigures } from '../endpoint/endpointFigures';
 import type { ClientName, ScenarioName } from '../config';
 import type { ExtensionFigures } from './extension-metrics';
 import type { RunMetrics } from './metrics';
@@ -51,5 +52,7 @@ export interface BenchResults {
   readonly chatProvider?: { readonly status: 'run'; readonly figures: ChatProviderFigures } | { readonly status: 'not-run'; readonly reason: string };
   /** The manager against the bare SDK on the healthy path (latency and CPU per request). */
   readonly passthrough?: { readonly status: 'run'; readonly figures: PassthroughFigures } | { readonly status: 'not-run'; readonly reason: string };
+  /** Claude Code alone vs through the local endpoint, and the endpoint's own cost (absent in results from before it existed). */
+  readonly endpoint?: { readonly status: 'run'; readonly figures: EndpointBenchFigures } | { readonly status: 'not-run'; readonly reason: string };
   readonly durationS: number;
 }

@@ -1,0 +1,249 @@
+// The local endpoint measured the way its users meet it:
+// - the real Claude Code CLI (`claude -p`, provisioned into a cache outside the clone) straight to
+//   the simulator ("alone") and through one endpoint, side by side, on a primary outage (one
+//   session) and on a rate-limit storm (five concurrent sessions: five alone vs five sharing one
+//   endpoint) — each lane on a simulator of its own, so its upstream counts are its own; a
+//   session's time runs from its start (the CLI's own start-up included, as a user waits for it);
+// - the endpoint's own cost on the healthy scenario: the same streamed SDK requests straight to
+//   the simulator and through the endpoint, interleaved (added p50 and time to first token).
+//   node --import tsx bench/endpoint/endpointBench.ts [--quick]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Anthropic from '@anthropic-ai/sdk';
+import { startEndpoint } from '../../src/broker/endpoint/endpointServer';
+import type { RunningEndpoint } from '../../src/broker/endpoint/endpointServer';
+import { defaultManagerConfig } from '../../src/core/defaults';
+import { createRequestManager } from '../../src/core/requestManager';
+import { createSharedRoutes } from '../../src/core/sharedRoutes';
+import { loadScenario, startSimulator } from '../../src/simulator/index';
+import type { RunningSimulator, Scenario } from '../../src/simulator/index';
+import { BENCH_API_KEY, CHAIN, PRIMARY } from '../config';
+import { percentile } from '../lib/percentile';
+import { endpointSection } from './endpointFigures';
+import { startServedEndpoint } from './servedEndpoint';
+import type { ClaudeCodeComparison, ClaudeCodeLane, EndpointBenchFigures, EndpointOverhead } from './endpointFigures';
+
+const ROOT = resolve(__dirname, '..', '..');
+const STORM_SESSIONS = 5;
+
+export interface EndpointBenchProfile {
+  /** A session still without an answer this long after it started is stopped and counted as failed. */
+  readonly sessionCapMs: number;
+  /** Streamed SDK requests each way for the overhead. */
+  readonly overheadRequests: number;
+}
+
+export const ENDPOINT_FULL: EndpointBenchProfile = { sessionCapMs: 90_000, overheadRequests: 200 };
+export const ENDPOINT_QUICK: EndpointBenchProfile = { sessionCapMs: 40_000, overheadRequests: 20 };
+
+/** The shipped primary outage, held for the whole run: a CLI's start-up (seconds on a busy machine)
+ *  must not decide whether its first request meets the outage. */
+function outageScenario(): Scenario {
+  const shipped = loadScenario('primary-outage');
+  return {
+    ...shipped,
+    name: 'endpoint-primary-outage',
+    description: `${PRIMARY} answers every request with 529 for the whole run; the fallbacks stay healthy.`,
+    phases: [{ atMs: 0, models: { [PRIMARY]: { p529: 1 } } }],
+  };
+}
+
+/** The shipped storm, tightened for five sessions: Opus admits 3 requests a minute (retry-after 5 s), no stray 429s. */
+function stormScenario(): Scenario {
+  const shipped = loadScenario('rate-limit-storm');
+  return {
+    ...shipped,
+    name: 'endpoint-rate-limit-storm',
+    description: `${STORM_SESSIONS} sessions at once; ${PRIMARY} admits 3 requests a minute (429 with retry-after 5 s past that), the others 60.`,
+    defaults: { ...shipped.defaults, p429: 0 },
+    models: { [PRIMARY]: { rateLimit: { requestsPerMinute: 3, retryAfterS: 5 } } },
+  };
+}
+
+interface Session {
+  readonly ok: boolean;
+  readonly ms: number;
+}
+
+/** One `claude -p` with a private HOME, its own key, no telemetry; stopped at the cap. */
+function claudeSession(claude: string, baseUrl: string, home: string, capMs: number, prompt: string): Promise<Session> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: home,
+    ANTHROPIC_BASE_URL: baseUrl,
+    ANTHROPIC_API_KEY: BENCH_API_KEY,
+    DISABLE_TELEMETRY: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  };
+  const started = performance.now();
+  const child = spawn(claude, ['-p', prompt, '--model', PRIMARY], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), capMs);
+  return new Promise((done) => {
+    child.once('error', () => done({ ok: false, ms: performance.now() - started }));
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      done({ ok: code === 0 && stdout.trim().length > 0, ms: performance.now() - started });
+    });
+  });
+}
+
+function upstreamCounts(sim: RunningSimulator): Pick<ClaudeCodeLane, 'upstreamAttempts' | 'upstream429' | 'upstream529'> {
+  const messages = sim.stats().requests.filter((r) => r.path.startsWith('/v1/messages') && !r.path.includes('count_tokens'));
+  return {
+    upstreamAttempts: messages.length,
+    upstream429: messages.filter((r) => r.status === 429).length,
+    upstream529: messages.filter((r) => r.status === 529).length,
+  };
+}
+
+/** The endpoint as `serve` runs it (the broker's shared routes), in this process, in front of `upstream`. */
+async function endpointFor(upstream: string): Promise<RunningEndpoint> {
+  const base = { ...defaultManagerConfig(), models: [...CHAIN] };
+  const shared = createSharedRoutes(base);
+  return startEndpoint({
+    port: 0,
+    token: `rc-endpoint-${'b'.repeat(43)}`,
+    createManager: (config) => createRequestManager(config, shared),
+    base: () => base,
+    models: () => CHAIN,
+    upstreamBaseUrl: () => upstream,
+    userProviders: () => null,
+    log: (line) => { if (process.env['RC_BENCH_DEBUG']) console.error('EP', line); },
+  });
+}
+
+/** `sessions` concurrent Claude Code sessions against the scenario, straight to a simulator or through an endpoint. */
+async function lane(claude: string, scenario: Scenario, sessions: number, throughEndpoint: boolean, capMs: number): Promise<ClaudeCodeLane> {
+  const sim = await startSimulator({ scenario, apiKey: BENCH_API_KEY });
+  const endpoint = throughEndpoint ? await endpointFor(sim.url) : null;
+  const homes = Array.from({ length: sessions }, () => mkdtempSync(join(tmpdir(), 'rc-bench-claude-')));
+  try {
+    sim.reset();
+    const runs = await Promise.all(
+      homes.map((home, i) => claudeSession(claude, endpoint?.url ?? sim.url, home, capMs, `[${scenario.name}] session ${i + 1}: why do breakers open?`)),
+    );
+    return {
+      sessions,
+      answered: runs.filter((r) => r.ok).length,
+      timesMs: runs.map((r) => Math.round(r.ms)),
+      answeredMs: runs.filter((r) => r.ok).map((r) => Math.round(r.ms)),
+      maxMs: Math.round(Math.max(...runs.map((r) => r.ms))),
+      ...upstreamCounts(sim),
+    };
+  } finally {
+    await endpoint?.close();
+    await sim.close();
+    for (const home of homes) rmSync(home, { recursive: true, force: true });
+  }
+}
+
+async function compare(claude: string, scenario: Scenario, sessions: number, capMs: number): Promise<ClaudeCodeComparison> {
+  const [alone, endpoint] = await Promise.all([lane(claude, scenario, sessions, false, capMs), lane(claude, scenario, sessions, true, capMs)]);
+  return { scenario: (scenario.name ?? '').replace(/^endpoint-/, ''), description: scenario.description ?? '', alone, endpoint };
+}
+
+/** One streamed request: [total ms, ms to the first text]. */
+async function timedStream(client: Anthropic, prompt: string): Promise<[number, number]> {
+  const started = performance.now();
+  let first = 0;
+  const stream = client.messages.stream({ model: PRIMARY, max_tokens: 64, messages: [{ role: 'user', content: prompt }] });
+  for await (const event of stream) {
+    if (first === 0 && event.type === 'content_block_delta') first = performance.now() - started;
+  }
+  return [performance.now() - started, first];
+}
+
+/** In this process (the endpoint's CPU on the measuring loop, no extra process to schedule), or as
+ *  `serve` in its own process as users run it (null when dist/cli.js is not built). */
+export async function measureEndpointOverhead(requests: number, as: EndpointOverhead['endpointAs']): Promise<EndpointOverhead | null> {
+  const sim = await startSimulator({ scenario: 'healthy', apiKey: BENCH_API_KEY });
+  const endpoint = await (as === 'in-process' ? endpointFor(sim.url) : startServedEndpoint(ROOT, sim.url, CHAIN)).catch(async (error: unknown) => {
+    await sim.close();
+    throw error;
+  });
+  if (endpoint === null) {
+    await sim.close();
+    return null;
+  }
+  const direct = new Anthropic({ baseURL: sim.url, apiKey: BENCH_API_KEY, maxRetries: 0 });
+  const through = new Anthropic({ baseURL: endpoint.url, apiKey: BENCH_API_KEY, maxRetries: 0 });
+  const d: [number, number][] = [];
+  const e: [number, number][] = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      await timedStream(direct, `warm-up ${i}`);
+      await timedStream(through, `warm-up ${i}`);
+    }
+    for (let i = 0; i < requests; i++) {
+      const prompt = `Question ${i}: what does a circuit breaker protect?`;
+      // Alternate which goes first, so neither always meets the warmer simulator.
+      if (i % 2 === 0) {
+        d.push(await timedStream(direct, prompt));
+        e.push(await timedStream(through, prompt));
+      } else {
+        e.push(await timedStream(through, prompt));
+        d.push(await timedStream(direct, prompt));
+      }
+    }
+  } finally {
+    await endpoint.close();
+    await sim.close();
+  }
+  const p50 = (values: number[]): number => Math.round((percentile([...values].sort((a, b) => a - b), 50) ?? 0) * 10) / 10;
+  const figures = {
+    requests,
+    endpointAs: as,
+    p50DirectMs: p50(d.map(([total]) => total)),
+    p50EndpointMs: p50(e.map(([total]) => total)),
+    ttftP50DirectMs: p50(d.map(([, first]) => first)),
+    ttftP50EndpointMs: p50(e.map(([, first]) => first)),
+  };
+  return {
+    ...figures,
+    addedP50Ms: Math.round((figures.p50EndpointMs - figures.p50DirectMs) * 10) / 10,
+    addedTtftMs: Math.round((figures.ttftP50EndpointMs - figures.ttftP50DirectMs) * 10) / 10,
+  };
+}
+
+async function provisionedClaude(): Promise<{ claude: string; version: string } | string> {
+  try {
+    const url = pathToFileURL(join(ROOT, 'scripts', 'provision-claude-code.mjs')).href;
+    const { provisionClaudeCode } = (await import(url)) as { provisionClaudeCode: () => { claude: string; version: string } };
+    return provisionClaudeCode();
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+export async function measureEndpoint(profile: EndpointBenchProfile): Promise<EndpointBenchFigures> {
+  const claude = await provisionedClaude();
+  let comparisons: ClaudeCodeComparison[] = [];
+  if (typeof claude !== 'string') {
+    // One scenario after the other (twelve Claude Code processes starting at once crowd a small
+    // machine); within a scenario both lanes run side by side.
+    comparisons = [
+      await compare(claude.claude, outageScenario(), 1, profile.sessionCapMs),
+      await compare(claude.claude, stormScenario(), STORM_SESSIONS, profile.sessionCapMs),
+    ];
+  }
+  const overhead = (await measureEndpointOverhead(profile.overheadRequests, 'in-process'))!;
+  const overheadServed = await measureEndpointOverhead(profile.overheadRequests, 'serve process');
+  return {
+    claudeCodeVersion: typeof claude === 'string' ? null : claude.version,
+    claudeCodeNotRun: typeof claude === 'string' ? claude : null,
+    comparisons,
+    overhead,
+    overheadServed,
+  };
+}
+
+if (require.main === module) {
+  void measureEndpoint(process.argv.includes('--quick') ? ENDPOINT_QUICK : ENDPOINT_FULL).then((figures) => console.log(endpointSection(figures).join('\n')));
+}
