@@ -36,17 +36,20 @@ export async function createOursClient(env: ClientEnv): Promise<BenchClient> {
   const create = await loadCreateRequestManager();
   if (create === null) throw new Error('createRequestManager is not available in src/core/requestManager.ts');
   const manager = create(oursConfig(env));
-  const hedgesById = new Map<string, number>();
-  manager.onEvent((event) => {
-    if (event.type === 'stall' && event.action === 'hedge') hedgesById.set(event.clientRequestId, (hedgesById.get(event.clientRequestId) ?? 0) + 1);
-  });
   return {
     name: 'ours',
     async send(prompt: string, signal: AbortSignal): Promise<SendResult> {
       const started = performance.now();
+      let hedges = 0;
       const stream = manager.stream(
         { messages: [{ role: 'user', content: prompt }], max_tokens: env.maxTokens },
-        { signal, priority: 'interactive' },
+        {
+          signal,
+          priority: 'interactive',
+          onEvent: (event) => {
+            if (event.type === 'stall' && event.action === 'hedge') hedges += 1;
+          },
+        },
       );
       try {
         for await (const chunk of stream) void chunk;
@@ -55,8 +58,6 @@ export async function createOursClient(env: ClientEnv): Promise<BenchClient> {
       }
       const outcome = await stream.outcome;
       const latencyMs = performance.now() - started;
-      const hedges = hedgesById.get(outcome.clientRequestId) ?? 0;
-      hedgesById.delete(outcome.clientRequestId);
       if (outcome.ok && !outcome.incomplete) {
         return { ok: true, latencyMs, model: outcome.model, attempts: outcome.attempts.length, hedges, text: outcome.text };
       }

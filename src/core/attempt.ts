@@ -103,6 +103,9 @@ function hostOf(baseURL: string | undefined): string | null {
   }
 }
 
+/** The reason every abort of ours gives: the platform's own kind, made once (one per abort costs a stack trace). */
+const ABORTED = new DOMException('This operation was aborted', 'AbortError');
+
 function isContent(event: RawStreamEvent): boolean {
   return event.type === 'content_block_start' || event.type === 'content_block_delta';
 }
@@ -114,7 +117,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   let localAbort: LocalAbortReason | null = null;
   const abort = (reason: LocalAbortReason): void => {
     if (localAbort === null) localAbort = reason;
-    controller.abort();
+    controller.abort(ABORTED);
   };
   const onUserAbort = (): void => abort('canceled');
   if (input.signal?.aborted) abort('canceled');
@@ -132,7 +135,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   const rearm = (): void => {
     const woken = wake;
     wake = new AbortController();
-    woken.abort();
+    woken.abort(ABORTED);
   };
   const watched = (async (): Promise<never> => {
     for (;;) {
@@ -254,6 +257,6 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     rearm();
     input.signal?.removeEventListener('abort', onUserAbort);
     // Releases the socket of a failed, stalled or finished-but-open attempt.
-    if (!controller.signal.aborted) controller.abort();
+    if (!controller.signal.aborted) controller.abort(ABORTED);
   }
 }

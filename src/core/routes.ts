@@ -12,6 +12,19 @@ const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 /** A base URL as an identity: no credentials, no trailing slash, host lower-cased. */
 function normalUrl(url: string | undefined): string {
   if (url === undefined || url.trim() === '') return '';
+  // Asked for on every look at a route (several times a request): a parse each time is most of its cost.
+  const known = normalUrls.get(url);
+  if (known !== undefined) return known;
+  const normal = parseNormalUrl(url);
+  if (normalUrls.size >= MAX_NORMAL_URLS) normalUrls.clear();
+  normalUrls.set(url, normal);
+  return normal;
+}
+
+const normalUrls = new Map<string, string>();
+const MAX_NORMAL_URLS = 64;
+
+function parseNormalUrl(url: string): string {
   try {
     const parsed = new URL(url.trim());
     parsed.username = '';
