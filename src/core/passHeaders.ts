@@ -13,3 +13,16 @@ export function passHeadersFor(provider: ProviderId, headers: PassHeaders | unde
   if (version !== undefined && version !== '' && provider === 'anthropic') out['anthropic-version'] = version;
   return out;
 }
+
+/** The caller's anthropic-beta and anthropic-version from incoming HTTP headers (a relay's client), when it sent any. */
+export function passHeadersFrom(incoming: Readonly<Record<string, string | string[] | undefined>>): PassHeaders | undefined {
+  const value = (name: string): string | undefined => {
+    const raw = incoming[name];
+    const joined = Array.isArray(raw) ? raw.join(',') : raw;
+    return joined === undefined || joined.trim() === '' ? undefined : joined.trim();
+  };
+  const beta = value('anthropic-beta');
+  const version = value('anthropic-version');
+  if (beta === undefined && version === undefined) return undefined;
+  return { ...(beta !== undefined ? { 'anthropic-beta': beta } : {}), ...(version !== undefined ? { 'anthropic-version': version } : {}) };
+}

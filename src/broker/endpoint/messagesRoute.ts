@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClaudeRequest, FailureOutcome, Outcome, RequestEvent, SuccessOutcome } from '../../core/types';
 import type { RequestManager } from '../../core/contract';
+import { passHeadersFrom } from '../../core/passHeaders';
 import type { EndpointManagers } from './endpointManagers';
 import { clientIdPart } from './clientLabel';
 import { failureResponse, localError } from './failureResponse';
@@ -92,7 +93,9 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
     if (!res.writableFinished) controller.abort();
   });
   const clientRequestId = `ep_${clientIdPart(context.client)}_${randomBytes(9).toString('base64url')}`;
-  const options = { signal: controller.signal, clientRequestId, priority: 'interactive' as const };
+  // The client's anthropic-beta and anthropic-version reach the API unchanged (a fallback's adaptations aside).
+  const headers = passHeadersFrom(req.headers);
+  const options = { signal: controller.signal, clientRequestId, priority: 'interactive' as const, ...(headers ? { headers } : {}) };
 
   if (wantsStream !== true) {
     const outcome = await context.managers.withCredential(context.credential, () => manager.send(request, options));
