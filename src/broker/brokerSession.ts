@@ -9,7 +9,7 @@ import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ExitNotification, InitializeRequest, InitializedNotification, ShutdownRequest } from 'vscode-languageserver/node';
 import type { ClaudeRequest, BreakerSnapshot, ManagerEvent, Outcome } from '../core/types';
 import type { ManagerRegistry, ManagerSubscriber } from './managerRegistry';
-import { AttachRequest, BROKER_PROTOCOL_VERSION, BreakersNotification, ClientsNotification, EventNotification, PartNotification, RequestEventNotification, ResetBreakersRequest, StreamRequest, parseHelloOptions } from './protocol';
+import { AttachRequest, BROKER_PROTOCOL_VERSION, BreakersNotification, ClientsNotification, EventNotification, PartNotification, PingRequest, RequestEventNotification, ResetBreakersRequest, StreamRequest, parseHelloOptions } from './protocol';
 import type { AttachParams, AttachResult, BrokerInfo, BrokerNotificationType, BrokerRequestType, ClientCounts, ClientKind, HelloOptions, ResetParams, StreamParams } from './protocol';
 import { withSecrets } from './wireConfig';
 
@@ -61,6 +61,7 @@ export class BrokerSession implements ManagerSubscriber {
     serve(this.connection, AttachRequest, (params) => this.attach(params));
     serve(this.connection, StreamRequest, (params, token) => this.stream(params, token));
     serve(this.connection, ResetBreakersRequest, (params) => this.reset(params));
+    serve(this.connection, PingRequest, () => null);
     this.connection.onClose(() => this.close());
     this.connection.onError(() => undefined);
     socket.on('error', () => this.close());

@@ -328,6 +328,17 @@ export const ResetBreakersRequest: BrokerRequestType<ResetParams, null> = {
   result: (value) => (value === null ? null : undefined),
 };
 
+/**
+ * client → broker: are you still answering? Sent while requests are in flight; the broker answers at
+ * once from its event loop, so only a frozen (stopped, hung) broker leaves it unanswered. An older
+ * broker's "method not found" is an answer too.
+ */
+export const PingRequest: BrokerRequestType<null, null> = {
+  method: 'resilientClaude/ping',
+  params: (value) => (value === null || value === undefined ? null : undefined),
+  result: (value) => (value === null ? null : undefined),
+};
+
 /** broker → client: a part (text, thinking, a complete tool call) of one of this client's requests, in order. */
 export const PartNotification: BrokerNotificationType<PartParams> = { method: 'resilientClaude/part', params: orUndefined(parsePartParams) };
 

@@ -40,6 +40,8 @@ export interface BrokerSocket {
   readonly socket: net.Socket;
   /** The checked folder the socket is in (its broker's proof key is read there). */
   readonly dir: RuntimeDir;
+  /** This call started a broker (its first answers may take longer). */
+  readonly startedBroker: boolean;
 }
 
 /** A connected socket to the user's broker, started if need be. */
@@ -77,7 +79,7 @@ export async function connectOrStartBroker(options: ConnectOptions): Promise<Bro
       ...(options.signal ? { signal: options.signal } : {}),
     },
   );
-  return { socket, dir };
+  return { socket, dir, startedBroker: lastStart !== -Infinity };
 }
 
 export { UnsafeRuntimeDirError };

@@ -5,9 +5,9 @@ import { ExitNotification, InitializeRequest, InitializedNotification, ShutdownR
 import type { ClientKind } from '../protocol';
 import type { BrokerChannel } from './channel';
 import type { BrokerSocket } from './connect';
-import { HANDSHAKE_TIMEOUT_MS, brokerChannel, checkHandshake, helloFor, withinTime } from './rpcChannel';
+import { brokerChannel, checkHandshake, handshakeTimeoutMs, helloFor, withinTime } from './rpcChannel';
 
-export async function openJsonRpcChannel({ socket, dir }: BrokerSocket, kind: ClientKind, name: string): Promise<BrokerChannel> {
+export async function openJsonRpcChannel({ socket, dir, startedBroker }: BrokerSocket, kind: ClientKind, name: string): Promise<BrokerChannel> {
   const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
   connection.onError(() => undefined);
   connection.listen();
@@ -15,7 +15,7 @@ export async function openJsonRpcChannel({ socket, dir }: BrokerSocket, kind: Cl
   try {
     const result = await withinTime(
       connection.sendRequest(InitializeRequest.method, { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: hello }),
-      HANDSHAKE_TIMEOUT_MS,
+      handshakeTimeoutMs(startedBroker),
       'The broker handshake',
     );
     const info = checkHandshake(dir, hello, result);

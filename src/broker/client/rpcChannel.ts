@@ -13,8 +13,17 @@ import type { BrokerInfo, ClientKind, HelloOptions } from '../protocol';
 import type { RuntimeDir } from '../runtimeDir';
 import type { BrokerChannel } from './channel';
 
-/** The handshake (connect to initialize result) gives up after this long. */
-export const HANDSHAKE_TIMEOUT_MS = 5_000;
+/** The handshake (connect to initialize result) with a running broker gives up after this long. */
+export const HANDSHAKE_TIMEOUT_MS = 3_000;
+/** … with a broker this client has just started (a new process, maybe on a loaded machine). */
+export const FRESH_HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Attaching and a breaker reset give up after this long. */
+export const ATTACH_TIMEOUT_MS = 5_000;
+
+/** How long the handshake may take on this socket. */
+export function handshakeTimeoutMs(startedBroker: boolean): number {
+  return startedBroker ? FRESH_HANDSHAKE_TIMEOUT_MS : HANDSHAKE_TIMEOUT_MS;
+}
 /** Leaving (shutdown, exit) gives up after this long and just closes the socket. */
 export const LEAVE_TIMEOUT_MS = 1_000;
 
@@ -71,9 +80,17 @@ export function brokerChannel(transport: Transport, info: BrokerInfo): BrokerCha
   const { rpc, socket } = transport;
   const closeListeners: Array<() => void> = [];
   let closed = false;
+  let disposed = false;
+  // Rejects what is still pending on the connection, so no wait (nor its timer) outlives it.
+  const dispose = (): void => {
+    if (disposed) return;
+    disposed = true;
+    transport.dispose();
+  };
   const markClosed = (): void => {
     if (closed) return;
     closed = true;
+    dispose();
     for (const listener of closeListeners.splice(0)) listener();
   };
   socket.on('error', markClosed);
@@ -108,12 +125,10 @@ export function brokerChannel(transport: Transport, info: BrokerInfo): BrokerCha
     },
     abandon() {
       socket.destroy();
-      transport.dispose();
       markClosed();
     },
     async leave() {
       if (!closed) await withinTime(transport.goodbye(), LEAVE_TIMEOUT_MS, 'Leaving the broker').catch(() => undefined);
-      transport.dispose();
       socket.destroy();
       markClosed();
     },

@@ -4,7 +4,10 @@
 // and history. Never worse than one window: when the broker cannot be
 // reached or dies, requests run on an in-process manager at once; a request in flight when the
 // broker dies is finished here, continuing its partial answer, and the client reconnects in the
-// background (windows) so the next requests are shared again.
+// background (windows) so the next requests are shared again. A broker that stops answering
+// (frozen, hung) is treated the same way: every wait on it is bounded (the handshake and attach,
+// each request by its own deadline plus a margin, pings while requests run, leaving), and a
+// request never waits on a background reconnect.
 import type { ManagerConfig, RequestManager } from '../../core/contract';
 import { newClientRequestId } from '../../core/clientRequestId';
 import { TextQueue } from '../../core/textQueue';
@@ -20,6 +23,8 @@ import { continuationOf, joinOutcome } from './continuation';
 import { SkipPrefix } from '../../core/continuation';
 import { Emitter } from '../../shared/emitter';
 import type { Unsubscribe } from '../../shared/emitter';
+import { Liveness } from './liveness';
+import { ATTACH_TIMEOUT_MS, BrokerTimeoutError } from './rpcChannel';
 
 export type Sharing =
   | { readonly mode: 'connecting' }
@@ -41,14 +46,19 @@ export interface SharedManagerOptions {
 
 interface Link {
   readonly channel: BrokerChannel;
+  readonly liveness: Liveness;
   managerId: string;
   breakers: readonly BreakerSnapshot[];
   closed: boolean;
+  /** The broker stopped answering (the channel was given up, not closed by the broker). */
+  frozen: boolean;
   readonly whenClosed: Promise<void>;
 }
 
 const RECONNECT_MIN_MS = 2_000;
 const RECONNECT_MAX_MS = 30_000;
+/** A request on the broker gives up this long after its own deadline (the broker's manager keeps to it). */
+export const REQUEST_MARGIN_MS = 2_000;
 
 class BrokerClosed extends Error {}
 
@@ -87,7 +97,7 @@ export class SharedManager implements RequestManager {
     return this.sharingChanges.on(listener);
   }
 
-  /** Settles once the first connection attempt has succeeded or fallen back. */
+  /** Settles once the first connection attempt has succeeded or fallen back (bounded in time). */
   whenReady(): Promise<void> {
     return this.ready;
   }
@@ -135,7 +145,7 @@ export class SharedManager implements RequestManager {
       .then(() => {
         const link = this.link;
         if (!link) return undefined;
-        return link.channel.request(ResetBreakersRequest, { managerId: link.managerId, route: route ?? null });
+        return link.channel.request(ResetBreakersRequest, { managerId: link.managerId, route: route ?? null }, { timeoutMs: ATTACH_TIMEOUT_MS });
       })
       .catch((error: unknown) => this.options.log('warn', `Breaker reset on the shared broker failed: ${describe(error)}`));
   }
@@ -193,9 +203,11 @@ export class SharedManager implements RequestManager {
     let markClosed: () => void = () => undefined;
     const link: Link = {
       channel,
+      liveness: new Liveness(channel, () => this.giveUp(link)),
       managerId: '',
       breakers: [],
       closed: false,
+      frozen: false,
       whenClosed: new Promise<void>((resolve) => (markClosed = resolve)),
     };
     channel.onNotification(PartNotification, (parsed) => {
@@ -219,14 +231,16 @@ export class SharedManager implements RequestManager {
     });
     channel.onClose(() => {
       link.closed = true;
+      link.liveness.stop();
       markClosed();
-      this.lose(link, 'the shared broker stopped');
+      this.lose(link, link.frozen ? 'the shared broker stopped answering' : 'the shared broker stopped');
     });
     try {
       await this.attach(link);
     } catch (error) {
-      void channel.leave();
-      this.fallBack(`the broker refused this client (${describe(error)})`);
+      if (error instanceof BrokerTimeoutError) channel.abandon();
+      else void channel.leave();
+      this.fallBack(error instanceof BrokerTimeoutError ? `the broker stopped answering (${describe(error)})` : `the broker refused this client (${describe(error)})`);
       return;
     }
     if (link.closed) return;
@@ -237,11 +251,19 @@ export class SharedManager implements RequestManager {
   }
 
   private async attach(link: Link): Promise<void> {
-    const result = await link.channel.request(AttachRequest, { config: toWireConfig(this.config), historyFile: this.options.historyFile });
+    const params = { config: toWireConfig(this.config), historyFile: this.options.historyFile };
+    const result = await link.channel.request(AttachRequest, params, { timeoutMs: ATTACH_TIMEOUT_MS });
     link.managerId = result.managerId;
     link.breakers = result.breakers;
     for (const problem of result.problems) this.options.log('warn', `Broker: ${problem}`);
     if (this.link === link) this.setSharing({ mode: 'shared', brokerPid: link.channel.info.pid, clients: result.clients });
+  }
+
+  /** The broker left a request or a ping unanswered: drop the channel; its requests continue here. */
+  private giveUp(link: Link): void {
+    if (link.closed) return;
+    link.frozen = true;
+    link.channel.abandon();
   }
 
   private lose(link: Link, reason: string): void {
@@ -260,7 +282,8 @@ export class SharedManager implements RequestManager {
     this.reconnectDelay = Math.min(RECONNECT_MAX_MS, delay * 2);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      if (!this.disposed && !this.link) this.ready = this.join();
+      // Not `ready`: requests meanwhile run here rather than wait on a broker that may not answer.
+      if (!this.disposed && !this.link) void this.join();
     }, delay);
     this.reconnectTimer.unref?.();
   }
@@ -283,11 +306,13 @@ export class SharedManager implements RequestManager {
         inbox.event(event);
       },
     });
+    const settled = link.liveness.begin();
     try {
       const secrets = await this.credentials.resolve(this.config);
       const params = { managerId: link.managerId, request, priority, clientRequestId, secrets };
+      const timeoutMs = this.config.retry.deadlineMs + REQUEST_MARGIN_MS;
       return await Promise.race([
-        link.channel.request(StreamRequest, params, { signal }),
+        link.channel.request(StreamRequest, params, { signal, timeoutMs }),
         link.whenClosed.then(() => {
           throw new BrokerClosed();
         }),
@@ -296,16 +321,19 @@ export class SharedManager implements RequestManager {
       ]);
     } catch (error) {
       if (signal.aborted) return failure(clientRequestId, delivered, seen, 'canceled', 'The request was canceled.');
+      if (error instanceof BrokerTimeoutError) this.giveUp(link);
       if ((error instanceof BrokerClosed || link.closed) && handedToolCall) {
         // A second, different set of tool calls must never follow the first: the answer ends here.
         return failure(clientRequestId, delivered, seen, 'transient', 'The shared broker stopped after the answer had handed on a tool call; the answer ends there.');
       }
       if (error instanceof BrokerClosed || link.closed) {
-        this.options.log('warn', `The shared broker stopped during request ${clientRequestId}; finishing it in this process${delivered === '' ? '' : ' from where its answer stopped'}.`);
+        const stopped = link.frozen ? 'stopped answering' : 'stopped';
+        this.options.log('warn', `The shared broker ${stopped} during request ${clientRequestId}; finishing it in this process${delivered === '' ? '' : ' from where its answer stopped'}.`);
         return this.runLocal(request, priority, clientRequestId, inbox, signal, delivered, seen);
       }
       return failure(clientRequestId, delivered, seen, 'transient', `The shared broker could not run the request: ${describe(error)}`);
     } finally {
+      settled();
       this.inboxes.delete(clientRequestId);
     }
   }

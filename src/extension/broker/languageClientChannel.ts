@@ -10,7 +10,7 @@ import { CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn } from 
 import type { StreamInfo } from 'vscode-languageclient/node';
 import type { BrokerChannel } from '../../broker/client/channel';
 import { connectOrStartBroker } from '../../broker/client/connect';
-import { HANDSHAKE_TIMEOUT_MS, LEAVE_TIMEOUT_MS, brokerChannel, checkHandshake, helloFor, withinTime } from '../../broker/client/rpcChannel';
+import { LEAVE_TIMEOUT_MS, brokerChannel, checkHandshake, handshakeTimeoutMs, helloFor, withinTime } from '../../broker/client/rpcChannel';
 import { spawnBroker } from '../../broker/client/spawnBroker';
 
 export interface WindowChannelOptions {
@@ -23,7 +23,7 @@ export interface WindowChannelOptions {
 }
 
 export async function openLanguageClientChannel(options: WindowChannelOptions): Promise<BrokerChannel> {
-  const { socket, dir } = await connectOrStartBroker({
+  const { socket, dir, startedBroker } = await connectOrStartBroker({
     runtimeDir: options.runtimeDir,
     start: () => spawnBroker({ script: options.brokerScript, runtimeDir: options.runtimeDir }),
   });
@@ -41,7 +41,7 @@ export async function openLanguageClientChannel(options: WindowChannelOptions): 
     },
   });
   try {
-    await withinTime(client.start(), HANDSHAKE_TIMEOUT_MS, 'The broker handshake');
+    await withinTime(client.start(), handshakeTimeoutMs(startedBroker), 'The broker handshake');
     const info = checkHandshake(dir, hello, client.initializeResult);
     return brokerChannel(
       {

@@ -9,7 +9,7 @@ import { brokerSocketPath } from '../../../src/broker/runtimeDir';
 import { canonicalAnswer, startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
 import { HAIKU, OPUS, SONNET, TEST_KEY, modelCount, scenario } from '../core/harness';
-import { CLI, ask, brokerEnv, brokerPids, cleanUp, eventually, json, pidFile, requireBuild, runtimeDir, startAsk } from './brokerKit';
+import { CLI, ask, brokerEnv, brokerPids, eventually, json, pidFile, requireBuild, runtimeDirs, startAsk } from './brokerKit';
 
 const PROMPT = 'why share one breaker between windows';
 
@@ -25,15 +25,8 @@ async function withSim(s: Parameters<typeof scenario>[0], fn: (sim: RunningSimul
 before(() => requireBuild());
 
 describe('ask --broker', { timeout: 120_000 }, () => {
-  const dirs: string[] = [];
-  const fresh = (): string => {
-    const dir = runtimeDir();
-    dirs.push(dir);
-    return dir;
-  };
-  after(async () => {
-    for (const dir of dirs) await cleanUp(dir);
-  });
+  const { fresh, cleanUpAll } = runtimeDirs();
+  after(cleanUpAll);
 
   test('the first client opens the primary breaker; the second goes straight to the fallback with 0 attempts on the primary', async () => {
     const dir = fresh();

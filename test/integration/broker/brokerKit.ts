@@ -130,10 +130,11 @@ export async function eventually(check: () => boolean, withinMs = 10_000): Promi
   return check();
 }
 
-/** Kills every broker of `dir` (SIGKILL) and removes the folder. */
+/** Kills every broker of `dir` (a stopped one is continued first) and removes the folder. */
 export async function cleanUp(dir: string): Promise<void> {
   for (const pid of brokerPids(dir)) {
     try {
+      process.kill(pid, 'SIGCONT');
       process.kill(pid, 'SIGKILL');
     } catch {
       // Already gone.
@@ -161,4 +162,19 @@ export function sharedClient(dir: string, config: ManagerConfig, name: string): 
     log: () => undefined,
     connect: async () => openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'cli', name),
   });
+}
+
+/** Fresh runtime folders for a suite's tests; `cleanUpAll` (for `after`) cleans every one. */
+export function runtimeDirs(): { fresh(): string; cleanUpAll(): Promise<void> } {
+  const dirs: string[] = [];
+  return {
+    fresh: () => {
+      const dir = runtimeDir();
+      dirs.push(dir);
+      return dir;
+    },
+    cleanUpAll: async () => {
+      for (const dir of dirs.splice(0)) await cleanUp(dir);
+    },
+  };
 }
