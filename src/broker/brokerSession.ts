@@ -2,15 +2,18 @@
 // lifecycle — `initialize` first; `shutdown`/`exit` mean "this client leaves", never "stop the
 // broker" — and the broker's own messages (protocol.ts), each validated on arrival. A request
 // runs on the shared manager with the client's credentials in scope only; its parts stream back
-// as notifications, in order, before the outcome. A client that goes away cancels its requests.
+// as notifications, in order, before the outcome. A client that goes away cancels its requests;
+// one that breaks the framing limits (limitedMessageReader.ts) is disconnected, the others unaffected.
 import type * as net from 'node:net';
-import { CancellationToken, ErrorCodes, ResponseError, SocketMessageReader, SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import { CancellationToken, ErrorCodes, ResponseError, SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ExitNotification, InitializeRequest, InitializedNotification, ShutdownRequest } from 'vscode-languageserver/node';
 import type { ClaudeRequest, BreakerSnapshot, ManagerEvent, Outcome } from '../core/types';
 import type { ManagerRegistry, ManagerSubscriber } from './managerRegistry';
 import { AttachRequest, BROKER_PROTOCOL_VERSION, BreakersNotification, ClientsNotification, EventNotification, PartNotification, PingRequest, RequestEventNotification, ResetBreakersRequest, StreamRequest, parseHelloOptions } from './protocol';
 import type { AttachParams, AttachResult, BrokerInfo, BrokerNotificationType, BrokerRequestType, ClientCounts, ClientKind, HelloOptions, ResetParams, StreamParams } from './protocol';
+import { LimitedMessageReader } from './limitedMessageReader';
+import { FramingError } from './messageFraming';
 import { withSecrets } from './wireConfig';
 
 export interface SessionHost {
@@ -53,7 +56,11 @@ export class BrokerSession implements ManagerSubscriber {
     private readonly host: SessionHost,
     readonly id: number,
   ) {
-    this.connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+    const reader = new LimitedMessageReader(socket);
+    reader.onError((error) => {
+      if (error instanceof FramingError) host.log(`Client ${id} disconnected: ${error.message}`);
+    });
+    this.connection = createMessageConnection(reader, new SocketMessageWriter(socket));
     this.connection.onRequest(InitializeRequest.method, (params: unknown) => this.initialize(params));
     this.connection.onNotification(InitializedNotification.method, () => undefined);
     this.connection.onRequest(ShutdownRequest.method, () => null);
