@@ -7,6 +7,7 @@ import { ERROR_CLASSES, MODEL_ID_PATTERN, PROVIDERS } from '../shared/vocabulary
 
 export { ERROR_CLASSES, PROVIDERS };
 import type { BatchCounts, BatchStatus } from '../core/batch/batchTypes';
+import type { BucketCounts as OutcomeCounts } from '../core/history/historyTypes';
 
 // ---------------------------------------------------------------------------------------
 // Shared vocabulary
@@ -62,16 +63,10 @@ export const DEFAULT_PANEL_STATE: PanelState = {
 // ---------------------------------------------------------------------------------------
 // What the host shows (extension → webview)
 
-/** Counters of one model over one display bucket. */
-export interface BucketCounts {
+/** Counters of one model over one display bucket: the history's outcome counts, and where the bucket starts. */
+export interface BucketCounts extends OutcomeCounts {
   /** Epoch ms of the bucket's start. */
   readonly start: number;
-  readonly attempts: number;
-  readonly successes: number;
-  readonly overloaded529: number;
-  readonly rateLimited429: number;
-  readonly server5xx: number;
-  readonly other: number;
 }
 
 export interface ModelHistory {
