@@ -93,7 +93,7 @@ describe("a new user's first hour (issue 14)", { timeout: SUITE_TIMEOUT_MS }, ()
     if (sandbox) rmSync(sandbox, { recursive: true, force: true });
   });
 
-  test('item 9: Get Started has a Resilient Claude walkthrough: key, rehearsal, diagnostics, chat', async () => {
+  test('item 9: Get Started has a Resilient Claude walkthrough: key, rehearsal, diagnostics, the terminal endpoint, chat', async () => {
     await runCommand(page, 'Welcome: Open Walkthrough...');
     await waitForQuickInput(page);
     await until('the walkthrough in the list', () => quickPickLabels(page), (l) => l.some((x) => x.includes('Get Started with Resilient Claude')));
@@ -101,7 +101,7 @@ describe("a new user's first hour (issue 14)", { timeout: SUITE_TIMEOUT_MS }, ()
     const steps = page.locator('.gettingStartedContainer .getting-started-step .step-title');
     await steps.first().waitFor({ state: 'visible', timeout: 20_000 });
     const titles = (await steps.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
-    assert.deepEqual(titles, ['Set your API key', 'Try an overload rehearsal', 'Open the diagnostics', 'Use Claude in chat']);
+    assert.deepEqual(titles, ['Set your API key', 'Try an overload rehearsal', 'Open the diagnostics', 'Protect Claude Code in the terminal', 'Use Claude in chat']);
     const body = await page.locator('.gettingStartedContainer').innerText();
     assert.match(body, /Get Started with Resilient Claude/);
     assert.match(body, /Set API Key/);
