@@ -16,11 +16,14 @@ import type { SharedRoutes } from '../core/sharedRoutes';
 
 export const IDLE_EXIT_ENV = 'RESILIENT_CLAUDE_BROKER_IDLE_MS';
 export const DEFAULT_IDLE_EXIT_MS = 60_000;
+export const DEFAULT_HELLO_TIMEOUT_MS = 10_000;
 
 export interface BrokerOptions {
   readonly runtimeDir: string;
   /** Exit this long after the last client leaves (and after start if none comes). */
   readonly idleExitMs: number;
+  /** A connection that sends no \`initialize\` within this long is closed (default 10 s). */
+  readonly helloTimeoutMs?: number;
   readonly log: (message: string) => void;
 }
 
@@ -58,6 +61,7 @@ class Broker implements SessionHost {
   private readonly sessions = new Set<BrokerSession>();
   private readonly startedAt = Date.now();
   private nextSessionId = 1;
+  readonly helloTimeoutMs: number;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private stopping: Promise<void> | null = null;
   private resolveStopped: () => void = () => undefined;
@@ -69,6 +73,7 @@ class Broker implements SessionHost {
     private readonly key: Buffer,
     private readonly options: BrokerOptions,
   ) {
+    this.helloTimeoutMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
     this.histories = new BrokerHistories(options.log);
     this.registry = new ManagerRegistry(this.histories, options.log);
   }

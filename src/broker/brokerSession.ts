@@ -22,6 +22,8 @@ export interface SessionHost {
   /** The answer to a client's challenge (peerProof.ts). */
   prove(challenge: string): string;
   counts(): ClientCounts;
+  /** A connection that has not sent \`initialize\` by then is closed (it would keep the broker from its idle exit). */
+  readonly helloTimeoutMs: number;
   /** The client said who it is (its kind now counts). */
   introduced(session: BrokerSession): void;
   closed(session: BrokerSession): void;
@@ -50,6 +52,7 @@ export class BrokerSession implements ManagerSubscriber {
   private hello: HelloOptions | null = null;
   private readonly running = new Set<AbortController>();
   private closedAlready = false;
+  private readonly helloTimer: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly socket: net.Socket,
@@ -73,6 +76,11 @@ export class BrokerSession implements ManagerSubscriber {
     this.connection.onError(() => undefined);
     socket.on('error', () => this.close());
     this.connection.listen();
+    this.helloTimer = setTimeout(() => {
+      if (this.hello) return;
+      host.log(`Client ${id} sent no handshake within ${host.helloTimeoutMs} ms; disconnected.`);
+      this.close();
+    }, host.helloTimeoutMs);
   }
 
   get kind(): ClientKind | null {
@@ -95,6 +103,7 @@ export class BrokerSession implements ManagerSubscriber {
   close(): void {
     if (this.closedAlready) return;
     this.closedAlready = true;
+    clearTimeout(this.helloTimer);
     for (const controller of this.running) controller.abort();
     this.running.clear();
     this.host.registry.detach(this);
@@ -110,6 +119,7 @@ export class BrokerSession implements ManagerSubscriber {
       throw new ResponseError(ErrorCodes.InvalidRequest, `This broker speaks protocol ${BROKER_PROTOCOL_VERSION}, the client ${options.protocolVersion}.`);
     }
     this.hello = options;
+    clearTimeout(this.helloTimer);
     this.host.introduced(this);
     this.host.log(`Client ${this.id} joined: ${options.kind} ${options.name}.`);
     return { capabilities: {}, serverInfo: { name: 'resilient-claude-broker', version: String(BROKER_PROTOCOL_VERSION) }, broker: this.host.info(), proof: this.host.prove(options.challenge) };

@@ -1,13 +1,15 @@
 // One client cannot slow or swell the broker for the others: a broker process (dist/broker.js)
 // under a raw-socket client that sends an endless header, or declares a 2 GB message, cuts that
 // client off after a few kilobytes, spends little CPU on it, keeps its memory, and meanwhile
-// other clients connect, prove the broker and are served. Bounds are generous for a loaded
+// other clients connect, prove the broker and are served; a connection that never says hello is
+// closed, so it cannot keep the broker from its idle exit. Bounds are generous for a loaded
 // machine (CPU time, not wall time, for the cost of the attack).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
+import { startBroker } from '../../../src/broker/brokerServer';
 import { connectOrStartBroker } from '../../../src/broker/client/connect';
 import { openJsonRpcChannel } from '../../../src/broker/client/jsonRpcChannel';
 import { spawnBroker } from '../../../src/broker/client/spawnBroker';
@@ -122,5 +124,19 @@ describe('framing limits on the broker socket', { timeout: 120_000 }, () => {
     assert.equal(result.ok, true);
     assert.equal(result.broker?.mode, 'shared');
     assert.equal(result.broker?.pid, pid);
+  });
+
+  test('a connection that never completes its handshake is closed, and the broker still exits when idle', async () => {
+    const quiet = runtimeDir();
+    const broker = await startBroker({ runtimeDir: quiet, idleExitMs: 1_000, helloTimeoutMs: 500, log: () => undefined });
+    assert.ok(broker);
+    const socket = net.connect(brokerSocketPath(ensurePrivateRuntimeDir(quiet)));
+    socket.on('error', () => undefined);
+    socket.on('connect', () => socket.write('Content-Length: 40\r\n'));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const within = (ms: number): Promise<'late'> => new Promise((resolve) => setTimeout(() => resolve('late'), ms).unref());
+    assert.notEqual(await Promise.race([closed, within(20_000)]), 'late', 'the silent connection was closed');
+    assert.notEqual(await Promise.race([broker.stopped, within(20_000)]), 'late', 'the broker exited when idle');
+    await cleanUp(quiet);
   });
 });
