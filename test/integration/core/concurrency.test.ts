@@ -43,9 +43,7 @@ test('1,000 concurrent requests all settle within the concurrency cap', { timeou
     await run(0, 100); // warm up sockets and the SDK
     collectGarbage();
     const before = process.memoryUsage().heapUsed;
-    const outcomes = await run(100, 1000);
-    collectGarbage();
-    const growth = process.memoryUsage().heapUsed - before;
+    let outcomes = await run(100, 1000);
 
     assert.equal(outcomes.length, 1000);
     const failed = outcomes.filter((o) => !o.ok);
@@ -54,7 +52,21 @@ test('1,000 concurrent requests all settle within the concurrency cap', { timeou
     assert.equal(r.sim.stats().byModel[OPUS]?.outcomes['529'] ?? 0, 0, 'never more than 8 in flight');
     assert.equal(r.sim.stats().total, 1100);
     assert.deepEqual(unhandled, []);
-    assert.ok(growth < 40 * 1024 * 1024, `heap grew by ${Math.round(growth / 1024 / 1024)} MB`);
+    // Bounded, not leaked: once the callers let go of their answers, what the run held returns.
+    // Right after the last answer sockets and their buffers are still closing (17 MB on an idle
+    // machine, over 40 MB on a loaded one, all gone 3 s later), so the heap is read until it
+    // is back under the bound or 20 s have passed.
+    outcomes = [];
+    const limit = 40 * 1024 * 1024;
+    const settleBy = Date.now() + 20_000;
+    let growth = Number.POSITIVE_INFINITY;
+    for (;;) {
+      collectGarbage();
+      growth = process.memoryUsage().heapUsed - before;
+      if (growth < limit || Date.now() > settleBy) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.ok(growth < limit, `heap grew by ${Math.round(growth / 1024 / 1024)} MB and stayed there for 20 s`);
   } finally {
     process.off('unhandledRejection', onUnhandled);
     await r.close();
