@@ -12,6 +12,7 @@ import { BROKER_PROTOCOL_VERSION, parseHandshake } from '../protocol';
 import type { BrokerInfo, ClientKind, HelloOptions } from '../protocol';
 import type { RuntimeDir } from '../runtimeDir';
 import type { BrokerChannel } from './channel';
+import type { BrokerSocket } from './connect';
 
 /** The handshake (connect to initialize result) with a running broker gives up after this long. */
 export const HANDSHAKE_TIMEOUT_MS = 3_000;
@@ -76,7 +77,27 @@ export function checkHandshake(dir: RuntimeDir, hello: HelloOptions, initializeR
   return handshake.broker;
 }
 
-export function brokerChannel(transport: Transport, info: BrokerInfo): BrokerChannel {
+/**
+ * The handshake every client does, whatever carries it: `initialize` (sent by `start`, which
+ * resolves with its result) within the time limit, the broker's proof checked, then the channel.
+ * On any failure the transport and socket are let go and nothing else is sent.
+ */
+export async function openBrokerChannel(
+  { socket, dir, startedBroker }: BrokerSocket,
+  hello: HelloOptions,
+  transport: Transport & { start(): Promise<unknown> },
+): Promise<BrokerChannel> {
+  try {
+    const result = await withinTime(transport.start(), handshakeTimeoutMs(startedBroker), 'The broker handshake');
+    return brokerChannel(transport, checkHandshake(dir, hello, result));
+  } catch (error) {
+    socket.destroy();
+    transport.dispose();
+    throw error;
+  }
+}
+
+function brokerChannel(transport: Transport, info: BrokerInfo): BrokerChannel {
   const { rpc, socket } = transport;
   const closeListeners: Array<() => void> = [];
   let closed = false;

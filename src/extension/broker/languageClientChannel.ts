@@ -10,7 +10,7 @@ import { CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn } from 
 import type { StreamInfo } from 'vscode-languageclient/node';
 import type { BrokerChannel } from '../../broker/client/channel';
 import { connectOrStartBroker } from '../../broker/client/connect';
-import { LEAVE_TIMEOUT_MS, brokerChannel, checkHandshake, handshakeTimeoutMs, helloFor, withinTime } from '../../broker/client/rpcChannel';
+import { LEAVE_TIMEOUT_MS, helloFor, openBrokerChannel } from '../../broker/client/rpcChannel';
 import { spawnBroker } from '../../broker/client/spawnBroker';
 
 export interface WindowChannelOptions {
@@ -23,10 +23,11 @@ export interface WindowChannelOptions {
 }
 
 export async function openLanguageClientChannel(options: WindowChannelOptions): Promise<BrokerChannel> {
-  const { socket, dir, startedBroker } = await connectOrStartBroker({
+  const brokerSocket = await connectOrStartBroker({
     runtimeDir: options.runtimeDir,
     start: () => spawnBroker({ script: options.brokerScript, runtimeDir: options.runtimeDir }),
   });
+  const { socket } = brokerSocket;
   const serverOptions = (): Promise<StreamInfo> => Promise.resolve({ reader: socket, writer: socket });
   const hello = helloFor('window', options.name);
   const client = new LanguageClient('resilientClaude.broker', 'Resilient Claude broker', serverOptions, {
@@ -40,23 +41,16 @@ export async function openLanguageClientChannel(options: WindowChannelOptions): 
       closed: () => ({ action: CloseAction.DoNotRestart, handled: true }),
     },
   });
-  try {
-    await withinTime(client.start(), handshakeTimeoutMs(startedBroker), 'The broker handshake');
-    const info = checkHandshake(dir, hello, client.initializeResult);
-    return brokerChannel(
-      {
-        rpc: client,
-        socket,
-        goodbye: async () => {
-          if (client.isRunning()) await client.stop(LEAVE_TIMEOUT_MS);
-        },
-        dispose: () => void client.dispose(LEAVE_TIMEOUT_MS).catch(() => undefined),
-      },
-      info,
-    );
-  } catch (error) {
-    socket.destroy();
-    void client.dispose(LEAVE_TIMEOUT_MS).catch(() => undefined);
-    throw error;
-  }
+  return openBrokerChannel(brokerSocket, hello, {
+    rpc: client,
+    socket,
+    start: async () => {
+      await client.start();
+      return client.initializeResult;
+    },
+    goodbye: async () => {
+      if (client.isRunning()) await client.stop(LEAVE_TIMEOUT_MS);
+    },
+    dispose: () => void client.dispose(LEAVE_TIMEOUT_MS).catch(() => undefined),
+  });
 }
