@@ -10,6 +10,7 @@ import { AnswerDocument } from './answerDocument';
 import type { AnswerStore } from './answerStore';
 import type { ClaudeClient } from './claudeClient';
 import { selectionPlace } from './answerTitle';
+import { simulatedAnswerLine } from './rehearsalLabels';
 import { answerNote, credentialFix, failureNotice, fallbackAnnouncement, progressMessage, questionLabel, refusedProvider } from './requestMessages';
 import type { FailureAction } from './requestMessages';
 
@@ -160,6 +161,7 @@ export class AskCommands {
       this.log.info('Setup done; sending the question that was waiting for it.');
     }
     const document = await AnswerDocument.open(this.answers, question, content, about);
+    const rehearsal = this.client.routes.rehearsalScenario;
     const request: ClaudeRequest = { messages: [{ role: 'user', content }], max_tokens: MAX_TOKENS };
     let outcome: Outcome;
     try {
@@ -175,7 +177,9 @@ export class AskCommands {
       void vscode.window.showErrorMessage(vscode.l10n.t('Resilient Claude could not send the request: {0}', message));
       return 'failed';
     }
-    await document.finish(answerNote(outcome, vscode.l10n.t));
+    await document.finish(
+      answerNote(outcome, vscode.l10n.t) + (rehearsal !== null ? `\n*${simulatedAnswerLine(rehearsal, vscode.l10n.t)}*\n` : ''),
+    );
     if (!outcome.ok && outcome.error.class !== 'canceled') {
       // A wrong key fixed from the error goes on with the same question.
       if ((await this.reportFailure(outcome)) === 'keySaved') return this.run(question, content, about);

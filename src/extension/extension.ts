@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
     SHARED_MANAGER_SETTING.read(vscode.workspace.getConfiguration(SETTINGS_SECTION).get(SHARED_MANAGER_SETTING.key), () => undefined),
   );
   const client = new ClaudeClient(settings, keys, credentials, rehearsal, history, log, clientName, broker);
-  const rehearsalCommands = new RehearsalCommands(rehearsal, log);
+  const rehearsalCommands = new RehearsalCommands(rehearsal, log, context.workspaceState);
   const answers = new AnswerStore(context.workspaceState, vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'answers'), log);
   const keySetup = new ApiKeySetup(keys, () => endpointFromSettings(settings.settings, () => keys.get()), log);
   const ask = new AskCommands(client, answers, log);
@@ -117,8 +117,15 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   client.connectShared();
   void localEndpoint.apply();
   void ask.restoreAnswers().catch((error: unknown) => log.warn(`Answers: could not reopen the kept answers: ${error instanceof Error ? error.message : String(error)}`));
-  const scenario = settings.settings.rehearsalScenario;
-  if (scenario !== '') void rehearsalCommands.start(scenario);
+  let scenarioSetting = settings.settings.rehearsalScenario;
+  void rehearsalCommands.startAtActivation(scenarioSetting);
+  context.subscriptions.push(
+    settings.onDidChange((s) => {
+      if (s.rehearsalScenario === scenarioSetting) return;
+      scenarioSetting = s.rehearsalScenario;
+      void rehearsalCommands.settingChanged(scenarioSetting);
+    }),
+  );
   return context.extensionMode === vscode.ExtensionMode.Test ? { keys, settings, client, chat } : undefined;
 }
 

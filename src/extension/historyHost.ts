@@ -74,9 +74,11 @@ export class HistoryHost implements vscode.Disposable {
       for (const u of ended.unsubscribe) u();
       void ended.history.dispose();
     } else if (this.rehearsal) {
-      // A scenario switch keeps the rehearsal's history: all of it is simulated alike.
+      // A scenario switch keeps the rehearsal's history (all of it is simulated alike), and every
+      // label (panel banner, report, exports) names the scenario now playing, and the one before.
+      if (scenario === this.rehearsal.scenario) return;
+      this.rehearsal.history.relabel(`overload rehearsal "${scenario}", after "${this.rehearsal.scenario}"`);
       this.rehearsal = { ...this.rehearsal, scenario };
-      return;
     } else {
       this.rehearsal = this.openRehearsal(scenario);
     }

@@ -49,7 +49,7 @@ export class RehearsalController implements vscode.Disposable {
     return this.state;
   }
 
-  /** The scenarios shipped in the extension's `scenarios/` folder. */
+  /** The scenarios shipped in the extension's `scenarios/` folder, described as they would play on the user's chain. */
   async scenarios(): Promise<ScenarioChoice[]> {
     const folder = vscode.Uri.joinPath(this.extensionUri, 'scenarios');
     const entries = await vscode.workspace.fs.readDirectory(folder);
@@ -58,7 +58,8 @@ export class RehearsalController implements vscode.Disposable {
       if (type !== vscode.FileType.File || !fileName.endsWith('.json')) continue;
       const file = vscode.Uri.joinPath(folder, fileName);
       const name = fileName.slice(0, -'.json'.length);
-      choices.push({ name, description: await readDescription(file), file });
+      const raw = await readDescription(file);
+      choices.push({ name, description: castScenario({ name, description: raw }, this.chain()).description ?? raw, file });
     }
     return choices.sort((a, b) => a.name.localeCompare(b.name));
   }

@@ -2,7 +2,7 @@
 // primary, claude-sonnet-5-5 the first fallback, claude-haiku-5-5 the second. Before a scenario is
 // handed to the simulator its roles are cast onto the user's own chain, so "primary-outage" takes
 // down whichever model the user made primary. Pure (no vscode import), unit-tested.
-import type { ModelBehavior, Scenario, ScenarioPhase } from '../simulator/scenario-types';
+import type { ModelBehavior, Scenario, ScenarioPhase, StatusPageSpec } from '../simulator/scenario-types';
 
 /** The models the shipped scenarios name, in chain order: primary, first fallback, second fallback. */
 export const SCENARIO_ROLES = ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5'] as const;
@@ -38,17 +38,39 @@ function recastText(text: string | undefined, casting: ReadonlyMap<string, strin
   return casting.size === 0 ? text : text.replace(pattern, (role) => casting.get(role) ?? role);
 }
 
+function recastStatusPage(page: StatusPageSpec | undefined, casting: ReadonlyMap<string, string>): StatusPageSpec | undefined {
+  if (page === undefined) return undefined;
+  const description = recastText(page.description, casting);
+  return {
+    ...page,
+    ...(description !== undefined ? { description } : {}),
+    ...(page.incidents !== undefined
+      ? {
+          incidents: page.incidents.map((incident) => {
+            const body = recastText(incident.body, casting);
+            return { ...incident, name: recastText(incident.name, casting) ?? incident.name, ...(body !== undefined ? { body } : {}) };
+          }),
+        }
+      : {}),
+  };
+}
+
 /**
- * The scenario with its role models replaced by the chain's models (simultaneously, so swaps work).
- * A chain model that `isKnown` rejects (a typo such as "claude-opus-99", or another vendor's
- * "gpt-4o") answers 404 not_found_error, as the API would: the rehearsal never answers from a
- * model that does not exist.
+ * The scenario with its role models replaced by the chain's models (simultaneously, so swaps work),
+ * in its behaviour, its description and its status page. A chain model that `isKnown` rejects (a
+ * typo such as "claude-opus-99", or another vendor's "gpt-4o") answers 404 not_found_error, as the
+ * API would: the rehearsal never answers from a model that does not exist.
  */
 export function castScenario(scenario: Scenario, chain: readonly string[], isKnown: (model: string) => boolean = () => true): Scenario {
   const casting = roleCasting(chain);
-  const phases = scenario.phases?.map(
-    (phase): ScenarioPhase => ({ ...phase, ...(phase.models !== undefined ? { models: recastModels(phase.models, casting) } : {}) }),
-  );
+  const phases = scenario.phases?.map((phase): ScenarioPhase => {
+    const statusPage = recastStatusPage(phase.statusPage, casting);
+    return {
+      ...phase,
+      ...(phase.models !== undefined ? { models: recastModels(phase.models, casting) } : {}),
+      ...(statusPage !== undefined ? { statusPage } : {}),
+    };
+  });
   let models = recastModels(scenario.models, casting);
   const unknown = chain.filter((model) => !isKnown(model));
   if (unknown.length > 0) {
@@ -56,10 +78,12 @@ export function castScenario(scenario: Scenario, chain: readonly string[], isKno
     for (const model of unknown) models[model] = { ...models[model], unknown: true };
   }
   const description = recastText(scenario.description, casting);
+  const statusPage = recastStatusPage(scenario.statusPage, casting);
   return {
     ...scenario,
     ...(description !== undefined ? { description } : {}),
     ...(models !== undefined ? { models } : {}),
     ...(phases !== undefined ? { phases } : {}),
+    ...(statusPage !== undefined ? { statusPage } : {}),
   };
 }

@@ -16,7 +16,7 @@ import { OutcomeEngine } from './outcome-engine';
 import { PromptCache } from './prompt-cache';
 import { resolveScenario, resolveShippedScenario } from './scenario-loader';
 import { StatsRecorder } from './stats';
-import { statusSummary } from './status-page';
+import { incidentPage, statusSummary } from './status-page';
 import type { Scenario } from './scenario-types';
 import type { SimulatorStats } from './stats';
 
@@ -60,6 +60,13 @@ export interface RunningSimulator {
 
 const VERTEX_PATH = /^\/v1\/projects\/[^/]+\/locations\/[^/]+\/publishers\/anthropic\/models\/([^/:]+):(rawPredict|streamRawPredict)$/;
 
+/** http://<the address the request came to>: the simulator's own origin, for links it hands out. */
+function localOrigin(req: IncomingMessage): string {
+  const local = req.socket.localAddress ?? '127.0.0.1';
+  const host = local.includes(':') && !local.startsWith('::ffff:') ? `[${local}]` : local.replace(/^::ffff:/, '');
+  return `http://${host}:${req.socket.localPort ?? 80}`;
+}
+
 async function route(state: SimulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = newRequestId();
   const url = new URL(req.url ?? '/', 'http://simulator.local');
@@ -90,7 +97,16 @@ async function route(state: SimulatorState, req: IncomingMessage, res: ServerRes
   if (bedrock) return handleBedrockInvoke(state, req, res, path, bedrock[1]!, bedrock[2] === 'invoke-with-response-stream');
   if (path === '/api/v2/summary.json' && method === 'GET') {
     const spec = state.engine.activePhase()?.statusPage ?? state.engine.currentScenario.statusPage;
-    return sendJson(res, 200, statusSummary(spec, state.engine.scenarioStartedAt), requestId);
+    return sendJson(res, 200, statusSummary(spec, state.engine.scenarioStartedAt, Date.now(), localOrigin(req)), requestId);
+  }
+  const incident = /^\/incidents\/([\w-]+)$/.exec(path);
+  if (incident && method === 'GET') {
+    const spec = state.engine.activePhase()?.statusPage ?? state.engine.currentScenario.statusPage;
+    const page = incidentPage(spec, incident[1]!);
+    if (page === null) return sendError(res, 404, `Not found: ${method} ${path}`, requestId);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page) });
+    res.end(page);
+    return;
   }
   if (path === '/_sim/stats' && method === 'GET') return sendJson(res, 200, state.stats.snapshot(), requestId);
   if (path === '/_sim/reset' && method === 'POST') {

@@ -17,7 +17,11 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 12) || 'component';
 }
 
-export function statusSummary(spec: StatusPageSpec | undefined, scenarioStartedAt: number, now = Date.now()): unknown {
+/**
+ * `origin` is the simulator's own address (http://127.0.0.1:PORT): incident links and the page URL
+ * point there, never to a real status page, so nothing a rehearsal shows links off the machine.
+ */
+export function statusSummary(spec: StatusPageSpec | undefined, scenarioStartedAt: number, now = Date.now(), origin = 'http://127.0.0.1'): unknown {
   const indicator: StatusIndicator = spec?.indicator ?? 'none';
   const startedIso = new Date(scenarioStartedAt).toISOString();
   const nowIso = new Date(now).toISOString();
@@ -54,7 +58,7 @@ export function statusSummary(spec: StatusPageSpec | undefined, scenarioStartedA
       monitoring_at: incident.status === 'monitoring' ? startedIso : null,
       resolved_at: resolved ? startedIso : null,
       impact: incident.impact ?? (indicator === 'maintenance' ? 'none' : indicator),
-      shortlink: `https://stspg.io/${id}`,
+      shortlink: `${origin}/incidents/${id}`,
       started_at: startedIso,
       page_id: PAGE_ID,
       incident_updates: [
@@ -80,7 +84,7 @@ export function statusSummary(spec: StatusPageSpec | undefined, scenarioStartedA
     page: {
       id: PAGE_ID,
       name: 'Anthropic (simulated)',
-      url: 'https://status.anthropic.com',
+      url: `${origin}/`,
       time_zone: 'Etc/UTC',
       updated_at: nowIso,
     },
@@ -89,4 +93,22 @@ export function statusSummary(spec: StatusPageSpec | undefined, scenarioStartedA
     scheduled_maintenances: [],
     status: { indicator, description: spec?.description ?? DESCRIPTIONS[indicator] },
   };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The page an incident's link opens: its name, status and update, marked simulated; null for no such incident. */
+export function incidentPage(spec: StatusPageSpec | undefined, id: string): string | null {
+  const index = /^siminc(\d+)$/.exec(id)?.[1];
+  const incident = index === undefined ? undefined : spec?.incidents?.[Number(index) - 1];
+  if (incident === undefined) return null;
+  return [
+    '<!doctype html><meta charset="utf-8"><title>Simulated incident</title>',
+    '<p><strong>Simulated by the overload rehearsal</strong>: this incident is not on Anthropic\'s status page.</p>',
+    `<h1>${escapeHtml(incident.name)}</h1>`,
+    `<p>Status: ${escapeHtml(incident.status)}${incident.impact ? `, ${escapeHtml(incident.impact)} impact` : ''}</p>`,
+    `<p>${escapeHtml(incident.body ?? incident.name)}</p>`,
+  ].join('\n');
 }

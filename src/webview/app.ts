@@ -1,7 +1,7 @@
 // The diagnostics panel: toolbar (window, filters, report/export), banners, and three tabs.
 // State that must survive a reload (window, filters, tab) goes through setState and is also
 // sent to the host, which builds snapshots for the selected window.
-import { bannersFor } from './banners';
+import { bannersFor, statusDescription } from './banners';
 import { BatchesView } from './batchesView';
 import { BreakerView } from './breakerView';
 import { h, replaceChildren } from './dom';
@@ -226,7 +226,7 @@ export class DiagnosticsApp {
       this.statusLine.textContent = 'Anthropic status: not checked.';
       return;
     }
-    const what = status.description || (status.error ? 'unknown' : 'no status');
+    const what = statusDescription(status);
     const label = (snapshot.simulated ?? null) !== null ? 'Anthropic status (simulated by the rehearsal)' : 'Anthropic status';
     this.statusLine.textContent = `${label}: ${what} (checked ${formatAgo(status.fetchedAt, this.hostNow())}).`;
   }

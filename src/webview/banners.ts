@@ -1,7 +1,7 @@
 // Decides which banners the panel shows: the 529 alert and Anthropic's posted incidents.
 // Pure, so the wording is unit-tested.
 import { formatDuration, formatPercent } from './format';
-import type { PanelSnapshot } from './protocol';
+import type { AnthropicStatus, PanelSnapshot } from './protocol';
 
 export interface Banner {
   readonly kind: 'simulated' | 'alert' | 'incident' | 'status-error';
@@ -64,4 +64,18 @@ function liveBanners(snapshot: PanelSnapshot): Banner[] {
   const statusError = snapshot.anthropicStatus?.error;
   if (statusError) banners.push({ kind: 'status-error', text: `Status page not available: ${statusError}`, url: null });
   return banners;
+}
+
+/**
+ * What the status line says of the status page. A page may read "All Systems Operational" while
+ * an incident is still open (monitoring a fix): the line then names the incident instead, so it
+ * never contradicts the incident banner under it.
+ */
+export function statusDescription(status: AnthropicStatus): string {
+  const open = status.incidents.length;
+  if (status.indicator === 'none' && open > 0) {
+    const first = status.incidents[0]!;
+    return `${open === 1 ? 'an incident is open' : `${open} incidents are open`}: “${first.name}” (${first.status})`;
+  }
+  return status.description || (status.error ? 'unknown' : 'no status');
 }

@@ -1,7 +1,8 @@
 // Issue 23, the first hour tried again, in a real VS Code (code-server through Chromium) with chat on
 // and an overload rehearsal instead of a key, as the demo runs it: the walkthrough's chat step
-// (item 2), one notice for bad settings when they are saved (item 8), and unknown model ids flagged
-// where they are set and in the status bar (item 7).
+// (item 2), one notice for bad settings when they are saved (item 8), unknown model ids flagged
+// where they are set and in the status bar (item 7), and labels that follow the running scenario
+// and the primary model (item 6).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -14,13 +15,17 @@ import {
   openSession,
   pickQuickPickItem,
   quickInputTitle,
+  quickPickItems,
   quickPickLabels,
+  readClipboard,
   runCommand,
   screenshot,
   statusBarItem,
   until,
   waitForNotification,
   waitForQuickInput,
+  waitForWorkbench,
+  webviewFrame,
 } from './harness';
 import type { E2eSession } from './harness';
 
@@ -30,9 +35,17 @@ const flat = (text: string): string => text.replace(/\u00a0/g, ' ').replace(/\s+
 const statusLabel = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).getAttribute('aria-label').catch(() => '')) ?? '';
 const statusText = async (page: Page): Promise<string> => flat(await statusBarItem(page, STATUS_ID).innerText().catch(() => ''));
 
+/** Runs a palette command; when it cannot, the window as it was goes to test-results first. */
+async function command(page: Page, label: string): Promise<void> {
+  await runCommand(page, label).catch(async (error: unknown) => {
+    await screenshot(page, `first-hour-setup-no-${label.replace(/\W+/g, '-').toLowerCase()}`).catch(() => undefined);
+    throw error;
+  });
+}
+
 /** Asks through "Ask Claude…" and returns the answer document's text once its closing note is written. */
 async function ask(page: Page, question: string, done: RegExp = /Answered by|Failed:/): Promise<string> {
-  await runCommand(page, 'Resilient Claude: Ask Claude…');
+  await command(page, 'Resilient Claude: Ask Claude…');
   await until('the question box', () => quickInputTitle(page).catch(() => ''), (title) => title === 'Ask Claude', 10_000);
   await fillInputBox(page, question);
   return until('the answer document', async () => flat(await activeEditorText(page, 5000).catch(() => '')), (t) => done.test(t), 90_000);
@@ -55,7 +68,12 @@ async function closeWalkthrough(page: Page): Promise<void> {
 const chatStepChecked = async (page: Page): Promise<string | null> =>
   page.locator('.gettingStartedContainer button.getting-started-step[data-step-id$="chat"]').first().getAttribute('aria-checked');
 
-describe('the first hour, tried again: chat, settings, model ids (issue 23)', { timeout: 15 * 60_000 }, () => {
+/** The diagnostics panel's banners, as shown. */
+async function banners(page: Page): Promise<string> {
+  return flat(await webviewFrame(page).locator('.banners').innerText().catch(() => ''));
+}
+
+describe('the first hour, tried again: chat, settings, model ids, labels (issue 23)', { timeout: 15 * 60_000 }, () => {
   let session: E2eSession;
   let page: Page;
 
@@ -84,7 +102,7 @@ describe('the first hour, tried again: chat, settings, model ids (issue 23)', { 
   test('item 2: "Open Chat with @claude" says chat is off (step not ticked); with chat on it opens the Chat view with @claude and ticks the step', async () => {
     await editUserSettings(page, session.userDataDir, { 'chat.disableAIFeatures': true });
     await clearNotifications(page);
-    await runCommand(page, 'Resilient Claude: Open Chat with @claude');
+    await command(page, 'Resilient Claude: Open Chat with @claude');
     assert.match(await waitForNotification(page, /Chat is turned off in this window/), /chat\.disableAIFeatures/);
     await openWalkthrough(page);
     assert.equal(await chatStepChecked(page), 'false', 'the chat step is not ticked while chat could not open');
@@ -92,7 +110,7 @@ describe('the first hour, tried again: chat, settings, model ids (issue 23)', { 
 
     await editUserSettings(page, session.userDataDir, { 'chat.disableAIFeatures': false });
     await clearNotifications(page);
-    await runCommand(page, 'Resilient Claude: Open Chat with @claude');
+    await command(page, 'Resilient Claude: Open Chat with @claude');
     const input = page.locator('.part.auxiliarybar .interactive-input-part .monaco-editor .view-lines').first();
     await until('@claude in the chat input', async () => flat(await input.innerText().catch(() => '')), (t) => t.includes('@claude'), 60_000);
     await screenshot(page, 'first-hour-open-chat');
@@ -129,5 +147,47 @@ describe('the first hour, tried again: chat, settings, model ids (issue 23)', { 
       'resilientClaude.fallbackModels': ['claude-sonnet-5-5', 'claude-haiku-5-5'],
     });
     await until('the flag cleared', () => statusText(page), (t) => !/unknown model/.test(t));
+  });
+
+  test('item 6: answers are marked simulated, the picker shows the running scenario by role, and the labels, links and a reload follow the switch', async () => {
+    await clearNotifications(page);
+    const first = await ask(page, 'Who answers during the outage?');
+    assert.match(first, /Simulated — overload rehearsal "primary-outage"/);
+
+    // The panel: the rehearsal label; the simulated incident's Details link stays on this machine.
+    await command(page, 'Resilient Claude: Show Diagnostics');
+    await until('the rehearsal banner', () => banners(page), (b) => /overload rehearsal "primary-outage"/.test(b), 60_000);
+    const details = webviewFrame(page).locator('.banners a', { hasText: 'Details' }).first();
+    await details.waitFor({ state: 'visible', timeout: 60_000 });
+    const href = (await details.getAttribute('href')) ?? '';
+    assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/incidents\//, `the incident link stays on the machine: ${href}`);
+    assert.doesNotMatch(flat(await webviewFrame(page).locator('body').innerText()), /All Systems Operational/);
+    assert.match(await banners(page), /Elevated errors on claude-opus-5-5/);
+
+    // The picker says which scenario runs, and describes the outage by role.
+    await command(page, 'Resilient Claude: Start Overload Rehearsal…');
+    const rows = await until('the scenarios', () => quickPickItems(page), (r) => r.length >= 7);
+    const running = rows.find((r) => r.label.includes('primary-outage'));
+    assert.match(running?.description ?? '', /running now/);
+    assert.match(running?.detail ?? '', /^Your primary model \(claude-opus-5-5\)/);
+    assert.ok(rows.every((r) => !/\bOpus\b|Sonnet and Haiku/.test(r.detail ?? '')), JSON.stringify(rows.map((r) => r.detail)));
+    await pickQuickPickItem(page, 'flaky-network');
+    await waitForNotification(page, /Overload rehearsal "flaky-network" is running/, 30_000);
+
+    const second = await ask(page, 'Does the network flake?');
+    assert.match(second, /Simulated — overload rehearsal "flaky-network"/);
+
+    await command(page, 'Resilient Claude: Show Diagnostics');
+    await until('the banner names the new scenario', () => banners(page), (b) => /overload rehearsal "flaky-network"/.test(b), 60_000);
+    await command(page, 'Resilient Claude: Copy Escalation Report');
+    const report = await until('the report on the clipboard', () => readClipboard(page), (r) => /flaky-network/.test(r), 20_000);
+    assert.match(report, /overload rehearsal "flaky-network"/);
+
+    // A reload resumes the scenario that ran, and says so.
+    await clearNotifications(page);
+    await runCommand(page, 'Developer: Reload Window');
+    await waitForWorkbench(page);
+    await waitForNotification(page, /Overload rehearsal "flaky-network" resumed after the reload/, 90_000);
+    await until('the status bar names the resumed scenario', () => statusLabel(page), (l) => /Overload rehearsal flaky-network/.test(l), 30_000);
   });
 });

@@ -372,11 +372,16 @@ export function createHistory(options: HistoryOptions): History {
     }
   }
 
-  return {
+  let simulated = options.simulated;
+
+  const history: History = {
     bucketMs,
     retentionMs,
     alertRule,
-    ...(options.simulated !== undefined ? { simulated: options.simulated } : {}),
+    relabel(label: string): void {
+      if (simulated === undefined) return;
+      simulated = label;
+    },
     record,
     buckets,
     models: () => store.models(),
@@ -392,4 +397,7 @@ export function createHistory(options: HistoryOptions): History {
     flush,
     dispose,
   };
+  // Read at each use (a getter, not a copy): a rehearsal that switched scenario is named as it is now.
+  if (simulated !== undefined) Object.defineProperty(history, 'simulated', { get: () => simulated, enumerable: true });
+  return history;
 }

@@ -159,6 +159,8 @@ export interface History {
   readonly alertRule: AlertRule;
   /** Present when the history holds simulated traffic: what it simulates (HistoryOptions.simulated). */
   readonly simulated?: string;
+  /** Renames what a simulated history simulates (a rehearsal switched scenario); no-op for real traffic. */
+  relabel(simulated: string): void;
   /** Feed every manager event; only `attempt` events change the history. */
   record(event: ManagerEvent): void;
   buckets(query: BucketQuery): HistoryBucket[];

@@ -16,6 +16,7 @@ import { Narrator } from './narration';
 import { historyMessages } from './participantHistory';
 import type { AnswerMetadata, RequestTurnShape, ResponseTurnShape } from './participantHistory';
 import { referenceBlocks } from './references';
+import { simulatedAnswerLine } from '../rehearsalLabels';
 
 const MAX_TOKENS = 8192;
 const SYSTEM_PROMPT =
@@ -56,6 +57,7 @@ export class ClaudeParticipant {
       ...(model !== undefined ? { model } : {}),
     };
 
+    const rehearsal = this.client.routes.rehearsalScenario;
     stream.progress(vscode.l10n.t('Asking {0}…', shortModelName(model ?? this.client.routes.chain[0] ?? '')));
     let answer = '';
     let announced = false;
@@ -90,6 +92,7 @@ export class ClaudeParticipant {
       // A fallback not yet said above the answer (it came after the first words) is said under it.
       if (line !== null && line !== saidAnsweredBy) stream.markdown(`\n\n*${line}*`);
       if (outcome.incomplete) stream.markdown(`\n\n*${vscode.l10n.t('The answer was cut off and could not be continued.')}*`);
+      if (rehearsal !== null) stream.markdown(`\n\n*${simulatedAnswerLine(rehearsal, vscode.l10n.t)}*`);
       this.buttons(stream, requestIds);
       return { metadata: { resilientClaude: metadata } };
     }

@@ -17,7 +17,7 @@ test('primary-outage cast onto a chain led by claude-opus-4-6 takes down claude-
   const cast = castScenario(loadScenario('primary-outage'), ['claude-opus-4-6', 'claude-sonnet-5-5', 'claude-haiku-5-5']);
   assert.deepEqual(Object.keys(cast.phases?.[0]?.models ?? {}), ['claude-opus-4-6']);
   assert.equal(cast.phases?.[0]?.models?.['claude-opus-4-6']?.p529, 1);
-  assert.match(cast.description ?? '', /^claude-opus-4-6 answers every request with 529/);
+  assert.match(cast.description ?? '', /^Your primary model \(claude-opus-4-6\) answers every request with 529/);
 });
 
 test('roles are cast at once, so a chain that swaps primary and fallback swaps their behaviour', { timeout: 5000 }, () => {
