@@ -6,6 +6,7 @@
 // sees the outage.
 import * as vscode from 'vscode';
 import type { RunningSimulator, Scenario } from '../simulator/index.js';
+import { atHumanPace } from './rehearsalPace';
 import { castScenario } from './rehearsalRoles';
 
 export interface ScenarioChoice {
@@ -59,7 +60,7 @@ export class RehearsalController implements vscode.Disposable {
       const file = vscode.Uri.joinPath(folder, fileName);
       const name = fileName.slice(0, -'.json'.length);
       const raw = await readDescription(file);
-      choices.push({ name, description: castScenario({ name, description: raw }, this.chain()).description ?? raw, file });
+      choices.push({ name, description: castScenario(atHumanPace({ name, description: raw }, name), this.chain()).description ?? raw, file });
     }
     return choices.sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -111,7 +112,7 @@ export class RehearsalController implements vscode.Disposable {
   private async cast(choice: ScenarioChoice): Promise<Scenario> {
     const { catalogLimits, loadScenario } = await import('../simulator/index.js');
     // A chain model the simulator's Models API does not list answers 404, as the real API would.
-    return castScenario(loadScenario(choice.file.fsPath), this.chain(), (model) => catalogLimits(model) !== undefined);
+    return castScenario(atHumanPace(loadScenario(choice.file.fsPath), choice.name), this.chain(), (model) => catalogLimits(model) !== undefined);
   }
 
   private stateOf(choice: ScenarioChoice, simulator: RunningSimulator, scenario: Scenario): ActiveRehearsal {

@@ -1,8 +1,7 @@
 // Issue 23, the first hour tried again, in a real VS Code (code-server through Chromium) with chat on
 // and an overload rehearsal instead of a key, as the demo runs it: the walkthrough's chat step
-// (item 2), one notice for bad settings when they are saved (item 8), unknown model ids flagged
-// where they are set and in the status bar (item 7), and labels that follow the running scenario
-// and the primary model (item 6).
+// (item 2), one notice for bad settings when they are saved (item 8), and unknown model ids flagged
+// where they are set and in the status bar (item 7).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -15,17 +14,13 @@ import {
   openSession,
   pickQuickPickItem,
   quickInputTitle,
-  quickPickItems,
   quickPickLabels,
-  readClipboard,
   runCommand,
   screenshot,
   statusBarItem,
   until,
   waitForNotification,
   waitForQuickInput,
-  waitForWorkbench,
-  webviewFrame,
 } from './harness';
 import type { E2eSession } from './harness';
 
@@ -37,6 +32,10 @@ const statusText = async (page: Page): Promise<string> => flat(await statusBarIt
 
 /** Runs a palette command; when it cannot, the window as it was goes to test-results first. */
 async function command(page: Page, label: string): Promise<void> {
+  // The pointer left over a tab (where the last palette row was clicked) shows its hover, which can
+  // keep F1 from opening the palette: move it onto the editor and dismiss any hover first.
+  await page.mouse.move(700, 450);
+  await page.keyboard.press('Escape');
   await runCommand(page, label).catch(async (error: unknown) => {
     await screenshot(page, `first-hour-setup-no-${label.replace(/\W+/g, '-').toLowerCase()}`).catch(() => undefined);
     throw error;
@@ -68,12 +67,7 @@ async function closeWalkthrough(page: Page): Promise<void> {
 const chatStepChecked = async (page: Page): Promise<string | null> =>
   page.locator('.gettingStartedContainer button.getting-started-step[data-step-id$="chat"]').first().getAttribute('aria-checked');
 
-/** The diagnostics panel's banners, as shown. */
-async function banners(page: Page): Promise<string> {
-  return flat(await webviewFrame(page).locator('.banners').innerText().catch(() => ''));
-}
-
-describe('the first hour, tried again: chat, settings, model ids, labels (issue 23)', { timeout: 15 * 60_000 }, () => {
+describe('the first hour, tried again: chat, settings, model ids (issue 23)', { timeout: 15 * 60_000 }, () => {
   let session: E2eSession;
   let page: Page;
 
@@ -147,47 +141,5 @@ describe('the first hour, tried again: chat, settings, model ids, labels (issue 
       'resilientClaude.fallbackModels': ['claude-sonnet-5-5', 'claude-haiku-5-5'],
     });
     await until('the flag cleared', () => statusText(page), (t) => !/unknown model/.test(t));
-  });
-
-  test('item 6: answers are marked simulated, the picker shows the running scenario by role, and the labels, links and a reload follow the switch', async () => {
-    await clearNotifications(page);
-    const first = await ask(page, 'Who answers during the outage?');
-    assert.match(first, /Simulated — overload rehearsal "primary-outage"/);
-
-    // The panel: the rehearsal label; the simulated incident's Details link stays on this machine.
-    await command(page, 'Resilient Claude: Show Diagnostics');
-    await until('the rehearsal banner', () => banners(page), (b) => /overload rehearsal "primary-outage"/.test(b), 60_000);
-    const details = webviewFrame(page).locator('.banners a', { hasText: 'Details' }).first();
-    await details.waitFor({ state: 'visible', timeout: 60_000 });
-    const href = (await details.getAttribute('href')) ?? '';
-    assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/incidents\//, `the incident link stays on the machine: ${href}`);
-    assert.doesNotMatch(flat(await webviewFrame(page).locator('body').innerText()), /All Systems Operational/);
-    assert.match(await banners(page), /Elevated errors on claude-opus-5-5/);
-
-    // The picker says which scenario runs, and describes the outage by role.
-    await command(page, 'Resilient Claude: Start Overload Rehearsal…');
-    const rows = await until('the scenarios', () => quickPickItems(page), (r) => r.length >= 7);
-    const running = rows.find((r) => r.label.includes('primary-outage'));
-    assert.match(running?.description ?? '', /running now/);
-    assert.match(running?.detail ?? '', /^Your primary model \(claude-opus-5-5\)/);
-    assert.ok(rows.every((r) => !/\bOpus\b|Sonnet and Haiku/.test(r.detail ?? '')), JSON.stringify(rows.map((r) => r.detail)));
-    await pickQuickPickItem(page, 'flaky-network');
-    await waitForNotification(page, /Overload rehearsal "flaky-network" is running/, 30_000);
-
-    const second = await ask(page, 'Does the network flake?');
-    assert.match(second, /Simulated — overload rehearsal "flaky-network"/);
-
-    await command(page, 'Resilient Claude: Show Diagnostics');
-    await until('the banner names the new scenario', () => banners(page), (b) => /overload rehearsal "flaky-network"/.test(b), 60_000);
-    await command(page, 'Resilient Claude: Copy Escalation Report');
-    const report = await until('the report on the clipboard', () => readClipboard(page), (r) => /flaky-network/.test(r), 20_000);
-    assert.match(report, /overload rehearsal "flaky-network"/);
-
-    // A reload resumes the scenario that ran, and says so.
-    await clearNotifications(page);
-    await runCommand(page, 'Developer: Reload Window');
-    await waitForWorkbench(page);
-    await waitForNotification(page, /Overload rehearsal "flaky-network" resumed after the reload/, 90_000);
-    await until('the status bar names the resumed scenario', () => statusLabel(page), (l) => /Overload rehearsal flaky-network/.test(l), 30_000);
   });
 });

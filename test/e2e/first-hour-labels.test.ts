@@ -1,0 +1,126 @@
+// Issue 23, the first hour tried again, in a real VS Code (code-server through Chromium) with an
+// overload rehearsal instead of a key, as the demo runs it: labels that follow the running scenario
+// and the primary model (item 6), and flaky-network showing a fault in each question at a human pace.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import {
+  activeEditorText,
+  clearNotifications,
+  fillInputBox,
+  openSession,
+  pickQuickPickItem,
+  quickInputTitle,
+  quickPickItems,
+  readClipboard,
+  runCommand,
+  screenshot,
+  statusBarItem,
+  until,
+  waitForNotification,
+  waitForWorkbench,
+  webviewFrame,
+} from './harness';
+import type { E2eSession } from './harness';
+
+const STATUS_ID = 'resilient-claude.status';
+
+const flat = (text: string): string => text.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+const statusLabel = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).getAttribute('aria-label').catch(() => '')) ?? '';
+const statusText = async (page: Page): Promise<string> => flat(await statusBarItem(page, STATUS_ID).innerText().catch(() => ''));
+
+/** Runs a palette command; when it cannot, the window as it was goes to test-results first. */
+async function command(page: Page, label: string): Promise<void> {
+  // The pointer left over a tab (where the last palette row was clicked) shows its hover, which can
+  // keep F1 from opening the palette: move it onto the editor and dismiss any hover first.
+  await page.mouse.move(700, 450);
+  await page.keyboard.press('Escape');
+  await runCommand(page, label).catch(async (error: unknown) => {
+    await screenshot(page, `first-hour-labels-no-${label.replace(/\W+/g, '-').toLowerCase()}`).catch(() => undefined);
+    throw error;
+  });
+}
+
+/** Asks through "Ask Claude…" and returns the answer document's text once its closing note is written. */
+async function ask(page: Page, question: string, done: RegExp = /Answered by|Failed:/): Promise<string> {
+  await command(page, 'Resilient Claude: Ask Claude…');
+  await until('the question box', () => quickInputTitle(page).catch(() => ''), (title) => title === 'Ask Claude', 10_000);
+  await fillInputBox(page, question);
+  return until('the answer document', async () => flat(await activeEditorText(page, 5000).catch(() => '')), (t) => done.test(t), 90_000);
+}
+
+/** The diagnostics panel's banners, as shown. */
+async function banners(page: Page): Promise<string> {
+  return flat(await webviewFrame(page).locator('.banners').innerText().catch(() => ''));
+}
+
+describe('the first hour, tried again: rehearsal labels and pace (issue 23)', { timeout: 15 * 60_000 }, () => {
+  let session: E2eSession;
+  let page: Page;
+
+  before(async () => {
+    session = await openSession({
+      name: 'first-hour-labels',
+      codeServer: () => ({
+        settings: {
+          // As the demo runs it: chat on, a rehearsal instead of a key.
+          'chat.disableAIFeatures': false,
+          'resilientClaude.rehearsal.scenario': 'primary-outage',
+          'resilientClaude.tail.hedgeBudgetPercent': 0,
+          'files.hotExit': 'off',
+        },
+      }),
+    });
+    page = session.page;
+    await until('the rehearsal in the status bar', () => statusText(page), (t) => /Rehearsal/.test(t), 90_000);
+  });
+
+  after(async () => {
+    if (page) await screenshot(page, 'first-hour-labels-last').catch(() => undefined);
+    await session?.close();
+  });
+
+  test('item 6: answers are marked simulated, the picker shows the running scenario by role, and the labels, links and a reload follow the switch', async () => {
+    await clearNotifications(page);
+    const first = await ask(page, 'Who answers during the outage?');
+    assert.match(first, /Simulated — overload rehearsal "primary-outage"/);
+
+    // The panel: the rehearsal label; the simulated incident's Details link stays on this machine.
+    await command(page, 'Resilient Claude: Show Diagnostics');
+    await until('the rehearsal banner', () => banners(page), (b) => /overload rehearsal "primary-outage"/.test(b), 60_000);
+    const details = webviewFrame(page).locator('.banners a', { hasText: 'Details' }).first();
+    await details.waitFor({ state: 'visible', timeout: 60_000 });
+    const href = (await details.getAttribute('href')) ?? '';
+    assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/incidents\//, `the incident link stays on the machine: ${href}`);
+    assert.doesNotMatch(flat(await webviewFrame(page).locator('body').innerText()), /All Systems Operational/);
+    assert.match(await banners(page), /Elevated errors on claude-opus-5-5/);
+
+    // The picker says which scenario runs, and describes the outage by role.
+    await command(page, 'Resilient Claude: Start Overload Rehearsal…');
+    const rows = await until('the scenarios', () => quickPickItems(page), (r) => r.length >= 7);
+    const running = rows.find((r) => r.label.includes('primary-outage'));
+    assert.match(running?.description ?? '', /running now/);
+    assert.match(running?.detail ?? '', /^Your primary model \(claude-opus-5-5\)/);
+    assert.ok(rows.every((r) => !/\bOpus\b|Sonnet and Haiku/.test(r.detail ?? '')), JSON.stringify(rows.map((r) => r.detail)));
+    await pickQuickPickItem(page, 'flaky-network');
+    await waitForNotification(page, /Overload rehearsal "flaky-network" is running/, 30_000);
+
+    // At a human pace the flaky network shows: the first attempt meets a fault, the retry answers.
+    const second = await ask(page, 'Does the network flake?');
+    assert.match(second, /Answered by \S+ .*· [2-9] attempts/);
+    assert.match(second, /Simulated — overload rehearsal "flaky-network"/);
+
+    await command(page, 'Resilient Claude: Show Diagnostics');
+    await until('the banner names the new scenario', () => banners(page), (b) => /overload rehearsal "flaky-network"/.test(b), 60_000);
+    await command(page, 'Resilient Claude: Copy Escalation Report');
+    const report = await until('the report on the clipboard', () => readClipboard(page), (r) => /flaky-network/.test(r), 20_000);
+    assert.match(report, /overload rehearsal "flaky-network"/);
+
+    // A reload resumes the scenario that ran, and says so.
+    await clearNotifications(page);
+    await runCommand(page, 'Developer: Reload Window');
+    await waitForWorkbench(page);
+    await waitForNotification(page, /Overload rehearsal "flaky-network" resumed after the reload/, 90_000);
+    await until('the status bar names the resumed scenario', () => statusLabel(page), (l) => /Overload rehearsal flaky-network/.test(l), 30_000);
+  });
+});
