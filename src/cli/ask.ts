@@ -179,17 +179,17 @@ export async function runAsk(argv: string[], io: CliIo = processIo): Promise<num
   const { config, problems } = buildConfig(args, key, io.configOverrides);
   if (!args.json) for (const problem of problems) err(`Warning: ${problem}\n`);
   const session = await openSession(config, { broker: args.broker, historyFile: args.history ?? null, quiet: args.json, env: io.env, err });
-  const { manager, signal } = session;
+  const { manager, signal, onEvent } = session;
   try {
     const request = { messages: [{ role: 'user' as const, content: args.prompt }], max_tokens: args.maxTokens };
     let outcome: Outcome;
     if (args.stream && !args.json) {
-      const stream = manager.stream(request, { signal });
+      const stream = manager.stream(request, { signal, onEvent });
       for await (const delta of stream) out(delta);
       outcome = await stream.outcome;
       if (outcome.ok || outcome.text !== '') out('\n');
     } else {
-      outcome = args.stream ? await drain(manager.stream(request, { signal })) : await manager.send(request, { signal });
+      outcome = args.stream ? await drain(manager.stream(request, { signal, onEvent })) : await manager.send(request, { signal, onEvent });
       if (!args.json && outcome.ok) out(`${outcome.text}\n`);
     }
     if (args.json) out(`${jsonOutcome(outcome, session.shared)}\n`);

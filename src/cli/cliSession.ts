@@ -3,7 +3,7 @@
 // the history this process writes itself, progress lines on stderr, Ctrl-C as a cancel, and
 // how an outcome becomes lines and an exit status.
 import type { ManagerConfig, RequestManager } from '../core/contract';
-import type { AttemptRecord, ManagerEvent, Outcome } from '../core/types';
+import type { AttemptRecord, ManagerEvent, Outcome, RequestEvent } from '../core/types';
 import { describeClass } from '../core/classify';
 import { createRequestManager } from '../core/requestManager';
 import { redactSecrets } from '../core/redact';
@@ -50,6 +50,9 @@ export interface CliSession {
   /** The broker client when --broker was given. */
   readonly shared: SharedManager | null;
   readonly signal: AbortSignal;
+  /** The command's own request's events as progress lines on stderr (SendOptions.onEvent); another
+   *  client's traffic on a shared broker is not this command's to tell. */
+  readonly onEvent: (event: RequestEvent) => void;
   close(): Promise<void>;
 }
 
@@ -68,12 +71,12 @@ export async function openSession(
     manager.onEvent((event) => history.record(event));
   }
   if (shared) await shared.whenReady();
-  if (!options.quiet) {
-    manager.onEvent((event) => {
-      const line = progressLine(event);
-      if (line) err(`${line}\n`);
-    });
-  }
+  const tell = (event: ManagerEvent): void => {
+    const line = progressLine(event);
+    if (line) err(`${line}\n`);
+  };
+  // The routes' own news (a breaker opening, a rate-limit hold) is told whoever's request caused it.
+  if (!options.quiet) manager.onEvent((event) => (event.type === 'breaker' || event.type === 'hold' ? tell(event) : undefined));
   const controller = new AbortController();
   const onInterrupt = (): void => controller.abort();
   process.once('SIGINT', onInterrupt);
@@ -81,6 +84,7 @@ export async function openSession(
     manager,
     shared,
     signal: controller.signal,
+    onEvent: options.quiet ? () => undefined : tell,
     close: async () => {
       process.removeListener('SIGINT', onInterrupt);
       manager.dispose();

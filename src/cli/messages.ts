@@ -167,12 +167,12 @@ export async function runMessages(argv: string[], io: MessagesIo = processIo): P
   });
   if (!args.json) for (const problem of problems) err(`Warning: ${problem.message}\n`);
   const session = await openSession(config, { broker: args.broker, historyFile: null, quiet: args.json, env: io.env, err });
-  const { manager, signal } = session;
+  const { manager, signal, onEvent } = session;
   const headers: PassHeaders = {
     ...(args.betas.length > 0 ? { 'anthropic-beta': args.betas.join(',') } : {}),
     ...(args.version !== undefined ? { 'anthropic-version': args.version } : {}),
   };
-  const options = { signal, ...(Object.keys(headers).length > 0 ? { headers } : {}) };
+  const options = { signal, onEvent, ...(Object.keys(headers).length > 0 ? { headers } : {}) };
   try {
     if (args.count && counts(manager)) return await printCount(await manager.countTokens(body, options), args.json, out, err);
     let outcome: Outcome;

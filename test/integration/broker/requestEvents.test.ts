@@ -13,7 +13,7 @@ import { startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
 import { FakeClock } from '../../support/fakeClock';
 import { ASK, OPUS, SONNET, TEST_KEY, scenario, testConfig } from '../core/harness';
-import { eventually, inProcessBroker, sharedClient } from './brokerKit';
+import { ask, brokerEnv, eventually, inProcessBroker, requireBuild, runtimeDirs, sharedClient, startAsk } from './brokerKit';
 
 let sim: RunningSimulator;
 let broker: RunningBroker;
@@ -148,5 +148,27 @@ test('through the broker: two clients of one shared manager each hear only their
     a.dispose();
     b.dispose();
     sim.setScenario(scenario({}));
+  }
+});
+
+test('ask --broker: each command prints only its own request\'s progress, with another command running on the same manager', { timeout: 90_000 }, async () => {
+  requireBuild();
+  const { fresh, cleanUpAll } = runtimeDirs();
+  // The first request streams for a few seconds; the second meets a 529 and retries meanwhile.
+  sim.setScenario(scenario({ [OPUS]: { sequence: ['ok', '529', 'ok'] } }, { tokensPerSecond: 30, outputTokens: 90 }));
+  try {
+    const env = brokerEnv(fresh());
+    const args = ['--broker', '--stream', '--base-url', sim.url, 'why share one breaker between windows'];
+    const first = startAsk(args, env);
+    assert.ok(await eventually(() => first.stdout().length >= 10, 30_000), 'the first answer is streaming');
+    const second = await ask(args, env);
+    const firstDone = await first.done;
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(firstDone.code, 0, firstDone.stderr);
+    assert.equal(second.stderr.match(/retrying in/g)?.length, 1, `the second command told its own retry: ${second.stderr}`);
+    assert.doesNotMatch(firstDone.stderr, /retrying in/, 'the first command did not tell the other one\'s retry');
+  } finally {
+    sim.setScenario(scenario({}));
+    await cleanUpAll();
   }
 });
