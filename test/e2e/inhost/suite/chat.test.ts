@@ -258,9 +258,10 @@ test('chat: @claude narrates a fallback, streams the answer, ends with its butto
     const request = { prompt, command: undefined, references: [], toolReferences: [], model: chain } as unknown as vscode.ChatRequest;
     const source = new vscode.CancellationTokenSource();
     const result = await parts.chat.participant.handler(request, { history: [] }, stream, source.token);
-    assert.equal(recorded.markdown, `${canonicalAnswer(prompt)}\n\n*Answered by Sonnet 5.5 — Opus overloaded*`);
+    // Who answered, and why, is said once: above the answer, where it stays when the progress folds.
+    assert.equal(recorded.markdown, `*Answered by Sonnet 5.5 — Opus overloaded*\n\n${canonicalAnswer(prompt)}`);
     assert.ok(recorded.progress.some((p) => /^Opus overloaded/.test(p)), recorded.progress.join(' | '));
-    assert.ok(recorded.progress.includes('Answered by Sonnet 5.5 — Opus overloaded'), recorded.progress.join(' | '));
+    assert.ok(!recorded.progress.some((p) => p.startsWith('Answered by')), recorded.progress.join(' | '));
     assert.deepEqual(recorded.buttons.map((b) => b.title), ['Copy Request IDs (' + messageRequests(simulator).length + ')', 'Show Diagnostics']);
     const metadata = (result as vscode.ChatResult).metadata?.['resilientClaude'] as { answer: string; requestIds: string[] };
     assert.equal(metadata.answer, canonicalAnswer(prompt));
