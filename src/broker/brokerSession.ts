@@ -152,6 +152,7 @@ export class BrokerSession implements ManagerSubscriber {
           signal: controller.signal,
           priority: parsed.priority,
           clientRequestId: parsed.clientRequestId,
+          ...(parsed.headers ? { headers: parsed.headers } : {}),
           onEvent: (event) => notify(this.connection, RequestEventNotification, { clientRequestId: parsed.clientRequestId, event }),
         }),
       );

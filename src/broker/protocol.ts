@@ -4,12 +4,12 @@
 // which never throw and accept only the shapes below. The manager's own payloads (the request
 // body, events, outcomes) travel generically: checked for their envelope here, validated in
 // depth by the manager that receives them, so a change to core's types costs this file nothing.
-import type { BreakerSnapshot, ManagerEvent, Outcome, Priority, RequestEvent, Route, StreamPart } from '../core/types';
+import type { BreakerSnapshot, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, Route, StreamPart } from '../core/types';
 import { isRecord } from '../shared/isRecord';
 import { BREAKER_STATES } from '../shared/vocabulary';
 
 /** Bumped on any incompatible change: a client and a broker of different versions use different sockets. */
-export const BROKER_PROTOCOL_VERSION = 3;
+export const BROKER_PROTOCOL_VERSION = 4;
 
 /**
  * A request of the protocol: its method, parameters and result tied together at compile time
@@ -103,6 +103,8 @@ export interface StreamParams {
   readonly priority: Priority;
   readonly clientRequestId: string;
   readonly secrets: ProviderSecrets;
+  /** The caller's anthropic-beta / anthropic-version, applied by the broker's manager to every attempt. */
+  readonly headers?: PassHeaders;
 }
 
 export interface ResetParams {
@@ -219,12 +221,30 @@ function parseSecrets(value: unknown): ProviderSecrets | null {
   return value as ProviderSecrets;
 }
 
+const PASS_HEADER_NAMES: readonly string[] = ['anthropic-beta', 'anthropic-version'];
+/** A header value HTTP can carry: no control characters (CR, LF, NUL…), bounded. */
+const HEADER_VALUE = /^[^\x00-\x08\x0a-\x1f\x7f]{1,4096}$/;
+
+/** Only anthropic-beta and anthropic-version, each a header value: never a credential or another header. */
+function parsePassHeaders(value: unknown): PassHeaders | null {
+  if (!isRecord(value)) return null;
+  const headers: Record<string, string> = {};
+  for (const [name, text] of Object.entries(value)) {
+    if (!PASS_HEADER_NAMES.includes(name) || typeof text !== 'string' || !HEADER_VALUE.test(text)) return null;
+    headers[name] = text;
+  }
+  return headers;
+}
+
 export function parseStreamParams(value: unknown): StreamParams | null {
   if (!isRecord(value) || !isId(value['managerId']) || !isRecord(value['request'])) return null;
   const priority = value['priority'];
   const secrets = parseSecrets(value['secrets']);
   if (!PRIORITIES.includes(priority as Priority) || !isId(value['clientRequestId']) || !secrets) return null;
-  return { managerId: value['managerId'], request: value['request'], priority: priority as Priority, clientRequestId: value['clientRequestId'], secrets };
+  const headers = value['headers'] === undefined ? undefined : parsePassHeaders(value['headers']);
+  if (headers === null) return null;
+  const parsed = { managerId: value['managerId'], request: value['request'], priority: priority as Priority, clientRequestId: value['clientRequestId'], secrets };
+  return headers === undefined ? parsed : { ...parsed, headers };
 }
 
 function parseRoute(value: unknown): Route | null {

@@ -11,8 +11,9 @@ export interface CliRun {
   readonly err: string;
 }
 
-export async function runCli(args: readonly string[], stdin: string, key: string): Promise<CliRun> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'], ANTHROPIC_API_KEY: key }, stdio: ['pipe', 'pipe', 'pipe'] });
+/** `env` adds to the bare environment (a runtime folder for --broker, say). */
+export async function runCli(args: readonly string[], stdin: string, key: string, env: Readonly<Record<string, string>> = {}): Promise<CliRun> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'], ...env, ANTHROPIC_API_KEY: key }, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));

@@ -13,7 +13,7 @@ import { newClientRequestId } from '../../core/clientRequestId';
 import { TextQueue } from '../../core/textQueue';
 import { partStream } from '../../core/requestStream';
 import { asOf, breakerChanges } from './breakerSnapshots';
-import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, Priority, RequestEvent, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
+import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
 import { AttachRequest, BreakersNotification, ClientsNotification, EventNotification, PartNotification, RequestEventNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
 import type { ClientCounts } from '../protocol';
 import { toWireConfig } from '../wireConfig';
@@ -61,6 +61,15 @@ const RECONNECT_MAX_MS = 30_000;
 export const REQUEST_MARGIN_MS = 2_000;
 
 class BrokerClosed extends Error {}
+
+/** One request as the caller gave it: what the broker (or the in-process manager) runs. */
+interface Asked {
+  readonly request: ClaudeRequest;
+  readonly priority: Priority;
+  readonly clientRequestId: string;
+  /** The caller's anthropic-beta / anthropic-version, for every attempt wherever it runs. */
+  readonly headers: PassHeaders | undefined;
+}
 
 /** Where a request's parts and events go while it runs on the broker. */
 interface Inbox {
@@ -120,7 +129,8 @@ export class SharedManager implements RequestManager {
     const clientRequestId = options.clientRequestId ?? newClientRequestId();
     const priority = options.priority ?? 'interactive';
     const onEvent = options.onEvent ?? (() => undefined);
-    const outcome = this.run(request, priority, clientRequestId, { part: (part) => queue.push(part), event: onEvent }, controller.signal).finally(() => {
+    const asked: Asked = { request, priority, clientRequestId, headers: options.headers };
+    const outcome = this.run(asked, { part: (part) => queue.push(part), event: onEvent }, controller.signal).finally(() => {
       external?.removeEventListener('abort', onAbort);
       queue.end();
     });
@@ -288,10 +298,11 @@ export class SharedManager implements RequestManager {
     this.reconnectTimer.unref?.();
   }
 
-  private async run(request: ClaudeRequest, priority: Priority, clientRequestId: string, inbox: Inbox, signal: AbortSignal): Promise<Outcome> {
+  private async run(asked: Asked, inbox: Inbox, signal: AbortSignal): Promise<Outcome> {
     await this.ready;
     const link = this.link;
-    if (!link) return this.runLocal(request, priority, clientRequestId, inbox, signal, '', []);
+    if (!link) return this.runLocal(asked, inbox, signal, '', []);
+    const { request, priority, clientRequestId, headers } = asked;
     let delivered = '';
     let handedToolCall = false;
     const seen: AttemptRecord[] = [];
@@ -309,7 +320,7 @@ export class SharedManager implements RequestManager {
     const settled = link.liveness.begin();
     try {
       const secrets = await this.credentials.resolve(this.config);
-      const params = { managerId: link.managerId, request, priority, clientRequestId, secrets };
+      const params = { managerId: link.managerId, request, priority, clientRequestId, secrets, ...(headers ? { headers } : {}) };
       const timeoutMs = this.config.retry.deadlineMs + REQUEST_MARGIN_MS;
       return await Promise.race([
         link.channel.request(StreamRequest, params, { signal, timeoutMs }),
@@ -329,7 +340,7 @@ export class SharedManager implements RequestManager {
       if (error instanceof BrokerClosed || link.closed) {
         const stopped = link.frozen ? 'stopped answering' : 'stopped';
         this.options.log('warn', `The shared broker ${stopped} during request ${clientRequestId}; finishing it in this process${delivered === '' ? '' : ' from where its answer stopped'}.`);
-        return this.runLocal(request, priority, clientRequestId, inbox, signal, delivered, seen);
+        return this.runLocal(asked, inbox, signal, delivered, seen);
       }
       return failure(clientRequestId, delivered, seen, 'transient', `The shared broker could not run the request: ${describe(error)}`);
     } finally {
@@ -339,19 +350,12 @@ export class SharedManager implements RequestManager {
   }
 
   /** Runs on the in-process manager, after `delivered` when the broker had started the answer. */
-  private async runLocal(
-    request: ClaudeRequest,
-    priority: Priority,
-    clientRequestId: string,
-    inbox: Inbox,
-    signal: AbortSignal,
-    delivered: string,
-    earlier: readonly AttemptRecord[],
-  ): Promise<Outcome> {
+  private async runLocal(asked: Asked, inbox: Inbox, signal: AbortSignal, delivered: string, earlier: readonly AttemptRecord[]): Promise<Outcome> {
+    const { request, priority, clientRequestId, headers } = asked;
     const continuation = continuationOf(request, delivered);
     const skip = new SkipPrefix(continuation.skip);
     let forwarded = '';
-    const stream = this.localManager().stream(continuation.request, { signal, priority, clientRequestId, onEvent: inbox.event });
+    const stream = this.localManager().stream(continuation.request, { signal, priority, clientRequestId, onEvent: inbox.event, ...(headers ? { headers } : {}) });
     for await (const part of stream.parts) {
       if (part.type !== 'text') {
         inbox.part(part);

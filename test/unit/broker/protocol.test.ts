@@ -16,6 +16,16 @@ describe('broker protocol validators', () => {
     assert.equal(parseOutcome({ ok: true, clientRequestId: 'rc_1', text: 'hi', attempts: [] })?.ok, true);
   });
 
+  it('carry only anthropic-beta and anthropic-version as a request\'s pass-through headers', () => {
+    const base = { managerId: 'm_1', request: {}, priority: 'interactive', clientRequestId: 'rc_1', secrets: [] };
+    const headers = { 'anthropic-beta': 'a-2025-01-01,b-2025-02-02', 'anthropic-version': '2023-06-01' };
+    assert.deepEqual(parseStreamParams({ ...base, headers })?.headers, headers);
+    assert.equal(parseStreamParams(base)?.headers, undefined);
+    for (const bad of [{ 'x-api-key': 'sk-ant-x' }, { authorization: 'Bearer t' }, { 'anthropic-beta': 7 }, { 'anthropic-beta': 'a\r\nx-api-key: k' }, { 'anthropic-beta': '' }, { 'anthropic-beta': 'b'.repeat(5000) }, 'anthropic-beta: a', null]) {
+      assert.equal(parseStreamParams({ ...base, headers: bad }), null, JSON.stringify(bad));
+    }
+  });
+
   it('refuse anything else without throwing', () => {
     const hellos = [
       { protocolVersion: '1', kind: 'window', name: 'x', challenge: CHALLENGE },
