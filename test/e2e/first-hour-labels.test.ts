@@ -1,6 +1,7 @@
 // Issue 23, the first hour tried again, in a real VS Code (code-server through Chromium) with an
 // overload rehearsal instead of a key, as the demo runs it: labels that follow the running scenario
-// and the primary model (item 6), and flaky-network showing a fault in each question at a human pace.
+// and the primary model (item 6), and flaky-network and rate-limit-storm
+// showing a fault in each question at a human pace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -41,12 +42,12 @@ async function command(page: Page, label: string): Promise<void> {
   });
 }
 
-/** Asks through "Ask Claude…" and returns the answer document's text once its closing note is written. */
+/** Asks through "Ask Claude…" and returns its answer document's text (not an earlier one's) once its closing note is written. */
 async function ask(page: Page, question: string, done: RegExp = /Answered by|Failed:/): Promise<string> {
   await command(page, 'Resilient Claude: Ask Claude…');
   await until('the question box', () => quickInputTitle(page).catch(() => ''), (title) => title === 'Ask Claude', 10_000);
   await fillInputBox(page, question);
-  return until('the answer document', async () => flat(await activeEditorText(page, 5000).catch(() => '')), (t) => done.test(t), 90_000);
+  return until('the answer document', async () => flat(await activeEditorText(page, 5000).catch(() => '')), (t) => t.includes(question) && done.test(t), 90_000);
 }
 
 /** The diagnostics panel's banners, as shown. */
@@ -122,5 +123,17 @@ describe('the first hour, tried again: rehearsal labels and pace (issue 23)', { 
     await waitForWorkbench(page);
     await waitForNotification(page, /Overload rehearsal "flaky-network" resumed after the reload/, 90_000);
     await until('the status bar names the resumed scenario', () => statusLabel(page), (l) => /Overload rehearsal flaky-network/.test(l), 30_000);
+  });
+
+  test('human pace: rate-limit-storm shows a 429 on the second question a few seconds after the first', async () => {
+    await clearNotifications(page);
+    await command(page, 'Resilient Claude: Start Overload Rehearsal…');
+    await until('the scenarios', () => quickPickItems(page), (r) => r.length >= 7);
+    await pickQuickPickItem(page, 'rate-limit-storm');
+    await waitForNotification(page, /Overload rehearsal "rate-limit-storm" is running/, 30_000);
+    await ask(page, 'First question in the storm?');
+    const second = await ask(page, 'Second question in the storm?');
+    assert.match(second, /Answered by \S+ .*(· [2-9] attempts|fell back)/);
+    assert.match(second, /Simulated — overload rehearsal "rate-limit-storm"/);
   });
 });

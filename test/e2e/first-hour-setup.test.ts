@@ -42,12 +42,12 @@ async function command(page: Page, label: string): Promise<void> {
   });
 }
 
-/** Asks through "Ask Claude…" and returns the answer document's text once its closing note is written. */
+/** Asks through "Ask Claude…" and returns its answer document's text (not an earlier one's) once its closing note is written. */
 async function ask(page: Page, question: string, done: RegExp = /Answered by|Failed:/): Promise<string> {
   await command(page, 'Resilient Claude: Ask Claude…');
   await until('the question box', () => quickInputTitle(page).catch(() => ''), (title) => title === 'Ask Claude', 10_000);
   await fillInputBox(page, question);
-  return until('the answer document', async () => flat(await activeEditorText(page, 5000).catch(() => '')), (t) => done.test(t), 90_000);
+  return until('the answer document', async () => flat(await activeEditorText(page, 5000).catch(() => '')), (t) => t.includes(question) && done.test(t), 90_000);
 }
 
 async function openWalkthrough(page: Page): Promise<void> {
