@@ -1,8 +1,9 @@
 // The broker's second door: an Anthropic-compatible HTTP endpoint on the loopback interface for
 // every Claude client on the machine (Claude Code, Cline, Continue, SDK scripts). Every request
 // is guarded first (requestGuard.ts: Host, Origin, credential) and refused with nothing sent
-// upstream when it fails; POST /v1/messages runs on the resilient managers (messagesRoute.ts);
-// every other /v1/ path is relayed as it is (pathRelay.ts). No CORS header is ever sent.
+// upstream when it fails; POST /v1/messages runs on the resilient managers (messagesRoute.ts), and
+// so does POST /v1/messages/count_tokens when the manager counts (countTokensRoute.ts); every
+// other /v1/ path is relayed as it is (pathRelay.ts). No CORS header is ever sent.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -11,6 +12,7 @@ import type { ManagerEvent } from '../../core/types';
 import { clientLabel } from './clientLabel';
 import { clientCredentialHeaders, EndpointManagers } from './endpointManagers';
 import { localError } from './failureResponse';
+import { handleCountTokens } from './countTokensRoute';
 import { handleMessages } from './messagesRoute';
 import { relayPath } from './pathRelay';
 import type { RequestCredential } from './requestGuard';
@@ -116,6 +118,14 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
       options.log(`${label} (${who}): POST /v1/messages → ${result.status}${model}, ${result.attempts} attempt(s), ${now() - started} ms`);
       answered(result.status, result.model, result.attempts);
       return;
+    }
+    if (path === '/v1/messages/count_tokens' && method === 'POST') {
+      const counted = await handleCountTokens(req, res, { managers, chain: options.models(), credential, now, client: label });
+      if (counted !== null) {
+        options.log(`${label} (${who}): POST /v1/messages/count_tokens → ${counted.status}, ${counted.attempts} attempt(s), ${now() - started} ms`);
+        answered(counted.status, null, counted.attempts);
+        return;
+      }
     }
     let target: { baseUrl: string; headers: Record<string, string> } | null;
     if (credential.kind === 'client') target = { baseUrl: options.upstreamBaseUrl(), headers: clientCredentialHeaders(credential) };

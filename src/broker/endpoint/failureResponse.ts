@@ -42,7 +42,7 @@ export interface FailureResponse {
 }
 
 /** `retryAfterMs`: how long until a held route of the request frees up, when one is held. */
-export function failureResponse(outcome: FailureOutcome, retryAfterMs: number | null): FailureResponse {
+export function failureResponse(outcome: Pick<FailureOutcome, 'attempts' | 'error'>, retryAfterMs: number | null): FailureResponse {
   const last = [...outcome.attempts].reverse().find((attempt) => attempt.status !== null && attempt.status >= 400);
   const status = last?.status ?? STATUS_BY_CLASS[outcome.error.class];
   const lastType = [...outcome.attempts].reverse().find((attempt) => attempt.errorType !== null && API_ERROR_TYPE.test(attempt.errorType))?.errorType;

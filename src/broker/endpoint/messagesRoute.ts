@@ -17,7 +17,7 @@ import { readJsonBody } from './readBody';
 import { SseAnswer } from './sseAnswer';
 
 /** The API's own limit on a Messages request. */
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const PING_EVERY_MS = 10_000;
 
 export interface MessagesContext {
@@ -36,7 +36,7 @@ export interface MessagesResult {
   readonly attempts: number;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
   res.end(text);
@@ -52,7 +52,7 @@ function successHeaders(outcome: SuccessOutcome): Record<string, string> {
 }
 
 /** Until when a route of this request is held by a rate limit (ms from now), or null. */
-function heldFor(manager: RequestManager, models: readonly string[], now: number): number | null {
+export function heldFor(manager: RequestManager, models: readonly string[], now: number): number | null {
   let earliest: number | null = null;
   for (const breaker of manager.breakers()) {
     if (!models.includes(breaker.model) || breaker.heldUntil === null || breaker.heldUntil <= now) continue;
@@ -65,6 +65,11 @@ function sendFailure(res: ServerResponse, outcome: FailureOutcome, manager: Requ
   const failure = failureResponse(outcome, heldFor(manager, models, now));
   sendJson(res, failure.status, failure.body, failure.headers);
   return { status: failure.status, model: null, attempts: outcome.attempts.length };
+}
+
+/** The id of one endpoint request: who sent it, and a random part. */
+export function endpointRequestId(client: string): string {
+  return `ep_${clientIdPart(client)}_${randomBytes(9).toString('base64url')}`;
 }
 
 function usesThinking(body: Record<string, unknown>): boolean {
@@ -92,7 +97,7 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  const clientRequestId = `ep_${clientIdPart(context.client)}_${randomBytes(9).toString('base64url')}`;
+  const clientRequestId = endpointRequestId(context.client);
   // The client's anthropic-beta and anthropic-version reach the API unchanged (a fallback's adaptations aside).
   const headers = passHeadersFrom(req.headers);
   const options = { signal: controller.signal, clientRequestId, priority: 'interactive' as const, ...(headers ? { headers } : {}) };

@@ -1,5 +1,5 @@
-// Every /v1/ path other than /v1/messages (count_tokens, models, Message Batches, and whatever
-// the API adds) relayed as it is: method, path, query string, body and headers go to the
+// Every /v1/ path other than /v1/messages (count_tokens when the endpoint's manager cannot count,
+// models, Message Batches, and whatever the API adds) relayed as it is: method, path, query string, body and headers go to the
 // upstream unchanged, with the credential replaced by the one that serves the request; the
 // answer comes back unchanged (status, headers, body streamed), less hop-by-hop headers, cookies
 // and any CORS header.

@@ -1,0 +1,53 @@
+// POST /v1/messages/count_tokens through the manager's countTokens (core/tokenCount.ts) when the
+// endpoint's manager has it (`serve`, a manager in this process): the model the body names, on
+// each Anthropic route with the breakers, backoff and deadline a message meets; the body and the
+// client's anthropic-beta / anthropic-version reach the API unchanged and its answer comes back
+// whole. When the manager gives up: the upstream's status and error plus `x-should-retry: false`,
+// as for a message. A manager without it (a broker client's) leaves the path to the plain relay.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RelayManager, RequestManager } from '../../core/contract';
+import { passHeadersFrom } from '../../core/passHeaders';
+import { failureResponse, localError } from './failureResponse';
+import { MAX_BODY_BYTES, endpointRequestId, heldFor, sendJson } from './messagesRoute';
+import type { MessagesContext, MessagesResult } from './messagesRoute';
+import { readJsonBody } from './readBody';
+
+type Counter = RequestManager & Pick<RelayManager, 'countTokens'>;
+
+function counts(manager: RequestManager): manager is Counter {
+  return typeof (manager as Partial<Counter>).countTokens === 'function';
+}
+
+/** Counts through the manager and answers; null (nothing read, nothing answered) when no manager here counts. */
+export async function handleCountTokens(req: IncomingMessage, res: ServerResponse, context: MessagesContext): Promise<MessagesResult | null> {
+  // The manager of the user's chain: a count asks the model its body names, without a fallback.
+  const made = context.managers.managerFor(context.credential, context.chain);
+  if (made === null) return null;
+  const manager = await made;
+  if (!counts(manager)) return null;
+  const read = await readJsonBody(req, MAX_BODY_BYTES);
+  if (!read.ok) {
+    sendJson(res, read.status, localError(read.errorType, read.message), { 'x-should-retry': 'false' });
+    return { status: read.status, model: null, attempts: 0 };
+  }
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const headers = passHeadersFrom(req.headers);
+  const options = { signal: controller.signal, clientRequestId: endpointRequestId(context.client), priority: 'interactive' as const, ...(headers ? { headers } : {}) };
+  const outcome = await context.managers.withCredential(context.credential, () => manager.countTokens(read.value, options));
+  if (!outcome.ok) {
+    const model = typeof read.value['model'] === 'string' ? [read.value['model']] : context.chain.slice(0, 1);
+    const failure = failureResponse(outcome, heldFor(manager, model, context.now()));
+    sendJson(res, failure.status, failure.body, failure.headers);
+    return { status: failure.status, model: null, attempts: outcome.attempts.length };
+  }
+  const requestId = outcome.attempts.at(-1)?.requestId ?? null;
+  sendJson(res, 200, outcome.answer, {
+    ...(requestId !== null ? { 'request-id': requestId } : {}),
+    'x-resilient-claude-model': outcome.model,
+    'x-resilient-claude-attempts': String(outcome.attempts.length),
+  });
+  return { status: 200, model: outcome.model, attempts: outcome.attempts.length };
+}
