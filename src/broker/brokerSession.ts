@@ -8,9 +8,10 @@ import type * as net from 'node:net';
 import { CancellationToken, ErrorCodes, ResponseError, SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ExitNotification, InitializeRequest, InitializedNotification, ShutdownRequest } from 'vscode-languageserver/node';
-import type { ClaudeRequest, BreakerSnapshot, ManagerEvent, Outcome } from '../core/types';
+import type { RelayManager } from '../core/contract';
+import type { ClaudeRequest, BreakerSnapshot, CountOutcome, ManagerEvent, Outcome, SendOptions } from '../core/types';
 import type { ManagerRegistry, ManagerSubscriber } from './managerRegistry';
-import { AttachRequest, BROKER_PROTOCOL_VERSION, BreakersNotification, ClientsNotification, EventNotification, PartNotification, PingRequest, RequestEventNotification, ResetBreakersRequest, StreamRequest, parseHelloOptions } from './protocol';
+import { AttachRequest, BROKER_PROTOCOL_VERSION, BreakersNotification, ClientsNotification, CountTokensRequest, EventNotification, PartNotification, PingRequest, RequestEventNotification, ResetBreakersRequest, StreamRequest, parseHelloOptions } from './protocol';
 import type { AttachParams, AttachResult, BrokerInfo, BrokerNotificationType, BrokerRequestType, ClientCounts, ClientKind, HelloOptions, ResetParams, StreamParams } from './protocol';
 import { LimitedMessageReader } from './limitedMessageReader';
 import { FramingError } from './messageFraming';
@@ -70,6 +71,7 @@ export class BrokerSession implements ManagerSubscriber {
     this.connection.onNotification(ExitNotification.method, () => this.close());
     serve(this.connection, AttachRequest, (params) => this.attach(params));
     serve(this.connection, StreamRequest, (params, token) => this.stream(params, token));
+    serve(this.connection, CountTokensRequest, (params, token) => this.count(params, token));
     serve(this.connection, ResetBreakersRequest, (params) => this.reset(params));
     serve(this.connection, PingRequest, () => null);
     this.connection.onClose(() => this.close());
@@ -136,7 +138,9 @@ export class BrokerSession implements ManagerSubscriber {
     return { managerId, breakers: this.host.registry.breakers(managerId), clients: this.host.counts(), problems };
   }
 
-  private async stream(parsed: StreamParams, token: CancellationToken): Promise<Outcome> {
+  /** Runs one request of this client on its manager: cancelable, counted in flight, with its
+   *  credentials, headers and own events. */
+  private async run<T>(parsed: StreamParams, token: CancellationToken, fn: (manager: RelayManager, options: SendOptions) => Promise<T>): Promise<T> {
     this.requireHello();
     const manager = this.host.registry.manager(parsed.managerId, this);
     if (!manager) throw new ResponseError(ErrorCodes.InvalidRequest, `Not attached to manager ${parsed.managerId}.`);
@@ -145,26 +149,34 @@ export class BrokerSession implements ManagerSubscriber {
     this.running.add(controller);
     const done = this.host.registry.track(parsed.managerId);
     try {
-      // The request body is validated by the manager itself (it answers bad_request).
-      const request = parsed.request as unknown as ClaudeRequest;
-      const stream = withSecrets(parsed.secrets, () =>
-        manager.stream(request, {
-          signal: controller.signal,
-          priority: parsed.priority,
-          clientRequestId: parsed.clientRequestId,
-          ...(parsed.headers ? { headers: parsed.headers } : {}),
-          onEvent: (event) => notify(this.connection, RequestEventNotification, { clientRequestId: parsed.clientRequestId, event }),
-        }),
-      );
-      for await (const part of stream.parts) {
-        notify(this.connection, PartNotification, { clientRequestId: parsed.clientRequestId, part });
-      }
-      return await stream.outcome;
+      const options: SendOptions = {
+        signal: controller.signal,
+        priority: parsed.priority,
+        clientRequestId: parsed.clientRequestId,
+        ...(parsed.headers ? { headers: parsed.headers } : {}),
+        onEvent: (event) => notify(this.connection, RequestEventNotification, { clientRequestId: parsed.clientRequestId, event }),
+      };
+      return await withSecrets(parsed.secrets, () => fn(manager, options));
     } finally {
       cancel.dispose();
       this.running.delete(controller);
       done();
     }
+  }
+
+  private stream(parsed: StreamParams, token: CancellationToken): Promise<Outcome> {
+    return this.run(parsed, token, async (manager, options) => {
+      // The request body is validated by the manager itself (it answers bad_request).
+      const stream = manager.stream(parsed.request as unknown as ClaudeRequest, options);
+      for await (const part of stream.parts) {
+        notify(this.connection, PartNotification, { clientRequestId: parsed.clientRequestId, part });
+      }
+      return stream.outcome;
+    });
+  }
+
+  private count(parsed: StreamParams, token: CancellationToken): Promise<CountOutcome> {
+    return this.run(parsed, token, (manager, options) => manager.countTokens(parsed.request, options));
   }
 
   private reset(parsed: ResetParams): null {

@@ -5,7 +5,7 @@
 // shared policies. Each manager's events go to its clients and to the histories they named. A
 // manager outlives its clients until it has been unused for a while or the broker exits; the
 // route state outlives every manager.
-import type { ManagerConfig, RequestManager } from '../core/contract';
+import type { ManagerConfig, RelayManager } from '../core/contract';
 import { createRequestManager } from '../core/requestManager';
 import { defaultManagerConfig, validateManagerConfig } from '../core/defaults';
 import { forgetChangedRoutes } from '../core/configChange';
@@ -23,7 +23,7 @@ export interface ManagerSubscriber {
 }
 
 interface Entry {
-  readonly manager: RequestManager;
+  readonly manager: RelayManager;
   readonly config: ManagerConfig;
   readonly subscribers: Map<ManagerSubscriber, string | null>;
   inFlight: number;
@@ -90,7 +90,7 @@ export class ManagerRegistry {
     }
   }
 
-  manager(managerId: string, subscriber: ManagerSubscriber): RequestManager | null {
+  manager(managerId: string, subscriber: ManagerSubscriber): RelayManager | null {
     const entry = this.entries.get(managerId);
     return entry && entry.subscribers.has(subscriber) ? entry.manager : null;
   }

@@ -4,7 +4,7 @@
 // which never throw and accept only the shapes below. The manager's own payloads (the request
 // body, events, outcomes) travel generically: checked for their envelope here, validated in
 // depth by the manager that receives them, so a change to core's types costs this file nothing.
-import type { BreakerSnapshot, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, Route, StreamPart } from '../core/types';
+import type { BreakerSnapshot, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, Route, StreamPart } from '../core/types';
 import { isRecord } from '../shared/isRecord';
 import { BREAKER_STATES } from '../shared/vocabulary';
 
@@ -324,6 +324,14 @@ export function parseOutcome(value: unknown): Outcome | null {
   return value as unknown as Outcome;
 }
 
+/** The envelope of a count's outcome: ok, the request's id and attempts, the API's answer or an error. */
+export function parseCountOutcome(value: unknown): CountOutcome | null {
+  if (!isRecord(value) || typeof value['ok'] !== 'boolean' || !isId(value['clientRequestId']) || !Array.isArray(value['attempts'])) return null;
+  if (value['ok'] === true && (!isRecord(value['answer']) || typeof value['model'] !== 'string')) return null;
+  if (value['ok'] === false && (!isRecord(value['error']) || typeof value['error']['class'] !== 'string')) return null;
+  return value as unknown as CountOutcome;
+}
+
 // ---------------------------------------------------------------------------------------
 // The messages (declared after their validators).
 
@@ -339,6 +347,13 @@ export const StreamRequest: BrokerRequestType<StreamParams, Outcome> = {
   method: 'resilientClaude/stream',
   params: orUndefined(parseStreamParams),
   result: orUndefined(parseOutcome),
+};
+
+/** client → broker: count a body's tokens on the manager (its `request`); the result is the count's outcome. */
+export const CountTokensRequest: BrokerRequestType<StreamParams, CountOutcome> = {
+  method: 'resilientClaude/countTokens',
+  params: orUndefined(parseStreamParams),
+  result: orUndefined(parseCountOutcome),
 };
 
 /** client → broker: reset breakers (one route or all). */

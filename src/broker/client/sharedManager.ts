@@ -1,20 +1,20 @@
 // A RequestManager that is a client of the user's broker: requests run on the one shared manager
 // (breakers, budgets, pacing shared by every window and script); each request's parts and events
 // come back to it alone, the manager's events and breakers to every client for the status bar
-// and history. Never worse than one window: when the broker cannot be
+// and history. Token counts run on the shared manager too. Never worse than one window: when the broker cannot be
 // reached or dies, requests run on an in-process manager at once; a request in flight when the
 // broker dies is finished here, continuing its partial answer, and the client reconnects in the
 // background (windows) so the next requests are shared again. A broker that stops answering
 // (frozen, hung) is treated the same way: every wait on it is bounded (the handshake and attach,
 // each request by its own deadline plus a margin, pings while requests run, leaving), and a
 // request never waits on a background reconnect.
-import type { ManagerConfig, RequestManager } from '../../core/contract';
+import type { ManagerConfig, RelayManager, RequestManager } from '../../core/contract';
 import { newClientRequestId } from '../../core/clientRequestId';
 import { TextQueue } from '../../core/textQueue';
 import { partStream } from '../../core/requestStream';
 import { asOf, breakerChanges } from './breakerSnapshots';
-import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
-import { AttachRequest, BreakersNotification, ClientsNotification, EventNotification, PartNotification, RequestEventNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
+import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
+import { AttachRequest, BreakersNotification, ClientsNotification, CountTokensRequest, EventNotification, PartNotification, RequestEventNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
 import type { ClientCounts } from '../protocol';
 import { toWireConfig } from '../wireConfig';
 import { RequestCredentials } from './requestCredentials';
@@ -36,7 +36,7 @@ export interface SharedManagerOptions {
   /** Opens a channel to the broker, starting one if none runs; rejects when that fails. */
   readonly connect: () => Promise<BrokerChannel>;
   /** The in-process manager used while the broker is unreachable (created on first need). */
-  readonly createLocal: (config: ManagerConfig) => RequestManager;
+  readonly createLocal: (config: ManagerConfig) => RelayManager;
   /** The history file the broker writes this client's traffic to, or null. */
   readonly historyFile: string | null;
   /** Reconnect in the background after a loss (windows); a one-shot CLI does not. */
@@ -81,7 +81,7 @@ export class SharedManager implements RequestManager {
   private config: ManagerConfig;
   private readonly events = new Emitter<[ManagerEvent]>();
   private readonly sharingChanges = new Emitter<[Sharing]>();
-  private local: RequestManager | null = null;
+  private local: RelayManager | null = null;
   private link: Link | null = null;
   private ready: Promise<void>;
   private current: Sharing = { mode: 'connecting' };
@@ -141,6 +141,37 @@ export class SharedManager implements RequestManager {
     return this.events.on(listener);
   }
 
+  /** Counts on the shared manager (its routes and breakers); in this process when the broker is unreachable or goes away. */
+  async countTokens(body: Readonly<Record<string, unknown>>, options: SendOptions = {}): Promise<CountOutcome> {
+    const clientRequestId = options.clientRequestId ?? newClientRequestId();
+    const local = (): Promise<CountOutcome> => this.localManager().countTokens(body, { ...options, clientRequestId });
+    await this.ready;
+    const link = this.link;
+    if (!link) return local();
+    this.inboxes.set(clientRequestId, { part: () => undefined, event: options.onEvent ?? (() => undefined) });
+    const settled = link.liveness.begin();
+    const signal = options.signal ?? new AbortController().signal;
+    try {
+      const secrets = await this.credentials.resolve(this.config);
+      const params = { managerId: link.managerId, request: body, priority: options.priority ?? 'interactive', clientRequestId, secrets, ...(options.headers ? { headers: options.headers } : {}) };
+      return await Promise.race([
+        link.channel.request(CountTokensRequest, params, { signal, timeoutMs: this.config.retry.deadlineMs + REQUEST_MARGIN_MS }),
+        link.whenClosed.then(() => {
+          throw new BrokerClosed();
+        }),
+        aborted(signal),
+      ]);
+    } catch (error) {
+      if (signal.aborted) return { ok: false, clientRequestId, attempts: [], error: { class: 'canceled', message: 'The request was canceled.', requestIds: [] } };
+      if (error instanceof BrokerTimeoutError) this.giveUp(link);
+      if (error instanceof BrokerClosed || link.closed) return local();
+      return { ok: false, clientRequestId, attempts: [], error: { class: 'transient', message: `The shared broker could not count the tokens: ${describe(error)}`, requestIds: [] } };
+    } finally {
+      settled();
+      this.inboxes.delete(clientRequestId);
+    }
+  }
+
   breakers(): BreakerSnapshot[] {
     if (this.link) return this.link.breakers.map((b) => asOf(b, Date.now()));
     return this.local?.breakers() ?? [];
@@ -188,7 +219,7 @@ export class SharedManager implements RequestManager {
     this.sharingChanges.emit(sharing);
   }
 
-  private localManager(): RequestManager {
+  private localManager(): RelayManager {
     if (!this.local) {
       const local = this.options.createLocal(this.config);
       local.onEvent((event) => this.emit(event));

@@ -1,9 +1,9 @@
 // POST /v1/messages/count_tokens through the manager's countTokens (core/tokenCount.ts) when the
-// endpoint's manager has it (`serve`, a manager in this process): the model the body names, on
+// endpoint's manager has it (`serve`'s, the editor's broker client): the model the body names, on
 // each Anthropic route with the breakers, backoff and deadline a message meets; the body and the
 // client's anthropic-beta / anthropic-version reach the API unchanged and its answer comes back
 // whole. When the manager gives up: the upstream's status and error plus `x-should-retry: false`,
-// as for a message. A manager without it (a broker client's) leaves the path to the plain relay.
+// as for a message. A manager without it leaves the path to the plain relay.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RelayManager, RequestManager } from '../../core/contract';
 import { passHeadersFrom } from '../../core/passHeaders';
