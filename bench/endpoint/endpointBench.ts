@@ -4,8 +4,10 @@
 //   session) and on a rate-limit storm (five concurrent sessions: five alone vs five sharing one
 //   endpoint) — each lane on a simulator of its own, so its upstream counts are its own; a
 //   session's time runs from its start (the CLI's own start-up included, as a user waits for it);
-// - the endpoint's own cost on the healthy scenario: the same streamed SDK requests straight to
-//   the simulator and through the endpoint, interleaved (added p50 and time to first token).
+// - the endpoint's cost on the healthy scenario: the same streamed requests with the SDK straight
+//   to the simulator, on our manager in this process, and with the SDK through the endpoint,
+//   interleaved (added p50 and time to first token over the SDK alone — what a user meets — and
+//   over the manager alone — what the HTTP door itself adds).
 //   node --import tsx bench/endpoint/endpointBench.ts [--quick]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import { startEndpoint } from '../../src/broker/endpoint/endpointServer';
 import type { RunningEndpoint } from '../../src/broker/endpoint/endpointServer';
+import type { RequestManager } from '../../src/core/contract';
 import { defaultManagerConfig } from '../../src/core/defaults';
 import { createRequestManager } from '../../src/core/requestManager';
 import { createSharedRoutes } from '../../src/core/sharedRoutes';
@@ -149,8 +152,11 @@ async function compare(claude: string, scenario: Scenario, sessions: number, cap
   return { scenario: (scenario.name ?? '').replace(/^endpoint-/, ''), description: scenario.description ?? '', alone, endpoint };
 }
 
-/** One streamed request: [total ms, ms to the first text]. */
-async function timedStream(client: Anthropic, prompt: string): Promise<[number, number]> {
+/** One streamed request's times: [total ms, ms to the first text]. */
+type Timed = [number, number];
+
+/** One streamed request through the SDK (straight to the simulator, or through the endpoint). */
+async function timedStream(client: Anthropic, prompt: string): Promise<Timed> {
   const started = performance.now();
   let first = 0;
   const stream = client.messages.stream({ model: PRIMARY, max_tokens: 64, messages: [{ role: 'user', content: prompt }] });
@@ -160,8 +166,29 @@ async function timedStream(client: Anthropic, prompt: string): Promise<[number, 
   return [performance.now() - started, first];
 }
 
+/** The same request on our manager in this process, with no HTTP door in front of it. */
+async function timedManager(manager: RequestManager, prompt: string): Promise<Timed> {
+  const started = performance.now();
+  let first = 0;
+  const stream = manager.stream({ model: PRIMARY, max_tokens: 64, messages: [{ role: 'user', content: prompt }] }, { priority: 'interactive' });
+  for await (const part of stream.parts) {
+    if (first === 0 && part.type === 'text') first = performance.now() - started;
+  }
+  await stream.outcome;
+  return [performance.now() - started, first];
+}
+
+function p50(values: readonly number[]): number {
+  return Math.round((percentile([...values].sort((a, b) => a - b), 50) ?? 0) * 10) / 10;
+}
+
+const tenths = (ms: number): number => Math.round(ms * 10) / 10;
+
 /** In this process (the endpoint's CPU on the measuring loop, no extra process to schedule), or as
- *  `serve` in its own process as users run it (null when dist/cli.js is not built). */
+ *  `serve` in its own process as users run it (null when dist/cli.js is not built). Three lanes,
+ *  interleaved (each request's turn rotates, so none always meets the warmer simulator): the SDK
+ *  straight to the simulator, our manager in this process straight to it, and the SDK through the
+ *  endpoint (whose manager has the same settings). */
 export async function measureEndpointOverhead(requests: number, as: EndpointOverhead['endpointAs']): Promise<EndpointOverhead | null> {
   const sim = await startSimulator({ scenario: 'healthy', apiKey: BENCH_API_KEY });
   const endpoint = await (as === 'in-process' ? endpointFor(sim.url) : startServedEndpoint(ROOT, sim.url, CHAIN)).catch(async (error: unknown) => {
@@ -174,41 +201,45 @@ export async function measureEndpointOverhead(requests: number, as: EndpointOver
   }
   const direct = new Anthropic({ baseURL: sim.url, apiKey: BENCH_API_KEY, maxRetries: 0 });
   const through = new Anthropic({ baseURL: endpoint.url, apiKey: BENCH_API_KEY, maxRetries: 0 });
-  const d: [number, number][] = [];
-  const e: [number, number][] = [];
+  const manager = createRequestManager({
+    ...defaultManagerConfig(),
+    models: [...CHAIN],
+    providers: [{ id: 'anthropic', baseURL: sim.url, apiKey: () => BENCH_API_KEY }],
+  });
+  const lanes: readonly ((prompt: string) => Promise<Timed>)[] = [
+    (prompt) => timedStream(direct, prompt),
+    (prompt) => timedManager(manager, prompt),
+    (prompt) => timedStream(through, prompt),
+  ];
+  const times: Timed[][] = lanes.map(() => []);
   try {
-    for (let i = 0; i < 5; i++) {
-      await timedStream(direct, `warm-up ${i}`);
-      await timedStream(through, `warm-up ${i}`);
-    }
+    for (let i = 0; i < 5; i++) for (const lane of lanes) await lane(`warm-up ${i}`);
     for (let i = 0; i < requests; i++) {
       const prompt = `Question ${i}: what does a circuit breaker protect?`;
-      // Alternate which goes first, so neither always meets the warmer simulator.
-      if (i % 2 === 0) {
-        d.push(await timedStream(direct, prompt));
-        e.push(await timedStream(through, prompt));
-      } else {
-        e.push(await timedStream(through, prompt));
-        d.push(await timedStream(direct, prompt));
+      for (let k = 0; k < lanes.length; k++) {
+        const lane = (k + i) % lanes.length;
+        times[lane]!.push(await lanes[lane]!(prompt));
       }
     }
   } finally {
+    manager.dispose();
     await endpoint.close();
     await sim.close();
   }
-  const p50 = (values: number[]): number => Math.round((percentile([...values].sort((a, b) => a - b), 50) ?? 0) * 10) / 10;
-  const figures = {
+  const [d, m, e] = times.map((lane) => ({ total: p50(lane.map(([total]) => total)), first: p50(lane.map(([, first]) => first)) }));
+  return {
     requests,
     endpointAs: as,
-    p50DirectMs: p50(d.map(([total]) => total)),
-    p50EndpointMs: p50(e.map(([total]) => total)),
-    ttftP50DirectMs: p50(d.map(([, first]) => first)),
-    ttftP50EndpointMs: p50(e.map(([, first]) => first)),
-  };
-  return {
-    ...figures,
-    addedP50Ms: Math.round((figures.p50EndpointMs - figures.p50DirectMs) * 10) / 10,
-    addedTtftMs: Math.round((figures.ttftP50EndpointMs - figures.ttftP50DirectMs) * 10) / 10,
+    p50DirectMs: d!.total,
+    p50ManagerMs: m!.total,
+    p50EndpointMs: e!.total,
+    ttftP50DirectMs: d!.first,
+    ttftP50ManagerMs: m!.first,
+    ttftP50EndpointMs: e!.first,
+    addedP50Ms: tenths(e!.total - d!.total),
+    addedTtftMs: tenths(e!.first - d!.first),
+    addedOverManagerP50Ms: tenths(e!.total - m!.total),
+    addedOverManagerTtftMs: tenths(e!.first - m!.first),
   };
 }
 

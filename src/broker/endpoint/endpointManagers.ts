@@ -29,10 +29,20 @@ export interface EndpointManagersOptions {
   readonly onEvent: (event: ManagerEvent) => void;
 }
 
+/** What a manager's key was last made from, so a request with the same settings skips the identity's hashing. */
+interface KeyMemo {
+  readonly base: ManagerConfig;
+  readonly providers: readonly ProviderConfig[];
+  readonly models: string;
+  readonly key: string;
+}
+
 export class EndpointManagers {
   /** By configuration identity (settings without credentials) and kind of credential. */
   private readonly managers = new Map<string, Promise<RequestManager>>();
   private readonly unsubscribers: (() => void)[] = [];
+  private readonly keyMemos = new Map<RequestCredential['kind'], KeyMemo>();
+  private clientProvidersMemo: { readonly baseURL: string; readonly providers: readonly ProviderConfig[] } | null = null;
 
   constructor(private readonly options: EndpointManagersOptions) {}
 
@@ -40,8 +50,16 @@ export class EndpointManagers {
   managerFor(credential: RequestCredential, models: readonly string[]): Promise<RequestManager> | null {
     const providers = credential.kind === 'user' ? this.options.userProviders() : this.clientProviders();
     if (providers === null || providers.length === 0) return null;
-    const config: ManagerConfig = { ...this.options.base(), models: [...models], providers, clientName: 'local endpoint' };
+    const base = this.options.base();
+    const modelList = models.join('\n');
+    const memo = this.keyMemos.get(credential.kind);
+    if (memo !== undefined && memo.base === base && memo.providers === providers && memo.models === modelList) {
+      const known = this.managers.get(memo.key);
+      if (known) return known;
+    }
+    const config: ManagerConfig = { ...base, models: [...models], providers, clientName: 'local endpoint' };
     const key = `${credential.kind}:${configIdentity(toWireConfig(config))}`;
+    this.keyMemos.set(credential.kind, { base, providers, models: modelList, key });
     const known = this.managers.get(key);
     if (known) return known;
     const manager = Promise.resolve(this.options.createManager(config)).then((made) => {
@@ -62,13 +80,21 @@ export class EndpointManagers {
     for (const unsubscribe of this.unsubscribers) unsubscribe();
     for (const manager of this.managers.values()) void manager.then((made) => made.dispose(), () => undefined);
     this.managers.clear();
+    this.keyMemos.clear();
   }
 
+  /** The same list while the upstream URL stays (so the key memo above holds). */
   private clientProviders(): readonly ProviderConfig[] {
+    const baseURL = this.options.upstreamBaseUrl();
+    if (this.clientProvidersMemo?.baseURL !== baseURL) this.clientProvidersMemo = { baseURL, providers: this.makeClientProviders(baseURL) };
+    return this.clientProvidersMemo.providers;
+  }
+
+  private makeClientProviders(baseURL: string): readonly ProviderConfig[] {
     return [
       {
         id: 'anthropic',
-        baseURL: this.options.upstreamBaseUrl(),
+        baseURL,
         apiKey: () => {
           const credential = scope.getStore();
           return credential && 'apiKey' in credential ? credential.apiKey : undefined;

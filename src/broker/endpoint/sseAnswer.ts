@@ -8,6 +8,9 @@
 //   assembled message carries).
 // Either way the client sees one coherent message: one message_start, consistent block indices,
 // one message_stop. A failure after the first event becomes an `error` event, as the API sends it.
+// Events written in one turn of the event loop leave in one write (the socket is corked until the
+// turn ends): the headers, message_start, the first block's start and its first delta reach the
+// client as one packet, which its SDK reads in one go.
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { ContentBlock, Message } from '@anthropic-ai/sdk/resources/messages';
@@ -23,6 +26,7 @@ export class SseAnswer {
   private index = -1;
   private open: OpenKind = null;
   private started = false;
+  private corked = false;
 
   constructor(private readonly res: ServerResponse) {}
 
@@ -34,7 +38,6 @@ export class SseAnswer {
   start(headers: Readonly<Record<string, string>>, model: string, messageId?: string, usage?: Record<string, unknown>): void {
     this.started = true;
     this.res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-    this.res.flushHeaders();
     this.event('message_start', {
       type: 'message_start',
       message: {
@@ -149,6 +152,14 @@ export class SseAnswer {
   }
 
   private event(name: string, data: unknown): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.res.uncork();
+      });
+    }
     this.res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 }
