@@ -5,12 +5,14 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type * as net from 'node:net';
 import { BrokerHistories } from './brokerHistories';
 import { BrokerSession } from './brokerSession';
+import { EndpointHost } from './endpointHost';
 import type { SessionHost } from './brokerSession';
 import { ManagerRegistry } from './managerRegistry';
 import { BROKER_PROTOCOL_VERSION } from './protocol';
 import type { BrokerInfo, ClientCounts } from './protocol';
 import { createBrokerKey, proofFor } from './peerProof';
 import { brokerPidPath, brokerSocketPath, checkSocketPath, ensurePrivateRuntimeDir, recheckRuntimeDir } from './runtimeDir';
+import type { RuntimeDir } from './runtimeDir';
 import { claimSocket } from './socketClaim';
 import type { SharedRoutes } from '../core/sharedRoutes';
 
@@ -33,6 +35,8 @@ export interface RunningBroker {
   stop(reason: string): Promise<void>;
   /** The route state every manager of this broker shares (the local endpoint's too). */
   readonly shared: SharedRoutes;
+  /** Where the endpoint the windows asked for listens, or null while none wants it. */
+  endpointUrl(): string | null;
 }
 
 /** Starts the broker; resolves with null when another broker already serves this user. */
@@ -52,11 +56,12 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const key = createBrokerKey(dir);
   const pidPath = brokerPidPath(dir);
   writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
-  return new Broker(server, pidPath, key, options).start();
+  return new Broker(server, dir, pidPath, key, options).start();
 }
 
 class Broker implements SessionHost {
   readonly registry: ManagerRegistry;
+  readonly endpoint: EndpointHost;
   private readonly histories: BrokerHistories;
   private readonly sessions = new Set<BrokerSession>();
   private readonly startedAt = Date.now();
@@ -64,11 +69,14 @@ class Broker implements SessionHost {
   readonly helloTimeoutMs: number;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private stopping: Promise<void> | null = null;
+  /** Set before the sessions are closed, so the last one leaving arms no idle timer. */
+  private stopRequested = false;
   private resolveStopped: () => void = () => undefined;
   readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
 
   constructor(
     private readonly server: net.Server,
+    dir: RuntimeDir,
     private readonly pidPath: string,
     private readonly key: Buffer,
     private readonly options: BrokerOptions,
@@ -76,6 +84,7 @@ class Broker implements SessionHost {
     this.helloTimeoutMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
     this.histories = new BrokerHistories(options.log);
     this.registry = new ManagerRegistry(this.histories, options.log);
+    this.endpoint = new EndpointHost({ dir, shared: this.registry.shared, histories: this.histories, log: options.log });
   }
 
   start(): RunningBroker {
@@ -85,7 +94,7 @@ class Broker implements SessionHost {
     });
     this.options.log(`Broker ${process.pid} listening (protocol ${BROKER_PROTOCOL_VERSION}).`);
     this.armIdle();
-    return { stopped: this.stopped, stop: (reason) => this.stop(reason), shared: this.registry.shared };
+    return { stopped: this.stopped, stop: (reason) => this.stop(reason), shared: this.registry.shared, endpointUrl: () => this.endpoint.url };
   }
 
   info(): BrokerInfo {
@@ -114,7 +123,7 @@ class Broker implements SessionHost {
     if (!this.sessions.delete(session)) return;
     this.options.log(`Client ${session.id} left.`);
     this.publishCounts();
-    if (this.sessions.size === 0) this.armIdle();
+    if (this.sessions.size === 0 && !this.stopRequested) this.armIdle();
   }
 
   log(message: string): void {
@@ -138,12 +147,14 @@ class Broker implements SessionHost {
 
   private stop(reason: string): Promise<void> {
     this.stopping ??= (async () => {
+      this.stopRequested = true;
       this.clearIdle();
       this.options.log(`Broker stopping: ${reason}.`);
       // Stop accepting first (this removes the socket), then let the sessions go.
       const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       for (const session of [...this.sessions]) session.close();
       await closed;
+      await this.endpoint.stop();
       this.registry.disposeAll();
       await this.histories.flushAll();
       try {

@@ -11,14 +11,35 @@ import { ExitNotification, InitializeRequest, InitializedNotification, ShutdownR
 import type { RelayManager } from '../core/contract';
 import type { ClaudeRequest, BreakerSnapshot, CountOutcome, ManagerEvent, Outcome, SendOptions } from '../core/types';
 import type { ManagerRegistry, ManagerSubscriber } from './managerRegistry';
-import { AttachRequest, BROKER_PROTOCOL_VERSION, BreakersNotification, ClientsNotification, CountTokensRequest, EventNotification, PartNotification, PingRequest, RequestEventNotification, ResetBreakersRequest, StreamRequest, parseHelloOptions } from './protocol';
-import type { AttachParams, AttachResult, BrokerInfo, BrokerNotificationType, BrokerRequestType, ClientCounts, ClientKind, HelloOptions, ResetParams, StreamParams } from './protocol';
+import {
+  AttachRequest,
+  BROKER_PROTOCOL_VERSION,
+  BreakersNotification,
+  ClientsNotification,
+  CountTokensRequest,
+  EndpointEventNotification,
+  EndpointReleaseRequest,
+  EndpointRequestNotification,
+  EndpointWantRequest,
+  EventNotification,
+  PartNotification,
+  PingRequest,
+  RequestEventNotification,
+  ResetBreakersRequest,
+  StreamRequest,
+  parseHelloOptions,
+} from './protocol';
+import type { AttachParams, AttachResult, BrokerInfo, BrokerNotificationType, BrokerRequestType, ClientCounts, ClientKind, EndpointWantParams, EndpointWantResult, HelloOptions, ResetParams, StreamParams } from './protocol';
+import type { EndpointHost, EndpointSubscriber } from './endpointHost';
+import type { EndpointRequest } from './endpoint/endpointServer';
 import { LimitedMessageReader } from './limitedMessageReader';
 import { FramingError } from './messageFraming';
 import { withSecrets } from './wireConfig';
 
 export interface SessionHost {
   readonly registry: ManagerRegistry;
+  /** The local endpoint, run while a window wants it. */
+  readonly endpoint: EndpointHost;
   info(): BrokerInfo;
   /** The answer to a client's challenge (peerProof.ts). */
   prove(challenge: string): string;
@@ -48,7 +69,7 @@ function notify<P>(connection: MessageConnection, type: BrokerNotificationType<P
   void connection.sendNotification(type.method, params).catch(() => undefined);
 }
 
-export class BrokerSession implements ManagerSubscriber {
+export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
   private readonly connection: MessageConnection;
   private hello: HelloOptions | null = null;
   private readonly running = new Set<AbortController>();
@@ -74,6 +95,12 @@ export class BrokerSession implements ManagerSubscriber {
     serve(this.connection, CountTokensRequest, (params, token) => this.count(params, token));
     serve(this.connection, ResetBreakersRequest, (params) => this.reset(params));
     serve(this.connection, PingRequest, () => null);
+    serve(this.connection, EndpointWantRequest, (params) => this.wantEndpoint(params));
+    serve(this.connection, EndpointReleaseRequest, async () => {
+      this.requireHello();
+      await host.endpoint.release(this);
+      return null;
+    });
     this.connection.onClose(() => this.close());
     this.connection.onError(() => undefined);
     socket.on('error', () => this.close());
@@ -97,6 +124,14 @@ export class BrokerSession implements ManagerSubscriber {
     notify(this.connection, BreakersNotification, { managerId, breakers });
   }
 
+  sendEndpointRequest(request: EndpointRequest): void {
+    notify(this.connection, EndpointRequestNotification, request);
+  }
+
+  sendEndpointEvent(event: ManagerEvent): void {
+    notify(this.connection, EndpointEventNotification, { event });
+  }
+
   sendCounts(clients: ClientCounts): void {
     if (this.hello === null) return;
     notify(this.connection, ClientsNotification, clients);
@@ -109,6 +144,7 @@ export class BrokerSession implements ManagerSubscriber {
     for (const controller of this.running) controller.abort();
     this.running.clear();
     this.host.registry.detach(this);
+    void this.host.endpoint.release(this);
     this.connection.dispose();
     this.socket.destroy();
     this.host.closed(this);
@@ -136,6 +172,12 @@ export class BrokerSession implements ManagerSubscriber {
     const hello = this.requireHello();
     const { managerId, problems } = this.host.registry.attach(this, parsed.config, parsed.historyFile, hello.name);
     return { managerId, breakers: this.host.registry.breakers(managerId), clients: this.host.counts(), problems };
+  }
+
+  private wantEndpoint(params: EndpointWantParams): Promise<EndpointWantResult> {
+    const hello = this.requireHello();
+    if (hello.kind !== 'window') throw new ResponseError(ErrorCodes.InvalidRequest, 'Only an editor window hosts the local endpoint through the broker (the CLI has `serve`).');
+    return this.host.endpoint.want(this, params);
   }
 
   /** Runs one request of this client on its manager: cancelable, counted in flight, with its

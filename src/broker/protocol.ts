@@ -5,11 +5,12 @@
 // body, events, outcomes) travel generically: checked for their envelope here, validated in
 // depth by the manager that receives them, so a change to core's types costs this file nothing.
 import type { BreakerSnapshot, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, Route, StreamPart } from '../core/types';
+import type { EndpointRequest } from './endpoint/endpointServer';
 import { isRecord } from '../shared/isRecord';
 import { BREAKER_STATES } from '../shared/vocabulary';
 
 /** Bumped on any incompatible change: a client and a broker of different versions use different sockets. */
-export const BROKER_PROTOCOL_VERSION = 4;
+export const BROKER_PROTOCOL_VERSION = 5;
 
 /**
  * A request of the protocol: its method, parameters and result tied together at compile time
@@ -130,6 +131,32 @@ export interface EventParams {
 export interface BreakersParams {
   readonly managerId: string;
   readonly breakers: readonly BreakerSnapshot[];
+}
+
+/**
+ * A window that wants the local endpoint (hosted by the broker, one per user): the port it wishes
+ * (0: any), and what serves requests that present the endpoint's token — the window's chain and
+ * providers with their credentials, resolved in the window (kept by the broker in memory only,
+ * replaced when the window sends new ones, dropped when it leaves).
+ */
+export interface EndpointWantParams {
+  readonly port: number;
+  /** The window's configuration; its `models` is the chain a token request falls back along. */
+  readonly config: WireManagerConfig;
+  readonly secrets: ProviderSecrets;
+  /** Anthropic's API (or the user's gateway), where clients' own credentials are used. */
+  readonly upstreamBaseUrl: string;
+  /** The history file the broker records the endpoint's traffic in, or null for none. */
+  readonly historyFile: string | null;
+}
+
+/** Where the endpoint listens (the same for every window), or why it could not start. */
+export type EndpointWantResult =
+  | { readonly ok: true; readonly url: string; readonly port: number; readonly tokenFile: string }
+  | { readonly ok: false; readonly message: string };
+
+export interface EndpointEventParams {
+  readonly event: ManagerEvent;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -332,6 +359,47 @@ export function parseCountOutcome(value: unknown): CountOutcome | null {
   return value as unknown as CountOutcome;
 }
 
+function isPort(value: unknown): value is number {
+  return isCount(value) && value <= 65_535;
+}
+
+const LOOPBACK_URL = /^http:\/\/127\.0\.0\.1:\d{1,5}$/;
+
+export function parseEndpointWantParams(value: unknown): EndpointWantParams | null {
+  if (!isRecord(value) || !isPort(value['port'])) return null;
+  const config = parseWireConfig(value['config']);
+  const secrets = parseSecrets(value['secrets']);
+  const { upstreamBaseUrl, historyFile } = value;
+  if (!config || !secrets || secrets.length !== config.providers.length) return null;
+  if (typeof upstreamBaseUrl !== 'string' || !/^https?:\/\//.test(upstreamBaseUrl) || upstreamBaseUrl.length > 2048) return null;
+  if (historyFile !== null && (typeof historyFile !== 'string' || historyFile === '')) return null;
+  return { port: value['port'], config, secrets, upstreamBaseUrl, historyFile };
+}
+
+export function parseEndpointWantResult(value: unknown): EndpointWantResult | null {
+  if (!isRecord(value)) return null;
+  if (value['ok'] === false) return typeof value['message'] === 'string' ? { ok: false, message: value['message'] } : null;
+  const { url, port, tokenFile } = value;
+  if (value['ok'] !== true || typeof url !== 'string' || !LOOPBACK_URL.test(url) || !isPort(port) || typeof tokenFile !== 'string' || tokenFile === '') return null;
+  return { ok: true, url, port, tokenFile };
+}
+
+/** One request the endpoint answered: who sent it (a label, never a credential), what and how it ended. */
+export function parseEndpointRequest(value: unknown): EndpointRequest | null {
+  if (!isRecord(value)) return null;
+  const { client, method, path, status, model, attempts, ms } = value;
+  if (typeof client !== 'string' || client.length > 200 || typeof method !== 'string' || method.length > 20 || typeof path !== 'string' || path.length > 2048) return null;
+  if (!isCount(status) || (model !== null && typeof model !== 'string') || !isCount(attempts) || typeof ms !== 'number' || !Number.isFinite(ms)) return null;
+  return { client, method, path, status, model, attempts, ms };
+}
+
+export function parseEndpointEventParams(value: unknown): EndpointEventParams | null {
+  if (!isRecord(value)) return null;
+  const event = value['event'];
+  if (!isRecord(event) || typeof event['type'] !== 'string' || typeof event['time'] !== 'number') return null;
+  return { event: event as unknown as ManagerEvent };
+}
+
 // ---------------------------------------------------------------------------------------
 // The messages (declared after their validators).
 
@@ -388,3 +456,28 @@ export const BreakersNotification: BrokerNotificationType<BreakersParams> = { me
 
 /** broker → client: how many clients share the broker. */
 export const ClientsNotification: BrokerNotificationType<ClientCounts> = { method: 'resilientClaude/clients', params: orUndefined(parseClientCounts) };
+
+/**
+ * client → broker: this window wants the local endpoint. The first such request starts it (on the
+ * wished port; one that is taken is said so in the result); later ones get the same URL. Sent
+ * again whenever the window's settings or credentials change: the latest window's credentials
+ * serve token requests. The endpoint runs while a connected window wants it.
+ */
+export const EndpointWantRequest: BrokerRequestType<EndpointWantParams, EndpointWantResult> = {
+  method: 'resilientClaude/endpoint/want',
+  params: orUndefined(parseEndpointWantParams),
+  result: orUndefined(parseEndpointWantResult),
+};
+
+/** client → broker: this window no longer wants the endpoint (the setting turned off); leaving does the same. */
+export const EndpointReleaseRequest: BrokerRequestType<null, null> = {
+  method: 'resilientClaude/endpoint/release',
+  params: (value) => (value === null || value === undefined ? null : undefined),
+  result: (value) => (value === null ? null : undefined),
+};
+
+/** broker → client (windows that want the endpoint): one request the endpoint answered, labelled by client. */
+export const EndpointRequestNotification: BrokerNotificationType<EndpointRequest> = { method: 'resilientClaude/endpoint/request', params: orUndefined(parseEndpointRequest) };
+
+/** broker → client (windows that want the endpoint): an event of the endpoint's managers (status bar, 529 history, failures). */
+export const EndpointEventNotification: BrokerNotificationType<EndpointEventParams> = { method: 'resilientClaude/endpoint/event', params: orUndefined(parseEndpointEventParams) };

@@ -11,7 +11,7 @@ import type { ManagerConfig, ProviderConfig, RequestManager } from '../../core/c
 import type { ManagerEvent } from '../../core/types';
 import { clientLabel } from './clientLabel';
 import { clientCredentialHeaders, EndpointManagers } from './endpointManagers';
-import { localError } from './failureResponse';
+import { NO_USER_CREDENTIAL, localError } from './failureResponse';
 import { handleCountTokens } from './countTokensRoute';
 import { handleMessages } from './messagesRoute';
 import { relayPath } from './pathRelay';
@@ -131,7 +131,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     if (credential.kind === 'client') target = { baseUrl: options.upstreamBaseUrl(), headers: clientCredentialHeaders(credential) };
     else target = await userRelayTarget(options.userProviders());
     if (target === null) {
-      refuse(res, 401, 'authentication_error', 'The endpoint has no stored Anthropic key to serve this token with on this path: set a key in the editor (or ANTHROPIC_API_KEY for `serve`), or send your own.');
+      refuse(res, 401, 'authentication_error', `${NO_USER_CREDENTIAL} (This path needs an Anthropic key.)`);
       answered(401);
       return;
     }

@@ -61,3 +61,7 @@ export function failureResponse(outcome: Pick<FailureOutcome, 'attempts' | 'erro
 export function localError(errorType: string, message: string): FailureResponse['body'] {
   return { type: 'error', error: { type: errorType, message }, request_id: null };
 }
+
+/** Why a request that presented the endpoint's token cannot be served: nobody provided the user's credentials. */
+export const NO_USER_CREDENTIAL =
+  'The endpoint has no stored credential to serve this token with: open VS Code with Resilient Claude and a key set (Resilient Claude: Set API Key), or run `serve` with ANTHROPIC_API_KEY; or send your own key.';

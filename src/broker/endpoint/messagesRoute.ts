@@ -10,7 +10,7 @@ import type { RequestManager } from '../../core/contract';
 import { passHeadersFrom } from '../../core/passHeaders';
 import type { EndpointManagers } from './endpointManagers';
 import { clientIdPart } from './clientLabel';
-import { failureResponse, localError } from './failureResponse';
+import { NO_USER_CREDENTIAL, failureResponse, localError } from './failureResponse';
 import { modelsForRequest } from './modelChain';
 import type { RequestCredential } from './requestGuard';
 import { readJsonBody } from './readBody';
@@ -88,7 +88,7 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
   const models = modelsForRequest(requested, context.chain);
   const made = context.managers.managerFor(context.credential, models);
   if (made === null) {
-    sendJson(res, 401, localError('authentication_error', 'The endpoint has no stored credential to serve this token with: set a key in the editor (or ANTHROPIC_API_KEY for `serve`), or send your own.'), { 'x-should-retry': 'false' });
+    sendJson(res, 401, localError('authentication_error', NO_USER_CREDENTIAL), { 'x-should-retry': 'false' });
     return { status: 401, model: null, attempts: 0 };
   }
   const manager = await made;

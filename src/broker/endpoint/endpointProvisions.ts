@@ -1,0 +1,90 @@
+// What the broker-hosted endpoint serves a token request with: the chain, providers and
+// credentials the windows that want the endpoint sent (each resolved in its window: the key in
+// its SecretStorage, its own AWS / Google set-up). Kept in memory only; the latest window's win
+// (a window sends them again when its settings or keys change), and when it leaves the one before
+// it takes over. With no window providing any credential, a token request has none — never the
+// broker's own environment's (providers are built with ambientCredentials: false).
+import type { ManagerConfig, ProviderConfig } from '../../core/contract';
+import { defaultManagerConfig, validateManagerConfig } from '../../core/defaults';
+import type { EndpointWantParams } from '../protocol';
+import { fromWireConfig, withoutAmbientCredentials } from '../wireConfig';
+
+interface Provision {
+  readonly params: EndpointWantParams;
+  readonly config: ManagerConfig;
+}
+
+export class EndpointProvisions<Owner> {
+  /** In the order they were last sent: the last one serves. */
+  private readonly byOwner = new Map<Owner, Provision>();
+
+  /** The owner's provision, replacing the one it sent before; returns what validation changed. */
+  set(owner: Owner, params: EndpointWantParams): string[] {
+    const validated = validateManagerConfig(fromWireConfig(params.config, 'local endpoint'));
+    this.byOwner.delete(owner);
+    this.byOwner.set(owner, { params, config: withoutAmbientCredentials(validated.config) });
+    return validated.problems.map((p) => p.message);
+  }
+
+  /** Returns whether the owner had one. */
+  delete(owner: Owner): boolean {
+    return this.byOwner.delete(owner);
+  }
+
+  has(owner: Owner): boolean {
+    return this.byOwner.has(owner);
+  }
+
+  get size(): number {
+    return this.byOwner.size;
+  }
+
+  owners(): Owner[] {
+    return [...this.byOwner.keys()];
+  }
+
+  /** The history files the endpoint's traffic is recorded in. */
+  historyFiles(): Set<string> {
+    const files = new Set<string>();
+    for (const { params } of this.byOwner.values()) if (params.historyFile !== null) files.add(params.historyFile);
+    return files;
+  }
+
+  /** The settings of the endpoint's managers (retry, breakers, budgets): the latest window's. */
+  base(): ManagerConfig {
+    return this.latest()?.config ?? defaultManagerConfig();
+  }
+
+  models(): readonly string[] {
+    return this.base().models;
+  }
+
+  upstreamBaseUrl(): string {
+    return this.latest()?.params.upstreamBaseUrl ?? 'https://api.anthropic.com';
+  }
+
+  /**
+   * The user's providers for token requests, each credential read from the latest provision when
+   * a request asks for it (so a manager made earlier uses the newest key); null when no window
+   * provides any credential.
+   */
+  userProviders(): readonly ProviderConfig[] | null {
+    const latest = this.latest();
+    if (!latest || latest.params.secrets.every((secrets) => Object.keys(secrets).length === 0)) return null;
+    return latest.config.providers.map((provider, index) => {
+      const callbacks: Record<string, () => string | undefined> = {};
+      const current = (): Provision => {
+        const newest = this.latest();
+        return newest?.config.providers[index]?.id === provider.id ? newest : latest;
+      };
+      for (const [field, value] of Object.entries(provider)) {
+        if (typeof value === 'function') callbacks[field] = () => current().params.secrets[index]?.[field];
+      }
+      return { ...provider, ...callbacks };
+    });
+  }
+
+  private latest(): Provision | undefined {
+    return [...this.byOwner.values()].at(-1);
+  }
+}

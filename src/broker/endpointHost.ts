@@ -1,0 +1,132 @@
+// The local endpoint hosted by the broker: one door per user, shared by every window and every
+// Claude client. The first window that wants it starts it (on the port it wishes; 0 = a free
+// one); later windows get the same URL. It runs while at least one connected window wants it and
+// closes when the last one leaves or turns the setting off. Its managers run on the broker's one
+// route state; token requests are served with the credentials the windows sent
+// (endpointProvisions.ts); its traffic and events go to every window that wants it, and its
+// events into their history files (the broker is their one writer).
+import type { RunningEndpoint, EndpointRequest } from './endpoint/endpointServer';
+import { startEndpoint } from './endpoint/endpointServer';
+import { EndpointProvisions } from './endpoint/endpointProvisions';
+import { endpointTokenPath, ensureEndpointToken } from './endpoint/endpointToken';
+import type { BrokerHistories } from './brokerHistories';
+import type { EndpointWantParams, EndpointWantResult } from './protocol';
+import type { RuntimeDir } from './runtimeDir';
+import { withoutAmbientCredentials } from './wireConfig';
+import { createRequestManager } from '../core/requestManager';
+import type { SharedRoutes } from '../core/sharedRoutes';
+import type { ManagerEvent } from '../core/types';
+
+/** What the endpoint needs from a window that wants it. */
+export interface EndpointSubscriber {
+  sendEndpointRequest(request: EndpointRequest): void;
+  sendEndpointEvent(event: ManagerEvent): void;
+}
+
+export interface EndpointHostOptions {
+  readonly dir: RuntimeDir;
+  readonly shared: SharedRoutes;
+  readonly histories: BrokerHistories;
+  readonly log: (message: string) => void;
+}
+
+export class EndpointHost {
+  private readonly provisions = new EndpointProvisions<EndpointSubscriber>();
+  private endpoint: RunningEndpoint | null = null;
+  /** Wants and releases run one at a time (a start or a close is never raced). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: EndpointHostOptions) {}
+
+  /** Where the endpoint listens now, or null. */
+  get url(): string | null {
+    return this.endpoint?.url ?? null;
+  }
+
+  want(subscriber: EndpointSubscriber, params: EndpointWantParams): Promise<EndpointWantResult> {
+    return this.serially(async () => {
+      for (const problem of this.provisions.set(subscriber, params)) this.options.log(`Endpoint settings: ${problem}`);
+      try {
+        const endpoint = await this.ensure(params.port, subscriber);
+        return { ok: true, url: endpoint.url, port: endpoint.port, tokenFile: endpointTokenPath(this.options.dir) };
+      } catch (error) {
+        this.provisions.delete(subscriber);
+        return { ok: false, message: startProblem(params.port, error) };
+      }
+    });
+  }
+
+  /** The window no longer wants the endpoint (or left); the last one closes it. */
+  release(subscriber: EndpointSubscriber): Promise<void> {
+    return this.serially(async () => {
+      if (!this.provisions.delete(subscriber) || this.provisions.size > 0) return;
+      await this.close('no window wants it any more');
+    });
+  }
+
+  /** At the broker's exit. */
+  stop(): Promise<void> {
+    return this.serially(() => this.close('the broker stops'));
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async ensure(port: number, subscriber: EndpointSubscriber): Promise<RunningEndpoint> {
+    const current = this.endpoint;
+    if (current !== null) {
+      if (port === 0 || port === current.port) return current;
+      // Another port is wished: only the one window using it may move it.
+      const owners = this.provisions.owners();
+      if (owners.length > 1 || owners[0] !== subscriber) {
+        this.options.log(`Endpoint: a window wishes port ${port}; it stays on ${current.port}, where the other windows' clients are.`);
+        return current;
+      }
+      await this.close(`moving to port ${port}`);
+    }
+    const endpoint = await this.start(port);
+    this.endpoint = endpoint;
+    this.options.log(`Endpoint listening on ${endpoint.url}.`);
+    return endpoint;
+  }
+
+  private start(port: number): Promise<RunningEndpoint> {
+    const { provisions } = this;
+    const { shared, log } = this.options;
+    return startEndpoint({
+      port,
+      token: ensureEndpointToken(this.options.dir),
+      createManager: (config) => createRequestManager(withoutAmbientCredentials(config), shared),
+      base: () => provisions.base(),
+      models: () => provisions.models(),
+      upstreamBaseUrl: () => provisions.upstreamBaseUrl(),
+      userProviders: () => provisions.userProviders(),
+      log: (line) => log(`Endpoint: ${line}`),
+      onEvent: (event) => {
+        this.options.histories.record(provisions.historyFiles(), event);
+        for (const owner of provisions.owners()) owner.sendEndpointEvent(event);
+      },
+      onRequest: (request) => {
+        for (const owner of provisions.owners()) owner.sendEndpointRequest(request);
+      },
+    });
+  }
+
+  private async close(reason: string): Promise<void> {
+    const endpoint = this.endpoint;
+    this.endpoint = null;
+    if (endpoint === null) return;
+    await endpoint.close();
+    this.options.log(`Endpoint on ${endpoint.url} closed: ${reason}.`);
+  }
+}
+
+function startProblem(port: number, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `port ${port} on 127.0.0.1 is taken by another program: choose another port in the setting resilientClaude.endpoint.port, or 0 for a free one`;
+  if (code === 'EACCES') return `port ${port} on 127.0.0.1 may not be used by this user: choose a port above 1023, or 0 for a free one`;
+  return `the endpoint could not listen on 127.0.0.1:${port} (${code ?? (error instanceof Error ? error.message : String(error))})`;
+}
