@@ -73,6 +73,7 @@ export function syntheticSnapshot(options: { now?: number; window?: HistoryWindo
       errorType,
       requestId: status === null ? null : `req_sim_${(1_000_000 + i).toString(36)}${Math.floor(rand() * 1e9).toString(36)}`,
       clientRequestId: `rc_${(5000 + Math.floor(i / 2)).toString(36)}`,
+      client: i % 2 === 0 ? 'Claude Code 2.1.3' : 'VS Code',
       message,
     });
   }

@@ -196,6 +196,7 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
         priority: parsed.priority,
         clientRequestId: parsed.clientRequestId,
         ...(parsed.headers ? { headers: parsed.headers } : {}),
+        ...(parsed.client ? { client: parsed.client } : {}),
         onEvent: (event) => notify(this.connection, RequestEventNotification, { clientRequestId: parsed.clientRequestId, event }),
       };
       return await withSecrets(parsed.secrets, () => fn(manager, options));

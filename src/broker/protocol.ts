@@ -7,6 +7,7 @@
 import type { BreakerSnapshot, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, Route, StreamPart } from '../core/types';
 import type { EndpointRequest } from './endpoint/endpointServer';
 import { isRecord } from '../shared/isRecord';
+import { safeClientLabel } from '../core/requestClient';
 import { BREAKER_STATES } from '../shared/vocabulary';
 
 /** Bumped on any incompatible change: a client and a broker of different versions use different sockets. */
@@ -106,6 +107,8 @@ export interface StreamParams {
   readonly secrets: ProviderSecrets;
   /** The caller's anthropic-beta / anthropic-version, applied by the broker's manager to every attempt. */
   readonly headers?: PassHeaders;
+  /** Which program sent the request (requestClient.ts), for the failure log; cut to a plain label on arrival. */
+  readonly client?: string;
 }
 
 export interface ResetParams {
@@ -270,8 +273,10 @@ export function parseStreamParams(value: unknown): StreamParams | null {
   if (!PRIORITIES.includes(priority as Priority) || !isId(value['clientRequestId']) || !secrets) return null;
   const headers = value['headers'] === undefined ? undefined : parsePassHeaders(value['headers']);
   if (headers === null) return null;
+  // A label that is no plain name is dropped, not the request (it only names the sender in the failure log).
+  const client = safeClientLabel(value['client']);
   const parsed = { managerId: value['managerId'], request: value['request'], priority: priority as Priority, clientRequestId: value['clientRequestId'], secrets };
-  return headers === undefined ? parsed : { ...parsed, headers };
+  return { ...parsed, ...(headers === undefined ? {} : { headers }), ...(client === null ? {} : { client }) };
 }
 
 function parseRoute(value: unknown): Route | null {

@@ -10,6 +10,7 @@ import type { SharedManager } from '../broker/client/sharedManager';
 import { EXIT, UsageError, attemptsJson, errorJson, finish, keyFromEnv, openSession } from './cliSession';
 import type { CliIo } from './cliSession';
 import { HTTP_URL_RULE, httpUrlProblem } from '../shared/httpUrl';
+import { CLI_CLIENT } from '../core/requestClient';
 
 const DEFAULTS = defaultManagerConfig();
 
@@ -180,16 +181,17 @@ export async function runAsk(argv: string[], io: CliIo = processIo): Promise<num
   if (!args.json) for (const problem of problems) err(`Warning: ${problem}\n`);
   const session = await openSession(config, { broker: args.broker, historyFile: args.history ?? null, quiet: args.json, env: io.env, err });
   const { manager, signal, onEvent } = session;
+  const options = { signal, onEvent, client: CLI_CLIENT };
   try {
     const request = { messages: [{ role: 'user' as const, content: args.prompt }], max_tokens: args.maxTokens };
     let outcome: Outcome;
     if (args.stream && !args.json) {
-      const stream = manager.stream(request, { signal, onEvent });
+      const stream = manager.stream(request, options);
       for await (const delta of stream) out(delta);
       outcome = await stream.outcome;
       if (outcome.ok || outcome.text !== '') out('\n');
     } else {
-      outcome = args.stream ? await drain(manager.stream(request, { signal, onEvent })) : await manager.send(request, { signal, onEvent });
+      outcome = args.stream ? await drain(manager.stream(request, options)) : await manager.send(request, options);
       if (!args.json && outcome.ok) out(`${outcome.text}\n`);
     }
     if (args.json) out(`${jsonOutcome(outcome, session.shared)}\n`);

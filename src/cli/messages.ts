@@ -11,6 +11,7 @@ import { EXIT, UsageError, attemptsJson, errorJson, finish, keyFromEnv, openSess
 import { printCount } from './messagesCount';
 import type { CliIo } from './cliSession';
 import { HTTP_URL_RULE, httpUrlProblem } from '../shared/httpUrl';
+import { CLI_CLIENT } from '../core/requestClient';
 
 export const MESSAGES_USAGE = `Usage: messages [options] < body.json
 
@@ -172,7 +173,7 @@ export async function runMessages(argv: string[], io: MessagesIo = processIo): P
     ...(args.betas.length > 0 ? { 'anthropic-beta': args.betas.join(',') } : {}),
     ...(args.version !== undefined ? { 'anthropic-version': args.version } : {}),
   };
-  const options = { signal, onEvent, ...(Object.keys(headers).length > 0 ? { headers } : {}) };
+  const options = { signal, onEvent, client: CLI_CLIENT, ...(Object.keys(headers).length > 0 ? { headers } : {}) };
   try {
     if (args.count && counts(manager)) return await printCount(await manager.countTokens(body, options), args.json, out, err);
     let outcome: Outcome;

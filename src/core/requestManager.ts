@@ -22,6 +22,7 @@ import { Emitter } from '../shared/emitter';
 import type { Unsubscribe } from '../shared/emitter';
 import { requestStream } from './requestStream';
 import { countTokens } from './tokenCount';
+import { safeClientLabel } from './requestClient';
 
 interface ClaimedId {
   readonly clientRequestId: string;
@@ -147,7 +148,9 @@ class ResilientRequestManager implements RelayManager {
 
   /** Where one request's events go: the manager's bus and the request's own listener. */
   private emitFor(options: SendOptions): (event: RequestEvent) => void {
-    return (event) => {
+    const client = safeClientLabel(options.client);
+    return (given) => {
+      const event = client !== null && given.type === 'attempt' ? { ...given, client } : given;
       this.emit(event);
       tell(options.onEvent, event);
     };

@@ -71,6 +71,9 @@ export interface SendOptions {
   readonly clientRequestId?: string;
   /** `anthropic-beta` / `anthropic-version` for every attempt (a fallback's documented adaptations aside). */
   readonly headers?: PassHeaders;
+  /** Which program sent the request ("Claude Code 2.1.3", "VS Code"…, see requestClient.ts): its
+   *  attempt events carry it, so the failure log, the panel and the report say whose they were. */
+  readonly client?: string;
   /** This request's own events, in order, as they happen (attempts, waits, moves, stalls, warnings,
    *  its end). The manager's `onEvent` carries every request's, for the status bar and history. */
   readonly onEvent?: (event: RequestEvent) => void;
@@ -95,6 +98,8 @@ export interface AttemptRecord {
   readonly requestId: string | null;
   /** Our id for the whole request (same for every attempt of one send/stream). */
   readonly clientRequestId: string;
+  /** Which program sent the request (SendOptions.client), on attempt events when the caller said. */
+  readonly client?: string;
   /** A short, secret-free message for failures. */
   readonly message?: string;
 }

@@ -20,6 +20,7 @@ import { modelChain } from './settings';
 import type { SettingsWatcher } from './settingsWatcher';
 import type { WindowBroker } from './broker/windowBroker';
 import type { Sharing } from '../broker/client/sharedManager';
+import { EDITOR_CLIENT } from '../core/requestClient';
 
 export class ClaudeClient implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -115,15 +116,16 @@ export class ClaudeClient implements vscode.Disposable {
     return this.routes.hasCredentials();
   }
 
-  /** Streams a request; `onEvent` hears this request's own events (attempts, waits, moves, stalls, its end). */
-  async stream(request: ClaudeRequest, signal: AbortSignal, onEvent?: (event: RequestEvent) => void): Promise<RequestStream> {
+  /** Streams a request; `onEvent` hears this request's own events (attempts, waits, moves, stalls, its end).
+   *  `client` names the part of the editor that asks, in the failure log (the chat says so; commands are the editor's). */
+  async stream(request: ClaudeRequest, signal: AbortSignal, onEvent?: (event: RequestEvent) => void, client: string = EDITOR_CLIENT): Promise<RequestStream> {
     const active = this.rehearsal.active;
     const manager = active ? await this.ensureRehearsalManager(active.url) : await this.ensureManager();
     const id = newClientRequestId();
     this.observer.requestStarts(id);
     // The rehearsal's first request starts its scenario's clock.
     if (active) this.rehearsal.noteRequest();
-    return manager.stream(request, { signal, priority: 'interactive', clientRequestId: id, ...(onEvent ? { onEvent } : {}) });
+    return manager.stream(request, { signal, priority: 'interactive', clientRequestId: id, client, ...(onEvent ? { onEvent } : {}) });
   }
 
   /** Breaker states for the current routes (each model on each provider, in the order tried), closed for routes not used yet. */

@@ -21,7 +21,7 @@ export class FailuresView {
     this.copies = new CopyButtons(post);
     this.body = h('tbody', { on: { click: (event) => void this.copies.onClick(event) } });
     this.caption = h('p', { className: 'caption', attrs: { 'aria-live': 'polite' } });
-    const headers = ['Time', 'Model', 'Provider', 'Status', 'Class', 'Request id (server)', 'Client id', 'Message'];
+    const headers = ['Time', 'Client', 'Model', 'Provider', 'Status', 'Class', 'Request id (server)', 'Client id', 'Message'];
     this.element = h('section', { className: 'failures', attrs: { 'aria-label': 'Recent failures' } }, [
       this.caption,
       h('div', { className: 'table-scroll' }, [
@@ -53,6 +53,7 @@ export class FailuresView {
   private row(row: FailureRow, index: number, now: number): HTMLElement {
     return h('tr', { attrs: { 'data-class': row.errorClass, 'data-model': row.model } }, [
       h('td', { className: 'time', text: formatClock(row.time, now), attrs: { title: new Date(row.time).toISOString() } }),
+      h('td', { className: 'client', text: row.client ?? '—', attrs: row.client === null ? { title: 'Not recorded (an older entry, or a caller that did not say)' } : {} }),
       h('td', { text: row.model }),
       h('td', { text: row.provider }),
       h('td', { className: 'num', text: formatStatus(row.status) }),

@@ -86,6 +86,8 @@ export interface FailureRow {
   readonly errorType: string | null;
   readonly requestId: string | null;
   readonly clientRequestId: string;
+  /** Which program sent the request ("Claude Code 2.1.3", "curl 8.5.0", "VS Code"…); null when unknown. */
+  readonly client: string | null;
   readonly message: string;
 }
 

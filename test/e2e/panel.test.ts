@@ -182,6 +182,8 @@ describe('diagnostics panel in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, (
     const failedIds = new Set(simulator.stats().requests.filter((r) => r.status >= 400).map((r) => r.requestId));
     const count = await rows.count();
     assert.equal(count, failedIds.size, 'one row per failed attempt');
+    // The Client column: these requests were the editor's own (the Ask command).
+    assert.deepEqual([...new Set((await rows.locator('td.client').allInnerTexts()).map((t) => t.trim()))], ['VS Code'], 'every failure names the editor as its client');
     const row = rows.nth(Math.min(1, count - 1));
     const id = (await row.locator('code[data-id-kind="requestId"]').innerText()).trim();
     await row.locator('td.id').first().locator('button.copy').click();

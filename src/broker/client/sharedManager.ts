@@ -69,6 +69,8 @@ interface Asked {
   readonly clientRequestId: string;
   /** The caller's anthropic-beta / anthropic-version, for every attempt wherever it runs. */
   readonly headers: PassHeaders | undefined;
+  /** Which program sent it (SendOptions.client). */
+  readonly client: string | undefined;
 }
 
 /** Where a request's parts and events go while it runs on the broker. */
@@ -129,7 +131,7 @@ export class SharedManager implements RequestManager {
     const clientRequestId = options.clientRequestId ?? newClientRequestId();
     const priority = options.priority ?? 'interactive';
     const onEvent = options.onEvent ?? (() => undefined);
-    const asked: Asked = { request, priority, clientRequestId, headers: options.headers };
+    const asked: Asked = { request, priority, clientRequestId, headers: options.headers, client: options.client };
     const outcome = this.run(asked, { part: (part) => queue.push(part), event: onEvent }, controller.signal).finally(() => {
       external?.removeEventListener('abort', onAbort);
       queue.end();
@@ -153,7 +155,7 @@ export class SharedManager implements RequestManager {
     const signal = options.signal ?? new AbortController().signal;
     try {
       const secrets = await this.credentials.resolve(this.config);
-      const params = { managerId: link.managerId, request: body, priority: options.priority ?? 'interactive', clientRequestId, secrets, ...(options.headers ? { headers: options.headers } : {}) };
+      const params = { managerId: link.managerId, request: body, priority: options.priority ?? 'interactive', clientRequestId, secrets, ...(options.headers ? { headers: options.headers } : {}), ...(options.client ? { client: options.client } : {}) };
       return await Promise.race([
         link.channel.request(CountTokensRequest, params, { signal, timeoutMs: this.config.retry.deadlineMs + REQUEST_MARGIN_MS }),
         link.whenClosed.then(() => {
@@ -333,7 +335,7 @@ export class SharedManager implements RequestManager {
     await this.ready;
     const link = this.link;
     if (!link) return this.runLocal(asked, inbox, signal, '', []);
-    const { request, priority, clientRequestId, headers } = asked;
+    const { request, priority, clientRequestId, headers, client } = asked;
     let delivered = '';
     let handedToolCall = false;
     const seen: AttemptRecord[] = [];
@@ -351,7 +353,7 @@ export class SharedManager implements RequestManager {
     const settled = link.liveness.begin();
     try {
       const secrets = await this.credentials.resolve(this.config);
-      const params = { managerId: link.managerId, request, priority, clientRequestId, secrets, ...(headers ? { headers } : {}) };
+      const params = { managerId: link.managerId, request, priority, clientRequestId, secrets, ...(headers ? { headers } : {}), ...(client ? { client } : {}) };
       const timeoutMs = this.config.retry.deadlineMs + REQUEST_MARGIN_MS;
       return await Promise.race([
         link.channel.request(StreamRequest, params, { signal, timeoutMs }),
@@ -382,11 +384,11 @@ export class SharedManager implements RequestManager {
 
   /** Runs on the in-process manager, after `delivered` when the broker had started the answer. */
   private async runLocal(asked: Asked, inbox: Inbox, signal: AbortSignal, delivered: string, earlier: readonly AttemptRecord[]): Promise<Outcome> {
-    const { request, priority, clientRequestId, headers } = asked;
+    const { request, priority, clientRequestId, headers, client } = asked;
     const continuation = continuationOf(request, delivered);
     const skip = new SkipPrefix(continuation.skip);
     let forwarded = '';
-    const stream = this.localManager().stream(continuation.request, { signal, priority, clientRequestId, onEvent: inbox.event, ...(headers ? { headers } : {}) });
+    const stream = this.localManager().stream(continuation.request, { signal, priority, clientRequestId, onEvent: inbox.event, ...(headers ? { headers } : {}), ...(client ? { client } : {}) });
     for await (const part of stream.parts) {
       if (part.type !== 'text') {
         inbox.part(part);

@@ -35,7 +35,7 @@ export async function handleCountTokens(req: IncomingMessage, res: ServerRespons
     if (!res.writableFinished) controller.abort();
   });
   const headers = passHeadersFrom(req.headers);
-  const options = { signal: controller.signal, clientRequestId: endpointRequestId(context.client), priority: 'interactive' as const, ...(headers ? { headers } : {}) };
+  const options = { signal: controller.signal, clientRequestId: endpointRequestId(context.client), client: context.client, priority: 'interactive' as const, ...(headers ? { headers } : {}) };
   const outcome = await context.managers.withCredential(context.credential, () => manager.countTokens(read.value, options));
   if (!outcome.ok) {
     const model = typeof read.value['model'] === 'string' ? [read.value['model']] : context.chain.slice(0, 1);

@@ -25,7 +25,7 @@ export interface MessagesContext {
   readonly chain: readonly string[];
   readonly credential: RequestCredential;
   readonly now: () => number;
-  /** Who sent it (clientLabel.ts), carried in the request's id. */
+  /** Who sent it (clientLabel.ts): in the request's id and on its attempts, for the failure log. */
   readonly client: string;
 }
 
@@ -100,7 +100,7 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
   const clientRequestId = endpointRequestId(context.client);
   // The client's anthropic-beta and anthropic-version reach the API unchanged (a fallback's adaptations aside).
   const headers = passHeadersFrom(req.headers);
-  const options = { signal: controller.signal, clientRequestId, priority: 'interactive' as const, ...(headers ? { headers } : {}) };
+  const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...(headers ? { headers } : {}) };
 
   if (wantsStream !== true) {
     const outcome = await context.managers.withCredential(context.credential, () => manager.send(request, options));

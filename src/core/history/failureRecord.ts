@@ -2,6 +2,7 @@
 import type { ManagerEvent } from '../types';
 import type { FailureRecord } from './historyTypes';
 import { redactOptional, redactSecrets } from '../redact';
+import { safeClientLabel } from '../requestClient';
 
 /** Failure messages are cut to this length: enough to read, bounded in memory and on disk. */
 export const MAX_MESSAGE_CHARS = 500;
@@ -25,6 +26,7 @@ export function failureRecordOf(event: AttemptEvent): FailureRecord | undefined 
     errorType: redactOptional(event.errorType),
     requestId: redactOptional(event.requestId),
     clientRequestId: redactSecrets(event.clientRequestId),
+    client: safeClientLabel(event.client),
     // Redact before shortening, so a cut can never leave part of a key behind.
     message: shortened(redactOptional(event.message)),
   };
@@ -37,6 +39,7 @@ export function sanitizedFailure(failure: FailureRecord): FailureRecord {
     errorType: redactOptional(failure.errorType),
     requestId: redactOptional(failure.requestId),
     clientRequestId: redactSecrets(failure.clientRequestId),
+    client: safeClientLabel(failure.client),
     message: shortened(redactOptional(failure.message)),
   };
 }

@@ -4,6 +4,7 @@ import type { ErrorClass, ProviderId } from '../types';
 import { ERROR_CLASSES, PROVIDERS } from '../../shared/vocabulary';
 import type { FailureRecord, HistoryBucket } from './historyTypes';
 import { isRecord } from '../../shared/isRecord';
+import { safeClientLabel } from '../requestClient';
 
 export const HISTORY_FORMAT = 'resilient-claude-history';
 export const HISTORY_FORMAT_VERSION = 1;
@@ -126,6 +127,8 @@ function decodeFailure(value: unknown, where: string): FailureRecord {
     errorType: nullableString(value.errorType, `${where}.errorType`),
     requestId: nullableString(value.requestId, `${where}.requestId`),
     clientRequestId: value.clientRequestId,
+    // Optional: files written before the field existed have none, and a label that is not one is dropped, not the file.
+    client: safeClientLabel(value.client),
     message: nullableString(value.message, `${where}.message`),
   };
 }

@@ -35,6 +35,9 @@ export interface FailureRecord {
   readonly errorType: string | null;
   readonly requestId: string | null;
   readonly clientRequestId: string;
+  /** Which program sent the request ("Claude Code 2.1.3", "curl 8.5.0", "VS Code"…); null when it
+   *  did not say (and in files written before the field existed). */
+  readonly client: string | null;
   readonly message: string | null;
 }
 

@@ -85,6 +85,7 @@ function failureSection(
   if (listed.length > 0) {
     const rows = listed.map((f) => [
       utcTime(f.time),
+      f.client === null ? '—' : tableCell(f.client),
       codeCell(f.model),
       f.provider,
       String(f.attempt),
@@ -97,7 +98,7 @@ function failureSection(
     ]);
     parts.push(
       table(
-        ['Time', 'Model', 'Provider', 'Attempt', 'Status', 'Class', 'Error type', 'request_id', 'Client request id', 'Message'],
+        ['Time', 'Client', 'Model', 'Provider', 'Attempt', 'Status', 'Class', 'Error type', 'request_id', 'Client request id', 'Message'],
         rows,
       ),
     );

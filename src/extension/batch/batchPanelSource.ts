@@ -5,6 +5,7 @@ import type * as vscode from 'vscode';
 import type { BatchAction, BatchRow, FailureRow } from '../../webview/protocol';
 import type { BatchCommands } from './batchCommands';
 import type { BatchHost } from './batchHost';
+import { EDITOR_CLIENT } from '../../core/requestClient';
 
 export interface BatchPanelSource {
   rows(): BatchRow[];
@@ -50,6 +51,7 @@ export function batchPanelSource(host: BatchHost, commands: BatchCommands): Batc
           errorType: c.errorType,
           requestId: c.requestId,
           clientRequestId: c.batchId ?? c.op,
+          client: EDITOR_CLIENT,
           message: c.message ?? '',
         })),
     onChange: host.onDidChange,

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { MessagesBody, Outcome, RequestEvent, RequestStream, StreamPart } from '../../core/types';
 import type { ClaudeClient } from '../claudeClient';
 import { Narrator } from './narration';
+import { CHAT_CLIENT } from '../../core/requestClient';
 
 /** A request about to start: its id, its abort signal (tied to the token) and its narration. */
 export class FollowedRequest implements vscode.Disposable {
@@ -26,7 +27,7 @@ export class FollowedRequest implements vscode.Disposable {
   }
 
   stream(body: MessagesBody): Promise<RequestStream> {
-    return this.client.stream(body, this.controller.signal, (event) => this.narrate(event));
+    return this.client.stream(body, this.controller.signal, (event) => this.narrate(event), CHAT_CLIENT);
   }
 
   private narrate(event: RequestEvent): void {

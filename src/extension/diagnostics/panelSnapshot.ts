@@ -132,6 +132,7 @@ export function buildPanelSnapshot(input: PanelSnapshotInput): PanelSnapshot {
     errorType: f.errorType,
     requestId: f.requestId,
     clientRequestId: f.clientRequestId,
+    client: f.client,
     message: f.message ?? '',
   }));
   if (batchFailures.length > 0) {

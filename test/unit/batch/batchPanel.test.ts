@@ -93,6 +93,7 @@ describe('batch API failures in the panel and the report', () => {
       errorType: 'overloaded_error',
       requestId: 'req_529',
       clientRequestId: 'create',
+      client: 'VS Code',
       message: 'Submitting the batch failed',
     };
     const old = { ...batchFailure, time: NOW - 2 * WINDOW_MS['15m'], requestId: 'req_old' };

@@ -120,7 +120,7 @@ describe('failure log', () => {
   it('records every field support needs and filters by model, class and time', OPTS, () => {
     const { history } = setup();
     history.record(
-      overloaded({ time: T0 + 1, provider: 'vertex', model: 'claude-opus-5-5', attempt: 2, requestId: 'req_A', clientRequestId: 'rc_A' }),
+      overloaded({ time: T0 + 1, provider: 'vertex', model: 'claude-opus-5-5', attempt: 2, requestId: 'req_A', clientRequestId: 'rc_A', client: 'Claude Code 2.1.3' }),
     );
     history.record(attempt({ time: T0 + 2, status: 429, errorClass: 'rate_limited', errorType: 'rate_limit_error', message: 'slow down' }));
     const [opusFailure] = history.failures({ model: 'claude-opus-5-5' });
@@ -134,6 +134,7 @@ describe('failure log', () => {
       errorType: 'overloaded_error',
       requestId: 'req_A',
       clientRequestId: 'rc_A',
+      client: 'Claude Code 2.1.3',
       message: 'Overloaded',
     });
     assert.deepEqual(

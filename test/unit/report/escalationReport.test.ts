@@ -99,6 +99,7 @@ describe('escalation report', () => {
     const row = tableRow(failures, '2026-11-20 01:05:20 UTC');
     assert.deepEqual(row, [
       '2026-11-20 01:05:20 UTC',
+      '—',
       '`claude-opus-5-5`',
       'anthropic',
       '1',
