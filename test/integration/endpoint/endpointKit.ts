@@ -57,6 +57,7 @@ export async function serve(upstream: string, options: { readonly key?: string; 
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let notListening: ReturnType<typeof setTimeout> | undefined;
   const first = await Promise.race([
     new Promise<string>((resolve) => {
       const check = (): void => {
@@ -69,8 +70,10 @@ export async function serve(upstream: string, options: { readonly key?: string; 
     exited.then((code) => {
       throw new Error(`serve exited (${code}) before listening.\nstderr: ${stderr}`);
     }),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`serve did not listen within 30 s.\nstderr: ${stderr}`)), 30_000)),
-  ]);
+    new Promise<never>((_, reject) => {
+      notListening = setTimeout(() => reject(new Error(`serve did not listen within 30 s.\nstderr: ${stderr}`)), 30_000);
+    }),
+  ]).finally(() => clearTimeout(notListening));
   const match = /^Listening on (http:\/\/127\.0\.0\.1:(\d+))$/.exec(first);
   if (!match) throw new Error(`serve's first line is not "Listening on …": ${JSON.stringify(first)}`);
   return {
