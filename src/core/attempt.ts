@@ -13,6 +13,7 @@ import { eventTap } from './eventTap';
 import { sanitizeServerToken } from './serverValues';
 import type { StallLimits } from './policies/stallWatchdog';
 import { StallWatchdog } from './policies/stallWatchdog';
+import { AttemptWatch } from './attemptWatch';
 import type { HeaderReader, MessagesClient, RawStreamEvent, StreamParams } from './wire';
 
 /** Where an attempt's events go as they arrive (answerRelay.ts's AttemptFeed). */
@@ -115,72 +116,69 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   const startedAt = clock.now();
   const controller = new AbortController();
   let localAbort: LocalAbortReason | null = null;
+  let headersIn = false;
+  let headersAt = startedAt;
+  let bodyStartMs: number | null = null;
+  /** Bytes may already wait in the socket while this process was busy: a silent response is looked
+   *  at once more after pending I/O before it is called silent. */
+  let lookedAgain = false;
+  let lookingAgain = false;
+  // One watcher for the whole attempt: headers in time, then no silence beyond the watchdog's limit.
+  const watchdog = new StallWatchdog(input.stall, startedAt);
+  const dueAt = (): number =>
+    lookingAgain ? Number.POSITIVE_INFINITY : Math.min(input.deadline, headersIn ? watchdog.stalledAt() : startedAt + input.headersTimeoutMs);
+  const check = (): void => {
+    const now = clock.now();
+    if (now >= input.deadline) return abort('deadline');
+    if (!headersIn) {
+      if (now >= startedAt + input.headersTimeoutMs) abort('headers_timeout');
+      return;
+    }
+    if (now < watchdog.stalledAt()) {
+      lookedAgain = false;
+      return;
+    }
+    if (!lookedAgain) {
+      lookedAgain = true;
+      lookingAgain = true;
+      setImmediate(() => {
+        lookingAgain = false;
+        if (!watch.active) return;
+        check();
+        watch.arm();
+      });
+      return;
+    }
+    input.onStall?.(watchdog.silentFor(now), watchdog.flowing);
+    abort('idle_timeout');
+  };
+  const watch = new AttemptWatch(clock, dueAt, check);
+
+  // An abort (the user's, a timer's, or a hedge won elsewhere) ends the wait even if the transport would not.
+  let interrupt: ((error: Error) => void) | null = null;
   const abort = (reason: LocalAbortReason): void => {
     if (localAbort === null) localAbort = reason;
+    watch.stop();
     controller.abort(ABORTED);
+    const stop = interrupt;
+    interrupt = null;
+    stop?.(new IdleTimeout());
+  };
+  /** The work, cut short by an abort: one promise per wait, nothing left on a long-lived one. */
+  const race = <T>(work: Promise<T>): Promise<T> => {
+    if (controller.signal.aborted) {
+      work.catch(() => undefined);
+      return Promise.reject(new IdleTimeout());
+    }
+    return new Promise<T>((resolve, reject) => {
+      interrupt = reject;
+      work.then(resolve, reject);
+    });
   };
   const onUserAbort = (): void => abort('canceled');
   if (input.signal?.aborted) abort('canceled');
   input.signal?.addEventListener('abort', onUserAbort, { once: true });
-
-  // One watcher for the whole attempt: headers in time, then no silence beyond the watchdog's limit.
-  // It sleeps until the nearest limit and is woken when a limit moves sooner (headers, first content).
-  const watchdog = new StallWatchdog(input.stall, startedAt);
-  let headersIn = false;
-  let headersAt = startedAt;
-  let bodyStartMs: number | null = null;
-  let lookedAgain = false;
-  let stopped = false;
-  let wake = new AbortController();
-  const rearm = (): void => {
-    const woken = wake;
-    wake = new AbortController();
-    woken.abort(ABORTED);
-  };
-  const watched = (async (): Promise<never> => {
-    for (;;) {
-      if (stopped) throw new IdleTimeout();
-      const now = clock.now();
-      const untilDeadline = input.deadline - now;
-      const until = headersIn ? watchdog.stalledAt() - now : startedAt + input.headersTimeoutMs - now;
-      if (untilDeadline <= 0) {
-        abort('deadline');
-        throw new IdleTimeout();
-      }
-      if (until <= 0) {
-        if (!headersIn) {
-          abort('headers_timeout');
-          throw new IdleTimeout();
-        }
-        // Bytes may already wait in the socket while this process was busy: let pending I/O be read
-        // once before calling the response silent.
-        if (!lookedAgain) {
-          lookedAgain = true;
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          continue;
-        }
-        input.onStall?.(watchdog.silentFor(now), watchdog.flowing);
-        abort('idle_timeout');
-        throw new IdleTimeout();
-      }
-      lookedAgain = false;
-      try {
-        await clock.sleep(Math.min(until, untilDeadline), wake.signal);
-      } catch {
-        // Woken early: look again.
-      }
-    }
-  })();
-  // Whoever loses the race below, the watcher never leaves an unhandled rejection.
-  watched.catch(() => undefined);
-  // An abort (the user's, a timer's, or a hedge won elsewhere) ends the wait even if the transport would not.
-  const aborted = new Promise<never>((_, reject) => {
-    const onAbort = (): void => reject(new IdleTimeout());
-    if (controller.signal.aborted) onAbort();
-    else controller.signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
-  const race = <T>(work: Promise<T>): Promise<T> => Promise.race([work, watched, aborted]);
+  watch.arm();
 
   /** A complete event arrived (from the raw tap, or the SDK's, also for a transport without a tap). */
   const sawEvent = (): void => {
@@ -189,7 +187,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     watchdog.event(now);
     if (first) {
       bodyStartMs = headersIn ? Math.max(0, now - headersAt) : 0;
-      rearm();
+      watch.arm();
       input.onBody?.();
     }
   };
@@ -213,7 +211,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     headersIn = true;
     headersAt = clock.now();
     watchdog.headers(headersAt);
-    rearm();
+    watch.arm();
     status = response.status;
     requestId = sanitizeServerToken(response.headers.get('request-id'), input.secrets);
     input.onHeaders?.(response.headers);
@@ -232,7 +230,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
         }
         firstContentMs = now - startedAt;
         watchdog.content(now);
-        rearm();
+        watch.arm();
       }
       assembler.accept(step.value);
     }
@@ -253,8 +251,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     };
     return { ok: false, failure: withIds, headers: headersOf(error), firstContentMs, bodyStartMs };
   } finally {
-    stopped = true;
-    rearm();
+    watch.stop();
+    interrupt = null;
     input.signal?.removeEventListener('abort', onUserAbort);
     // Releases the socket of a failed, stalled or finished-but-open attempt.
     if (!controller.signal.aborted) controller.abort(ABORTED);

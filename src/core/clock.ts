@@ -31,4 +31,17 @@ export function sleepWithSignal(ms: number, signal?: AbortSignal): Promise<void>
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: sleepWithSignal,
+  timer: (ms, fire) => {
+    const handle = setTimeout(fire, Math.max(0, ms));
+    return () => clearTimeout(handle);
+  },
 };
+
+/** Calls `fire` after `ms` on `clock` unless the returned cancel runs first. A plain timer on a
+ *  clock that has one (cancelling costs no signal, listener or error); else a cancellable sleep. */
+export function scheduleOn(clock: Clock, ms: number, fire: () => void): () => void {
+  if (clock.timer !== undefined) return clock.timer(ms, fire);
+  const controller = new AbortController();
+  clock.sleep(ms, controller.signal).then(fire, () => undefined);
+  return () => controller.abort();
+}

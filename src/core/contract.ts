@@ -143,6 +143,9 @@ export interface ManagerConfig {
 export interface Clock {
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls `fire` after `ms` unless the returned cancel runs first (optional: a clock without it
+   *  is driven through `sleep`; see `scheduleOn` in clock.ts). */
+  timer?(ms: number, fire: () => void): () => void;
 }
 
 export interface RequestManager {

@@ -5,6 +5,7 @@
 // answers. An attempt that finishes without content settles nothing while its
 // rival still runs; when both fail, the first attempt's failure is the one the
 // retry policy hears (the hedge's is reported beside it).
+import { scheduleOn } from './clock';
 import type { Clock } from './contract';
 import type { AttemptResult } from './attempt';
 
@@ -52,14 +53,14 @@ export function raceWithHedge(input: HedgeRaceInput): Promise<RaceResult> {
     let claimed: Role | null = null;
     let chosen: Role | null = null;
     let hedgePending = false;
-    const stopTimer = new AbortController();
+    let stopTimer: () => void = () => undefined;
     const other = (role: Role): Role => (role === 'first' ? 'hedge' : 'first');
     const running = (role: Role): boolean => entrants.has(role) && !results.has(role);
 
     const choose = (role: Role): void => {
       if (chosen !== null) return;
       chosen = role;
-      stopTimer.abort();
+      stopTimer();
       if (running(other(role))) entrants.get(other(role))?.abort();
     };
 
@@ -91,7 +92,7 @@ export function raceWithHedge(input: HedgeRaceInput): Promise<RaceResult> {
       entrants.set(role, entrant);
       void entrant.done.then((result) => {
         results.set(role, result);
-        if (role === 'first' && !result.ok && !running('hedge')) stopTimer.abort();
+        if (role === 'first' && !result.ok && !running('hedge')) stopTimer();
         settle();
       });
     };
@@ -99,25 +100,23 @@ export function raceWithHedge(input: HedgeRaceInput): Promise<RaceResult> {
     enter('first', input.start(claimFor('first')));
 
     if (input.thresholdMs === null) return;
-    void input.clock.sleep(input.thresholdMs, stopTimer.signal).then(
-      async () => {
-        if (chosen !== null || results.has('first')) return;
-        hedgePending = true;
-        let ticket: HedgeTicket | null = null;
-        try {
-          ticket = await input.hedge();
-        } finally {
-          hedgePending = false;
-        }
-        if (ticket !== null && chosen === null && !results.has('first')) {
-          input.onHedge?.();
-          enter('hedge', ticket.launch(claimFor('hedge')));
-        } else {
-          ticket?.giveBack();
-        }
-        settle();
-      },
-      () => undefined,
-    );
+    const onThreshold = async (): Promise<void> => {
+      if (chosen !== null || results.has('first')) return;
+      hedgePending = true;
+      let ticket: HedgeTicket | null = null;
+      try {
+        ticket = await input.hedge();
+      } finally {
+        hedgePending = false;
+      }
+      if (ticket !== null && chosen === null && !results.has('first')) {
+        input.onHedge?.();
+        enter('hedge', ticket.launch(claimFor('hedge')));
+      } else {
+        ticket?.giveBack();
+      }
+      settle();
+    };
+    stopTimer = scheduleOn(input.clock, input.thresholdMs, () => void onThreshold().catch(() => undefined));
   });
 }

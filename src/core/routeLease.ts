@@ -49,6 +49,13 @@ export class RouteLease {
    *  short by the signal or the time). */
   async takeSlot(limiter: ConcurrencyLimiter, priority: Priority, signal: AbortSignal, withinMs: number): Promise<void> {
     if (this.slot !== null) return;
+    if (signal.aborted) throw new CanceledError();
+    // A free slot is taken at once: no timer, signal or listener for a wait that does not happen.
+    const free = this.settled ? null : limiter.tryAcquire();
+    if (free !== null) {
+      this.slot = free;
+      return;
+    }
     const controller = new AbortController();
     const onAbort = (): void => controller.abort();
     signal.addEventListener('abort', onAbort, { once: true });

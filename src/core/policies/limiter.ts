@@ -33,12 +33,17 @@ export class ConcurrencyLimiter {
     this.drain();
   }
 
+  /** A slot now if one is free and nobody waits for one; else null. */
+  tryAcquire(): Release | null {
+    if (this.active >= this.limit || this.waiting > 0) return null;
+    this.active += 1;
+    return this.makeRelease();
+  }
+
   acquire(priority: Priority = 'interactive', signal?: AbortSignal): Promise<Release> {
     if (signal?.aborted) return Promise.reject(new CanceledError());
-    if (this.active < this.limit && this.waiting === 0) {
-      this.active += 1;
-      return Promise.resolve(this.makeRelease());
-    }
+    const free = this.tryAcquire();
+    if (free !== null) return Promise.resolve(free);
     return new Promise<Release>((resolve, reject) => {
       const queue = this.queues[priority];
       const onAbort = (): void => {
