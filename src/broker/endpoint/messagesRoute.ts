@@ -5,7 +5,7 @@
 // the manager gives up, the upstream's status and error plus `x-should-retry: false`.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClaudeRequest, FailureOutcome, Outcome, RequestEvent, SuccessOutcome } from '../../core/types';
+import type { ClaudeRequest, FailureOutcome, Outcome, RelayStream, RequestEvent, RequestStream, SuccessOutcome } from '../../core/types';
 import type { RequestManager } from '../../core/contract';
 import { passHeadersFrom } from '../../core/passHeaders';
 import type { EndpointManagers } from './endpointManagers';
@@ -72,6 +72,11 @@ export function endpointRequestId(client: string): string {
   return `ep_${clientIdPart(client)}_${randomBytes(9).toString('base64url')}`;
 }
 
+/** Core's manager hands on the API's own events; a window's broker client only typed parts. */
+function relaysEvents(stream: RequestStream): stream is RelayStream {
+  return 'events' in stream;
+}
+
 function usesThinking(body: Record<string, unknown>): boolean {
   const thinking = body['thinking'];
   return typeof thinking === 'object' && thinking !== null && (thinking as { type?: unknown }).type !== 'disabled';
@@ -118,15 +123,29 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
   };
   const sse = new SseAnswer(res);
   const pinger = setInterval(() => sse.ping(), PING_EVERY_MS);
+  const liveHeaders = (): Record<string, string> => ({ 'x-resilient-claude-model': currentModel, 'x-resilient-claude-attempts': String(attemptsEnded + 1) });
   try {
-    const live = !usesThinking(body);
     const stream = context.managers.withCredential(context.credential, () => manager.stream(request, { ...options, onEvent }));
-    for await (const part of stream.parts) {
-      if (!live) continue;
-      if (!sse.hasStarted) sse.start({ 'x-resilient-claude-model': currentModel, 'x-resilient-claude-attempts': String(attemptsEnded + 1) }, currentModel);
-      sse.part(part);
+    let outcome: Outcome;
+    if (relaysEvents(stream)) {
+      for await (const item of stream.events) {
+        if (!sse.hasStarted) sse.sendHeaders(liveHeaders());
+        sse.relay(item);
+      }
+      outcome = await stream.outcome;
+      if (sse.hasStarted && outcome.ok && sse.hasEnded) {
+        sse.close();
+        return { status: 200, model: outcome.model, attempts: outcome.attempts.length };
+      }
+    } else {
+      const live = !usesThinking(body);
+      for await (const part of stream.parts) {
+        if (!live) continue;
+        if (!sse.hasStarted) sse.start(liveHeaders(), currentModel);
+        sse.part(part);
+      }
+      outcome = await stream.outcome;
     }
-    const outcome: Outcome = await stream.outcome;
     if (!outcome.ok) {
       if (!sse.hasStarted) return sendFailure(res, outcome, manager, models, context.now());
       sse.fail(failureResponse(outcome, null).errorType, outcome.error.message);

@@ -1,5 +1,9 @@
-// A streamed answer written as the Messages API's server-sent events. Until the manager hands on
-// the API's own events (the raw stream), the events are rebuilt from what it does hand on:
+// A streamed answer written as the Messages API's server-sent events:
+// - relayed: a manager that hands on the API's own events (core's RelayStream: the broker's and
+//   serve's) has them written as they came, each under its own name, in order, types this code
+//   has never seen included; its recovery is already spliced in (one message_start, indices that
+//   continue), and an answer that broke off for good ends with the `error` event its notice gives.
+// A manager that hands on only typed parts (a window's broker client) has the events rebuilt:
 // - live: text and thinking deltas as they arrive, each complete tool call as one block
 //   (content_block_start, one input_json_delta with its whole input, content_block_stop), then
 //   message_delta with the stop reason and usage the answer ended with, and message_stop;
@@ -14,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { ContentBlock, Message } from '@anthropic-ai/sdk/resources/messages';
-import type { StreamPart, SuccessOutcome } from '../../core/types';
+import type { AnswerEvent, StreamPart, SuccessOutcome } from '../../core/types';
 
 type OpenKind = 'text' | 'thinking' | null;
 
@@ -27,6 +31,8 @@ export class SseAnswer {
   private open: OpenKind = null;
   private started = false;
   private corked = false;
+  private stopped = false;
+  private errorSent = false;
 
   constructor(private readonly res: ServerResponse) {}
 
@@ -34,10 +40,20 @@ export class SseAnswer {
     return this.started;
   }
 
-  /** Sends the response headers and message_start. */
-  start(headers: Readonly<Record<string, string>>, model: string, messageId?: string, usage?: Record<string, unknown>): void {
+  /** The answer's message_stop, or its error event, has been written. */
+  get hasEnded(): boolean {
+    return this.stopped || this.errorSent;
+  }
+
+  /** Sends the response headers (they leave with the first event). */
+  sendHeaders(headers: Readonly<Record<string, string>>): void {
     this.started = true;
     this.res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  }
+
+  /** Sends the response headers and a message_start of our own (a rebuilt answer). */
+  start(headers: Readonly<Record<string, string>>, model: string, messageId?: string, usage?: Record<string, unknown>): void {
+    this.sendHeaders(headers);
     this.event('message_start', {
       type: 'message_start',
       message: {
@@ -71,6 +87,25 @@ export class SseAnswer {
     }
   }
 
+  /** One event of a relayed answer (after sendHeaders): the API's as it came; of the manager's notices only
+   *  an answer's end for good is written (as the API's `error` event), the others say what the
+   *  events themselves show. */
+  relay(item: AnswerEvent): void {
+    if (this.hasEnded) return;
+    if (item.source === 'api') {
+      if (item.event.type === 'message_stop') this.stopped = true;
+      this.event(item.event.type, item.event);
+    } else if (item.notice.error !== undefined) {
+      this.errorSent = true;
+      this.event('error', { type: 'error', error: item.notice.error });
+    }
+  }
+
+  /** Ends a relayed answer whose events have all been written. */
+  close(): void {
+    this.res.end();
+  }
+
   /** Ends a live answer: message_delta (stop reason, usage) and message_stop. */
   finish(outcome: SuccessOutcome): void {
     this.closeOpen();
@@ -85,7 +120,8 @@ export class SseAnswer {
 
   /** A failure once the stream has started: the API's `error` event, then the end of the response. */
   fail(errorType: string, message: string): void {
-    this.event('error', { type: 'error', error: { type: errorType, message } });
+    if (!this.errorSent) this.event('error', { type: 'error', error: { type: errorType, message } });
+    this.errorSent = true;
     this.res.end();
   }
 
