@@ -7,7 +7,7 @@ import { ERROR_CLASSES, MODEL_ID_PATTERN, PROVIDERS } from '../shared/vocabulary
 
 export { ERROR_CLASSES, PROVIDERS };
 import type { BatchCounts, BatchStatus } from '../core/batch/batchTypes';
-import type { BucketCounts as OutcomeCounts } from '../core/history/historyTypes';
+import type { BucketCounts as OutcomeCounts, FailureRecord } from '../core/history/historyTypes';
 
 // ---------------------------------------------------------------------------------------
 // Shared vocabulary
@@ -77,19 +77,9 @@ export interface ModelHistory {
   readonly totals: Omit<BucketCounts, 'start'>;
 }
 
-export interface FailureRow {
-  readonly time: number;
-  readonly model: string;
-  readonly provider: ProviderId;
-  readonly status: number | null;
-  readonly errorClass: ErrorClass;
-  readonly errorType: string | null;
-  readonly requestId: string | null;
-  readonly clientRequestId: string;
-  /** Which program sent the request ("Claude Code 2.1.3", "curl 8.5.0", "VS Code"…); null when unknown. */
-  readonly client: string | null;
-  readonly message: string;
-}
+/** A failed attempt as the Failures tab shows it: the failure log's record (client included) without
+ *  its attempt number, the message '' when there is none; failed Batches API calls take the same shape. */
+export type FailureRow = Omit<FailureRecord, 'attempt' | 'message'> & { readonly message: string };
 
 export interface BreakerCard {
   readonly provider: ProviderId;
