@@ -8,7 +8,8 @@ import { missingAwsCredentialsMessage, resolveBedrockAuth } from './awsCredentia
 import type { AwsCredentialChains, BedrockAuth } from './awsCredentials';
 import type { ProviderConfig } from './contract';
 import { withModelIds } from './providerModelIds';
-import { sdkLogger } from './sdkLog';
+import { sdkClientOptions } from './providerClientSetup';
+import type { ProviderClientSetup } from './providerClientSetup';
 import type { MessagesClient } from './wire';
 import { isRecord } from '../shared/isRecord';
 
@@ -25,23 +26,12 @@ export function bedrockModelId(provider: Pick<ProviderConfig, 'modelIds'>, model
   return `${DEFAULT_BEDROCK_PROFILE}.anthropic.${model}`;
 }
 
-export type BedrockSetup =
-  | {
-      readonly ok: true;
-      /** Cache identity of the client; holds credentials, never logged. */
-      readonly identity: string;
-      /** The credential to scrub from messages (all of them are in the secret registry too). */
-      readonly secret: string;
-      make(headersTimeoutMs: number): Promise<MessagesClient>;
-    }
-  | { readonly ok: false; readonly kind: 'missing_api_key' | 'provider_config'; readonly message: string };
-
 async function call(source: (() => string | undefined | Promise<string | undefined>) | undefined): Promise<string> {
   return ((await source?.()) ?? '').trim();
 }
 
 /** Reads the credentials (per attempt, so a change applies at once) and prepares the client. */
-export async function bedrockSetup(provider: ProviderConfig, apiKey: string, chains: AwsCredentialChains): Promise<BedrockSetup> {
+export async function bedrockSetup(provider: ProviderConfig, apiKey: string, chains: AwsCredentialChains): Promise<ProviderClientSetup> {
   if (!provider.region) return { ok: false, kind: 'provider_config', message: 'Bedrock: no region is set (resilientClaude.bedrock.region).' };
   const inputs = {
     apiKey,
@@ -68,14 +58,9 @@ export async function bedrockSetup(provider: ProviderConfig, apiKey: string, cha
 async function makeBedrockClient(provider: ProviderConfig, region: string, auth: BedrockAuth, headersTimeoutMs: number): Promise<MessagesClient> {
   const { AnthropicBedrock } = await import('@anthropic-ai/bedrock-sdk');
   const common = {
+    ...sdkClientOptions(provider, headersTimeoutMs),
     awsRegion: region,
-    ...(provider.baseURL ? { baseURL: provider.baseURL } : {}),
-    maxRetries: 0,
-    timeout: headersTimeoutMs,
     fetch: bedrockFetch,
-    logger: sdkLogger(),
-    logLevel: 'warn' as const,
-    ...(provider.headers ? { defaultHeaders: { ...provider.headers } } : {}),
   };
   const client =
     auth.kind === 'bearer'

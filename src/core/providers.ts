@@ -5,7 +5,7 @@
 import { AwsCredentialChains } from './awsCredentials';
 import { bedrockSetup } from './bedrockProvider';
 import type { ProviderConfig } from './contract';
-import { sdkLogger } from './sdkLog';
+import { sdkClientOptions } from './providerClientSetup';
 import { registerSecrets } from './secretRegistry';
 import { GoogleAdcClients, vertexSetup } from './vertexProvider';
 import type { MessagesClient } from './wire';
@@ -100,12 +100,7 @@ async function makeAnthropic(provider: ProviderConfig, auth: AnthropicAuth, head
   const sdk = await import('@anthropic-ai/sdk');
   const client = new sdk.Anthropic({
     ...('apiKey' in auth ? { apiKey: auth.apiKey, authToken: null } : { apiKey: null, authToken: auth.authToken }),
-    ...(provider.baseURL ? { baseURL: provider.baseURL } : {}),
-    maxRetries: 0,
-    timeout: headersTimeoutMs,
-    logger: sdkLogger(),
-    logLevel: 'warn',
-    ...(provider.headers ? { defaultHeaders: { ...provider.headers } } : {}),
+    ...sdkClientOptions(provider, headersTimeoutMs),
   });
   // The SDK's overloaded signatures are wider than the slice the manager uses.
   return client as unknown as MessagesClient;

@@ -9,7 +9,8 @@ import type { ProviderConfig } from './contract';
 import { mappedModelId, withModelIds } from './providerModelIds';
 import { withinCredentialTimeout } from './credentialTimeout';
 import { redactSecrets, shortMessage } from './redact';
-import { sdkLogger } from './sdkLog';
+import { sdkClientOptions } from './providerClientSetup';
+import type { ProviderClientSetup } from './providerClientSetup';
 import { registerSecrets } from './secretRegistry';
 import type { MessagesClient } from './wire';
 
@@ -23,17 +24,6 @@ export interface VertexAuthClient {
   readonly projectId?: string | null;
   getRequestHeaders(): Promise<Headers>;
 }
-
-export type VertexSetup =
-  | {
-      readonly ok: true;
-      /** Cache identity of the client; holds the stored token, never logged. */
-      readonly identity: string;
-      /** The stored token to scrub ('' for ADC: its tokens are in the secret registry). */
-      readonly secret: string;
-      make(headersTimeoutMs: number): Promise<MessagesClient>;
-    }
-  | { readonly ok: false; readonly kind: 'missing_api_key' | 'provider_config'; readonly message: string };
 
 /** The bearer token in an Authorization header value, or ''. */
 function bearerToken(headers: Headers): string {
@@ -117,7 +107,7 @@ export async function vertexSetup(
   storedToken: string,
   adc: GoogleAdcClients,
   timeoutMs = GOOGLE_ADC_TIMEOUT_MS,
-): Promise<VertexSetup> {
+): Promise<ProviderClientSetup> {
   const { projectId, region } = provider;
   if (!projectId || !region) {
     return { ok: false, kind: 'provider_config', message: 'Vertex: a project id and a region are needed (resilientClaude.vertex.projectId, resilientClaude.vertex.region).' };
@@ -162,12 +152,7 @@ async function makeVertexClient(
     projectId,
     // The SDK calls only getRequestHeaders (and reads projectId) of its AuthClient.
     authClient: authClient as unknown as NonNullable<VertexOptions['authClient']>,
-    ...(provider.baseURL ? { baseURL: provider.baseURL } : {}),
-    maxRetries: 0,
-    timeout: headersTimeoutMs,
-    logger: sdkLogger(),
-    logLevel: 'warn',
-    ...(provider.headers ? { defaultHeaders: { ...provider.headers } } : {}),
+    ...sdkClientOptions(provider, headersTimeoutMs),
   });
   // The SDK's overloaded signatures are wider than the slice the manager uses.
   return withModelIds(client as unknown as MessagesClient, (model) => mappedModelId(provider, model));
