@@ -123,6 +123,9 @@ describe('the broker hosts one local endpoint for every window', { timeout: 90_0
       assert.ok(await eventually(() => each.events.some((e) => e.type === 'request' && e.ok)), 'its events reached every window');
     }
     assert.match(first.requests.find((r) => r.path === '/v1/messages')?.client ?? '', /Anthropic TypeScript SDK/);
+    // Each attempt names its client too, so the windows' failure log and report can say whose it was.
+    const attempts = first.events.filter((e) => e.type === 'attempt');
+    assert.ok(attempts.length > 0 && attempts.every((e) => e.type === 'attempt' && /^Anthropic TypeScript SDK \d/.test(e.client ?? '')), JSON.stringify(attempts));
 
     // New credentials replace the old: a wrong key is refused upstream, the right one serves again.
     await second.want(0, WRONG_KEY);
