@@ -6,49 +6,28 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
-  activeEditorText,
+  askClaude,
   clearNotifications,
   editUserSettings,
-  fillInputBox,
+  flat,
   notificationMessages,
-  openSession,
+  openRehearsalSession,
+  paletteCommand,
   pickQuickPickItem,
-  quickInputTitle,
   quickPickLabels,
   runCommand,
   screenshot,
-  statusBarItem,
+  statusLabel,
+  statusText,
   until,
   waitForNotification,
   waitForQuickInput,
 } from './harness';
 import type { E2eSession } from './harness';
 
-const STATUS_ID = 'resilient-claude.status';
-
-const flat = (text: string): string => text.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
-const statusLabel = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).getAttribute('aria-label').catch(() => '')) ?? '';
-const statusText = async (page: Page): Promise<string> => flat(await statusBarItem(page, STATUS_ID).innerText().catch(() => ''));
-
-/** Runs a palette command; when it cannot, the window as it was goes to test-results first. */
-async function command(page: Page, label: string): Promise<void> {
-  // The pointer left over a tab (where the last palette row was clicked) shows its hover, which can
-  // keep F1 from opening the palette: move it onto the editor and dismiss any hover first.
-  await page.mouse.move(700, 450);
-  await page.keyboard.press('Escape');
-  await runCommand(page, label).catch(async (error: unknown) => {
-    await screenshot(page, `first-hour-setup-no-${label.replace(/\W+/g, '-').toLowerCase()}`).catch(() => undefined);
-    throw error;
-  });
-}
-
-/** Asks through "Ask Claude…" and returns its answer document's text (not an earlier one's) once its closing note is written. */
-async function ask(page: Page, question: string, done: RegExp = /Answered by|Failed:/): Promise<string> {
-  await command(page, 'Resilient Claude: Ask Claude…');
-  await until('the question box', () => quickInputTitle(page).catch(() => ''), (title) => title === 'Ask Claude', 10_000);
-  await fillInputBox(page, question);
-  return until('the answer document', async () => flat(await activeEditorText(page, 5000).catch(() => '')), (t) => t.includes(question) && done.test(t), 90_000);
-}
+const SUITE = 'first-hour-setup';
+const command = (page: Page, label: string): Promise<void> => paletteCommand(page, label, SUITE);
+const ask = (page: Page, question: string): Promise<string> => askClaude(page, question, SUITE);
 
 async function openWalkthrough(page: Page): Promise<void> {
   await runCommand(page, 'Welcome: Open Walkthrough...');
@@ -72,24 +51,11 @@ describe('the first hour, tried again: chat, settings, model ids (issue 23)', { 
   let page: Page;
 
   before(async () => {
-    session = await openSession({
-      name: 'first-hour-setup',
-      codeServer: () => ({
-        settings: {
-          // As the demo runs it: chat on, a rehearsal instead of a key.
-          'chat.disableAIFeatures': false,
-          'resilientClaude.rehearsal.scenario': 'primary-outage',
-          'resilientClaude.tail.hedgeBudgetPercent': 0,
-          'files.hotExit': 'off',
-        },
-      }),
-    });
+    session = await openRehearsalSession(SUITE);
     page = session.page;
-    await until('the rehearsal in the status bar', () => statusText(page), (t) => /Rehearsal/.test(t), 90_000);
   });
 
   after(async () => {
-    if (page) await screenshot(page, 'first-hour-setup-last').catch(() => undefined);
     await session?.close();
   });
 

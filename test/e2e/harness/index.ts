@@ -8,3 +8,5 @@ export * from './package';
 export * from './session';
 export * from './time';
 export * from './logs';
+export * from './extensionUi';
+export * from './rehearsalSession';
