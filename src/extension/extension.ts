@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
   const batches = registerBatchLane(context, client, log);
   const clipboard = new ClipboardCommands(client, history, version, (windowMs, now) => batches.host.reportSection(windowMs, now));
   const chat = registerChat(context, client, log);
-  const localEndpoint = new LocalEndpoint(context, client, broker, settings, log);
+  const localEndpoint = new LocalEndpoint(context, client, broker, settings, log, [keys.onDidChange, credentials.onDidChange]);
   const modelIds = new ModelIdCheck(client, settings, rehearsal, keys, log);
 
   // Disposed in this order: requests stop, the simulator closes, the history flushes, the log closes last.

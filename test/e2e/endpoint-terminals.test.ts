@@ -2,7 +2,8 @@
 // (code-server) driven through Chromium: with the setting off a new terminal has no
 // ANTHROPIC_BASE_URL; turned on from the command palette (the editor's key), a new terminal has
 // the endpoint's URL and its token, and a client there is served — with its own key, and with the
-// token on the key stored in the editor — by the simulator through the window's endpoint; the copy
+// token on the key stored in the editor — by the simulator through the endpoint the user's broker
+// hosts for every window; the copy
 // command gives the same lines for an outside shell; turned off, a new terminal is clean again and
 // the endpoint is gone.
 import { after, before, describe, test } from 'node:test';
@@ -109,6 +110,9 @@ describe('Claude clients in integrated terminals use the local endpoint when the
     const notice = await waitForNotification(page, /new terminals use the local endpoint at http:\/\/127\.0\.0\.1:\d+/, 60_000);
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec(notice)![0];
 
+    // The user's broker hosts it (one endpoint for every window), not this window.
+    assert.match(readFileSync(join(runtimeDir(), 'broker.log'), 'utf8'), new RegExp(`Endpoint listening on ${url.replace(/[.]/g, '\\.')}`));
+
     const env = await newTerminalEnv(page, session, 'on');
     assert.equal(env['ANTHROPIC_BASE_URL'], url);
     const token = readFileSync(join(runtimeDir(), 'endpoint-token'), 'utf8').trim();
@@ -127,6 +131,10 @@ describe('Claude clients in integrated terminals use the local endpoint when the
     await runCommand(page, 'Resilient Claude: Set API Key', 60_000);
     await fillInputBox(page, KEY);
     await waitForNotification(page, /API key saved/, 30_000);
+    // The window sends the new key to the broker that hosts the endpoint once it is stored: a
+    // moment later (a probe of its own, so curl's counts below stay as they are).
+    const probe = { 'x-api-key': token, 'user-agent': 'key-probe/1.0' };
+    for (const until = Date.now() + 15_000; (await ask(url, probe)).status === 401 && Date.now() < until; ) await sleep(250);
     const byToken = await ask(url, { 'x-api-key': token });
     assert.equal(byToken.status, 200, byToken.body);
     assert.ok(!byToken.body.includes(KEY));
@@ -177,6 +185,7 @@ describe('Claude clients in integrated terminals use the local endpoint when the
       if (!refused) await sleep(250);
     }
     assert.ok(refused, `${url} still answers after the setting was turned off`);
+    assert.match(readFileSync(join(runtimeDir(), 'broker.log'), 'utf8'), /Endpoint on .* closed: no window wants it any more/);
   });
 });
 

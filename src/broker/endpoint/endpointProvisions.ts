@@ -17,6 +17,8 @@ interface Provision {
 export class EndpointProvisions<Owner> {
   /** In the order they were last sent: the last one serves. */
   private readonly byOwner = new Map<Owner, Provision>();
+  /** The providers made for the latest provision (the same array while it stays the latest). */
+  private made: { readonly from: Provision; readonly providers: readonly ProviderConfig[] | null } | null = null;
 
   /** The owner's provision, replacing the one it sent before; returns what validation changed. */
   set(owner: Owner, params: EndpointWantParams): string[] {
@@ -70,7 +72,13 @@ export class EndpointProvisions<Owner> {
    */
   userProviders(): readonly ProviderConfig[] | null {
     const latest = this.latest();
-    if (!latest || latest.params.secrets.every((secrets) => Object.keys(secrets).length === 0)) return null;
+    if (!latest) return null;
+    if (this.made?.from !== latest) this.made = { from: latest, providers: this.providersOf(latest) };
+    return this.made.providers;
+  }
+
+  private providersOf(latest: Provision): readonly ProviderConfig[] | null {
+    if (latest.params.secrets.every((secrets) => Object.keys(secrets).length === 0)) return null;
     return latest.config.providers.map((provider, index) => {
       const callbacks: Record<string, () => string | undefined> = {};
       const current = (): Provision => {

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ManagerConfig, RequestManager } from '../../core/contract';
+import type { BrokerChannel } from '../../broker/client/channel';
 import type { Sharing } from '../../broker/client/sharedManager';
 import { SharedManager } from '../../broker/client/sharedManager';
 import { runtimeDirPath } from '../../broker/runtimeDir';
@@ -32,6 +33,27 @@ export class WindowBroker implements vscode.Disposable {
     return this.shared?.sharing ?? null;
   }
 
+  /** Whether this window uses the user's broker (the setting resilientClaude.sharedManager). */
+  get enabledNow(): boolean {
+    return this.enabled();
+  }
+
+  /** The history file the broker may write for this window: null while this window writes it itself. */
+  brokerHistoryFile(): string | null {
+    return this.shared !== null && this.shared.sharing.mode !== 'local' ? this.history.file : null;
+  }
+
+  /** A channel of its own to the user's broker (starting one if none runs); rejects when that fails. */
+  async openChannel(): Promise<BrokerChannel> {
+    const { openLanguageClientChannel } = await import('./languageClientChannel.js');
+    return openLanguageClientChannel({
+      runtimeDir: runtimeDirPath(),
+      brokerScript: path.join(this.extensionPath, 'dist', 'broker.js'),
+      name: this.clientName,
+      log: this.log,
+    });
+  }
+
   /** The window's manager: a broker client, or a plain in-process manager when sharing is off.
    *  `extra`: another manager of this window (the local endpoint's), which does not report sharing. */
   async createManager(config: ManagerConfig, extra = false): Promise<RequestManager> {
@@ -43,15 +65,7 @@ export class WindowBroker implements vscode.Disposable {
       reconnect: true,
       createLocal: (c) => createRequestManager(c),
       log: (level, message) => (level === 'warn' ? this.log.warn(message) : this.log.info(message)),
-      connect: async () => {
-        const { openLanguageClientChannel } = await import('./languageClientChannel.js');
-        return openLanguageClientChannel({
-          runtimeDir: runtimeDirPath(),
-          brokerScript: path.join(this.extensionPath, 'dist', 'broker.js'),
-          name: this.clientName,
-          log: this.log,
-        });
-      },
+      connect: () => this.openChannel(),
     });
     if (extra) return shared;
     this.unsubscribe = shared.onDidChangeSharing((sharing) => {

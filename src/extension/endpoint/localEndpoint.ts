@@ -1,21 +1,25 @@
-// The local endpoint in the editor: with `resilientClaude.endpoint.terminals` on, this window runs
-// the endpoint (src/broker/endpoint) on 127.0.0.1 and puts ANTHROPIC_BASE_URL — and, with
+// The local endpoint in the editor: with `resilientClaude.endpoint.terminals` on, this window asks
+// the user's broker for the endpoint (one for every window: the same URL and token, kept while any
+// window wants it; brokerHostedEndpoint.ts) — or runs it itself when no broker can be used
+// (windowHostedEndpoint.ts) — and puts ANTHROPIC_BASE_URL — and, with
 // `resilientClaude.endpoint.useEditorKey`, the endpoint's token as ANTHROPIC_API_KEY — into every
-// integrated terminal it opens, so `claude` started there is protected with no other step.
-// Its requests run on managers made through the window's broker client (the user's one route
-// state), with this window's chain, providers and stored credentials; their events feed the
-// status bar, the 529 history and the failures like the window's own. The variables are not
-// persisted: they exist while the window runs and the setting is on.
+// integrated terminal it opens, so `claude` started there is protected with no other step. Token
+// requests are served with this window's chain, providers and stored credentials (the latest
+// window's, when several want it); the endpoint's traffic and events feed the status bar, the 529
+// history and the failures like the window's own. The variables are not persisted: they exist
+// while the window runs and the setting is on.
 import * as vscode from 'vscode';
-import type { EndpointRequest, RunningEndpoint } from '../../broker/endpoint/endpointServer';
 import type { ClaudeClient } from '../claudeClient';
 import type { WindowBroker } from '../broker/windowBroker';
 import type { SettingsWatcher } from '../settingsWatcher';
-import { ENDPOINT_SETTINGS_TABLE, SETTINGS_SECTION, modelChain } from '../settings';
+import { ENDPOINT_SETTINGS_TABLE, SETTINGS_SECTION } from '../settings';
 import { readTable } from '../settingSpec';
 import type { SettingsOf } from '../settingSpec';
 import { EndpointTraffic } from './endpointTraffic';
 import type { EndpointStatus } from './endpointTraffic';
+import { BrokerUnavailable, startInBroker } from './brokerHostedEndpoint';
+import type { EndpointDeps, HostedEndpoint } from './hostedEndpoint';
+import { startInWindow } from './windowHostedEndpoint';
 
 const SECTION = `${SETTINGS_SECTION}.endpoint`;
 
@@ -26,35 +30,48 @@ function readSettings(): EndpointSettings {
   return readTable(ENDPOINT_SETTINGS_TABLE, (key) => config.get(key), () => undefined);
 }
 
-interface Running {
-  readonly endpoint: RunningEndpoint;
-  readonly token: string;
-  readonly tokenFile: string;
-  /** The port the settings asked for (0: any). */
-  readonly requestedPort: number;
-}
+/** The broker's copy of this window's settings and credentials is checked this often (rotating AWS / Google credentials). */
+const REFRESH_EVERY_MS = 5 * 60_000;
+/** Changes that come together (a key saved, the settings it changes) are sent once. */
+const REFRESH_DELAY_MS = 100;
+/** After the broker hosting the endpoint went away, ask again (a new broker, or this window) after this long. */
+const RESTART_DELAY_MS = 1_000;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 export class LocalEndpoint implements vscode.Disposable {
-  private running: Promise<Running> | null = null;
+  private running: Promise<HostedEndpoint> | null = null;
   private runningUrl: string | null = null;
   private readonly traffic = new EndpointTraffic();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly deps: EndpointDeps;
 
   /** The endpoint started or stopped, or answered a request. */
   readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly client: ClaudeClient,
+    client: ClaudeClient,
     private readonly broker: WindowBroker,
-    private readonly settings: SettingsWatcher,
+    settings: SettingsWatcher,
     private readonly log: vscode.LogOutputChannel,
+    /** Changes of this window's stored credentials (sent to the broker hosting the endpoint). */
+    credentialChanges: readonly vscode.Event<unknown>[] = [],
   ) {
+    this.deps = {
+      client,
+      broker,
+      settings,
+      log,
+      onRequest: (request) => {
+        this.traffic.add(request);
+        this.changed.fire();
+      },
+    };
     const env = context.environmentVariableCollection;
     // The token is a credential: never written to the workspace's storage.
     env.persistent = false;
@@ -63,7 +80,11 @@ export class LocalEndpoint implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration(SECTION)) void this.apply();
       }),
+      ...[...credentialChanges, settings.onDidChange, client.onDidChangeHealth, broker.onDidChange].map((onChange) => onChange(() => this.refreshSoon())),
     );
+    const every = setInterval(() => this.refreshSoon(), REFRESH_EVERY_MS);
+    every.unref?.();
+    this.disposables.push({ dispose: () => clearInterval(every) });
   }
 
   /** For the status bar: null while the terminals setting is off and nothing runs. */
@@ -83,10 +104,10 @@ export class LocalEndpoint implements vscode.Disposable {
     }
     try {
       const running = await this.ensureRunning(wanted.port);
-      env.replace('ANTHROPIC_BASE_URL', running.endpoint.url);
+      env.replace('ANTHROPIC_BASE_URL', running.url);
       if (wanted.useEditorKey) env.replace('ANTHROPIC_API_KEY', running.token);
       else env.delete('ANTHROPIC_API_KEY');
-      this.log.info(`Local endpoint: terminals opened from now on use ${running.endpoint.url}${wanted.useEditorKey ? " with the editor's key" : ' with their own key or login'}.`);
+      this.log.info(`Local endpoint: terminals opened from now on use ${running.url}${wanted.useEditorKey ? " with the editor's key" : ' with their own key or login'}.`);
     } catch (error) {
       env.clear();
       this.log.warn(`Local endpoint: not started (${message(error)}).`);
@@ -130,7 +151,7 @@ export class LocalEndpoint implements vscode.Disposable {
   /** The lines an outside shell needs (starting the endpoint for this window when it is not running). */
   async shellLines(): Promise<string[]> {
     const running = await this.ensureRunning(readSettings().port);
-    const lines = [`export ANTHROPIC_BASE_URL=${running.endpoint.url}`];
+    const lines = [`export ANTHROPIC_BASE_URL=${running.url}`];
     if (readSettings().useEditorKey) lines.push(`export ANTHROPIC_API_KEY="$(cat '${running.tokenFile}')"`);
     return lines;
   }
@@ -139,26 +160,30 @@ export class LocalEndpoint implements vscode.Disposable {
     try {
       const lines = await this.shellLines();
       await vscode.env.clipboard.writeText(`${lines.join('\n')}\n`);
+      const inBroker = (await this.running?.catch(() => null))?.where === 'broker';
       void vscode.window.showInformationMessage(
-        vscode.l10n.t('Resilient Claude: copied the lines that point a shell at the local endpoint ({0}); it runs while this window is open.', this.runningUrl ?? ''),
+        inBroker
+          ? vscode.l10n.t('Resilient Claude: copied the lines that point a shell at the local endpoint ({0}); it runs while a VS Code window has it on.', this.runningUrl ?? '')
+          : vscode.l10n.t('Resilient Claude: copied the lines that point a shell at the local endpoint ({0}); it runs while this window is open.', this.runningUrl ?? ''),
       );
     } catch (error) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Resilient Claude: the local endpoint could not start: {0}', message(error)));
     }
   }
 
-  private async ensureRunning(port: number): Promise<Running> {
+  private async ensureRunning(port: number): Promise<HostedEndpoint> {
     const current = this.running;
     if (current !== null) {
       const running = await current.catch(() => null);
       if (running !== null && (port === 0 || running.requestedPort === port)) return running;
       if (this.running === current) await this.stop();
     }
-    const starting = this.start(port);
+    const starting: Promise<HostedEndpoint> = this.start(port, (reason) => this.lost(starting, reason));
     this.running = starting;
     starting.then(
       (running) => {
-        this.runningUrl = running.endpoint.url;
+        if (this.running !== starting) return;
+        this.runningUrl = running.url;
         this.changed.fire();
       },
       () => {
@@ -174,45 +199,43 @@ export class LocalEndpoint implements vscode.Disposable {
     if (running === null) return;
     this.runningUrl = null;
     this.changed.fire();
-    await running.then((r) => r.endpoint.close(), () => undefined);
+    await running.then((r) => r.close(), () => undefined);
   }
 
-  private async start(port: number): Promise<Running> {
-    // Loaded on first use: nothing of the endpoint runs while the setting is off.
-    const [{ startEndpoint }, { ensureEndpointToken, endpointTokenPath }, { ensurePrivateRuntimeDir, runtimeDirPath }] = await Promise.all([
-      import('../../broker/endpoint/endpointServer.js'),
-      import('../../broker/endpoint/endpointToken.js'),
-      import('../../broker/runtimeDir.js'),
-    ]);
-    const dir = ensurePrivateRuntimeDir(runtimeDirPath());
-    const token = ensureEndpointToken(dir);
-    const options = {
-      token,
-      createManager: (config: Parameters<WindowBroker['createManager']>[0]) => this.broker.createManager(config, true),
-      base: () => this.client.routes.liveConfig(),
-      models: () => modelChain(this.settings.settings),
-      upstreamBaseUrl: () => this.settings.settings.baseUrl || 'https://api.anthropic.com',
-      userProviders: () => this.client.routes.liveConfig().providers,
-      log: (line: string) => this.log.info(`Local endpoint: ${line}`),
-      onEvent: (event: Parameters<ClaudeClient['observer']['observe']>[0]) => this.client.observer.observe(event, false),
-      onRequest: (request: EndpointRequest) => {
-        this.traffic.add(request);
-        this.changed.fire();
-      },
-    };
-    let endpoint: RunningEndpoint;
-    try {
-      endpoint = await startEndpoint({ ...options, port });
-    } catch (error) {
-      if (port === 0 || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-      this.log.warn(`Local endpoint: port ${port} is taken (another window?); this window's endpoint takes a free port.`);
-      endpoint = await startEndpoint({ ...options, port: 0 });
+  /** The broker hosting the endpoint went away: ask again soon (a new broker, or this window runs it). */
+  private lost(which: Promise<HostedEndpoint>, reason: string): void {
+    if (this.running !== which) return;
+    this.log.warn(`Local endpoint: ${reason}; asking again.`);
+    void this.stop();
+    const again = setTimeout(() => void this.apply(), RESTART_DELAY_MS);
+    again.unref?.();
+  }
+
+  /** Sends the broker this window's current settings and credentials (when the endpoint is hosted there and they changed). */
+  private refreshSoon(): void {
+    if (this.running === null || this.refreshTimer !== undefined) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.running?.then((running) => running.refresh(), () => undefined);
+    }, REFRESH_DELAY_MS);
+  }
+
+  private async start(port: number, onLost: (reason: string) => void): Promise<HostedEndpoint> {
+    if (!this.broker.enabledNow) {
+      this.log.info('Local endpoint: the shared broker is off (resilientClaude.sharedManager); this window runs the endpoint itself.');
+      return startInWindow(this.deps, port);
     }
-    this.log.info(`Local endpoint listening on ${endpoint.url}.`);
-    return { endpoint, token, tokenFile: endpointTokenPath(dir), requestedPort: port };
+    try {
+      return await startInBroker(this.deps, port, onLost);
+    } catch (error) {
+      if (!(error instanceof BrokerUnavailable)) throw error;
+      this.log.warn(`Local endpoint: the shared broker cannot host it (${error.message}); this window runs the endpoint itself.`);
+      return startInWindow(this.deps, port);
+    }
   }
 
   dispose(): void {
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
     this.context.environmentVariableCollection.clear();
     void this.stop();
     for (const disposable of this.disposables) disposable.dispose();
