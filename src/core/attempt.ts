@@ -14,6 +14,7 @@ import { sanitizeServerToken } from './serverValues';
 import type { StallLimits } from './policies/stallWatchdog';
 import { StallWatchdog } from './policies/stallWatchdog';
 import { AttemptWatch } from './attemptWatch';
+import { releaseAfterStop } from './bodyEnd';
 import type { HeaderReader, MessagesClient, RawStreamEvent, StreamParams } from './wire';
 
 /** Where an attempt's events go as they arrive (answerRelay.ts's AttemptFeed). */
@@ -195,6 +196,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   let status: number | null = null;
   let requestId: string | null = null;
   let firstContentMs: number | null = null;
+  /** A finished answer's stream, read to its end so its connection can serve the next request. */
+  let finished: AsyncIterator<unknown> | null = null;
   try {
     const { data, response } = await race(
       input.client.messages
@@ -236,6 +239,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     }
     // The SDK ends the iteration quietly when aborted; a stream cut short is never a success.
     if (!assembler.sawStop) throw new TruncatedStream();
+    finished = iterator;
     return { ok: true, status: status ?? 200, requestId, firstContentMs, bodyStartMs };
   } catch (error) {
     const failure = classifyError(error, {
@@ -254,7 +258,11 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     watch.stop();
     interrupt = null;
     input.signal?.removeEventListener('abort', onUserAbort);
-    // Releases the socket of a failed, stalled or finished-but-open attempt.
-    if (!controller.signal.aborted) controller.abort(ABORTED);
+    // Releases the socket of a failed or stalled attempt at once, a finished one's once its body ends.
+    const release = (): void => {
+      if (!controller.signal.aborted) controller.abort(ABORTED);
+    };
+    if (finished !== null && !controller.signal.aborted) releaseAfterStop(finished, release);
+    else release();
   }
 }

@@ -37,6 +37,7 @@ export const BUILT_IN_BEHAVIOR: EffectiveBehavior = {
   thinkingTokens: 16,
   cacheMinTokens: 1024,
   keepOpenAfterStop: false,
+  endAfterStopMs: 0,
   recordedStreams: undefined,
   recordedCutAfterEvents: 1,
   echoCredential: false,

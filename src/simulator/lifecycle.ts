@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 
 export class Lifecycle {
   private readonly sockets = new Set<Socket>();
+  private opened = 0;
   private readonly wakers = new Set<() => void>();
   private closed = false;
 
@@ -11,7 +12,13 @@ export class Lifecycle {
     return this.closed;
   }
 
+  /** Connections clients have opened so far (how well they reuse them), and those still open. */
+  connections(): { readonly opened: number; readonly open: number } {
+    return { opened: this.opened, open: this.sockets.size };
+  }
+
   track(socket: Socket): void {
+    this.opened += 1;
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
   }

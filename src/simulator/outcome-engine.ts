@@ -43,6 +43,7 @@ function scaleTimes(behavior: EffectiveBehavior, scale: number): EffectiveBehavi
     ttftMaxMs: behavior.ttftMaxMs === undefined ? undefined : behavior.ttftMaxMs * scale,
     pingIntervalMs: behavior.pingIntervalMs * scale,
     pauseMs: behavior.pauseMs * scale,
+    endAfterStopMs: behavior.endAfterStopMs * scale,
     tokensPerSecond: behavior.tokensPerSecond / scale,
   };
 }

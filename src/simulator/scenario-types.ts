@@ -88,6 +88,9 @@ export interface ModelBehavior {
   cacheMinTokens?: number;
   /** Streams stay open (silent) after `message_stop` until the client leaves. */
   keepOpenAfterStop?: boolean;
+  /** A stream's body ends this many ms after `message_stop` (a real server's last chunk can come
+   *  apart from it); 0: in the same write. */
+  endAfterStopMs?: number;
   /** Test-only fault: the request's credential is echoed into the request-id, error types and a broken SSE line. */
   echoCredential?: boolean;
   /** count_tokens meets the model's outcomes too: its failures (529, 429, 5xx, reset) answer a count
@@ -191,6 +194,7 @@ export interface EffectiveBehavior {
   thinkingTokens: number;
   cacheMinTokens: number;
   keepOpenAfterStop: boolean;
+  endAfterStopMs: number;
   recordedStreams: string[] | undefined;
   recordedCutAfterEvents: number;
   echoCredential: boolean;

@@ -33,7 +33,7 @@ const PROBABILITY_FIELDS = [
   'pMidStreamError',
 ] as const;
 
-const NON_NEGATIVE_FIELDS = ['latencyMs', 'ttftMs', 'retryAfterS', 'ttftPerInputTokenMs', 'ttftMaxMs', 'pauseMs'] as const;
+const NON_NEGATIVE_FIELDS = ['latencyMs', 'ttftMs', 'retryAfterS', 'ttftPerInputTokenMs', 'ttftMaxMs', 'pauseMs', 'endAfterStopMs'] as const;
 const POSITIVE_INTEGER_FIELDS = ['outputTokens', 'capacity', 'thinkingTokens'] as const;
 const NON_NEGATIVE_INTEGER_FIELDS = ['midStreamAfterTokens', 'pauseAfterTokens', 'cacheMinTokens', 'recordedCutAfterEvents'] as const;
 const BOOLEAN_FIELDS = ['unknown', 'deprecated', 'useTools', 'supportsThinking', 'keepOpenAfterStop', 'echoCredential', 'countTokensFails'] as const;

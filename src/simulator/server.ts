@@ -52,6 +52,8 @@ export interface RunningSimulator {
   /** Switches scenario; also resets the phase clock. */
   setScenario(scenario: Scenario | string): void;
   stats(): SimulatorStats;
+  /** TCP connections clients have opened since the simulator started, and those open now. */
+  connections(): { readonly opened: number; readonly open: number };
   /** Clears stats, restarts the phase clock, the seeded RNG and sequences. */
   reset(): void;
   /** Closes every socket, including stalled ones. */
@@ -160,6 +162,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
           stats.reset(engine.scenarioStartedAt);
         },
         stats: () => stats.snapshot(),
+        connections: () => lifecycle.connections(),
         reset() {
           engine.reset();
           state.promptCache.clear();

@@ -117,5 +117,9 @@ export async function respondStream(ctx: ResponderContext, plan: AnswerPlan, cac
   );
   const stop = framing.event({ type: 'message_stop' });
   if (behavior.keepOpenAfterStop) res.write(stop);
-  else res.end(stop);
+  else if (behavior.endAfterStopMs > 0) {
+    res.write(stop);
+    await ctx.lifecycle.sleep(behavior.endAfterStopMs);
+    if (!clientGone(ctx)) res.end();
+  } else res.end(stop);
 }
