@@ -176,7 +176,7 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
 
   private wantEndpoint(params: EndpointWantParams): Promise<EndpointWantResult> {
     const hello = this.requireHello();
-    if (hello.kind !== 'window') throw new ResponseError(ErrorCodes.InvalidRequest, 'Only an editor window hosts the local endpoint through the broker (the CLI has `serve`).');
+    if (hello.kind === 'cli') throw new ResponseError(ErrorCodes.InvalidRequest, 'Only an editor window hosts the local endpoint through the broker (the CLI has `serve`).');
     return this.host.endpoint.want(this, params);
   }
 

@@ -36,7 +36,8 @@ const orUndefined =
   (value: unknown): T | undefined =>
     parse(value) ?? undefined;
 
-export type ClientKind = 'window' | 'cli';
+/** 'endpoint': a window's own channel that holds the local endpoint (not counted as another window). */
+export type ClientKind = 'window' | 'cli' | 'endpoint';
 
 /** `initializationOptions` of the LSP `initialize` request every client sends first. */
 export interface HelloOptions {
@@ -184,7 +185,7 @@ function isNumberOrNull(value: unknown): value is number | null {
 export function parseHelloOptions(value: unknown): HelloOptions | null {
   if (!isRecord(value)) return null;
   const { protocolVersion, kind, name, challenge } = value;
-  if (typeof protocolVersion !== 'number' || (kind !== 'window' && kind !== 'cli') || typeof name !== 'string' || name.length > 200) return null;
+  if (typeof protocolVersion !== 'number' || (kind !== 'window' && kind !== 'cli' && kind !== 'endpoint') || typeof name !== 'string' || name.length > 200) return null;
   if (typeof challenge !== 'string' || !/^[0-9a-f]{64}$/.test(challenge)) return null;
   return { protocolVersion, kind, name, challenge };
 }

@@ -1,8 +1,9 @@
 // One request manager per user in a real VS Code: two browser pages on one code-server are two
 // windows with two extension hosts, both clients of one broker. An outage window A meets opens
 // the breaker that window B's status bar shows at once; B's next request goes straight to the
-// fallback; B's diagnostics panel lists A's failed attempts; when both windows quit, the broker
-// exits.
+// fallback; B's diagnostics panel lists A's failed attempts. With the terminals setting on, the
+// broker hosts one local endpoint for both (their own channels for it are not counted as more
+// windows); it outlives window A for window B, closes when B goes too, and the broker exits.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -113,6 +114,7 @@ describe('Two windows share one request manager (broker) in a real VS Code', { t
         'resilientClaude.fallbackModels': [SONNET],
         'resilientClaude.breaker.openSeconds': 120,
         'resilientClaude.alert.threshold': 1,
+        'resilientClaude.endpoint.terminals': true,
         'files.hotExit': 'off',
       },
       env: { RESILIENT_CLAUDE_RUNTIME_DIR: runtimeDir, RESILIENT_CLAUDE_BROKER_IDLE_MS: '2000' },
@@ -202,15 +204,50 @@ describe('Two windows share one request manager (broker) in a real VS Code', { t
     await windowB.screenshot({ path: join(ensureTestResultsDir(), 'broker-two-windows-panel.png') });
   });
 
-  test('when both windows quit, the broker exits', async () => {
+  test('the broker hosts one local endpoint for both windows', async () => {
+    const url = await endpointUrl();
+    assert.equal((await askEndpoint(url)).status, 200);
+    const log = readFileSync(join(runtimeDir, 'broker.log'), 'utf8');
+    assert.equal(log.match(/Endpoint listening on /g)?.length, 1, 'one endpoint, started once, for both windows');
+  });
+
+  test('when both windows quit, the endpoint outlives the first for the second, then the broker exits', async () => {
     const pids = brokerPids(runtimeDir);
     assert.equal(pids.length, 1);
+    const url = await endpointUrl();
+    const left = (): number => readFileSync(join(runtimeDir, 'broker.log'), 'utf8').match(/Client \d+ left\./g)?.length ?? 0;
+    const leftBefore = left();
     await windowA.close();
+    // Window A's extension host leaves (its window channel and its endpoint channel) after code-server's grace.
+    assert.ok(await eventually(() => left() >= leftBefore + 2, 90_000), "window A's extension host left the broker");
+    assert.equal((await askEndpoint(url)).status, 200, 'the endpoint still serves window B');
     await windowB.close();
     // code-server ends an extension host a few seconds after its window goes (reconnection grace);
     // the broker then exits once its idle time (2 s here) passes with no client.
     assert.ok(await eventually(() => brokerPids(runtimeDir).length === 0, 90_000), 'the broker exited');
     const log = readFileSync(join(runtimeDir, 'broker.log'), 'utf8');
     assert.match(log, /Broker stopping: no client/);
+    assert.match(log, /Endpoint on .* closed: no window wants it any more/);
   });
+
+  /** Where the broker's endpoint listens (from its log). */
+  async function endpointUrl(): Promise<string> {
+    let url = '';
+    assert.ok(
+      await eventually(() => {
+        url = /Endpoint listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(readFileSync(join(runtimeDir, 'broker.log'), 'utf8'))?.[1] ?? '';
+        return url !== '';
+      }, 60_000),
+      'the broker started the endpoint',
+    );
+    return url;
+  }
+
+  function askEndpoint(url: string): Promise<Response> {
+    return fetch(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': KEY },
+      body: JSON.stringify({ model: SONNET, max_tokens: 32, messages: [{ role: 'user', content: 'Which window hosts this?' }] }),
+    });
+  }
 });

@@ -9,6 +9,7 @@ import type * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn } from 'vscode-languageclient/node';
 import type { StreamInfo } from 'vscode-languageclient/node';
 import type { BrokerChannel } from '../../broker/client/channel';
+import type { ClientKind } from '../../broker/protocol';
 import { connectOrStartBroker } from '../../broker/client/connect';
 import { LEAVE_TIMEOUT_MS, helloFor, openBrokerChannel } from '../../broker/client/rpcChannel';
 import { spawnBroker } from '../../broker/client/spawnBroker';
@@ -20,6 +21,8 @@ export interface WindowChannelOptions {
   /** This window's client name (`resilient-claude-vscode/0.1.0`). */
   readonly name: string;
   readonly log: vscode.LogOutputChannel;
+  /** 'endpoint' for the channel that holds the local endpoint (default: the window's own). */
+  readonly kind?: ClientKind;
 }
 
 export async function openLanguageClientChannel(options: WindowChannelOptions): Promise<BrokerChannel> {
@@ -29,7 +32,7 @@ export async function openLanguageClientChannel(options: WindowChannelOptions): 
   });
   const { socket } = brokerSocket;
   const serverOptions = (): Promise<StreamInfo> => Promise.resolve({ reader: socket, writer: socket });
-  const hello = helloFor('window', options.name);
+  const hello = helloFor(options.kind ?? 'window', options.name);
   const client = new LanguageClient('resilientClaude.broker', 'Resilient Claude broker', serverOptions, {
     documentSelector: [],
     initializationOptions: hello,

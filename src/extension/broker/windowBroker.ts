@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ManagerConfig, RequestManager } from '../../core/contract';
 import type { BrokerChannel } from '../../broker/client/channel';
+import type { ClientKind } from '../../broker/protocol';
 import type { Sharing } from '../../broker/client/sharedManager';
 import { SharedManager } from '../../broker/client/sharedManager';
 import { runtimeDirPath } from '../../broker/runtimeDir';
@@ -44,13 +45,14 @@ export class WindowBroker implements vscode.Disposable {
   }
 
   /** A channel of its own to the user's broker (starting one if none runs); rejects when that fails. */
-  async openChannel(): Promise<BrokerChannel> {
+  async openChannel(kind: ClientKind = 'window'): Promise<BrokerChannel> {
     const { openLanguageClientChannel } = await import('./languageClientChannel.js');
     return openLanguageClientChannel({
       runtimeDir: runtimeDirPath(),
       brokerScript: path.join(this.extensionPath, 'dist', 'broker.js'),
       name: this.clientName,
       log: this.log,
+      kind,
     });
   }
 

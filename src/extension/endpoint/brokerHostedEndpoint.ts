@@ -29,7 +29,7 @@ export async function startInBroker(deps: EndpointDeps, port: number, onLost: (r
   const { client, broker, settings } = deps;
   const credentials = new RequestCredentials();
   const lease = new EndpointLease({
-    connect: () => broker.openChannel(),
+    connect: () => broker.openChannel('endpoint'),
     onRequest: deps.onRequest,
     onEvent: (event) => client.observer.observe(event, false),
     onLost,

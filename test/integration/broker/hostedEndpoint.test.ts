@@ -7,7 +7,9 @@
 // environment's key — and nothing goes upstream. No credential reaches the broker's log or events.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
@@ -45,13 +47,15 @@ const credentials = new RequestCredentials({});
 const savedKey = process.env['ANTHROPIC_API_KEY'];
 /** Every endpoint event any window heard. */
 const heard: ManagerEvent[] = [];
+/** The windows' history file, written by the broker alone. */
+const historyFile = join(dir, 'history.json');
 
 function window(name: string): Window {
   const requests: EndpointRequest[] = [];
   const events: ManagerEvent[] = [];
   const lost: string[] = [];
   const lease = new EndpointLease({
-    connect: async () => openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'window', name),
+    connect: async () => openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'endpoint', name),
     onRequest: (request) => requests.push(request),
     onEvent: (event) => {
       events.push(event);
@@ -66,7 +70,7 @@ function window(name: string): Window {
     lost,
     want: async (port = 0, apiKey = TEST_KEY) => {
       const config: ManagerConfig = testConfig(sim.url, { providers: [{ id: 'anthropic', baseURL: sim.url, apiKey: () => apiKey ?? undefined }] });
-      const params: EndpointWantParams = { port, config: toWireConfig(config, {}), secrets: await credentials.resolve(config), upstreamBaseUrl: sim.url, historyFile: null };
+      const params: EndpointWantParams = { port, config: toWireConfig(config, {}), secrets: await credentials.resolve(config), upstreamBaseUrl: sim.url, historyFile };
       return lease.want(params);
     },
   };
@@ -84,7 +88,6 @@ async function askWithToken(url: string, token: string): Promise<Anthropic.Messa
 
 async function tokenOf(result: EndpointWantResult): Promise<string> {
   assert.ok(result.ok);
-  const { readFileSync } = await import('node:fs');
   return readFileSync(result.tokenFile, 'utf8').trim();
 }
 
@@ -123,6 +126,7 @@ describe('the broker hosts one local endpoint for every window', { timeout: 90_0
       assert.ok(await eventually(() => each.events.some((e) => e.type === 'request' && e.ok)), 'its events reached every window');
     }
     assert.match(first.requests.find((r) => r.path === '/v1/messages')?.client ?? '', /Anthropic TypeScript SDK/);
+    assert.ok(await eventually(() => existsSync(historyFile) && readFileSync(historyFile, 'utf8').includes(OPUS)), "the broker recorded the endpoint's traffic in the windows' history file");
     // Each attempt names its client too, so the windows' failure log and report can say whose it was.
     const attempts = first.events.filter((e) => e.type === 'attempt');
     assert.ok(attempts.length > 0 && attempts.every((e) => e.type === 'attempt' && /^Anthropic TypeScript SDK \d/.test(e.client ?? '')), JSON.stringify(attempts));

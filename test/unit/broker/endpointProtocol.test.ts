@@ -2,7 +2,7 @@
 // on arrival, and anything else is refused without throwing.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseEndpointEventParams, parseEndpointRequest, parseEndpointWantParams, parseEndpointWantResult } from '../../../src/broker/protocol';
+import { parseEndpointEventParams, parseEndpointRequest, parseEndpointWantParams, parseEndpointWantResult, parseHelloOptions } from '../../../src/broker/protocol';
 
 const CONFIG = { models: ['claude-opus-5-5'], providers: [{ id: 'anthropic', baseURL: 'http://127.0.0.1:1', secretFields: ['apiKey'] }] };
 const WANT = { port: 0, config: CONFIG, secrets: [{ apiKey: 'k' }], upstreamBaseUrl: 'https://api.anthropic.com', historyFile: null };
@@ -17,6 +17,8 @@ describe('the endpoint messages of the broker protocol', () => {
     assert.deepEqual(parseEndpointRequest(REQUEST), REQUEST);
     assert.equal(parseEndpointRequest({ ...REQUEST, model: null })?.model, null);
     assert.equal(parseEndpointEventParams({ event: { type: 'attempt', time: 1 } })?.event.type, 'attempt');
+    // A window's channel that holds the endpoint says so (it is not counted as another window).
+    assert.equal(parseHelloOptions({ protocolVersion: 5, kind: 'endpoint', name: 'w', challenge: 'ab'.repeat(32) })?.kind, 'endpoint');
   });
 
   it('refuse anything else without throwing', () => {
