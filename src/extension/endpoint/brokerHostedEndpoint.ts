@@ -62,6 +62,7 @@ export async function startInBroker(deps: EndpointDeps, port: number, onLost: (r
   }
   const token = ensureEndpointToken(dir);
   deps.log.info(`Local endpoint at ${result.url}, hosted by the shared broker (one for every window).`);
+  if (port !== 0 && result.port !== port) deps.log.warn(`Local endpoint: it already runs on port ${result.port} for other windows; this window uses it there, not on port ${port}.`);
   let refreshing: Promise<void> = Promise.resolve();
   return {
     url: result.url,

@@ -76,6 +76,14 @@ function window(name: string): Window {
   };
 }
 
+async function freePort(): Promise<number> {
+  const probe: Server = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
 function urlOf(result: EndpointWantResult): string {
   assert.ok(result.ok, JSON.stringify(result));
   return result.url;
@@ -187,6 +195,20 @@ describe('the broker hosts one local endpoint for every window', { timeout: 90_0
     const again = window('port-window-2');
     assert.equal(urlOf(await again.want(taken)), `http://127.0.0.1:${taken}`);
     await again.lease.release();
+  });
+
+  test('a later window wishing another port joins the running endpoint; the one window using it can move it', async () => {
+    const mover = window('mover');
+    const first = urlOf(await mover.want());
+    const wished = await freePort();
+    const moved = urlOf(await mover.want(wished));
+    assert.equal(moved, `http://127.0.0.1:${wished}`, 'the only window using it moved it');
+    await assert.rejects(fetch(`${first}/v1/models`), 'the old port is closed');
+    const joiner = window('joiner');
+    assert.equal(urlOf(await joiner.want(await freePort())), moved, 'one endpoint: the second window joins it');
+    await mover.lease.release();
+    await joiner.lease.release();
+    assert.ok(await eventually(() => broker.endpointUrl() === null));
   });
 
   test('a window hears when the broker hosting its endpoint stops; no credential reached the log or an event', async () => {
