@@ -126,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): ResilientClaudeTestH
       void rehearsalCommands.settingChanged(scenarioSetting);
     }),
   );
-  return context.extensionMode === vscode.ExtensionMode.Test ? { keys, settings, client, chat } : undefined;
+  return context.extensionMode === vscode.ExtensionMode.Test ? { keys, settings, client, chat, endpoint: localEndpoint } : undefined;
 }
 
 export async function deactivate(): Promise<void> {

@@ -4,6 +4,7 @@
 import type { ApiKeyStore } from './apiKeyStore';
 import type { ChatParts } from './chat/registerChat';
 import type { ClaudeClient } from './claudeClient';
+import type { LocalEndpoint } from './endpoint/localEndpoint';
 import type { SettingsWatcher } from './settingsWatcher';
 
 export interface ResilientClaudeTestHooks {
@@ -11,4 +12,5 @@ export interface ResilientClaudeTestHooks {
   readonly settings: SettingsWatcher;
   readonly client: ClaudeClient;
   readonly chat: ChatParts;
+  readonly endpoint: LocalEndpoint;
 }

@@ -87,6 +87,11 @@ export class LocalEndpoint implements vscode.Disposable {
     this.disposables.push({ dispose: () => clearInterval(every) });
   }
 
+  /** Who runs the endpoint now: the user's broker (one for every window), this window, or nobody. */
+  async hostedIn(): Promise<HostedEndpoint['where'] | null> {
+    return (await this.running?.catch(() => null))?.where ?? null;
+  }
+
   /** For the status bar: null while the terminals setting is off and nothing runs. */
   status(): EndpointStatus | null {
     if (this.runningUrl === null && !readSettings().terminals) return null;
@@ -160,7 +165,7 @@ export class LocalEndpoint implements vscode.Disposable {
     try {
       const lines = await this.shellLines();
       await vscode.env.clipboard.writeText(`${lines.join('\n')}\n`);
-      const inBroker = (await this.running?.catch(() => null))?.where === 'broker';
+      const inBroker = (await this.hostedIn()) === 'broker';
       void vscode.window.showInformationMessage(
         inBroker
           ? vscode.l10n.t('Resilient Claude: copied the lines that point a shell at the local endpoint ({0}); it runs while a VS Code window has it on.', this.runningUrl ?? '')
