@@ -466,8 +466,8 @@ export const ClientsNotification: BrokerNotificationType<ClientCounts> = { metho
 /**
  * client → broker: this window wants the local endpoint. The first such request starts it (on the
  * wished port; one that is taken is said so in the result); later ones get the same URL. Sent
- * again whenever the window's settings or credentials change: the latest window's credentials
- * serve token requests. The endpoint runs while a connected window wants it.
+ * again whenever the window's settings or credentials change: the credentials of the latest
+ * window that has one serve token requests. The endpoint runs while a connected window wants it.
  */
 export const EndpointWantRequest: BrokerRequestType<EndpointWantParams, EndpointWantResult> = {
   method: 'resilientClaude/endpoint/want',

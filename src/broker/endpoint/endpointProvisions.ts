@@ -1,8 +1,8 @@
 // What the broker-hosted endpoint serves a token request with: the chain, providers and
 // credentials the windows that want the endpoint sent (each resolved in its window: the key in
-// its SecretStorage, its own AWS / Google set-up). Kept in memory only; the latest window's win
-// (a window sends them again when its settings or keys change), and when it leaves the one before
-// it takes over. With no window providing any credential, a token request has none — never the
+// its SecretStorage, its own AWS / Google set-up). Kept in memory only; the latest window that
+// provides a credential wins (a window sends them again when its settings or keys change), and
+// when it leaves the one before it takes over. With no window providing any credential, a token request has none — never the
 // broker's own environment's (providers are built with ambientCredentials: false).
 import type { ManagerConfig, ProviderConfig } from '../../core/contract';
 import { defaultManagerConfig, validateManagerConfig } from '../../core/defaults';
@@ -78,7 +78,7 @@ export class EndpointProvisions<Owner> {
   }
 
   private providersOf(latest: Provision): readonly ProviderConfig[] | null {
-    if (latest.params.secrets.every((secrets) => Object.keys(secrets).length === 0)) return null;
+    if (!hasCredential(latest)) return null;
     return latest.config.providers.map((provider, index) => {
       const callbacks: Record<string, () => string | undefined> = {};
       const current = (): Provision => {
@@ -92,7 +92,13 @@ export class EndpointProvisions<Owner> {
     });
   }
 
+  /** The latest provision that carries a credential, else the latest one. */
   private latest(): Provision | undefined {
-    return [...this.byOwner.values()].at(-1);
+    const all = [...this.byOwner.values()];
+    return all.findLast((provision) => hasCredential(provision)) ?? all.at(-1);
   }
+}
+
+function hasCredential(provision: Provision): boolean {
+  return provision.params.secrets.some((secrets) => Object.keys(secrets).length > 0);
 }
