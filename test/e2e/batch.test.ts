@@ -5,33 +5,25 @@
 // the diagnostics panel's Batches tab lists every batch, and a kept batch is sent again from it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import {
   clearNotifications,
   clickNotificationAction,
   ensureTestResultsDir,
   fillInputBox,
-  launchChromium,
-  newWorkbenchPage,
-  openWorkbench,
-  outputChannelLog,
-  packagedVsix,
+  openSession,
   pickQuickPickItem,
   runCommand,
   runContextMenuItem,
   selectExplorerFiles,
   sleep,
-  startCodeServer,
   statusBarItem,
   waitForNotification,
   waitForWorkbench,
   webviewFrame,
 } from './harness';
-import type { CodeServer } from './harness';
-import { startSimulator } from '../../src/simulator/index';
+import type { E2eSession } from './harness';
 import type { RunningSimulator, Scenario } from '../../src/simulator/index';
 
 const VALID_KEY = 'sk-ant-e2e-batch-valid-3e8a1f27c9';
@@ -92,47 +84,36 @@ async function showBatchesTab(page: Page): Promise<FrameLocator> {
 }
 
 describe('Message Batches in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () => {
+  let session: E2eSession;
   let simulator: RunningSimulator;
-  let server: CodeServer;
-  let browser: Browser;
   let page: Page;
-  let sandbox: string;
-  let userDataDir: string;
 
   before(async () => {
-    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-batch-'));
-    userDataDir = join(sandbox, 'user-data');
-    const workspace = join(sandbox, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'alpha.ts'), 'export const alpha = (n: number): number => n + 1;\n');
-    writeFileSync(join(workspace, 'beta.md'), '# Beta\n\nA short note about retries.\n');
-    writeFileSync(join(workspace, 'gamma.txt'), 'gamma: the third file\n');
-    simulator = await startSimulator({ scenario: scenario({ processingMs: 2000 }), apiKey: VALID_KEY, controlRoutes: true });
-    const vsix = packagedVsix();
-    server = await startCodeServer({
-      userDataDir,
-      extensionsDir: join(sandbox, 'extensions'),
-      vsix,
-      machineSettings: { 'resilientClaude.baseUrl': simulator.url },
-      settings: {
-        'resilientClaude.batch.pollSeconds': 1,
-        'resilientClaude.batch.maxTokens': 256,
-        'resilientClaude.alert.threshold': 1,
-        'resilientClaude.statusPage.enabled': false,
-        'files.hotExit': 'off',
+    session = await openSession({
+      name: 'batch',
+      workspaceFiles: {
+        'alpha.ts': 'export const alpha = (n: number): number => n + 1;\n',
+        'beta.md': '# Beta\n\nA short note about retries.\n',
+        'gamma.txt': 'gamma: the third file\n',
       },
+      simulator: { scenario: scenario({ processingMs: 2000 }), apiKey: VALID_KEY, controlRoutes: true },
+      codeServer: (simulatorUrl) => ({
+        machineSettings: { 'resilientClaude.baseUrl': simulatorUrl },
+        settings: {
+          'resilientClaude.batch.pollSeconds': 1,
+          'resilientClaude.batch.maxTokens': 256,
+          'resilientClaude.alert.threshold': 1,
+          'resilientClaude.statusPage.enabled': false,
+          'files.hotExit': 'off',
+        },
+      }),
     });
-    browser = await launchChromium();
-    page = await newWorkbenchPage(browser, server.url);
-    await openWorkbench(page, server.url, workspace);
+    session.keepOutputLog('batch');
+    ({ simulator, page } = session);
   });
 
   after(async () => {
-    if (userDataDir) writeFileSync(join(ensureTestResultsDir(), 'batch-output-channel.log'), outputChannelLog(userDataDir));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await simulator?.close();
-    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
+    await session?.close();
   });
 
   test('with no key set, a batch ends in a clear message and is kept', async () => {

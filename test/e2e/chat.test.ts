@@ -5,25 +5,18 @@
 // the panel, whose 529 count for Opus equals the simulator's. Screenshots in test-results/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
   fillInputBox,
-  launchChromium,
-  newWorkbenchPage,
-  openWorkbench,
-  packagedVsix,
+  openSession,
   readClipboard,
   runCommand,
   screenshot,
   sleep,
-  startCodeServer,
   waitForNotification,
 } from './harness';
-import type { CodeServer } from './harness';
-import { canonicalAnswer, startSimulator } from '../../src/simulator/index';
+import type { E2eSession } from './harness';
+import { canonicalAnswer } from '../../src/simulator/index';
 import type { RunningSimulator } from '../../src/simulator/index';
 
 const API_KEY = 'sk-ant-e2e-chat-4f7a2d9c1e';
@@ -39,50 +32,40 @@ function lastResponse(page: Page): Locator {
 }
 
 describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () => {
+  let session: E2eSession;
   let simulator: RunningSimulator;
-  let server: CodeServer;
-  let browser: Browser;
   let page: Page;
-  let sandbox: string;
 
   before(async () => {
-    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-chat-'));
-    const userDataDir = join(sandbox, 'user-data');
-    const workspace = join(sandbox, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
-    // Opus's 529s take 1.5 s each, so the narration is on screen long enough to be read before the answer folds it.
-    simulator = await startSimulator({ scenario: { name: 'opus-outage', models: { [OPUS]: { p529: 1, latencyMs: 1500 } } }, apiKey: API_KEY });
-    const machineSettings = { 'resilientClaude.baseUrl': simulator.url, 'resilientClaude.statusPage.enabled': false };
-    server = await startCodeServer({
-      userDataDir,
-      extensionsDir: join(sandbox, 'extensions'),
-      vsix: packagedVsix(),
-      machineSettings,
-      settings: {
-        ...machineSettings,
-        // The chat view is what this test is about (the harness turns AI features off by default).
-        'chat.disableAIFeatures': false,
-        // Copilot's agent, signed out, on the picked model: a real consumer of the provider.
-        'chat.allowAnonymousAccess': true,
-        'workbench.secondarySideBar.defaultVisibility': 'visible',
-        'resilientClaude.alert.threshold': 1,
-        'workbench.colorTheme': 'Default Dark Modern',
+    session = await openSession({
+      name: 'chat',
+      // Opus's 529s take 1.5 s each, so the narration is on screen long enough to be read before the answer folds it.
+      simulator: { scenario: { name: 'opus-outage', models: { [OPUS]: { p529: 1, latencyMs: 1500 } } }, apiKey: API_KEY },
+      codeServer: (simulatorUrl) => {
+        const machineSettings = { 'resilientClaude.baseUrl': simulatorUrl, 'resilientClaude.statusPage.enabled': false };
+        return {
+          machineSettings,
+          settings: {
+            ...machineSettings,
+            // The chat view is what this test is about (the harness turns AI features off by default).
+            'chat.disableAIFeatures': false,
+            // Copilot's agent, signed out, on the picked model: a real consumer of the provider.
+            'chat.allowAnonymousAccess': true,
+            'workbench.secondarySideBar.defaultVisibility': 'visible',
+            'resilientClaude.alert.threshold': 1,
+            'workbench.colorTheme': 'Default Dark Modern',
+          },
+        };
       },
     });
-    browser = await launchChromium();
-    page = await newWorkbenchPage(browser, server.url);
-    await openWorkbench(page, server.url, workspace);
+    ({ simulator, page } = session);
     await runCommand(page, 'Resilient Claude: Set API Key', 60_000);
     await fillInputBox(page, API_KEY);
     await waitForNotification(page, /API key saved/);
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await simulator?.close();
-    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
+    await session?.close();
   });
 
   test('@claude answers through the fallback, narrating it, with Copy Request IDs and Show Diagnostics', async () => {

@@ -2,65 +2,44 @@
 // answer in the chat instead of a document, and the question goes to @claude in the Chat view.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   ensureTestResultsDir,
   fillInputBox,
-  launchChromium,
-  newWorkbenchPage,
-  openWorkbench,
-  packagedVsix,
+  openSession,
   runCommand,
-  startCodeServer,
   waitForNotification,
   waitForQuickInput,
 } from './harness';
-import type { CodeServer } from './harness';
-import { canonicalAnswer, startSimulator } from '../../src/simulator/index';
-import type { RunningSimulator } from '../../src/simulator/index';
+import type { E2eSession } from './harness';
+import { canonicalAnswer } from '../../src/simulator/index';
 
 const API_KEY = 'sk-ant-e2e-first-hour-chat-5b8e1f';
 const QUESTION = 'Why answer in the chat?';
 const CHAT = '.part.auxiliarybar';
 
 describe('"Ask Claude…" offers the chat (issue 14, item 6)', { timeout: 6 * 60_000 }, () => {
-  let simulator: RunningSimulator;
-  let server: CodeServer;
-  let browser: Browser;
+  let session: E2eSession;
   let page: Page;
-  let sandbox: string;
 
   before(async () => {
-    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-first-hour-chat-'));
-    const workspace = join(sandbox, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
-    simulator = await startSimulator({ scenario: 'healthy', apiKey: API_KEY });
-    const vsix = packagedVsix();
-    const machineSettings = { 'resilientClaude.baseUrl': simulator.url, 'resilientClaude.statusPage.enabled': false };
-    server = await startCodeServer({
-      userDataDir: join(sandbox, 'user-data'),
-      extensionsDir: join(sandbox, 'extensions'),
-      vsix,
-      machineSettings,
-      settings: { ...machineSettings, 'chat.disableAIFeatures': false, 'resilientClaude.alert.threshold': 1 },
+    session = await openSession({
+      name: 'first-hour-chat',
+      simulator: { scenario: 'healthy', apiKey: API_KEY },
+      codeServer: (simulatorUrl) => {
+        const machineSettings = { 'resilientClaude.baseUrl': simulatorUrl, 'resilientClaude.statusPage.enabled': false };
+        return { machineSettings, settings: { ...machineSettings, 'chat.disableAIFeatures': false, 'resilientClaude.alert.threshold': 1 } };
+      },
     });
-    browser = await launchChromium();
-    page = await newWorkbenchPage(browser, server.url);
-    await openWorkbench(page, server.url, workspace);
+    page = session.page;
     await runCommand(page, 'Resilient Claude: Set API Key', 60_000);
     await fillInputBox(page, API_KEY);
     await waitForNotification(page, /API key saved/);
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await simulator?.close();
-    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
+    await session?.close();
   });
 
   test('the question box has "Answer in Chat", and @claude answers the question in the Chat view', async () => {

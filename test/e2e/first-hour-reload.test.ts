@@ -10,21 +10,15 @@
 //   a half-open fallback behind a working primary waits for its probe without degrading it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   activeEditorText,
   clearNotifications,
   clickNotificationAction,
   ensureTestResultsDir,
   fillInputBox,
-  launchChromium,
-  newWorkbenchPage,
-  openWorkbench,
-  outputChannelLog,
-  packagedVsix,
+  openSession,
   pickQuickPickItem,
   quickInputTitle,
   quickPickLabels,
@@ -32,22 +26,19 @@ import {
   runContextMenuItem,
   selectExplorerFiles,
   sleep,
-  startCodeServer,
+  STATUS_ID,
   statusBarItem,
   until,
   waitForNotification,
   waitForQuickInput,
   waitForWorkbench,
   webviewFrame,
-  writeMachineSettings,
 } from './harness';
-import type { CodeServer } from './harness';
-import { startSimulator } from '../../src/simulator/index';
+import type { E2eSession } from './harness';
 import type { RunningSimulator } from '../../src/simulator/index';
 
 const VALID_KEY = 'sk-ant-e2e-reload-4b7e19c2d0';
 const BATCH_STATUS_ID = 'resilient-claude.batch';
-const STATUS_ID = 'resilient-claude.status';
 const SUITE_TIMEOUT_MS = 12 * 60_000;
 
 const editorText = (page: Page): Promise<string> => activeEditorText(page, 5000).catch(() => '');
@@ -55,7 +46,9 @@ const tabTitles = async (page: Page): Promise<string[]> =>
   (await page.locator('.tabs-container .tab .monaco-icon-label-container').allInnerTexts()).map((t) => t.replace(/\s+/g, '').trim());
 const batchStatus = async (page: Page): Promise<string> => {
   const item = statusBarItem(page, BATCH_STATUS_ID);
-  return (await item.isVisible()) ? (await item.innerText()).replace(/\s+/g, ' ').trim() : '(hidden)';
+  // The item can go between the two reads (a reload, a batch ending): then it is hidden, not a 30 s wait.
+  if (!(await item.isVisible())) return '(hidden)';
+  return ((await item.innerText({ timeout: 2_000 }).catch(() => null)) ?? '(hidden)').replace(/\s+/g, ' ').trim();
 };
 
 const statusLabel = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).getAttribute('aria-label').catch(() => '')) ?? '';
@@ -93,40 +86,26 @@ async function confirmBatch(page: Page, requests: number): Promise<void> {
 }
 
 describe('the first hour, tried again: a window reload, and a status that clears (issue 23, items 3, 4, 5)', { timeout: SUITE_TIMEOUT_MS }, () => {
+  let session: E2eSession;
   let simulator: RunningSimulator;
-  let server: CodeServer;
-  let browser: Browser;
   let page: Page;
-  let sandbox: string;
-  let userDataDir: string;
 
   before(async () => {
-    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-reload-'));
-    userDataDir = join(sandbox, 'user-data');
-    const workspace = join(sandbox, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'alpha.ts'), 'export const alpha = 1;\n');
-    writeFileSync(join(workspace, 'beta.md'), '# Beta\n');
-    simulator = await startSimulator({ scenario: 'healthy', apiKey: VALID_KEY });
-    const vsix = packagedVsix();
-    writeMachineSettings(userDataDir, { 'resilientClaude.baseUrl': simulator.url });
-    server = await startCodeServer({
-      userDataDir,
-      extensionsDir: join(sandbox, 'extensions'),
-      vsix,
-      settings: { 'resilientClaude.tail.hedgeBudgetPercent': 0, 'resilientClaude.statusPage.enabled': false, 'files.hotExit': 'off' },
+    session = await openSession({
+      name: 'reload',
+      workspaceFiles: { 'alpha.ts': 'export const alpha = 1;\n', 'beta.md': '# Beta\n' },
+      simulator: { scenario: 'healthy', apiKey: VALID_KEY },
+      codeServer: (simulatorUrl) => ({
+        machineSettings: { 'resilientClaude.baseUrl': simulatorUrl },
+        settings: { 'resilientClaude.tail.hedgeBudgetPercent': 0, 'resilientClaude.statusPage.enabled': false, 'files.hotExit': 'off' },
+      }),
     });
-    browser = await launchChromium();
-    page = await newWorkbenchPage(browser, server.url);
-    await openWorkbench(page, server.url, workspace);
+    session.keepOutputLog('first-hour-reload');
+    ({ simulator, page } = session);
   });
 
   after(async () => {
-    if (userDataDir) writeFileSync(join(ensureTestResultsDir(), 'first-hour-reload-output-channel.log'), outputChannelLog(userDataDir));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await simulator?.close();
-    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
+    await session?.close();
   });
 
   test('item 4: answers come back after a reload; the one still running says it was interrupted and is asked again in one click', async () => {

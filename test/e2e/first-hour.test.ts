@@ -5,10 +5,9 @@
 // (panel, banners, status page, exports, report), and the packaged user README.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   activeEditorText,
   activeEditorTitle,
@@ -17,80 +16,62 @@ import {
   ensureTestResultsDir,
   fillInputBox,
   inputBoxMessage,
-  launchChromium,
-  newWorkbenchPage,
   notification,
-  openWorkbench,
+  openSession,
   outputChannelLog,
-  packagedVsix,
   pickQuickPickItem,
   quickPickLabels,
   readClipboard,
   runCommand,
   sleep,
-  startCodeServer,
+  STATUS_ID,
   statusBarItem,
+  statusLabel,
+  statusText,
   until,
   waitForNotification,
   waitForQuickInput,
   webviewFrame,
-  writeMachineSettings,
 } from './harness';
-import type { CodeServer } from './harness';
-import { canonicalAnswer, startSimulator } from '../../src/simulator/index';
+import type { E2eSession } from './harness';
+import { canonicalAnswer } from '../../src/simulator/index';
 import type { RunningSimulator } from '../../src/simulator/index';
 
 const VALID_KEY = 'sk-ant-e2e-first-hour-7c1d9a2b';
-const STATUS_ID = 'resilient-claude.status';
 const SUITE_TIMEOUT_MS = 10 * 60_000;
 
 const editorText = (page: Page): Promise<string> => activeEditorText(page, 5000).catch(() => '');
-const statusLabel = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).getAttribute('aria-label').catch(() => '')) ?? '';
-const statusText = async (page: Page): Promise<string> => (await statusBarItem(page, STATUS_ID).innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
 
 describe("a new user's first hour (issue 14)", { timeout: SUITE_TIMEOUT_MS }, () => {
+  let session: E2eSession;
   let simulator: RunningSimulator;
-  let server: CodeServer;
-  let browser: Browser;
   let page: Page;
-  let sandbox: string;
   let userDataDir: string;
   let workspace: string;
 
   before(async () => {
-    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-first-hour-'));
-    userDataDir = join(sandbox, 'user-data');
-    workspace = join(sandbox, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
-    simulator = await startSimulator({ scenario: 'healthy', apiKey: VALID_KEY });
-    const vsix = packagedVsix();
-    writeMachineSettings(userDataDir, { 'resilientClaude.baseUrl': simulator.url });
-    server = await startCodeServer({
-      userDataDir,
-      extensionsDir: join(sandbox, 'extensions'),
-      vsix,
-      // No hedging: item 7 watches a 529 and the wait before the retry on answers that take 4 s to
-      // start, where a hedge beside the late first attempt would answer before the toasts are seen.
-      settings: {
-        'resilientClaude.alert.threshold': 1,
-        'resilientClaude.tail.hedgeBudgetPercent': 0,
-        'files.hotExit': 'off',
-        'files.dialog.defaultPath': workspace,
-      },
+    session = await openSession({
+      name: 'first-hour',
+      simulator: { scenario: 'healthy', apiKey: VALID_KEY },
+      codeServer: (simulatorUrl, opened) => ({
+        machineSettings: { 'resilientClaude.baseUrl': simulatorUrl },
+        // No hedging: item 7 watches a 529 and the wait before the retry on answers that take 4 s to
+        // start, where a hedge beside the late first attempt would answer before the toasts are seen.
+        settings: {
+          'resilientClaude.alert.threshold': 1,
+          'resilientClaude.tail.hedgeBudgetPercent': 0,
+          'files.hotExit': 'off',
+          'files.dialog.defaultPath': opened.workspace,
+        },
+      }),
     });
-    browser = await launchChromium();
-    page = await newWorkbenchPage(browser, server.url);
-    await openWorkbench(page, server.url, workspace);
+    session.keepOutputLog('first-hour');
+    ({ simulator, page, userDataDir, workspace } = session);
     await until('the status bar item', () => statusLabel(page), (l) => /Resilient Claude/.test(l), 60_000);
   });
 
   after(async () => {
-    if (userDataDir) writeFileSync(join(ensureTestResultsDir(), 'first-hour-output-channel.log'), outputChannelLog(userDataDir));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await simulator?.close();
-    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
+    await session?.close();
   });
 
   test('item 9: Get Started has a Resilient Claude walkthrough: key, rehearsal, diagnostics, the terminal endpoint, chat', async () => {

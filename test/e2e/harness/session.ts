@@ -17,6 +17,8 @@ import { startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator, SimulatorOptions } from '../../../src/simulator/index';
 import { launchChromium, newWorkbenchPage } from './browser';
 import { startCodeServer } from './code-server';
+import { outputChannelLog } from './logs';
+import { ensureTestResultsDir } from './paths';
 import type { CodeServer, CodeServerOptions } from './code-server';
 import { packagedVsix } from './package';
 import { removeTree, stopProcessesUsing } from './process-group';
@@ -84,6 +86,11 @@ export class E2eSession {
   /** Runs `cleanup` at teardown, before what was started earlier is stopped. */
   defer(cleanup: () => unknown): void {
     this.cleanups.push(cleanup);
+  }
+
+  /** At teardown (before what runs now stops), the extension's output channel goes to test-results/<name>-output-channel.log. */
+  keepOutputLog(name: string): void {
+    this.defer(() => writeFileSync(join(ensureTestResultsDir(), `${name}-output-channel.log`), outputChannelLog(this.userDataDir)));
   }
 
   async startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
