@@ -5,11 +5,11 @@
 //   record — the attempts, request ids and outcome (runRecord.ts);
 //   decide — what the failure calls for (decide.ts, pure);
 //   apply  — wait and retry, adapt, move on, finish or fail.
-// The answer is carried across attempts, and handed on, by answerRelay.ts.
+// The answer is carried across attempts, and handed on, by answerRelay.ts; where the request
+// stands along its chain (route, why it left the last, backoff, budgets counted) by chainPosition.ts.
 import type { Classification } from './classify';
 import type { Clock } from './contract';
-import { CanceledError } from './clock';
-import { systemClock } from './clock';
+import { CanceledError, systemClock } from './clock';
 import { AnswerRelay } from './answerRelay';
 import type { Decision } from './decide';
 import { decide } from './decide';
@@ -23,8 +23,6 @@ import type { LaneRace } from './laneRace';
 import { learnFromRace, raceLanes, settleRace } from './laneRace';
 import { formatDuration } from './models';
 import { noRouteReason } from './noRouteReason';
-import type { BackoffState } from './policies/backoff';
-import { initialBackoffState } from './policies/backoff';
 import { RequestBounds } from './policies/bounds';
 import type { BreakerPermit } from './policies/circuitBreaker';
 import { isDuplicable } from './policies/hedgeGate';
@@ -36,9 +34,9 @@ import { routeView } from './routeView';
 import { requestNarrator } from './requestNarrator';
 import type { RequestNarrator } from './requestNarrator';
 import { RouteLease } from './routeLease';
+import { ChainPosition } from './chainPosition';
 import type { ChainEntry, Pick, Unavailable } from './routePicker';
 import { fitsWindow, RoutePicker } from './routePicker';
-import { sameRoute } from './routes';
 import { RunRecord } from './runRecord';
 import type { RunDependencies, RunOptions } from './runDependencies';
 import { estimateRequestTokens } from './tokenEstimate';
@@ -46,9 +44,6 @@ import type { ErrorClass, MessagesBody, Outcome } from './types';
 import { validateRequest } from './requestValidation';
 
 export const DEFAULT_HOLD_CAP_MS = 60_000;
-
-/** Why a request left a route (the fallback event's reason). */
-type LeaveReason = ErrorClass | 'breaker_open' | 'unknown_model' | 'unfit';
 
 /** What one turn leads to: an outcome, or another turn. */
 type Step = Outcome | 'again';
@@ -64,11 +59,8 @@ class RequestRun {
   private readonly launch: LaneLaunch;
   /** What a hedge of this request needs; null without tail learning (no hedging). */
   private readonly hedging: HedgeContext | null;
-  /** Routes this request was counted on (retry and hedge budgets count a request once per route). */
-  private readonly countedOn = new Set<string>();
-  private backoff: BackoffState = initialBackoffState;
-  private leftReason: LeaveReason | null = null;
-  private lastEntry: ChainEntry;
+  /** The route the request is on, why it left the last, its backoff there, the budgets it counted on. */
+  private readonly position: ChainPosition;
   private budgetWarned = false;
   /** Thinking dropped for the rest of this request (the API refused it for this request's shape). */
   private thinkingDropped = false;
@@ -89,9 +81,9 @@ class RequestRun {
     const fits = fitsWindow(inputTokens, Number.isInteger(request?.max_tokens) ? request.max_tokens : 0);
     const paced = (key: string) => paceCheck(routes.tier, key, config.pacing, this.estimate);
     this.picker = new RoutePicker(config.models, config.providers.map((p) => p.id), request?.model, routes, this.bounds, fits, config.retry.retryAfterCapMs, paced);
-    this.lastEntry = this.picker.first;
     this.timers = deps.attemptClock ?? systemClock;
     this.say = requestNarrator(deps, options.clientRequestId);
+    this.position = new ChainPosition(this.picker, deps, this.say);
     this.relay = new AnswerRelay(options.onItem, options.view);
     this.record = new RunRecord(options.clientRequestId, startedAt, () => clock.now(), deps.emit, this.relay);
     this.launch = {
@@ -154,10 +146,7 @@ class RequestRun {
     const { routes, clock, config, limiter } = this.deps;
     const lease = new RouteLease(entry.key, routes.tier, { breaker: routes.breaker(entry.route), permit });
     try {
-      if (skipped !== null) this.leftReason ??= this.leaveReasonFor(skipped);
-      if (!sameRoute(entry.route, this.lastEntry.route) && this.leftReason !== null) this.say.fallback(this.lastEntry, entry, this.leftReason);
-      this.leftReason = null;
-      this.lastEntry = entry;
+      this.position.arrive(entry, skipped, this.record.lastFailureClass);
 
       // A rate-limit hold or the tier pacer's wait: sleep, then pick again (the wait may have moved).
       const { waitMs, paced } = this.picker.waitOn(entry);
@@ -186,7 +175,7 @@ class RequestRun {
   private async race(entry: ChainEntry, resolved: ResolvedClient, lease: RouteLease): Promise<LaneRace & { readonly startedAt: number }> {
     const { clock, tail, routes } = this.deps;
     const firstNumber = this.bounds.recordAttempt(entry.key);
-    this.countRequest(entry);
+    this.position.count(entry);
     const plan = this.relay.plan(this.request.messages);
     const laneOn = (on: ChainEntry, client: ResolvedClient, onLease: RouteLease): Lane =>
       laneFor(on, client, onLease, this.request, plan, routes.refusesThinking(on.route) || this.thinkingDropped, (note, model) => this.record.adapted(note, model), on.route.model !== this.picker.first.route.model);
@@ -205,7 +194,7 @@ class RequestRun {
       onHedge: (hedge) => {
         this.hedged = true;
         const number = this.bounds.recordAttempt(hedge.entry.key);
-        this.countRequest(hedge.entry);
+        this.position.count(hedge.entry);
         this.say.stall(entry, this.timers.now() - startedAt, 'first_token', 'hedge', hedge.entry);
         return number;
       },
@@ -219,13 +208,8 @@ class RequestRun {
     const { winner, loser, startedAt } = race;
     if (loser !== null) this.record.lostAttempt(loser.lane.entry, loser.number, startedAt, loser.result, loser.role, this.options.signal.aborted);
     const at = winner.lane.entry;
-    if (at !== entry) {
-      // The hedge answered on the next route: the request has moved there.
-      this.picker.moveOn();
-      this.backoff = initialBackoffState;
-      this.lastEntry = at;
-      this.say.fallback(entry, at, 'timeout');
-    }
+    // The hedge answered on the next route: the request has moved there.
+    if (at !== entry) this.position.movedByHedge(entry, at);
     const { result, assembler } = winner;
     this.record.attempt(at, winner.number, startedAt, result);
     settleRace(race);
@@ -253,7 +237,7 @@ class RequestRun {
       routeView(routes, this.bounds, this.picker, at, now, { continuing: this.relay.started, thinkingOn: winner.lane.thinkingOn }),
       { retry, remainingMs: this.bounds.remainingMs(now), holdCapMs: retry.holdCapMs ?? DEFAULT_HOLD_CAP_MS },
       { retryAvailable: routes.budget(at.route).available() > 0 },
-      this.backoff,
+      this.position.backoff,
       now,
       this.deps.random,
     );
@@ -266,7 +250,7 @@ class RequestRun {
     switch (decision.kind) {
       case 'retry':
         routes.budget(route).tryAcquire();
-        this.backoff = decision.backoff;
+        this.position.backoff = decision.backoff;
         return (await this.sleep(decision.delayMs, failure.errorClass, entry)) ? 'again' : this.record.canceled();
       case 'adapt':
         // A model that refuses thinking is remembered; a request whose history does not fit thinking
@@ -291,29 +275,9 @@ class RequestRun {
         }
         // A failure that retrying cannot mend ends the routes it reaches for the rest of this request.
         if (!policyOf(decision.reason).retryRoute) this.picker.end(entry, decision.reach, decision.reason);
-        this.moveOn(decision.unknownModel ? 'unknown_model' : decision.reason);
+        this.position.moveOn(decision.unknownModel ? 'unknown_model' : decision.reason);
         return 'again';
     }
-  }
-
-  private leaveReasonFor(why: Unavailable): LeaveReason {
-    if (why === 'ended' || why === 'exhausted') return this.record.lastFailureClass ?? 'unfit';
-    // A held route is one whose rate limit is spent.
-    return why === 'held' ? 'rate_limited' : why;
-  }
-
-  private moveOn(reason: LeaveReason): void {
-    this.picker.moveOn();
-    this.backoff = initialBackoffState;
-    this.leftReason ??= reason;
-  }
-
-  /** Counts a request on a route the first time this request tries it (retry and hedge budgets). */
-  private countRequest(entry: ChainEntry): void {
-    if (this.countedOn.has(entry.key)) return;
-    this.countedOn.add(entry.key);
-    this.deps.routes.budget(entry.route).recordRequest();
-    this.deps.tail?.budget(entry.key).recordRequest();
   }
 
   /** The provider's client, or null when it cannot be set up (its routes are then ended). */
@@ -323,7 +287,7 @@ class RequestRun {
     if (found.kind === 'no_credentials') this.record.noteFailure(found.failure);
     else this.say.warning('config', found.warning, entry.route.model);
     this.picker.end(entry, 'provider', found.kind === 'no_credentials' ? 'auth' : 'bad_request');
-    this.moveOn(found.kind === 'no_credentials' ? 'auth' : 'unfit');
+    this.position.moveOn(found.kind === 'no_credentials' ? 'auth' : 'unfit');
     return null;
   }
 }
