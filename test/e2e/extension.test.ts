@@ -3,36 +3,32 @@
 // watch the status bar, switch models, copy request ids and mistype their key.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   clearNotifications,
   clickNotificationAction,
   editUserSettings,
   ensureTestResultsDir,
   fillInputBox,
-  launchChromium,
-  newWorkbenchPage,
   notification,
-  openWorkbench,
+  openSession,
   outputChannelLog,
-  packagedVsix,
   pickQuickPickItem,
   quickPickLabels,
   readClipboard,
   runCommand,
   sleep,
-  startCodeServer,
   statusBarItem,
   waitForNotification,
   waitForQuickInput,
+  writeMachineSettings,
 } from './harness';
-import type { CodeServer } from './harness';
-import { canonicalAnswer, startSimulator } from '../../src/simulator/index';
+import type { E2eSession } from './harness';
+import { canonicalAnswer } from '../../src/simulator/index';
 import type { RunningSimulator, SimulatorStats } from '../../src/simulator/index';
 
 const VALID_KEY = 'sk-ant-e2e-valid-4f9c2d7e1b';
@@ -95,11 +91,6 @@ async function closeEditors(page: Page): Promise<void> {
   if (await dontSave.isVisible().catch(() => false)) await dontSave.click();
 }
 
-function writeMachineSettings(userDataDir: string, settings: Record<string, unknown>): void {
-  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
-  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(settings, null, 2));
-}
-
 function requestsSince(stats: SimulatorStats, index: number): SimulatorStats['requests'] {
   return stats.requests.slice(index).filter((r) => r.path.startsWith('/v1/messages'));
 }
@@ -120,51 +111,38 @@ function allLogText(userDataDir: string): string {
 }
 
 describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () => {
+  let session: E2eSession;
   let simulator: RunningSimulator;
-  let server: CodeServer;
-  let browser: Browser;
   let page: Page;
-  let sandbox: string;
   let userDataDir: string;
 
   before(async () => {
-    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-ext-'));
-    userDataDir = join(sandbox, 'user-data');
-    const workspace = join(sandbox, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
-    simulator = await startSimulator({ scenario: 'healthy', apiKey: VALID_KEY, controlRoutes: true });
-    const vsix = packagedVsix();
-    // baseUrl is a machine setting: for a remote extension host (code-server) it lives in the
-    // server's Machine settings, as "Preferences: Open Remote Settings" writes it.
-    writeMachineSettings(userDataDir, { 'resilientClaude.baseUrl': simulator.url });
-    server = await startCodeServer({
-      userDataDir,
-      extensionsDir: join(sandbox, 'extensions'),
-      vsix,
-      settings: {
-        'resilientClaude.breaker.failureThreshold': 1,
-        'resilientClaude.breaker.openSeconds': 2,
-        // Off except in the alert test: with the default 5% the 529s that earlier tests put on a
-        // model start an incident at a moment that depends on which tests ran before, and its warning
-        // (one per model) can crowd out a test's own toast (the workbench drops a toast when more than
-        // three arrive within 800 ms).
-        'resilientClaude.alert.threshold': ALERTS_OFF,
-        'files.hotExit': 'off',
-      },
+    session = await openSession({
+      name: 'ext',
+      simulator: { scenario: 'healthy', apiKey: VALID_KEY, controlRoutes: true },
+      codeServer: (simulatorUrl) => ({
+        // baseUrl is a machine setting: for a remote extension host (code-server) it lives in the
+        // server's Machine settings, as "Preferences: Open Remote Settings" writes it.
+        machineSettings: { 'resilientClaude.baseUrl': simulatorUrl },
+        settings: {
+          'resilientClaude.breaker.failureThreshold': 1,
+          'resilientClaude.breaker.openSeconds': 2,
+          // Off except in the alert test: with the default 5% the 529s that earlier tests put on a
+          // model start an incident at a moment that depends on which tests ran before, and its warning
+          // (one per model) can crowd out a test's own toast (the workbench drops a toast when more than
+          // three arrive within 800 ms).
+          'resilientClaude.alert.threshold': ALERTS_OFF,
+          'files.hotExit': 'off',
+        },
+      }),
     });
-    browser = await launchChromium();
-    page = await newWorkbenchPage(browser, server.url);
-    await openWorkbench(page, server.url, workspace);
+    // Kept for a reader of a failed run: the extension's own account of what happened.
+    session.keepOutputLog('extension');
+    ({ simulator, page, userDataDir } = session);
   });
 
   after(async () => {
-    // Kept for a reader of a failed run: the extension's own account of what happened.
-    if (userDataDir) writeFileSync(join(ensureTestResultsDir(), 'extension-output-channel.log'), outputChannelLog(userDataDir));
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await simulator?.close();
-    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
+    await session?.close();
   });
 
   /**
