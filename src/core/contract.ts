@@ -12,15 +12,20 @@ import type {
   SendOptions,
 } from './types';
 
+/** The request a credential is asked for (the local endpoint serves each request with its own client's). */
+export interface CredentialRequest {
+  readonly clientRequestId: string;
+}
+
 export interface ProviderConfig {
   readonly id: ProviderId;
   /** For 'anthropic': defaults to the SDK's default base URL. */
   readonly baseURL?: string;
   /** Called per attempt so a key change applies at once. Never logged. */
-  readonly apiKey?: () => string | undefined | Promise<string | undefined>;
+  readonly apiKey?: (request?: CredentialRequest) => string | undefined | Promise<string | undefined>;
   /** Anthropic: a bearer token sent as `Authorization: Bearer` instead of an API key (a client's own
    *  login relayed by the local endpoint); when it resolves, it is used and `apiKey` is not. Never logged. */
-  readonly authToken?: () => string | undefined | Promise<string | undefined>;
+  readonly authToken?: (request?: CredentialRequest) => string | undefined | Promise<string | undefined>;
   /** Extra headers (machine-scoped setting). */
   readonly headers?: Readonly<Record<string, string>>;
   /** Vertex: project and region; Bedrock: region. */

@@ -96,7 +96,7 @@ export async function planHedge(context: HedgeContext, turn: HedgeTurn): Promise
 /** A lane on another route, holding that route's own breaker permit; null when none is to be had. */
 async function laneOnNext(context: HedgeContext, turn: HedgeTurn, on: ChainEntry): Promise<Lane | null> {
   const { routes, clients, config } = context.deps;
-  const found = await routeClient(clients, config, on);
+  const found = await routeClient(clients, config, on, { clientRequestId: context.options.clientRequestId });
   if (found.kind !== 'client') return null;
   const breaker = routes.breaker(on.route);
   const permit = breaker.tryAcquire();

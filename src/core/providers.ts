@@ -4,7 +4,7 @@
 // Every credential resolved is registered with redaction (secretRegistry.ts).
 import { AwsCredentialChains } from './awsCredentials';
 import { bedrockSetup } from './bedrockProvider';
-import type { ProviderConfig } from './contract';
+import type { CredentialRequest, ProviderConfig } from './contract';
 import { sdkClientOptions } from './providerClientSetup';
 import { registerSecrets } from './secretRegistry';
 import { GoogleAdcClients, vertexSetup } from './vertexProvider';
@@ -56,9 +56,10 @@ export class ProviderClients {
     this.googleAdc.forget();
   }
 
-  async clientFor(index: number, provider: ProviderConfig): Promise<ResolvedClient> {
-    const key = ((await provider.apiKey?.()) ?? '').trim();
-    const setup = await this.setup(provider, key);
+  /** `request`: whose attempt it is, for credential callbacks that answer per request. */
+  async clientFor(index: number, provider: ProviderConfig, request?: CredentialRequest): Promise<ResolvedClient> {
+    const key = ((await provider.apiKey?.(request)) ?? '').trim();
+    const setup = await this.setup(provider, key, request);
     if (!setup.ok) throw new ProviderSetupError(setup.message, setup.kind);
     const identity = JSON.stringify([provider.id, provider.baseURL ?? '', provider.headers ?? {}, provider.projectId ?? '', provider.region ?? '', setup.identity, provider.modelIds ?? {}]);
     const cached = this.cache.get(index);
@@ -73,14 +74,14 @@ export class ProviderClients {
     }
   }
 
-  private async setup(provider: ProviderConfig, key: string): Promise<ProviderSetup> {
+  private async setup(provider: ProviderConfig, key: string, request: CredentialRequest | undefined): Promise<ProviderSetup> {
     switch (provider.id) {
       case 'bedrock':
         return bedrockSetup(provider, key, this.awsChains);
       case 'vertex':
         return vertexSetup(provider, key, this.googleAdc);
       case 'anthropic': {
-        const bearer = ((await provider.authToken?.()) ?? '').trim();
+        const bearer = ((await provider.authToken?.(request)) ?? '').trim();
         if (bearer !== '') {
           registerSecrets(bearer);
           return { ok: true, identity: `bearer:${bearer}`, secret: bearer, make: (timeoutMs) => makeAnthropic(provider, { authToken: bearer }, timeoutMs) };

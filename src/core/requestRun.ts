@@ -282,7 +282,7 @@ class RequestRun {
 
   /** The provider's client, or null when it cannot be set up (its routes are then ended). */
   private async resolveClient(entry: ChainEntry): Promise<ResolvedClient | null> {
-    const found = await routeClient(this.deps.clients, this.deps.config, entry);
+    const found = await routeClient(this.deps.clients, this.deps.config, entry, { clientRequestId: this.options.clientRequestId });
     if (found.kind === 'client') return found.resolved;
     if (found.kind === 'no_credentials') this.record.noteFailure(found.failure);
     else this.say.warning('config', found.warning, entry.route.model);

@@ -2,7 +2,7 @@
 // failure that names the provider and what to do) or a provider that cannot be set up (a
 // configuration warning). Either way the provider's routes are ended for the request.
 import type { Classification } from './classify';
-import type { ManagerConfig } from './contract';
+import type { CredentialRequest, ManagerConfig } from './contract';
 import type { ProviderClients, ResolvedClient } from './providers';
 import { ProviderSetupError } from './providers';
 import type { ChainEntry } from './routePicker';
@@ -13,9 +13,9 @@ export type RouteClient =
   | { readonly kind: 'no_credentials'; readonly failure: Classification }
   | { readonly kind: 'unusable'; readonly warning: string };
 
-export async function routeClient(clients: ProviderClients, config: ManagerConfig, entry: ChainEntry): Promise<RouteClient> {
+export async function routeClient(clients: ProviderClients, config: ManagerConfig, entry: ChainEntry, request: CredentialRequest): Promise<RouteClient> {
   try {
-    return { kind: 'client', resolved: await clients.clientFor(entry.providerIndex, config.providers[entry.providerIndex]!) };
+    return { kind: 'client', resolved: await clients.clientFor(entry.providerIndex, config.providers[entry.providerIndex]!, request) };
   } catch (error) {
     const name = PROVIDER_NAMES[entry.route.provider];
     const detail = error instanceof Error ? error.message : 'the provider could not be set up';

@@ -56,7 +56,7 @@ export async function countTokens(body: Readonly<Record<string, unknown>>, ctx: 
       };
       let secret = '';
       try {
-        const resolved = await clients.clientFor(index, provider);
+        const resolved = await clients.clientFor(index, provider, { clientRequestId });
         secret = resolved.secret;
         const count = resolved.client.messages.countTokens;
         if (count === undefined) break;

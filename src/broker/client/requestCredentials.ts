@@ -5,7 +5,7 @@
 // manager would find it: AWS_BEARER_TOKEN_BEDROCK or the AWS default chain (this process's
 // environment and profile, ~/.aws, SSO, roles) signed as SigV4 keys; Google Application Default
 // Credentials as an access token. The chains are kept (the SDKs refresh inside them).
-import type { ManagerConfig, ProviderConfig } from '../../core/contract';
+import type { CredentialRequest, ManagerConfig, ProviderConfig } from '../../core/contract';
 import { AwsCredentialChains, resolveBedrockAuth } from '../../core/awsCredentials';
 import { GoogleAdcClients, findGoogleCredentials } from '../../core/vertexProvider';
 import type { ProviderSecrets } from '../protocol';
@@ -18,13 +18,14 @@ export class RequestCredentials {
 
   constructor(private readonly env: Env = process.env) {}
 
-  /** Per provider (in the config's order), the credentials this request carries; an unset one is left out. */
-  resolve(config: ManagerConfig): Promise<ProviderSecrets> {
-    return Promise.all(config.providers.map((provider) => this.forProvider(provider)));
+  /** Per provider (in the config's order), the credentials this request carries (`request`: which one, for
+   *  callbacks that answer per request); an unset one is left out. */
+  resolve(config: ManagerConfig, request?: CredentialRequest): Promise<ProviderSecrets> {
+    return Promise.all(config.providers.map((provider) => this.forProvider(provider, request)));
   }
 
-  private async forProvider(provider: ProviderConfig): Promise<Record<string, string>> {
-    const secrets = await stored(provider);
+  private async forProvider(provider: ProviderConfig, request: CredentialRequest | undefined): Promise<Record<string, string>> {
+    const secrets = await stored(provider, request);
     if (provider.id === 'bedrock' && !secrets['apiKey'] && !(secrets['awsAccessKeyId'] && secrets['awsSecretAccessKey'])) {
       const none = { apiKey: '', accessKeyId: '', secretAccessKey: '', sessionToken: '' };
       const found = await resolveBedrockAuth({ ...none, profile: (provider.awsProfile ?? '').trim() }, this.aws, this.env);
@@ -47,11 +48,11 @@ export class RequestCredentials {
 }
 
 /** Calls every credential callback of the provider now (one request's worth). */
-async function stored(provider: ProviderConfig): Promise<Record<string, string>> {
+async function stored(provider: ProviderConfig, request: CredentialRequest | undefined): Promise<Record<string, string>> {
   const secrets: Record<string, string> = {};
   for (const [key, value] of Object.entries(provider)) {
     if (typeof value !== 'function') continue;
-    const resolved: unknown = await (value as () => unknown)();
+    const resolved: unknown = await (value as (request?: CredentialRequest) => unknown)(request);
     if (typeof resolved === 'string' && resolved !== '') secrets[key] = resolved;
   }
   return secrets;

@@ -154,7 +154,7 @@ export class SharedManager implements RequestManager {
     const settled = link.liveness.begin();
     const signal = options.signal ?? new AbortController().signal;
     try {
-      const secrets = await this.credentials.resolve(this.config);
+      const secrets = await this.credentials.resolve(this.config, { clientRequestId });
       const params = { managerId: link.managerId, request: body, priority: options.priority ?? 'interactive', clientRequestId, secrets, ...(options.headers ? { headers: options.headers } : {}), ...(options.client ? { client: options.client } : {}) };
       return await Promise.race([
         link.channel.request(CountTokensRequest, params, { signal, timeoutMs: this.config.retry.deadlineMs + REQUEST_MARGIN_MS }),
@@ -352,7 +352,7 @@ export class SharedManager implements RequestManager {
     });
     const settled = link.liveness.begin();
     try {
-      const secrets = await this.credentials.resolve(this.config);
+      const secrets = await this.credentials.resolve(this.config, { clientRequestId });
       const params = { managerId: link.managerId, request, priority, clientRequestId, secrets, ...(headers ? { headers } : {}), ...(client ? { client } : {}) };
       const timeoutMs = this.config.retry.deadlineMs + REQUEST_MARGIN_MS;
       return await Promise.race([

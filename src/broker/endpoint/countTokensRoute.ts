@@ -35,8 +35,10 @@ export async function handleCountTokens(req: IncomingMessage, res: ServerRespons
     if (!res.writableFinished) controller.abort();
   });
   const headers = passHeadersFrom(req.headers);
-  const options = { signal: controller.signal, clientRequestId: endpointRequestId(context.client), client: context.client, priority: 'interactive' as const, ...(headers ? { headers } : {}) };
-  const outcome = await context.managers.withCredential(context.credential, () => manager.countTokens(read.value, options));
+  const clientRequestId = endpointRequestId(context.client);
+  const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...(headers ? { headers } : {}) };
+  const release = context.managers.lend(context.credential, clientRequestId);
+  const outcome = await manager.countTokens(read.value, options).finally(release);
   if (!outcome.ok) {
     const model = typeof read.value['model'] === 'string' ? [read.value['model']] : context.chain.slice(0, 1);
     const failure = failureResponse(outcome, heldFor(manager, model, context.now()));

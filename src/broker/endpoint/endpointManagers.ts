@@ -6,16 +6,15 @@
 // - 'user': the user's own providers (stored key, provider chains), for a client that sent the
 //   endpoint's token;
 // - 'client': Anthropic's API at the endpoint's upstream URL with the client's own credential,
-//   which exists only in the scope of its request (never stored, never lent to another request).
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ManagerConfig, ProviderConfig, RequestManager } from '../../core/contract';
+//   which exists only while its request runs, found by the request's own id when the manager
+//   asks for that request's credential (never stored, never lent to another request). No
+//   AsyncLocalStorage: its promise hooks would tax every promise of the process.
+import type { CredentialRequest, ManagerConfig, ProviderConfig, RequestManager } from '../../core/contract';
 import type { ManagerEvent } from '../../core/types';
 import { configIdentity, toWireConfig } from '../wireConfig';
 import type { RequestCredential } from './requestGuard';
 
 type ClientCredential = Exclude<RequestCredential, { kind: 'user' }>;
-
-const scope = new AsyncLocalStorage<ClientCredential>();
 
 export interface EndpointManagersOptions {
   /** Makes a manager on the user's shared route state. */
@@ -43,6 +42,8 @@ export class EndpointManagers {
   private readonly unsubscribers: (() => void)[] = [];
   private readonly keyMemos = new Map<RequestCredential['kind'], KeyMemo>();
   private clientProvidersMemo: { readonly baseURL: string; readonly providers: readonly ProviderConfig[] } | null = null;
+  /** The client credentials of the requests running now, by their request ids. */
+  private readonly lent = new Map<string, ClientCredential>();
 
   constructor(private readonly options: EndpointManagersOptions) {}
 
@@ -71,9 +72,12 @@ export class EndpointManagers {
     return manager;
   }
 
-  /** Runs `fn` (which starts a request) with the client's own credential in scope, when it sent one. */
-  withCredential<T>(credential: RequestCredential, fn: () => T): T {
-    return credential.kind === 'client' ? scope.run(credential, fn) : fn();
+  /** Lends the client's own credential (when it sent one) to its request with this id, until the
+   *  returned release is called (once the request has ended). */
+  lend(credential: RequestCredential, clientRequestId: string): () => void {
+    if (credential.kind !== 'client') return () => undefined;
+    this.lent.set(clientRequestId, credential);
+    return () => this.lent.delete(clientRequestId);
   }
 
   dispose(): void {
@@ -81,6 +85,7 @@ export class EndpointManagers {
     for (const manager of this.managers.values()) void manager.then((made) => made.dispose(), () => undefined);
     this.managers.clear();
     this.keyMemos.clear();
+    this.lent.clear();
   }
 
   /** The same list while the upstream URL stays (so the key memo above holds). */
@@ -90,17 +95,21 @@ export class EndpointManagers {
     return this.clientProvidersMemo.providers;
   }
 
+  private lentTo(request: CredentialRequest | undefined): ClientCredential | undefined {
+    return request === undefined ? undefined : this.lent.get(request.clientRequestId);
+  }
+
   private makeClientProviders(baseURL: string): readonly ProviderConfig[] {
     return [
       {
         id: 'anthropic',
         baseURL,
-        apiKey: () => {
-          const credential = scope.getStore();
+        apiKey: (request?: CredentialRequest) => {
+          const credential = this.lentTo(request);
           return credential && 'apiKey' in credential ? credential.apiKey : undefined;
         },
-        authToken: () => {
-          const credential = scope.getStore();
+        authToken: (request?: CredentialRequest) => {
+          const credential = this.lentTo(request);
           return credential && 'authToken' in credential ? credential.authToken : undefined;
         },
       },
@@ -108,7 +117,7 @@ export class EndpointManagers {
   }
 }
 
-/** The client's credential in scope (for the relay of other paths). */
+/** The client's credential as headers (for the relay of other paths). */
 export function clientCredentialHeaders(credential: ClientCredential): Record<string, string> {
   return 'apiKey' in credential ? { 'x-api-key': credential.apiKey } : { authorization: `Bearer ${credential.authToken}` };
 }

@@ -5,7 +5,7 @@
 // the manager gives up, the upstream's status and error plus `x-should-retry: false`.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClaudeRequest, FailureOutcome, Outcome, RelayStream, RequestEvent, RequestStream, SuccessOutcome } from '../../core/types';
+import type { ClaudeRequest, FailureOutcome, Outcome, RelayStream, RequestEvent, RequestStream, SendOptions, SuccessOutcome } from '../../core/types';
 import type { RequestManager } from '../../core/contract';
 import { passHeadersFrom } from '../../core/passHeaders';
 import type { EndpointManagers } from './endpointManagers';
@@ -107,15 +107,36 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
   const headers = passHeadersFrom(req.headers);
   const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...(headers ? { headers } : {}) };
 
-  if (wantsStream !== true) {
-    const outcome = await context.managers.withCredential(context.credential, () => manager.send(request, options));
+  const release = context.managers.lend(context.credential, clientRequestId);
+  try {
+    return await answer(res, manager, { request, body, models, streams: wantsStream === true, options }, context);
+  } finally {
+    release();
+  }
+}
+
+/** One client request as the manager runs it. */
+interface Asked {
+  readonly request: ClaudeRequest;
+  /** The client's body without `stream`. */
+  readonly body: Record<string, unknown>;
+  readonly models: readonly string[];
+  readonly streams: boolean;
+  readonly options: SendOptions;
+}
+
+/** Runs the request and writes its answer: JSON, or server-sent events when the client streams. */
+async function answer(res: ServerResponse, manager: RequestManager, asked: Asked, context: MessagesContext): Promise<MessagesResult> {
+  const { request, body, models, options } = asked;
+  if (!asked.streams) {
+    const outcome = await manager.send(request, options);
     if (!outcome.ok) return sendFailure(res, outcome, manager, models, context.now());
     sendJson(res, 200, outcome.message, successHeaders(outcome));
     return { status: 200, model: outcome.model, attempts: outcome.attempts.length };
   }
 
   // Which route is answering, from the request's own events (for the headers sent with the first part).
-  let currentModel = models[0] ?? requested ?? '';
+  let currentModel = models[0] ?? (typeof body['model'] === 'string' ? body['model'] : '');
   let attemptsEnded = 0;
   const onEvent = (event: RequestEvent): void => {
     if (event.type === 'fallback') currentModel = event.to.model;
@@ -125,7 +146,7 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
   const pinger = setInterval(() => sse.ping(), PING_EVERY_MS);
   const liveHeaders = (): Record<string, string> => ({ 'x-resilient-claude-model': currentModel, 'x-resilient-claude-attempts': String(attemptsEnded + 1) });
   try {
-    const stream = context.managers.withCredential(context.credential, () => manager.stream(request, { ...options, onEvent }));
+    const stream = manager.stream(request, { ...options, onEvent });
     let outcome: Outcome;
     if (relaysEvents(stream)) {
       for await (const item of stream.events) {

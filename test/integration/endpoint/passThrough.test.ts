@@ -32,3 +32,38 @@ test('the body and the beta and version headers reach the API unchanged through 
     await sim.close();
   }
 });
+
+test('clients with their own keys at the same time: each request reaches the API with its own client\'s key, never another\'s', { timeout: 60_000 }, async () => {
+  requireBuild();
+  const sim = await startSimulator({ scenario: scenario({}, { ttftMs: 150 }), apiKey: TEST_KEY });
+  const proxy = await recordingProxy(sim.url);
+  const served = await serve(proxy.url);
+  try {
+    // The simulator knows only TEST_KEY: the other keys are refused there (401), which is what the
+    // clients asked for with them — what matters is whose key each request carried (the SDK sends
+    // it as a bearer token, which the endpoint forwards as one).
+    const keys = [TEST_KEY, 'sk-ant-other-client-1', 'sk-ant-other-client-2', TEST_KEY, 'sk-ant-other-client-3', 'sk-ant-other-client-4'];
+    await Promise.all(
+      keys.map(async (key, i) => {
+        const client = new Anthropic({ baseURL: served.url, apiKey: key, maxRetries: 0 });
+        const body = { model: OPUS, max_tokens: 64, messages: [{ role: 'user' as const, content: `client ${i}` }] };
+        const done = i % 2 === 0 ? client.messages.stream(body).finalMessage() : client.messages.create(body);
+        await done.catch((error: unknown) => {
+          if (key === TEST_KEY) throw error;
+        });
+      }),
+    );
+    const sent = proxy.seen.filter((s) => s.path === '/v1/messages');
+    assert.ok(sent.length >= keys.length, `every client's request went upstream (${sent.length})`);
+    for (const seen of sent) {
+      const content = (seen.body['messages'] as { content: string }[])[0]!.content;
+      const i = Number(/^client (\d+)$/.exec(content)![1]);
+      const carried = seen.headers['x-api-key'] ?? /^Bearer (.+)$/.exec(seen.headers.authorization ?? '')?.[1];
+      assert.equal(carried, keys[i], `client ${i}'s request carried its own key`);
+    }
+  } finally {
+    await served.stop();
+    await proxy.close();
+    await sim.close();
+  }
+});
