@@ -6,13 +6,18 @@
 // windows); it outlives window A for window B, closes when B goes too, and the broker exits.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { ensureTestResultsDir, fillInputBox, launchChromium, newWorkbenchPage, openWorkbench, packagedVsix, runCommand, sleep, startCodeServer, statusBarItem } from './harness';
-import type { CodeServer } from './harness';
-import { startSimulator } from '../../src/simulator/index';
+import type { FrameLocator, Page } from 'playwright-core';
+import {
+  ensureTestResultsDir,
+  fillInputBox,
+  openSession,
+  runCommand,
+  sleep,
+  statusBarItem,
+} from './harness';
+import type { E2eSession } from './harness';
 import type { RunningSimulator } from '../../src/simulator/index';
 import { brokerPids, eventually } from '../integration/broker/brokerKit';
 
@@ -86,58 +91,42 @@ async function showPanel(page: Page): Promise<FrameLocator> {
 }
 
 describe('Two windows share one request manager (broker) in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () => {
+  let session: E2eSession;
   let simulator: RunningSimulator;
-  let server: CodeServer;
-  let browser: Browser;
-  let sandbox: string;
   let runtimeDir: string;
   let windowA: Page;
   let windowB: Page;
 
   before(async () => {
-    sandbox = mkdtempSync(join(tmpdir(), 'rc-e2e-broker-'));
-    runtimeDir = join(sandbox, 'run');
-    mkdirSync(runtimeDir, { mode: 0o700 });
-    const userDataDir = join(sandbox, 'user-data');
-    const workspace = join(sandbox, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'notes.md'), '# Notes\n');
-    simulator = await startSimulator({ scenario: 'healthy', apiKey: KEY });
-    const vsix = packagedVsix();
-    server = await startCodeServer({
-      userDataDir,
-      extensionsDir: join(sandbox, 'extensions'),
-      vsix,
-      machineSettings: { 'resilientClaude.baseUrl': simulator.url },
-      settings: {
-        'resilientClaude.model': OPUS,
-        'resilientClaude.fallbackModels': [SONNET],
-        'resilientClaude.breaker.openSeconds': 120,
-        'resilientClaude.alert.threshold': 1,
-        'resilientClaude.endpoint.terminals': true,
-        'files.hotExit': 'off',
+    session = await openSession({
+      name: 'broker',
+      simulator: { scenario: 'healthy', apiKey: KEY },
+      codeServer: (simulatorUrl, opened) => {
+        runtimeDir = join(opened.sandbox, 'run');
+        mkdirSync(runtimeDir, { mode: 0o700 });
+        return {
+          machineSettings: { 'resilientClaude.baseUrl': simulatorUrl },
+          settings: {
+            'resilientClaude.model': OPUS,
+            'resilientClaude.fallbackModels': [SONNET],
+            'resilientClaude.breaker.openSeconds': 120,
+            'resilientClaude.alert.threshold': 1,
+            'resilientClaude.endpoint.terminals': true,
+            'files.hotExit': 'off',
+          },
+          env: { RESILIENT_CLAUDE_RUNTIME_DIR: runtimeDir, RESILIENT_CLAUDE_BROKER_IDLE_MS: '2000' },
+        };
       },
-      env: { RESILIENT_CLAUDE_RUNTIME_DIR: runtimeDir, RESILIENT_CLAUDE_BROKER_IDLE_MS: '2000' },
+      window: false,
     });
-    browser = await launchChromium();
-    windowA = await newWorkbenchPage(browser, server.url);
-    await openWorkbench(windowA, server.url, workspace);
-    windowB = await newWorkbenchPage(browser, server.url);
-    await openWorkbench(windowB, server.url, workspace);
+    simulator = session.simulator;
+    windowA = await session.openWindow();
+    windowB = await session.openWindow();
   });
 
+  // The brokers the windows start work in the sandbox's runtime folder: the session's teardown stops them too.
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await simulator?.close();
-    for (const pid of runtimeDir ? brokerPids(runtimeDir) : []) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Gone already.
-      }
-    }
-    if (sandbox) rmSync(sandbox, { recursive: true, force: true });
+    await session?.close();
   });
 
   test('both windows are clients of one broker and say so in the tooltip', async () => {
