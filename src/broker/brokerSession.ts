@@ -34,7 +34,7 @@ import type { EndpointHost, EndpointSubscriber } from './endpointHost';
 import type { EndpointRequest } from './endpoint/endpointServer';
 import { LimitedMessageReader } from './limitedMessageReader';
 import { FramingError } from './messageFraming';
-import { withSecrets } from './wireConfig';
+import { lendSecrets } from './wireConfig';
 
 export interface SessionHost {
   readonly registry: ManagerRegistry;
@@ -199,7 +199,13 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
         ...(parsed.client ? { client: parsed.client } : {}),
         onEvent: (event) => notify(this.connection, RequestEventNotification, { clientRequestId: parsed.clientRequestId, event }),
       };
-      return await withSecrets(parsed.secrets, () => fn(manager, options));
+      const release = lendSecrets(parsed.clientRequestId, parsed.secrets);
+      if (release === null) throw new ResponseError(ErrorCodes.InvalidRequest, `A request with the id ${parsed.clientRequestId} is running already.`);
+      try {
+        return await fn(manager, options);
+      } finally {
+        release();
+      }
     } finally {
       cancel.dispose();
       this.running.delete(controller);

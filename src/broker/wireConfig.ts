@@ -2,11 +2,10 @@
 // and every credential callback of a provider becomes a named secret field. The client resolves
 // the secrets per request (requestCredentials.ts: a key change applies at once, and the user's
 // own AWS / Google set-up is looked up in the client that asks); the broker keeps them only for
-// the request that carries them (an AsyncLocalStorage scope), never writes them anywhere, and
+// the request that carries them (lent to its request id while it runs), never writes them anywhere, and
 // never looks for credentials of its own (ambientCredentials: false).
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import type { ManagerConfig, ProviderConfig } from '../core/contract';
+import type { CredentialRequest, ManagerConfig, ProviderConfig } from '../core/contract';
 import type { ProviderId } from '../shared/vocabulary';
 import type { ProviderSecrets, WireManagerConfig, WireProvider } from './protocol';
 
@@ -67,12 +66,17 @@ export function configIdentity(config: WireManagerConfig): string {
   return `m_${createHash('sha256').update(stableJson(config)).digest('hex').slice(0, 24)}`;
 }
 
-/** The credentials of the request being run (set by `withSecrets`), read by the callbacks below. */
-const requestSecrets = new AsyncLocalStorage<ProviderSecrets>();
+/** The credentials of the requests running now, by request id (lent by `lendSecrets`), read by the
+ *  callbacks below with the request the manager asks for. (Not AsyncLocalStorage: its promise hooks
+ *  would tax every promise of the broker, the local endpoint's included.) */
+const lentSecrets = new Map<string, ProviderSecrets>();
 
-/** Runs `fn` (which starts a request on the manager) with the request's own credentials in scope. */
-export function withSecrets<T>(secrets: ProviderSecrets, fn: () => T): T {
-  return requestSecrets.run(secrets, fn);
+/** Lends a request's own credentials to its id until the returned release is called (when the
+ *  request has ended); null when a request with this id is running already. */
+export function lendSecrets(clientRequestId: string, secrets: ProviderSecrets): (() => void) | null {
+  if (lentSecrets.has(clientRequestId)) return null;
+  lentSecrets.set(clientRequestId, secrets);
+  return () => lentSecrets.delete(clientRequestId);
 }
 
 /**
@@ -83,8 +87,10 @@ export function withSecrets<T>(secrets: ProviderSecrets, fn: () => T): T {
 export function fromWireConfig(wire: WireManagerConfig, clientName: string): Record<string, unknown> {
   const providers = wire.providers.map((provider, index) => {
     const { secretFields, ...plain } = provider;
-    const callbacks: Record<string, () => string | undefined> = {};
-    for (const field of new Set([...secretFields, ...CREDENTIAL_FIELDS])) callbacks[field] = () => requestSecrets.getStore()?.[index]?.[field];
+    const callbacks: Record<string, (request?: CredentialRequest) => string | undefined> = {};
+    for (const field of new Set([...secretFields, ...CREDENTIAL_FIELDS])) {
+      callbacks[field] = (request) => (request === undefined ? undefined : lentSecrets.get(request.clientRequestId)?.[index]?.[field]);
+    }
     return { ...plain, ...callbacks } as unknown as ProviderConfig;
   });
   return { ...wire, providers, clientName };

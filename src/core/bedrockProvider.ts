@@ -6,7 +6,7 @@
 // bodies (`{"message"}` + `x-amzn-ErrorType`) take the API's error shape.
 import { missingAwsCredentialsMessage, resolveBedrockAuth } from './awsCredentials';
 import type { AwsCredentialChains, BedrockAuth } from './awsCredentials';
-import type { ProviderConfig } from './contract';
+import type { CredentialRequest, ProviderConfig } from './contract';
 import { withModelIds } from './providerModelIds';
 import { sdkClientOptions } from './providerClientSetup';
 import type { ProviderClientSetup } from './providerClientSetup';
@@ -26,18 +26,18 @@ export function bedrockModelId(provider: Pick<ProviderConfig, 'modelIds'>, model
   return `${DEFAULT_BEDROCK_PROFILE}.anthropic.${model}`;
 }
 
-async function call(source: (() => string | undefined | Promise<string | undefined>) | undefined): Promise<string> {
-  return ((await source?.()) ?? '').trim();
+async function call(source: ProviderConfig['awsAccessKeyId'], request: CredentialRequest | undefined): Promise<string> {
+  return ((await source?.(request)) ?? '').trim();
 }
 
 /** Reads the credentials (per attempt, so a change applies at once) and prepares the client. */
-export async function bedrockSetup(provider: ProviderConfig, apiKey: string, chains: AwsCredentialChains): Promise<ProviderClientSetup> {
+export async function bedrockSetup(provider: ProviderConfig, apiKey: string, chains: AwsCredentialChains, request?: CredentialRequest): Promise<ProviderClientSetup> {
   if (!provider.region) return { ok: false, kind: 'provider_config', message: 'Bedrock: no region is set (resilientClaude.bedrock.region).' };
   const inputs = {
     apiKey,
-    accessKeyId: await call(provider.awsAccessKeyId),
-    secretAccessKey: await call(provider.awsSecretAccessKey),
-    sessionToken: await call(provider.awsSessionToken),
+    accessKeyId: await call(provider.awsAccessKeyId, request),
+    secretAccessKey: await call(provider.awsSecretAccessKey, request),
+    sessionToken: await call(provider.awsSessionToken, request),
     profile: (provider.awsProfile ?? '').trim(),
   };
   if (provider.ambientCredentials === false && apiKey === '' && (inputs.accessKeyId === '' || inputs.secretAccessKey === '')) {

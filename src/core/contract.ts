@@ -33,9 +33,9 @@ export interface ProviderConfig {
   readonly region?: string;
   /** Bedrock: AWS keys for SigV4 signing, called per attempt like `apiKey`. Never logged.
    *  (For Bedrock, `apiKey` is a Bedrock API key and takes precedence.) */
-  readonly awsAccessKeyId?: () => string | undefined | Promise<string | undefined>;
-  readonly awsSecretAccessKey?: () => string | undefined | Promise<string | undefined>;
-  readonly awsSessionToken?: () => string | undefined | Promise<string | undefined>;
+  readonly awsAccessKeyId?: (request?: CredentialRequest) => string | undefined | Promise<string | undefined>;
+  readonly awsSecretAccessKey?: (request?: CredentialRequest) => string | undefined | Promise<string | undefined>;
+  readonly awsSessionToken?: (request?: CredentialRequest) => string | undefined | Promise<string | undefined>;
   /** Bedrock: a profile of the AWS shared config files for the default credential chain
    *  (used when no key is stored); unset = the default chain (environment, default profile, SSO, roles). */
   readonly awsProfile?: string;

@@ -77,7 +77,7 @@ export class ProviderClients {
   private async setup(provider: ProviderConfig, key: string, request: CredentialRequest | undefined): Promise<ProviderSetup> {
     switch (provider.id) {
       case 'bedrock':
-        return bedrockSetup(provider, key, this.awsChains);
+        return bedrockSetup(provider, key, this.awsChains, request);
       case 'vertex':
         return vertexSetup(provider, key, this.googleAdc);
       case 'anthropic': {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { defaultManagerConfig } from '../../../src/core/defaults';
 import type { ManagerConfig } from '../../../src/core/contract';
 import { RequestCredentials } from '../../../src/broker/client/requestCredentials';
-import { configIdentity, fromWireConfig, toWireConfig, withSecrets } from '../../../src/broker/wireConfig';
+import { configIdentity, fromWireConfig, lendSecrets, toWireConfig } from '../../../src/broker/wireConfig';
 
 function config(baseURL: string, key: string): ManagerConfig {
   return { ...defaultManagerConfig(), providers: [{ id: 'anthropic', baseURL, apiKey: () => key }], random: Math.random };
@@ -24,13 +24,20 @@ describe('manager configuration over the wire', () => {
     const rebuilt = fromWireConfig(toWireConfig(config('https://gateway.example', 'unused')), 'test') as unknown as ManagerConfig;
     const apiKey = rebuilt.providers[0]!.apiKey!;
     assert.equal(await apiKey(), undefined);
+    const releaseA = lendSecrets('req-a', [{ apiKey: 'key-a' }])!;
+    const releaseB = lendSecrets('req-b', [{ apiKey: 'key-b' }])!;
+    assert.equal(lendSecrets('req-a', [{ apiKey: 'key-c' }]), null, 'an id already running is refused, its credentials kept');
     const seen = await Promise.all([
-      withSecrets([{ apiKey: 'key-a' }], async () => {
+      (async () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
-        return apiKey();
-      }),
-      withSecrets([{ apiKey: 'key-b' }], async () => apiKey()),
+        return apiKey({ clientRequestId: 'req-a' });
+      })(),
+      apiKey({ clientRequestId: 'req-b' }),
     ]);
+    assert.equal(await apiKey({ clientRequestId: 'req-unknown' }), undefined);
+    releaseA();
+    releaseB();
+    assert.equal(await apiKey({ clientRequestId: 'req-a' }), undefined, 'gone once the request ended');
     assert.deepEqual(seen, ['key-a', 'key-b']);
   });
 });
