@@ -16,6 +16,7 @@ import {
   runCommand,
   sleep,
   statusBarItem,
+  waitForEditorText,
   waitForNotification,
   waitForQuickInput,
 } from './harness';
@@ -30,22 +31,6 @@ const STATUS_ID = 'resilient-claude.status';
 const OPUS = 'claude-opus-5-5';
 const QUESTION = 'Which provider answers during an Anthropic outage?';
 const SUITE_TIMEOUT_MS = 6 * 60_000;
-
-async function activeEditorText(page: Page): Promise<string> {
-  const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
-  return (await lines.innerText()).replace(/\u00a0/g, ' ');
-}
-
-async function waitForEditorText(page: Page, pattern: RegExp, timeoutMs = 45_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await activeEditorText(page).catch(() => '');
-    if (pattern.test(text)) return text;
-    await sleep(200);
-  }
-  throw new Error(`the active editor never matched ${pattern}; it shows:\n${text}`);
-}
 
 function filesUnder(root: string): string[] {
   if (!existsSync(root)) return [];
@@ -100,7 +85,7 @@ describe('Provider failover to Amazon Bedrock in a real VS Code', { timeout: SUI
 
     await runCommand(page, 'Resilient Claude: Ask Claude…');
     await fillInputBox(page, QUESTION);
-    const text = await waitForEditorText(page, /Answered by/);
+    const text = await waitForEditorText(page, /Answered by/, 45_000);
     assert.match(text, /Answered by claude-opus-5-5 via Bedrock \(fell back from claude-opus-5-5 via Anthropic\)/);
     assert.ok(text.replace(/\s+/g, ' ').includes(canonicalAnswer(QUESTION)), `the whole answer in:\n${text}`);
 

@@ -23,6 +23,7 @@ import {
   runCommand,
   sleep,
   statusBarItem,
+  waitForEditorText,
   waitForNotification,
   waitForQuickInput,
   writeMachineSettings,
@@ -37,23 +38,6 @@ const STATUS_ID = 'resilient-claude.status';
 const SUITE_TIMEOUT_MS = 8 * 60_000;
 /** The alert setting that turns the overload alert off: a share of attempts never exceeds 1. */
 const ALERTS_OFF = 1;
-
-/** Text of the active editor, as the user reads it. */
-async function activeEditorText(page: Page): Promise<string> {
-  const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
-  return (await lines.innerText()).replace(/\u00a0/g, ' ');
-}
-
-async function waitForEditorText(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await activeEditorText(page).catch(() => '');
-    if (pattern.test(text)) return text;
-    await sleep(200);
-  }
-  throw new Error(`the active editor never matched ${pattern}; it shows:\n${text}`);
-}
 
 async function statusLabel(page: Page): Promise<string> {
   const item = statusBarItem(page, STATUS_ID);

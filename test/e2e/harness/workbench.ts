@@ -326,6 +326,18 @@ export async function activeEditorText(page: Page, timeoutMs = 15_000): Promise<
   return (await lines.innerText()).replace(/\u00a0/g, ' ');
 }
 
+/** Waits until the active editor's text matches `pattern` and returns it; on timeout the error shows what it showed. */
+export async function waitForEditorText(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await activeEditorText(page, 1_000).catch(() => '');
+    if (pattern.test(text)) return text;
+    await sleep(200);
+  }
+  throw new Error(`the active editor never matched ${pattern}; it shows:\n${text}`);
+}
+
 /** The title of the active editor tab (e.g. "notes.md"; the tab renders name and extension apart). */
 export async function activeEditorTitle(page: Page, timeoutMs = 15_000): Promise<string> {
   const name = page.locator('.editor-group-container.active .tab.active .monaco-icon-label-container').first();
