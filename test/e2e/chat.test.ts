@@ -128,6 +128,11 @@ describe('@claude in the chat view of a real VS Code', { timeout: SUITE_TIMEOUT_
     }
     await screenshot(page, 'chat-claude-diagnostics-529s');
     assert.equal(count, opus529, 'the panel counts the 529s the chat request met');
+    // Its failed attempts are labelled as the chat's in the Failures tab's Client column.
+    await frame.locator('vscode-tab-header', { hasText: 'Failures' }).click();
+    const clients = frame.locator('table.failures-table tbody tr td.client');
+    await clients.first().waitFor({ timeout: 10_000 });
+    assert.deepEqual([...new Set((await clients.allInnerTexts()).map((t) => t.trim()))], ['VS Code Chat']);
   });
 
   test('Copilot\'s agent (signed out) answers through Claude (resilient): its system prompt and tools convert and the simulator accepts them', async () => {
