@@ -38,6 +38,9 @@ export interface AttemptInput {
   /** Time (on `clock`) after which the attempt is aborted as a timeout. */
   readonly deadline: number;
   readonly signal?: AbortSignal;
+  /** Handed, before the attempt first waits, the function that cuts it short (canceled) — a
+   *  hedged pair's loser is stopped with it, without a signal of its own. */
+  readonly abortable?: (abort: () => void) => void;
   readonly clientRequestId: string;
   readonly secrets: readonly string[];
   /** The provider's name, for messages that must say whose credentials failed. */
@@ -179,9 +182,12 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   const onUserAbort = (): void => abort('canceled');
   if (input.signal?.aborted) abort('canceled');
   input.signal?.addEventListener('abort', onUserAbort, { once: true });
+  input.abortable?.(onUserAbort);
   watch.arm();
 
-  /** A complete event arrived (from the raw tap, or the SDK's, also for a transport without a tap). */
+  /** The raw tap counts this response's events; the SDK's are counted only without one. */
+  let tapped = false;
+  /** A complete event arrived (from the raw tap, or the SDK's for a transport without a tap). */
   const sawEvent = (): void => {
     const first = !watchdog.bodyStarted;
     const now = clock.now();
@@ -207,7 +213,11 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
           // Our own timer governs; the SDK's is a backstop a little later.
           timeout: input.headersTimeoutMs + 1000,
           headers: { ...input.headers, 'x-client-request-id': input.clientRequestId },
-          middleware: [eventTap(sawEvent)],
+          middleware: [
+            eventTap(sawEvent, () => {
+              tapped = true;
+            }),
+          ],
         })
         .withResponse(),
     );
@@ -224,9 +234,9 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
     while (!assembler.sawStop) {
       const step = await race(iterator.next());
       if (step.done) break;
-      const now = clock.now();
-      sawEvent();
+      if (!tapped) sawEvent();
       if (firstContentMs === null && isContent(step.value)) {
+        const now = clock.now();
         if (input.onFirstContent?.() === false) {
           abort('canceled');
           break;

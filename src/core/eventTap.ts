@@ -17,7 +17,8 @@ interface IterableBody {
   [Symbol.asyncIterator]?: (options?: { preventCancel?: boolean }) => AsyncIterator<Uint8Array>;
 }
 
-export function eventTap(onEvent: () => void): ResponseMiddleware {
+/** `onTapped`: this response's body is counted (each event reaches `onEvent` before the SDK's parser). */
+export function eventTap(onEvent: () => void, onTapped?: () => void): ResponseMiddleware {
   return async (request, next) => {
     const response = await next(request);
     const body = response.body;
@@ -46,6 +47,7 @@ export function eventTap(onEvent: () => void): ResponseMiddleware {
       });
     }
     const getReader = body.getReader.bind(body);
+    onTapped?.();
     Object.defineProperty(body, 'getReader', {
       configurable: true,
       value: (): ReadableStreamDefaultReader<Uint8Array> => {

@@ -83,10 +83,9 @@ export function launchLane(lane: Lane, launch: LaneLaunch, claim: () => boolean,
   const others = secrets?.() ?? [];
   const tailConfig = tail?.settings ?? DEFAULT_TAIL;
   const assembler = launch.feed();
-  const controller = new AbortController();
-  const onUserAbort = (): void => controller.abort();
-  signal.addEventListener('abort', onUserAbort, { once: true });
-  if (signal.aborted) controller.abort();
+  // The attempt hands back its own abort: a lane needs no signal of its own to be stopped.
+  let abortAttempt: (() => void) | null = null;
+  let abortedEarly = false;
   const firstByteMs = firstByteLimitMs(tail?.firstByteTracker(key) ?? null, tailConfig, launch.estimatedInput, hedgeThresholdMs(tail, key, launch.estimatedInput) ?? tailConfig.hedgeColdMs);
   const done = lane.lease
     .run(() =>
@@ -98,7 +97,11 @@ export function launchLane(lane: Lane, launch: LaneLaunch, claim: () => boolean,
         stall: { firstByteMs, beforeContentMs: config.idleTimeoutMs, floorMs: tailConfig.stallFloorMs, gapMultiple: tailConfig.stallGapMultiple },
         clock: timers,
         deadline: timers.now() + launch.remainingMs(),
-        signal: controller.signal,
+        signal,
+        abortable: (abort) => {
+          abortAttempt = abort;
+          if (abortedEarly) abort();
+        },
         clientRequestId,
         headers: passHeadersFor(route.provider, launch.options.headers),
         secrets: lane.resolved.secret ? [lane.resolved.secret, ...others] : others,
@@ -111,7 +114,10 @@ export function launchLane(lane: Lane, launch: LaneLaunch, claim: () => boolean,
         onBody,
         onStall: (silentMs, flowing) => launch.onStall(lane.entry, silentMs, flowing),
       }),
-    )
-    .finally(() => signal.removeEventListener('abort', onUserAbort));
-  return { entrant: { done, abort: () => controller.abort() }, assembler };
+    );
+  const abort = (): void => {
+    if (abortAttempt === null) abortedEarly = true;
+    else abortAttempt();
+  };
+  return { entrant: { done, abort }, assembler };
 }

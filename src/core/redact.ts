@@ -4,7 +4,7 @@
 // key, whatever its shape) and those in the secret registry (src/core/secretRegistry.ts);
 // each counts from MIN_SECRET_LENGTH characters (shorter ones would blank out ordinary
 // words) and they are removed longest first, so no part of a longer one survives.
-import { MIN_SECRET_LENGTH, registeredSecrets } from './secretRegistry';
+import { MIN_SECRET_LENGTH, registeredSecrets, someRegisteredSecret } from './secretRegistry';
 
 export const REDACTED = '[redacted]';
 
@@ -37,6 +37,14 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
     out = out.replace(pattern, replacement);
   }
   return out;
+}
+
+/** Whether `redactSecrets` would change `text`: a known secret or a credential's shape is in it.
+ *  As cheap as a look (no copy of the text): a server's short token is checked on every answer. */
+export function carriesSecret(text: string, knownSecrets: readonly string[] = []): boolean {
+  for (const secret of knownSecrets) if (secret.length >= MIN_SECRET_LENGTH && text.includes(secret)) return true;
+  if (someRegisteredSecret((secret) => text.includes(secret))) return true;
+  return SECRET_PATTERNS.some(([pattern]) => text.search(pattern) >= 0);
 }
 
 export function redactOptional(text: string | null | undefined): string | null {

@@ -28,6 +28,12 @@ export function registeredSecrets(): readonly string[] {
   return [...secrets];
 }
 
+/** Whether a registered value satisfies `found` (looked at in place, without a copy of the set). */
+export function someRegisteredSecret(found: (value: string) => boolean): boolean {
+  for (const value of secrets) if (found(value)) return true;
+  return false;
+}
+
 /** Forgets every registered value (tests; a process that drops all its credentials). */
 export function clearRegisteredSecrets(): void {
   secrets.clear();

@@ -2,7 +2,7 @@
 // retry hint) are untrusted: a gateway may echo a credential into any of them, or
 // send garbage. Each is checked for shape and scrubbed of every known secret
 // before it can reach an event, an outcome, the history or a message.
-import { redactSecrets } from './redact';
+import { carriesSecret } from './redact';
 
 const TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
@@ -12,7 +12,7 @@ export function sanitizeServerToken(value: string | null | undefined, secrets: r
   if (typeof value !== 'string') return null;
   const trimmed = value.trim();
   if (!TOKEN.test(trimmed)) return null;
-  return redactSecrets(trimmed, secrets) === trimmed ? trimmed : null;
+  return carriesSecret(trimmed, secrets) ? null : trimmed;
 }
 
 /** The longest wait a server hint is read as (a day): a longer one, however absurd, is still a

@@ -1,8 +1,9 @@
 // Complete events in a raw response body, counted as its bytes arrive, so liveness means
 // progress: a server-sent event ends at a blank line after at least one `data` or `event` field
 // (what the SDK's decoder dispatches; comments and blank lines alone are not events), an AWS
-// event-stream frame (Bedrock) once the length its prelude announces has arrived. Each byte is
-// read once and the state is a few numbers, so a chunk split anywhere counts the same.
+// event-stream frame (Bedrock) once the length its prelude announces has arrived. A line is read
+// only up to its field name's colon (the rest is skipped to the line's end) and the state is a
+// few numbers, so a chunk split anywhere counts the same.
 
 export interface EventCounter {
   /** Reads the next chunk of the body; returns how many events it completed. */
@@ -29,7 +30,17 @@ class ServerSentEvents implements EventCounter {
 
   feed(chunk: Uint8Array): number {
     let events = 0;
+    // Past a field's name, nothing up to the line's end matters: the rest of the line is skipped
+    // to the next CR or LF, found natively (a data line is most of the body).
+    let nextLF = -1;
+    let nextCR = -1;
     for (let i = 0; i < chunk.length; i++) {
+      if (this.nameEnded && !this.afterCR) {
+        if (nextLF < i) nextLF = indexOrEnd(chunk, LF, i);
+        if (nextCR < i) nextCR = indexOrEnd(chunk, CR, i);
+        i = Math.min(nextLF, nextCR);
+        if (i >= chunk.length) break;
+      }
       const byte = chunk[i]!;
       if (byte === LF && this.afterCR) {
         this.afterCR = false;
@@ -62,6 +73,12 @@ class ServerSentEvents implements EventCounter {
     }
     return events;
   }
+}
+
+/** Where `byte` next occurs in `chunk` from `from`, or the chunk's length when it does not. */
+function indexOrEnd(chunk: Uint8Array, byte: number, from: number): number {
+  const at = chunk.indexOf(byte, from);
+  return at < 0 ? chunk.length : at;
 }
 
 /** The smallest frame: a 12-byte prelude and a 4-byte checksum. */
