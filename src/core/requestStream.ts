@@ -5,24 +5,6 @@ import type { AnswerEvent, Outcome, RelayStream, RequestStream, StreamPart } fro
 import type { TextQueue } from './textQueue';
 import type { RelayItem, RelayView } from './answerRelay';
 
-/** The items of a queue as `pick` reads them, skipping those it maps to undefined. */
-function mapped<I, T>(items: AsyncIterator<I>, pick: (item: I) => T | undefined): AsyncIterator<T> {
-  return {
-    async next(): Promise<IteratorResult<T>> {
-      for (;;) {
-        const step = await items.next();
-        if (step.done) return { value: undefined, done: true };
-        const value = pick(step.value);
-        if (value !== undefined) return { value, done: false };
-      }
-    },
-    async return(): Promise<IteratorResult<T>> {
-      await items.return?.();
-      return { value: undefined, done: true };
-    },
-  };
-}
-
 export interface ViewedStream {
   readonly stream: RelayStream;
   /** What the caller reads ('events' until it opens another view: a relay may already hand them on). */
@@ -32,9 +14,9 @@ export interface ViewedStream {
 export function requestStream(queue: TextQueue<RelayItem>, outcome: Promise<Outcome>, clientRequestId: string): ViewedStream {
   let view: RelayView | null = null;
   const open = <T>(chosen: RelayView, pick: (item: RelayItem) => T | undefined): AsyncIterator<T> => {
-    const items = queue[Symbol.asyncIterator]();
+    const items = queue.iterate(pick);
     view = chosen;
-    return mapped(items, pick);
+    return items;
   };
   const part = (item: RelayItem): StreamPart | undefined => item.part ?? undefined;
   const text = (item: RelayItem): string | undefined => (item.part?.type === 'text' ? item.part.text : undefined);
@@ -53,10 +35,7 @@ export function requestStream(queue: TextQueue<RelayItem>, outcome: Promise<Outc
 
 /** A stream of typed parts only (the broker client's, whose parts arrive already made). */
 export function partStream(queue: TextQueue<StreamPart>, outcome: Promise<Outcome>, clientRequestId: string): RequestStream {
-  const open = <T>(pick: (part: StreamPart) => T | undefined): AsyncIterator<T> => {
-    const parts = queue[Symbol.asyncIterator]();
-    return mapped(parts, pick);
-  };
+  const open = <T>(pick: (part: StreamPart) => T | undefined): AsyncIterator<T> => queue.iterate(pick);
   return {
     outcome,
     clientRequestId,

@@ -30,3 +30,19 @@ test('a consumer that stops early signals it, once', { timeout: 5000 }, async ()
   assert.equal(stops, 1);
   assert.throws(() => queue[Symbol.asyncIterator](), /only once/);
 });
+
+test('a reader that picks items skips the others, buffered or pushed while it waits', { timeout: 5000 }, async () => {
+  const queue = new TextQueue<{ readonly text?: string }>();
+  queue.push({});
+  queue.push({ text: 'a' });
+  const items = queue.iterate((item) => item.text);
+  assert.deepEqual(await items.next(), { value: 'a', done: false });
+  const waiting = items.next();
+  queue.push({});
+  queue.push({ text: '' });
+  assert.deepEqual(await waiting, { value: '', done: false }, 'an empty text is an item; a skipped one does not end the wait');
+  const last = items.next();
+  queue.push({});
+  queue.end();
+  assert.deepEqual(await last, { value: undefined, done: true });
+});
