@@ -10,7 +10,11 @@ interface HeaderReader {
   get(name: string): string | null;
 }
 
-const LIMIT_KINDS = ['requests', 'tokens', 'input-tokens', 'output-tokens'] as const;
+/** Each limit's remaining and reset headers, named once (every response is read for them). */
+const LIMIT_HEADERS = ['requests', 'tokens', 'input-tokens', 'output-tokens'].map((kind) => ({
+  remaining: `anthropic-ratelimit-${kind}-remaining`,
+  reset: `anthropic-ratelimit-${kind}-reset`,
+}));
 
 export class RateLimitPacer {
   private readonly holdUntil = new Map<string, number>();
@@ -29,10 +33,10 @@ export class RateLimitPacer {
   /** Reads rate-limit headers from any response (success or error). */
   observe(routeKey: string, headers: HeaderReader | null | undefined): void {
     if (!headers) return;
-    for (const kind of LIMIT_KINDS) {
-      const remaining = headers.get(`anthropic-ratelimit-${kind}-remaining`);
+    for (const names of LIMIT_HEADERS) {
+      const remaining = headers.get(names.remaining);
       if (remaining === null || remaining.trim() !== '0') continue;
-      const resetAt = parseResetTime(headers.get(`anthropic-ratelimit-${kind}-reset`), this.now());
+      const resetAt = parseResetTime(headers.get(names.reset), this.now());
       if (resetAt !== null) this.hold(routeKey, resetAt);
     }
   }

@@ -58,6 +58,11 @@ export interface TierPacingOptions {
 const KINDS = ['requests', 'tokens', 'input-tokens', 'output-tokens'] as const;
 type Kind = (typeof KINDS)[number];
 
+/** Each limit's three headers, named once (every response is read for them). */
+const HEADERS: Readonly<Record<Kind, { readonly limit: string; readonly remaining: string; readonly reset: string }>> = Object.fromEntries(
+  KINDS.map((kind) => [kind, { limit: `anthropic-ratelimit-${kind}-limit`, remaining: `anthropic-ratelimit-${kind}-remaining`, reset: `anthropic-ratelimit-${kind}-reset` }]),
+) as Record<Kind, { readonly limit: string; readonly remaining: string; readonly reset: string }>;
+
 interface Limit {
   limit: number;
   /** What the headers said was left… */
@@ -203,7 +208,10 @@ export class TierPacer {
     const cost = costOf(estimate);
     const booking: Booking = { seq: this.nextSeq++, cost, settled: false };
     // Sent past a reset the budget said was spent: it is the probe.
-    const probe = [...route.limits].some(([kind, known]) => now >= known.refreshAt && this.available(route, kind, known) - cost[kind] < Math.floor(known.limit * this.margin));
+    let probe = false;
+    for (const [kind, known] of route.limits) {
+      if (now >= known.refreshAt && this.available(route, kind, known) - cost[kind] < Math.floor(known.limit * this.margin)) probe = true;
+    }
     route.bookings.push(booking);
     route.lastBookedAt = now;
     if (probe && route.probe === null) route.probe = booking;
@@ -220,10 +228,11 @@ export class TierPacer {
     const now = this.now();
     let route: RouteLimits | undefined;
     for (const kind of KINDS) {
-      const limit = Number(headers.get(`anthropic-ratelimit-${kind}-limit`));
+      const names = HEADERS[kind];
+      const limit = Number(headers.get(names.limit));
       if (!Number.isFinite(limit) || limit <= 0) continue;
       route ??= this.route(routeKey);
-      const remainingText = headers.get(`anthropic-ratelimit-${kind}-remaining`);
+      const remainingText = headers.get(names.remaining);
       const remaining = remainingText === null ? NaN : Number(remainingText);
       const known = route.limits.get(kind);
       if (!Number.isFinite(remaining)) {
@@ -231,9 +240,10 @@ export class TierPacer {
         continue;
       }
       const seq = booking?.seq ?? Math.min(this.nextSeq, ...route.bookings.filter((b) => !b.settled).map((b) => b.seq)) - 1;
-      let refreshAt = this.refreshAt(headers, kind, now, limit, remaining);
+      const resetText = headers.get(names.reset);
+      let refreshAt = this.refreshAt(headers, resetText, now, limit, remaining);
       // A 429 names no reset, only its retry-after: a later reset already announced still stands.
-      if (known && headers.get(`anthropic-ratelimit-${kind}-reset`) === null) refreshAt = Math.max(refreshAt, known.refreshAt);
+      if (known && resetText === null) refreshAt = Math.max(refreshAt, known.refreshAt);
       const fresh: Limit = { limit, remaining, seq, refreshAt };
       if (!known) {
         route.limits.set(kind, fresh);
@@ -276,9 +286,9 @@ export class TierPacer {
     else this.routes.delete(routeKey);
   }
 
-  private refreshAt(headers: HeaderReader, kind: Kind, now: number, limit: number, remaining: number): number {
+  private refreshAt(headers: HeaderReader, resetText: string | null, now: number, limit: number, remaining: number): number {
     // A reset just past may still be ahead: the header drops the fraction of its second.
-    const reset = parseResetTime(headers.get(`anthropic-ratelimit-${kind}-reset`), now - RESET_RESOLUTION_MS);
+    const reset = parseResetTime(resetText, now - RESET_RESOLUTION_MS);
     if (reset !== null) return reset + RESET_RESOLUTION_MS;
     const retryAfter = parseRetryAfterHeader(headers.get('retry-after'), now);
     if (retryAfter !== null) return now + retryAfter;
@@ -292,7 +302,9 @@ export class TierPacer {
       route.bookings = route.bookings.filter((b) => !b.settled);
       return;
     }
-    const oldest = Math.min(...[...route.limits.values()].map((l) => l.seq));
-    route.bookings = route.bookings.filter((b) => b.seq > oldest || !b.settled);
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const known of route.limits.values()) oldest = Math.min(oldest, known.seq);
+    // (Most calls find nothing to drop: the list is copied only when something goes.)
+    if (route.bookings.some((b) => b.seq <= oldest && b.settled)) route.bookings = route.bookings.filter((b) => b.seq > oldest || !b.settled);
   }
 }
