@@ -129,8 +129,15 @@ function escapeRegExp(text: string): string {
 export async function runCommand(page: Page, label: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let seen: string[] = [];
-  while (Date.now() < deadline) {
+  let trouble = '';
+  for (let tries = 0; Date.now() < deadline; tries++) {
     try {
+      if (tries > 0) {
+        // What kept the last try from working (a hover, a toast or a webview holding the keys)
+        // is dismissed first: the pointer onto the editor, then Escape.
+        await page.mouse.move(700, 450);
+        await page.keyboard.press('Escape');
+      }
       await openPalette(page);
       await page.locator(QUICK_INPUT_BOX).fill(`>${label}`);
       const row = rowWithLabel(page, label).first();
@@ -143,13 +150,16 @@ export async function runCommand(page: Page, label: string, timeoutMs = 30_000):
         await sleep(150);
       }
       seen = await quickPickLabels(page);
-    } catch {
+      trouble = `typed ${JSON.stringify(await page.locator(QUICK_INPUT_BOX).inputValue().catch(() => '?'))}`;
+    } catch (error) {
       // The palette closed or re-rendered under us; try again.
+      trouble = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
     }
     await sleep(500);
   }
+  const shot = await screenshot(page, `palette-miss-${label}`).catch(() => 'none');
   await closeQuickInput(page);
-  throw new Error(`command "${label}" did not appear in the palette within ${timeoutMs} ms; last rows: ${JSON.stringify(seen)}`);
+  throw new Error(`command "${label}" did not appear in the palette within ${timeoutMs} ms; last rows: ${JSON.stringify(seen)}; last trouble: ${trouble}; screenshot ${shot}`);
 }
 
 /** Picks the quick pick item whose label is exactly `label` (the quick pick must be open or opening). */
