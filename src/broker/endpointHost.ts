@@ -1,7 +1,9 @@
 // The local endpoint hosted by the broker: one door per user, shared by every window and every
 // Claude client. The first window that wants it starts it (on the port it wishes; 0 = a free
 // one); later windows get the same URL. It runs while at least one connected window wants it and
-// closes when the last one leaves or turns the setting off. Its managers run on the broker's one
+// closes when the last one leaves or turns the setting off. Asked for port 0 it listens on the
+// port it last served on when that is free (endpointPort.ts), so a new broker keeps the address
+// the terminals hold. Its managers run on the broker's one
 // route state; token requests are served with the credentials the windows sent
 // (endpointProvisions.ts); its traffic and events go to every window that wants it, and its
 // events into their history files (the broker is their one writer).
@@ -9,6 +11,7 @@ import type { RunningEndpoint, EndpointRequest } from './endpoint/endpointServer
 import { startEndpoint } from './endpoint/endpointServer';
 import { EndpointProvisions } from './endpoint/endpointProvisions';
 import { endpointTokenPath, ensureEndpointToken } from './endpoint/endpointToken';
+import { listenRemembering } from './endpoint/endpointPort';
 import type { BrokerHistories } from './brokerHistories';
 import type { EndpointWantParams, EndpointWantResult } from './protocol';
 import type { RuntimeDir } from './runtimeDir';
@@ -94,6 +97,13 @@ export class EndpointHost {
   }
 
   private start(port: number): Promise<RunningEndpoint> {
+    const { dir, log } = this.options;
+    return listenRemembering(dir, port, (each) => this.listen(each), (remembered) =>
+      log(`Endpoint: port ${remembered}, where it last listened, is taken by another program; it takes a free port (the windows update their terminals' ANTHROPIC_BASE_URL).`),
+    );
+  }
+
+  private listen(port: number): Promise<RunningEndpoint> {
     const { provisions } = this;
     const { shared, log } = this.options;
     return startEndpoint({

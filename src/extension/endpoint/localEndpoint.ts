@@ -44,6 +44,8 @@ function message(error: unknown): string {
 export class LocalEndpoint implements vscode.Disposable {
   private running: Promise<HostedEndpoint> | null = null;
   private runningUrl: string | null = null;
+  /** The URL last put into the terminals' variables (kept while the endpoint restarts). */
+  private terminalsUrl: string | null = null;
   private readonly traffic = new EndpointTraffic();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
@@ -110,6 +112,10 @@ export class LocalEndpoint implements vscode.Disposable {
     try {
       const running = await this.ensureRunning(wanted.port);
       env.replace('ANTHROPIC_BASE_URL', running.url);
+      if (this.terminalsUrl !== null && this.terminalsUrl !== running.url) {
+        this.log.warn(`Local endpoint: its address changed from ${this.terminalsUrl} to ${running.url}; terminals and \`claude\` sessions opened before still use the old address: open them again.`);
+      }
+      this.terminalsUrl = running.url;
       if (wanted.useEditorKey) env.replace('ANTHROPIC_API_KEY', running.token);
       else env.delete('ANTHROPIC_API_KEY');
       this.log.info(`Local endpoint: terminals opened from now on use ${running.url}${wanted.useEditorKey ? " with the editor's key" : ' with their own key or login'}.`);

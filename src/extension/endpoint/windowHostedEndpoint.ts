@@ -11,10 +11,11 @@ import { upstreamOf } from './hostedEndpoint';
 
 export async function startInWindow(deps: EndpointDeps, port: number): Promise<HostedEndpoint> {
   // Loaded on first use: nothing of the endpoint runs while the setting is off.
-  const [{ startEndpoint }, { ensureEndpointToken, endpointTokenPath }, { ensurePrivateRuntimeDir, runtimeDirPath }] = await Promise.all([
+  const [{ startEndpoint }, { ensureEndpointToken, endpointTokenPath }, { ensurePrivateRuntimeDir, runtimeDirPath }, { listenRemembering }] = await Promise.all([
     import('../../broker/endpoint/endpointServer.js'),
     import('../../broker/endpoint/endpointToken.js'),
     import('../../broker/runtimeDir.js'),
+    import('../../broker/endpoint/endpointPort.js'),
   ]);
   const { client, broker, settings, log } = deps;
   const dir = ensurePrivateRuntimeDir(runtimeDirPath());
@@ -32,7 +33,10 @@ export async function startInWindow(deps: EndpointDeps, port: number): Promise<H
   };
   let endpoint: RunningEndpoint;
   try {
-    endpoint = await startEndpoint({ ...options, port });
+    // Asked for any port, it keeps the address the endpoint last had (the terminals hold it).
+    endpoint = await listenRemembering(dir, port, (each) => startEndpoint({ ...options, port: each }), (remembered) =>
+      log.warn(`Local endpoint: port ${remembered}, where it last listened, is taken; it takes a free port.`),
+    );
   } catch (error) {
     if (port === 0 || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     log.warn(`Local endpoint: port ${port} is taken (another window?); this window's endpoint takes a free port.`);
