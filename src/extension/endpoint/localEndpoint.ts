@@ -100,6 +100,11 @@ export class LocalEndpoint implements vscode.Disposable {
     return { url: this.runningUrl, terminals: readSettings().terminals, clients: this.traffic.clients() };
   }
 
+  /** A variable as new integrated terminals get it from this window (undefined: not set). */
+  terminalVariable(name: string): string | undefined {
+    return this.context.environmentVariableCollection.get(name)?.value;
+  }
+
   /** Starts or stops the endpoint and the terminals' variables as the settings say. */
   async apply(): Promise<void> {
     const wanted = readSettings();
