@@ -37,6 +37,8 @@ export interface RunningBroker {
   readonly shared: SharedRoutes;
   /** Where the endpoint the windows asked for listens, or null while none wants it. */
   endpointUrl(): string | null;
+  /** The local endpoint the windows are given (endpointHost.ts): `serve` hands them its own. */
+  readonly endpoint: Pick<EndpointHost, 'windowHooks' | 'adopt'>;
 }
 
 /** Starts the broker; resolves with null when another broker already serves this user. */
@@ -94,7 +96,7 @@ class Broker implements SessionHost {
     });
     this.options.log(`Broker ${process.pid} listening (protocol ${BROKER_PROTOCOL_VERSION}).`);
     this.armIdle();
-    return { stopped: this.stopped, stop: (reason) => this.stop(reason), shared: this.registry.shared, endpointUrl: () => this.endpoint.url };
+    return { stopped: this.stopped, stop: (reason) => this.stop(reason), shared: this.registry.shared, endpointUrl: () => this.endpoint.url, endpoint: this.endpoint };
   }
 
   info(): BrokerInfo {

@@ -3,11 +3,13 @@
 // one); later windows get the same URL. It runs while at least one connected window wants it and
 // closes when the last one leaves or turns the setting off. Asked for port 0 it listens on the
 // port it last served on when that is free (endpointPort.ts), so a new broker keeps the address
-// the terminals hold. Its managers run on the broker's one
-// route state; token requests are served with the credentials the windows sent
-// (endpointProvisions.ts); its traffic and events go to every window that wants it, and its
-// events into their history files (the broker is their one writer).
-import type { RunningEndpoint, EndpointRequest } from './endpoint/endpointServer';
+// the terminals hold. Its managers run on the broker's one route state; token requests are
+// served with the credentials the windows sent (endpointProvisions.ts); its traffic and events
+// go to every window that wants it, and its events into their history files (the broker is their
+// one writer). When the broker's own process runs an endpoint (`serve`), the windows are given
+// that one (adopt) instead of a second: it is never moved or closed here, serves token requests
+// with serve's key and else the windows', and its traffic and events reach them.
+import type { EndpointOptions, RunningEndpoint, EndpointRequest } from './endpoint/endpointServer';
 import { startEndpoint } from './endpoint/endpointServer';
 import { EndpointProvisions } from './endpoint/endpointProvisions';
 import { endpointTokenPath, ensureEndpointToken } from './endpoint/endpointToken';
@@ -36,6 +38,8 @@ export interface EndpointHostOptions {
 export class EndpointHost {
   private readonly provisions = new EndpointProvisions<EndpointSubscriber>();
   private endpoint: RunningEndpoint | null = null;
+  /** The endpoint the broker's own process runs (`serve`), given to every window. */
+  private adopted: RunningEndpoint | null = null;
   /** Wants and releases run one at a time (a start or a close is never raced). */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -43,7 +47,30 @@ export class EndpointHost {
 
   /** Where the endpoint listens now, or null. */
   get url(): string | null {
-    return this.endpoint?.url ?? null;
+    return (this.adopted ?? this.endpoint)?.url ?? null;
+  }
+
+  /** What an endpoint run beside the broker (`serve`) shares with the windows that want it. */
+  windowHooks(): Required<Pick<EndpointOptions, 'userProviders' | 'onEvent' | 'onRequest'>> {
+    const { provisions } = this;
+    return {
+      userProviders: () => provisions.userProviders(),
+      onEvent: (event) => {
+        this.options.histories.record(provisions.historyFiles(), event);
+        for (const owner of provisions.owners()) owner.sendEndpointEvent(event);
+      },
+      onRequest: (request) => {
+        for (const owner of provisions.owners()) owner.sendEndpointRequest(request);
+      },
+    };
+  }
+
+  /** From now on windows are given `endpoint` (run by this process, closed by its runner). */
+  adopt(endpoint: RunningEndpoint): Promise<void> {
+    return this.serially(async () => {
+      this.adopted = endpoint;
+      await this.close(`windows now use ${endpoint.url}`);
+    });
   }
 
   want(subscriber: EndpointSubscriber, params: EndpointWantParams): Promise<EndpointWantResult> {
@@ -79,6 +106,10 @@ export class EndpointHost {
   }
 
   private async ensure(port: number, subscriber: EndpointSubscriber): Promise<RunningEndpoint> {
+    if (this.adopted !== null) {
+      if (port !== 0 && port !== this.adopted.port) this.options.log(`Endpoint: a window wishes port ${port}; it is given ${this.adopted.url}, run by this process.`);
+      return this.adopted;
+    }
     const current = this.endpoint;
     if (current !== null) {
       if (port === 0 || port === current.port) return current;
@@ -107,21 +138,14 @@ export class EndpointHost {
     const { provisions } = this;
     const { shared, log } = this.options;
     return startEndpoint({
+      ...this.windowHooks(),
       port,
       token: ensureEndpointToken(this.options.dir),
       createManager: (config) => createRequestManager(withoutAmbientCredentials(config), shared),
       base: () => provisions.base(),
       models: () => provisions.models(),
       upstreamBaseUrl: () => provisions.upstreamBaseUrl(),
-      userProviders: () => provisions.userProviders(),
       log: (line) => log(`Endpoint: ${line}`),
-      onEvent: (event) => {
-        this.options.histories.record(provisions.historyFiles(), event);
-        for (const owner of provisions.owners()) owner.sendEndpointEvent(event);
-      },
-      onRequest: (request) => {
-        for (const owner of provisions.owners()) owner.sendEndpointRequest(request);
-      },
     });
   }
 

@@ -1,7 +1,9 @@
 // `serve`: the local endpoint in the foreground — an Anthropic-compatible HTTP server on
 // 127.0.0.1 that any Claude client can use as its ANTHROPIC_BASE_URL. It is the user's broker
-// too when none runs yet (windows that start later share its breakers and budgets); when a
-// broker already runs it keeps its own route state and says so. Prints
+// too when none runs yet (windows that start later share its breakers and budgets, and are given
+// this endpoint when they want one: token requests are then served with ANTHROPIC_API_KEY from
+// this command's environment, else with a window's stored key); when a broker already runs it
+// keeps its own route state and says so. Prints
 // `Listening on http://127.0.0.1:PORT` as its first line of standard output.
 import { startBroker } from '../broker/brokerServer';
 import { ensureEndpointToken, endpointTokenPath } from '../broker/endpoint/endpointToken';
@@ -110,16 +112,19 @@ export async function runServe(argv: string[], env: Readonly<Record<string, stri
   if (!broker) log('Another broker already serves this user: this endpoint keeps its own breakers and budgets.');
   const shared = broker?.shared ?? createSharedRoutes(config);
   const userProviders: readonly ProviderConfig[] | null = key ? [{ id: 'anthropic', baseURL: args.baseUrl, apiKey: () => key }] : null;
+  // As the broker, the windows' own credentials serve token requests when this command has none.
+  const hooks = broker?.endpoint.windowHooks();
   let endpoint;
   try {
     endpoint = await startEndpoint({
+      ...hooks,
       port: args.port,
       token,
       createManager: (managerConfig) => createRequestManager(managerConfig, shared),
       base: () => config,
       models: () => config.models,
       upstreamBaseUrl: () => args.baseUrl,
-      userProviders: () => userProviders,
+      userProviders: () => userProviders ?? hooks?.userProviders() ?? null,
       log,
     });
   } catch (error) {
@@ -133,6 +138,7 @@ export async function runServe(argv: string[], env: Readonly<Record<string, stri
     process.stderr.write(`serve: --base-url ${args.baseUrl} is this endpoint itself; give the upstream API's URL.\n`);
     return 2;
   }
+  await broker?.endpoint.adopt(endpoint);
   process.stdout.write(`Listening on ${endpoint.url}\n`);
   log(`Chain: ${config.models.join(' → ')}; upstream ${new URL(args.baseUrl).host}.`);
   log(`For Claude Code: export ANTHROPIC_BASE_URL=${endpoint.url}`);
