@@ -26,6 +26,8 @@ import { REPO, brokerEnv, brokerPids, cleanUp, eventually, pidFile, requireBuild
 let sim: RunningSimulator;
 const dir = runtimeDir();
 const credentials = new RequestCredentials({});
+/** Every hold a test took, released at the end whatever happened. */
+const leases: EndpointLease[] = [];
 
 interface Window {
   readonly lease: EndpointLease;
@@ -47,6 +49,7 @@ function window(name: string): Window {
     onEvent: () => undefined,
     onLost: (reason) => lost.push(reason),
   });
+  leases.push(lease);
   return {
     lease,
     lost,
@@ -87,6 +90,7 @@ before(async () => {
 });
 
 after(async () => {
+  await Promise.all(leases.map((lease) => lease.release().catch(() => undefined)));
   await sim?.close();
   await cleanUp(dir);
 });
