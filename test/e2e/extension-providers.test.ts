@@ -79,8 +79,8 @@ describe('Provider failover to Amazon Bedrock in a real VS Code', { timeout: SUI
 
     await runCommand(page, 'Resilient Claude: Set AWS Credentials for Bedrock');
     await pickQuickPickItem(page, 'AWS access key ID and secret access key');
-    await fillInputBox(page, AWS_ACCESS_KEY_ID);
-    await fillInputBox(page, AWS_SECRET);
+    await fillInputBox(page, AWS_ACCESS_KEY_ID, { prompt: /access key ID/ });
+    await fillInputBox(page, AWS_SECRET, { prompt: /secret access key for/ });
     await waitForNotification(page, /Bedrock credentials saved in secret storage/);
 
     await runCommand(page, 'Resilient Claude: Ask Claude…');

@@ -171,8 +171,14 @@ export async function pickQuickPickItem(page: Page, label: string, timeoutMs = 1
 }
 
 /** Types into the open input box and, unless told otherwise, presses Enter. */
-export async function fillInputBox(page: Page, text: string, options: { submit?: boolean; timeoutMs?: number } = {}): Promise<void> {
-  await waitForQuickInput(page, options.timeoutMs ?? 10_000);
+export async function fillInputBox(page: Page, text: string, options: { submit?: boolean; timeoutMs?: number; prompt?: RegExp } = {}): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  await waitForQuickInput(page, timeoutMs);
+  // One input box after another reuses the widget: without waiting for the next one's prompt, the
+  // text can go into the box just submitted, and the next waits for input forever.
+  if (options.prompt !== undefined) {
+    await page.locator(`${QUICK_INPUT} .quick-input-message`).filter({ hasText: options.prompt }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  }
   const input = page.locator(QUICK_INPUT_BOX);
   await input.fill(text);
   if (options.submit ?? true) await input.press('Enter');
