@@ -32,7 +32,9 @@ Options:
 
 A client's own key (x-api-key) or login (Authorization: Bearer) is used for its requests only.
 A client that sends the endpoint's token (in the file printed at start, mode 0600) is served
-with ANTHROPIC_API_KEY from this command's environment. Anything else gets 401.
+with ANTHROPIC_API_KEY from this command's environment; without one, when serve is the user's
+broker, with the key a VS Code window that wants the local endpoint sent (the latest such
+window's, kept in memory only). With neither, and for anything else, the answer is 401.
 `;
 
 const NEVER_IDLE_MS = 2_147_483_647;

@@ -4,6 +4,7 @@
 // wishing another port never closes or moves serve's endpoint.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import Anthropic from '@anthropic-ai/sdk';
 import { connectOrStartBroker } from '../../../src/broker/client/connect';
 import { EndpointLease } from '../../../src/broker/client/endpointLease';
@@ -15,7 +16,7 @@ import { startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
 import { testConfig } from '../core/harness';
 import { eventually } from '../broker/brokerKit';
-import { OPUS, TEST_KEY, requireBuild, scenario, serve } from './endpointKit';
+import { CLI, OPUS, TEST_KEY, requireBuild, scenario, serve } from './endpointKit';
 import type { Served } from './endpointKit';
 
 let sim: RunningSimulator;
@@ -62,5 +63,11 @@ describe('serve as the broker gives windows its own endpoint', { timeout: 90_000
     // With the window gone and no key in serve's environment, a token request has no credential.
     await assert.rejects(client.messages.create({ model: OPUS, max_tokens: 32, messages: [{ role: 'user', content: 'Anyone?' }] }), (error: unknown) => error instanceof Anthropic.APIError && error.status === 401);
     assert.ok(!served.stderr().includes(TEST_KEY) && !served.stderr().includes(served.token()), "no credential in serve's log");
+  });
+
+  test("serve --help says a token request falls back to a window's key", () => {
+    const help = spawnSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout.replace(/\s+/g, ' '), /with ANTHROPIC_API_KEY from this command's environment; without one, when serve is the user's broker, with the key a VS Code window that wants the local endpoint sent/);
   });
 });
