@@ -2,17 +2,15 @@
 //   node scripts/test-all.mjs               build, typecheck, unit, integration, bench, provision, e2e, in-host
 //   node scripts/test-all.mjs unit e2e      only the named stages
 //   RC_SKIP_E2E=1 npm test                  skip provisioning, e2e and in-host (quick local runs)
-// Output streams as it comes; the last line reads "N passed, N failed" (tests summed over the stages;
-// a stage that fails without reporting a failed test, e.g. a type error, counts as one failure).
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Output streams as it comes; the summary names every failed test and its last line reads
+// "N passed, N failed" (tests summed over the stages; a stage that fails without reporting a failed
+// test, e.g. a type error, counts as one failure).
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { nodeTestStage } from './node-test-stage.mjs';
+import { MINUTE, repoRoot, runStreaming } from './run-streaming.mjs';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
-const MINUTE = 60_000;
 
 /** Test files under `dir` (relative to the repository), sorted, skipping `exclude` folders. */
 function testFiles(dir, exclude = []) {
@@ -26,41 +24,6 @@ function testFiles(dir, exclude = []) {
     .sort();
 }
 
-/** Runs a command with its output streamed; resolves with its exit code and captured stdout. */
-function runStreaming(command, args, { timeoutMs, env = {} }) {
-  return new Promise((resolveRun) => {
-    const child = spawn(command, args, {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk.toString('utf8');
-      process.stdout.write(chunk);
-    });
-    child.stderr.on('data', (chunk) => process.stderr.write(chunk));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      process.stderr.write(`\n[test-all] ${command} ${args.join(' ')} exceeded ${timeoutMs / MINUTE} min; stopping it\n`);
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }, timeoutMs);
-    child.once('error', (error) => {
-      process.stderr.write(`[test-all] ${command} could not start: ${error.message}\n`);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolveRun({ code: timedOut ? 124 : (code ?? (signal ? 128 : 1)), stdout });
-    });
-  });
-}
-
 /** Last "# pass N" / "# fail N" (TAP) or "ℹ pass N" / "ℹ fail N" (spec) counts in `text`. */
 export function parseCounts(text) {
   const last = (name) => {
@@ -69,46 +32,6 @@ export function parseCounts(text) {
     return match ? Number(match[1]) : undefined;
   };
   return { passed: last('pass'), failed: last('fail') };
-}
-
-/** `prepare(scratch)`, when given, runs first and returns environment for the test files. */
-function nodeTestStage(name, files, timeoutMs, extraArgs = [], prepare = async () => ({})) {
-  return {
-    name,
-    async run() {
-      if (files.length === 0) return { passed: 0, failed: 0, note: 'no test files' };
-      const scratch = mkdtempSync(join(tmpdir(), 'rc-test-all-'));
-      const tapFile = join(scratch, `${name}.tap`);
-      try {
-        let env;
-        try {
-          env = await prepare(scratch);
-        } catch (error) {
-          process.stderr.write(`[test-all] ${name}: could not prepare: ${error instanceof Error ? error.message : String(error)}\n`);
-          return { code: 1, passed: 0, failed: 1, note: 'not prepared' };
-        }
-        const { code } = await runStreaming(
-          node,
-          [
-            '--import',
-            'tsx',
-            '--test',
-            ...extraArgs,
-            '--test-reporter=spec',
-            '--test-reporter-destination=stdout',
-            '--test-reporter=tap',
-            `--test-reporter-destination=${tapFile}`,
-            ...files,
-          ],
-          { timeoutMs, env },
-        );
-        const counts = parseCounts(existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '');
-        return { code, passed: counts.passed ?? 0, failed: counts.failed ?? 0 };
-      } finally {
-        rmSync(scratch, { recursive: true, force: true });
-      }
-    },
-  };
 }
 
 function commandStage(name, command, args, timeoutMs) {
@@ -149,17 +72,21 @@ const allStages = [
   commandStage('typecheck', node, [tsc, '-p', '.', '--noEmit'], 10 * MINUTE),
   // One process for every unit file (test/unit/allUnitTests.ts loads them all): a process per file
   // costs seven times the CPU in start-up alone.
-  nodeTestStage('unit', testFiles('test/unit').length > 0 ? [join('test', 'unit', 'allUnitTests.ts')] : [], 20 * MINUTE),
+  nodeTestStage('unit', testFiles('test/unit').length > 0 ? [join('test', 'unit', 'allUnitTests.ts')] : [], { timeoutMs: 20 * MINUTE }),
   // --test-force-exit: a file whose tests have all reported ends even if a handle (a socket, a
   // timer) would keep it open; otherwise one such leak holds the whole stage until its time limit.
-  nodeTestStage('integration', testFiles('test/integration'), 30 * MINUTE, ['--test-concurrency=1', '--test-force-exit']),
+  nodeTestStage('integration', testFiles('test/integration'), { timeoutMs: 30 * MINUTE, args: ['--test-concurrency=1', '--test-force-exit'] }),
   // The benchmark's drivers and metrics (against the simulator and a local Portkey gateway).
-  nodeTestStage('bench', testFiles('bench/test'), 10 * MINUTE, ['--test-concurrency=1']),
+  nodeTestStage('bench', testFiles('bench/test'), { timeoutMs: 10 * MINUTE, args: ['--test-concurrency=1'] }),
   ...(skipE2e
     ? []
     : [
         commandStage('provision', node, [join('scripts', 'provision-vscode.mjs')], 30 * MINUTE),
-        nodeTestStage('e2e', testFiles('test/e2e', [join('test', 'e2e', 'inhost')]), 45 * MINUTE, ['--test-concurrency=1'], packageOnce),
+        nodeTestStage('e2e', testFiles('test/e2e', [join('test', 'e2e', 'inhost')]), {
+          timeoutMs: 45 * MINUTE,
+          args: ['--test-concurrency=1'],
+          prepare: packageOnce,
+        }),
         inHostStage(),
       ]),
 ];
@@ -191,6 +118,9 @@ for (const stage of stages) {
   const verdict = code === 0 && stageFailed === 0 ? 'ok' : `FAILED (exit ${code})`;
   const counts = result.passed || result.failed ? `, ${result.passed} passed, ${result.failed} failed` : '';
   lines.push(`  ${stage.name.padEnd(12)} ${verdict}${counts}${result.note ? ` (${result.note})` : ''} in ${seconds} s`);
+  for (const failure of result.failures ?? []) {
+    lines.push(`    ✖ ${failure.file}${failure.line ? `:${failure.line}` : ''} ${failure.name}${failure.error ? ` — ${failure.error}` : ''}`);
+  }
 }
 process.stdout.write(`\n[test-all] summary (${relative(process.cwd(), repoRoot) || '.'}, ${((Date.now() - started) / 1000).toFixed(0)} s):\n${lines.join('\n')}\n`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
