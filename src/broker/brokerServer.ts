@@ -27,6 +27,8 @@ export interface BrokerOptions {
   /** A connection that sends no \`initialize\` within this long is closed (default 10 s). */
   readonly helloTimeoutMs?: number;
   readonly log: (message: string) => void;
+  /** This process runs a local endpoint of its own (`serve`) and adopts it once it listens. */
+  readonly ownEndpoint?: boolean;
 }
 
 export interface RunningBroker {
@@ -86,7 +88,7 @@ class Broker implements SessionHost {
     this.helloTimeoutMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
     this.histories = new BrokerHistories(options.log);
     this.registry = new ManagerRegistry(this.histories, options.log);
-    this.endpoint = new EndpointHost({ dir, shared: this.registry.shared, histories: this.histories, log: options.log });
+    this.endpoint = new EndpointHost({ dir, shared: this.registry.shared, histories: this.histories, log: options.log, ownEndpoint: options.ownEndpoint === true });
   }
 
   start(): RunningBroker {

@@ -8,12 +8,15 @@
 // go to every window that wants it, and its events into their history files (the broker is their
 // one writer). When the broker's own process runs an endpoint (`serve`), the windows are given
 // that one (adopt) instead of a second: it is never moved or closed here, serves token requests
-// with serve's key and else the windows', and its traffic and events reach them.
+// with serve's key and else the windows', and its traffic and events reach them. A window that
+// asks while that endpoint is still starting waits for it (`ownEndpoint`), so it is never given an
+// endpoint that adopt then closes under it; serve's port is remembered, so the broker that follows
+// serve serves at the URL the windows' terminals hold.
 import type { EndpointOptions, RunningEndpoint, EndpointRequest } from './endpoint/endpointServer';
 import { startEndpoint } from './endpoint/endpointServer';
 import { EndpointProvisions } from './endpoint/endpointProvisions';
 import { endpointTokenPath, ensureEndpointToken } from './endpoint/endpointToken';
-import { listenRemembering } from './endpoint/endpointPort';
+import { listenRemembering, rememberEndpointPort } from './endpoint/endpointPort';
 import type { BrokerHistories } from './brokerHistories';
 import type { EndpointWantParams, EndpointWantResult } from './protocol';
 import type { RuntimeDir } from './runtimeDir';
@@ -33,6 +36,8 @@ export interface EndpointHostOptions {
   readonly shared: SharedRoutes;
   readonly histories: BrokerHistories;
   readonly log: (message: string) => void;
+  /** This process runs an endpoint of its own (`serve`): windows wait for it (adopt) until then. */
+  readonly ownEndpoint?: boolean;
 }
 
 export class EndpointHost {
@@ -42,8 +47,13 @@ export class EndpointHost {
   private adopted: RunningEndpoint | null = null;
   /** Wants and releases run one at a time (a start or a close is never raced). */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Opens the queue once the process's own endpoint is adopted (or will not come). */
+  private ownArrived: (() => void) | null = null;
+  private stopping = false;
 
-  constructor(private readonly options: EndpointHostOptions) {}
+  constructor(private readonly options: EndpointHostOptions) {
+    if (options.ownEndpoint === true) this.queue = new Promise<void>((resolve) => (this.ownArrived = resolve));
+  }
 
   /** Where the endpoint listens now, or null. */
   get url(): string | null {
@@ -67,14 +77,19 @@ export class EndpointHost {
 
   /** From now on windows are given `endpoint` (run by this process, closed by its runner). */
   adopt(endpoint: RunningEndpoint): Promise<void> {
-    return this.serially(async () => {
-      this.adopted = endpoint;
-      await this.close(`windows now use ${endpoint.url}`);
-    });
+    this.adopted = endpoint;
+    try {
+      rememberEndpointPort(this.options.dir, endpoint.port);
+    } catch {
+      // Not remembered: a broker after this one may listen elsewhere (the windows are told).
+    }
+    this.openQueue();
+    return this.serially(() => this.close(`windows now use ${endpoint.url}`));
   }
 
   want(subscriber: EndpointSubscriber, params: EndpointWantParams): Promise<EndpointWantResult> {
     return this.serially(async () => {
+      if (this.stopping) return { ok: false, message: 'the broker is stopping' };
       for (const problem of this.provisions.set(subscriber, params)) this.options.log(`Endpoint settings: ${problem}`);
       try {
         const endpoint = await this.ensure(params.port, subscriber);
@@ -94,9 +109,16 @@ export class EndpointHost {
     });
   }
 
-  /** At the broker's exit. */
+  /** At the broker's exit (a window still waiting for this process's own endpoint is refused). */
   stop(): Promise<void> {
+    this.stopping = true;
+    this.openQueue();
     return this.serially(() => this.close('the broker stops'));
+  }
+
+  private openQueue(): void {
+    this.ownArrived?.();
+    this.ownArrived = null;
   }
 
   private serially<T>(task: () => Promise<T>): Promise<T> {

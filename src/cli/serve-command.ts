@@ -110,7 +110,8 @@ export async function runServe(argv: string[], env: Readonly<Record<string, stri
   registerSecrets(token);
   const { config, problems } = validateManagerConfig({ ...defaultManagerConfig(), models: args.models });
   for (const problem of problems) log(`Warning: ${problem.message}`);
-  const broker = await startBroker({ runtimeDir: dir.path, idleExitMs: NEVER_IDLE_MS, log });
+  // Windows that ask for the endpoint before it listens wait for it (they are given this one).
+  const broker = await startBroker({ runtimeDir: dir.path, idleExitMs: NEVER_IDLE_MS, log, ownEndpoint: true });
   if (!broker) log('Another broker already serves this user: this endpoint keeps its own breakers and budgets.');
   const shared = broker?.shared ?? createSharedRoutes(config);
   const userProviders: readonly ProviderConfig[] | null = key ? [{ id: 'anthropic', baseURL: args.baseUrl, apiKey: () => key }] : null;
@@ -149,7 +150,10 @@ export async function runServe(argv: string[], env: Readonly<Record<string, stri
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+  // The windows are told first (no window is given a closed endpoint meanwhile); the port comes
+  // free at once for the broker they start next, which serves at this URL (remembered at adopt).
+  const brokerStopped = broker?.stop('serve stopped');
   await endpoint.close();
-  await broker?.stop('serve stopped');
+  await brokerStopped;
   return 0;
 }
