@@ -264,7 +264,7 @@ async function main(): Promise<void> {
   );
   log(chatProvider.status === 'run' ? chatProviderLine(chatProvider.figures) : `chat provider bench not run: ${chatProvider.reason}`);
   log('measuring the healthy path through the manager against the bare SDK');
-  const passthrough: BenchResults['passthrough'] = await measurePassthrough(quick ? 60 : 150).then(
+  const passthrough: BenchResults['passthrough'] = await measurePassthrough(quick ? 60 : 300).then(
     (figures) => ({ status: 'run' as const, figures }),
     (error: unknown) => ({ status: 'not-run' as const, reason: error instanceof Error ? error.message : String(error) }),
   );
@@ -308,7 +308,7 @@ async function main(): Promise<void> {
       }),
     ),
     scenarios,
-    goals: judgeGoals(scenarios),
+    goals: judgeGoals(scenarios, passthrough.status === 'run' ? passthrough.figures : null),
     extension,
     render,
     chatProvider,

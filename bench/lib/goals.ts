@@ -1,5 +1,6 @@
 // The project's stated goals, judged from measured figures only.
 import type { ClientName, ScenarioName } from '../config';
+import type { PassthroughFigures } from '../passthrough/passthroughFigures';
 import type { RunMetrics } from './metrics';
 import type { Goal, ScenarioResult } from './results';
 
@@ -16,7 +17,23 @@ function judge(goal: string, inputs: readonly (RunMetrics | null)[], test: () =>
   return { goal, ...test() };
 }
 
-export function judgeGoals(scenarios: readonly ScenarioResult[]): Goal[] {
+/** Client CPU per request the manager may add to the bare SDK's on the healthy path. */
+export const CPU_OVERHEAD_GOAL_MS = 0.5;
+
+/** The healthy path's CPU goal, from the interleaved rounds of passthroughBench.ts. */
+function cpuGoal(passthrough: PassthroughFigures | null): Goal {
+  const goal = `healthy path: client CPU per request ≤ bare SDK + ${CPU_OVERHEAD_GOAL_MS} ms (median of interleaved rounds)`;
+  const cpu = passthrough?.cpu;
+  if (cpu === undefined) return { goal, met: null, figure: 'not measured (the healthy-path bench did not run)' };
+  const d = cpu.diffMs;
+  return {
+    goal,
+    met: d.median <= CPU_OVERHEAD_GOAL_MS,
+    figure: `${d.median >= 0 ? '+' : ''}${d.median.toFixed(2)} ms over ${cpu.rounds.length} rounds (lowest ${d.min.toFixed(2)}, highest ${d.max.toFixed(2)}); ${cpu.oursMs.median.toFixed(2)} vs ${cpu.sdkMs.median.toFixed(2)} ms`,
+  };
+}
+
+export function judgeGoals(scenarios: readonly ScenarioResult[], passthrough: PassthroughFigures | null = null): Goal[] {
   const oursHealthy = metricsOf(scenarios, 'healthy', 'ours');
   const sdkHealthy = metricsOf(scenarios, 'healthy', 'sdk-default');
   const oursOutage = metricsOf(scenarios, 'primary-outage', 'ours');
@@ -81,5 +98,6 @@ export function judgeGoals(scenarios: readonly ScenarioResult[]): Goal[] {
       if (retry === 0) return { met: null, figure: `sdk-retry5 received no 429 (ours: ${ours})` };
       return { met: ours <= 0.1 * retry, figure: `${ours} vs ${retry} 429s (${pct(1 - ours / retry)} fewer)` };
     }),
+    cpuGoal(passthrough),
   ];
 }

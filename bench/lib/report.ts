@@ -236,6 +236,12 @@ export function writeReport(results: BenchResults, markdownPath: string, plotsDi
   if (results.passthrough !== undefined) {
     out.push('## Healthy path: the manager against the bare SDK', '');
     out.push(results.passthrough.status === 'run' ? passthroughLine(results.passthrough.figures) : `Not run: ${results.passthrough.reason}`, '');
+    out.push(
+      'One process, the simulator in another; requests one at a time, the SDK\'s and the manager\'s alternating request by request, in rounds (the order swapped each round). ' +
+        'CPU per request is each round\'s mean; the figure is the median over the rounds, shown with the lowest and highest round, so a pause elsewhere on the machine that lands in one round does not move it. ' +
+        'The scenario table\'s client CPU is a different figure: a whole 30 s run of each client\'s worker process, side by side with the others, harness included.',
+      '',
+    );
   }
   if (results.endpoint !== undefined) {
     out.push('## Claude Code and the local endpoint', '');

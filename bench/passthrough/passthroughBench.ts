@@ -2,7 +2,9 @@
 // SDK (`client.messages.stream(body).finalMessage()`, no retries) and (b) through the manager
 // (`manager.stream(body)`, every part read, the outcome awaited), one at a time, interleaved so load
 // on the machine falls on both alike, against the healthy simulator in its own process (so this
-// process's CPU is the client's alone). Reports p50 latency and CPU per request, each as a ratio.
+// process's CPU is the client's alone). The requests run in rounds (the order swapped each time);
+// CPU per request is the median over the rounds, with the lowest and highest round beside it.
+// Reports p50 latency and CPU per request, each as a ratio.
 //   npm run build && node --import tsx bench/passthrough/passthroughBench.ts [--requests N]
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -13,11 +15,16 @@ import { defaultManagerConfig } from '../../src/core/defaults';
 import type { RequestManager } from '../../src/core/contract';
 import { BENCH_API_KEY, CHAIN, PRIMARY } from '../config';
 import { percentile } from '../lib/percentile';
+import { pairRounds } from '../lib/pairedRounds';
+import type { PairedRound } from '../lib/pairedRounds';
 import { passthroughLine } from './passthroughFigures';
 import type { PassthroughFigures } from './passthroughFigures';
 
 const MAX_TOKENS = 256;
-const WARMUP = 10;
+/** Requests each before measuring: code paths optimised, connections open. */
+const WARMUP = 30;
+/** Rounds the requests are split into (fewer when there are fewer requests). */
+const ROUNDS = 10;
 
 interface Sample {
   readonly ms: number;
@@ -65,7 +72,7 @@ function startSimulatorProcess(): Promise<{ readonly url: string; readonly child
 }
 
 const median = (values: number[]): number => Math.round((percentile([...values].sort((a, b) => a - b), 50) ?? Number.NaN) * 100) / 100;
-const mean = (values: number[]): number => Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100;
+const mean = (values: readonly Sample[]): number => values.reduce((sum, s) => sum + s.cpuMs, 0) / Math.max(1, values.length);
 
 export async function measurePassthrough(requests: number): Promise<PassthroughFigures> {
   const sim = await startSimulatorProcess();
@@ -73,21 +80,32 @@ export async function measurePassthrough(requests: number): Promise<PassthroughF
   const manager = createRequestManager({ ...defaultManagerConfig(), models: [...CHAIN], providers: [{ id: 'anthropic', baseURL: sim.url, apiKey: () => BENCH_API_KEY }] });
   const sdk: Sample[] = [];
   const ours: Sample[] = [];
+  const rounds: PairedRound[] = [];
+  const roundCount = Math.max(1, Math.min(ROUNDS, requests));
   try {
     for (let i = 0; i < WARMUP; i++) {
       await viaSdk(client, `warm-up ${i}`);
       await viaManager(manager, `warm-up ${i}`);
     }
-    for (let i = 0; i < requests; i++) {
-      const prompt = `Question ${i}: what does a circuit breaker protect?`;
-      // Alternate which goes first, so neither always meets a warmer connection.
-      if (i % 2 === 0) {
-        sdk.push(await measured(() => viaSdk(client, prompt)));
-        ours.push(await measured(() => viaManager(manager, prompt)));
-      } else {
-        ours.push(await measured(() => viaManager(manager, prompt)));
-        sdk.push(await measured(() => viaSdk(client, prompt)));
+    let i = 0;
+    for (let r = 0; r < roundCount; r++) {
+      const end = Math.round(((r + 1) * requests) / roundCount);
+      const roundSdk: Sample[] = [];
+      const roundOurs: Sample[] = [];
+      for (; i < end; i++) {
+        const prompt = `Question ${i}: what does a circuit breaker protect?`;
+        // Alternate which goes first, so neither always meets a warmer connection.
+        if ((i + r) % 2 === 0) {
+          roundSdk.push(await measured(() => viaSdk(client, prompt)));
+          roundOurs.push(await measured(() => viaManager(manager, prompt)));
+        } else {
+          roundOurs.push(await measured(() => viaManager(manager, prompt)));
+          roundSdk.push(await measured(() => viaSdk(client, prompt)));
+        }
       }
+      sdk.push(...roundSdk);
+      ours.push(...roundOurs);
+      rounds.push({ sdkMs: mean(roundSdk), oursMs: mean(roundOurs) });
     }
   } finally {
     manager.dispose();
@@ -95,22 +113,22 @@ export async function measurePassthrough(requests: number): Promise<PassthroughF
   }
   const p50SdkMs = median(sdk.map((s) => s.ms));
   const p50OursMs = median(ours.map((s) => s.ms));
-  const cpuSdkMs = mean(sdk.map((s) => s.cpuMs));
-  const cpuOursMs = mean(ours.map((s) => s.cpuMs));
+  const cpu = pairRounds(rounds);
   return {
     requests,
     p50SdkMs,
     p50OursMs,
-    cpuSdkMs,
-    cpuOursMs,
+    cpuSdkMs: cpu.sdkMs.median,
+    cpuOursMs: cpu.oursMs.median,
     p50Ratio: Math.round((p50OursMs / p50SdkMs) * 100) / 100,
-    cpuRatio: Math.round((cpuOursMs / cpuSdkMs) * 100) / 100,
+    cpuRatio: Math.round(cpu.ratio.median * 100) / 100,
+    cpu,
   };
 }
 
 if (require.main === module) {
   const at = process.argv.indexOf('--requests');
-  const requests = at > 0 ? Number(process.argv[at + 1]) : 150;
+  const requests = at > 0 ? Number(process.argv[at + 1]) : 300;
   void measurePassthrough(requests).then(
     (f) => console.log(`${passthroughLine(f)}\n${JSON.stringify(f)}`),
     (error: unknown) => {

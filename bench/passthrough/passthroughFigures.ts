@@ -1,21 +1,29 @@
 // What the healthy-path overhead benchmark measures (passthroughBench.ts), and the one line that reports it.
+import type { PairedFigures } from '../lib/pairedRounds';
+import { pairedLine } from '../lib/pairedRounds';
 
 export interface PassthroughFigures {
   readonly requests: number;
   readonly p50SdkMs: number;
   readonly p50OursMs: number;
+  /** CPU per request, median over the rounds. */
   readonly cpuSdkMs: number;
   readonly cpuOursMs: number;
   /** p50 through the manager ÷ p50 with the bare SDK. */
   readonly p50Ratio: number;
-  /** CPU per request through the manager ÷ CPU per request with the bare SDK. */
+  /** CPU per request through the manager ÷ CPU per request with the bare SDK (median of the rounds' ratios). */
   readonly cpuRatio: number;
+  /** CPU per request round by round (absent in results from before rounds). */
+  readonly cpu?: PairedFigures;
 }
 
 /** The line the report and the console show. */
 export function passthroughLine(f: PassthroughFigures): string {
   return (
     `Healthy path, manager vs bare SDK (${f.requests} streamed requests each, interleaved): ` +
-    `p50 ${f.p50OursMs} ms vs ${f.p50SdkMs} ms, ratio ${f.p50Ratio}; CPU per request ${f.cpuOursMs} ms vs ${f.cpuSdkMs} ms, ratio ${f.cpuRatio}`
+    `p50 ${f.p50OursMs} ms vs ${f.p50SdkMs} ms, ratio ${f.p50Ratio}; CPU per request ` +
+    (f.cpu === undefined
+      ? `${f.cpuOursMs} ms vs ${f.cpuSdkMs} ms, ratio ${f.cpuRatio}`
+      : `${pairedLine(f.cpu)}, median of ${f.cpu.rounds.length} rounds`)
   );
 }
