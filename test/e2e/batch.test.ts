@@ -20,7 +20,7 @@ import {
   sleep,
   statusBarItem,
   waitForNotification,
-  waitForWorkbench,
+  reloadWindow,
   webviewFrame,
 } from './harness';
 import type { E2eSession } from './harness';
@@ -169,9 +169,7 @@ describe('Message Batches in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, () 
 
   test('the window is reloaded mid-batch and the results still arrive and open as read-only documents', async () => {
     await clearNotifications(page);
-    await runCommand(page, 'Developer: Reload Window');
-    await sleep(1000);
-    await waitForWorkbench(page);
+    await reloadWindow(page);
     // The reloaded window picks the stored batch up at once.
     await waitForBatchStatus(page, /Batch: 0\/3 done/, 30_000);
     await shot(page, 'batch-after-reload');

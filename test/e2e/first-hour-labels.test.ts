@@ -14,11 +14,10 @@ import {
   pickQuickPickItem,
   quickPickItems,
   readClipboard,
-  runCommand,
+  reloadWindow,
   statusLabel,
   until,
   waitForNotification,
-  waitForWorkbench,
   webviewFrame,
 } from './harness';
 import type { E2eSession } from './harness';
@@ -83,8 +82,7 @@ describe('the first hour, tried again: rehearsal labels and pace (issue 23)', { 
 
     // A reload resumes the scenario that ran, and says so.
     await clearNotifications(page);
-    await runCommand(page, 'Developer: Reload Window');
-    await waitForWorkbench(page);
+    await reloadWindow(page);
     await waitForNotification(page, /Overload rehearsal "flaky-network" resumed after the reload/, 90_000);
     await until('the status bar names the resumed scenario', () => statusLabel(page), (l) => /Overload rehearsal flaky-network/.test(l), 30_000);
   });

@@ -25,13 +25,13 @@ import {
   runCommand,
   runContextMenuItem,
   selectExplorerFiles,
+  reloadWindow,
   sleep,
   STATUS_ID,
   statusBarItem,
   until,
   waitForNotification,
   waitForQuickInput,
-  waitForWorkbench,
   webviewFrame,
 } from './harness';
 import type { E2eSession } from './harness';
@@ -60,21 +60,19 @@ const statusLabel = async (page: Page): Promise<string> => (await statusBarItem(
 async function tooltipRow(page: Page, model: string, timeoutMs = 30_000): Promise<string> {
   const hover = page.locator('.monaco-hover').filter({ hasText: 'Resilient Claude' }).first();
   const deadline = Date.now() + timeoutMs;
+  let rows: string[] = [];
+  // The hover can show before its table is laid out, or keep the text it had when it opened:
+  // hover again until the model's row is there.
   for (;;) {
     await page.mouse.move(700, 300);
     await statusBarItem(page, STATUS_ID).hover();
     const shown = await hover.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false);
-    if (shown) break;
-    if (Date.now() > deadline) throw new Error(`the status tooltip did not show within ${timeoutMs} ms`);
+    rows = shown ? await hover.locator('tr').allInnerTexts() : [];
+    const row = rows.find((r) => r.includes(model) && !r.includes(`${model}-`));
+    if (row !== undefined) return row.replace(/[\s\u00a0]+/g, ' ');
+    if (Date.now() > deadline) throw new Error(`the status tooltip showed no row for ${model} within ${timeoutMs} ms; rows: ${JSON.stringify(rows)}`);
+    await sleep(300);
   }
-  const rows = await hover.locator('tr').allInnerTexts();
-  return (rows.find((r) => r.includes(model) && !r.includes(`${model}-`)) ?? '').replace(/[\s\u00a0]+/g, ' ');
-}
-
-async function reload(page: Page): Promise<void> {
-  await runCommand(page, 'Developer: Reload Window');
-  await sleep(1000);
-  await waitForWorkbench(page);
 }
 
 async function confirmBatch(page: Page, requests: number): Promise<void> {
@@ -132,7 +130,7 @@ describe('the first hour, tried again: a window reload, and a status that clears
     await waitForNotification(page, /Claude: “Is this one still running\?”/, 20_000);
     await until('its document open', () => tabTitles(page), (t) => t.some((x) => x.startsWith('Isthisonestillrunning')), 10_000);
 
-    await reload(page);
+    await reloadWindow(page);
     const titles = await until(
       'both answers reopened',
       () => tabTitles(page),
@@ -180,7 +178,7 @@ describe('the first hour, tried again: a window reload, and a status that clears
     await confirmBatch(page, 1);
     await until('both batches running', () => batchStatus(page), (s) => /Batch: 0\/3 done/.test(s), 20_000);
 
-    await reload(page);
+    await reloadWindow(page);
     // The reloaded window says at once why they can never end, and no longer counts them as running.
     const why = await waitForNotification(page, /batch "Review this file.*" can never end/, 45_000);
     assert.match(why, /overload rehearsal that has stopped/);

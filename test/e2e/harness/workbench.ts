@@ -75,6 +75,44 @@ export async function waitForQuickInput(page: Page, timeoutMs = 10_000): Promise
   return widget;
 }
 
+/** What the quick input and the focus look like, for an error message when the palette misbehaves. */
+async function quickInputState(page: Page): Promise<string> {
+  return page
+    .evaluate(() => {
+      const describe = (el: Element | null): string => (el === null ? 'none' : `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
+      const shown = (el: Element): boolean => el instanceof HTMLElement && el.offsetParent !== null;
+      const widgets = [...document.querySelectorAll('.quick-input-widget')];
+      const inputs = [...document.querySelectorAll('.quick-input-widget .quick-input-box input')];
+      return JSON.stringify({
+        widgets: widgets.map((w) => `${shown(w) ? 'shown' : 'hidden'} ${(w as HTMLElement).style.display || ''}`),
+        inputs: inputs.map((i) => `${shown(i) ? 'shown' : 'hidden'}${(i as HTMLInputElement).disabled ? ' disabled' : ''}${(i as HTMLInputElement).readOnly ? ' readonly' : ''}`),
+        focus: describe(document.activeElement),
+        dialogs: document.querySelectorAll('.monaco-dialog-box').length,
+      });
+    })
+    .catch((error: unknown) => `(state unavailable: ${String(error)})`);
+}
+
+/**
+ * Puts `text` into the open palette's box. Playwright's fill waits for the box to look editable;
+ * when it does not within a few seconds but the keyboard focus is in the box (as after F1), the
+ * text is typed as a user types it. Otherwise the error says what the quick input looked like, and
+ * the caller dismisses the palette and opens it again rather than waiting out its whole deadline.
+ */
+async function typeIntoPalette(page: Page, text: string): Promise<void> {
+  try {
+    await page.locator(QUICK_INPUT_BOX).fill(text, { timeout: 5000 });
+    return;
+  } catch (error) {
+    const focused = await page
+      .evaluate(() => document.activeElement instanceof HTMLInputElement && document.activeElement.closest('.quick-input-box') !== null)
+      .catch(() => false);
+    if (!focused) throw new Error(`${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)} ${await quickInputState(page)}`);
+  }
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+}
+
 async function closeQuickInput(page: Page): Promise<void> {
   if (await page.locator(QUICK_INPUT).isVisible()) await page.keyboard.press('Escape');
 }
@@ -139,7 +177,7 @@ export async function runCommand(page: Page, label: string, timeoutMs = 30_000):
         await page.keyboard.press('Escape');
       }
       await openPalette(page);
-      await page.locator(QUICK_INPUT_BOX).fill(`>${label}`);
+      await typeIntoPalette(page, `>${label}`);
       const row = rowWithLabel(page, label).first();
       const rowDeadline = Math.min(deadline, Date.now() + 3000);
       while (Date.now() < rowDeadline) {
@@ -396,4 +434,27 @@ export async function runContextMenuItem(page: Page, label: string, timeoutMs = 
   }
   await page.keyboard.press('Enter');
   await menu.waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+/**
+ * Reloads the window as a user does, with "Developer: Reload Window"; when the palette does not
+ * offer it in time, with the browser's own reload (what F5 does to a VS Code in a browser tab).
+ * Returns once a new document has loaded the workbench.
+ */
+export async function reloadWindow(page: Page, timeoutMs = 90_000): Promise<void> {
+  const marker = '__resilientClaudeBeforeReload';
+  await page.evaluate((key) => Reflect.set(window, key, true), marker);
+  try {
+    await runCommand(page, 'Developer: Reload Window', 20_000);
+  } catch (error) {
+    process.stderr.write(`[e2e] reloading through the browser: ${error instanceof Error ? error.message : String(error)}\n`);
+    await page.reload({ timeout: timeoutMs });
+  }
+  const deadline = Date.now() + timeoutMs;
+  // The old document stays up for a moment after the command runs.
+  while (await page.evaluate((key) => Reflect.get(window, key) === true, marker).catch(() => true)) {
+    if (Date.now() > deadline) throw new Error(`the window did not reload within ${timeoutMs} ms`);
+    await sleep(200);
+  }
+  await waitForWorkbench(page, timeoutMs);
 }
