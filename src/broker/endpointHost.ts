@@ -16,7 +16,7 @@ import type { EndpointOptions, RunningEndpoint, EndpointRequest } from './endpoi
 import { startEndpoint } from './endpoint/endpointServer';
 import { EndpointProvisions } from './endpoint/endpointProvisions';
 import { endpointTokenPath, ensureEndpointToken } from './endpoint/endpointToken';
-import { listenRemembering, rememberEndpointPort } from './endpoint/endpointPort';
+import { listenRemembering, portFile } from './endpoint/endpointPort';
 import type { BrokerHistories } from './brokerHistories';
 import type { EndpointWantParams, EndpointWantResult } from './protocol';
 import type { RuntimeDir } from './runtimeDir';
@@ -79,7 +79,7 @@ export class EndpointHost {
   adopt(endpoint: RunningEndpoint): Promise<void> {
     this.adopted = endpoint;
     try {
-      rememberEndpointPort(this.options.dir, endpoint.port);
+      portFile(this.options.dir).remember(endpoint.port);
     } catch {
       // Not remembered: a broker after this one may listen elsewhere (the windows are told).
     }
@@ -92,7 +92,7 @@ export class EndpointHost {
       if (this.stopping) return { ok: false, message: 'the broker is stopping' };
       for (const problem of this.provisions.set(subscriber, params)) this.options.log(`Endpoint settings: ${problem}`);
       try {
-        const endpoint = await this.ensure(params.port, subscriber);
+        const endpoint = await this.ensure(params.port, subscriber, params.heldPort ?? null);
         return { ok: true, url: endpoint.url, port: endpoint.port, tokenFile: endpointTokenPath(this.options.dir) };
       } catch (error) {
         this.provisions.delete(subscriber);
@@ -127,7 +127,7 @@ export class EndpointHost {
     return run;
   }
 
-  private async ensure(port: number, subscriber: EndpointSubscriber): Promise<RunningEndpoint> {
+  private async ensure(port: number, subscriber: EndpointSubscriber, held: number | null): Promise<RunningEndpoint> {
     if (this.adopted !== null) {
       if (port !== 0 && port !== this.adopted.port) this.options.log(`Endpoint: a window wishes port ${port}; it is given ${this.adopted.url}, run by this process.`);
       return this.adopted;
@@ -143,16 +143,21 @@ export class EndpointHost {
       }
       await this.close(`moving to port ${port}`);
     }
-    const endpoint = await this.start(port);
+    const endpoint = await this.start(port, held);
     this.endpoint = endpoint;
     this.options.log(`Endpoint listening on ${endpoint.url}.`);
     return endpoint;
   }
 
-  private start(port: number): Promise<RunningEndpoint> {
+  /** On `port`; for 0, first where the asking window's terminals point (`held`), then where it last listened. */
+  private start(port: number, held: number | null): Promise<RunningEndpoint> {
     const { dir, log } = this.options;
-    return listenRemembering(dir, port, (each) => this.listen(each), (remembered) =>
-      log(`Endpoint: port ${remembered}, where it last listened, is taken by another program; it takes a free port (the windows update their terminals' ANTHROPIC_BASE_URL).`),
+    return listenRemembering(
+      portFile(dir),
+      port,
+      (each) => this.listen(each),
+      (taken) => log(`Endpoint: port ${taken}, where clients last reached it, is taken by another program; it takes a free port (the windows update their terminals' ANTHROPIC_BASE_URL).`),
+      held,
     );
   }
 

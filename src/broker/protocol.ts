@@ -152,6 +152,9 @@ export interface EndpointWantParams {
   readonly upstreamBaseUrl: string;
   /** The history file the broker records the endpoint's traffic in, or null for none. */
   readonly historyFile: string | null;
+  /** The port this window's terminals hold (it ran the endpoint itself while the broker was
+   *  unreachable): tried first when the endpoint starts for `port` 0. */
+  readonly heldPort?: number;
 }
 
 /** Where the endpoint listens (the same for every window), or why it could not start. */
@@ -379,7 +382,9 @@ export function parseEndpointWantParams(value: unknown): EndpointWantParams | nu
   if (!config || !secrets || secrets.length !== config.providers.length) return null;
   if (typeof upstreamBaseUrl !== 'string' || !/^https?:\/\//.test(upstreamBaseUrl) || upstreamBaseUrl.length > 2048) return null;
   if (historyFile !== null && (typeof historyFile !== 'string' || historyFile === '')) return null;
-  return { port: value['port'], config, secrets, upstreamBaseUrl, historyFile };
+  const heldPort = value['heldPort'];
+  if (heldPort !== undefined && (!isPort(heldPort) || heldPort === 0)) return null;
+  return { port: value['port'], config, secrets, upstreamBaseUrl, historyFile, ...(heldPort !== undefined ? { heldPort } : {}) };
 }
 
 export function parseEndpointWantResult(value: unknown): EndpointWantResult | null {

@@ -45,6 +45,12 @@ export class EndpointLease {
     }
   }
 
+  /** Opens the channel to the broker (a broker that answers); rejects when it cannot be used. */
+  async connect(): Promise<void> {
+    if (this.left) throw new Error('this hold on the endpoint was released');
+    await this.open();
+  }
+
   /** This window no longer wants the endpoint: it leaves the broker's channel. */
   async release(): Promise<void> {
     this.left = true;

@@ -55,8 +55,10 @@ interface Link {
   readonly whenClosed: Promise<void>;
 }
 
-const RECONNECT_MIN_MS = 2_000;
-const RECONNECT_MAX_MS = 30_000;
+/** A client that lost the broker tries it again after this long, doubling each time up to the max
+ *  (the local endpoint's window runs on the same schedule before it hands the endpoint back). */
+export const RECONNECT_MIN_MS = 2_000;
+export const RECONNECT_MAX_MS = 30_000;
 /** A request on the broker gives up this long after its own deadline (the broker's manager keeps to it). */
 export const REQUEST_MARGIN_MS = 2_000;
 

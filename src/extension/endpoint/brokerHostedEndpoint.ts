@@ -17,8 +17,16 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** How a window that runs the endpoint itself hands it back to the broker. */
+export interface HandBack {
+  /** The port its terminals hold: the broker tries it first. */
+  readonly heldPort: number;
+  /** Runs once the broker answers, before it is asked for the endpoint (closes the window's, freeing the port). */
+  readonly beforeWant: () => Promise<void>;
+}
+
 /** Asks the broker for the endpoint; `onLost` runs when the broker hosting it goes away. */
-export async function startInBroker(deps: EndpointDeps, port: number, onLost: (reason: string) => void): Promise<HostedEndpoint> {
+export async function startInBroker(deps: EndpointDeps, port: number, onLost: (reason: string) => void, handBack?: HandBack): Promise<HostedEndpoint> {
   const [{ EndpointLease }, { RequestCredentials }, { toWireConfig }, { ensureEndpointToken, endpointTokenPath }, { ensurePrivateRuntimeDir, runtimeDirPath }] = await Promise.all([
     import('../../broker/client/endpointLease.js'),
     import('../../broker/client/requestCredentials.js'),
@@ -45,7 +53,11 @@ export async function startInBroker(deps: EndpointDeps, port: number, onLost: (r
   let result;
   try {
     const params = await provision();
-    result = await lease.want(params);
+    if (handBack !== undefined) {
+      await lease.connect();
+      await handBack.beforeWant();
+    }
+    result = await lease.want(handBack !== undefined ? { ...params, heldPort: handBack.heldPort } : params);
     sent = digest(params);
   } catch (error) {
     void lease.release();

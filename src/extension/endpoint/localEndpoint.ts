@@ -7,7 +7,11 @@
 // requests are served with this window's chain, providers and stored credentials (the latest
 // window's, when several want it); the endpoint's traffic and events feed the status bar, the 529
 // history and the failures like the window's own. The variables are not persisted: they exist
-// while the window runs and the setting is on.
+// while the window runs and the setting is on. A window that runs the endpoint itself because the
+// broker could not be used (sharing on) hands it back once a broker answers again: it tries on the
+// schedule its requests reconnect on (2 s, doubling up to 30 s, and at once when they do), closes
+// its own endpoint only when the broker answers, and the broker listens on the same port when it
+// can; else the terminals' variables get the broker's URL and the log says so.
 import * as vscode from 'vscode';
 import type { ClaudeClient } from '../claudeClient';
 import type { WindowBroker } from '../broker/windowBroker';
@@ -20,6 +24,9 @@ import type { EndpointStatus } from './endpointTraffic';
 import { BrokerUnavailable, startInBroker } from './brokerHostedEndpoint';
 import type { EndpointDeps, HostedEndpoint } from './hostedEndpoint';
 import { startInWindow } from './windowHostedEndpoint';
+import { windowPortMemory } from './windowPortMemory';
+import type { PortMemory } from '../../broker/endpoint/endpointPort';
+import { RECONNECT_MAX_MS, RECONNECT_MIN_MS } from '../../broker/client/sharedManager';
 
 const SECTION = `${SETTINGS_SECTION}.endpoint`;
 
@@ -51,6 +58,13 @@ export class LocalEndpoint implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly deps: EndpointDeps;
+  /** Sharing off: this window's own endpoint remembers its port in the window's storage. */
+  private readonly ownPort: PortMemory;
+  /** The port this window last ran the endpoint on in the broker's stead (tried first next time). */
+  private standInPort: number | null = null;
+  private handBackTimer: ReturnType<typeof setTimeout> | undefined;
+  private handBackDelay = RECONNECT_MIN_MS;
+  private disposed = false;
 
   /** The endpoint started or stopped, or answered a request. */
   readonly onDidChange = this.changed.event;
@@ -74,6 +88,7 @@ export class LocalEndpoint implements vscode.Disposable {
         this.changed.fire();
       },
     };
+    this.ownPort = windowPortMemory(context.workspaceState);
     const env = context.environmentVariableCollection;
     // The token is a credential: never written to the workspace's storage.
     env.persistent = false;
@@ -83,6 +98,10 @@ export class LocalEndpoint implements vscode.Disposable {
         if (event.affectsConfiguration(SECTION)) void this.apply();
       }),
       ...[...credentialChanges, settings.onDidChange, client.onDidChangeHealth, broker.onDidChange].map((onChange) => onChange(() => this.refreshSoon())),
+      // This window's requests reached the broker again: the endpoint follows now, not at its next try.
+      broker.onDidChange(() => {
+        if (this.handBackTimer !== undefined && broker.sharing?.mode === 'shared') this.handBackNow();
+      }),
     );
     const every = setInterval(() => this.refreshSoon(), REFRESH_EVERY_MS);
     every.unref?.();
@@ -196,20 +215,81 @@ export class LocalEndpoint implements vscode.Disposable {
     }
     const starting: Promise<HostedEndpoint> = this.start(port, (reason) => this.lost(starting, reason));
     this.running = starting;
+    this.follow(starting);
+    return starting;
+  }
+
+  /** Once `starting` runs (and is still this window's endpoint): the status, and a hand-back to come when it runs in the broker's stead. */
+  private follow(starting: Promise<HostedEndpoint>): void {
     starting.then(
       (running) => {
         if (this.running !== starting) return;
         this.runningUrl = running.url;
         this.changed.fire();
+        if (running.where === 'window' && this.broker.enabledNow) this.scheduleHandBack(starting);
+        else this.handBackDelay = RECONNECT_MIN_MS;
       },
       () => {
         if (this.running === starting) this.running = null;
       },
     );
-    return starting;
+  }
+
+  private scheduleHandBack(which: Promise<HostedEndpoint>): void {
+    if (this.running !== which || this.handBackTimer !== undefined) return;
+    const delay = this.handBackDelay;
+    this.handBackDelay = Math.min(RECONNECT_MAX_MS, delay * 2);
+    this.handBackTimer = setTimeout(() => void this.handBack(which), delay);
+    this.handBackTimer.unref?.();
+  }
+
+  private handBackNow(): void {
+    clearTimeout(this.handBackTimer);
+    this.handBackTimer = undefined;
+    const which = this.running;
+    if (which !== null) void this.handBack(which);
+  }
+
+  /**
+   * Gives the endpoint this window runs in the broker's stead back to the broker: its own closes
+   * only once the broker answers (freeing the port for it); a broker that then does not take it
+   * leaves this window running it again. Not reachable: the next try is scheduled.
+   */
+  private async handBack(which: Promise<HostedEndpoint>): Promise<void> {
+    this.handBackTimer = undefined;
+    const standIn = await which.catch(() => null);
+    if (this.running !== which || standIn === null || standIn.where !== 'window' || !this.broker.enabledNow) return;
+    let closed = false;
+    const next: Promise<HostedEndpoint> = startInBroker(this.deps, standIn.requestedPort, (reason) => this.lost(next, reason), {
+      heldPort: Number(new URL(standIn.url).port),
+      beforeWant: async () => {
+        if (this.running !== which) throw new Error('the endpoint changed meanwhile');
+        closed = true;
+        this.running = next;
+        await standIn.close();
+      },
+    }).catch((error: unknown) => {
+      if (!closed) throw error;
+      this.log.warn(`Local endpoint: the shared broker did not take it back (${message(error)}); this window runs it again.`);
+      return this.standIn(standIn.requestedPort);
+    });
+    const handed = await next.catch(() => null);
+    if (!closed) {
+      // No broker answered: this window keeps running it, and tries again later.
+      this.scheduleHandBack(which);
+      return;
+    }
+    this.follow(next);
+    if (handed?.where === 'broker') this.log.info(`Local endpoint: handed back to the shared broker at ${handed.url}.`);
+    // The terminals' variables follow the new address (said in the log when it changed); neither
+    // the broker nor this window could run it: started afresh as the settings say.
+    await next.catch(() => undefined);
+    if (!this.disposed && (this.running === next || this.running === null)) await this.apply();
   }
 
   private async stop(): Promise<void> {
+    clearTimeout(this.handBackTimer);
+    this.handBackTimer = undefined;
     const running = this.running;
     this.running = null;
     if (running === null) return;
@@ -239,19 +319,31 @@ export class LocalEndpoint implements vscode.Disposable {
   private async start(port: number, onLost: (reason: string) => void): Promise<HostedEndpoint> {
     if (!this.broker.enabledNow) {
       this.log.info('Local endpoint: the shared broker is off (resilientClaude.sharedManager); this window runs the endpoint itself.');
-      return startInWindow(this.deps, port);
+      return startInWindow(this.deps, port, () => this.ownPort);
     }
     try {
       return await startInBroker(this.deps, port, onLost);
     } catch (error) {
       if (!(error instanceof BrokerUnavailable)) throw error;
-      this.log.warn(`Local endpoint: the shared broker cannot host it (${error.message}); this window runs the endpoint itself.`);
-      return startInWindow(this.deps, port);
+      this.log.warn(`Local endpoint: the shared broker cannot host it (${error.message}); this window runs the endpoint itself until it can.`);
+      return this.standIn(port);
     }
   }
 
+  /** The endpoint in this window, in the broker's stead: where it last stood in, else at the shared endpoint's address (read, never written). */
+  private standIn(port: number): Promise<HostedEndpoint> {
+    return startInWindow(this.deps, port, (shared) => ({
+      recall: () => this.standInPort ?? shared.recall(),
+      remember: (each) => {
+        this.standInPort = each;
+      },
+    }));
+  }
+
   dispose(): void {
+    this.disposed = true;
     if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    clearTimeout(this.handBackTimer);
     this.context.environmentVariableCollection.clear();
     void this.stop();
     for (const disposable of this.disposables) disposable.dispose();

@@ -1,17 +1,20 @@
 // The local endpoint run by this window, for when no broker can be used (sharing turned off, or
 // the broker unreachable or refusing): as before there was one per user, it lives and dies with
 // this window. Its requests run on managers made through the window's broker client (or in this
-// process), with this window's chain, providers and stored credentials.
+// process), with this window's chain, providers and stored credentials. Where it remembers its
+// port is the caller's choice (`memory`, given the user's shared port file): the window's own
+// storage with sharing off, the shared endpoint's address read-only while standing in for it.
 import type { EndpointRequest, RunningEndpoint } from '../../broker/endpoint/endpointServer';
 import type { ManagerConfig } from '../../core/contract';
 import type { ManagerEvent } from '../../core/types';
+import type { PortMemory } from '../../broker/endpoint/endpointPort';
 import { modelChain } from '../settings';
 import type { EndpointDeps, HostedEndpoint } from './hostedEndpoint';
 import { upstreamOf } from './hostedEndpoint';
 
-export async function startInWindow(deps: EndpointDeps, port: number): Promise<HostedEndpoint> {
+export async function startInWindow(deps: EndpointDeps, port: number, memory: (shared: PortMemory) => PortMemory): Promise<HostedEndpoint> {
   // Loaded on first use: nothing of the endpoint runs while the setting is off.
-  const [{ startEndpoint }, { ensureEndpointToken, endpointTokenPath }, { ensurePrivateRuntimeDir, runtimeDirPath }, { listenRemembering }] = await Promise.all([
+  const [{ startEndpoint }, { ensureEndpointToken, endpointTokenPath }, { ensurePrivateRuntimeDir, runtimeDirPath }, { listenRemembering, portFile }] = await Promise.all([
     import('../../broker/endpoint/endpointServer.js'),
     import('../../broker/endpoint/endpointToken.js'),
     import('../../broker/runtimeDir.js'),
@@ -34,7 +37,7 @@ export async function startInWindow(deps: EndpointDeps, port: number): Promise<H
   let endpoint: RunningEndpoint;
   try {
     // Asked for any port, it keeps the address the endpoint last had (the terminals hold it).
-    endpoint = await listenRemembering(dir, port, (each) => startEndpoint({ ...options, port: each }), (remembered) =>
+    endpoint = await listenRemembering(memory(portFile(dir)), port, (each) => startEndpoint({ ...options, port: each }), (remembered) =>
       log.warn(`Local endpoint: port ${remembered}, where it last listened, is taken; it takes a free port.`),
     );
   } catch (error) {

@@ -3,58 +3,20 @@
 // ANTHROPIC_BASE_URL stays right; killed again while another program takes that port, the new
 // endpoint listens elsewhere and the window gives its terminals the new URL.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { brokerPidPath } from '../../../../src/broker/runtimeDir';
 import { startSimulator } from '../../../../src/simulator/index';
 import type { ResilientClaudeTestHooks } from '../../../../src/extension/testHooks';
 import { test } from './runner';
+import { brokerPid, kill, served, until } from './endpointProbe';
 
 const EXTENSION_ID = 'resilient-claude.resilient-claude';
 const KEY = 'sk-ant-inhost-address-4f2a7b';
 const RUNTIME_ENV = 'RESILIENT_CLAUDE_RUNTIME_DIR';
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 40_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function brokerPid(dir: string): number | null {
-  try {
-    return Number(readFileSync(brokerPidPath(dir), 'utf8').trim()) || null;
-  } catch {
-    return null;
-  }
-}
-
-/** A client with its own key is answered at `url`. */
-async function served(url: string): Promise<boolean> {
-  try {
-    const answer = await fetch(`${url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': KEY },
-      body: JSON.stringify({ model: 'claude-opus-5-5', max_tokens: 16, messages: [{ role: 'user', content: 'Still here?' }] }),
-    });
-    return answer.status === 200;
-  } catch {
-    return false;
-  }
-}
-
-function kill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Gone already.
-  }
-}
 
 async function occupy(port: number): Promise<Server> {
   for (let tries = 0; tries < 100; tries++) {
@@ -88,12 +50,12 @@ test("a killed broker's successor keeps the endpoint's URL; the port taken meanw
     assert.equal(await parts.endpoint.hostedIn(), 'broker');
     const first = parts.endpoint.status()?.url ?? '';
     assert.equal(parts.endpoint.terminalVariable('ANTHROPIC_BASE_URL'), first);
-    assert.ok(await served(first));
+    assert.ok(await served(first, KEY));
 
     const killed = brokerPid(runtimeDir);
     assert.ok(killed !== null, 'the broker wrote its pid');
     kill(killed);
-    await until(async () => brokerPid(runtimeDir) !== killed && (await parts.endpoint.hostedIn()) === 'broker' && (await served(first)), 'a new broker serving at the same URL');
+    await until(async () => brokerPid(runtimeDir) !== killed && (await parts.endpoint.hostedIn()) === 'broker' && (await served(first, KEY)), 'a new broker serving at the same URL');
     assert.equal(parts.endpoint.status()?.url, first);
     assert.equal(parts.endpoint.terminalVariable('ANTHROPIC_BASE_URL'), first, "the terminals' URL is still right");
 
@@ -104,7 +66,7 @@ test("a killed broker's successor keeps the endpoint's URL; the port taken meanw
     await until(() => brokerPid(runtimeDir) !== second && ![null, first].includes(parts.endpoint.status()?.url ?? null), 'the endpoint on a new port');
     const moved = parts.endpoint.status()?.url ?? '';
     assert.equal(await parts.endpoint.hostedIn(), 'broker');
-    assert.ok(await served(moved));
+    assert.ok(await served(moved, KEY));
     assert.equal(parts.endpoint.terminalVariable('ANTHROPIC_BASE_URL'), moved, 'new terminals get the new URL');
   } finally {
     await config().update('endpoint.terminals', undefined, vscode.ConfigurationTarget.Global);

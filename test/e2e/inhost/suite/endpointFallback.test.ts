@@ -1,12 +1,15 @@
 // Inside the real extension host: with the shared broker turned off (resilientClaude.sharedManager),
 // the terminals setting makes this window run the local endpoint itself, as it did before the
 // broker hosted it, and says so in its log; a client with its own key is served through it by the
-// simulator; turned off, the endpoint is gone.
+// simulator; turned off, the endpoint is gone. Its port is this window's (remembered in the
+// window's storage, not the user's shared port file another window would overwrite): turned on
+// again it listens where the terminals point.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { PORT_FILE } from '../../../../src/broker/endpoint/endpointPort';
 import { startSimulator } from '../../../../src/simulator/index';
 import type { ResilientClaudeTestHooks } from '../../../../src/extension/testHooks';
 import { test } from './runner';
@@ -50,9 +53,18 @@ test('with the shared broker off, the window runs the local endpoint itself and 
     assert.equal(answer.status, 200, await answer.text());
     assert.ok(simulator.stats().requests.some((r) => r.apiKeyOk), 'served by the simulator with the client\'s own key');
 
+    assert.ok(!existsSync(join(runtimeDir, PORT_FILE)), "the shared endpoint's port file is not this window's to write");
+
     await config().update('endpoint.terminals', undefined, vscode.ConfigurationTarget.Global);
     await until(() => parts.endpoint.status() === null, 'the endpoint to stop');
     await assert.rejects(fetch(`${url}/v1/models`), 'nothing listens there any more');
+
+    await config().update('endpoint.terminals', true, vscode.ConfigurationTarget.Global);
+    await until(() => (parts.endpoint.status()?.url ?? null) !== null, 'the endpoint to listen again');
+    assert.equal(parts.endpoint.status()?.url, url, "on the window's own port again");
+    assert.ok(!existsSync(join(runtimeDir, PORT_FILE)));
+    await config().update('endpoint.terminals', undefined, vscode.ConfigurationTarget.Global);
+    await until(() => parts.endpoint.status() === null, 'the endpoint to stop again');
   } finally {
     await config().update('endpoint.terminals', undefined, vscode.ConfigurationTarget.Global);
     await config().update('sharedManager', undefined, vscode.ConfigurationTarget.Global);
