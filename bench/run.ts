@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     }
   }
   if (clients.includes('ours') && (await loadCreateRequestManager()) === null) {
-    notRun.set('ours', 'createRequestManager is not available in src/core/requestManager.ts (the core has not landed).');
+    notRun.set('ours', 'src/core/requestManager.ts could not be bundled (see bench/lib/shippedCore.ts).');
   }
   const running = clients.filter((c) => !notRun.has(c));
   // One simulator per client: every client sees the same scenario, seed and phase clock,

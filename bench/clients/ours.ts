@@ -1,23 +1,16 @@
-// ours: Resilient Claude's request manager with its default configuration,
-// pointed at the simulator. Streams like every other client.
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+// ours: Resilient Claude's request manager with its default configuration, as it ships
+// (bundled, shippedCore.ts), pointed at the simulator. Streams like every other client.
 import type { ManagerConfig, RequestManager } from '../../src/core/contract';
 import { defaultManagerConfig } from '../../src/core/defaults';
+import { shippedCore } from '../lib/shippedCore';
 import type { BenchClient, ClientEnv, SendResult } from './client';
 
 type CreateRequestManager = (config: ManagerConfig) => RequestManager;
 
-/** Loads the manager's factory; null while the core has not shipped it. */
+/** The manager's factory as it ships (shippedCore.ts); null while the core cannot be bundled. */
 export async function loadCreateRequestManager(): Promise<CreateRequestManager | null> {
-  const file = resolve(__dirname, '../../src/core/requestManager.ts');
   try {
-    const module: unknown = await import(pathToFileURL(file).href);
-    if (typeof module === 'object' && module !== null && 'createRequestManager' in module) {
-      const factory: unknown = (module as { createRequestManager: unknown }).createRequestManager;
-      if (typeof factory === 'function') return factory as CreateRequestManager;
-    }
-    return null;
+    return shippedCore().createRequestManager;
   } catch {
     return null;
   }

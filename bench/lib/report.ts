@@ -151,7 +151,7 @@ export function writeReport(results: BenchResults, markdownPath: string, plotsDi
     '- **sdk-retry5** — the same with `maxRetries: 5`.',
     '- **naive-loop** — up to 5 attempts per model on HTTP 529 only, sleeping `min(2^attempt + U(0,1), 30)` s between them (attempt from 0; real time, not scaled), then the next model of the chain; the SDK\'s own 2 retries stay on underneath; any other error ends the request.',
     '- **portkey** — the official SDK (default retries) pointed at a local Portkey gateway (`@portkey-ai/gateway`, its Node server build, loopback only) with `x-portkey-config`: fallback strategy over the chain, each target `provider: anthropic`, `custom_host` = the simulator, `retry: {attempts: 5, on_status_codes: [429,500,502,503,504,529]}`.',
-    '- **ours** — `createRequestManager(defaultManagerConfig())` pointed at the simulator, via `stream()`.',
+    '- **ours** — `createRequestManager(defaultManagerConfig())` pointed at the simulator, via `stream()`; the core bundled by esbuild as the extension, broker and CLI ship it (`bench/lib/shippedCore.ts`), not run file by file under tsx, whose keepNames wrappers were about a quarter of the manager\'s own CPU in a profile (a cost no user pays).',
     '',
   );
   for (const [name, info] of Object.entries(results.clients)) {

@@ -1,6 +1,7 @@
 // The manager's cost when nothing fails: the same streamed request sent (a) with the bare official
 // SDK (`client.messages.stream(body).finalMessage()`, no retries) and (b) through the manager
-// (`manager.stream(body)`, every part read, the outcome awaited), one at a time, interleaved so load
+// (`manager.stream(body)`, every part read, the outcome awaited; the manager bundled as it ships,
+// shippedCore.ts), one at a time, interleaved so load
 // on the machine falls on both alike, against the healthy simulator in its own process (so this
 // process's CPU is the client's alone). The requests run in rounds (the order swapped each time);
 // CPU per request is the median over the rounds, with the lowest and highest round beside it.
@@ -10,7 +11,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import { createRequestManager } from '../../src/core/requestManager';
+import { shippedCore } from '../lib/shippedCore';
 import { defaultManagerConfig } from '../../src/core/defaults';
 import type { RequestManager } from '../../src/core/contract';
 import { BENCH_API_KEY, CHAIN, PRIMARY } from '../config';
@@ -77,7 +78,7 @@ const mean = (values: readonly Sample[]): number => values.reduce((sum, s) => su
 export async function measurePassthrough(requests: number): Promise<PassthroughFigures> {
   const sim = await startSimulatorProcess();
   const client = new Anthropic({ apiKey: BENCH_API_KEY, baseURL: sim.url, maxRetries: 0 });
-  const manager = createRequestManager({ ...defaultManagerConfig(), models: [...CHAIN], providers: [{ id: 'anthropic', baseURL: sim.url, apiKey: () => BENCH_API_KEY }] });
+  const manager = shippedCore().createRequestManager({ ...defaultManagerConfig(), models: [...CHAIN], providers: [{ id: 'anthropic', baseURL: sim.url, apiKey: () => BENCH_API_KEY }] });
   const sdk: Sample[] = [];
   const ours: Sample[] = [];
   const rounds: PairedRound[] = [];
