@@ -3,7 +3,6 @@ export interface FailedTest {
   readonly name: string;
   /** Relative to the folder the runner ran in (the repository). */
   readonly file: string;
-  readonly line: number;
   /** First line of what the test threw. */
   readonly error: string;
 }

@@ -119,7 +119,7 @@ for (const stage of stages) {
   const counts = result.passed || result.failed ? `, ${result.passed} passed, ${result.failed} failed` : '';
   lines.push(`  ${stage.name.padEnd(12)} ${verdict}${counts}${result.note ? ` (${result.note})` : ''} in ${seconds} s`);
   for (const failure of result.failures ?? []) {
-    lines.push(`    ✖ ${failure.file}${failure.line ? `:${failure.line}` : ''} ${failure.name}${failure.error ? ` — ${failure.error}` : ''}`);
+    lines.push(`    ✖ ${failure.file} › ${failure.name}${failure.error ? ` — ${failure.error}` : ''}`);
   }
 }
 process.stdout.write(`\n[test-all] summary (${relative(process.cwd(), repoRoot) || '.'}, ${((Date.now() - started) / 1000).toFixed(0)} s):\n${lines.join('\n')}\n`);

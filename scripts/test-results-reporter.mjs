@@ -31,8 +31,8 @@ export function resultOf(event) {
   return {
     outcome,
     name: data.name,
+    // No line: in a file tsx compiled, node:test reports the compiled line, not the source's.
     file: data.file ? relative(process.cwd(), data.file) : '',
-    line: data.line ?? 0,
     ...(outcome === 'failed' ? { error: firstLine(data.details?.error) } : {}),
   };
 }

@@ -55,7 +55,7 @@ test('forced out of a file a handle keeps open, the stage still counts every tes
   assert.deepEqual(result.failures, []);
 });
 
-test('a failed test fails the stage and is named with its file, line and message', { timeout: 120_000 }, async () => {
+test('a failed test fails the stage and is named with its file and message', { timeout: 120_000 }, async () => {
   const result = await (await stage('integration', [failing, leaky], { timeoutMs: 100_000, args: integrationArgs, echo: false })).run();
   assert.notEqual(result.code, 0, 'the runner failed');
   assert.equal(result.passed, 4);
@@ -64,6 +64,5 @@ test('a failed test fails the stage and is named with its file, line and message
   const [failure] = result.failures;
   assert.equal(failure.name, 'the answer is checked');
   assert.ok(failure.file.endsWith('failing.test.mjs'), failure.file);
-  assert.equal(failure.line, 4);
   assert.match(failure.error, /the answer is 42/);
 });
