@@ -9,7 +9,12 @@ import { helloFor, openBrokerChannel } from './rpcChannel';
 
 export function openJsonRpcChannel(brokerSocket: BrokerSocket, kind: ClientKind, name: string): Promise<BrokerChannel> {
   const { socket } = brokerSocket;
-  const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+  const reader = new SocketMessageReader(socket);
+  // vscode-jsonrpc re-arms a 10 s "partial message" timer for as long as a message is half read,
+  // and nothing clears it when the socket closes: a broker killed mid-message left that ref'd
+  // timer firing forever and this process could not exit. Nothing here uses that notice.
+  reader.partialMessageTimeout = 0;
+  const connection = createMessageConnection(reader, new SocketMessageWriter(socket));
   connection.onError(() => undefined);
   connection.listen();
   const hello = helloFor(kind, name);
