@@ -2,7 +2,9 @@
 // a program that hangs up on every connection): the terminals setting makes this window run the
 // local endpoint itself. Once that program is gone, the window hands the endpoint back: a broker
 // starts and listens on the very port the terminals hold, the window's own endpoint is closed (the
-// broker process holds the only listener on that port), and a client there is served.
+// broker process holds the only listener on that port), and a client there is served. When the
+// broker that answers already runs the endpoint elsewhere (`serve` as the broker, here started the
+// way serve starts it), the window closes its own and gives the terminals that URL.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,7 +12,13 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { brokerSocketPath } from '../../../../src/broker/runtimeDir';
+import { startBroker } from '../../../../src/broker/brokerServer';
+import { startEndpoint } from '../../../../src/broker/endpoint/endpointServer';
+import { ensureEndpointToken } from '../../../../src/broker/endpoint/endpointToken';
+import { brokerSocketPath, ensurePrivateRuntimeDir } from '../../../../src/broker/runtimeDir';
+import { createRequestManager } from '../../../../src/core/requestManager';
+import { defaultManagerConfig } from '../../../../src/core/defaults';
+import type { RunningSimulator } from '../../../../src/simulator/index';
 import { startSimulator } from '../../../../src/simulator/index';
 import type { ResilientClaudeTestHooks } from '../../../../src/extension/testHooks';
 import { test } from './runner';
@@ -43,7 +51,18 @@ function holds(pid: number, inode: string): boolean {
   });
 }
 
-test('a window running the endpoint while the broker did not answer hands it back on the same port once a broker does', async () => {
+interface StandIn {
+  readonly parts: ResilientClaudeTestHooks;
+  readonly simulator: RunningSimulator;
+  readonly runtimeDir: string;
+  /** Where the window runs the endpoint in the broker's stead. */
+  readonly url: string;
+  /** The program holding the broker's socket goes away. */
+  unblock(): Promise<void>;
+}
+
+/** The window running the endpoint while no broker answers; everything undone after `run`. */
+async function withStandIn(run: (standIn: StandIn) => Promise<void>): Promise<void> {
   const extension = vscode.extensions.getExtension<ResilientClaudeTestHooks | undefined>(EXTENSION_ID);
   const parts = await extension?.activate();
   assert.ok(parts, 'in test mode the extension hands its parts to its own suite');
@@ -57,6 +76,11 @@ test('a window running the endpoint while the broker did not answer hands it bac
   let hangUp: Server | null = createServer((socket) => socket.destroy());
   const blocking = hangUp;
   await new Promise<void>((resolve) => blocking.listen(brokerSocketPath(runtimeDir), resolve));
+  const unblock = async (): Promise<void> => {
+    hangUp = null;
+    await new Promise<void>((resolve) => blocking.close(() => resolve()));
+    rmSync(brokerSocketPath(runtimeDir), { force: true });
+  };
   try {
     await config().update('baseUrl', simulator.url, vscode.ConfigurationTarget.Global);
     await until(() => parts.settings.settings.baseUrl === simulator.url, 'the base URL to apply');
@@ -64,35 +88,66 @@ test('a window running the endpoint while the broker did not answer hands it bac
     await until(() => (parts.endpoint.status()?.url ?? null) !== null, 'the endpoint to listen');
     assert.equal(await parts.endpoint.hostedIn(), 'window', 'no broker answers: this window runs it');
     const url = parts.endpoint.status()?.url ?? '';
-    const port = Number(new URL(url).port);
     assert.equal(parts.endpoint.terminalVariable('ANTHROPIC_BASE_URL'), url);
     assert.ok(await served(url, KEY), 'served by the window meanwhile');
-    const [windowListener] = listeners(port);
+    const [windowListener] = listeners(Number(new URL(url).port));
     assert.ok(windowListener !== undefined && holds(process.pid, windowListener), 'the extension host listens there');
+    await run({ parts, simulator, runtimeDir, url, unblock });
+  } finally {
+    await config().update('endpoint.terminals', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
+    if (hangUp !== null) await unblock();
+    const last = brokerPid(runtimeDir);
+    if (last !== null && last !== process.pid) kill(last);
+    if (savedRuntimeDir === undefined) delete process.env[RUNTIME_ENV];
+    else process.env[RUNTIME_ENV] = savedRuntimeDir;
+    await simulator.close();
+    rmSync(runtimeDir, { recursive: true, force: true });
+  }
+}
 
-    await new Promise<void>((resolve) => blocking.close(() => resolve()));
-    rmSync(brokerSocketPath(runtimeDir), { force: true });
-    hangUp = null;
+test('a window running the endpoint while the broker did not answer hands it back on the same port once a broker does', () =>
+  withStandIn(async ({ parts, runtimeDir, url, unblock }) => {
+    await unblock();
     await until(async () => (await parts.endpoint.hostedIn()) === 'broker', 'the endpoint handed back to a broker', 60_000);
     assert.equal(parts.endpoint.status()?.url, url, 'the same URL: the broker listens on the port the terminals hold');
     assert.equal(parts.endpoint.terminalVariable('ANTHROPIC_BASE_URL'), url, "the terminals' variable is still right");
     assert.ok(await served(url, KEY), 'a client there is served');
     const pid = brokerPid(runtimeDir);
     assert.ok(pid !== null, 'a broker runs');
-    const after = listeners(port);
+    const after = listeners(Number(new URL(url).port));
     assert.equal(after.length, 1, 'one endpoint listens on that port');
     assert.ok(holds(pid, after[0] ?? ''), 'the broker process holds it');
     assert.ok(!holds(process.pid, after[0] ?? ''), "the window's own endpoint is closed");
-  } finally {
-    await config().update('endpoint.terminals', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
-    const open = hangUp;
-    if (open !== null) await new Promise<void>((resolve) => open.close(() => resolve()));
-    const last = brokerPid(runtimeDir);
-    if (last !== null) kill(last);
-    if (savedRuntimeDir === undefined) delete process.env[RUNTIME_ENV];
-    else process.env[RUNTIME_ENV] = savedRuntimeDir;
-    await simulator.close();
-    rmSync(runtimeDir, { recursive: true, force: true });
-  }
-}, { timeout: 150_000 });
+  }), { timeout: 150_000 });
+
+test("handing back to a broker whose endpoint runs elsewhere, the window's terminals get that URL", () =>
+  withStandIn(async ({ parts, simulator, runtimeDir, url, unblock }) => {
+    await unblock();
+    // As serve starts: the broker (windows asking wait for its endpoint), its endpoint, adopt.
+    const broker = await startBroker({ runtimeDir, idleExitMs: 60_000, log: () => undefined, ownEndpoint: true });
+    assert.ok(broker, 'no other broker claimed the socket first');
+    const config = { ...defaultManagerConfig(), models: ['claude-opus-5-5'] };
+    const elsewhere = await startEndpoint({
+      ...broker.endpoint.windowHooks(),
+      port: 0,
+      token: ensureEndpointToken(ensurePrivateRuntimeDir(runtimeDir)),
+      createManager: (managerConfig) => createRequestManager(managerConfig, broker.shared),
+      base: () => config,
+      models: () => config.models,
+      upstreamBaseUrl: () => simulator.url,
+      log: () => undefined,
+    });
+    try {
+      assert.notEqual(elsewhere.url, url);
+      await broker.endpoint.adopt(elsewhere);
+      await until(async () => (await parts.endpoint.hostedIn()) === 'broker', 'the endpoint handed back to the broker', 60_000);
+      assert.equal(parts.endpoint.status()?.url, elsewhere.url, "the broker's endpoint");
+      await until(() => parts.endpoint.terminalVariable('ANTHROPIC_BASE_URL') === elsewhere.url, "the terminals' variable to follow");
+      assert.ok(await served(elsewhere.url, KEY), 'a client there is served');
+      assert.deepEqual(listeners(Number(new URL(url).port)), [], "the window's own endpoint is closed");
+    } finally {
+      await broker.stop('test over');
+      await elsewhere.close();
+    }
+  }), { timeout: 150_000 });
