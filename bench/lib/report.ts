@@ -239,6 +239,7 @@ export function writeReport(results: BenchResults, markdownPath: string, plotsDi
     out.push(
       'One process, the simulator in another; requests one at a time, the SDK\'s and the manager\'s alternating request by request, in rounds (the order swapped each round). ' +
         'CPU per request is each round\'s mean; the figure is the median over the rounds, shown with the lowest and highest round, so a pause elsewhere on the machine that lands in one round does not move it. ' +
+        'Then the same without the network: fetch replays the simulator\'s recorded answer from memory (2,000 requests each, same rounds), leaving only the two clients\' own CPU, with no socket or wake-up cost, whose noise on a loaded machine is larger than the manager\'s whole share. ' +
         'The scenario table\'s client CPU is a different figure: a whole 30 s run of each client\'s worker process, side by side with the others, harness included.',
       '',
     );

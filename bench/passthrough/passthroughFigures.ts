@@ -15,7 +15,11 @@ export interface PassthroughFigures {
   readonly cpuRatio: number;
   /** CPU per request round by round (absent in results from before rounds). */
   readonly cpu?: PairedFigures;
+  /** The same with fetch answering from memory: the clients' own CPU, without the network's. */
+  readonly cpuWithoutNetwork?: PairedFigures;
 }
+
+const micro = (ms: number): string => `${ms >= 0 ? '+' : '−'}${Math.round(Math.abs(ms) * 1000)} µs`;
 
 /** The line the report and the console show. */
 export function passthroughLine(f: PassthroughFigures): string {
@@ -24,6 +28,10 @@ export function passthroughLine(f: PassthroughFigures): string {
     `p50 ${f.p50OursMs} ms vs ${f.p50SdkMs} ms, ratio ${f.p50Ratio}; CPU per request ` +
     (f.cpu === undefined
       ? `${f.cpuOursMs} ms vs ${f.cpuSdkMs} ms, ratio ${f.cpuRatio}`
-      : `${pairedLine(f.cpu)}, median of ${f.cpu.rounds.length} rounds`)
+      : `${pairedLine(f.cpu)}, median of ${f.cpu.rounds.length} rounds`) +
+    (f.cpuWithoutNetwork === undefined
+      ? ''
+      : `; without the network (fetch from memory) ${micro(f.cpuWithoutNetwork.diffMs.median)} per request ` +
+        `(rounds ${micro(f.cpuWithoutNetwork.diffMs.min)}…${micro(f.cpuWithoutNetwork.diffMs.max)}; ${Math.round(f.cpuWithoutNetwork.oursMs.median * 1000)} vs ${Math.round(f.cpuWithoutNetwork.sdkMs.median * 1000)} µs)`)
   );
 }

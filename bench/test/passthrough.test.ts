@@ -7,7 +7,7 @@ import { measurePassthrough } from '../passthrough/passthroughBench';
 import { passthroughLine } from '../passthrough/passthroughFigures';
 
 test('both paths answer and latency and CPU per request are measured', { timeout: 60_000 }, async () => {
-  const figures = await measurePassthrough(4);
+  const figures = await measurePassthrough(4, 20);
   assert.equal(figures.requests, 4);
   assert.ok(figures.p50SdkMs > 0 && figures.p50OursMs > 0 && figures.cpuSdkMs > 0 && figures.cpuOursMs > 0, JSON.stringify(figures));
   assert.ok(figures.p50Ratio > 0 && figures.cpuRatio > 0);
