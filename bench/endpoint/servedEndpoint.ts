@@ -8,6 +8,8 @@ import { join } from 'node:path';
 
 export interface ServedEndpoint {
   readonly url: string;
+  /** The serve process (its CPU can be read from /proc). */
+  readonly pid: number | null;
   close(): Promise<void>;
 }
 
@@ -44,5 +46,5 @@ export async function startServedEndpoint(root: string, upstream: string, models
     await close();
     throw new Error(`serve did not print "Listening on …" (first output: ${JSON.stringify(out.slice(0, 200))})`);
   }
-  return { url, close };
+  return { url, pid: child.pid ?? null, close };
 }
