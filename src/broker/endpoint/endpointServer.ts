@@ -62,6 +62,12 @@ export interface RunningEndpoint {
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
+  /**
+   * Stops listening at once — the port is free when this resolves, for the endpoint that takes
+   * over — and lets the requests under way finish (a streamed answer to its end) for up to
+   * `graceMs`, closing each connection once it is idle; then closes.
+   */
+  handOver(graceMs: number): Promise<void>;
 }
 
 function refuse(res: ServerResponse, status: number, errorType: string, message: string): void {
@@ -160,16 +166,32 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
   });
   port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+      managers.dispose();
+    });
+    return closing;
+  };
   return {
     url: `http://${ENDPOINT_HOST}:${port}`,
     port,
-    close: () => {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        managers.dispose();
+    close,
+    handOver: async (graceMs) => {
+      if (closing !== null || !server.listening) return;
+      // A connection whose request ended is closed, so its client's next request reaches the new listener.
+      const idle = setInterval(() => server.closeIdleConnections(), 100);
+      const cut = setTimeout(() => void close(), graceMs);
+      idle.unref();
+      cut.unref();
+      server.close(() => {
+        clearInterval(idle);
+        clearTimeout(cut);
+        void close();
       });
-      return closing;
+      // The listening socket is gone once the close has run its course for this turn.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     },
   };
 }

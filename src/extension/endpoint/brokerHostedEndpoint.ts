@@ -94,5 +94,6 @@ export async function startInBroker(deps: EndpointDeps, port: number, onLost: (r
       return refreshing;
     },
     close: () => lease.release(),
+    handOver: () => lease.release(),
   };
 }

@@ -20,6 +20,9 @@ export interface HostedEndpoint {
   refresh(): Promise<void>;
   /** This window no longer wants it (the broker closes it when no other window does). */
   close(): Promise<void>;
+  /** Another endpoint takes over its address: it stops listening at once, and requests under way
+   *  finish (run by the window); the same as close for the broker's. */
+  handOver(): Promise<void>;
 }
 
 /** What either host needs from the window. */

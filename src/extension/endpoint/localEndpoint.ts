@@ -266,7 +266,8 @@ export class LocalEndpoint implements vscode.Disposable {
         if (this.running !== which) throw new Error('the endpoint changed meanwhile');
         closed = true;
         this.running = next;
-        await standIn.close();
+        // Its port comes free at once; answers it is streaming finish here.
+        await standIn.handOver();
       },
     }).catch((error: unknown) => {
       if (!closed) throw error;

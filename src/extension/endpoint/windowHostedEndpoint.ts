@@ -12,6 +12,9 @@ import { modelChain } from '../settings';
 import type { EndpointDeps, HostedEndpoint } from './hostedEndpoint';
 import { upstreamOf } from './hostedEndpoint';
 
+/** Handed back to the broker, an answer this window's endpoint is streaming may take this long to finish. */
+const HAND_OVER_GRACE_MS = 10 * 60_000;
+
 export async function startInWindow(deps: EndpointDeps, port: number, memory: (shared: PortMemory) => PortMemory): Promise<HostedEndpoint> {
   // Loaded on first use: nothing of the endpoint runs while the setting is off.
   const [{ startEndpoint }, { ensureEndpointToken, endpointTokenPath }, { ensurePrivateRuntimeDir, runtimeDirPath }, { listenRemembering, portFile }] = await Promise.all([
@@ -54,5 +57,6 @@ export async function startInWindow(deps: EndpointDeps, port: number, memory: (s
     where: 'window',
     refresh: () => Promise.resolve(),
     close: () => endpoint.close(),
+    handOver: () => endpoint.handOver(HAND_OVER_GRACE_MS),
   };
 }

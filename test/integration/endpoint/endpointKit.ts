@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { RunningSimulator, Scenario } from '../../../src/simulator/index';
 import { startSimulator } from '../../../src/simulator/index';
-import { TEST_KEY } from '../core/harness';
+import { TEST_KEY, testConfig } from '../core/harness';
+import { startEndpoint } from '../../../src/broker/endpoint/endpointServer';
+import type { EndpointOptions, RunningEndpoint } from '../../../src/broker/endpoint/endpointServer';
+import { createRequestManager } from '../../../src/core/requestManager';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const CLI = path.join(REPO, 'dist', 'cli.js');
@@ -129,3 +132,19 @@ export async function rig(s: Scenario, options: { readonly key?: string; readonl
 }
 
 export const ASK = { messages: [{ role: 'user' as const, content: 'Why do breakers open?' }], max_tokens: 256 };
+
+/** An endpoint in this process for clients with their own key, in front of `upstream` (chain CHAIN, no stored credential). */
+export function ownKeyEndpoint(upstream: string, extra: Partial<EndpointOptions> = {}): Promise<RunningEndpoint> {
+  const config = testConfig(upstream, { models: CHAIN });
+  return startEndpoint({
+    port: 0,
+    token: 'endpoint-token-for-own-key-clients-0123',
+    createManager: (managerConfig) => createRequestManager(managerConfig),
+    base: () => config,
+    models: () => CHAIN,
+    upstreamBaseUrl: () => upstream,
+    userProviders: () => null,
+    log: () => undefined,
+    ...extra,
+  });
+}

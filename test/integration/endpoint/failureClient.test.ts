@@ -3,16 +3,13 @@
 // its user-agent ("Claude Code 2.1.3", "curl 8.5.0"), never its key.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEndpoint } from '../../../src/broker/endpoint/endpointServer';
 import { createHistory } from '../../../src/core/history/createHistory';
 import { createMemoryHistoryStorage } from '../../../src/core/history/memoryHistoryStorage';
 import type { FailureRecord } from '../../../src/core/history/historyTypes';
 import { buildEscalationReport } from '../../../src/core/report/buildEscalationReport';
-import { createRequestManager } from '../../../src/core/requestManager';
 import { startSimulator } from '../../../src/simulator/index';
 import type { Scenario } from '../../../src/simulator/index';
-import { ASK, CHAIN, OPUS, SONNET, TEST_KEY, scenario } from './endpointKit';
-import { testConfig } from '../core/harness';
+import { ASK, OPUS, SONNET, TEST_KEY, ownKeyEndpoint, scenario } from './endpointKit';
 
 interface Asked {
   readonly status: number;
@@ -28,18 +25,7 @@ async function askAs(userAgent: string, s: Scenario, stream: boolean): Promise<A
   const storage = createMemoryHistoryStorage();
   const history = createHistory({ storage, persistDelayMs: 0 });
   await history.load();
-  const config = testConfig(sim.url, { models: CHAIN });
-  const endpoint = await startEndpoint({
-    port: 0,
-    token: 'endpoint-token-for-the-client-test-0123',
-    createManager: (managerConfig) => createRequestManager(managerConfig),
-    base: () => config,
-    models: () => CHAIN,
-    upstreamBaseUrl: () => sim.url,
-    userProviders: () => null,
-    log: () => undefined,
-    onEvent: (event) => history.record(event),
-  });
+  const endpoint = await ownKeyEndpoint(sim.url, { onEvent: (event) => history.record(event) });
   try {
     const response = await fetch(`${endpoint.url}/v1/messages`, {
       method: 'POST',
