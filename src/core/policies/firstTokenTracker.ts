@@ -29,6 +29,8 @@ interface Line {
 export class FirstTokenTracker {
   private readonly samples: Sample[] = [];
   private fitted: { line: Line; spread: number } | null = null;
+  /** Scratch for the fit's ratios (grown to the window on first use). */
+  private ratios = new Float64Array(0);
 
   constructor(private readonly options: FirstTokenOptions = DEFAULT_FIRST_TOKEN_OPTIONS) {}
 
@@ -90,11 +92,37 @@ export class FirstTokenTracker {
       const intercept = my - slope * mx;
       line = intercept >= 0 ? { intercept, slope } : { intercept: 0, slope: sy / Math.max(1, sx) };
     }
-    // A typed array sorts numerically without a comparator call per step (this runs once per answer).
-    const ratios = new Float64Array(n);
+    // This runs once per answer: the quantile is selected in a buffer kept between fits, not sorted out of a new one.
+    if (this.ratios.length < n) this.ratios = new Float64Array(this.options.window);
+    const ratios = this.ratios;
     for (let i = 0; i < n; i++) ratios[i] = this.samples[i]!.ms / Math.max(1, line.intercept + line.slope * this.samples[i]!.tokens);
-    ratios.sort();
     const rank = Math.min(n - 1, Math.max(0, Math.ceil(this.options.quantile * n) - 1));
-    return { line, spread: Math.max(1, ratios[rank] ?? 1) };
+    return { line, spread: Math.max(1, selectRank(ratios, n, rank)) };
   }
+}
+
+/** The `rank`-th smallest (from 0) of the first `n` values, as a sort would place it; reorders them (Hoare's selection). */
+export function selectRank(values: Float64Array, n: number, rank: number): number {
+  let low = 0;
+  let high = n - 1;
+  while (low < high) {
+    const pivot = values[(low + high) >> 1]!;
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const swap = values[i]!;
+        values[i] = values[j]!;
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (rank <= j) high = j;
+    else if (rank >= i) low = i;
+    else break;
+  }
+  return values[rank]!;
 }

@@ -2,7 +2,7 @@
 // tracker's threshold, the stall watchdog and the hedge gate (the hedge budget: slidingWindowBudget.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FirstTokenTracker } from '../../../src/core/policies/firstTokenTracker';
+import { FirstTokenTracker, selectRank } from '../../../src/core/policies/firstTokenTracker';
 import { StallWatchdog } from '../../../src/core/policies/stallWatchdog';
 import { hedgeRefusal, isDuplicable } from '../../../src/core/policies/hedgeGate';
 import type { HedgeView } from '../../../src/core/policies/hedgeGate';
@@ -16,6 +16,32 @@ test('first-token threshold: cold until a few answers, then the high quantile ×
   const learned = tracker.thresholdMs(100, 1.5, 50, 6_000);
   assert.ok(learned >= 1.5 * 140 * 0.99 && learned <= 1.5 * 150 * 1.3, `learned ${learned}`);
   assert.equal(tracker.thresholdMs(100, 1.5, 1_000, 6_000), 1_000, 'the floor wins over a fast route');
+});
+
+test('the quantile is selected as a sort would place it, ties and all, and a tracker refits in its kept buffer alike', () => {
+  let seed = 7;
+  const random = (): number => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  for (let trial = 0; trial < 500; trial++) {
+    const n = 1 + Math.floor(random() * 64);
+    const values = Float64Array.from({ length: n }, () => (random() < 0.3 ? Math.floor(random() * 4) : random() * 10));
+    const sorted = Float64Array.from(values).sort();
+    const rank = Math.floor(random() * n);
+    const scratch = new Float64Array(64);
+    scratch.set(values);
+    assert.equal(selectRank(scratch, n, rank), sorted[rank], `trial ${trial}: rank ${rank} of ${n}`);
+  }
+  // The same samples give the same threshold whether fitted once or after fits of other windows.
+  const once = new FirstTokenTracker();
+  const refitted = new FirstTokenTracker();
+  for (let i = 0; i < 70; i++) {
+    refitted.record(100 + i, 200 + ((i * 37) % 90));
+    refitted.thresholdMs(100, 1.5, 50, 6_000);
+  }
+  for (let i = 0; i < 70; i++) once.record(100 + i, 200 + ((i * 37) % 90));
+  assert.equal(refitted.thresholdMs(150, 1.5, 50, 6_000), once.thresholdMs(150, 1.5, 50, 6_000));
 });
 
 test('first-token threshold scales with prompt size (a long prompt prefills longer)', () => {
