@@ -1,20 +1,16 @@
 // A broker channel over vscode-jsonrpc on a connected socket, with the LSP handshake a window's
 // language client would do (bounded in time, the broker's proof checked: rpcChannel.ts).
-import { SocketMessageReader, SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import { SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import { ExitNotification, InitializeRequest, InitializedNotification, ShutdownRequest } from 'vscode-languageserver/node';
 import type { ClientKind } from '../protocol';
 import type { BrokerChannel } from './channel';
+import { brokerMessageReader } from './brokerMessageReader';
 import type { BrokerSocket } from './connect';
 import { helloFor, openBrokerChannel } from './rpcChannel';
 
 export function openJsonRpcChannel(brokerSocket: BrokerSocket, kind: ClientKind, name: string): Promise<BrokerChannel> {
   const { socket } = brokerSocket;
-  const reader = new SocketMessageReader(socket);
-  // vscode-jsonrpc re-arms a 10 s "partial message" timer for as long as a message is half read,
-  // and nothing clears it when the socket closes: a broker killed mid-message left that ref'd
-  // timer firing forever and this process could not exit. Nothing here uses that notice.
-  reader.partialMessageTimeout = 0;
-  const connection = createMessageConnection(reader, new SocketMessageWriter(socket));
+  const connection = createMessageConnection(brokerMessageReader(socket), new SocketMessageWriter(socket));
   connection.onError(() => undefined);
   connection.listen();
   const hello = helloFor(kind, name);
