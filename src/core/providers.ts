@@ -9,6 +9,7 @@ import { sdkClientOptions } from './providerClientSetup';
 import { registerSecrets } from './secretRegistry';
 import { GoogleAdcClients, vertexSetup } from './vertexProvider';
 import type { MessagesClient } from './wire';
+import { nodeFetch } from './nodeFetch';
 
 export class ProviderSetupError extends Error {
   constructor(
@@ -102,6 +103,7 @@ async function makeAnthropic(provider: ProviderConfig, auth: AnthropicAuth, head
   const client = new sdk.Anthropic({
     ...('apiKey' in auth ? { apiKey: auth.apiKey, authToken: null } : { apiKey: null, authToken: auth.authToken }),
     ...sdkClientOptions(provider, headersTimeoutMs),
+    fetch: nodeFetch,
   });
   // The SDK's overloaded signatures are wider than the slice the manager uses.
   return client as unknown as MessagesClient;
