@@ -2,9 +2,10 @@
 // `serve` in front of the simulator: what an SDK script meets when it sets ANTHROPIC_BASE_URL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import type { Rig } from './endpointKit';
-import { ASK, HAIKU, OPUS, SONNET, TEST_KEY, rig, scenario } from './endpointKit';
+import { ASK, HAIKU, OPUS, REPO, SONNET, TEST_KEY, rig, scenario } from './endpointKit';
 
 function textOf(message: Anthropic.Message): string {
   return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
@@ -175,6 +176,25 @@ describe('the official SDK through the endpoint, failures', () => {
       const streamError = await client.messages.stream({ model: OPUS, ...ASK }).finalMessage().catch((e: unknown) => e);
       assert.ok(streamError instanceof Anthropic.APIError);
       assert.equal((await r.served.messageLines(2)).length, 2);
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('every model overloaded the way a stream is (200, message_start, then an overloaded_error event): still the status and x-should-retry false', async () => {
+    // The endpoint's head waits for the first content: sent at the upstream's 200, a give-up would
+    // have to be an SSE error event, which Claude Code reads as a 529 and retries, our whole chain each time.
+    const recording = join(REPO, 'test', 'fixtures', 'streams', 'stop-sequence.jsonl');
+    const r = await rig(scenario({}, { recordedStreams: [recording], pMidStreamError: 1, recordedCutAfterEvents: 1, midStreamErrorType: 'overloaded_error' }));
+    try {
+      const client = new Anthropic({ baseURL: r.served.url, apiKey: TEST_KEY });
+      const error = await client.messages.stream({ model: OPUS, ...ASK }).finalMessage().catch((e: unknown) => e);
+      assert.ok(error instanceof Anthropic.APIError, String(error));
+      assert.equal(error.status, 529);
+      assert.equal(error.headers?.get('x-should-retry'), 'false');
+      assert.equal((await r.served.messageLines(1)).length, 1, 'the SDK did not retry');
+      const upstream = r.sim.stats().total;
+      assert.ok(upstream >= 2 && upstream <= 6, `the upstream saw ${upstream} attempts (the manager's bound is 6)`);
     } finally {
       await r.close();
     }
