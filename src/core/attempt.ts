@@ -48,7 +48,7 @@ export interface AttemptInput {
   readonly onHeaders?: (headers: HeaderReader) => void;
   /** The first content (a content block starts) is about to be handed on; false = this attempt
    *  lost a race and must stop without handing anything on. */
-  readonly onFirstContent?: () => boolean;
+  readonly onFirstContent?: (requestId: string | null) => boolean;
   /** The first event of the response body arrived (the server is working on it). */
   readonly onBody?: () => void;
   /** The response went silent for too long (called once, before the attempt is cut). */
@@ -237,7 +237,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
       if (!tapped) sawEvent();
       if (firstContentMs === null && isContent(step.value)) {
         const now = clock.now();
-        if (input.onFirstContent?.() === false) {
+        if (input.onFirstContent?.(requestId) === false) {
           abort('canceled');
           break;
         }

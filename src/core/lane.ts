@@ -110,7 +110,15 @@ export function launchLane(lane: Lane, launch: LaneLaunch, claim: () => boolean,
           routes.pacer.observe(key, headers);
           routes.tier.observe(key, headers, lane.lease.booking);
         },
-        onFirstContent: claim,
+        onFirstContent: (requestId) => {
+          if (!claim()) return false;
+          try {
+            launch.options.onAnswering?.({ requestId, provider: route.provider, model: route.model });
+          } catch {
+            // A listener's failure must not break the request.
+          }
+          return true;
+        },
         onBody,
         onStall: (silentMs, flowing) => launch.onStall(lane.entry, silentMs, flowing),
       }),

@@ -5,7 +5,7 @@ import type { ConcurrencyLimiter } from './policies/limiter';
 import type { ProviderClients } from './providers';
 import type { RouteState } from './routeState';
 import type { TailState } from './tailState';
-import type { RequestEvent, PassHeaders, Priority } from './types';
+import type { Answering, RequestEvent, PassHeaders, Priority } from './types';
 import type { RelayItem, RelayView } from './answerRelay';
 
 export interface RunDependencies {
@@ -35,4 +35,6 @@ export interface RunOptions {
   readonly view: () => RelayView;
   /** The caller's anthropic-beta / anthropic-version, sent with every attempt. */
   readonly headers?: PassHeaders;
+  /** Told which attempt answers, when it claims the first content (SendOptions.onAnswering). */
+  readonly onAnswering?: (answering: Answering) => void;
 }

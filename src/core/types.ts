@@ -77,6 +77,16 @@ export interface SendOptions {
   /** This request's own events, in order, as they happen (attempts, waits, moves, stalls, warnings,
    *  its end). The manager's `onEvent` carries every request's, for the status bar and history. */
   readonly onEvent?: (event: RequestEvent) => void;
+  /** The attempt whose answer is handed on: called once it wins the right to hand on its first
+   *  content, with the server's `request-id` and the route (a relay writes them in its response head). */
+  readonly onAnswering?: (answering: Answering) => void;
+}
+
+/** Which attempt is answering a request, as the relay's response head names it. */
+export interface Answering {
+  readonly requestId: string | null;
+  readonly provider: ProviderId;
+  readonly model: string;
 }
 
 /** One attempt on one route, as recorded in events, history and the CLI's JSON. */

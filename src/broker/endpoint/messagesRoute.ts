@@ -5,7 +5,7 @@
 // the manager gives up, the upstream's status and error plus `x-should-retry: false`.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClaudeRequest, FailureOutcome, Outcome, RelayStream, RequestEvent, RequestStream, SendOptions, SuccessOutcome } from '../../core/types';
+import type { Answering, ClaudeRequest, FailureOutcome, Outcome, RelayStream, RequestEvent, RequestStream, SendOptions, SuccessOutcome } from '../../core/types';
 import type { RequestManager } from '../../core/contract';
 import { passHeadersFrom } from '../../core/passHeaders';
 import type { EndpointManagers } from './endpointManagers';
@@ -138,15 +138,24 @@ async function answer(res: ServerResponse, manager: RequestManager, asked: Asked
   // Which route is answering, from the request's own events (for the headers sent with the first part).
   let currentModel = models[0] ?? (typeof body['model'] === 'string' ? body['model'] : '');
   let attemptsEnded = 0;
+  let answeringRequestId: string | null = null;
   const onEvent = (event: RequestEvent): void => {
     if (event.type === 'fallback') currentModel = event.to.model;
     else if (event.type === 'attempt') attemptsEnded += 1;
   };
+  const onAnswering = (answering: Answering): void => {
+    currentModel = answering.model;
+    answeringRequestId = answering.requestId;
+  };
   const sse = new SseAnswer(res);
   const pinger = setInterval(() => sse.ping(), PING_EVERY_MS);
-  const liveHeaders = (): Record<string, string> => ({ 'x-resilient-claude-model': currentModel, 'x-resilient-claude-attempts': String(attemptsEnded + 1) });
+  const liveHeaders = (): Record<string, string> => ({
+    ...(answeringRequestId !== null ? { 'request-id': answeringRequestId } : {}),
+    'x-resilient-claude-model': currentModel,
+    'x-resilient-claude-attempts': String(attemptsEnded + 1),
+  });
   try {
-    const stream = manager.stream(request, { ...options, onEvent });
+    const stream = manager.stream(request, { ...options, onEvent, onAnswering });
     let outcome: Outcome;
     if (relaysEvents(stream)) {
       for await (const item of stream.events) {

@@ -43,6 +43,11 @@ describe('the official SDK through the endpoint, healthy', () => {
     assert.equal(deltas.join(''), textOf(message));
     assert.equal(message.stop_reason, 'end_turn');
     assert.ok(message.usage.output_tokens > 0);
+    // The head names the upstream request that answered, as the API's own stream does.
+    const { response } = await stream.withResponse();
+    const answered = r.sim.stats().requests.filter((request) => request.stream && request.status === 200).map((request) => request.requestId);
+    assert.equal(response.headers.get('request-id'), answered.at(-1));
+    assert.equal(response.headers.get('x-resilient-claude-model'), SONNET);
   });
 
   test('tools: the tool call arrives whole, streamed or not, and the tool result is answered', async () => {
@@ -151,6 +156,10 @@ describe('the official SDK through the endpoint, failures', () => {
       assert.ok(textOf(message).length > 0);
       assert.equal(response.headers.get('x-resilient-claude-model'), SONNET);
       assert.ok(Number(response.headers.get('x-resilient-claude-attempts')) >= 2);
+      // The request id is the fallback's, the one that answered, not a 529's.
+      const answered = r.sim.stats().requests.filter((request) => request.model === SONNET && request.status === 200);
+      assert.equal(answered.length, 1);
+      assert.equal(response.headers.get('request-id'), answered[0]?.requestId);
       assert.ok(Date.now() - started < 15_000);
       assert.equal((await r.served.messageLines(1)).length, 1);
     } finally {
