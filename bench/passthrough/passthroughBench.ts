@@ -135,15 +135,12 @@ async function interleavedRounds(
   return { rounds, sdk, ours };
 }
 
-/** Both clients' CPU per request with fetch answering from memory (global fetch is swapped while it runs). */
+/** Both clients' CPU per request with fetch answering from memory (each client is given it). */
 async function measureWithoutNetwork(simUrl: string, requests: number): Promise<PairedFigures> {
   const replay = await recordedFetch(simUrl);
   const nowhere = 'http://127.0.0.1:9';
-  const realFetch = globalThis.fetch;
-  // The manager makes its SDK client on first use, from the global fetch of that moment.
-  globalThis.fetch = replay;
   const client = new Anthropic({ apiKey: BENCH_API_KEY, baseURL: nowhere, maxRetries: 0, fetch: replay });
-  const manager = shippedCore().createRequestManager({ ...defaultManagerConfig(), models: [...CHAIN], providers: [{ id: 'anthropic', baseURL: nowhere, apiKey: () => BENCH_API_KEY }] });
+  const manager = shippedCore().createRequestManager({ ...defaultManagerConfig(), models: [...CHAIN], providers: [{ id: 'anthropic', baseURL: nowhere, apiKey: () => BENCH_API_KEY, fetch: replay }] });
   try {
     const run = { sdk: (prompt: string) => viaSdk(client, prompt), ours: (prompt: string) => viaManager(manager, prompt) };
     for (let i = 0; i < IN_MEMORY_WARMUP; i++) {
@@ -152,7 +149,6 @@ async function measureWithoutNetwork(simUrl: string, requests: number): Promise<
     }
     return pairRounds((await interleavedRounds(requests, run)).rounds);
   } finally {
-    globalThis.fetch = realFetch;
     manager.dispose();
   }
 }

@@ -45,6 +45,9 @@ export interface ProviderConfig {
   /** API model id → the provider's model id. Bedrock: unmapped ids become `global.anthropic.<id>`;
    *  Vertex: unmapped ids are sent as they are. */
   readonly modelIds?: Readonly<Record<string, string>>;
+  /** Anthropic: the fetch its SDK client sends with (default: node:http with keep-alive,
+   *  nodeFetch.ts); a benchmark gives one that answers from memory. */
+  readonly fetch?: typeof fetch;
 }
 
 export interface RetryConfig {

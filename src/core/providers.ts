@@ -103,7 +103,7 @@ async function makeAnthropic(provider: ProviderConfig, auth: AnthropicAuth, head
   const client = new sdk.Anthropic({
     ...('apiKey' in auth ? { apiKey: auth.apiKey, authToken: null } : { apiKey: null, authToken: auth.authToken }),
     ...sdkClientOptions(provider, headersTimeoutMs),
-    fetch: nodeFetch,
+    fetch: provider.fetch ?? nodeFetch,
   });
   // The SDK's overloaded signatures are wider than the slice the manager uses.
   return client as unknown as MessagesClient;
