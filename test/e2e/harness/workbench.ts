@@ -75,6 +75,21 @@ export async function waitForQuickInput(page: Page, timeoutMs = 10_000): Promise
   return widget;
 }
 
+/**
+ * Runs the palette row: a click, or, when something keeps the click from landing within a few
+ * seconds (the list re-rendering, a toast or hover over it), Enter on the row when it is the
+ * selected one, as a user would press it.
+ */
+async function clickRow(page: Page, row: Locator, label: string): Promise<void> {
+  try {
+    await row.click({ timeout: 5000 });
+  } catch (error) {
+    const selected = page.locator(`${QUICK_INPUT_ROWS}.focused`).filter({ has: page.locator(ROW_LABEL, { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) });
+    if ((await selected.count()) === 0) throw error;
+    await page.locator(QUICK_INPUT_BOX).press('Enter');
+  }
+}
+
 /** What the quick input and the focus look like, for an error message when the palette misbehaves. */
 async function quickInputState(page: Page): Promise<string> {
   return page
@@ -182,7 +197,7 @@ export async function runCommand(page: Page, label: string, timeoutMs = 30_000):
       const rowDeadline = Math.min(deadline, Date.now() + 3000);
       while (Date.now() < rowDeadline) {
         if (await row.isVisible()) {
-          await row.click();
+          await clickRow(page, row, label);
           return;
         }
         await sleep(150);
