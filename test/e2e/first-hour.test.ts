@@ -228,9 +228,20 @@ describe("a new user's first hour (issue 14)", { timeout: SUITE_TIMEOUT_MS }, ()
     await until('healthy on opus-4-6', () => statusLabel(page), (l) => /healthy, using claude-opus-4-6/.test(l));
     assert.match(await statusText(page), /opus-4-6/);
     await clearNotifications(page);
-    await statusBarItem(page, STATUS_ID).hover();
     const hover = page.locator('.monaco-hover').filter({ hasText: 'Resilient Claude' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    // The hover can show before its table is laid out, or re-render as the status updates: hover
+    // again until its table has a header per column.
+    await until(
+      'the tooltip with its table',
+      async () => {
+        await page.mouse.move(700, 300);
+        await statusBarItem(page, STATUS_ID).hover();
+        const shown = await hover.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false);
+        return shown ? hover.locator('th').count() : 0;
+      },
+      (headers) => headers >= 4,
+      30_000,
+    );
     const tooltip = (await hover.innerText()).replace(/\u00a0/g, ' ');
     assert.doesNotMatch(tooltip, /serving from fallback/);
     assert.match(tooltip, /claude-opus-4-6 \(primary\)/);
