@@ -9,17 +9,21 @@
 // `TypeError('terminated')` with its cause when the body breaks off. Redirects are not followed
 // (the API sends none; a 3xx is an error to the SDK either way).
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
-/** Idle sockets are closed after 4 s (or a second before the server's own keep-alive timeout),
- *  so a request is not sent on a socket the server is closing. */
-const IDLE_MS = 4_000;
+/** A pooled socket idle this long is closed (or a second before the server's own keep-alive
+ *  timeout, when it names one), so a request is not sent on a socket the server is closing. The
+ *  agent's `timeout` arms the socket's idle timer: on a socket in the pool the agent destroys it
+ *  when it fires; on a socket a request is using it only emits 'timeout', which nothing here
+ *  listens to, so a slow but live answer is never cut by the transport (the engine's stall watch
+ *  judges a stream, policies/stallWatchdog.ts). */
+export const POOL_IDLE_MS = 4_000;
 const agents = {
-  'http:': new HttpAgent({ keepAlive: true, timeout: IDLE_MS }),
-  'https:': new HttpsAgent({ keepAlive: true, timeout: IDLE_MS }),
+  'http:': new HttpAgent({ keepAlive: true, timeout: POOL_IDLE_MS }),
+  'https:': new HttpsAgent({ keepAlive: true, timeout: POOL_IDLE_MS }),
 } as const;
 
 type FetchInput = Parameters<typeof fetch>[0];
@@ -54,52 +58,117 @@ function decoded(res: IncomingMessage): Readable {
   return res.pipe(decoder);
 }
 
-/** The body as a web stream: read as the consumer pulls, errors as fetch's, cancel closes the socket. */
-function webBody(source: Readable, res: IncomingMessage, settle: () => void, signal: AbortSignal | null | undefined): ReadableStream<Uint8Array> {
-  let done = false;
-  let cancelBody = (): void => undefined;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const onAbort = (): void => {
-        fail(signal!.reason);
-        res.destroy();
-      };
-      const finish = (): void => {
-        done = true;
-        signal?.removeEventListener('abort', onAbort);
-        settle();
-      };
-      const fail = (error: unknown): void => {
-        if (done) return;
-        finish();
-        controller.error(error);
-      };
-      source.on('data', (chunk: Buffer) => {
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 0) <= 0) source.pause();
-      });
-      source.once('end', () => {
-        if (done) return;
-        finish();
-        controller.close();
-      });
-      source.once('error', (error) => fail(signal?.aborted === true ? signal.reason : new TypeError('terminated', { cause: error })));
-      res.once('close', () => {
-        if (!res.complete) fail(signal?.aborted === true ? signal.reason : new TypeError('terminated', { cause: new Error('other side closed') }));
-      });
-      signal?.addEventListener('abort', onAbort, { once: true });
-      cancelBody = (): void => {
-        finish();
-        res.destroy();
-      };
-    },
-    pull() {
-      source.resume();
-    },
-    cancel() {
-      cancelBody();
-    },
-  }, BUFFERED);
+/**
+ * One request and its answer. It is the signal's one abort listener for the request's whole life
+ * (an object listener: no closure per request), removed as soon as the request has ended — no
+ * answer, an answer without a body, or a body read to its end, broken off or cancelled — so a
+ * signal reused for many requests keeps none. It is also the source of the answer's body: read as
+ * the consumer pulls, errors as fetch's, cancel closes the socket.
+ */
+class Exchange implements EventListenerObject, UnderlyingDefaultSource<Uint8Array> {
+  /** The promise has settled (with a Response or an error). */
+  private answered = false;
+  /** The request has ended; the abort listener is gone. */
+  private ended = false;
+  private res: IncomingMessage | null = null;
+  private source: Readable | null = null;
+  private controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+
+  constructor(
+    private readonly req: ClientRequest,
+    private readonly method: string,
+    private readonly signal: AbortSignal | null | undefined,
+    private readonly resolve: (response: Response) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    signal?.addEventListener('abort', this);
+  }
+
+  /** The signal aborted: before the answer the promise rejects, during the body the body errors. */
+  handleEvent(): void {
+    const reason: unknown = this.signal!.reason;
+    if (this.answered) {
+      this.fail(reason);
+      return;
+    }
+    this.answered = true;
+    this.end();
+    this.reject(reason);
+    this.req.destroy();
+  }
+
+  answer(res: IncomingMessage): void {
+    if (this.answered) {
+      res.destroy();
+      return;
+    }
+    this.answered = true;
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status > 599) {
+      this.end();
+      res.destroy();
+      this.reject(fetchFailed(new Error(`Unexpected status ${status}`)));
+      return;
+    }
+    const noBody = this.method === 'HEAD' || status === 204 || status === 205 || status === 304;
+    if (noBody) {
+      this.end();
+      res.resume();
+    } else {
+      this.res = res;
+      this.source = decoded(res);
+    }
+    this.resolve(new Response(noBody ? null : new ReadableStream<Uint8Array>(this, BUFFERED), { status, statusText: res.statusMessage ?? '', headers: headersFrom(res) }));
+  }
+
+  /** No answer came (the socket's error). */
+  requestFailed(error: Error): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.end();
+    this.reject(this.signal?.aborted === true ? this.signal.reason : fetchFailed(error));
+  }
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.controller = controller;
+    const source = this.source!;
+    const res = this.res!;
+    source.on('data', (chunk: Buffer) => {
+      controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if ((controller.desiredSize ?? 0) <= 0) source.pause();
+    });
+    source.once('end', () => {
+      if (this.ended) return;
+      this.end();
+      controller.close();
+    });
+    source.once('error', (error) => this.fail(this.signal?.aborted === true ? this.signal.reason : new TypeError('terminated', { cause: error })));
+    res.once('close', () => {
+      if (!res.complete) this.fail(this.signal?.aborted === true ? this.signal.reason : new TypeError('terminated', { cause: new Error('other side closed') }));
+    });
+  }
+
+  pull(): void {
+    this.source!.resume();
+  }
+
+  cancel(): void {
+    this.end();
+    this.res!.destroy();
+  }
+
+  /** The body ends in error (and its socket is closed: a broken body leaves nothing to reuse). */
+  private fail(error: unknown): void {
+    if (this.ended) return;
+    this.end();
+    this.controller!.error(error);
+    this.res!.destroy();
+  }
+
+  private end(): void {
+    this.ended = true;
+    this.signal?.removeEventListener('abort', this);
+  }
 }
 
 /** fetch over node:http(s) for a text or byte body (else the platform's fetch). */
@@ -119,40 +188,10 @@ export function nodeFetch(input: FetchInput, init?: RequestInit): Promise<Respon
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
 
   return new Promise<Response>((resolve, reject) => {
-    let answered = false;
-    const onAbort = (): void => {
-      if (!answered) {
-        answered = true;
-        reject(signal!.reason);
-      }
-      req.destroy();
-    };
-    const settle = (): void => signal?.removeEventListener('abort', onAbort);
-    const req = send(url, { method, headers, agent: agents[url.protocol as 'http:' | 'https:'] }, (res) => {
-      if (answered) {
-        res.destroy();
-        return;
-      }
-      answered = true;
-      signal?.removeEventListener('abort', onAbort);
-      const status = res.statusCode ?? 0;
-      if (status < 200 || status > 599) {
-        res.destroy();
-        reject(fetchFailed(new Error(`Unexpected status ${status}`)));
-        return;
-      }
-      const noBody = method === 'HEAD' || status === 204 || status === 205 || status === 304;
-      if (noBody) res.resume();
-      const stream = noBody ? null : webBody(decoded(res), res, settle, signal);
-      resolve(new Response(stream, { status, statusText: res.statusMessage ?? '', headers: headersFrom(res) }));
-    });
-    signal?.addEventListener('abort', onAbort, { once: true });
-    req.once('error', (error) => {
-      if (answered) return;
-      answered = true;
-      settle();
-      reject(signal?.aborted === true ? signal.reason : fetchFailed(error));
-    });
+    let exchange: Exchange | null = null;
+    const req = send(url, { method, headers, agent: agents[url.protocol as 'http:' | 'https:'] }, (res) => exchange!.answer(res));
+    exchange = new Exchange(req, method, signal, resolve, reject);
+    req.on('error', (error) => exchange!.requestFailed(error));
     req.end(typeof body === 'string' || body instanceof Uint8Array ? body : undefined);
   });
 }

@@ -4,23 +4,11 @@
 // that breaks off → `terminated`; an abort before or during the body → the signal's reason; and
 // what it cannot carry (a stream body) left to the platform's fetch.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { nodeFetch } from '../../../src/core/nodeFetch';
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
+import { close, rejection, serve } from '../../support/loopbackHttp';
 
 function bodyOf(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -28,16 +16,6 @@ function bodyOf(req: IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
     req.on('end', () => resolve(text));
   });
-}
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
 }
 
 test('a request is sent as given and its answer read as it is written', { timeout: 30_000 }, async () => {
