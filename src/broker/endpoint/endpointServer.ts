@@ -65,7 +65,8 @@ export interface RunningEndpoint {
   /**
    * Stops listening at once — the port is free when this resolves, for the endpoint that takes
    * over — and lets the requests under way finish (a streamed answer to its end) for up to
-   * `graceMs`, closing each connection once it is idle; then closes.
+   * `graceMs`; then closes. Each connection closes once its answer is written (`connection: close`
+   * when its head is still to come) and idle ones at once, so a kept-alive client connects anew.
    */
   handOver(graceMs: number): Promise<void>;
 }
@@ -146,7 +147,26 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     answered(status);
   };
 
+  // Handed over, an answer is the last on its connection: a kept-alive client's next request
+  // connects anew, and so reaches the endpoint that took the port over.
+  let handingOver = false;
+  const answering = new Set<ServerResponse>();
+  const lastOnItsConnection = (res: ServerResponse): void => {
+    if (!res.headersSent) {
+      res.setHeader('connection', 'close');
+      return;
+    }
+    // A stream whose head said keep-alive: its connection closes as soon as the answer is written.
+    const socket = res.socket;
+    res.once('finish', () => socket?.destroySoon());
+  };
+
   const server: Server = createServer((req, res) => {
+    answering.add(res);
+    const done = (): void => void answering.delete(res);
+    res.once('finish', done);
+    res.once('close', done);
+    if (handingOver) lastOnItsConnection(res);
     serve(req, res).catch((error: unknown) => {
       options.log(`Endpoint error on ${req.method ?? ''} ${(req.url ?? '').split('?')[0]}: ${error instanceof Error ? error.name : 'error'}`);
       if (!res.headersSent) refuse(res, 500, 'api_error', 'The endpoint failed to handle this request.');
@@ -180,6 +200,9 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     close,
     handOver: async (graceMs) => {
       if (closing !== null || !server.listening) return;
+      handingOver = true;
+      for (const res of answering) lastOnItsConnection(res);
+      server.closeIdleConnections();
       // A connection whose request ended is closed, so its client's next request reaches the new listener.
       const idle = setInterval(() => server.closeIdleConnections(), 100);
       const cut = setTimeout(() => void close(), graceMs);
