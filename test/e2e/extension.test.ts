@@ -23,6 +23,7 @@ import {
   runCommand,
   sleep,
   statusBarItem,
+  until,
   waitForEditorText,
   waitForNotification,
   waitForQuickInput,
@@ -152,10 +153,30 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     await statusBarScreenshot(page, 'status-healthy');
   });
 
-  test('an API key set through the command palette is accepted by the API', async () => {
+  test("an API key set through the command palette is saved, and the saved toast's Check Key says the API accepts it", async () => {
+    await clearNotifications(page);
     await runCommand(page, 'Resilient Claude: Set API Key');
     await fillInputBox(page, `  ${VALID_KEY}  `);
-    await waitForNotification(page, /API key saved in secret storage/);
+    // No question waits for this key, so nothing competes with the saved toast: it shows, offering the check.
+    const savedMessage = /^Resilient Claude: API key saved in secret storage\.$/;
+    const saved = notification(page, savedMessage).first();
+    await saved.waitFor({ state: 'visible', timeout: 15_000 });
+    const buttons = (await saved.locator('.notification-list-item-buttons-container .monaco-button').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
+    assert.deepEqual(buttons, ['Check Key']);
+    await clickNotificationAction(page, savedMessage, 'Check Key');
+    // The check lists the models with the stored key (trimmed): as many as the API lists for it.
+    const accepted = await waitForNotification(page, /the API accepted the key \(\d+ models available\)/, 20_000);
+    const listed = await fetch(`${simulator.url}/v1/models?limit=100`, { headers: { 'x-api-key': VALID_KEY, 'anthropic-version': '2023-06-01' } });
+    assert.equal(listed.status, 200);
+    const models = ((await listed.json()) as { data: unknown[] }).data.length;
+    assert.ok(models > 0);
+    assert.match(accepted, new RegExp(`^Resilient Claude: the API accepted the key \\(${models} models available\\)\\.$`));
+    await saved.waitFor({ state: 'hidden', timeout: 10_000 });
+    // It asked the configured API (the simulator), as its log says.
+    const where = simulator.url.replace(/[.]/g, '\\.');
+    const logged = await until('the check in the log', async () => /API key check: .*/.exec(outputChannelLog(userDataDir))?.[0] ?? '', (line) => line !== '', 10_000);
+    assert.match(logged, new RegExp(`^API key check: accepted by ${where}/? \\(${models} models listed\\)`));
+    await clearNotifications(page);
   });
 
   test('during a primary outage the answer streams in from the fallback model', async () => {
