@@ -15,6 +15,7 @@ import {
   clickNotificationAction,
   ensureTestResultsDir,
   fillInputBox,
+  hoverStatusTooltip,
   inputBoxMessage,
   notification,
   openSession,
@@ -229,21 +230,9 @@ describe("a new user's first hour (issue 14)", { timeout: SUITE_TIMEOUT_MS }, ()
     await until('healthy on opus-4-6', () => statusLabel(page), (l) => /healthy, using claude-opus-4-6/.test(l));
     assert.match(await statusText(page), /opus-4-6/);
     await clearNotifications(page);
-    const hover = page.locator('.monaco-hover').filter({ hasText: 'Resilient Claude' }).first();
-    // The hover can show before its table is laid out, or re-render as the status updates: hover
-    // again until its table has a header per column.
-    await until(
-      'the tooltip with its table',
-      async () => {
-        await page.mouse.move(700, 300);
-        await statusBarItem(page, STATUS_ID).hover();
-        const shown = await hover.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false);
-        return shown ? hover.locator('th').count() : 0;
-      },
-      (headers) => headers >= 4,
-      30_000,
-    );
-    const tooltip = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    // Hovered until its table is laid out with a header per column.
+    const { hover, table } = await hoverStatusTooltip(page, 'a header per column', (t) => t.headers >= 4);
+    const tooltip = table.text;
     assert.doesNotMatch(tooltip, /serving from fallback/);
     assert.match(tooltip, /claude-opus-4-6 \(primary\)/);
     // Item 10: the header cells stand apart (hover tables have no padding of their own).

@@ -10,3 +10,4 @@ export * from './time';
 export * from './logs';
 export * from './extensionUi';
 export * from './rehearsalSession';
+export * from './statusTooltip';
