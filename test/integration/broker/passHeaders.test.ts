@@ -7,9 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SharedManager } from '../../../src/broker/client/sharedManager';
 import { createRequestManager } from '../../../src/core/requestManager';
-import { startSimulator } from '../../../src/simulator/index';
-import type { RunningSimulator } from '../../../src/simulator/index';
-import { recordingProxy } from '../../support/recordingProxy';
+import { recordedSimulator } from '../../support/recordedSimulator';
+import type { RecordedSimulator } from '../../support/recordedSimulator';
 import type { RecordingProxy } from '../../support/recordingProxy';
 import { runCli } from '../../support/cliRun';
 import { ASK, OPUS, TEST_KEY, scenario, testConfig } from '../core/harness';
@@ -20,18 +19,17 @@ const BETAS = ['web-fetch-2025-09-10', 'context-management-2025-06-27'];
 /** Not the SDK's default, so the test tells the caller's version from the SDK's own. */
 const VERSION = '2023-01-01';
 
-let sim: RunningSimulator;
+let upstream: RecordedSimulator | undefined;
 let proxy: RecordingProxy;
 
 before(async () => {
   requireBuild();
-  sim = await startSimulator({ scenario: scenario({}), apiKey: TEST_KEY });
-  proxy = await recordingProxy(sim.url);
+  upstream = await recordedSimulator(scenario({}), TEST_KEY);
+  ({ proxy } = upstream);
 });
 
 after(async () => {
-  await proxy.close();
-  await sim.close();
+  await upstream?.close();
 });
 
 function messagesSeen(from: number): RecordingProxy['seen'] {

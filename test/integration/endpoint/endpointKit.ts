@@ -12,6 +12,8 @@ import { TEST_KEY, testConfig } from '../core/harness';
 import { startEndpoint } from '../../../src/broker/endpoint/endpointServer';
 import type { EndpointOptions, RunningEndpoint } from '../../../src/broker/endpoint/endpointServer';
 import { createRequestManager } from '../../../src/core/requestManager';
+import { recordedSimulator } from '../../support/recordedSimulator';
+import type { RecordingProxy } from '../../support/recordingProxy';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const CLI = path.join(REPO, 'dist', 'cli.js');
@@ -105,6 +107,12 @@ export async function serve(upstream: string, options: { readonly key?: string; 
   };
 }
 
+/** Who `serve` is for: its own key (else none), its chain (else CHAIN). */
+export interface RigOptions {
+  readonly key?: string;
+  readonly models?: readonly string[];
+}
+
 export interface Rig {
   readonly sim: RunningSimulator;
   readonly served: Served;
@@ -112,21 +120,38 @@ export interface Rig {
 }
 
 /** The simulator (checking `TEST_KEY`) and `serve` in front of it. */
-export async function rig(s: Scenario, options: { readonly key?: string; readonly models?: readonly string[] } = {}): Promise<Rig> {
+export async function rig(s: Scenario, options: RigOptions = {}): Promise<Rig> {
   requireBuild();
   const sim = await startSimulator({ scenario: s, apiKey: TEST_KEY });
+  return servedBy({ sim, close: () => sim.close() }, sim.url, options);
+}
+
+export interface RecordedRig extends Rig {
+  /** Between `serve` and the simulator: what reached the API and what it answered. */
+  readonly proxy: RecordingProxy;
+}
+
+/** The simulator (checking `TEST_KEY`), a recording proxy in front of it, and `serve` in front of that. */
+export async function recordedRig(s: Scenario): Promise<RecordedRig> {
+  requireBuild();
+  const upstream = await recordedSimulator(s, TEST_KEY);
+  return servedBy(upstream, upstream.proxy.url);
+}
+
+/** `serve` in front of `url` (where `upstream` listens); closing stops serve, then the upstream. */
+async function servedBy<U extends { close(): Promise<void> }>(upstream: U, url: string, options: RigOptions = {}): Promise<Omit<U, 'close'> & { readonly served: Served; close(): Promise<void> }> {
   try {
-    const served = await serve(sim.url, options);
+    const served = await serve(url, options);
     return {
-      sim,
+      ...upstream,
       served,
       close: async () => {
         await served.stop();
-        await sim.close();
+        await upstream.close();
       },
     };
   } catch (error) {
-    await sim.close();
+    await upstream.close();
     throw error;
   }
 }

@@ -4,12 +4,9 @@
 // recording proxy that keeps each answer as the API sent it → the simulator. Needs `npm run build`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSimulator } from '../../../src/simulator/index';
-import type { RunningSimulator } from '../../../src/simulator/index';
-import { recordingProxy } from '../../support/recordingProxy';
 import type { RecordingProxy } from '../../support/recordingProxy';
-import type { Served } from './endpointKit';
-import { OPUS, TEST_KEY, requireBuild, scenario, serve } from './endpointKit';
+import type { RecordedRig, Served } from './endpointKit';
+import { OPUS, TEST_KEY, recordedRig, scenario } from './endpointKit';
 
 interface SseEvent {
   readonly event: string;
@@ -41,19 +38,15 @@ const BODIES: Readonly<Record<string, Record<string, unknown>>> = {
 };
 
 describe('a stream through the endpoint is the API\'s own', { timeout: 90_000 }, () => {
-  let sim: RunningSimulator;
+  let r: RecordedRig | undefined;
   let proxy: RecordingProxy;
   let served: Served;
   before(async () => {
-    requireBuild();
-    sim = await startSimulator({ scenario: scenario({}), apiKey: TEST_KEY });
-    proxy = await recordingProxy(sim.url);
-    served = await serve(proxy.url);
+    r = await recordedRig(scenario({}));
+    ({ proxy, served } = r);
   });
   after(async () => {
-    await served.stop();
-    await proxy.close();
-    await sim.close();
+    await r?.close();
   });
 
   for (const [kind, body] of Object.entries(BODIES)) {

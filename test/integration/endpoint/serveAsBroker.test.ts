@@ -12,25 +12,23 @@ import { openJsonRpcChannel } from '../../../src/broker/client/jsonRpcChannel';
 import { RequestCredentials } from '../../../src/broker/client/requestCredentials';
 import type { EndpointRequest } from '../../../src/broker/endpoint/endpointServer';
 import { toWireConfig } from '../../../src/broker/wireConfig';
-import { startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
 import { testConfig } from '../core/harness';
 import { eventually } from '../broker/brokerKit';
-import { CLI, OPUS, TEST_KEY, requireBuild, scenario, serve } from './endpointKit';
-import type { Served } from './endpointKit';
+import { CLI, OPUS, TEST_KEY, rig, scenario } from './endpointKit';
+import type { Rig, Served } from './endpointKit';
 
+let r: Rig | undefined;
 let sim: RunningSimulator;
 let served: Served;
 
 before(async () => {
-  requireBuild();
-  sim = await startSimulator({ scenario: scenario({}), apiKey: TEST_KEY });
-  served = await serve(sim.url);
+  r = await rig(scenario({}));
+  ({ sim, served } = r);
 });
 
 after(async () => {
-  await served?.stop();
-  await sim?.close();
+  await r?.close();
 });
 
 describe('serve as the broker gives windows its own endpoint', { timeout: 90_000 }, () => {
