@@ -5,46 +5,22 @@
 // window's storage, not the user's shared port file another window would overwrite): turned on
 // again it listens where the terminals point.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
 import { PORT_FILE } from '../../../../src/broker/endpoint/endpointPort';
-import { startSimulator } from '../../../../src/simulator/index';
-import type { ResilientClaudeTestHooks } from '../../../../src/extension/testHooks';
 import { test } from './runner';
+import { until } from './endpointProbe';
+import { openEndpointRig } from './endpointRig';
 
-const EXTENSION_ID = 'resilient-claude.resilient-claude';
 const KEY = 'sk-ant-inhost-endpoint-6c1d9e';
-const RUNTIME_ENV = 'RESILIENT_CLAUDE_RUNTIME_DIR';
-
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const WAIT_MS = 20_000;
 
 test('with the shared broker off, the window runs the local endpoint itself and serves a client through it', async () => {
-  const extension = vscode.extensions.getExtension<ResilientClaudeTestHooks | undefined>(EXTENSION_ID);
-  const parts = await extension?.activate();
-  assert.ok(parts, 'in test mode the extension hands its parts to its own suite');
-  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('resilientClaude');
-  const simulator = await startSimulator({ scenario: 'healthy', apiKey: KEY });
-  // The endpoint's token goes to a private folder of this test, not the user's.
-  const runtimeDir = mkdtempSync(join(tmpdir(), 'rc-inhost-endpoint-'));
-  chmodSync(runtimeDir, 0o700);
-  const savedRuntimeDir = process.env[RUNTIME_ENV];
-  process.env[RUNTIME_ENV] = runtimeDir;
+  const rig = await openEndpointRig('endpoint', KEY);
+  const { parts, simulator, runtimeDir } = rig;
   try {
-    await config().update('baseUrl', simulator.url, vscode.ConfigurationTarget.Global);
-    await until(() => parts.settings.settings.baseUrl === simulator.url, 'the base URL to apply');
-    await config().update('sharedManager', false, vscode.ConfigurationTarget.Global);
-    await config().update('endpoint.terminals', true, vscode.ConfigurationTarget.Global);
-    await until(() => (parts.endpoint.status()?.url ?? null) !== null, 'the endpoint to listen');
+    const url = await rig.startEndpoint({ sharedManager: false });
     assert.equal(await parts.endpoint.hostedIn(), 'window', 'no broker: this window runs it');
-    const url = parts.endpoint.status()?.url ?? '';
     const answer = await fetch(`${url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': KEY, 'user-agent': 'curl/8.5.0' },
@@ -55,22 +31,17 @@ test('with the shared broker off, the window runs the local endpoint itself and 
 
     assert.ok(!existsSync(join(runtimeDir, PORT_FILE)), "the shared endpoint's port file is not this window's to write");
 
-    await config().update('endpoint.terminals', undefined, vscode.ConfigurationTarget.Global);
-    await until(() => parts.endpoint.status() === null, 'the endpoint to stop');
+    await rig.set('endpoint.terminals', undefined);
+    await until(() => parts.endpoint.status() === null, 'the endpoint to stop', WAIT_MS);
     await assert.rejects(fetch(`${url}/v1/models`), 'nothing listens there any more');
 
-    await config().update('endpoint.terminals', true, vscode.ConfigurationTarget.Global);
-    await until(() => (parts.endpoint.status()?.url ?? null) !== null, 'the endpoint to listen again');
+    await rig.set('endpoint.terminals', true);
+    await until(() => (parts.endpoint.status()?.url ?? null) !== null, 'the endpoint to listen again', WAIT_MS);
     assert.equal(parts.endpoint.status()?.url, url, "on the window's own port again");
     assert.ok(!existsSync(join(runtimeDir, PORT_FILE)));
-    await config().update('endpoint.terminals', undefined, vscode.ConfigurationTarget.Global);
-    await until(() => parts.endpoint.status() === null, 'the endpoint to stop again');
+    await rig.set('endpoint.terminals', undefined);
+    await until(() => parts.endpoint.status() === null, 'the endpoint to stop again', WAIT_MS);
   } finally {
-    await config().update('endpoint.terminals', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('sharedManager', undefined, vscode.ConfigurationTarget.Global);
-    if (savedRuntimeDir === undefined) delete process.env[RUNTIME_ENV];
-    else process.env[RUNTIME_ENV] = savedRuntimeDir;
-    await simulator.close();
-    rmSync(runtimeDir, { recursive: true, force: true });
+    await rig.close();
   }
 });
