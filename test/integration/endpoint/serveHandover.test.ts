@@ -16,14 +16,11 @@ import { openJsonRpcChannel } from '../../../src/broker/client/jsonRpcChannel';
 import { RequestCredentials } from '../../../src/broker/client/requestCredentials';
 import { spawnBroker } from '../../../src/broker/client/spawnBroker';
 import { PORT_FILE } from '../../../src/broker/endpoint/endpointPort';
-import { startEndpoint } from '../../../src/broker/endpoint/endpointServer';
-import { ensureEndpointToken } from '../../../src/broker/endpoint/endpointToken';
 import type { EndpointWantResult } from '../../../src/broker/protocol';
-import { ensurePrivateRuntimeDir } from '../../../src/broker/runtimeDir';
 import { toWireConfig } from '../../../src/broker/wireConfig';
-import { createRequestManager } from '../../../src/core/requestManager';
 import { startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
+import { startServesEndpoint } from '../../support/servesEndpoint';
 import { testConfig } from '../core/harness';
 import { REPO, brokerEnv, cleanUp, eventually, runtimeDir } from '../broker/brokerKit';
 import { OPUS, TEST_KEY, requireBuild, scenario, serve } from './endpointKit';
@@ -80,18 +77,7 @@ describe('serve as the broker: starting and stopping', { timeout: 90_000 }, () =
     const wanting = early.want().finally(() => (answered = true));
     assert.equal(await eventually(() => answered || broker.endpointUrl() !== null, 1_500), false, "the window's request waits for serve's endpoint");
 
-    const hooks = broker.endpoint.windowHooks();
-    const config = testConfig(sim.url);
-    const endpoint = await startEndpoint({
-      ...hooks,
-      port: 0,
-      token: ensureEndpointToken(ensurePrivateRuntimeDir(dir)),
-      createManager: (managerConfig) => createRequestManager(managerConfig, broker.shared),
-      base: () => config,
-      models: () => config.models,
-      upstreamBaseUrl: () => sim.url,
-      log: (line) => logs.push(line),
-    });
+    const endpoint = await startServesEndpoint(broker, { runtimeDir: dir, config: testConfig(sim.url), upstream: sim.url, log: (line) => logs.push(line) });
     try {
       await broker.endpoint.adopt(endpoint);
       const result = await wanting;

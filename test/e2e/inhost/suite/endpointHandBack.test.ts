@@ -6,27 +6,21 @@
 // broker that answers already runs the endpoint elsewhere (`serve` as the broker, here started the
 // way serve starts it), the window closes its own and gives the terminals that URL.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
 import { startBroker } from '../../../../src/broker/brokerServer';
-import { startEndpoint } from '../../../../src/broker/endpoint/endpointServer';
-import { ensureEndpointToken } from '../../../../src/broker/endpoint/endpointToken';
-import { brokerSocketPath, ensurePrivateRuntimeDir } from '../../../../src/broker/runtimeDir';
-import { createRequestManager } from '../../../../src/core/requestManager';
+import { brokerSocketPath } from '../../../../src/broker/runtimeDir';
 import { defaultManagerConfig } from '../../../../src/core/defaults';
 import type { RunningSimulator } from '../../../../src/simulator/index';
-import { startSimulator } from '../../../../src/simulator/index';
 import type { ResilientClaudeTestHooks } from '../../../../src/extension/testHooks';
+import { startServesEndpoint } from '../../../support/servesEndpoint';
 import { test } from './runner';
-import { brokerPid, kill, served, until } from './endpointProbe';
+import { brokerPid, served, until } from './endpointProbe';
+import { openEndpointRig } from './endpointRig';
 
-const EXTENSION_ID = 'resilient-claude.resilient-claude';
 const KEY = 'sk-ant-inhost-handback-8e3b1c';
-const RUNTIME_ENV = 'RESILIENT_CLAUDE_RUNTIME_DIR';
 
 /** The socket inodes listening on 127.0.0.1:`port` (from /proc/net/tcp). */
 function listeners(port: number): string[] {
@@ -63,15 +57,8 @@ interface StandIn {
 
 /** The window running the endpoint while no broker answers; everything undone after `run`. */
 async function withStandIn(run: (standIn: StandIn) => Promise<void>): Promise<void> {
-  const extension = vscode.extensions.getExtension<ResilientClaudeTestHooks | undefined>(EXTENSION_ID);
-  const parts = await extension?.activate();
-  assert.ok(parts, 'in test mode the extension hands its parts to its own suite');
-  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('resilientClaude');
-  const simulator = await startSimulator({ scenario: 'healthy', apiKey: KEY });
-  const runtimeDir = mkdtempSync(join(tmpdir(), 'rc-inhost-handback-'));
-  chmodSync(runtimeDir, 0o700);
-  const savedRuntimeDir = process.env[RUNTIME_ENV];
-  process.env[RUNTIME_ENV] = runtimeDir;
+  const rig = await openEndpointRig('handback', KEY);
+  const { parts, simulator, runtimeDir } = rig;
   // Something holds the broker's socket and hangs up on every connection: no broker can be used.
   let hangUp: Server | null = createServer((socket) => socket.destroy());
   const blocking = hangUp;
@@ -81,28 +68,19 @@ async function withStandIn(run: (standIn: StandIn) => Promise<void>): Promise<vo
     await new Promise<void>((resolve) => blocking.close(() => resolve()));
     rmSync(brokerSocketPath(runtimeDir), { force: true });
   };
+  rig.onClose(async () => {
+    if (hangUp !== null) await unblock();
+  });
   try {
-    await config().update('baseUrl', simulator.url, vscode.ConfigurationTarget.Global);
-    await until(() => parts.settings.settings.baseUrl === simulator.url, 'the base URL to apply');
-    await config().update('endpoint.terminals', true, vscode.ConfigurationTarget.Global);
-    await until(() => (parts.endpoint.status()?.url ?? null) !== null, 'the endpoint to listen');
+    const url = await rig.startEndpoint();
     assert.equal(await parts.endpoint.hostedIn(), 'window', 'no broker answers: this window runs it');
-    const url = parts.endpoint.status()?.url ?? '';
     assert.equal(parts.endpoint.terminalVariable('ANTHROPIC_BASE_URL'), url);
     assert.ok(await served(url, KEY), 'served by the window meanwhile');
     const [windowListener] = listeners(Number(new URL(url).port));
     assert.ok(windowListener !== undefined && holds(process.pid, windowListener), 'the extension host listens there');
     await run({ parts, simulator, runtimeDir, url, unblock });
   } finally {
-    await config().update('endpoint.terminals', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
-    if (hangUp !== null) await unblock();
-    const last = brokerPid(runtimeDir);
-    if (last !== null && last !== process.pid) kill(last);
-    if (savedRuntimeDir === undefined) delete process.env[RUNTIME_ENV];
-    else process.env[RUNTIME_ENV] = savedRuntimeDir;
-    await simulator.close();
-    rmSync(runtimeDir, { recursive: true, force: true });
+    await rig.close();
   }
 }
 
@@ -128,16 +106,7 @@ test("handing back to a broker whose endpoint runs elsewhere, the window's termi
     const broker = await startBroker({ runtimeDir, idleExitMs: 60_000, log: () => undefined, ownEndpoint: true });
     assert.ok(broker, 'no other broker claimed the socket first');
     const config = { ...defaultManagerConfig(), models: ['claude-opus-5-5'] };
-    const elsewhere = await startEndpoint({
-      ...broker.endpoint.windowHooks(),
-      port: 0,
-      token: ensureEndpointToken(ensurePrivateRuntimeDir(runtimeDir)),
-      createManager: (managerConfig) => createRequestManager(managerConfig, broker.shared),
-      base: () => config,
-      models: () => config.models,
-      upstreamBaseUrl: () => simulator.url,
-      log: () => undefined,
-    });
+    const elsewhere = await startServesEndpoint(broker, { runtimeDir, config, upstream: simulator.url });
     try {
       assert.notEqual(elsewhere.url, url);
       await broker.endpoint.adopt(elsewhere);
