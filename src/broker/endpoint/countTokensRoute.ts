@@ -21,9 +21,17 @@ function counts(manager: RequestManager): manager is Counter {
 /** Counts through the manager and answers; null (nothing read, nothing answered) when no manager here counts. */
 export async function handleCountTokens(req: IncomingMessage, res: ServerResponse, context: MessagesContext): Promise<MessagesResult | null> {
   // The manager of the user's chain: a count asks the model its body names, without a fallback.
-  const made = context.managers.managerFor(context.credential, context.chain);
-  if (made === null) return null;
-  const manager = await made;
+  const clientRequestId = endpointRequestId(context.client);
+  const lease = context.managers.acquire(context.credential, context.chain, clientRequestId);
+  if (lease === null) return null;
+  try {
+    return await countWith(await lease.manager, req, res, context, clientRequestId);
+  } finally {
+    lease.release();
+  }
+}
+
+async function countWith(manager: RequestManager, req: IncomingMessage, res: ServerResponse, context: MessagesContext, clientRequestId: string): Promise<MessagesResult | null> {
   if (!counts(manager)) return null;
   const read = await readJsonBody(req, MAX_BODY_BYTES);
   if (!read.ok) {
@@ -35,10 +43,8 @@ export async function handleCountTokens(req: IncomingMessage, res: ServerRespons
     if (!res.writableFinished) controller.abort();
   });
   const headers = passHeadersFrom(req.headers);
-  const clientRequestId = endpointRequestId(context.client);
   const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...(headers ? { headers } : {}) };
-  const release = context.managers.lend(context.credential, clientRequestId);
-  const outcome = await manager.countTokens(read.value, options).finally(release);
+  const outcome = await manager.countTokens(read.value, options);
   if (!outcome.ok) {
     const model = typeof read.value['model'] === 'string' ? [read.value['model']] : context.chain.slice(0, 1);
     const failure = failureResponse(outcome, heldFor(manager, model, context.now()));

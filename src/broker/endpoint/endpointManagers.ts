@@ -9,6 +9,10 @@
 //   which exists only while its request runs, found by the request's own id when the manager
 //   asks for that request's credential (never stored, never lent to another request). No
 //   AsyncLocalStorage: its promise hooks would tax every promise of the process.
+// A request holds its manager from before its body is read until it has ended. A manager no
+// request has held for UNUSED_ENDPOINT_MANAGER_MS is disposed (each model a client names and each
+// change of settings makes one), except the one the user's own requests last used; the route
+// state they ran on stays, and a later request makes a new one.
 import type { CredentialRequest, ManagerConfig, ProviderConfig, RequestManager } from '../../core/contract';
 import type { ManagerEvent } from '../../core/types';
 import { configIdentity, toWireConfig } from '../wireConfig';
@@ -26,6 +30,28 @@ export interface EndpointManagersOptions {
   /** The user's providers, with their own credential callbacks; null when none is known. */
   readonly userProviders: () => readonly ProviderConfig[] | null;
   readonly onEvent: (event: ManagerEvent) => void;
+  /** The clock of the sweep (Date.now unless a test sets one). */
+  readonly now?: () => number;
+}
+
+/** A manager unused for this long (and holding no request) is disposed. */
+export const UNUSED_ENDPOINT_MANAGER_MS = 30 * 60_000;
+/** Unused managers are looked for at most this often (when a request asks for one). */
+const SWEEP_EVERY_MS = 60_000;
+
+/** One request's hold on its manager. */
+export interface ManagerLease {
+  readonly manager: Promise<RequestManager>;
+  /** The request has ended: its credential is no longer lent, its manager may be swept in time. */
+  release(): void;
+}
+
+interface Made {
+  readonly manager: Promise<RequestManager>;
+  /** Requests holding it now. */
+  held: number;
+  lastUsed: number;
+  unsubscribe: (() => void) | null;
 }
 
 /** What a manager's key was last made from, so a request with the same settings skips the identity's hashing. */
@@ -38,17 +64,58 @@ interface KeyMemo {
 
 export class EndpointManagers {
   /** By configuration identity (settings without credentials) and kind of credential. */
-  private readonly managers = new Map<string, Promise<RequestManager>>();
-  private readonly unsubscribers: (() => void)[] = [];
+  private readonly managers = new Map<string, Made>();
   private readonly keyMemos = new Map<RequestCredential['kind'], KeyMemo>();
   private clientProvidersMemo: { readonly baseURL: string; readonly providers: readonly ProviderConfig[] } | null = null;
   /** The client credentials of the requests running now, by their request ids. */
   private readonly lent = new Map<string, ClientCredential>();
+  private readonly now: () => number;
+  private lastSweep: number;
 
-  constructor(private readonly options: EndpointManagersOptions) {}
+  constructor(private readonly options: EndpointManagersOptions) {
+    this.now = options.now ?? Date.now;
+    this.lastSweep = this.now();
+  }
 
-  /** The manager for this credential and these models, or null when the user has no provider. */
-  managerFor(credential: RequestCredential, models: readonly string[]): Promise<RequestManager> | null {
+  /**
+   * The manager for this credential and these models, held for the request with this id (and
+   * the client's own credential, when it sent one, lent to that request only) until the lease is
+   * released, once the request has ended; null when the user has no provider.
+   */
+  acquire(credential: RequestCredential, models: readonly string[], clientRequestId: string): ManagerLease | null {
+    const now = this.now();
+    if (now - this.lastSweep >= SWEEP_EVERY_MS) this.sweep(now);
+    const made = this.managerFor(credential, models);
+    if (made === null) return null;
+    made.held += 1;
+    made.lastUsed = now;
+    if (credential.kind === 'client') this.lent.set(clientRequestId, credential);
+    let released = false;
+    return {
+      manager: made.manager,
+      release: () => {
+        if (released) return;
+        released = true;
+        made.held -= 1;
+        made.lastUsed = this.now();
+        if (credential.kind === 'client') this.lent.delete(clientRequestId);
+      },
+    };
+  }
+
+  /** How many managers are kept now (made, being made, or held). */
+  get size(): number {
+    return this.managers.size;
+  }
+
+  dispose(): void {
+    for (const made of this.managers.values()) this.disposeMade(made);
+    this.managers.clear();
+    this.keyMemos.clear();
+    this.lent.clear();
+  }
+
+  private managerFor(credential: RequestCredential, models: readonly string[]): Made | null {
     const providers = credential.kind === 'user' ? this.options.userProviders() : this.clientProviders();
     if (providers === null || providers.length === 0) return null;
     const base = this.options.base();
@@ -63,29 +130,41 @@ export class EndpointManagers {
     this.keyMemos.set(credential.kind, { base, providers, models: modelList, key });
     const known = this.managers.get(key);
     if (known) return known;
-    const manager = Promise.resolve(this.options.createManager(config)).then((made) => {
-      this.unsubscribers.push(made.onEvent(this.options.onEvent));
-      return made;
+    const made: Made = {
+      manager: Promise.resolve(this.options.createManager(config)).then((manager) => {
+        made.unsubscribe = manager.onEvent(this.options.onEvent);
+        return manager;
+      }),
+      held: 0,
+      lastUsed: this.now(),
+      unsubscribe: null,
+    };
+    made.manager.catch(() => {
+      if (this.managers.get(key) === made) this.managers.delete(key);
     });
-    manager.catch(() => this.managers.delete(key));
-    this.managers.set(key, manager);
-    return manager;
+    this.managers.set(key, made);
+    return made;
   }
 
-  /** Lends the client's own credential (when it sent one) to its request with this id, until the
-   *  returned release is called (once the request has ended). */
-  lend(credential: RequestCredential, clientRequestId: string): () => void {
-    if (credential.kind !== 'client') return () => undefined;
-    this.lent.set(clientRequestId, credential);
-    return () => this.lent.delete(clientRequestId);
+  /** Disposes the managers no request holds and none has used for a while, but the user's own. */
+  private sweep(now: number): void {
+    this.lastSweep = now;
+    const usersOwn = this.keyMemos.get('user')?.key;
+    for (const [key, made] of this.managers) {
+      if (made.held > 0 || key === usersOwn || now - made.lastUsed < UNUSED_ENDPOINT_MANAGER_MS) continue;
+      this.managers.delete(key);
+      this.disposeMade(made);
+    }
   }
 
-  dispose(): void {
-    for (const unsubscribe of this.unsubscribers) unsubscribe();
-    for (const manager of this.managers.values()) void manager.then((made) => made.dispose(), () => undefined);
-    this.managers.clear();
-    this.keyMemos.clear();
-    this.lent.clear();
+  private disposeMade(made: Made): void {
+    void made.manager.then(
+      (manager) => {
+        made.unsubscribe?.();
+        manager.dispose();
+      },
+      () => undefined,
+    );
   }
 
   /** The same list while the upstream URL stays (so the key memo above holds). */

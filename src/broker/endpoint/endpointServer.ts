@@ -94,6 +94,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     upstreamBaseUrl: options.upstreamBaseUrl,
     userProviders: options.userProviders,
     onEvent: (event) => options.onEvent?.(event),
+    now,
   });
   const sockets = new Set<Socket>();
   let port = options.port;

@@ -91,27 +91,25 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
   const { stream: wantsStream, ...body } = read.value;
   const requested = typeof body['model'] === 'string' ? body['model'] : undefined;
   const models = modelsForRequest(requested, context.chain);
-  const made = context.managers.managerFor(context.credential, models);
-  if (made === null) {
+  const clientRequestId = endpointRequestId(context.client);
+  const lease = context.managers.acquire(context.credential, models, clientRequestId);
+  if (lease === null) {
     sendJson(res, 401, localError('authentication_error', NO_USER_CREDENTIAL), { 'x-should-retry': 'false' });
     return { status: 401, model: null, attempts: 0 };
   }
-  const manager = await made;
-  const request = body as unknown as ClaudeRequest;
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  const clientRequestId = endpointRequestId(context.client);
-  // The client's anthropic-beta and anthropic-version reach the API unchanged (a fallback's adaptations aside).
-  const headers = passHeadersFrom(req.headers);
-  const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...(headers ? { headers } : {}) };
-
-  const release = context.managers.lend(context.credential, clientRequestId);
   try {
+    const manager = await lease.manager;
+    const request = body as unknown as ClaudeRequest;
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    // The client's anthropic-beta and anthropic-version reach the API unchanged (a fallback's adaptations aside).
+    const headers = passHeadersFrom(req.headers);
+    const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...(headers ? { headers } : {}) };
     return await answer(res, manager, { request, body, models, streams: wantsStream === true, options }, context);
   } finally {
-    release();
+    lease.release();
   }
 }
 
