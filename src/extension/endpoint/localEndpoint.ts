@@ -11,12 +11,14 @@
 // broker could not be used (sharing on) hands it back once a broker answers again: it tries on the
 // schedule its requests reconnect on (2 s, doubling up to 30 s, and at once when they do), closes
 // its own endpoint only when the broker answers, and the broker listens on the same port when it
-// can; else the terminals' variables get the broker's URL and the log says so.
+// can; else the terminals' variables get the broker's URL and the log says so. Turning sharing
+// (`resilientClaude.sharedManager`) on moves the endpoint a window runs itself to the broker the
+// same way; turning it off gives the window an endpoint of its own, as sharing off at start does.
 import * as vscode from 'vscode';
 import type { ClaudeClient } from '../claudeClient';
 import type { WindowBroker } from '../broker/windowBroker';
 import type { SettingsWatcher } from '../settingsWatcher';
-import { ENDPOINT_SETTINGS_TABLE, SETTINGS_SECTION } from '../settings';
+import { ENDPOINT_SETTINGS_TABLE, SETTINGS_SECTION, SHARED_MANAGER_SETTING } from '../settings';
 import { readTable } from '../settingSpec';
 import type { SettingsOf } from '../settingSpec';
 import { EndpointTraffic } from './endpointTraffic';
@@ -96,6 +98,7 @@ export class LocalEndpoint implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration(SECTION)) void this.apply();
+        else if (event.affectsConfiguration(`${SETTINGS_SECTION}.${SHARED_MANAGER_SETTING.key}`)) void this.sharingChanged();
       }),
       ...[...credentialChanges, settings.onDidChange, client.onDidChangeHealth, broker.onDidChange].map((onChange) => onChange(() => this.refreshSoon())),
       // This window's requests reached the broker again: the endpoint follows now, not at its next try.
@@ -233,6 +236,25 @@ export class LocalEndpoint implements vscode.Disposable {
         if (this.running === starting) this.running = null;
       },
     );
+  }
+
+  /**
+   * Sharing turned on: the endpoint this window runs is handed to the broker (now, then on the
+   * hand-back's schedule). Turned off: the broker's is let go and this window runs its own.
+   */
+  private async sharingChanged(): Promise<void> {
+    const which = this.running;
+    const running = await which?.catch(() => null);
+    if (this.disposed || running === null || running === undefined || this.running !== which) return;
+    if (this.broker.enabledNow && running.where === 'window') {
+      this.log.info('Local endpoint: the shared broker was turned on (resilientClaude.sharedManager); the endpoint moves to it.');
+      this.handBackDelay = RECONNECT_MIN_MS;
+      this.handBackNow();
+    } else if (!this.broker.enabledNow && running.where === 'broker') {
+      this.log.info('Local endpoint: the shared broker was turned off (resilientClaude.sharedManager); this window runs the endpoint itself.');
+      await this.stop();
+      await this.apply();
+    }
   }
 
   private scheduleHandBack(which: Promise<HostedEndpoint>): void {

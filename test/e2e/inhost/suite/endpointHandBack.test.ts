@@ -6,10 +6,9 @@
 // broker that answers already runs the endpoint elsewhere (`serve` as the broker, here started the
 // way serve starts it), the window closes its own and gives the terminals that URL.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
-import { join } from 'node:path';
 import { startBroker } from '../../../../src/broker/brokerServer';
 import { brokerSocketPath } from '../../../../src/broker/runtimeDir';
 import { defaultManagerConfig } from '../../../../src/core/defaults';
@@ -17,33 +16,10 @@ import type { RunningSimulator } from '../../../../src/simulator/index';
 import type { ResilientClaudeTestHooks } from '../../../../src/extension/testHooks';
 import { startServesEndpoint } from '../../../support/servesEndpoint';
 import { test } from './runner';
-import { brokerPid, served, until } from './endpointProbe';
+import { brokerPid, holds, listeners, served, until } from './endpointProbe';
 import { openEndpointRig } from './endpointRig';
 
 const KEY = 'sk-ant-inhost-handback-8e3b1c';
-
-/** The socket inodes listening on 127.0.0.1:`port` (from /proc/net/tcp). */
-function listeners(port: number): string[] {
-  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return readFileSync('/proc/net/tcp', 'utf8')
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    .filter((fields) => fields[1] === local && fields[3] === '0A')
-    .map((fields) => fields[9] ?? '');
-}
-
-/** Whether process `pid` holds the socket `inode`. */
-function holds(pid: number, inode: string): boolean {
-  const fds = `/proc/${pid}/fd`;
-  return readdirSync(fds).some((fd) => {
-    try {
-      return readlinkSync(join(fds, fd)) === `socket:[${inode}]`;
-    } catch {
-      return false;
-    }
-  });
-}
 
 interface StandIn {
   readonly parts: ResilientClaudeTestHooks;
