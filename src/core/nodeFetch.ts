@@ -36,22 +36,27 @@ function fetchFailed(cause: unknown): TypeError {
   return new TypeError('fetch failed', { cause });
 }
 
-function headersFrom(res: IncomingMessage): Headers {
+/** The response's headers as fetch gives them, and its content-encoding (read from the raw headers:
+ *  `res.headers` would build a second copy of them all). */
+function headersFrom(res: IncomingMessage): { readonly headers: Headers; readonly encoding: string } {
   const headers = new Headers();
+  let encoding = '';
   const raw = res.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    if (name.length === 16 && name.toLowerCase() === 'content-encoding') encoding = encoding === '' ? value : `${encoding}, ${value}`;
     try {
-      headers.append(raw[i]!, raw[i + 1]!);
+      headers.append(name, value);
     } catch {
       // A header fetch would refuse too is left out.
     }
   }
-  return headers;
+  return { headers, encoding: encoding.trim().toLowerCase() };
 }
 
 /** The body as sent, decoded as fetch decodes it. */
-function decoded(res: IncomingMessage): Readable {
-  const encoding = (res.headers['content-encoding'] ?? '').trim().toLowerCase();
+function decoded(res: IncomingMessage, encoding: string): Readable {
   const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : null;
   if (decoder === null) return res;
   res.on('error', (error) => decoder.destroy(error));
@@ -111,14 +116,15 @@ class Exchange implements EventListenerObject, UnderlyingDefaultSource<Uint8Arra
       return;
     }
     const noBody = this.method === 'HEAD' || status === 204 || status === 205 || status === 304;
+    const { headers, encoding } = headersFrom(res);
     if (noBody) {
       this.end();
       res.resume();
     } else {
       this.res = res;
-      this.source = decoded(res);
+      this.source = decoded(res, encoding);
     }
-    this.resolve(new Response(noBody ? null : new ReadableStream<Uint8Array>(this, BUFFERED), { status, statusText: res.statusMessage ?? '', headers: headersFrom(res) }));
+    this.resolve(new Response(noBody ? null : new ReadableStream<Uint8Array>(this, BUFFERED), { status, statusText: res.statusMessage ?? '', headers }));
   }
 
   /** No answer came (the socket's error). */
@@ -182,7 +188,9 @@ export function nodeFetch(input: FetchInput, init?: RequestInit): Promise<Respon
   if (signal?.aborted === true) return Promise.reject(signal.reason);
 
   const headers: OutgoingHttpHeaders = {};
-  for (const [name, value] of new Headers(init?.headers)) headers[name] = value;
+  // The SDK hands a Headers already (a copy of it would validate every header once more).
+  const given = init?.headers;
+  for (const [name, value] of given instanceof Headers ? given : new Headers(given)) headers[name] = value;
   if (typeof body === 'string' || body instanceof Uint8Array) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
   const method = (init?.method ?? 'GET').toUpperCase();
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

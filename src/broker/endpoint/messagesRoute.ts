@@ -3,7 +3,7 @@
 // with every other client of the broker. A success is the answer (JSON, or server-sent events
 // as they arrive) with the model that answered and the attempts it took in the headers; when
 // the manager gives up, the upstream's status and error plus `x-should-retry: false`.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Answering, ClaudeRequest, FailureOutcome, Outcome, RelayStream, RequestEvent, RequestStream, SendOptions, SuccessOutcome } from '../../core/types';
 import type { RequestManager } from '../../core/contract';
@@ -67,9 +67,10 @@ function sendFailure(res: ServerResponse, outcome: FailureOutcome, manager: Requ
   return { status: failure.status, model: null, attempts: outcome.attempts.length };
 }
 
-/** The id of one endpoint request: who sent it, and a random part. */
+/** The id of one endpoint request: who sent it, and a random part (a UUID, which Node hands out
+ *  from a batch it fills at once: cheaper on every request than random bytes of our own). */
 export function endpointRequestId(client: string): string {
-  return `ep_${clientIdPart(client)}_${randomBytes(9).toString('base64url')}`;
+  return `ep_${clientIdPart(client)}_${randomUUID()}`;
 }
 
 /** Core's manager hands on the API's own events; a window's broker client only typed parts. */
