@@ -15,16 +15,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
-import { startEndpoint } from '../../src/broker/endpoint/endpointServer';
 import type { RunningEndpoint } from '../../src/broker/endpoint/endpointServer';
 import type { RequestManager } from '../../src/core/contract';
 import { defaultManagerConfig } from '../../src/core/defaults';
-import { createRequestManager } from '../../src/core/requestManager';
-import { createSharedRoutes } from '../../src/core/sharedRoutes';
 import { loadScenario, startSimulator } from '../../src/simulator/index';
 import type { RunningSimulator, Scenario } from '../../src/simulator/index';
 import { BENCH_API_KEY, CHAIN, PRIMARY } from '../config';
 import { percentile } from '../lib/percentile';
+import { shippedCore } from '../lib/shippedCore';
 import { endpointSection } from './endpointFigures';
 import { startServedEndpoint } from './servedEndpoint';
 import type { ClaudeCodeComparison, ClaudeCodeLane, EndpointBenchFigures, EndpointOverhead } from './endpointFigures';
@@ -106,8 +104,9 @@ function upstreamCounts(sim: RunningSimulator): Pick<ClaudeCodeLane, 'upstreamAt
   };
 }
 
-/** The endpoint as `serve` runs it (the broker's shared routes), in this process, in front of `upstream`. */
+/** The endpoint as `serve` runs it (the broker's shared routes, bundled as it ships), in this process, in front of `upstream`. */
 async function endpointFor(upstream: string): Promise<RunningEndpoint> {
+  const { createRequestManager, createSharedRoutes, startEndpoint } = shippedCore();
   const base = { ...defaultManagerConfig(), models: [...CHAIN] };
   const shared = createSharedRoutes(base);
   return startEndpoint({
@@ -201,7 +200,7 @@ export async function measureEndpointOverhead(requests: number, as: EndpointOver
   }
   const direct = new Anthropic({ baseURL: sim.url, apiKey: BENCH_API_KEY, maxRetries: 0 });
   const through = new Anthropic({ baseURL: endpoint.url, apiKey: BENCH_API_KEY, maxRetries: 0 });
-  const manager = createRequestManager({
+  const manager = shippedCore().createRequestManager({
     ...defaultManagerConfig(),
     models: [...CHAIN],
     providers: [{ id: 'anthropic', baseURL: sim.url, apiKey: () => BENCH_API_KEY }],
