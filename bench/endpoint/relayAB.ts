@@ -3,9 +3,12 @@
 // endpoint, interleaved and rotated, so each round meets the machine in the same state. Reports,
 // per lane, the p50 and time to first token, the median of each round's difference to the SDK
 // alone, the two hops (wireMoments.ts), and for `serve` its CPU per request.
-//   node --import tsx bench/endpoint/relayAB.ts [--requests N] serve:<root> in-process:<root> …
+//   node --import tsx bench/endpoint/relayAB.ts [--requests N] serve:<root> in-process:<root> cmd:<file>[,arg…] …
 // where each root is a clone (built, for serve:), e.g. main exported and built in /tmp/main against
-// this clone: serve:/tmp/main serve:. in-process:/tmp/main in-process:.
+// this clone: serve:/tmp/main serve:. in-process:/tmp/main in-process:. A cmd: lane runs a TypeScript
+// file that is given the upstream URL and prints `Listening on URL`, e.g. the floor of any relay:
+// cmd:bench/endpoint/bareRelay.ts cmd:bench/endpoint/bareRelay.ts,--hold-head.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
@@ -65,6 +68,23 @@ async function served(root: string, upstream: string): Promise<Lane> {
   return { name: `serve:${root}`, url: endpoint.url, cpuMs: () => cpuMsOf(endpoint.pid), close: () => endpoint.close() };
 }
 
+/** A program of ours in its own process, given the upstream URL (and the spec's other arguments). */
+async function command(spec: string, upstream: string): Promise<Lane> {
+  const [file, ...rest] = spec.split(',');
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(file!), upstream, ...rest], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((found, failed) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) found(match[1]!);
+    });
+    child.once('exit', (code) => failed(new Error(`${file} exited (${code}) before listening`)));
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  return { name: `cmd:${spec}`, url, cpuMs: () => cpuMsOf(child.pid ?? null), close: async () => { child.kill('SIGTERM'); await exited; } };
+}
+
 async function timed(client: Anthropic, watch: SimulatorWatch, prompt: string): Promise<Timed> {
   const started = performance.now();
   let first = 0;
@@ -94,7 +114,8 @@ async function main(): Promise<void> {
     for (const spec of specs) {
       if (spec.startsWith('serve:')) lanes.push(await served(spec.slice(6), sim.url));
       else if (spec.startsWith('in-process:')) lanes.push(await inProcess(spec.slice(11), sim.url));
-      else throw new Error(`Not a lane: ${spec} (serve:<root> or in-process:<root>)`);
+      else if (spec.startsWith('cmd:')) lanes.push(await command(spec.slice(4), sim.url));
+      else throw new Error(`Not a lane: ${spec} (serve:<root>, in-process:<root> or cmd:<file>)`);
     }
     const clients = lanes.map((lane) => new Anthropic({ baseURL: lane.url, apiKey: BENCH_API_KEY, maxRetries: 0 }));
     for (let i = 0; i < 10; i++) for (const client of clients) await timed(client, watch, `warm-up ${i}`);
