@@ -13,9 +13,11 @@ import {
   ensureTestResultsDir,
   fillInputBox,
   openSession,
+  readStatusTooltip,
   runCommand,
   sleep,
   statusBarItem,
+  tooltipRowFor,
 } from './harness';
 import type { E2eSession } from './harness';
 import type { RunningSimulator } from '../../src/simulator/index';
@@ -43,26 +45,14 @@ async function waitForStatus(page: Page, pattern: RegExp, timeoutMs = 30_000): P
   throw new Error(`the status bar never matched ${pattern}; its label is "${label}"`);
 }
 
+/** The tooltip's text once the primary's row is laid out (hovered, read, left). */
 async function tooltipText(page: Page): Promise<string> {
-  const item = statusBarItem(page, STATUS_ID);
-  await item.hover();
-  const hover = page.locator('.monaco-hover').filter({ hasText: 'Resilient Claude' }).first();
-  await hover.waitFor({ state: 'visible', timeout: 10_000 });
-  const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
-  await page.mouse.move(700, 400);
-  await page.keyboard.press('Escape');
-  return text;
+  return (await readStatusTooltip(page, "the primary's row", (t) => tooltipRowFor(t, OPUS) !== undefined)).text;
 }
 
+/** The tooltip's text once it matches `pattern`: hovered again every half second, about `timeoutMs` in all. */
 async function waitForTooltip(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await tooltipText(page).catch(() => '');
-    if (pattern.test(text)) return text;
-    await sleep(500);
-  }
-  throw new Error(`the tooltip never matched ${pattern}; it reads:\n${text}`);
+  return (await readStatusTooltip(page, String(pattern), (t) => pattern.test(t.text), { hovers: Math.ceil(timeoutMs / 1000), pauseMs: 500 })).text;
 }
 
 async function editorText(page: Page): Promise<string> {

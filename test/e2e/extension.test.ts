@@ -14,15 +14,18 @@ import {
   editUserSettings,
   ensureTestResultsDir,
   fillInputBox,
+  hoverStatusTooltip,
   notification,
   openSession,
   outputChannelLog,
   pickQuickPickItem,
   quickPickLabels,
   readClipboard,
+  readStatusTooltip,
   runCommand,
   sleep,
   statusBarItem,
+  tooltipRowFor,
   until,
   waitForEditorText,
   waitForNotification,
@@ -36,6 +39,8 @@ import type { RunningSimulator, SimulatorStats } from '../../src/simulator/index
 const VALID_KEY = 'sk-ant-e2e-valid-4f9c2d7e1b';
 const WRONG_KEY = 'sk-ant-e2e-wrong-8a3e5f0c6d';
 const STATUS_ID = 'resilient-claude.status';
+const OPUS_ROUTE = 'claude-opus-5-5';
+const SONNET_ROUTE = 'claude-sonnet-5-5';
 const SUITE_TIMEOUT_MS = 8 * 60_000;
 /** The alert setting that turns the overload alert off: a share of attempts never exceeds 1. */
 const ALERTS_OFF = 1;
@@ -204,10 +209,8 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
     assert.match((await item.getAttribute('class')) ?? '', /warning-kind/);
     await statusBarScreenshot(page, 'status-degraded');
     // The tooltip: every route's breaker, its 529 rate, the next probe, and command links.
-    await item.hover();
-    const hover = page.locator('.monaco-hover').filter({ hasText: 'Resilient Claude' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 10_000 });
-    const tooltip = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    const { table } = await hoverStatusTooltip(page, 'the rows of opus and sonnet', (t) => [OPUS_ROUTE, SONNET_ROUTE].every((m) => tooltipRowFor(t, m) !== undefined));
+    const tooltip = table.text;
     // Open for 2 s in this profile, then half-open until a request probes it.
     // (On a loaded machine the hover can land just as the open period ends: "on next request".)
     assert.match(tooltip, /claude-opus-5-5 \(primary\)\s+(open\s+100% of 1\s+(in \d s|on next request)|half-open\s+100% of 1)/);
@@ -513,14 +516,7 @@ describe('Resilient Claude in a real VS Code', { timeout: SUITE_TIMEOUT_MS }, ()
   }
 
   async function hoverTooltip(): Promise<string> {
-    const item = statusBarItem(page, STATUS_ID);
-    await item.hover();
-    const hover = page.locator('.monaco-hover').filter({ hasText: 'Resilient Claude' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 10_000 });
-    const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
-    await page.mouse.move(700, 400);
-    await page.keyboard.press('Escape');
-    return text;
+    return (await readStatusTooltip(page, "the primary's row", (t) => tooltipRowFor(t, OPUS_ROUTE) !== undefined)).text;
   }
 
   test('a stopped rehearsal leaves the real routes as they were: what real traffic learnt survives it', async () => {

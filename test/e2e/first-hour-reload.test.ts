@@ -18,7 +18,7 @@ import {
   clickNotificationAction,
   ensureTestResultsDir,
   fillInputBox,
-  hoverStatusTooltip,
+  readStatusTooltip,
   openSession,
   pickQuickPickItem,
   quickInputTitle,
@@ -56,11 +56,10 @@ const statusLabel = async (page: Page): Promise<string> => (await statusBarItem(
 
 /** The status tooltip's row for `model` once `holds` (described by `what`) is true of it: hovered until then, then left. */
 async function tooltipRow(page: Page, model: string, what = 'shown', holds: (row: string) => boolean = () => true): Promise<string> {
-  const { table } = await hoverStatusTooltip(page, `a row for ${model} (${what})`, (t) => {
+  const table = await readStatusTooltip(page, `a row for ${model} (${what})`, (t) => {
     const row = tooltipRowFor(t, model);
     return row !== undefined && holds(row);
   });
-  await page.mouse.move(700, 300);
   return tooltipRowFor(table, model) ?? '';
 }
 

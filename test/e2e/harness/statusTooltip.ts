@@ -30,6 +30,8 @@ export interface TooltipOptions {
   readonly hovers?: number;
   /** How long one hover waits for the tooltip to show (default 4 s). */
   readonly showMs?: number;
+  /** The pause before hovering again (default 300 ms; longer to wait for a state that takes a while). */
+  readonly pauseMs?: number;
 }
 
 const NO_TOOLTIP: TooltipTable = { text: '', rows: [], headers: 0 };
@@ -59,7 +61,7 @@ export async function hoverStatusTooltip(page: Page, what: string, holds: (table
   let last = NO_TOOLTIP;
   let shown = 0;
   for (let tries = 0; tries < hovers; tries++) {
-    if (tries > 0) await sleep(300);
+    if (tries > 0) await sleep(options.pauseMs ?? 300);
     await page.mouse.move(700, 300);
     await statusBarItem(page, options.itemId ?? STATUS_ID).hover();
     if (!(await hover.waitFor({ state: 'visible', timeout: options.showMs ?? 4000 }).then(() => true, () => false))) continue;
@@ -72,4 +74,12 @@ export async function hoverStatusTooltip(page: Page, what: string, holds: (table
     `the status tooltip never showed ${what} in ${hovers} hovers (shown ${shown} times); ` +
       `it last showed ${last.headers} header cells and rows ${JSON.stringify(last.rows)}${last.rows.length === 0 ? `, text ${JSON.stringify(last.text)}` : ''}`,
   );
+}
+
+/** As hoverStatusTooltip, then the pointer leaves and the tooltip is dismissed: what it showed. */
+export async function readStatusTooltip(page: Page, what: string, holds: (table: TooltipTable) => boolean, options: TooltipOptions = {}): Promise<TooltipTable> {
+  const { table } = await hoverStatusTooltip(page, what, holds, options);
+  await page.mouse.move(700, 400);
+  await page.keyboard.press('Escape');
+  return table;
 }
