@@ -12,6 +12,7 @@ import type { RelayManager } from '../core/contract';
 import type { ClaudeRequest, BreakerSnapshot, CountOutcome, ManagerEvent, Outcome, SendOptions } from '../core/types';
 import type { ManagerRegistry, ManagerSubscriber } from './managerRegistry';
 import {
+  AnsweringNotification,
   AttachRequest,
   BROKER_PROTOCOL_VERSION,
   BreakersNotification,
@@ -198,6 +199,7 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
         ...(parsed.headers ? { headers: parsed.headers } : {}),
         ...(parsed.client ? { client: parsed.client } : {}),
         onEvent: (event) => notify(this.connection, RequestEventNotification, { clientRequestId: parsed.clientRequestId, event }),
+        onAnswering: (answering) => notify(this.connection, AnsweringNotification, { clientRequestId: parsed.clientRequestId, answering }),
       };
       const release = lendSecrets(parsed.clientRequestId, parsed.secrets);
       if (release === null) throw new ResponseError(ErrorCodes.InvalidRequest, `A request with the id ${parsed.clientRequestId} is running already.`);

@@ -4,7 +4,7 @@
 // which never throw and accept only the shapes below. The manager's own payloads (the request
 // body, events, outcomes) travel generically: checked for their envelope here, validated in
 // depth by the manager that receives them, so a change to core's types costs this file nothing.
-import type { BreakerSnapshot, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, Route, StreamPart } from '../core/types';
+import type { Answering, BreakerSnapshot, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, Route, StreamPart } from '../core/types';
 import type { EndpointRequest } from './endpoint/endpointServer';
 import { isRecord } from '../shared/isRecord';
 import { safeClientLabel } from '../core/requestClient';
@@ -125,6 +125,11 @@ export interface PartParams {
 export interface RequestEventParams {
   readonly clientRequestId: string;
   readonly event: RequestEvent;
+}
+
+export interface AnsweringParams {
+  readonly clientRequestId: string;
+  readonly answering: Answering;
 }
 
 export interface EventParams {
@@ -325,6 +330,16 @@ export function parseRequestEventParams(value: unknown): RequestEventParams | nu
   return { clientRequestId: value['clientRequestId'], event: event as unknown as RequestEvent };
 }
 
+/** Which attempt answers a request: its route and the server's request id (or null). */
+export function parseAnsweringParams(value: unknown): AnsweringParams | null {
+  if (!isRecord(value) || !isId(value['clientRequestId']) || !isRecord(value['answering'])) return null;
+  const answering = value['answering'];
+  const route = parseRoute(answering);
+  const requestId = answering['requestId'];
+  if (route === null || (requestId !== null && typeof requestId !== 'string')) return null;
+  return { clientRequestId: value['clientRequestId'], answering: { requestId, provider: route.provider, model: route.model } };
+}
+
 /** The envelope of a manager event: a known `type` and a time; the rest is the manager's. */
 export function parseEventParams(value: unknown): EventParams | null {
   if (!isRecord(value) || !isId(value['managerId'])) return null;
@@ -458,6 +473,9 @@ export const PartNotification: BrokerNotificationType<PartParams> = { method: 'r
 
 /** broker → client: an event of one of this client's requests, as it happens (all of them before the request's answer). */
 export const RequestEventNotification: BrokerNotificationType<RequestEventParams> = { method: 'resilientClaude/requestEvent', params: orUndefined(parseRequestEventParams) };
+
+/** broker → client: which attempt answers one of this client's requests (SendOptions.onAnswering), before its first part. */
+export const AnsweringNotification: BrokerNotificationType<AnsweringParams> = { method: 'resilientClaude/answering', params: orUndefined(parseAnsweringParams) };
 
 /** broker → client: an event of a manager the client is attached to (every client's traffic: status bar, history). */
 export const EventNotification: BrokerNotificationType<EventParams> = { method: 'resilientClaude/event', params: orUndefined(parseEventParams) };

@@ -13,8 +13,8 @@ import { newClientRequestId } from '../../core/clientRequestId';
 import { TextQueue } from '../../core/textQueue';
 import { partStream } from '../../core/requestStream';
 import { asOf, breakerChanges } from './breakerSnapshots';
-import type { AttemptRecord, BreakerSnapshot, ClaudeRequest, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
-import { AttachRequest, BreakersNotification, ClientsNotification, CountTokensRequest, EventNotification, PartNotification, RequestEventNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
+import type { Answering, AttemptRecord, BreakerSnapshot, ClaudeRequest, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
+import { AnsweringNotification, AttachRequest, BreakersNotification, ClientsNotification, CountTokensRequest, EventNotification, PartNotification, RequestEventNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
 import type { ClientCounts } from '../protocol';
 import { toWireConfig } from '../wireConfig';
 import { RequestCredentials } from './requestCredentials';
@@ -75,10 +75,11 @@ interface Asked {
   readonly client: string | undefined;
 }
 
-/** Where a request's parts and events go while it runs on the broker. */
+/** Where a request's parts and events go, and who is told which attempt answers it (SendOptions.onAnswering), wherever it runs. */
 interface Inbox {
   readonly part: (part: StreamPart) => void;
   readonly event: (event: RequestEvent) => void;
+  readonly answering: (answering: Answering) => void;
 }
 
 export class SharedManager implements RequestManager {
@@ -134,7 +135,7 @@ export class SharedManager implements RequestManager {
     const priority = options.priority ?? 'interactive';
     const onEvent = options.onEvent ?? (() => undefined);
     const asked: Asked = { request, priority, clientRequestId, headers: options.headers, client: options.client };
-    const outcome = this.run(asked, { part: (part) => queue.push(part), event: onEvent }, controller.signal).finally(() => {
+    const outcome = this.run(asked, { part: (part) => queue.push(part), event: onEvent, answering: (answering) => options.onAnswering?.(answering) }, controller.signal).finally(() => {
       external?.removeEventListener('abort', onAbort);
       queue.end();
     });
@@ -152,7 +153,7 @@ export class SharedManager implements RequestManager {
     await this.ready;
     const link = this.link;
     if (!link) return local();
-    this.inboxes.set(clientRequestId, { part: () => undefined, event: options.onEvent ?? (() => undefined) });
+    this.inboxes.set(clientRequestId, { part: () => undefined, event: options.onEvent ?? (() => undefined), answering: () => undefined });
     const settled = link.liveness.begin();
     const signal = options.signal ?? new AbortController().signal;
     try {
@@ -261,6 +262,9 @@ export class SharedManager implements RequestManager {
     channel.onNotification(RequestEventNotification, (parsed) => {
       this.inboxes.get(parsed.clientRequestId)?.event(parsed.event);
     });
+    channel.onNotification(AnsweringNotification, (parsed) => {
+      this.inboxes.get(parsed.clientRequestId)?.answering(parsed.answering);
+    });
     channel.onNotification(BreakersNotification, (parsed) => {
       if (parsed.managerId !== link.managerId) return;
       const before = link.breakers;
@@ -351,6 +355,7 @@ export class SharedManager implements RequestManager {
         if (event.type === 'attempt') seen.push(event);
         inbox.event(event);
       },
+      answering: inbox.answering,
     });
     const settled = link.liveness.begin();
     try {
@@ -390,7 +395,7 @@ export class SharedManager implements RequestManager {
     const continuation = continuationOf(request, delivered);
     const skip = new SkipPrefix(continuation.skip);
     let forwarded = '';
-    const stream = this.localManager().stream(continuation.request, { signal, priority, clientRequestId, onEvent: inbox.event, ...(headers ? { headers } : {}), ...(client ? { client } : {}) });
+    const stream = this.localManager().stream(continuation.request, { signal, priority, clientRequestId, onEvent: inbox.event, ...(headers ? { headers } : {}), ...(client ? { client } : {}), onAnswering: inbox.answering });
     for await (const part of stream.parts) {
       if (part.type !== 'text') {
         inbox.part(part);

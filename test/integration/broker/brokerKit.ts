@@ -11,6 +11,7 @@ import type { RunningBroker } from '../../../src/broker/brokerServer';
 import { connectOrStartBroker } from '../../../src/broker/client/connect';
 import { openJsonRpcChannel } from '../../../src/broker/client/jsonRpcChannel';
 import { SharedManager } from '../../../src/broker/client/sharedManager';
+import type { SharedManagerOptions } from '../../../src/broker/client/sharedManager';
 import { brokerPidPath } from '../../../src/broker/runtimeDir';
 import type { ManagerConfig } from '../../../src/core/contract';
 import { createRequestManager } from '../../../src/core/requestManager';
@@ -152,16 +153,19 @@ export async function inProcessBroker(): Promise<{ readonly dir: string; readonl
   return { dir, broker };
 }
 
+/** A broker client (no reconnect) with an in-process fallback, connecting with `connect`. */
+function brokerClient(config: ManagerConfig, connect: SharedManagerOptions['connect']): SharedManager {
+  return new SharedManager({ config, historyFile: null, reconnect: false, createLocal: (c) => createRequestManager(c), log: () => undefined, connect });
+}
+
 /** A client of the broker in `dir` (a one-shot CLI's kind: no reconnect), with an in-process fallback. */
 export function sharedClient(dir: string, config: ManagerConfig, name: string): SharedManager {
-  return new SharedManager({
-    config,
-    historyFile: null,
-    reconnect: false,
-    createLocal: (c) => createRequestManager(c),
-    log: () => undefined,
-    connect: async () => openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'cli', name),
-  });
+  return brokerClient(config, async () => openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'cli', name));
+}
+
+/** A broker client whose broker cannot be reached: its requests run in this process. */
+export function unreachableClient(config: ManagerConfig): SharedManager {
+  return brokerClient(config, () => Promise.reject(new Error('no broker here')));
 }
 
 /** Fresh runtime folders for a suite's tests; `cleanUpAll` (for `after`) cleans every one. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAttachParams, parseBreakers, parseEventParams, parseHelloOptions, parseOutcome, parseRequestEventParams, parseStreamParams } from '../../../src/broker/protocol';
+import { parseAnsweringParams, parseAttachParams, parseBreakers, parseEventParams, parseHelloOptions, parseOutcome, parseRequestEventParams, parseStreamParams } from '../../../src/broker/protocol';
 
 const CHALLENGE = 'ab'.repeat(32);
 const CONFIG = { models: ['claude-opus-5-5'], providers: [{ id: 'anthropic', baseURL: 'http://127.0.0.1:1', secretFields: ['apiKey'] }] };
@@ -14,6 +14,9 @@ describe('broker protocol validators', () => {
     assert.equal(parseEventParams({ managerId: 'm_1', event: { type: 'attempt', time: 1 } })?.event.type, 'attempt');
     assert.equal(parseRequestEventParams({ clientRequestId: 'rc_1', event: { type: 'wait', time: 1 } })?.event.type, 'wait');
     assert.equal(parseOutcome({ ok: true, clientRequestId: 'rc_1', text: 'hi', attempts: [] })?.ok, true);
+    const answering = { requestId: 'req_1', provider: 'anthropic', model: 'claude-sonnet-5-5' };
+    assert.deepEqual(parseAnsweringParams({ clientRequestId: 'rc_1', answering }), { clientRequestId: 'rc_1', answering });
+    assert.equal(parseAnsweringParams({ clientRequestId: 'rc_1', answering: { ...answering, requestId: null } })?.answering.requestId, null);
   });
 
   it('carry only anthropic-beta and anthropic-version as a request\'s pass-through headers', () => {
@@ -45,6 +48,9 @@ describe('broker protocol validators', () => {
     assert.equal(parseRequestEventParams({ clientRequestId: 'rc_1', event: { type: 'wait' } }), null);
     assert.equal(parseRequestEventParams({ clientRequestId: 7, event: { type: 'wait', time: 1 } }), null);
     assert.equal(parseRequestEventParams({ event: { type: 'wait', time: 1 } }), null);
+    assert.equal(parseAnsweringParams({ clientRequestId: 'rc_1', answering: { requestId: 7, provider: 'anthropic', model: 'm' } }), null);
+    assert.equal(parseAnsweringParams({ clientRequestId: 'rc_1', answering: { requestId: 'req_1', model: 'm' } }), null);
+    assert.equal(parseAnsweringParams({ answering: { requestId: 'req_1', provider: 'anthropic', model: 'm' } }), null);
     assert.equal(parseOutcome({ ok: false, clientRequestId: 'rc_1', text: '', attempts: [] }), null);
     assert.equal(parseBreakers([{ provider: 'anthropic', model: 'm', state: 'melted', since: 0, nextProbeAt: null, consecutiveFailures: 0 }]), null);
   });
