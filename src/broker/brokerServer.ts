@@ -5,6 +5,7 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type * as net from 'node:net';
 import { BrokerHistories } from './brokerHistories';
 import { BrokerSession } from './brokerSession';
+import { MAX_BROKER_CONNECTIONS, brokerFullMessage, refuseConnection } from './connectionRefusal';
 import { EndpointHost } from './endpointHost';
 import type { SessionHost } from './brokerSession';
 import { ManagerRegistry } from './managerRegistry';
@@ -29,6 +30,8 @@ export interface BrokerOptions {
   readonly log: (message: string) => void;
   /** This process runs a local endpoint of its own (`serve`) and adopts it once it listens. */
   readonly ownEndpoint?: boolean;
+  /** Connections served at once (default MAX_BROKER_CONNECTIONS); one more is refused. */
+  readonly maxConnections?: number;
 }
 
 export interface RunningBroker {
@@ -71,6 +74,9 @@ class Broker implements SessionHost {
   private readonly startedAt = Date.now();
   private nextSessionId = 1;
   readonly helloTimeoutMs: number;
+  private readonly maxConnections: number;
+  /** Connections beyond the cap being answered with the refusal (as many again at most; more are cut at once). */
+  private readonly refused = new Set<net.Socket>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private stopping: Promise<void> | null = null;
   /** Set before the sessions are closed, so the last one leaving arms no idle timer. */
@@ -86,6 +92,7 @@ class Broker implements SessionHost {
     private readonly options: BrokerOptions,
   ) {
     this.helloTimeoutMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
+    this.maxConnections = options.maxConnections ?? MAX_BROKER_CONNECTIONS;
     this.histories = new BrokerHistories(options.log);
     this.registry = new ManagerRegistry(this.histories, options.log);
     this.endpoint = new EndpointHost({ dir, shared: this.registry.shared, histories: this.histories, log: options.log, ownEndpoint: options.ownEndpoint === true });
@@ -93,6 +100,10 @@ class Broker implements SessionHost {
 
   start(): RunningBroker {
     this.server.on('connection', (socket) => {
+      if (this.sessions.size >= this.maxConnections) {
+        this.refuse(socket);
+        return;
+      }
       this.clearIdle();
       this.sessions.add(new BrokerSession(socket, this, this.nextSessionId++));
     });
@@ -134,6 +145,17 @@ class Broker implements SessionHost {
     this.options.log(message);
   }
 
+  /** A connection beyond the cap: told so (or cut at once while as many are being told). */
+  private refuse(socket: net.Socket): void {
+    if (this.refused.size >= this.maxConnections) {
+      socket.destroy();
+      return;
+    }
+    if (this.refused.size === 0) this.options.log(`Refusing a connection: ${this.sessions.size} are open, the most this broker serves at once.`);
+    this.refused.add(socket);
+    refuseConnection(socket, brokerFullMessage(this.maxConnections), Math.min(this.helloTimeoutMs, 5_000), () => this.refused.delete(socket));
+  }
+
   private publishCounts(): void {
     const counts = this.counts();
     for (const session of this.sessions) session.sendCounts(counts);
@@ -157,6 +179,7 @@ class Broker implements SessionHost {
       // Stop accepting first (this removes the socket), then let the sessions go.
       const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       for (const session of [...this.sessions]) session.close();
+      for (const socket of this.refused) socket.destroy();
       await closed;
       await this.endpoint.stop();
       this.registry.disposeAll();

@@ -198,6 +198,19 @@ export function parseHelloOptions(value: unknown): HelloOptions | null {
   return { protocolVersion, kind, name, challenge };
 }
 
+/** The InitializeResult of a connection the broker does not serve (connectionRefusal.ts): why. An
+ *  answer rather than an error, so a window's language client shows no popup of its own. */
+export interface BrokerRefusal {
+  readonly refused: string;
+}
+
+/** Why the broker refused this connection, or null when it did not. */
+export function parseRefusal(value: unknown): string | null {
+  if (!isRecord(value)) return null;
+  const refused = value['refused'];
+  return typeof refused === 'string' && refused.length > 0 && refused.length <= 500 ? refused : null;
+}
+
 /** The broker's part of an InitializeResult: who it is and its proof. */
 export function parseHandshake(value: unknown): BrokerHandshake | null {
   if (!isRecord(value)) return null;

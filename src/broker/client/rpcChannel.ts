@@ -8,7 +8,7 @@ import type * as net from 'node:net';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { CancellationToken } from 'vscode-jsonrpc/node';
 import { isChallenge, newChallenge, verifyBrokerProof } from '../peerProof';
-import { BROKER_PROTOCOL_VERSION, parseHandshake } from '../protocol';
+import { BROKER_PROTOCOL_VERSION, parseHandshake, parseRefusal } from '../protocol';
 import type { BrokerInfo, ClientKind, HelloOptions } from '../protocol';
 import type { RuntimeDir } from '../runtimeDir';
 import type { BrokerChannel } from './channel';
@@ -50,6 +50,14 @@ export class BrokerTimeoutError extends Error {
   }
 }
 
+/** The broker answered the handshake with a refusal (it serves as many connections as it takes). */
+export class BrokerRefusedError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'BrokerRefusedError';
+  }
+}
+
 /** `promise`, or a BrokerTimeoutError after `ms`. */
 export function withinTime<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -69,6 +77,8 @@ export function helloFor(kind: ClientKind, name: string): HelloOptions {
  * otherwise (nothing else is sent to a process that cannot prove it is this user's broker).
  */
 export function checkHandshake(dir: RuntimeDir, hello: HelloOptions, initializeResult: unknown): BrokerInfo {
+  const refusal = parseRefusal(initializeResult);
+  if (refusal !== null) throw new BrokerRefusedError(refusal);
   const handshake = parseHandshake(initializeResult);
   if (!handshake) throw new Error('The broker answered the handshake with something unexpected.');
   if (!isChallenge(hello.challenge) || !verifyBrokerProof(dir, hello.challenge, handshake.proof)) {

@@ -24,7 +24,7 @@ import { SkipPrefix } from '../../core/continuation';
 import { Emitter } from '../../shared/emitter';
 import type { Unsubscribe } from '../../shared/emitter';
 import { Liveness } from './liveness';
-import { ATTACH_TIMEOUT_MS, BrokerTimeoutError } from './rpcChannel';
+import { ATTACH_TIMEOUT_MS, BrokerRefusedError, BrokerTimeoutError } from './rpcChannel';
 
 export type Sharing =
   | { readonly mode: 'connecting' }
@@ -239,7 +239,7 @@ export class SharedManager implements RequestManager {
     try {
       channel = await this.options.connect();
     } catch (error) {
-      this.fallBack(`the broker could not be reached (${describe(error)})`);
+      this.fallBack(error instanceof BrokerRefusedError ? `the shared broker refused this client: ${describe(error)}` : `the broker could not be reached (${describe(error)})`);
       return;
     }
     if (this.disposed) {
