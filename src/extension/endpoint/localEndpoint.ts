@@ -254,6 +254,9 @@ export class LocalEndpoint implements vscode.Disposable {
       this.log.info('Local endpoint: the shared broker was turned off (resilientClaude.sharedManager); this window runs the endpoint itself.');
       await this.stop();
       await this.apply();
+    } else if (!this.broker.enabledNow) {
+      // Standing in for the broker already: it stays where the terminals point, now this window's own (kept across a reload).
+      this.ownPort.remember(Number(new URL(running.url).port));
     }
   }
 

@@ -29,6 +29,8 @@ interface StandIn {
   readonly url: string;
   /** The program holding the broker's socket goes away. */
   unblock(): Promise<void>;
+  /** Sets a resilientClaude.* user setting (removed again afterwards). */
+  set(setting: string, value: unknown): Promise<void>;
 }
 
 /** The window running the endpoint while no broker answers; everything undone after `run`. */
@@ -54,7 +56,7 @@ async function withStandIn(run: (standIn: StandIn) => Promise<void>): Promise<vo
     assert.ok(await served(url, KEY), 'served by the window meanwhile');
     const [windowListener] = listeners(Number(new URL(url).port));
     assert.ok(windowListener !== undefined && holds(process.pid, windowListener), 'the extension host listens there');
-    await run({ parts, simulator, runtimeDir, url, unblock });
+    await run({ parts, simulator, runtimeDir, url, unblock, set: rig.set });
   } finally {
     await rig.close();
   }
@@ -95,4 +97,18 @@ test("handing back to a broker whose endpoint runs elsewhere, the window's termi
       await broker.stop('test over');
       await elsewhere.close();
     }
+  }), { timeout: 150_000 });
+
+test("turning sharing off while standing in for the broker: the endpoint stays the window's own, at the same URL when it starts again", () =>
+  withStandIn(async ({ parts, url, set }) => {
+    await set('sharedManager', false);
+    await set('endpoint.terminals', false);
+    await until(async () => (await parts.endpoint.hostedIn()) === null, 'the endpoint to stop');
+    // As after a reload: a window with sharing off starts its own endpoint where it last listened.
+    await set('endpoint.terminals', true);
+    await until(() => (parts.endpoint.status()?.url ?? null) !== null, 'the endpoint to listen again');
+    assert.equal(await parts.endpoint.hostedIn(), 'window');
+    assert.equal(parts.endpoint.status()?.url, url, 'where the terminals point');
+    assert.equal(parts.endpoint.terminalVariable('ANTHROPIC_BASE_URL'), url);
+    assert.ok(await served(url, KEY), 'served by the window');
   }), { timeout: 150_000 });
