@@ -4,7 +4,7 @@
 // key; another client's wrong key is not served by a key seen before.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RequestManager } from '../../../src/core/contract';
+import type { RelayManager } from '../../../src/core/contract';
 import { createRequestManager } from '../../../src/core/requestManager';
 import { UNUSED_ENDPOINT_MANAGER_MS } from '../../../src/broker/endpoint/endpointManagers';
 import { startSimulator } from '../../../src/simulator/index';
@@ -21,13 +21,19 @@ test('a client\'s manager unused for 30 minutes is disposed, and the client is s
       const manager = createRequestManager(config);
       const record = { models: config.models.join(), disposed: false };
       made.push(record);
-      const dispose = manager.dispose.bind(manager);
-      const counted: RequestManager = Object.assign(Object.create(manager) as RequestManager, {
+      const counted: RelayManager = {
+        send: (request, options) => manager.send(request, options),
+        stream: (request, options) => manager.stream(request, options),
+        countTokens: (body, options) => manager.countTokens(body, options),
+        onEvent: (listener) => manager.onEvent(listener),
+        breakers: () => manager.breakers(),
+        resetBreakers: (route) => manager.resetBreakers(route),
+        updateConfig: (next) => manager.updateConfig(next),
         dispose: () => {
           record.disposed = true;
-          dispose();
+          manager.dispose();
         },
-      });
+      };
       return counted;
     },
   });

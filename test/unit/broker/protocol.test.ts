@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAnsweringParams, parseAttachParams, parseBreakers, parseEventParams, parseHelloOptions, parseOutcome, parseRequestEventParams, parseStreamParams } from '../../../src/broker/protocol';
+import { parseAnsweringParams, parseAttachParams, parseBreakers, parseEventParams, parseHelloOptions, parseOutcome, parseRefusal, parseRequestEventParams, parseStreamParams } from '../../../src/broker/protocol';
 
 const CHALLENGE = 'ab'.repeat(32);
 const CONFIG = { models: ['claude-opus-5-5'], providers: [{ id: 'anthropic', baseURL: 'http://127.0.0.1:1', secretFields: ['apiKey'] }] };
@@ -53,5 +53,14 @@ describe('broker protocol validators', () => {
     assert.equal(parseAnsweringParams({ answering: { requestId: 'req_1', provider: 'anthropic', model: 'm' } }), null);
     assert.equal(parseOutcome({ ok: false, clientRequestId: 'rc_1', text: '', attempts: [] }), null);
     assert.equal(parseBreakers([{ provider: 'anthropic', model: 'm', state: 'melted', since: 0, nextProbeAt: null, consecutiveFailures: 0 }]), null);
+  });
+
+  it('reads a refusal from an initialize result, and nothing from a handshake or a malformed one', () => {
+    assert.equal(parseRefusal({ capabilities: {}, refused: 'it already serves 64 connections' }), 'it already serves 64 connections');
+    assert.equal(parseRefusal({ capabilities: {}, broker: { pid: 1 }, proof: 'ab' }), null);
+    assert.equal(parseRefusal({ refused: '' }), null);
+    assert.equal(parseRefusal({ refused: 'x'.repeat(501) }), null);
+    assert.equal(parseRefusal({ refused: 7 }), null);
+    assert.equal(parseRefusal(null), null);
   });
 });
