@@ -15,6 +15,7 @@ import { NO_USER_CREDENTIAL, localError } from './failureResponse';
 import { handleCountTokens } from './countTokensRoute';
 import { handleMessages } from './messagesRoute';
 import { relayPath } from './pathRelay';
+import { refusedMethod, requestTarget } from './requestTarget';
 import type { RequestCredential } from './requestGuard';
 import { guardRequest } from './requestGuard';
 
@@ -71,9 +72,9 @@ export interface RunningEndpoint {
   handOver(graceMs: number): Promise<void>;
 }
 
-function refuse(res: ServerResponse, status: number, errorType: string, message: string): void {
+function refuse(res: ServerResponse, status: number, errorType: string, message: string, headers: Readonly<Record<string, string>> = {}): void {
   const text = JSON.stringify(localError(errorType, message));
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'x-should-retry': 'false' });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), 'x-should-retry': 'false' });
   res.end(text);
 }
 
@@ -103,7 +104,8 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     const started = now();
     const label = clientLabel(req.headers['user-agent']);
     const method = req.method ?? 'GET';
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const target = requestTarget(req.url);
+    const path = target.path;
     const answered = (status: number, model: string | null = null, attempts = 0): void =>
       options.onRequest?.({ client: label, method, path, status, model, attempts, ms: now() - started });
     const guard = guardRequest(req.headers, port, options.token);
@@ -118,6 +120,12 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     if (!path.startsWith('/v1/')) {
       refuse(res, 404, 'not_found_error', `Not found: ${method} ${path}. This endpoint serves the Anthropic API's /v1/ paths.`);
       answered(404);
+      return;
+    }
+    const allowed = refusedMethod(method, path);
+    if (allowed !== null) {
+      refuse(res, 405, 'invalid_request_error', `Method ${method} is not allowed on ${path}: use ${allowed}.`, { allow: allowed });
+      answered(405);
       return;
     }
     if (path === '/v1/messages' && method === 'POST') {
@@ -135,15 +143,15 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
         return;
       }
     }
-    let target: { baseUrl: string; headers: Record<string, string> } | null;
-    if (credential.kind === 'client') target = { baseUrl: options.upstreamBaseUrl(), headers: clientCredentialHeaders(credential) };
-    else target = await userRelayTarget(options.userProviders());
-    if (target === null) {
+    let upstream: { baseUrl: string; headers: Record<string, string> } | null;
+    if (credential.kind === 'client') upstream = { baseUrl: options.upstreamBaseUrl(), headers: clientCredentialHeaders(credential) };
+    else upstream = await userRelayTarget(options.userProviders());
+    if (upstream === null) {
       refuse(res, 401, 'authentication_error', `${NO_USER_CREDENTIAL} (This path needs an Anthropic key.)`);
       answered(401);
       return;
     }
-    const status = await relayPath(req, res, { baseUrl: target.baseUrl, credentialHeaders: target.headers });
+    const status = await relayPath(req, res, { baseUrl: upstream.baseUrl, credentialHeaders: upstream.headers, pathAndQuery: target.pathAndQuery });
     options.log(`${label} (${who}): ${method} ${path} relayed → ${status}, ${now() - started} ms`);
     answered(status);
   };

@@ -30,6 +30,8 @@ export interface RelayTarget {
   readonly baseUrl: string;
   /** The credential header(s) the upstream receives. */
   readonly credentialHeaders: Readonly<Record<string, string>>;
+  /** The request's path (dot segments resolved, see requestTarget.ts) and query. */
+  readonly pathAndQuery: string;
 }
 
 /** The upstream URL for a request path and query (e.g. /v1/models?limit=5). */
@@ -41,7 +43,7 @@ export function upstreamUrl(baseUrl: string, pathAndQuery: string): URL {
 
 /** Relays one request; resolves with the upstream status (or 502 when it could not be reached). */
 export function relayPath(req: IncomingMessage, res: ServerResponse, target: RelayTarget): Promise<number> {
-  const url = upstreamUrl(target.baseUrl, req.url ?? '/');
+  const url = upstreamUrl(target.baseUrl, target.pathAndQuery);
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || NOT_FORWARDED.has(name) || name.startsWith('access-control-')) continue;

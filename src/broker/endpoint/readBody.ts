@@ -1,11 +1,17 @@
-// A request's JSON body, bounded in size, as an object — or the API-shaped reason it is not one.
+// A request's JSON body (a content-type, when given, that names JSON), bounded in size, as an
+// object — or the API-shaped reason it is not one.
 import type { IncomingMessage } from 'node:http';
+import { acceptsAsJson } from './requestTarget';
 
 export type BodyResult =
   | { readonly ok: true; readonly value: Record<string, unknown> }
   | { readonly ok: false; readonly status: 400 | 413; readonly errorType: 'invalid_request_error' | 'request_too_large'; readonly message: string };
 
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+  const contentType = req.headers['content-type'];
+  if (!acceptsAsJson(contentType)) {
+    return { ok: false, status: 400, errorType: 'invalid_request_error', message: `The request body must be JSON (content-type: application/json), not ${JSON.stringify(contentType)}.` };
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
