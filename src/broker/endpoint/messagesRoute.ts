@@ -178,7 +178,8 @@ async function answer(res: ServerResponse, manager: RequestManager, asked: Asked
     if (!outcome.ok) {
       if (!sse.hasStarted) return sendFailure(res, outcome, manager, models, context.now());
       sse.fail(failureResponse(outcome, null).errorType, outcome.error.message);
-      return { status: 200, model: currentModel, attempts: outcome.attempts.length };
+      // A client that left mid-stream is counted as gone (499), not as answered.
+      return { status: outcome.error.class === 'canceled' ? 499 : 200, model: currentModel, attempts: outcome.attempts.length };
     }
     if (sse.hasStarted) {
       sse.finish(outcome);
