@@ -24,6 +24,7 @@ import { BENCH_API_KEY, CHAIN, PRIMARY } from '../config';
 import { percentile } from '../lib/percentile';
 import { shippedCore } from '../lib/shippedCore';
 import { endpointSection } from './endpointFigures';
+import { startRelayProgram } from './relayProgram';
 import { startServedEndpoint } from './servedEndpoint';
 import type { ClaudeCodeComparison, ClaudeCodeLane, EndpointBenchFigures, EndpointOverhead } from './endpointFigures';
 
@@ -187,7 +188,9 @@ const tenths = (ms: number): number => Math.round(ms * 10) / 10;
  *  `serve` in its own process as users run it (null when dist/cli.js is not built). Three lanes,
  *  interleaved (each request's turn rotates, so none always meets the warmer simulator): the SDK
  *  straight to the simulator, our manager in this process straight to it, and the SDK through the
- *  endpoint (whose manager has the same settings). */
+ *  endpoint (whose manager has the same settings). Beside `serve`, a fourth: the SDK through the least
+ *  a relay in its own process can be that holds the head until the first content as ours does
+ *  (bareRelay.ts --hold-head): what the extra hop and that rule cost by themselves. */
 export async function measureEndpointOverhead(requests: number, as: EndpointOverhead['endpointAs']): Promise<EndpointOverhead | null> {
   const sim = await startSimulator({ scenario: 'healthy', apiKey: BENCH_API_KEY });
   const endpoint = await (as === 'in-process' ? endpointFor(sim.url) : startServedEndpoint(ROOT, sim.url, CHAIN)).catch(async (error: unknown) => {
@@ -198,8 +201,10 @@ export async function measureEndpointOverhead(requests: number, as: EndpointOver
     await sim.close();
     return null;
   }
+  const floor = as === 'serve process' ? await startRelayProgram(join(ROOT, 'bench', 'endpoint', 'bareRelay.ts'), sim.url, ['--hold-head']).catch(() => null) : null;
   const direct = new Anthropic({ baseURL: sim.url, apiKey: BENCH_API_KEY, maxRetries: 0 });
   const through = new Anthropic({ baseURL: endpoint.url, apiKey: BENCH_API_KEY, maxRetries: 0 });
+  const viaFloor = floor !== null ? new Anthropic({ baseURL: floor.url, apiKey: BENCH_API_KEY, maxRetries: 0 }) : null;
   const manager = shippedCore().createRequestManager({
     ...defaultManagerConfig(),
     models: [...CHAIN],
@@ -209,6 +214,7 @@ export async function measureEndpointOverhead(requests: number, as: EndpointOver
     (prompt) => timedStream(direct, prompt),
     (prompt) => timedManager(manager, prompt),
     (prompt) => timedStream(through, prompt),
+    ...(viaFloor !== null ? [(prompt: string) => timedStream(viaFloor, prompt)] : []),
   ];
   const times: Timed[][] = lanes.map(() => []);
   try {
@@ -223,9 +229,10 @@ export async function measureEndpointOverhead(requests: number, as: EndpointOver
   } finally {
     manager.dispose();
     await endpoint.close();
+    await floor?.close();
     await sim.close();
   }
-  const [d, m, e] = times.map((lane) => ({ total: p50(lane.map(([total]) => total)), first: p50(lane.map(([, first]) => first)) }));
+  const [d, m, e, f] = times.map((lane) => ({ total: p50(lane.map(([total]) => total)), first: p50(lane.map(([, first]) => first)) }));
   return {
     requests,
     endpointAs: as,
@@ -239,6 +246,7 @@ export async function measureEndpointOverhead(requests: number, as: EndpointOver
     addedTtftMs: tenths(e!.first - d!.first),
     addedOverManagerP50Ms: tenths(e!.total - m!.total),
     addedOverManagerTtftMs: tenths(e!.first - m!.first),
+    ...(f !== undefined ? { addedByBareRelayP50Ms: tenths(f.total - d!.total), addedByBareRelayTtftMs: tenths(f.first - d!.first) } : {}),
   };
 }
 

@@ -45,6 +45,11 @@ export interface EndpointOverhead {
    *  events, and the client's second SDK reading them). */
   readonly addedOverManagerP50Ms?: number;
   readonly addedOverManagerTtftMs?: number;
+  /** Beside `serve` only: what a bare relay in its own process that holds the head until the first
+   *  content (bareRelay.ts) adds over the SDK alone — the share of the cost the extra hop and the
+   *  head rule take by themselves. */
+  readonly addedByBareRelayP50Ms?: number;
+  readonly addedByBareRelayTtftMs?: number;
 }
 
 export interface EndpointBenchFigures {
@@ -110,11 +115,16 @@ export function overheadLine(o: EndpointOverhead): string {
     o.p50ManagerMs !== undefined && o.ttftP50ManagerMs !== undefined
       ? `; our manager alone (no HTTP door) p50 ${o.p50ManagerMs} ms, first token ${o.ttftP50ManagerMs} ms, so the door adds ${o.addedOverManagerP50Ms ?? '?'} ms p50 and ${o.addedOverManagerTtftMs ?? '?'} ms to the first token`
       : '';
+  const floor =
+    o.addedByBareRelayP50Ms !== undefined && o.addedByBareRelayTtftMs !== undefined
+      ? `; a bare relay in its own process that holds the head until the first content as ours does (bench/endpoint/bareRelay.ts) adds ${o.addedByBareRelayP50Ms} ms p50 and ${o.addedByBareRelayTtftMs} ms to the first token by itself`
+      : '';
   return (
     `Endpoint's cost (healthy, ${o.requests} streamed requests per lane, interleaved, endpoint ${o.endpointAs}): ` +
     `through the endpoint p50 ${o.p50EndpointMs} ms vs ${o.p50DirectMs} ms with the SDK alone (added ${o.addedP50Ms} ms); ` +
     `time to first token p50 ${o.ttftP50EndpointMs} ms vs ${o.ttftP50DirectMs} ms (added ${o.addedTtftMs} ms) — ${met} the ${ADDED_GOAL_MS} ms goal` +
-    manager
+    manager +
+    floor
   );
 }
 

@@ -8,13 +8,13 @@
 // this clone: serve:/tmp/main serve:. in-process:/tmp/main in-process:. A cmd: lane runs a TypeScript
 // file that is given the upstream URL and prints `Listening on URL`, e.g. the floor of any relay:
 // cmd:bench/endpoint/bareRelay.ts cmd:bench/endpoint/bareRelay.ts,--hold-head.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { startSimulator } from '../../src/simulator/index';
 import { BENCH_API_KEY, CHAIN, PRIMARY } from '../config';
 import { percentile } from '../lib/percentile';
+import { startRelayProgram } from './relayProgram';
 import { startServedEndpoint } from './servedEndpoint';
 import { watchSimulator } from './wireMoments';
 import type { SimulatorWatch } from './wireMoments';
@@ -68,21 +68,11 @@ async function served(root: string, upstream: string): Promise<Lane> {
   return { name: `serve:${root}`, url: endpoint.url, cpuMs: () => cpuMsOf(endpoint.pid), close: () => endpoint.close() };
 }
 
-/** A program of ours in its own process, given the upstream URL (and the spec's other arguments). */
+/** A program of ours in its own process (relayProgram.ts), given the upstream URL and the spec's other arguments. */
 async function command(spec: string, upstream: string): Promise<Lane> {
   const [file, ...rest] = spec.split(',');
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(file!), upstream, ...rest], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((found, failed) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) found(match[1]!);
-    });
-    child.once('exit', (code) => failed(new Error(`${file} exited (${code}) before listening`)));
-  });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  return { name: `cmd:${spec}`, url, cpuMs: () => cpuMsOf(child.pid ?? null), close: async () => { child.kill('SIGTERM'); await exited; } };
+  const program = await startRelayProgram(file!, upstream, rest);
+  return { name: `cmd:${spec}`, url: program.url, cpuMs: () => cpuMsOf(program.pid), close: () => program.close() };
 }
 
 async function timed(client: Anthropic, watch: SimulatorWatch, prompt: string): Promise<Timed> {
