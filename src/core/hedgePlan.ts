@@ -70,7 +70,7 @@ export async function planHedge(context: HedgeContext, turn: HedgeTurn): Promise
     tail.countRefusal(key, 'already_hedged');
     return null;
   }
-  const lane = on === entry ? { ...first, lease: new RouteLease(key, routes.tier, null) } : await laneOnNext(context, turn, on);
+  const lane = on === entry ? { ...first, lease: new RouteLease(entry.limitKey, routes.tier, null) } : await laneOnNext(context, turn, on);
   if (lane === null) {
     tail.countRefusal(key, 'outage');
     return null;
@@ -101,7 +101,7 @@ async function laneOnNext(context: HedgeContext, turn: HedgeTurn, on: ChainEntry
   const breaker = routes.breaker(on.route);
   const permit = breaker.tryAcquire();
   if (permit === null) return null;
-  const lease = new RouteLease(on.key, routes.tier, { breaker, permit });
+  const lease = new RouteLease(on.limitKey, routes.tier, { breaker, permit });
   try {
     return turn.laneOn(on, found.resolved, lease);
   } catch (error) {

@@ -107,8 +107,8 @@ export function launchLane(lane: Lane, launch: LaneLaunch, claim: () => boolean,
         secrets: lane.resolved.secret ? [lane.resolved.secret, ...others] : others,
         providerName: PROVIDER_NAMES[route.provider],
         onHeaders: (headers) => {
-          routes.pacer.observe(key, headers);
-          routes.tier.observe(key, headers, lane.lease.booking);
+          routes.pacer.observe(lane.entry.limitKey, headers);
+          routes.tier.observe(lane.entry.limitKey, headers, lane.lease.booking);
         },
         onFirstContent: (requestId) => {
           if (!claim()) return false;

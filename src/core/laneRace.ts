@@ -98,6 +98,6 @@ export function learnFromRace(routes: RouteState, tail: TailState | undefined, e
   if (result.firstContentMs !== null) tail?.tracker(key).record(inputTokens, result.firstContentMs);
   if (result.bodyStartMs !== null) tail?.firstByteTracker(key).record(inputTokens, result.bodyStartMs);
   if (result.ok) return;
-  routes.pacer.observe(key, result.headers);
-  routes.tier.observe(key, result.headers, lane.lease.booking);
+  routes.pacer.observe(lane.entry.limitKey, result.headers);
+  routes.tier.observe(lane.entry.limitKey, result.headers, lane.lease.booking);
 }

@@ -35,6 +35,7 @@ import { requestNarrator } from './requestNarrator';
 import type { RequestNarrator } from './requestNarrator';
 import { RouteLease } from './routeLease';
 import { ChainPosition } from './chainPosition';
+import { credentialScopes } from './credentialScope';
 import type { ChainEntry, Pick, Unavailable } from './routePicker';
 import { fitsWindow, RoutePicker } from './routePicker';
 import { RunRecord } from './runRecord';
@@ -72,6 +73,8 @@ class RequestRun {
     private readonly deps: RunDependencies,
     private readonly request: MessagesBody,
     private readonly options: RunOptions,
+    /** The scope of the credential this request spends on each provider (credentialScope.ts). */
+    scopes: readonly string[],
   ) {
     const { config, clock, routes } = deps;
     const startedAt = clock.now();
@@ -79,8 +82,8 @@ class RequestRun {
     const inputTokens = request && Array.isArray(request.messages) ? estimateRequestTokens(request) : 0;
     this.estimate = { priority: options.priority, inputTokens, outputTokens: request?.max_tokens };
     const fits = fitsWindow(inputTokens, Number.isInteger(request?.max_tokens) ? request.max_tokens : 0);
-    const paced = (key: string) => paceCheck(routes.tier, key, config.pacing, this.estimate);
-    this.picker = new RoutePicker(config.models, config.providers.map((p) => p.id), request?.model, routes, this.bounds, fits, config.retry.retryAfterCapMs, paced);
+    const paced = (limitKey: string) => paceCheck(routes.tier, limitKey, config.pacing, this.estimate);
+    this.picker = new RoutePicker(config.models, config.providers.map((p) => p.id), request?.model, routes, this.bounds, fits, config.retry.retryAfterCapMs, paced, scopes);
     this.timers = deps.attemptClock ?? systemClock;
     this.say = requestNarrator(deps, options.clientRequestId);
     this.position = new ChainPosition(this.picker, deps, this.say);
@@ -144,7 +147,7 @@ class RequestRun {
   /** Leases what an attempt needs on the picked route and races it; the lease is settled on every path. */
   private async leaseAndRace(entry: ChainEntry, permit: BreakerPermit, skipped: Unavailable | null): Promise<Step> {
     const { routes, clock, config, limiter } = this.deps;
-    const lease = new RouteLease(entry.key, routes.tier, { breaker: routes.breaker(entry.route), permit });
+    const lease = new RouteLease(entry.limitKey, routes.tier, { breaker: routes.breaker(entry.route), permit });
     try {
       this.position.arrive(entry, skipped, this.record.lastFailureClass);
 
@@ -246,7 +249,7 @@ class RequestRun {
 
   private async apply(decision: Decision, entry: ChainEntry, failure: Classification): Promise<Step> {
     const { routes } = this.deps;
-    const { route, key } = entry;
+    const { route, key, limitKey } = entry;
     switch (decision.kind) {
       case 'retry':
         routes.budget(route).tryAcquire();
@@ -264,7 +267,8 @@ class RequestRun {
       case 'fail':
         return this.fail(decision.errorClass, failure.message);
       case 'next_route':
-        if (decision.holdUntil !== null) routes.pacer.hold(key, decision.holdUntil);
+        // A rate limit's hold is the credential's; an overloaded model's (a 529's retry-after) everyone's.
+        if (decision.holdUntil !== null) routes.pacer.hold(failure.errorClass === 'rate_limited' ? limitKey : key, decision.holdUntil);
         if (decision.unknownModel) {
           routes.unknownModels.remember(route);
           this.say.warning('unknown_model', `The API does not know the model ${route.model}; skipping it for now.`, route.model);
@@ -293,8 +297,10 @@ class RequestRun {
 }
 
 export async function runRequest(deps: RunDependencies, request: MessagesBody, options: RunOptions): Promise<Outcome> {
-  const run = new RequestRun(deps, request, options);
   const problem = validateRequest(request);
+  // Whose rate limits the request spends, named before the first pick (a hold is the credential's).
+  const scopes = problem ? [] : await credentialScopes(deps.config.providers, { clientRequestId: options.clientRequestId });
+  const run = new RequestRun(deps, request, options, scopes);
   if (problem) return run.fail('bad_request', problem);
   return run.execute();
 }

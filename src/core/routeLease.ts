@@ -28,7 +28,8 @@ export class RouteLease {
   private settled = false;
 
   constructor(
-    readonly routeKey: string,
+    /** The route's rate-limit state for the request's credential (routes.ts `limitKey`). */
+    readonly limitKey: string,
     private readonly tier: TierPacer,
     /** The breaker permit this lease owns; null when it shares another lease's (a hedge on the same route). */
     private readonly permit: { readonly breaker: CircuitBreaker; readonly permit: BreakerPermit } | null,
@@ -42,7 +43,7 @@ export class RouteLease {
   /** Books the attempt against the route's limits (one more request in flight). */
   book(estimate: Omit<PaceEstimate, 'share'>): void {
     if (this.settled || this.booked !== null) return;
-    this.booked = this.tier.book(this.routeKey, estimate);
+    this.booked = this.tier.book(this.limitKey, estimate);
   }
 
   /** Takes a concurrency slot, waiting at most `withinMs` (a CanceledError when the wait is cut

@@ -15,7 +15,10 @@ import type { ErrorClass, ProviderId, Route } from './types';
 
 export interface ChainEntry {
   readonly route: Route;
+  /** The route's key: its capacity (breaker, budget, unknown model, first-token times). */
   readonly key: string;
+  /** Its rate-limit state for this request's credential (holds, the tier's limits, pacing bookings). */
+  readonly limitKey: string;
   /** Index into the configured providers (one endpoint each). */
   readonly providerIndex: number;
 }
@@ -51,10 +54,15 @@ export class RoutePicker {
     private readonly fits: (route: Route) => boolean,
     /** The longest hold worth waiting for on a route instead of moving on. */
     private readonly waitableHoldMs: number,
-    /** The tier pacer's word on this request for a route (proactive pacing). */
-    private readonly pace: (key: string) => PaceCheck = () => NO_PACE,
+    /** The tier pacer's word on this request for a route (proactive pacing), by limit key. */
+    private readonly pace: (limitKey: string) => PaceCheck = () => NO_PACE,
+    /** The scope of the credential this request spends on each provider (credentialScope.ts; '' or absent: none). */
+    scopes: readonly string[] = [],
   ) {
-    this.chain = buildChain(models, providers, primary).map((route, i) => ({ route, key: routes.see(route), providerIndex: i % providers.length }));
+    this.chain = buildChain(models, providers, primary).map((route, i) => {
+      const providerIndex = i % providers.length;
+      return { route, key: routes.see(route), limitKey: routes.seeLimit(route, scopes[providerIndex] ?? ''), providerIndex };
+    });
   }
 
   get first(): ChainEntry {
@@ -94,10 +102,13 @@ export class RoutePicker {
     return this.chain.slice(from).find((e) => this.blockOf(e, now) === null && this.routes.breaker(e.route).currentState() === 'closed' && well(e)) ?? null;
   }
 
-  /** How long an attempt on the route must wait first: a rate-limit hold or the tier pacer's. */
+  /** How long an attempt on the route must wait first: a hold (the route's, or its rate limit's
+   *  for this request's credential) or the tier pacer's. */
   waitOn(entry: ChainEntry): { readonly waitMs: number; readonly paced: PaceCheck } {
-    const paced = this.pace(entry.key);
-    return { waitMs: Math.max(this.routes.pacer.delayFor(entry.key), paced.waitMs), paced };
+    const { pacer } = this.routes;
+    const paced = this.pace(entry.limitKey);
+    const held = Math.max(pacer.delayFor(entry.key), entry.limitKey === entry.key ? 0 : pacer.delayFor(entry.limitKey));
+    return { waitMs: Math.max(held, paced.waitMs), paced };
   }
 
   /** Why a route cannot be tried now (breaker aside), or null when it can. */

@@ -2,7 +2,9 @@
 // providers' endpoints, so the same model on the same endpoint is the same route for every
 // manager sharing the store, and the same model behind another base URL is another route.
 // The view forwards the store's events (breakers, holds) about its own routes, warns once
-// about a deprecated model, and lists only its own routes' breakers.
+// about a deprecated model, and lists only its own routes' breakers. Rate-limit state is the
+// credential's (routes.ts `limitKey`): a view hears of, and shows, the holds of the credentials
+// its own requests used, and of none other.
 import type { BreakerConfig, BudgetConfig, Clock, ProviderConfig } from './contract';
 import type { ManagerEvent, Route } from './types';
 import type { CircuitBreaker } from './policies/circuitBreaker';
@@ -10,7 +12,7 @@ import type { SlidingWindowBudget } from './policies/slidingWindowBudget';
 import type { RateLimitPacer } from './policies/pacing';
 import type { TierPacer } from './policies/tierPacer';
 import { RouteStore } from './routeStore';
-import { providerFor, routeKey } from './routes';
+import { limitKey, providerFor, routeKey } from './routes';
 import { retirementOf } from './models';
 
 /** The unknown-model memory, by route (the store keeps it by key). */
@@ -20,12 +22,17 @@ export interface UnknownRoutes {
   forget(route?: Route): void;
 }
 
+/** The most limit keys a view remembers as its own (see `seeLimit`). */
+const MAX_LIMIT_KEYS = 512;
+
 export class RouteState {
   readonly store: RouteStore;
   readonly unknownModels: UnknownRoutes;
   private providers: readonly ProviderConfig[] = [];
   /** Routes whose deprecation this manager has warned about. */
   private readonly warned = new Set<string>();
+  /** The limit keys this manager's requests used (a credential's rate-limit state on a route), oldest first. */
+  private readonly limits = new Set<string>();
   private readonly unsubscribe: () => void;
 
   /**
@@ -76,10 +83,12 @@ export class RouteState {
     return routeKey(route, providerFor(this.providers, route.provider));
   }
 
-  /** Is the route of this key one of this manager's (same endpoint, same model)? */
+  /** Is the route of this key one of this manager's (same endpoint, same model)? A limit key of
+   *  another credential's is not, until this manager's requests use that credential. */
   covers(key: string): boolean {
     const route = this.store.route(key);
-    return route !== undefined && this.keyOf(route) === key;
+    const base = this.store.baseOf(key);
+    return route !== undefined && this.keyOf(route) === base && (base === key || this.limits.has(key));
   }
 
   /** Registers a route so its holds and snapshots can name it; returns its key. */
@@ -87,6 +96,19 @@ export class RouteState {
     const key = this.keyOf(route);
     this.store.see(key, route);
     return key;
+  }
+
+  /** Registers the route's rate-limit state for the credential of this scope (credentialScope.ts); returns its limit key. */
+  seeLimit(route: Route, scope: string): string {
+    const key = this.see(route);
+    const limit = limitKey(key, scope);
+    if (limit === key) return key;
+    this.store.seeLimit(limit, key);
+    // Most recent last; a manager serving many clients' credentials remembers the latest few hundred.
+    this.limits.delete(limit);
+    this.limits.add(limit);
+    if (this.limits.size > MAX_LIMIT_KEYS) this.limits.delete(this.limits.values().next().value!);
+    return limit;
   }
 
   refusesThinking(route: Route): boolean {
@@ -97,9 +119,16 @@ export class RouteState {
     this.store.rememberRefusesThinking(this.keyOf(route));
   }
 
-  /** Epoch ms until which the route is held by a rate limit, or null. */
+  /** Epoch ms until which the route is held by a rate limit (for a credential this manager's
+   *  requests used: the latest such hold), or null. */
   heldUntil(route: Route): number | null {
-    return this.store.pacer.heldUntil(this.keyOf(route));
+    let until: number | null = null;
+    for (const key of this.store.limitKeysOf(this.keyOf(route))) {
+      if (!this.covers(key)) continue;
+      const held = this.store.pacer.heldUntil(key);
+      if (held !== null && (until === null || held > until)) until = held;
+    }
+    return until;
   }
 
   breaker(route: Route): CircuitBreaker {

@@ -1,6 +1,8 @@
 // The long-lived state of every route, by route key (endpoint + model, see routes.ts): its
 // breaker and retry budget, and what the API told us (rate-limit holds, the tier's limits,
-// unknown models, models that refuse thinking). An in-process manager has one of its own; the
+// unknown models, models that refuse thinking). Rate-limit holds and the tier's limits are the
+// credential's (the API counts them per organization): they are kept by limit key (the route's
+// key and the credential's scope, routes.ts `limitKey`), which the store maps back to its route. An in-process manager has one of its own; the
 // broker has one for the whole user, shared by every manager it runs, whatever their chains.
 //
 // One policy for everyone: breakers, retry budgets, the hold cap and the unknown-model TTL
@@ -34,6 +36,8 @@ export class RouteStore {
   private readonly noThinking = new Set<string>();
   /** Every route seen, by key (so holds and snapshots can name it). */
   private readonly known = new Map<string, Route>();
+  /** The route key of each limit key that is not one (a route's rate-limit state for one credential). */
+  private readonly limitBase = new Map<string, string>();
   private readonly events = new Emitter<Parameters<RouteEventListener>>();
   private current: RoutePolicies;
   readonly pacer: RateLimitPacer;
@@ -48,7 +52,7 @@ export class RouteStore {
     this.current = policies;
     const now = (): number => this.clock.now();
     this.pacer = new RateLimitPacer(now, policies.holdCapMs, (key, until) => {
-      const route = this.known.get(key);
+      const route = this.route(key);
       if (route) this.emit(key, { type: 'hold', time: this.clock.now(), provider: route.provider, model: route.model, until });
     });
     this.unknownModels = new UnknownModelMemory(now, policies.unknownModelTtlMs);
@@ -77,8 +81,26 @@ export class RouteStore {
     if (!this.known.has(key)) this.known.set(key, route);
   }
 
+  /** Registers the limit key of a route's rate-limit state for one credential (`key`: the route's key). */
+  seeLimit(limitKey: string, key: string): void {
+    if (limitKey !== key && !this.limitBase.has(limitKey)) this.limitBase.set(limitKey, key);
+  }
+
+  /** The route key a key names: itself, or the route of a limit key. */
+  baseOf(key: string): string {
+    return this.limitBase.get(key) ?? key;
+  }
+
+  /** The limit keys of one route, its own key first. */
+  limitKeysOf(key: string): string[] {
+    const keys = [key];
+    for (const [limit, base] of this.limitBase) if (base === key) keys.push(limit);
+    return keys;
+  }
+
+  /** The route of a route key or of a limit key. */
   route(key: string): Route | undefined {
-    return this.known.get(key);
+    return this.known.get(this.baseOf(key));
   }
 
   /** Every route seen, with its key. */
@@ -125,7 +147,7 @@ export class RouteStore {
     if (key !== undefined) {
       this.breakers.get(key)?.reset();
       this.budgets.get(key)?.reset();
-      this.pacer.clear(key);
+      this.clearHolds(key);
       this.unknownModels.forget(key);
       return;
     }
@@ -137,8 +159,13 @@ export class RouteStore {
 
   /** A settings change: what was learnt about this route (its hold, that its model is unknown) no longer holds. */
   forget(key: string): void {
-    this.pacer.clear(key);
+    this.clearHolds(key);
     this.unknownModels.forget(key);
+  }
+
+  /** Drops a route's rate-limit holds, for every credential. */
+  private clearHolds(key: string): void {
+    for (const limit of this.limitKeysOf(key)) this.pacer.clear(limit);
   }
 
   private emit(key: string, event: ManagerEvent): void {

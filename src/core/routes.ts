@@ -58,6 +58,15 @@ export function routeKey(route: Route, provider?: ProviderConfig): string {
   return `${endpointOf(provider)}|${route.model}${mapped === route.model ? '' : `=${mapped}`}`;
 }
 
+/**
+ * The key of a route's rate-limit state (holds, the tier's limits, pacing bookings) for one
+ * credential (credentialScope.ts): the route's key, and the credential's scope when it has one.
+ * Capacity (breakers, unknown models, first-token times) stays under the route's own key.
+ */
+export function limitKey(key: string, scope: string): string {
+  return scope === '' ? key : `${key} ${scope}`;
+}
+
 /** The provider that serves a route's provider id: the first of that id (it names the routes). */
 export function providerFor(providers: readonly ProviderConfig[], id: ProviderId): ProviderConfig | undefined {
   return providers.find((p) => p.id === id);

@@ -8,6 +8,7 @@ import type { RunDependencies } from '../../../src/core/runDependencies';
 import { RouteState } from '../../../src/core/routeState';
 import { ConcurrencyLimiter } from '../../../src/core/policies/limiter';
 import { defaultManagerConfig } from '../../../src/core/defaults';
+import { credentialId } from '../../../src/core/credentialScope';
 import type { ManagerConfig } from '../../../src/core/contract';
 import type { ManagerEvent, Outcome, StreamPart } from '../../../src/core/types';
 import type { ProviderClients } from '../../../src/core/providers';
@@ -68,8 +69,8 @@ test('abort during a backoff wait ends the request as canceled with no further a
 test('abort during a rate-limit hold wait ends the request as canceled', async () => {
   const transport = new ScriptedTransport([]);
   const r = rig(transport.clients(), { models: [OPUS] });
-  r.routes.see({ provider: 'anthropic', model: OPUS });
-  r.routes.pacer.hold('anthropic:claude-opus-5-5', r.clock.now() + 5_000);
+  // The hold is the credential's (the rig's key 'k'), as a 429 answered to it would place it.
+  r.routes.pacer.hold(r.routes.seeLimit({ provider: 'anthropic', model: OPUS }, credentialId('key', 'k')), r.clock.now() + 5_000);
   const controller = new AbortController();
   const outcome = start(r, controller.signal);
   await settle(() => r.clock.pending > 0);
@@ -156,8 +157,7 @@ test('a long hold on every route fails as rate-limited until a time, not as a ci
   const transport = new ScriptedTransport([]);
   const r = rig(transport.clients());
   for (const model of [OPUS, SONNET]) {
-    r.routes.see({ provider: 'anthropic', model });
-    r.routes.pacer.hold(`anthropic:${model}`, r.clock.now() + 50_000);
+    r.routes.pacer.hold(r.routes.seeLimit({ provider: 'anthropic', model }, credentialId('key', 'k')), r.clock.now() + 50_000);
   }
   const result = await start(r, new AbortController().signal);
   assert.ok(!result.ok && result.error.class === 'rate_limited');

@@ -7,6 +7,7 @@ import { runRequest } from '../../../src/core/requestRun';
 import { RouteState } from '../../../src/core/routeState';
 import { ConcurrencyLimiter } from '../../../src/core/policies/limiter';
 import { defaultManagerConfig } from '../../../src/core/defaults';
+import { credentialId } from '../../../src/core/credentialScope';
 import type { ManagerConfig } from '../../../src/core/contract';
 import type { ManagerEvent, Outcome } from '../../../src/core/types';
 import { FakeClock } from '../../support/fakeClock';
@@ -29,7 +30,8 @@ function setup(models: string[]): { clock: FakeClock; events: ManagerEvent[]; tr
   const deps = { config, clock, random: () => 0.5, routes, limiter: new ConcurrencyLimiter(4), clients: transport.clients(), emit: (e: ManagerEvent) => events.push(e) };
   // What an earlier answer on Opus said: nothing left until the reset.
   const spend = (resetInMs: number): number => {
-    const key = routes.see({ provider: 'anthropic', model: OPUS });
+    // The tier of the credential the requests spend (the provider's key 'k').
+    const key = routes.seeLimit({ provider: 'anthropic', model: OPUS }, credentialId('key', 'k'));
     const resetAt = clock.now() + resetInMs;
     const booking = routes.tier.book(key);
     routes.tier.observe(key, new Headers({ 'anthropic-ratelimit-requests-limit': '5', 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': resetText(resetAt) }), booking);
