@@ -123,8 +123,8 @@ export async function handleMessages(
   const leave = state.engine.enter(request.model);
   res.once('close', leave);
   const now = Date.now();
-  const decision = state.engine.decide(request.model, now);
   const credential = presentedKey(req);
+  const decision = state.engine.decide(request.model, now, credential);
   const echo = decision.behavior.echoCredential && credential !== undefined;
   state.stats.record({
     time,
@@ -137,7 +137,7 @@ export async function handleMessages(
     apiKeyOk: true,
     ...(decision.outcome === '429' && decision.requestsPerMinute !== undefined ? { overLimit: true } : {}),
   });
-  const headers = rateLimitHeaders(decision.behavior, state.engine.requestWindow(request.model, now), request.inputTokens, now);
+  const headers = rateLimitHeaders(decision.behavior, state.engine.requestWindow(request.model, now, credential), request.inputTokens, now, credential);
   await respondToMessage({
     req,
     res,
@@ -162,7 +162,7 @@ export async function handleCountTokens(state: SimulatorState, req: IncomingMess
   if (!parsed.ok) return sendError(res, 400, parsed.message, requestId);
   const request = parsed.value;
   if (state.engine.behaviorFor(request.model).countTokensFails) {
-    const decision = state.engine.decide(request.model, Date.now());
+    const decision = state.engine.decide(request.model, Date.now(), presentedKey(req));
     state.stats.record({ time: Date.now(), model: request.model, outcome: decision.outcome, status: statusForOutcome(decision.outcome, false, decision.behavior.midStreamErrorType), requestId, stream: false, path: '/v1/messages/count_tokens', apiKeyOk: true });
     if (COUNT_FAILURES.has(decision.outcome)) {
       await respondToMessage({ req, res, request: { ...request, stream: false }, decision, requestId, lifecycle: state.lifecycle, rateLimitHeaders: {}, promptCache: state.promptCache, credential: undefined });

@@ -2,9 +2,18 @@
 // first, then capacity, rate limit and the seeded probabilities, in the order
 // documented in docs/SCENARIOS.md.
 import { activePhaseIndex, effectiveBehavior } from './behavior';
+import { limitApplies } from './rate-limit-headers';
 import { hashString, mulberry32 } from './rng';
 import type { Random } from './rng';
 import type { EffectiveBehavior, Outcome, Scenario, ScenarioPhase } from './scenario-types';
+
+/** Where a request on `model` is counted: the model's window, its credential's within it when the
+ *  limit is per key, or nowhere (a key the limit does not name). */
+function windowKey(model: string, behavior: EffectiveBehavior, credential: string | undefined): string | null {
+  const rate = behavior.rateLimit;
+  if (rate?.keys === undefined) return model;
+  return limitApplies(rate, credential) ? `${model}\n${credential}` : null;
+}
 
 export interface Decision {
   outcome: Outcome;
@@ -110,8 +119,8 @@ export class OutcomeEngine {
     };
   }
 
-  /** Decides the outcome of one request on `model`; call after `enter`. */
-  decide(model: string, now = Date.now()): Decision {
+  /** Decides the outcome of one request on `model` (sent with `credential`, for limits per key); call after `enter`. */
+  decide(model: string, now = Date.now(), credential?: string): Decision {
     const behavior = this.behaviorFor(model, now);
     const ordinal = this.asked.get(model) ?? 0;
     this.asked.set(model, ordinal + 1);
@@ -131,9 +140,10 @@ export class OutcomeEngine {
     const running = this.inFlight.get(model) ?? 0;
     if (behavior.capacity !== undefined && running > behavior.capacity) return decision('529');
 
-    if (behavior.rateLimit) {
-      const window = (this.admittedTimes.get(model) ?? []).filter((t) => t > now - MINUTE_MS);
-      this.admittedTimes.set(model, window);
+    const counted = windowKey(model, behavior, credential);
+    if (behavior.rateLimit && counted !== null) {
+      const window = (this.admittedTimes.get(counted) ?? []).filter((t) => t > now - MINUTE_MS);
+      this.admittedTimes.set(counted, window);
       const { requestsPerMinute, retryAfterS } = behavior.rateLimit;
       if (window.length >= requestsPerMinute) {
         const untilSlotFrees = Math.max(1, Math.ceil((window[0]! + MINUTE_MS - now) / 1000));
@@ -152,9 +162,10 @@ export class OutcomeEngine {
     return decision(drawn ?? 'ok');
   }
 
-  /** The request-rate window for `model`, for the anthropic-ratelimit-requests-* headers. */
-  requestWindow(model: string, now = Date.now()): { count: number; resetAt: number } {
-    const window = (this.admittedTimes.get(model) ?? []).filter((t) => t > now - MINUTE_MS);
+  /** The request-rate window for `model` (and `credential`'s, when its limit is per key), for the anthropic-ratelimit-requests-* headers. */
+  requestWindow(model: string, now = Date.now(), credential?: string): { count: number; resetAt: number } {
+    const counted = windowKey(model, this.behaviorFor(model, now), credential);
+    const window = (counted === null ? [] : (this.admittedTimes.get(counted) ?? [])).filter((t) => t > now - MINUTE_MS);
     return { count: window.length, resetAt: (window[0] ?? now) + MINUTE_MS };
   }
 

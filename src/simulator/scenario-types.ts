@@ -41,6 +41,10 @@ export const OUTCOMES: readonly Outcome[] = [
 export interface RateLimitBehavior {
   requestsPerMinute: number;
   retryAfterS?: number;
+  /** The credentials (API keys or bearer tokens) this limit applies to, each counted in a window
+   *  of its own, as the API counts per organization; others are not limited. Absent: every
+   *  request, in one window. */
+  keys?: string[];
 }
 
 export interface ModelBehavior {

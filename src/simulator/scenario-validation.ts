@@ -119,7 +119,7 @@ function oneOf<T extends string>(value: unknown, allowed: ReadonlySet<string>, p
 
 function validateRateLimit(value: unknown, path: string): RateLimitBehavior {
   const obj = requireObject(value, path);
-  rejectUnknownFields(obj, new Set(['requestsPerMinute', 'retryAfterS']), path);
+  rejectUnknownFields(obj, new Set(['requestsPerMinute', 'retryAfterS', 'keys']), path);
   const rateLimit: RateLimitBehavior = {
     requestsPerMinute: numberField(
       obj['requestsPerMinute'],
@@ -130,6 +130,13 @@ function validateRateLimit(value: unknown, path: string): RateLimitBehavior {
   };
   if (obj['retryAfterS'] !== undefined) {
     rateLimit.retryAfterS = numberField(obj['retryAfterS'], join(path, 'retryAfterS'), (n) => n >= 0, 'a number ≥ 0');
+  }
+  if (obj['keys'] !== undefined) {
+    const keys = obj['keys'];
+    if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k): k is string => typeof k === 'string' && k.trim() !== '')) {
+      throw new ScenarioError(join(path, 'keys'), 'must be a non-empty array of credentials (non-empty strings)');
+    }
+    rateLimit.keys = [...keys];
   }
   return rateLimit;
 }

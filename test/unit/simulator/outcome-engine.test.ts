@@ -76,6 +76,19 @@ describe('outcome engine', { timeout: 10_000 }, () => {
     assert.equal(engine.decide('m', t + 60_001).outcome, 'ok');
   });
 
+  it('a limit per key counts each named key in its own window and leaves other keys unlimited', () => {
+    const engine = new OutcomeEngine(validateScenario({ defaults: { rateLimit: { requestsPerMinute: 1, keys: ['key-a', 'key-c'] } } }));
+    const t = engine.scenarioStartedAt;
+    assert.equal(engine.decide('m', t, 'key-a').outcome, 'ok');
+    assert.equal(engine.decide('m', t + 1, 'key-a').outcome, '429', "A's minute is spent");
+    assert.equal(engine.decide('m', t + 2, 'key-c').outcome, 'ok', "C has a window of its own");
+    for (let i = 0; i < 5; i++) assert.equal(engine.decide('m', t + 3, 'key-b').outcome, 'ok', 'B is not limited');
+    assert.equal(engine.decide('m', t + 4).outcome, 'ok', 'nor a request without a key');
+    assert.equal(engine.requestWindow('m', t + 5, 'key-a').count, 1);
+    assert.equal(engine.requestWindow('m', t + 5, 'key-b').count, 0);
+    assert.equal(engine.decide('m', t + 60_001, 'key-a').outcome, 'ok', 'and it frees up after a minute');
+  });
+
   it('timeScale scales scenario durations and phase times, not retry-after', () => {
     const scenario = validateScenario({
       defaults: { latencyMs: 100, ttftMs: 3000, ttftPerInputTokenMs: 1, ttftMaxMs: 12000, pingIntervalMs: 5000, pauseMs: 40, tokensPerSecond: 200, retryAfterS: 5 },

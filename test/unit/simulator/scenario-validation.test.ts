@@ -35,6 +35,8 @@ describe('scenario validation', { timeout: 10_000 }, () => {
     assert.equal(fieldOf({ defaults: { tokensPerSecond: 0 } }), 'defaults.tokensPerSecond');
     assert.equal(fieldOf({ defaults: { rateLimit: { requestsPerMinute: 0 } } }), 'defaults.rateLimit.requestsPerMinute');
     assert.equal(fieldOf({ defaults: { rateLimit: { rpm: 5 } } }), 'defaults.rateLimit.rpm');
+    assert.equal(fieldOf({ defaults: { rateLimit: { requestsPerMinute: 5, keys: [] } } }), 'defaults.rateLimit.keys');
+    assert.equal(fieldOf({ defaults: { rateLimit: { requestsPerMinute: 5, keys: ['a', 3] } } }), 'defaults.rateLimit.keys');
     assert.equal(fieldOf({ defaults: { midStreamErrorType: 'oops' } }), 'defaults.midStreamErrorType');
     assert.equal(fieldOf({ defaults: { unknown: 'yes' } }), 'defaults.unknown');
     assert.equal(fieldOf({ seed: -4 }), 'seed');
