@@ -113,7 +113,7 @@ class Broker implements SessionHost {
   }
 
   info(): BrokerInfo {
-    return { pid: process.pid, protocolVersion: BROKER_PROTOCOL_VERSION, startedAt: this.startedAt, clients: this.counts() };
+    return { pid: process.pid, protocolVersion: BROKER_PROTOCOL_VERSION, startedAt: this.startedAt, clients: this.counts(), answerEvents: true };
   }
 
   prove(challenge: string): string {

@@ -12,6 +12,7 @@ import type { RelayManager } from '../core/contract';
 import type { ClaudeRequest, BreakerSnapshot, CountOutcome, ManagerEvent, Outcome, SendOptions } from '../core/types';
 import type { ManagerRegistry, ManagerSubscriber } from './managerRegistry';
 import {
+  AnswerEventNotification,
   AnsweringNotification,
   AttachRequest,
   BROKER_PROTOCOL_VERSION,
@@ -219,8 +220,12 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
     return this.run(parsed, token, async (manager, options) => {
       // The request body is validated by the manager itself (it answers bad_request).
       const stream = manager.stream(parsed.request as unknown as ClaudeRequest, options);
-      for await (const part of stream.parts) {
-        notify(this.connection, PartNotification, { clientRequestId: parsed.clientRequestId, part });
+      const { clientRequestId } = parsed;
+      // One view per stream: the API's events for a caller that relays them, else the typed parts.
+      if (parsed.events === true) {
+        for await (const event of stream.events) notify(this.connection, AnswerEventNotification, { clientRequestId, event });
+      } else {
+        for await (const part of stream.parts) notify(this.connection, PartNotification, { clientRequestId, part });
       }
       return stream.outcome;
     });

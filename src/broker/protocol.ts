@@ -4,7 +4,7 @@
 // which never throw and accept only the shapes below. The manager's own payloads (the request
 // body, events, outcomes) travel generically: checked for their envelope here, validated in
 // depth by the manager that receives them, so a change to core's types costs this file nothing.
-import type { Answering, BreakerSnapshot, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, Route, StreamPart } from '../core/types';
+import type { AnswerEvent, Answering, BreakerSnapshot, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, Route, StreamPart } from '../core/types';
 import type { EndpointRequest } from './endpoint/endpointServer';
 import { isRecord } from '../shared/isRecord';
 import { safeClientLabel } from '../core/requestClient';
@@ -62,6 +62,9 @@ export interface BrokerInfo {
   readonly protocolVersion: number;
   readonly startedAt: number;
   readonly clients: ClientCounts;
+  /** The broker sends a request's AnswerEvents when its client asks (StreamParams.events); a broker
+   *  without it sends only parts, and its clients rebuild the events from them. */
+  readonly answerEvents?: boolean;
 }
 
 export interface ClientCounts {
@@ -110,6 +113,9 @@ export interface StreamParams {
   readonly headers?: PassHeaders;
   /** Which program sent the request (requestClient.ts), for the failure log; cut to a plain label on arrival. */
   readonly client?: string;
+  /** The caller reads the API's events (RelayStream.events): the broker sends them
+   *  (AnswerEventNotification), one a notification, and no parts. */
+  readonly events?: boolean;
 }
 
 export interface ResetParams {
@@ -120,6 +126,11 @@ export interface ResetParams {
 export interface PartParams {
   readonly clientRequestId: string;
   readonly part: StreamPart;
+}
+
+export interface AnswerEventParams {
+  readonly clientRequestId: string;
+  readonly event: AnswerEvent;
 }
 
 export interface RequestEventParams {
@@ -230,7 +241,7 @@ export function parseBrokerInfo(value: unknown): BrokerInfo | null {
   const clients = parseClientCounts(value['clients']);
   const { pid, protocolVersion, startedAt } = value;
   if (!clients || !isCount(pid) || typeof protocolVersion !== 'number' || typeof startedAt !== 'number') return null;
-  return { pid, protocolVersion, startedAt, clients };
+  return { pid, protocolVersion, startedAt, clients, ...(value['answerEvents'] === true ? { answerEvents: true } : {}) };
 }
 
 function parseWireProvider(value: unknown): WireProvider | null {
@@ -298,7 +309,7 @@ export function parseStreamParams(value: unknown): StreamParams | null {
   // A label that is no plain name is dropped, not the request (it only names the sender in the failure log).
   const client = safeClientLabel(value['client']);
   const parsed = { managerId: value['managerId'], request: value['request'], priority: priority as Priority, clientRequestId: value['clientRequestId'], secrets };
-  return { ...parsed, ...(headers === undefined ? {} : { headers }), ...(client === null ? {} : { client }) };
+  return { ...parsed, ...(headers === undefined ? {} : { headers }), ...(client === null ? {} : { client }), ...(value['events'] === true ? { events: true } : {}) };
 }
 
 function parseRoute(value: unknown): Route | null {
@@ -333,6 +344,29 @@ export function parsePartParams(value: unknown): PartParams | null {
   if (!isRecord(value) || !isId(value['clientRequestId'])) return null;
   const part = parsePart(value['part']);
   return part ? { clientRequestId: value['clientRequestId'], part } : null;
+}
+
+const NOTICE_TYPES: readonly string[] = ['recovered', 'ended_at_tool_use', 'incomplete'];
+
+/** An event of an answer: the API's (an object with a string `type`; its fields are the API's) or
+ *  a manager notice (a known type, its words, and an error to relay when it has one). */
+function parseAnswerEvent(value: unknown): AnswerEvent | null {
+  if (!isRecord(value)) return null;
+  if (value['source'] === 'api') {
+    const event = value['event'];
+    return isRecord(event) && typeof event['type'] === 'string' ? (value as unknown as AnswerEvent) : null;
+  }
+  const notice = value['notice'];
+  if (value['source'] !== 'manager' || !isRecord(notice) || !NOTICE_TYPES.includes(notice['type'] as string) || typeof notice['message'] !== 'string') return null;
+  const error = notice['error'];
+  if (error !== undefined && (!isRecord(error) || typeof error['type'] !== 'string' || typeof error['message'] !== 'string')) return null;
+  return value as unknown as AnswerEvent;
+}
+
+export function parseAnswerEventParams(value: unknown): AnswerEventParams | null {
+  if (!isRecord(value) || !isId(value['clientRequestId'])) return null;
+  const event = parseAnswerEvent(value['event']);
+  return event ? { clientRequestId: value['clientRequestId'], event } : null;
 }
 
 /** The envelope of one request's event: its request's id, a known `type` and a time; the rest is the manager's. */
@@ -483,6 +517,10 @@ export const PingRequest: BrokerRequestType<null, null> = {
 
 /** broker → client: a part (text, thinking, a complete tool call) of one of this client's requests, in order. */
 export const PartNotification: BrokerNotificationType<PartParams> = { method: 'resilientClaude/part', params: orUndefined(parsePartParams) };
+
+/** broker → client: an event of the answer of one of this client's requests that asked for them
+ *  (StreamParams.events), in order: the API's as the broker's manager relays them, and its notices. */
+export const AnswerEventNotification: BrokerNotificationType<AnswerEventParams> = { method: 'resilientClaude/answerEvent', params: orUndefined(parseAnswerEventParams) };
 
 /** broker → client: an event of one of this client's requests, as it happens (all of them before the request's answer). */
 export const RequestEventNotification: BrokerNotificationType<RequestEventParams> = { method: 'resilientClaude/requestEvent', params: orUndefined(parseRequestEventParams) };

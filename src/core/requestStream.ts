@@ -1,9 +1,16 @@
 // A RelayStream over the queue the relay fills: iterate it for the text deltas, `parts` for every
 // typed part (text, thinking, complete tool calls), or `events` for the API's own events. The view
 // the caller opens tells the relay what the caller has seen (answerRelay.ts: what a break may redo).
-import type { AnswerEvent, Outcome, RelayStream, RequestStream, StreamPart } from './types';
+import type { AnswerEvent, Outcome, RelayStream, StreamPart } from './types';
 import type { TextQueue } from './textQueue';
-import type { RelayItem, RelayView } from './answerRelay';
+import type { RelayView } from './answerRelay';
+
+/** One item of a stream: an event of the answer and the typed part it makes. A stream fed by
+ *  typed parts alone (a broker client whose caller reads parts) has no events. */
+export interface StreamItem {
+  readonly event: AnswerEvent | null;
+  readonly part: StreamPart | null;
+}
 
 export interface ViewedStream {
   readonly stream: RelayStream;
@@ -11,16 +18,16 @@ export interface ViewedStream {
   readonly view: () => RelayView;
 }
 
-export function requestStream(queue: TextQueue<RelayItem>, outcome: Promise<Outcome>, clientRequestId: string): ViewedStream {
+export function requestStream<T extends StreamItem>(queue: TextQueue<T>, outcome: Promise<Outcome>, clientRequestId: string): ViewedStream {
   let view: RelayView | null = null;
-  const open = <T>(chosen: RelayView, pick: (item: RelayItem) => T | undefined): AsyncIterator<T> => {
+  const open = <V>(chosen: RelayView, pick: (item: StreamItem) => V | undefined): AsyncIterator<V> => {
     const items = queue.iterate(pick);
     view = chosen;
     return items;
   };
-  const part = (item: RelayItem): StreamPart | undefined => item.part ?? undefined;
-  const text = (item: RelayItem): string | undefined => (item.part?.type === 'text' ? item.part.text : undefined);
-  const event = (item: RelayItem): AnswerEvent => item.event;
+  const part = (item: StreamItem): StreamPart | undefined => item.part ?? undefined;
+  const text = (item: StreamItem): string | undefined => (item.part?.type === 'text' ? item.part.text : undefined);
+  const event = (item: StreamItem): AnswerEvent | undefined => item.event ?? undefined;
   return {
     stream: {
       outcome,
@@ -30,16 +37,5 @@ export function requestStream(queue: TextQueue<RelayItem>, outcome: Promise<Outc
       [Symbol.asyncIterator]: () => open('parts', text),
     },
     view: () => view ?? 'events',
-  };
-}
-
-/** A stream of typed parts only (the broker client's, whose parts arrive already made). */
-export function partStream(queue: TextQueue<StreamPart>, outcome: Promise<Outcome>, clientRequestId: string): RequestStream {
-  const open = <T>(pick: (part: StreamPart) => T | undefined): AsyncIterator<T> => queue.iterate(pick);
-  return {
-    outcome,
-    clientRequestId,
-    parts: { [Symbol.asyncIterator]: () => open((part) => part) },
-    [Symbol.asyncIterator]: () => open((part) => (part.type === 'text' ? part.text : undefined)),
   };
 }

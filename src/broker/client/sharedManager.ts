@@ -1,9 +1,11 @@
 // A RequestManager that is a client of the user's broker: requests run on the one shared manager
-// (breakers, budgets, pacing shared by every window and script); each request's parts and events
+// (breakers, budgets, pacing shared by every window and script); each request's answer and events
 // come back to it alone, the manager's events and breakers to every client for the status bar
-// and history. Token counts run on the shared manager too. Never worse than one window: when the broker cannot be
+// and history. The answer comes as the caller reads it: the API's own events (a RelayStream, as
+// core's manager gives it: the broker sends its manager's events when asked, one a notification)
+// or the typed parts. Token counts run on the shared manager too. Never worse than one window: when the broker cannot be
 // reached or dies, requests run on an in-process manager at once; a request in flight when the
-// broker dies is finished here, continuing its partial answer, and the client reconnects in the
+// broker dies is finished here, continuing its partial answer (relayedAnswer.ts), and the client reconnects in the
 // background (windows) so the next requests are shared again. A broker that stops answering
 // (frozen, hung) is treated the same way: every wait on it is bounded (the handshake and attach,
 // each request by its own deadline plus a margin, pings while requests run, leaving), and a
@@ -11,15 +13,18 @@
 import type { ManagerConfig, RelayManager, RequestManager } from '../../core/contract';
 import { newClientRequestId } from '../../core/clientRequestId';
 import { TextQueue } from '../../core/textQueue';
-import { partStream } from '../../core/requestStream';
+import { requestStream } from '../../core/requestStream';
+import type { StreamItem, ViewedStream } from '../../core/requestStream';
+import type { RelayView } from '../../core/answerRelay';
 import { asOf, breakerChanges } from './breakerSnapshots';
-import type { Answering, AttemptRecord, BreakerSnapshot, ClaudeRequest, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
-import { AnsweringNotification, AttachRequest, BreakersNotification, ClientsNotification, CountTokensRequest, EventNotification, PartNotification, RequestEventNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
+import type { AnswerEvent, Answering, AttemptRecord, BreakerSnapshot, ClaudeRequest, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
+import { AnswerEventNotification, AnsweringNotification, AttachRequest, BreakersNotification, ClientsNotification, CountTokensRequest, EventNotification, PartNotification, RequestEventNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
 import type { ClientCounts } from '../protocol';
 import { toWireConfig } from '../wireConfig';
 import { RequestCredentials } from './requestCredentials';
 import type { BrokerChannel } from './channel';
 import { continuationOf, joinOutcome } from './continuation';
+import { RelayedAnswer } from './relayedAnswer';
 import { SkipPrefix } from '../../core/continuation';
 import { Emitter } from '../../shared/emitter';
 import type { Unsubscribe } from '../../shared/emitter';
@@ -75,12 +80,24 @@ interface Asked {
   readonly client: string | undefined;
 }
 
-/** Where a request's parts and events go, and who is told which attempt answers it (SendOptions.onAnswering), wherever it runs. */
+/** Where a request's answer and events go, and who is told which attempt answers it (SendOptions.onAnswering), wherever it runs. */
 interface Inbox {
-  readonly part: (part: StreamPart) => void;
+  /** What the caller reads: the API's events, or the typed parts (the stream's view). */
+  readonly view: () => RelayView;
+  readonly out: (item: StreamItem) => void;
   readonly event: (event: RequestEvent) => void;
   readonly answering: (answering: Answering) => void;
 }
+
+/** What the broker sends for one of this client's requests. */
+interface Listener {
+  readonly part: (part: StreamPart) => void;
+  readonly answerEvent: (event: AnswerEvent) => void;
+  readonly event: (event: RequestEvent) => void;
+  readonly answering: (answering: Answering) => void;
+}
+
+const ignore = (): void => undefined;
 
 export class SharedManager implements RequestManager {
   private config: ManagerConfig;
@@ -91,7 +108,7 @@ export class SharedManager implements RequestManager {
   private ready: Promise<void>;
   private current: Sharing = { mode: 'connecting' };
   /** The requests running on the broker, by client request id. */
-  private readonly inboxes = new Map<string, Inbox>();
+  private readonly inboxes = new Map<string, Listener>();
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectDelay = RECONNECT_MIN_MS;
   private disposed = false;
@@ -130,16 +147,27 @@ export class SharedManager implements RequestManager {
     const onAbort = (): void => controller.abort();
     if (external?.aborted) controller.abort();
     external?.addEventListener('abort', onAbort, { once: true });
-    const queue = new TextQueue<StreamPart>(() => controller.abort());
+    const queue = new TextQueue<StreamItem>(() => controller.abort());
     const clientRequestId = options.clientRequestId ?? newClientRequestId();
     const priority = options.priority ?? 'interactive';
-    const onEvent = options.onEvent ?? (() => undefined);
+    const onEvent = options.onEvent ?? ignore;
     const asked: Asked = { request, priority, clientRequestId, headers: options.headers, client: options.client };
-    const outcome = this.run(asked, { part: (part) => queue.push(part), event: onEvent, answering: (answering) => options.onAnswering?.(answering) }, controller.signal).finally(() => {
+    // A broker that sends only parts gives no events to hand on: its caller rebuilds them from the parts.
+    const partsOnly = this.link !== null && this.link.channel.info.answerEvents !== true;
+    let viewed: ViewedStream | null = null;
+    const view = (): RelayView => (partsOnly ? 'parts' : (viewed?.view() ?? 'events'));
+    const inbox: Inbox = { view, out: (item) => queue.push(item), event: onEvent, answering: (answering) => options.onAnswering?.(answering) };
+    const outcome = this.run(asked, inbox, controller.signal).finally(() => {
       external?.removeEventListener('abort', onAbort);
       queue.end();
     });
-    return partStream(queue, outcome, clientRequestId);
+    viewed = requestStream(queue, outcome, clientRequestId);
+    if (partsOnly) {
+      const { events: _events, ...parts } = viewed.stream;
+      void _events;
+      return parts;
+    }
+    return viewed.stream;
   }
 
   onEvent(listener: (event: ManagerEvent) => void): Unsubscribe {
@@ -153,7 +181,7 @@ export class SharedManager implements RequestManager {
     await this.ready;
     const link = this.link;
     if (!link) return local();
-    this.inboxes.set(clientRequestId, { part: () => undefined, event: options.onEvent ?? (() => undefined), answering: () => undefined });
+    this.inboxes.set(clientRequestId, { part: ignore, answerEvent: ignore, event: options.onEvent ?? ignore, answering: ignore });
     const settled = link.liveness.begin();
     const signal = options.signal ?? new AbortController().signal;
     try {
@@ -259,6 +287,9 @@ export class SharedManager implements RequestManager {
     channel.onNotification(PartNotification, (parsed) => {
       this.inboxes.get(parsed.clientRequestId)?.part(parsed.part);
     });
+    channel.onNotification(AnswerEventNotification, (parsed) => {
+      this.inboxes.get(parsed.clientRequestId)?.answerEvent(parsed.event);
+    });
     channel.onNotification(RequestEventNotification, (parsed) => {
       this.inboxes.get(parsed.clientRequestId)?.event(parsed.event);
     });
@@ -340,29 +371,37 @@ export class SharedManager implements RequestManager {
   private async run(asked: Asked, inbox: Inbox, signal: AbortSignal): Promise<Outcome> {
     await this.ready;
     const link = this.link;
-    if (!link) return this.runLocal(asked, inbox, signal, '', []);
+    const events = inbox.view() === 'events';
+    // A caller that reads events, on a broker that sends only parts (met after its stream began): this process answers.
+    if (!link || (events && link.channel.info.answerEvents !== true)) return this.runLocal(asked, inbox, signal, '', []);
     const { request, priority, clientRequestId, headers, client } = asked;
+    const answer = events ? new RelayedAnswer(inbox.out, inbox.view) : null;
     let delivered = '';
     let handedToolCall = false;
+    let answering: Answering | null = null;
     const seen: AttemptRecord[] = [];
     this.inboxes.set(clientRequestId, {
       part: (part) => {
         if (part.type === 'text') delivered += part.text;
         if (part.type === 'tool_use') handedToolCall = true;
-        inbox.part(part);
+        inbox.out({ event: null, part });
       },
+      answerEvent: (event) => answer?.accept(event),
       event: (event) => {
         if (event.type === 'attempt') seen.push(event);
         inbox.event(event);
       },
-      answering: inbox.answering,
+      answering: (which) => {
+        answering = which;
+        inbox.answering(which);
+      },
     });
     const settled = link.liveness.begin();
     try {
       const secrets = await this.credentials.resolve(this.config, { clientRequestId });
-      const params = { managerId: link.managerId, request, priority, clientRequestId, secrets, ...(headers ? { headers } : {}), ...(client ? { client } : {}) };
+      const params = { managerId: link.managerId, request, priority, clientRequestId, secrets, ...(headers ? { headers } : {}), ...(client ? { client } : {}), ...(events ? { events: true } : {}) };
       const timeoutMs = this.config.retry.deadlineMs + REQUEST_MARGIN_MS;
-      return await Promise.race([
+      const outcome = await Promise.race([
         link.channel.request(StreamRequest, params, { signal, timeoutMs }),
         link.whenClosed.then(() => {
           throw new BrokerClosed();
@@ -370,46 +409,86 @@ export class SharedManager implements RequestManager {
         // A cancel settles here at once; the broker stops the request when $/cancelRequest reaches it.
         aborted(signal),
       ]);
+      if (outcome.ok) answer?.settle();
+      return outcome;
     } catch (error) {
-      if (signal.aborted) return failure(clientRequestId, delivered, seen, 'canceled', 'The request was canceled.');
+      const text = answer?.text ?? delivered;
+      if (signal.aborted) return failure(clientRequestId, text, seen, 'canceled', 'The request was canceled.');
       if (error instanceof BrokerTimeoutError) this.giveUp(link);
-      if ((error instanceof BrokerClosed || link.closed) && handedToolCall) {
+      const lost = error instanceof BrokerClosed || link.closed;
+      if (lost && answer !== null) return this.finishRelayed(asked, inbox, signal, { answer, earlier: seen, answering, stopped: link.frozen ? 'stopped answering' : 'stopped' });
+      if (lost && handedToolCall) {
         // A second, different set of tool calls must never follow the first: the answer ends here.
         return failure(clientRequestId, delivered, seen, 'transient', 'The shared broker stopped after the answer had handed on a tool call; the answer ends there.');
       }
-      if (error instanceof BrokerClosed || link.closed) {
+      if (lost) {
         const stopped = link.frozen ? 'stopped answering' : 'stopped';
         this.options.log('warn', `The shared broker ${stopped} during request ${clientRequestId}; finishing it in this process${delivered === '' ? '' : ' from where its answer stopped'}.`);
         return this.runLocal(asked, inbox, signal, delivered, seen);
       }
-      return failure(clientRequestId, delivered, seen, 'transient', `The shared broker could not run the request: ${describe(error)}`);
+      return failure(clientRequestId, text, seen, 'transient', `The shared broker could not run the request: ${describe(error)}`);
     } finally {
       settled();
       this.inboxes.delete(clientRequestId);
     }
   }
 
-  /** Runs on the in-process manager, after `delivered` when the broker had started the answer. */
+  /** The in-process manager's options for one of this client's requests. */
+  private localOptions(asked: Asked, inbox: Inbox, signal: AbortSignal): SendOptions {
+    const { priority, clientRequestId, headers, client } = asked;
+    return { signal, priority, clientRequestId, onEvent: inbox.event, ...(headers ? { headers } : {}), ...(client ? { client } : {}), onAnswering: inbox.answering };
+  }
+
+  /** Runs on the in-process manager, after `delivered` when the broker had started the answer (a caller of parts). */
   private async runLocal(asked: Asked, inbox: Inbox, signal: AbortSignal, delivered: string, earlier: readonly AttemptRecord[]): Promise<Outcome> {
-    const { request, priority, clientRequestId, headers, client } = asked;
-    const continuation = continuationOf(request, delivered);
+    if (inbox.view() === 'events') {
+      // Nothing was handed on yet: the in-process manager's events are the answer.
+      const stream = this.localManager().stream(asked.request, this.localOptions(asked, inbox, signal));
+      for await (const event of stream.events) inbox.out({ event, part: null });
+      return stream.outcome;
+    }
+    const continuation = continuationOf(asked.request, delivered);
     const skip = new SkipPrefix(continuation.skip);
     let forwarded = '';
-    const stream = this.localManager().stream(continuation.request, { signal, priority, clientRequestId, onEvent: inbox.event, ...(headers ? { headers } : {}), ...(client ? { client } : {}), onAnswering: inbox.answering });
+    const stream = this.localManager().stream(continuation.request, this.localOptions(asked, inbox, signal));
     for await (const part of stream.parts) {
       if (part.type !== 'text') {
-        inbox.part(part);
+        inbox.out({ event: null, part });
         continue;
       }
       const text = skip.take(part.text);
       if (text === '') continue;
       forwarded += text;
-      inbox.part({ type: 'text', text });
+      inbox.out({ event: null, part: { type: 'text', text } });
     }
     const outcome = await stream.outcome;
     if (delivered === '' && earlier.length === 0) return outcome;
     return joinOutcome(outcome, delivered, forwarded, earlier);
   }
+
+  /** The broker went away during an answer whose events the caller reads: it ends, or this process
+   *  finishes it, by core's rule per block type (relayedAnswer.ts). */
+  private async finishRelayed(asked: Asked, inbox: Inbox, signal: AbortSignal, lost: LostAnswer): Promise<Outcome> {
+    const { answer, earlier, answering, stopped } = lost;
+    const { clientRequestId } = asked;
+    const after = answer.afterBrokerLost();
+    if (after === 'end_at_tool_use' && answering !== null) return answer.endAtToolUse(answering, clientRequestId, earlier);
+    if (after !== 'continue') return failure(clientRequestId, answer.text, earlier, 'transient', answer.incomplete(`the shared broker ${stopped} and the answer cannot be continued.`));
+    this.options.log('warn', `The shared broker ${stopped} during request ${clientRequestId}; finishing it in this process${answer.text === '' ? '' : ' from where its answer stopped'}.`);
+    const stream = this.localManager().stream(answer.continuation(asked.request), this.localOptions(asked, inbox, signal));
+    for await (const event of stream.events) answer.accept(event);
+    const outcome = await stream.outcome;
+    if (outcome.ok) answer.settle();
+    return answer.joined(outcome, earlier);
+  }
+}
+
+/** An answer the broker began and left: what was handed on, the attempts it made, which one was answering. */
+interface LostAnswer {
+  readonly answer: RelayedAnswer;
+  readonly earlier: readonly AttemptRecord[];
+  readonly answering: Answering | null;
+  readonly stopped: string;
 }
 
 function failure(clientRequestId: string, text: string, attempts: readonly AttemptRecord[], errorClass: 'canceled' | 'transient', message: string): Outcome {

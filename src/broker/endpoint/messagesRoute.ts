@@ -73,7 +73,8 @@ export function endpointRequestId(client: string): string {
   return `ep_${clientIdPart(client)}_${randomUUID()}`;
 }
 
-/** Core's manager hands on the API's own events; a window's broker client only typed parts. */
+/** Core's manager and a window's broker client hand on the API's own events; a broker client on a
+ *  broker that sends only parts (one from before answer events) gives typed parts alone. */
 function relaysEvents(stream: RequestStream): stream is RelayStream {
   return 'events' in stream;
 }

@@ -1,9 +1,10 @@
 // A streamed answer written as the Messages API's server-sent events:
 // - relayed: a manager that hands on the API's own events (core's RelayStream: the broker's and
-//   serve's) has them written as they came, each under its own name, in order, types this code
+//   serve's, a window's broker client) has them written as they came, each under its own name, in order, types this code
 //   has never seen included; its recovery is already spliced in (one message_start, indices that
 //   continue), and an answer that broke off for good ends with the `error` event its notice gives.
-// A manager that hands on only typed parts (a window's broker client) has the events rebuilt:
+// A manager that hands on only typed parts (a window's broker client on a broker from before answer
+// events) has the events rebuilt:
 // - live: text and thinking deltas as they arrive, each complete tool call as one block
 //   (content_block_start, one input_json_delta with its whole input, content_block_stop), then
 //   message_delta with the stop reason and usage the answer ended with, and message_stop;

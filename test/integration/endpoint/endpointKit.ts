@@ -12,6 +12,7 @@ import { TEST_KEY, testConfig } from '../core/harness';
 import { startEndpoint } from '../../../src/broker/endpoint/endpointServer';
 import type { EndpointOptions, RunningEndpoint } from '../../../src/broker/endpoint/endpointServer';
 import { createRequestManager } from '../../../src/core/requestManager';
+import type { ManagerConfig, RequestManager } from '../../../src/core/contract';
 import { recordedSimulator } from '../../support/recordedSimulator';
 import type { RecordingProxy } from '../../support/recordingProxy';
 
@@ -172,4 +173,18 @@ export function ownKeyEndpoint(upstream: string, extra: Partial<EndpointOptions>
     log: () => undefined,
     ...extra,
   });
+}
+
+/** An own-key endpoint in front of `upstream` whose managers `makeManager` makes (a window's broker
+ *  client, say), with the managers it made. */
+export async function endpointOn<M extends RequestManager>(upstream: string, makeManager: (config: ManagerConfig) => M): Promise<{ readonly endpoint: RunningEndpoint; readonly made: readonly M[] }> {
+  const made: M[] = [];
+  const endpoint = await ownKeyEndpoint(upstream, {
+    createManager: (config) => {
+      const manager = makeManager(config);
+      made.push(manager);
+      return manager;
+    },
+  });
+  return { endpoint, made };
 }

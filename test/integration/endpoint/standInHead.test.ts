@@ -7,13 +7,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
-import type { SharedManager } from '../../../src/broker/client/sharedManager';
 import type { RunningBroker } from '../../../src/broker/brokerServer';
 import type { ManagerConfig } from '../../../src/core/contract';
 import { startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
 import { cleanUp, inProcessBroker, sharedClient, unreachableClient } from '../broker/brokerKit';
-import { ASK, OPUS, SONNET, TEST_KEY, ownKeyEndpoint, scenario } from './endpointKit';
+import { ASK, OPUS, SONNET, TEST_KEY, endpointOn, scenario } from './endpointKit';
 
 let sim: RunningSimulator;
 let broker: RunningBroker;
@@ -39,14 +38,7 @@ const hosts = {
 describe("a streamed answer's head through a window's broker client", { timeout: 60_000 }, () => {
   for (const [mode, makeManager] of Object.entries(hosts)) {
     test(`the requests run ${mode === 'shared' ? 'on the broker' : 'in the window'}: request-id is the fallback's`, async () => {
-      const made: SharedManager[] = [];
-      const endpoint = await ownKeyEndpoint(sim.url, {
-        createManager: (config) => {
-          const manager = makeManager(config);
-          made.push(manager);
-          return manager;
-        },
-      });
+      const { endpoint, made } = await endpointOn(sim.url, makeManager);
       try {
         const before = sim.stats().requests.length;
         const client = new Anthropic({ baseURL: endpoint.url, apiKey: TEST_KEY, maxRetries: 0 });

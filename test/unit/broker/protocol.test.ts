@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAnsweringParams, parseAttachParams, parseBreakers, parseEventParams, parseHelloOptions, parseOutcome, parseRefusal, parseRequestEventParams, parseStreamParams } from '../../../src/broker/protocol';
+import { parseAnswerEventParams, parseAnsweringParams, parseAttachParams, parseBreakers, parseBrokerInfo, parseEventParams, parseHelloOptions, parseOutcome, parseRefusal, parseRequestEventParams, parseStreamParams } from '../../../src/broker/protocol';
 
 const CHALLENGE = 'ab'.repeat(32);
 const CONFIG = { models: ['claude-opus-5-5'], providers: [{ id: 'anthropic', baseURL: 'http://127.0.0.1:1', secretFields: ['apiKey'] }] };
@@ -53,6 +53,32 @@ describe('broker protocol validators', () => {
     assert.equal(parseAnsweringParams({ answering: { requestId: 'req_1', provider: 'anthropic', model: 'm' } }), null);
     assert.equal(parseOutcome({ ok: false, clientRequestId: 'rc_1', text: '', attempts: [] }), null);
     assert.equal(parseBreakers([{ provider: 'anthropic', model: 'm', state: 'melted', since: 0, nextProbeAt: null, consecutiveFailures: 0 }]), null);
+  });
+
+  it("carry an answer's events for a caller that asks for them: the API's of any type, the manager's known notices", () => {
+    const base = { managerId: 'm_1', request: {}, priority: 'interactive', clientRequestId: 'rc_1', secrets: [] };
+    assert.equal(parseStreamParams({ ...base, events: true })?.events, true);
+    assert.equal(parseStreamParams(base)?.events, undefined);
+    assert.equal(parseStreamParams({ ...base, events: 'yes' })?.events, undefined);
+    const api = { source: 'api', event: { type: 'content_block_start', index: 2, content_block: { type: 'hologram_tool_result', frames: 3 } } };
+    assert.deepEqual(parseAnswerEventParams({ clientRequestId: 'rc_1', event: api }), { clientRequestId: 'rc_1', event: api });
+    const notice = { source: 'manager', notice: { type: 'incomplete', message: 'cut', error: { type: 'api_error', message: 'cut' } } };
+    assert.deepEqual(parseAnswerEventParams({ clientRequestId: 'rc_1', event: notice })?.event, notice);
+    for (const bad of [
+      { source: 'api', event: { index: 0 } },
+      { source: 'api', event: 'message_stop' },
+      { source: 'manager', notice: { type: 'shrug', message: 'x' } },
+      { source: 'manager', notice: { type: 'recovered' } },
+      { source: 'manager', notice: { type: 'incomplete', message: 'x', error: { type: 7, message: 'x' } } },
+      { source: 'elsewhere', event: { type: 'message_stop' } },
+      null,
+    ]) {
+      assert.equal(parseAnswerEventParams({ clientRequestId: 'rc_1', event: bad }), null, JSON.stringify(bad));
+    }
+    assert.equal(parseAnswerEventParams({ event: api }), null);
+    const info = { pid: 1, protocolVersion: 5, startedAt: 0, clients: { windows: 1, clis: 0 } };
+    assert.equal(parseBrokerInfo({ ...info, answerEvents: true })?.answerEvents, true);
+    assert.equal(parseBrokerInfo(info)?.answerEvents, undefined, 'a broker from before answer events');
   });
 
   it('reads a refusal from an initialize result, and nothing from a handshake or a malformed one', () => {
