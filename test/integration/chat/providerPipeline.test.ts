@@ -1,13 +1,15 @@
 // The provider's path (src/extension/chat/providerPipeline.ts) against the simulator through the
 // real SDK: VS Code-shaped messages in, response parts out — the model's text exactly, one
-// tool-call part per tool_use, usage last — and the token counter learning from the usage.
+// tool-call part per tool_use, usage last — and the token counter learning from the usage; also
+// on a window's broker client (the manager a window with sharing on gives the chat provider).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runProviderPipeline } from '../../../src/extension/chat/providerPipeline';
 import type { ResponsePartFactory } from '../../../src/extension/chat/toResponseParts';
 import { DEFAULT_CHARS_PER_TOKEN, TokenCounter } from '../../../src/extension/chat/tokenCounter';
 import { SAMPLE_PNG_BASE64, canonicalAnswer } from '../../../src/simulator/index';
-import { OPUS, SONNET, rig, scenario } from '../core/harness';
+import { OPUS, SONNET, rig, scenario, testConfig } from '../core/harness';
+import { cleanUp, inProcessBroker, sharedClient } from '../broker/brokerKit';
 
 type Part = { text: string } | { call: string; name: string; input: object } | { mime: string; json: unknown };
 const make: ResponsePartFactory<Part> = {
@@ -111,6 +113,37 @@ test('an image data part reaches the API as an image block the API accepts', { t
       'validated by the simulator (a mislabelled type would be a 400)',
     );
   } finally {
+    await r.close();
+  }
+});
+
+test("through a window's broker client on the broker: the model's text exactly and one tool-call part per tool_use", { timeout: 30_000 }, async () => {
+  const r = await rig(scenario({}));
+  const { dir, broker } = await inProcessBroker();
+  const manager = sharedClient(dir, testConfig(r.sim.url), 'chat-window');
+  try {
+    await manager.whenReady();
+    assert.equal(manager.sharing.mode, 'shared');
+    const parts: Part[] = [];
+    const prompt = 'Weather and words [[tool:get_weather {"city":"Oslo"}]]';
+    const { outcome } = await runProviderPipeline(
+      { stream: (body) => manager.stream(body), make, counter: new TokenCounter() },
+      OPUS_MODEL,
+      [{ role: 1, content: [{ value: prompt }] }],
+      { tools: [{ name: 'get_weather', description: 'weather', inputSchema: { type: 'object', properties: { city: { type: 'string' } } } }] },
+      (p) => parts.push(p),
+    );
+    assert.equal(outcome.ok, true, outcome.ok ? '' : outcome.error.message);
+    const calls = parts.filter((p): p is { call: string; name: string; input: object } => 'call' in p);
+    assert.deepEqual(calls.map((c) => [c.name, c.input]), [['get_weather', { city: 'Oslo' }]]);
+    const text = parts.filter((p): p is { text: string } => 'text' in p).map((p) => p.text).join('');
+    assert.equal(text, outcome.ok ? outcome.text : '', 'the text as the answer has it, once');
+    const last = parts.at(-1);
+    assert.ok(last && 'mime' in last && last.mime === 'token_usage');
+  } finally {
+    manager.dispose();
+    await broker.stop('test over');
+    await cleanUp(dir);
     await r.close();
   }
 });

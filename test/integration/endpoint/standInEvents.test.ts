@@ -120,6 +120,38 @@ describe("a broker that stops in the middle of a relayed answer", { timeout: 120
   });
 });
 
+describe("a broker that stops in the middle of a relayed thinking block", { timeout: 120_000 }, () => {
+  test('the answer ends with an error event that says what was delivered, and nothing is redone', async () => {
+    const sim = await startSimulator({ scenario: scenario({}, { tokensPerSecond: 30, outputTokens: 60 }), apiKey: TEST_KEY });
+    const own = await inProcessBroker();
+    const { endpoint, made } = await endpointOn(sim.url, (config) => sharedClient(own.dir, config, 'stand-in-window'));
+    try {
+      const client = new Anthropic({ baseURL: endpoint.url, apiKey: TEST_KEY, maxRetries: 0 });
+      const body = { model: OPUS, max_tokens: 4096, thinking: { type: 'enabled' as const, budget_tokens: 2048 }, messages: [{ role: 'user' as const, content: 'Think hard: what if the broker stops?' }], stream: true as const };
+      const stream = await client.beta.messages.create(body);
+      const types: string[] = [];
+      let stopping: Promise<void> | null = null;
+      const error = await (async () => {
+        for await (const event of stream) {
+          types.push(event.type === 'content_block_delta' ? event.delta.type : event.type);
+          if (stopping === null && event.type === 'content_block_delta' && event.delta.type === 'thinking_delta' && made[0]?.sharing.mode === 'shared') stopping = own.broker.stop('stopped mid-thinking by the test');
+        }
+        return null;
+      })().catch((e: unknown) => e);
+      assert.ok(stopping !== null, 'the broker was stopped during the thinking block');
+      assert.ok(error instanceof Anthropic.APIError, `the stream ended with an error (${String(error)}): ${types.join(',')}`);
+      assert.match(error.message, /incomplete.*part of a thinking block/);
+      assert.ok(!types.includes('message_stop') && !types.includes('text_delta'), types.join(','));
+      assert.equal(sim.stats().requests.length, 1, 'a thinking block the client has seen is not redone');
+    } finally {
+      await endpoint.close();
+      await own.broker.stop('test over');
+      await cleanUp(own.dir);
+      await sim.close();
+    }
+  });
+});
+
 describe('a broker that sends only parts', { timeout: 120_000 }, () => {
   test("the window's requests still run on it, and the endpoint rebuilds the stream from the parts", async () => {
     const prompt = 'an older broker';
