@@ -199,6 +199,7 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
         clientRequestId: parsed.clientRequestId,
         ...(parsed.headers ? { headers: parsed.headers } : {}),
         ...(parsed.client ? { client: parsed.client } : {}),
+        ...(parsed.namedModel === true ? { namedModel: true } : {}),
         onEvent: (event) => notify(this.connection, RequestEventNotification, { clientRequestId: parsed.clientRequestId, event }),
         onAnswering: (answering) => notify(this.connection, AnsweringNotification, { clientRequestId: parsed.clientRequestId, answering }),
       };

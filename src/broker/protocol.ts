@@ -116,6 +116,8 @@ export interface StreamParams {
   /** The caller reads the API's events (RelayStream.events): the broker sends them
    *  (AnswerEventNotification), one a notification, and no parts. */
   readonly events?: boolean;
+  /** The caller named the first model (SendOptions.namedModel): a 404 for it ends the request. */
+  readonly namedModel?: boolean;
 }
 
 export interface ResetParams {
@@ -309,7 +311,7 @@ export function parseStreamParams(value: unknown): StreamParams | null {
   // A label that is no plain name is dropped, not the request (it only names the sender in the failure log).
   const client = safeClientLabel(value['client']);
   const parsed = { managerId: value['managerId'], request: value['request'], priority: priority as Priority, clientRequestId: value['clientRequestId'], secrets };
-  return { ...parsed, ...(headers === undefined ? {} : { headers }), ...(client === null ? {} : { client }), ...(value['events'] === true ? { events: true } : {}) };
+  return { ...parsed, ...(headers === undefined ? {} : { headers }), ...(client === null ? {} : { client }), ...(value['events'] === true ? { events: true } : {}), ...(value['namedModel'] === true ? { namedModel: true } : {}) };
 }
 
 function parseRoute(value: unknown): Route | null {

@@ -24,6 +24,8 @@ export interface Classification {
   /** A rejection that concerns this model on this provider only (unknown or unavailable model id,
    *  a feature the model lacks): another route may still take the same request. */
   readonly modelSpecific?: boolean;
+  /** The API's own error message, as it sent it (secrets redacted), when an HTTP error carried one. */
+  readonly apiMessage?: string;
 }
 
 /** Does a 400/404 message say the model (or a feature of it) is the problem rather than the request? */
@@ -201,7 +203,8 @@ export function classifyError(error: unknown, context: ClassifyContext = {}): Cl
     const unknownModel = status === 404 && (type === 'not_found_error' || type === null);
     const modelSpecific = unknownModel || (errorClass === 'bad_request' && modelRejected(apiMessage, type));
     const detail = errorClass === 'auth' && context.providerName ? `${context.providerName} rejected the credentials${apiMessage ? ` — ${apiMessage}` : ''}` : apiMessage;
-    return { ...build(errorClass, errorType, status, requestId, detail, retryAfterMs, secrets, unknownModel), modelSpecific };
+    const fromApi = apiMessage === null ? {} : { apiMessage: redactSecrets(apiMessage, secrets) };
+    return { ...build(errorClass, errorType, status, requestId, detail, retryAfterMs, secrets, unknownModel), modelSpecific, ...fromApi };
   }
 
   // No status: a mid-stream `event: error` (type set) or a network failure.

@@ -203,7 +203,7 @@ class ResilientRequestManager implements RelayManager {
           tail: this.tail,
         },
         request,
-        { signal: controller.signal, priority: options.priority ?? 'interactive', clientRequestId, ...caller, ...(options.headers ? { headers: options.headers } : {}), ...(options.onAnswering ? { onAnswering: options.onAnswering } : {}) },
+        { signal: controller.signal, priority: options.priority ?? 'interactive', clientRequestId, ...caller, ...(options.headers ? { headers: options.headers } : {}), ...(options.onAnswering ? { onAnswering: options.onAnswering } : {}), ...(options.namedModel === true ? { namedModel: true } : {}) },
       );
     } catch (error) {
       // A defect in the manager itself still yields an outcome, not a rejection.

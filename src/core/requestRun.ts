@@ -101,8 +101,15 @@ class RequestRun {
     this.hedging = tail === undefined ? null : { deps, options, tail, picker: this.picker, bounds: this.bounds, duplicable: isDuplicable(request), estimate: this.estimate };
   }
 
-  fail(errorClass: ErrorClass, message: string): Outcome {
-    return this.record.fail(errorClass, message);
+  fail(errorClass: ErrorClass, message: string, apiMessage?: string): Outcome {
+    return this.record.fail(errorClass, message, apiMessage);
+  }
+
+  /** The API does not know the model the caller named, and no other route of that model is left to ask. */
+  private namedModelUnknown(entry: ChainEntry): boolean {
+    if (this.options.namedModel !== true || entry.route.model !== this.picker.first.route.model) return false;
+    const chain = this.picker.chain;
+    return !chain.slice(chain.indexOf(entry) + 1).some((later) => later.route.model === entry.route.model);
   }
 
   async execute(): Promise<Outcome> {
@@ -269,6 +276,8 @@ class RequestRun {
       case 'next_route':
         // A rate limit's hold is the credential's; an overloaded model's (a 529's retry-after) everyone's.
         if (decision.holdUntil !== null) routes.pacer.hold(failure.errorClass === 'rate_limited' ? limitKey : key, decision.holdUntil);
+        // The caller asked for this model by name: it is told the API's answer, not served by another.
+        if (decision.unknownModel && this.namedModelUnknown(entry)) return this.fail('bad_request', failure.message, failure.apiMessage);
         if (decision.unknownModel) {
           routes.unknownModels.remember(route);
           this.say.warning('unknown_model', `The API does not know the model ${route.model}; skipping it for now.`, route.model);

@@ -37,4 +37,6 @@ export interface RunOptions {
   readonly headers?: PassHeaders;
   /** Told which attempt answers, when it claims the first content (SendOptions.onAnswering). */
   readonly onAnswering?: (answering: Answering) => void;
+  /** The caller named the first model (SendOptions.namedModel): a 404 for it ends the request. */
+  readonly namedModel?: boolean;
 }

@@ -64,7 +64,8 @@ export class RunRecord {
     this.emit({ type: 'warning', time: this.now(), code: 'adapted', message: adaptation, model });
   }
 
-  fail(errorClass: ErrorClass, message: string): FailureOutcome {
+  /** `apiMessage`: the API's own message for the failure the request ends with, when it sent one. */
+  fail(errorClass: ErrorClass, message: string, apiMessage?: string): FailureOutcome {
     // A failure after part of the answer was handed on says what the caller has (never a silent gap).
     const said = this.relay.started && errorClass !== 'canceled' ? `The answer is incomplete: ${this.relay.delivered()} reached the caller. ${message}` : message;
     if (said !== message) this.relay.incomplete(said, errorClass === 'overloaded' ? 'overloaded_error' : errorClass === 'rate_limited' ? 'rate_limit_error' : 'api_error');
@@ -73,7 +74,7 @@ export class RunRecord {
       text: this.relay.text,
       clientRequestId: this.clientRequestId,
       attempts: [...this.attempts],
-      error: { class: errorClass, message: said, requestIds: [...this.requestIds] },
+      error: { class: errorClass, message: said, requestIds: [...this.requestIds], ...(apiMessage !== undefined ? { apiMessage } : {}) },
     });
   }
 
@@ -85,7 +86,7 @@ export class RunRecord {
   failFromLast(prefix: string): FailureOutcome {
     const last = this.lastReachableFailure ?? this.lastFailure;
     if (!last) return this.fail('timeout', `${prefix}no attempt could be made.`);
-    return this.fail(last.errorClass, `${prefix}${last.message}`);
+    return this.fail(last.errorClass, `${prefix}${last.message}`, last.apiMessage);
   }
 
   /** The answer as the caller received it: the message the relay handed on, whatever its stop reason. */

@@ -36,7 +36,7 @@ export async function countTokens(body: Readonly<Record<string, unknown>>, ctx: 
   const attempts: AttemptRecord[] = [];
   const deadline = clock.now() + config.retry.deadlineMs;
   const backoff = { baseDelayMs: config.retry.baseDelayMs, maxDelayMs: config.retry.maxDelayMs, retryAfterCapMs: config.retry.retryAfterCapMs, jitter: config.retry.jitter ?? 'full' };
-  let last: { readonly class: ErrorClass; readonly message: string } = { class: 'bad_request', message: `No Anthropic route is configured to count tokens for ${model}.` };
+  let last: { readonly class: ErrorClass; readonly message: string; readonly apiMessage?: string } = { class: 'bad_request', message: `No Anthropic route is configured to count tokens for ${model}.` };
   for (const [index, provider] of config.providers.entries()) {
     if (provider.id !== 'anthropic') continue;
     const route = makeRoute(provider.id, model);
@@ -70,7 +70,7 @@ export async function countTokens(body: Readonly<Record<string, unknown>>, ctx: 
         if (feedsBreaker(c.errorClass)) breaker.recordFailure(permit, c.errorClass);
         else breaker.release(permit);
         record({ status: c.status, errorClass: c.errorClass, errorType: c.errorType, requestId: c.requestId, message: c.message });
-        last = { class: c.errorClass, message: c.message };
+        last = { class: c.errorClass, message: c.message, ...(c.apiMessage !== undefined ? { apiMessage: c.apiMessage } : {}) };
         // A refused body (400) is the API's answer, the same on every route; a cancel stops at once.
         if (c.errorClass === 'canceled' || c.errorClass === 'bad_request') return failed(last, attempts, clientRequestId);
         // No key, a spent limit, an unreachable gateway: another Anthropic route may still count.
@@ -89,7 +89,7 @@ export async function countTokens(body: Readonly<Record<string, unknown>>, ctx: 
   return failed(last, attempts, clientRequestId);
 }
 
-function failed(error: { readonly class: ErrorClass; readonly message: string }, attempts: readonly AttemptRecord[], clientRequestId: string): CountOutcome {
+function failed(error: { readonly class: ErrorClass; readonly message: string; readonly apiMessage?: string }, attempts: readonly AttemptRecord[], clientRequestId: string): CountOutcome {
   const requestIds = attempts.map((a) => a.requestId).filter((id): id is string => id !== null);
   return { ok: false, clientRequestId, attempts, error: { ...error, requestIds } };
 }

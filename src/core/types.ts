@@ -80,6 +80,10 @@ export interface SendOptions {
   /** The attempt whose answer is handed on: called once it wins the right to hand on its first
    *  content, with the server's `request-id` and the route (a relay writes them in its response head). */
   readonly onAnswering?: (answering: Answering) => void;
+  /** The caller named the request's first model itself (a client of the endpoint did): when the API
+   *  answers that it does not know that model (404), the request ends with the API's answer instead
+   *  of being answered by another model — the caller asked for one the API does not have. */
+  readonly namedModel?: boolean;
 }
 
 /** Which attempt is answering a request, as the relay's response head names it. */
@@ -243,6 +247,8 @@ export interface FailureOutcome {
     readonly message: string;
     /** Every server request id seen during the request, in order. */
     readonly requestIds: readonly string[];
+    /** The API's own message for the failure the request ended with, when the API sent one (secrets redacted). */
+    readonly apiMessage?: string;
   };
 }
 
@@ -262,7 +268,7 @@ export type CountOutcome =
       readonly ok: false;
       readonly clientRequestId: string;
       readonly attempts: readonly AttemptRecord[];
-      readonly error: { readonly class: ErrorClass; readonly message: string; readonly requestIds: readonly string[] };
+      readonly error: { readonly class: ErrorClass; readonly message: string; readonly requestIds: readonly string[]; readonly apiMessage?: string };
     };
 
 /** A streamed request: iterate for text deltas as they arrive, or iterate `parts` for every typed

@@ -1,5 +1,7 @@
 // What a client receives when the manager gives up: the upstream's status and error type, our
-// plain-language message (which names what was tried), every request id, and
+// plain-language message (which names what was tried) — or, when the API refused the request
+// itself (a 4xx: invalid request, credentials, spend limit), the API's own message as it sent it —,
+// the last request id, and
 // `x-should-retry: false` — the official SDKs and Claude Code then stop after one attempt
 // instead of multiplying ours by their own retries. While a route of the request is held by
 // a rate limit, `retry-after` says honestly until when.
@@ -34,6 +36,9 @@ const TYPE_BY_STATUS: Readonly<Record<number, string>> = {
 
 const API_ERROR_TYPE = /^[a-z_]+_error$|^request_too_large$/;
 
+/** Failures that are the API's answer to the request itself: its own words are what the client gets. */
+const API_ANSWERS: ReadonlySet<ErrorClass> = new Set<ErrorClass>(['bad_request', 'auth', 'spend_limit']);
+
 export interface FailureResponse {
   readonly status: number;
   readonly errorType: string;
@@ -54,7 +59,9 @@ export function failureResponse(outcome: Pick<FailureOutcome, 'attempts' | 'erro
   };
   if (requestId !== null) headers['request-id'] = requestId;
   if (retryAfterMs !== null && retryAfterMs > 0) headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
-  return { status, errorType, body: { type: 'error', error: { type: errorType, message: outcome.error.message }, request_id: requestId }, headers };
+  const apiMessage = outcome.error.apiMessage;
+  const message = apiMessage !== undefined && API_ANSWERS.has(outcome.error.class) ? apiMessage : outcome.error.message;
+  return { status, errorType, body: { type: 'error', error: { type: errorType, message }, request_id: requestId }, headers };
 }
 
 /** An error the endpoint itself answers (bad request, refused credential), before anything goes upstream. */

@@ -108,7 +108,9 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
     });
     // The client's anthropic-beta and anthropic-version reach the API unchanged (a fallback's adaptations aside).
     const headers = passHeadersFrom(req.headers);
-    const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...(headers ? { headers } : {}) };
+    // A model the client named and the API does not know is answered with the API's 404, not by a fallback.
+    const named = requested !== undefined && requested !== '' ? { namedModel: true } : {};
+    const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...named, ...(headers ? { headers } : {}) };
     return await answer(res, manager, { request, body, models, streams: wantsStream === true, options }, context);
   } finally {
     lease.release();

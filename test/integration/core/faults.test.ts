@@ -139,6 +139,24 @@ test('an unknown model (404) is skipped with a warning and remembered', { timeou
   }
 });
 
+test('a model the caller named (namedModel) that the API does not know: the API\'s 404 ends the request, no fallback, nothing remembered', { timeout: 20_000 }, async () => {
+  const r = await rig(scenario({ [OPUS]: { unknown: true } }));
+  try {
+    for (let i = 0; i < 2; i += 1) {
+      const outcome = await r.manager.send(ASK, { namedModel: true });
+      assert.ok(!outcome.ok, 'not answered by another model');
+      assert.equal(outcome.error.class, 'bad_request');
+      assert.equal(outcome.error.apiMessage, `model: ${OPUS}`);
+      assert.deepEqual(outcome.attempts.map((a) => [a.model, a.status]), [[OPUS, 404]]);
+    }
+    assert.equal(modelCount(r.sim, SONNET), 0);
+    const unnamed = await r.manager.send(ASK);
+    assert.ok(unnamed.ok && unnamed.model === SONNET, 'without a named model, the chain goes on as before');
+  } finally {
+    await r.close();
+  }
+});
+
 test('413 is not retried', { timeout: 20_000 }, async () => {
   const r = await rig(scenario({ [OPUS]: { sequence: ['413', 'ok'] } }));
   try {

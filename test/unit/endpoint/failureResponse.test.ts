@@ -33,3 +33,11 @@ test('no status from upstream (reset, stall, no route): the status of the class'
   assert.equal(none.body.error.type, 'overloaded_error');
   assert.equal(none.body.request_id, null);
 });
+
+test('a refusal of the request itself (bad request, credentials, spend limit) carries the API\'s own message; a give-up on overloads keeps ours', () => {
+  const refused = { ...failure([attempt(400, 'invalid_request_error', 'req_9')], 'bad_request'), error: { class: 'bad_request' as const, message: 'The request was rejected (400 invalid_request_error): temperature: …', requestIds: ['req_9'], apiMessage: 'temperature: Input should be a number between 0 and 1' } };
+  assert.deepEqual(failureResponse(refused, null).body, { type: 'error', error: { type: 'invalid_request_error', message: 'temperature: Input should be a number between 0 and 1' }, request_id: 'req_9' });
+  const overloaded = failure([attempt(529, 'overloaded_error', 'req_1')], 'overloaded');
+  const withApiWords = { ...overloaded, error: { ...overloaded.error, apiMessage: 'Overloaded' } };
+  assert.equal(failureResponse(withApiWords, null).body.error.message, 'Every model is overloaded.');
+});

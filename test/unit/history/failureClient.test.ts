@@ -121,5 +121,7 @@ describe('the client where the user reads it', () => {
     assert.ok(dropped);
     assert.equal(dropped.client, undefined);
     assert.equal(parseStreamParams(base)?.client, undefined);
+    assert.equal(parseStreamParams({ ...base, namedModel: true })?.namedModel, true, 'a named model crosses the wire');
+    assert.equal(parseStreamParams({ ...base, namedModel: 'yes' })?.namedModel, undefined);
   });
 });
