@@ -91,6 +91,10 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
     return { status: read.status, model: null, attempts: 0 };
   }
   const { stream: wantsStream, ...body } = read.value;
+  if (wantsStream !== undefined && wantsStream !== null && typeof wantsStream !== 'boolean') {
+    sendJson(res, 400, localError('invalid_request_error', 'stream: Input should be a valid boolean'), { 'x-should-retry': 'false' });
+    return { status: 400, model: null, attempts: 0 };
+  }
   const requested = typeof body['model'] === 'string' ? body['model'] : undefined;
   const models = modelsForRequest(requested, context.chain);
   const clientRequestId = endpointRequestId(context.client);

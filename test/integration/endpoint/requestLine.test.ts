@@ -1,7 +1,8 @@
 // What the endpoint does not serve, and bodies it cannot read, are refused by `serve` itself with
 // a clear error in the API's shape — never a hang, and nothing sent upstream: methods the API's
 // paths do not take (HEAD, OPTIONS, PUT, PATCH; anything but POST on the Messages paths), a path
-// whose dot segments would leave /v1/ once resolved, a body that says it is not JSON, invalid JSON.
+// whose dot segments would leave /v1/ once resolved, a body that says it is not JSON, invalid JSON,
+// a `stream` that is not a boolean.
 // What a client may send the usual way (a chunked body, Expect: 100-continue, a charset on its
 // content-type, a dot segment that stays in /v1/) is served. Raw node:http → `serve` → a
 // recording proxy → the simulator. Needs `npm run build`.
@@ -128,7 +129,7 @@ describe('what the endpoint does not serve is refused there, nothing upstream', 
         assert.equal(error.type, 'invalid_request_error');
         assert.match(error.message, /JSON/);
       }
-      for (const body of ['{"model":', '', '[1,2]', 'null']) {
+      for (const body of ['{"model":', '', '[1,2]', 'null', ...(path === '/v1/messages' ? [JSON.stringify({ model: OPUS, ...ASK, stream: 'true' })] : [])]) {
         const answer = await send(port, { path, body });
         assert.equal(answer.status, 400, `${path} ${JSON.stringify(body)}`);
         assert.equal(apiError(answer).type, 'invalid_request_error');
