@@ -10,9 +10,10 @@ import type { CredentialRequest, ProviderConfig } from './contract';
 
 const PROCESS_KEY = randomBytes(32);
 
-/** The name of a credential: `cred:` and 16 hex digits of its HMAC (never the credential). */
-export function credentialId(kind: 'key' | 'bearer' | 'aws', secret: string): string {
-  return `cred:${createHmac('sha256', PROCESS_KEY).update(kind).update('\0').update(secret).digest('hex').slice(0, 16)}`;
+/** The name of a credential: `cred:` and 16 hex digits of its HMAC (never the credential). The
+ *  same secret is the same credential whichever header carries it (`x-api-key` or a bearer). */
+export function credentialId(secret: string): string {
+  return `cred:${createHmac('sha256', PROCESS_KEY).update(secret).digest('hex').slice(0, 16)}`;
 }
 
 async function resolved(callback: ProviderConfig['apiKey'], request: CredentialRequest): Promise<string> {
@@ -33,14 +34,14 @@ async function resolved(callback: ProviderConfig['apiKey'], request: CredentialR
 export async function credentialScope(provider: ProviderConfig, request: CredentialRequest): Promise<string> {
   if (provider.id === 'anthropic') {
     const bearer = await resolved(provider.authToken, request);
-    if (bearer !== '') return credentialId('bearer', bearer);
+    if (bearer !== '') return credentialId(bearer);
   }
   if (provider.id === 'vertex') return '';
   const key = await resolved(provider.apiKey, request);
-  if (key !== '') return credentialId('key', key);
+  if (key !== '') return credentialId(key);
   if (provider.id !== 'bedrock') return '';
   const accessKeyId = await resolved(provider.awsAccessKeyId, request);
-  return accessKeyId === '' ? '' : credentialId('aws', accessKeyId);
+  return accessKeyId === '' ? '' : credentialId(accessKeyId);
 }
 
 /** Each provider's scope for this request, in the configuration's order. */

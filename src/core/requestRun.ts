@@ -306,10 +306,11 @@ class RequestRun {
 }
 
 export async function runRequest(deps: RunDependencies, request: MessagesBody, options: RunOptions): Promise<Outcome> {
-  const problem = validateRequest(request);
-  // Whose rate limits the request spends, named before the first pick (a hold is the credential's).
-  const scopes = problem ? [] : await credentialScopes(deps.config.providers, { clientRequestId: options.clientRequestId });
+  // Whose rate limits the request spends, named before the first pick (a hold is the credential's;
+  // a refused request names it too, so its manager shows that credential's holds).
+  const scopes = await credentialScopes(deps.config.providers, { clientRequestId: options.clientRequestId });
   const run = new RequestRun(deps, request, options, scopes);
+  const problem = validateRequest(request);
   if (problem) return run.fail('bad_request', problem);
   return run.execute();
 }

@@ -8,13 +8,17 @@
 // - 'client': Anthropic's API at the endpoint's upstream URL with the client's own credential,
 //   which exists only while its request runs, found by the request's own id when the manager
 //   asks for that request's credential (never stored, never lent to another request). No
-//   AsyncLocalStorage: its promise hooks would tax every promise of the process.
+//   AsyncLocalStorage: its promise hooks would tax every promise of the process. One manager per
+//   credential (named by its keyed hash, credentialScope.ts, never by the secret): rate limits are
+//   the key's, so a manager's holds, its breakers' `heldUntil` (a failure's retry-after) and its
+//   events are those of its own key, and its SDK client stays made for that key.
 // A request holds its manager from before its body is read until it has ended. A manager no
 // request has held for UNUSED_ENDPOINT_MANAGER_MS is disposed (each model a client names and each
 // change of settings makes one), except the one the user's own requests last used; the route
 // state they ran on stays, and a later request makes a new one.
 import type { CredentialRequest, ManagerConfig, ProviderConfig, RequestManager } from '../../core/contract';
 import type { ManagerEvent } from '../../core/types';
+import { credentialId } from '../../core/credentialScope';
 import { configIdentity, toWireConfig } from '../wireConfig';
 import type { RequestCredential } from './requestGuard';
 
@@ -63,7 +67,8 @@ interface KeyMemo {
 }
 
 export class EndpointManagers {
-  /** By configuration identity (settings without credentials) and kind of credential. */
+  /** By configuration identity (settings without credentials), kind of credential and, for a
+   *  client's own, the credential's keyed hash. */
   private readonly managers = new Map<string, Made>();
   private readonly keyMemos = new Map<RequestCredential['kind'], KeyMemo>();
   private clientProvidersMemo: { readonly baseURL: string; readonly providers: readonly ProviderConfig[] } | null = null;
@@ -120,14 +125,16 @@ export class EndpointManagers {
     if (providers === null || providers.length === 0) return null;
     const base = this.options.base();
     const modelList = models.join('\n');
+    const scope = credential.kind === 'client' ? clientScope(credential) : '';
     const memo = this.keyMemos.get(credential.kind);
     if (memo !== undefined && memo.base === base && memo.providers === providers && memo.models === modelList) {
-      const known = this.managers.get(memo.key);
+      const known = this.managers.get(memo.key + scope);
       if (known) return known;
     }
     const config: ManagerConfig = { ...base, models: [...models], providers, clientName: 'local endpoint' };
-    const key = `${credential.kind}:${configIdentity(toWireConfig(config))}`;
-    this.keyMemos.set(credential.kind, { base, providers, models: modelList, key });
+    const settingsKey = `${credential.kind}:${configIdentity(toWireConfig(config))}`;
+    this.keyMemos.set(credential.kind, { base, providers, models: modelList, key: settingsKey });
+    const key = settingsKey + scope;
     const known = this.managers.get(key);
     if (known) return known;
     const made: Made = {
@@ -194,6 +201,11 @@ export class EndpointManagers {
       },
     ];
   }
+}
+
+/** The name of a client's credential (as the manager's routes name it), for its manager's key. */
+function clientScope(credential: ClientCredential): string {
+  return ` ${credentialId('apiKey' in credential ? credential.apiKey : credential.authToken)}`;
 }
 
 /** The client's credential as headers (for the relay of other paths). */

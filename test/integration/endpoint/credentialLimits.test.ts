@@ -58,6 +58,18 @@ describe('rate limits through the endpoint are the key’s', () => {
     assert.equal(second.response.headers.get('x-resilient-claude-attempts'), '1', 'and sends nothing there to be refused');
     assert.equal(opusCalls(), before, 'the limited model saw no request of A’s again');
     assert.equal(limited(), 1, 'one 429 in all');
+
+    // A failure's retry-after is the key's own: A's route is held, B's is not (and A's key sent as
+    // x-api-key is the same credential as the SDK's bearer).
+    const refused = async (key: string): Promise<Response> =>
+      fetch(`${served.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ model: OPUS, max_tokens: 16, messages: [] }) });
+    const failedA = await refused(KEY_A);
+    const failedB = await refused(KEY_B);
+    assert.equal(failedA.status, 400);
+    assert.equal(failedB.status, 400);
+    assert.ok(Number(failedA.headers.get('retry-after')) > 20, "A's failure says when A's hold ends");
+    assert.equal(failedB.headers.get('retry-after'), null, "B's failure names no hold of A's");
+
     const log = served.stdout() + served.stderr();
     assert.ok(!log.includes(KEY_A) && !log.includes(KEY_B), 'no key in what serve wrote');
   });

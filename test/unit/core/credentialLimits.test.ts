@@ -70,14 +70,13 @@ function rateLimited(clock: FakeClock, retryAfterS: number): Step {
   });
 }
 
-test('a credential is named by a keyed hash: stable, its own per key and kind, never the secret', async () => {
-  assert.equal(credentialId('key', KEY_A), credentialId('key', KEY_A));
-  assert.notEqual(credentialId('key', KEY_A), credentialId('key', KEY_B));
-  assert.notEqual(credentialId('key', KEY_A), credentialId('bearer', KEY_A));
-  assert.match(credentialId('key', KEY_A), /^cred:[0-9a-f]{16}$/);
+test('a credential is named by a keyed hash: stable, its own per key whichever header carries it, never the secret', async () => {
+  assert.equal(credentialId(KEY_A), credentialId(KEY_A));
+  assert.notEqual(credentialId(KEY_A), credentialId(KEY_B));
+  assert.match(credentialId(KEY_A), /^cred:[0-9a-f]{16}$/);
   const request = { clientRequestId: 'a1' };
-  assert.equal(await credentialScope(PROVIDER, request), credentialId('key', KEY_A));
-  assert.equal(await credentialScope({ id: 'anthropic', apiKey: () => KEY_A, authToken: () => 'oauth-token' }, request), credentialId('bearer', 'oauth-token'), 'the bearer token is what is sent');
+  assert.equal(await credentialScope(PROVIDER, request), credentialId(KEY_A));
+  assert.equal(await credentialScope({ id: 'anthropic', apiKey: () => 'other', authToken: () => KEY_A }, request), credentialId(KEY_A), 'the bearer token is what is sent, and is the same key as by x-api-key');
   assert.equal(await credentialScope({ id: 'anthropic' }, request), '', 'no credential named: the route alone');
   assert.equal(await credentialScope({ id: 'vertex', projectId: 'p', apiKey: () => 'ya29.token' }, request), '', "Vertex's project names the account");
   assert.equal(await credentialScope({ id: 'anthropic', apiKey: () => Promise.reject(new Error('locked')) }, request), '', 'a failing callback is the attempt’s to report');

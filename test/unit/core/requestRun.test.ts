@@ -70,7 +70,7 @@ test('abort during a rate-limit hold wait ends the request as canceled', async (
   const transport = new ScriptedTransport([]);
   const r = rig(transport.clients(), { models: [OPUS] });
   // The hold is the credential's (the rig's key 'k'), as a 429 answered to it would place it.
-  r.routes.pacer.hold(r.routes.seeLimit({ provider: 'anthropic', model: OPUS }, credentialId('key', 'k')), r.clock.now() + 5_000);
+  r.routes.pacer.hold(r.routes.seeLimit({ provider: 'anthropic', model: OPUS }, credentialId('k')), r.clock.now() + 5_000);
   const controller = new AbortController();
   const outcome = start(r, controller.signal);
   await settle(() => r.clock.pending > 0);
@@ -157,7 +157,7 @@ test('a long hold on every route fails as rate-limited until a time, not as a ci
   const transport = new ScriptedTransport([]);
   const r = rig(transport.clients());
   for (const model of [OPUS, SONNET]) {
-    r.routes.pacer.hold(r.routes.seeLimit({ provider: 'anthropic', model }, credentialId('key', 'k')), r.clock.now() + 50_000);
+    r.routes.pacer.hold(r.routes.seeLimit({ provider: 'anthropic', model }, credentialId('k')), r.clock.now() + 50_000);
   }
   const result = await start(r, new AbortController().signal);
   assert.ok(!result.ok && result.error.class === 'rate_limited');

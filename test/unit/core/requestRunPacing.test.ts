@@ -31,7 +31,7 @@ function setup(models: string[]): { clock: FakeClock; events: ManagerEvent[]; tr
   // What an earlier answer on Opus said: nothing left until the reset.
   const spend = (resetInMs: number): number => {
     // The tier of the credential the requests spend (the provider's key 'k').
-    const key = routes.seeLimit({ provider: 'anthropic', model: OPUS }, credentialId('key', 'k'));
+    const key = routes.seeLimit({ provider: 'anthropic', model: OPUS }, credentialId('k'));
     const resetAt = clock.now() + resetInMs;
     const booking = routes.tier.book(key);
     routes.tier.observe(key, new Headers({ 'anthropic-ratelimit-requests-limit': '5', 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': resetText(resetAt) }), booking);

@@ -1,5 +1,6 @@
-// The endpoint's managers (endpointManagers.ts) on a manual clock: one made for clients' own
-// credentials, or for a model a request named, is disposed once no request has held it for 30
+// The endpoint's managers (endpointManagers.ts) on a manual clock: one made for a client's own
+// credential (one per credential: rate limits are the key's), or for a model a request named,
+// is disposed once no request has held it for 30
 // minutes — never while a request holds it, however long that request runs, and never the one
 // the user's own requests last used; a credential asked for again after a sweep gets a new
 // manager that lends that request's credential to that request only.
@@ -88,16 +89,18 @@ test('a manager no request has held for 30 minutes is disposed at the next reque
   clock.now += 2 * MINUTE;
   managers.acquire(client('sk-ant-client-b'), [SONNET], 'ep_5')!.release();
   await settled();
-  // The client's manager for OPUS went (31 minutes unused); the SONNET one was used 2 minutes ago.
-  assert.deepEqual(made.map((m) => [m.config.models.join(), m.disposed]), [[OPUS, false], [OPUS, true], [SONNET, false]]);
+  // The client's manager for OPUS went (31 minutes unused); the SONNET one was used 2 minutes ago;
+  // another client's key has a manager of its own.
+  assert.deepEqual(made.map((m) => [m.config.models.join(), m.disposed]), [[OPUS, false], [OPUS, true], [SONNET, false], [SONNET, false]]);
   assert.equal(made[1]!.listeners, 0, 'its event subscription went with it');
-  assert.equal(managers.size, 2);
+  assert.equal(managers.size, 3);
 
   clock.now += 2 * UNUSED_ENDPOINT_MANAGER_MS;
   managers.acquire(client('sk-ant-client-b'), [OPUS], 'ep_6')!.release();
   await settled();
   assert.equal(made[0]!.disposed, false, 'the user\'s own manager stays, however long unused');
   assert.equal(made[2]!.disposed, true);
+  assert.equal(made[3]!.disposed, true);
 });
 
 test('a manager a request holds is never disposed, however long the request runs', async () => {
@@ -131,12 +134,16 @@ test('after a sweep the credential is served again by a new manager, lent to its
   const other = managers.acquire(client('sk-ant-client-b'), [OPUS], 'ep_3')!;
   const manager = await again.manager;
   await settled();
-  assert.equal(made.length, 2, 'a new manager for the same settings');
+  assert.equal(made.length, 3, 'a new manager for the same settings, and one for the other key');
   assert.equal(made[0]!.disposed, true);
-  assert.equal(manager, await other.manager, 'one manager for every client credential with these settings');
+  assert.notEqual(manager, await other.manager, 'each client credential has its own manager (its rate limits are its own)');
   assert.equal(await keyLent(made[1]!, 'ep_2'), 'sk-ant-client-a');
-  assert.equal(await keyLent(made[1]!, 'ep_3'), 'sk-ant-client-b');
+  assert.equal(await keyLent(made[2]!, 'ep_3'), 'sk-ant-client-b');
   assert.equal(await keyLent(made[1]!, 'ep_1'), undefined);
+  // The same key, sent as a bearer token, is the same credential: the same manager.
+  const bearer = managers.acquire({ kind: 'client', authToken: 'sk-ant-client-a' }, [OPUS], 'ep_4')!;
+  assert.equal(await bearer.manager, manager);
+  bearer.release();
   again.release();
   other.release();
   managers.dispose();
