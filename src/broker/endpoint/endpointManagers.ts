@@ -76,6 +76,16 @@ export class EndpointManagers {
   private readonly lent = new Map<string, ClientCredential>();
   private readonly now: () => number;
   private lastSweep: number;
+  /** A route's breaker transition or hold reaches every manager on that route (one per client
+   *  credential and list of models): it is handed on once. */
+  private readonly forwarded = new WeakSet<ManagerEvent>();
+  private readonly forward = (event: ManagerEvent): void => {
+    if (event.type === 'breaker' || event.type === 'hold') {
+      if (this.forwarded.has(event)) return;
+      this.forwarded.add(event);
+    }
+    this.options.onEvent(event);
+  };
 
   constructor(private readonly options: EndpointManagersOptions) {
     this.now = options.now ?? Date.now;
@@ -139,7 +149,7 @@ export class EndpointManagers {
     if (known) return known;
     const made: Made = {
       manager: Promise.resolve(this.options.createManager(config)).then((manager) => {
-        made.unsubscribe = manager.onEvent(this.options.onEvent);
+        made.unsubscribe = manager.onEvent(this.forward);
         return manager;
       }),
       held: 0,

@@ -7,10 +7,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
+import { createRequestManager } from '../../../src/core/requestManager';
+import { createSharedRoutes } from '../../../src/core/sharedRoutes';
+import type { ManagerEvent } from '../../../src/core/types';
 import type { RunningSimulator } from '../../../src/simulator/index';
 import { startSimulator } from '../../../src/simulator/index';
+import { testConfig } from '../core/harness';
 import type { Served } from './endpointKit';
-import { ASK, OPUS, SONNET, requireBuild, scenario, serve } from './endpointKit';
+import { ASK, HAIKU, OPUS, SONNET, ownKeyEndpoint, requireBuild, scenario, serve } from './endpointKit';
 
 const KEY_A = 'sk-ant-api03-limited-key-a-0123456789';
 const KEY_B = 'sk-ant-api03-roomy-key-b-0123456789';
@@ -73,4 +77,23 @@ describe('rate limits through the endpoint are the key’s', () => {
     const log = served.stdout() + served.stderr();
     assert.ok(!log.includes(KEY_A) && !log.includes(KEY_B), 'no key in what serve wrote');
   });
+});
+
+test('a breaker that opens reaches the endpoint’s events once, however many keys have a manager on it', async () => {
+  const sim = await startSimulator({ scenario: scenario({ [OPUS]: { p529: 1 } }) });
+  const events: ManagerEvent[] = [];
+  // As the broker runs it: every manager on one user's route state.
+  const shared = createSharedRoutes(testConfig(sim.url));
+  const endpoint = await ownKeyEndpoint(sim.url, { createManager: (config) => createRequestManager(config, shared), onEvent: (event) => events.push(event) });
+  try {
+    // A's manager exists (a healthy model), then B's request opens Opus's breaker.
+    await new Anthropic({ baseURL: endpoint.url, apiKey: KEY_A }).messages.create({ model: HAIKU, ...ASK });
+    const b = await new Anthropic({ baseURL: endpoint.url, apiKey: KEY_B }).messages.create({ model: OPUS, ...ASK });
+    assert.notEqual(b.model, OPUS);
+    const opened = events.filter((e) => e.type === 'breaker' && e.model === OPUS && e.to === 'open');
+    assert.equal(opened.length, 1);
+  } finally {
+    await endpoint.close();
+    await sim.close();
+  }
 });
