@@ -13,6 +13,7 @@ import { clientLabel } from './clientLabel';
 import { clientCredentialHeaders, EndpointManagers } from './endpointManagers';
 import { NO_USER_CREDENTIAL, localError } from './failureResponse';
 import { handleCountTokens } from './countTokensRoute';
+import { answerMalformed } from './malformedRequest';
 import { handleMessages } from './messagesRoute';
 import { relayPath } from './pathRelay';
 import { refusedMethod, requestTarget } from './requestTarget';
@@ -182,6 +183,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
       else res.destroy();
     });
   });
+  server.on('clientError', answerMalformed);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));

@@ -2,13 +2,14 @@
 // a clear error in the API's shape — never a hang, and nothing sent upstream: methods the API's
 // paths do not take (HEAD, OPTIONS, PUT, PATCH; anything but POST on the Messages paths), a path
 // whose dot segments would leave /v1/ once resolved, a body that says it is not JSON, invalid JSON,
-// a `stream` that is not a boolean.
+// a `stream` that is not a boolean, and what is not HTTP Node can read (bad framing, huge headers).
 // What a client may send the usual way (a chunked body, Expect: 100-continue, a charset on its
 // content-type, a dot segment that stays in /v1/) is served. Raw node:http → `serve` → a
 // recording proxy → the simulator. Needs `npm run build`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
+import { connect } from 'node:net';
 import type { RecordedRig } from './endpointKit';
 import { ASK, OPUS, TEST_KEY, recordedRig, scenario } from './endpointKit';
 
@@ -50,6 +51,20 @@ function send(port: number, sent: Sent): Promise<Answer> {
     } else {
       req.end(body);
     }
+  });
+}
+
+/** Writes `bytes` on a fresh connection and reads until the endpoint closes it. */
+function raw(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.setTimeout(20_000, () => socket.destroy(new Error('the endpoint neither answered nor closed in 20 s')));
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(text));
+    socket.write(bytes);
   });
 }
 
@@ -149,5 +164,25 @@ describe('what the endpoint does not serve is refused there, nothing upstream', 
     assert.equal((JSON.parse(chunked.body) as { model: string }).model, OPUS);
     assert.ok((JSON.parse(counted.body) as { input_tokens: number }).input_tokens > 0);
     assert.equal(upstreamSince(before), 4);
+  });
+
+  test('what is not HTTP Node can read: an API-shaped 400 (431 for huge headers), then the connection closes', async () => {
+    const before = r!.proxy.seen.length;
+    const host = `Host: 127.0.0.1:${port}\r\nx-api-key: ${TEST_KEY}\r\ncontent-type: application/json\r\n`;
+    const cases: readonly [string, number, string][] = [
+      [`POST /v1/messages HTTP/1.1\r\n${host}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 400, 'invalid_request_error'],
+      ['NOT HTTP AT ALL\r\n\r\n', 400, 'invalid_request_error'],
+      [`GET /v1/models HTTP/1.1\r\n${host}x-filler: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'request_too_large'],
+    ];
+    for (const [bytes, status, type] of cases) {
+      const text = await raw(port, bytes);
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      assert.match(head, new RegExp(`^HTTP/1\\.1 ${status} `), text.slice(0, 120));
+      assert.match(head, /content-type: application\/json/i);
+      assert.equal((JSON.parse(body) as { error: { type: string } }).error.type, type);
+    }
+    assert.equal(upstreamSince(before), 0, 'nothing reached the upstream');
+    const after = await send(port, { body: GOOD });
+    assert.equal(after.status, 200, 'the endpoint serves on');
   });
 });
