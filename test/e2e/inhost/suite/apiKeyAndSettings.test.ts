@@ -74,6 +74,35 @@ test('an API key stored in secret storage authenticates requests; cleared, it is
   }
 }, { timeout: 30_000 });
 
+test('a new key is the one the next request sends (the key read is kept only until it changes)', async () => {
+  const parts = await hooks();
+  const other = 'sk-ant-inhost-7c1d9e4b05';
+  const simulator = await startSimulator({ scenario: 'healthy', apiKey: KEY });
+  try {
+    await pointAt(parts, simulator);
+    await parts.keys.set(other);
+    assert.equal(await parts.keys.get(), other);
+    const refused = await ask(parts, 'Is the other key accepted?');
+    assert.equal(refused.ok, false, 'the simulator knows only KEY');
+    assert.equal(refused.ok ? null : refused.error.class, 'auth');
+
+    await parts.keys.set(KEY);
+    assert.equal(await parts.keys.get(), KEY, 'the kept read gave way to the new key');
+    const accepted = await ask(parts, 'And now?');
+    assert.equal(accepted.ok, true, JSON.stringify(accepted.ok ? '' : accepted.error));
+    const sent = simulator.stats().requests.filter((r) => r.path.startsWith('/v1/messages'));
+    assert.deepEqual(sent.map((r) => r.apiKeyOk), [false, true], 'the first request sent the other key, the second the new one');
+
+    await parts.keys.clear();
+    assert.equal(await parts.keys.get(), undefined);
+    assert.equal(await parts.client.canSend(), false);
+  } finally {
+    await parts.keys.clear();
+    await config().update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
+    await simulator.close();
+  }
+}, { timeout: 30_000 });
+
 test('an invalid setting is reported once with the default used; a valid change applies without reload', async () => {
   const parts = await hooks();
   const simulator = await startSimulator({ scenario: { name: 'all-overloaded', defaults: { p529: 1 } }, apiKey: KEY });
