@@ -16,6 +16,7 @@ import { handleCountTokens } from './countTokensRoute';
 import { answerMalformed } from './malformedRequest';
 import { handleMessages } from './messagesRoute';
 import { relayPath } from './pathRelay';
+import type { Upstream } from './pathRelay';
 import { refusedMethod, requestTarget } from './requestTarget';
 import type { RequestCredential } from './requestGuard';
 import { guardRequest } from './requestGuard';
@@ -80,12 +81,12 @@ function refuse(res: ServerResponse, status: number, errorType: string, message:
 }
 
 /** The user's stored Anthropic credential and URL, for relaying other paths with the token. */
-async function userRelayTarget(providers: readonly ProviderConfig[] | null): Promise<{ baseUrl: string; headers: Record<string, string> } | null> {
+async function userRelayTarget(providers: readonly ProviderConfig[] | null): Promise<Upstream | null> {
   const anthropic = providers?.find((provider) => provider.id === 'anthropic');
   if (!anthropic) return null;
   const key = ((await anthropic.apiKey?.()) ?? '').trim();
   if (key === '') return null;
-  return { baseUrl: anthropic.baseURL ?? 'https://api.anthropic.com', headers: { 'x-api-key': key } };
+  return { baseUrl: anthropic.baseURL ?? 'https://api.anthropic.com', credentialHeaders: { 'x-api-key': key } };
 }
 
 export async function startEndpoint(options: EndpointOptions): Promise<RunningEndpoint> {
@@ -117,6 +118,9 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
       return;
     }
     const credential: RequestCredential = guard.credential;
+    // Anthropic's API with the credential that serves this request, for what is relayed as it is.
+    const upstream = (): Promise<Upstream | null> =>
+      credential.kind === 'client' ? Promise.resolve({ baseUrl: options.upstreamBaseUrl(), credentialHeaders: clientCredentialHeaders(credential) }) : userRelayTarget(options.userProviders());
     const who = credential.kind === 'user' ? 'endpoint token' : 'own credential';
     if (!path.startsWith('/v1/')) {
       refuse(res, 404, 'not_found_error', `Not found: ${method} ${path}. This endpoint serves the Anthropic API's /v1/ paths.`);
@@ -130,29 +134,27 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
       return;
     }
     if (path === '/v1/messages' && method === 'POST') {
-      const result = await handleMessages(req, res, { managers, chain: options.models(), credential, now, client: label });
+      const result = await handleMessages(req, res, { managers, chain: options.models(), credential, now, client: label, upstream, pathAndQuery: target.pathAndQuery });
       const model = result.model !== null ? ` ${result.model}` : '';
       options.log(`${label} (${who}): POST /v1/messages → ${result.status}${model}, ${result.attempts} attempt(s), ${now() - started} ms`);
       answered(result.status, result.model, result.attempts);
       return;
     }
     if (path === '/v1/messages/count_tokens' && method === 'POST') {
-      const counted = await handleCountTokens(req, res, { managers, chain: options.models(), credential, now, client: label });
+      const counted = await handleCountTokens(req, res, { managers, chain: options.models(), credential, now, client: label, upstream, pathAndQuery: target.pathAndQuery });
       if (counted !== null) {
         options.log(`${label} (${who}): POST /v1/messages/count_tokens → ${counted.status}, ${counted.attempts} attempt(s), ${now() - started} ms`);
         answered(counted.status, null, counted.attempts);
         return;
       }
     }
-    let upstream: { baseUrl: string; headers: Record<string, string> } | null;
-    if (credential.kind === 'client') upstream = { baseUrl: options.upstreamBaseUrl(), headers: clientCredentialHeaders(credential) };
-    else upstream = await userRelayTarget(options.userProviders());
-    if (upstream === null) {
+    const to = await upstream();
+    if (to === null) {
       refuse(res, 401, 'authentication_error', `${NO_USER_CREDENTIAL} (This path needs an Anthropic key.)`);
       answered(401);
       return;
     }
-    const status = await relayPath(req, res, { baseUrl: upstream.baseUrl, credentialHeaders: upstream.headers, pathAndQuery: target.pathAndQuery });
+    const status = await relayPath(req, res, { ...to, pathAndQuery: target.pathAndQuery });
     options.log(`${label} (${who}): ${method} ${path} relayed → ${status}, ${now() - started} ms`);
     answered(status);
   };

@@ -53,15 +53,17 @@ export function failureResponse(outcome: Pick<FailureOutcome, 'attempts' | 'erro
   const lastType = [...outcome.attempts].reverse().find((attempt) => attempt.errorType !== null && API_ERROR_TYPE.test(attempt.errorType))?.errorType;
   const errorType = lastType ?? TYPE_BY_STATUS[status] ?? 'api_error';
   const requestId = outcome.error.requestIds.at(-1) ?? null;
-  const headers: Record<string, string> = {
-    'x-should-retry': 'false',
-    'x-resilient-claude-attempts': String(outcome.attempts.length),
-  };
+  const headers: Record<string, string> = { ...givenUpHeaders(retryAfterMs), 'x-resilient-claude-attempts': String(outcome.attempts.length) };
   if (requestId !== null) headers['request-id'] = requestId;
-  if (retryAfterMs !== null && retryAfterMs > 0) headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
   const apiMessage = outcome.error.apiMessage;
   const message = apiMessage !== undefined && API_ANSWERS.has(outcome.error.class) ? apiMessage : outcome.error.message;
   return { status, errorType, body: { type: 'error', error: { type: errorType, message }, request_id: requestId }, headers };
+}
+
+/** What every error answer the endpoint ends a request with says: no retry of the client's own, and,
+ *  while a route of the request is held (`retryAfterMs` from now), until when. */
+export function givenUpHeaders(retryAfterMs: number | null): Record<string, string> {
+  return { 'x-should-retry': 'false', ...(retryAfterMs !== null && retryAfterMs > 0 ? { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) } : {}) };
 }
 
 /** An error the endpoint itself answers (bad request, refused credential), before anything goes upstream. */

@@ -10,11 +10,13 @@ import type { RequestManager } from '../../core/contract';
 import { passHeadersFrom } from '../../core/passHeaders';
 import type { EndpointManagers } from './endpointManagers';
 import { clientIdPart } from './clientLabel';
-import { NO_USER_CREDENTIAL, failureResponse, localError } from './failureResponse';
+import { NO_USER_CREDENTIAL, failureResponse, givenUpHeaders, localError } from './failureResponse';
 import { modelsForRequest } from './modelChain';
 import type { RequestCredential } from './requestGuard';
 import { readJsonBody } from './readBody';
 import { SseAnswer } from './sseAnswer';
+import { relayPath } from './pathRelay';
+import type { Upstream } from './pathRelay';
 
 /** The API's own limit on a Messages request. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -27,6 +29,11 @@ export interface MessagesContext {
   readonly now: () => number;
   /** Who sent it (clientLabel.ts): in the request's id and on its attempts, for the failure log. */
   readonly client: string;
+  /** Anthropic's API with the request's credential (null when there is none), for a request the
+   *  manager refuses without asking the API: it is then relayed once as it is (askTheApi). */
+  readonly upstream: () => Promise<Upstream | null>;
+  /** The request's path as resolved, with its query string (requestTarget.ts). */
+  readonly pathAndQuery: string;
 }
 
 /** How a request ended, for the endpoint's log line. */
@@ -65,6 +72,23 @@ function sendFailure(res: ServerResponse, outcome: FailureOutcome, manager: Requ
   const failure = failureResponse(outcome, heldFor(manager, models, now));
   sendJson(res, failure.status, failure.body, failure.headers);
   return { status: failure.status, model: null, attempts: outcome.attempts.length };
+}
+
+/**
+ * The manager's own checks (a malformed body, max_tokens over every model's limit, models the API
+ * said it does not know) refuse a request before any attempt. The API is the judge of its requests:
+ * such a request is sent to it once, as the client sent it, and its answer — its 400 with its words
+ * and request id, or an answer where our checks were stricter than it — goes back unchanged (an
+ * error with `x-should-retry: false`, and `retry-after` while a route of the request is held). Only
+ * with no Anthropic credential to send it with does the manager's refusal stand.
+ */
+async function failOrAskTheApi(req: IncomingMessage, res: ServerResponse, outcome: FailureOutcome, asked: Asked, manager: RequestManager, context: MessagesContext): Promise<MessagesResult> {
+  const unasked = outcome.attempts.length === 0 && outcome.error.class === 'bad_request';
+  const upstream = unasked ? await context.upstream() : null;
+  if (upstream === null) return sendFailure(res, outcome, manager, asked.models, context.now());
+  const errorHeaders = givenUpHeaders(heldFor(manager, asked.models, context.now()));
+  const status = await relayPath(req, res, { ...upstream, pathAndQuery: context.pathAndQuery }, { body: Buffer.from(JSON.stringify(asked.asSent)), errorHeaders });
+  return { status, model: null, attempts: 1 };
 }
 
 /** The id of one endpoint request: who sent it, and a random part (a UUID, which Node hands out
@@ -115,7 +139,7 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
     // A model the client named and the API does not know is answered with the API's 404, not by a fallback.
     const named = requested !== undefined && requested !== '' ? { namedModel: true } : {};
     const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...named, ...(headers ? { headers } : {}) };
-    return await answer(res, manager, { request, body, models, streams: wantsStream === true, options }, context);
+    return await answer(req, res, manager, { request, body, asSent: read.value, models, streams: wantsStream === true, options }, context);
   } finally {
     lease.release();
   }
@@ -126,17 +150,19 @@ interface Asked {
   readonly request: ClaudeRequest;
   /** The client's body without `stream`. */
   readonly body: Record<string, unknown>;
+  /** The client's body as it sent it. */
+  readonly asSent: Record<string, unknown>;
   readonly models: readonly string[];
   readonly streams: boolean;
   readonly options: SendOptions;
 }
 
 /** Runs the request and writes its answer: JSON, or server-sent events when the client streams. */
-async function answer(res: ServerResponse, manager: RequestManager, asked: Asked, context: MessagesContext): Promise<MessagesResult> {
+async function answer(req: IncomingMessage, res: ServerResponse, manager: RequestManager, asked: Asked, context: MessagesContext): Promise<MessagesResult> {
   const { request, body, models, options } = asked;
   if (!asked.streams) {
     const outcome = await manager.send(request, options);
-    if (!outcome.ok) return sendFailure(res, outcome, manager, models, context.now());
+    if (!outcome.ok) return failOrAskTheApi(req, res, outcome, asked, manager, context);
     sendJson(res, 200, outcome.message, successHeaders(outcome));
     return { status: 200, model: outcome.model, attempts: outcome.attempts.length };
   }
@@ -183,7 +209,7 @@ async function answer(res: ServerResponse, manager: RequestManager, asked: Asked
       outcome = await stream.outcome;
     }
     if (!outcome.ok) {
-      if (!sse.hasStarted) return sendFailure(res, outcome, manager, models, context.now());
+      if (!sse.hasStarted) return failOrAskTheApi(req, res, outcome, asked, manager, context);
       sse.fail(failureResponse(outcome, null).errorType, outcome.error.message);
       // A client that left mid-stream is counted as gone (499), not as answered.
       return { status: outcome.error.class === 'canceled' ? 499 : 200, model: currentModel, attempts: outcome.attempts.length };

@@ -41,8 +41,21 @@ export function upstreamUrl(baseUrl: string, pathAndQuery: string): URL {
   return new URL(`${base.origin}${prefix}${pathAndQuery}`);
 }
 
-/** Relays one request; resolves with the upstream status (or 502 when it could not be reached). */
-export function relayPath(req: IncomingMessage, res: ServerResponse, target: RelayTarget): Promise<number> {
+/** Where a request is relayed to and with which credential, before its path is known. */
+export type Upstream = Omit<RelayTarget, 'pathAndQuery'>;
+
+/** A request relayed after the endpoint read it (the messages route's askTheApi). */
+export interface ReadRequest {
+  /** Its body, as read. */
+  readonly body: Buffer;
+  /** Headers an error answer carries besides the upstream's (the endpoint made its attempt for the client). */
+  readonly errorHeaders: Readonly<Record<string, string>>;
+}
+
+/** Relays one request — its body as it arrives, or as read already; resolves with the upstream
+ *  status (or 502 when it could not be reached). */
+export function relayPath(req: IncomingMessage, res: ServerResponse, target: RelayTarget, read?: ReadRequest): Promise<number> {
+  const body = read?.body;
   const url = upstreamUrl(target.baseUrl, target.pathAndQuery);
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -50,6 +63,7 @@ export function relayPath(req: IncomingMessage, res: ServerResponse, target: Rel
     headers[name] = value;
   }
   Object.assign(headers, target.credentialHeaders);
+  if (body !== undefined) headers['content-length'] = String(body.length);
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
     const upstream = transport.request(url, { method: req.method, headers }, (answer) => {
@@ -58,6 +72,7 @@ export function relayPath(req: IncomingMessage, res: ServerResponse, target: Rel
         if (value === undefined || NOT_RETURNED.has(name) || name.startsWith('access-control-')) continue;
         out[name] = value;
       }
+      if (read !== undefined && (answer.statusCode ?? 502) >= 400) Object.assign(out, read.errorHeaders);
       res.writeHead(answer.statusCode ?? 502, out);
       answer.pipe(res);
       answer.once('end', () => resolve(answer.statusCode ?? 502));
@@ -78,6 +93,7 @@ export function relayPath(req: IncomingMessage, res: ServerResponse, target: Rel
     res.once('close', () => {
       if (!res.writableFinished) upstream.destroy();
     });
-    req.pipe(upstream);
+    if (body !== undefined) upstream.end(body);
+    else req.pipe(upstream);
   });
 }

@@ -1,6 +1,7 @@
 // The API's own refusal of a request (400 invalid_request_error, 404 for a model the client named,
 // 413) comes back through the endpoint as the API sent it — its status, its error body, its
-// request id — after one attempt: not retried, not answered by another model, not reworded.
+// request id — after one attempt: not retried, not answered by another model, not reworded. A
+// request the manager's own checks would refuse unasked is put to the API once, as it was sent.
 // The official SDK → `serve` → a recording proxy → the simulator. Needs `npm run build`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,6 +54,31 @@ describe('the API\'s refusal comes back as the API sent it, after one attempt', 
       assert.equal(sent.error.type, 'invalid_request_error');
       assert.match(sent.error.message, /temperature/);
     }
+  });
+
+  test('a request the manager would refuse unasked (malformed, max_tokens over every limit) is put to the API once, and its 400 comes back', async () => {
+    const malformed: Record<string, unknown>[] = [
+      { model: OPUS, messages: ASK.messages },
+      { model: OPUS, max_tokens: 64, messages: [] },
+      { model: OPUS, max_tokens: 64, messages: [{ role: 'system', content: 'hi' }] },
+      { model: OPUS, ...ASK, max_tokens: 10_000_000 },
+    ];
+    for (const body of malformed) {
+      // A timeout of its own: the SDK refuses a non-streamed max_tokens this large by itself otherwise.
+      const sent = await refusedAsTheApiSaid(() => client.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, { timeout: 60_000 }), 400);
+      assert.equal(sent.error.type, 'invalid_request_error');
+    }
+    await refusedAsTheApiSaid(() => client.messages.stream({ model: OPUS, ...ASK, max_tokens: 10_000_000 }).finalMessage(), 400);
+  });
+
+  test('where the manager\'s checks are stricter than the API, the API\'s answer comes back', async () => {
+    const before = r!.proxy.answers.length;
+    const body = { model: OPUS, max_tokens: 64, messages: [{ role: 'assistant', content: 'Earlier I said:' }, { role: 'user', content: 'Go on.' }] };
+    const { data, response } = await client.messages.create(body as Anthropic.MessageCreateParamsNonStreaming).withResponse();
+    const answers = r!.proxy.answers.slice(before);
+    assert.deepEqual(answers.map((answer) => answer.status), [200]);
+    assert.equal(data.id, (JSON.parse(answers[0]!.body) as { id: string }).id, 'the API\'s answer, as it sent it');
+    assert.ok(response.headers.get('request-id'));
   });
 
   test('404 for a model the client named: the API\'s not_found_error, not an answer from another model', async () => {
