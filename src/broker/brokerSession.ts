@@ -200,6 +200,7 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
         ...(parsed.headers ? { headers: parsed.headers } : {}),
         ...(parsed.client ? { client: parsed.client } : {}),
         ...(parsed.namedModel === true ? { namedModel: true } : {}),
+        ...(parsed.query ? { query: parsed.query } : {}),
         onEvent: (event) => notify(this.connection, RequestEventNotification, { clientRequestId: parsed.clientRequestId, event }),
         onAnswering: (answering) => notify(this.connection, AnsweringNotification, { clientRequestId: parsed.clientRequestId, answering }),
       };

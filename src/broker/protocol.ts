@@ -118,6 +118,8 @@ export interface StreamParams {
   readonly events?: boolean;
   /** The caller named the first model (SendOptions.namedModel): a 404 for it ends the request. */
   readonly namedModel?: boolean;
+  /** The caller's query string for the Messages path (SendOptions.query): short names and values. */
+  readonly query?: Readonly<Record<string, string>>;
 }
 
 export interface ResetParams {
@@ -301,6 +303,14 @@ function parsePassHeaders(value: unknown): PassHeaders | null {
   return headers;
 }
 
+/** A request's query string as a broker takes it: a few short names and values; anything else is dropped. */
+function queryOf(value: unknown): { readonly query?: Readonly<Record<string, string>> } {
+  if (!isRecord(value)) return {};
+  const entries = Object.entries(value);
+  const plain = entries.length <= 8 && entries.every(([name, text]) => /^[\w.-]{1,64}$/.test(name) && typeof text === 'string' && text.length <= 256);
+  return plain && entries.length > 0 ? { query: Object.fromEntries(entries) as Record<string, string> } : {};
+}
+
 export function parseStreamParams(value: unknown): StreamParams | null {
   if (!isRecord(value) || !isId(value['managerId']) || !isRecord(value['request'])) return null;
   const priority = value['priority'];
@@ -311,7 +321,7 @@ export function parseStreamParams(value: unknown): StreamParams | null {
   // A label that is no plain name is dropped, not the request (it only names the sender in the failure log).
   const client = safeClientLabel(value['client']);
   const parsed = { managerId: value['managerId'], request: value['request'], priority: priority as Priority, clientRequestId: value['clientRequestId'], secrets };
-  return { ...parsed, ...(headers === undefined ? {} : { headers }), ...(client === null ? {} : { client }), ...(value['events'] === true ? { events: true } : {}), ...(value['namedModel'] === true ? { namedModel: true } : {}) };
+  return { ...parsed, ...(headers === undefined ? {} : { headers }), ...(client === null ? {} : { client }), ...(value['events'] === true ? { events: true } : {}), ...(value['namedModel'] === true ? { namedModel: true } : {}), ...queryOf(value['query']) };
 }
 
 function parseRoute(value: unknown): Route | null {

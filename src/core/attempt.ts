@@ -30,6 +30,8 @@ export interface AttemptInput {
   readonly assembler: AttemptSink;
   /** Headers of the caller's that go with the request (anthropic-beta, anthropic-version). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** The caller's query string for the Messages path (SendOptions.query; the Anthropic API's only). */
+  readonly query?: Readonly<Record<string, string>>;
   readonly headersTimeoutMs: number;
   /** Silence allowed before and after the first content. */
   readonly stall: StallLimits;
@@ -213,6 +215,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
           // Our own timer governs; the SDK's is a backstop a little later.
           timeout: input.headersTimeoutMs + 1000,
           headers: { ...input.headers, 'x-client-request-id': input.clientRequestId },
+          ...(input.query ? { query: input.query } : {}),
           middleware: [
             eventTap(sawEvent, () => {
               tapped = true;

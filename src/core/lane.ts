@@ -104,6 +104,8 @@ export function launchLane(lane: Lane, launch: LaneLaunch, claim: () => boolean,
         },
         clientRequestId,
         headers: passHeadersFor(route.provider, launch.options.headers),
+        // Bedrock and Vertex address a model by path: the caller's query is the Anthropic API's only.
+        ...(route.provider === 'anthropic' && launch.options.query ? { query: launch.options.query } : {}),
         secrets: lane.resolved.secret ? [lane.resolved.secret, ...others] : others,
         providerName: PROVIDER_NAMES[route.provider],
         onHeaders: (headers) => {

@@ -101,6 +101,7 @@ class ResilientRequestManager implements RelayManager {
         clientRequestId,
         signal: controller.signal,
         ...(options.headers ? { headers: options.headers } : {}),
+        ...(options.query ? { query: options.query } : {}),
       });
     } finally {
       options.signal?.removeEventListener('abort', onExternalAbort);
@@ -203,7 +204,7 @@ class ResilientRequestManager implements RelayManager {
           tail: this.tail,
         },
         request,
-        { signal: controller.signal, priority: options.priority ?? 'interactive', clientRequestId, ...caller, ...(options.headers ? { headers: options.headers } : {}), ...(options.onAnswering ? { onAnswering: options.onAnswering } : {}), ...(options.namedModel === true ? { namedModel: true } : {}) },
+        { signal: controller.signal, priority: options.priority ?? 'interactive', clientRequestId, ...caller, ...(options.headers ? { headers: options.headers } : {}), ...(options.onAnswering ? { onAnswering: options.onAnswering } : {}), ...(options.namedModel === true ? { namedModel: true } : {}), ...(options.query ? { query: options.query } : {}) },
       );
     } catch (error) {
       // A defect in the manager itself still yields an outcome, not a rejection.

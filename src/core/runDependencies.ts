@@ -39,4 +39,6 @@ export interface RunOptions {
   readonly onAnswering?: (answering: Answering) => void;
   /** The caller named the first model (SendOptions.namedModel): a 404 for it ends the request. */
   readonly namedModel?: boolean;
+  /** The caller's query string for the Anthropic API's attempts (SendOptions.query). */
+  readonly query?: Readonly<Record<string, string>>;
 }

@@ -26,6 +26,8 @@ export interface CountContext {
   readonly clientRequestId: string;
   readonly signal: AbortSignal;
   readonly headers?: PassHeaders;
+  /** The caller's query string (SendOptions.query). */
+  readonly query?: Readonly<Record<string, string>>;
 }
 
 /** Counts `body`'s input tokens on the model it names (the first configured model when it names none). */
@@ -61,7 +63,7 @@ export async function countTokens(body: Readonly<Record<string, unknown>>, ctx: 
         const count = resolved.client.messages.countTokens;
         if (count === undefined) break;
         const headers = { ...passHeadersFor(provider.id, ctx.headers), 'x-client-request-id': clientRequestId };
-        const { data, response } = await count.call(resolved.client.messages, sent, { signal, maxRetries: 0, timeout: config.headersTimeoutMs, headers }).withResponse();
+        const { data, response } = await count.call(resolved.client.messages, sent, { signal, maxRetries: 0, timeout: config.headersTimeoutMs, headers, ...(ctx.query ? { query: ctx.query } : {}) }).withResponse();
         breaker.recordSuccess(permit);
         record({ status: response.status, errorClass: null, errorType: null, requestId: response.headers.get('request-id') });
         return { ok: true, answer: data, model, clientRequestId, attempts };

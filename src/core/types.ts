@@ -84,6 +84,9 @@ export interface SendOptions {
    *  answers that it does not know that model (404), the request ends with the API's answer instead
    *  of being answered by another model — the caller asked for one the API does not have. */
   readonly namedModel?: boolean;
+  /** The query string the caller sent with the Messages path (`beta=true`, as the SDKs' beta
+   *  clients and Claude Code send it): every attempt on the Anthropic API carries it too. */
+  readonly query?: Readonly<Record<string, string>>;
 }
 
 /** Which attempt is answering a request, as the relay's response head names it. */

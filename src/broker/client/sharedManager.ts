@@ -80,6 +80,8 @@ interface Asked {
   readonly client: string | undefined;
   /** The caller named the first model (SendOptions.namedModel). */
   readonly namedModel: boolean;
+  /** The caller's query string for the Messages path (SendOptions.query). */
+  readonly query: Readonly<Record<string, string>> | undefined;
 }
 
 /** Where a request's answer and events go, and who is told which attempt answers it (SendOptions.onAnswering), wherever it runs. */
@@ -153,7 +155,7 @@ export class SharedManager implements RequestManager {
     const clientRequestId = options.clientRequestId ?? newClientRequestId();
     const priority = options.priority ?? 'interactive';
     const onEvent = options.onEvent ?? ignore;
-    const asked: Asked = { request, priority, clientRequestId, headers: options.headers, client: options.client, namedModel: options.namedModel === true };
+    const asked: Asked = { request, priority, clientRequestId, headers: options.headers, client: options.client, namedModel: options.namedModel === true, query: options.query };
     // A broker that sends only parts gives no events to hand on: its caller rebuilds them from the parts.
     const partsOnly = this.link !== null && this.link.channel.info.answerEvents !== true;
     let viewed: ViewedStream | null = null;
@@ -188,7 +190,7 @@ export class SharedManager implements RequestManager {
     const signal = options.signal ?? new AbortController().signal;
     try {
       const secrets = await this.credentials.resolve(this.config, { clientRequestId });
-      const params = { managerId: link.managerId, request: body, priority: options.priority ?? 'interactive', clientRequestId, secrets, ...(options.headers ? { headers: options.headers } : {}), ...(options.client ? { client: options.client } : {}) };
+      const params = { managerId: link.managerId, request: body, priority: options.priority ?? 'interactive', clientRequestId, secrets, ...(options.headers ? { headers: options.headers } : {}), ...(options.client ? { client: options.client } : {}), ...(options.query ? { query: options.query } : {}) };
       return await Promise.race([
         link.channel.request(CountTokensRequest, params, { signal, timeoutMs: this.config.retry.deadlineMs + REQUEST_MARGIN_MS }),
         link.whenClosed.then(() => {
@@ -376,7 +378,7 @@ export class SharedManager implements RequestManager {
     const events = inbox.view() === 'events';
     // A caller that reads events, on a broker that sends only parts (met after its stream began): this process answers.
     if (!link || (events && link.channel.info.answerEvents !== true)) return this.runLocal(asked, inbox, signal, '', []);
-    const { request, priority, clientRequestId, headers, client, namedModel } = asked;
+    const { request, priority, clientRequestId, headers, client, namedModel, query } = asked;
     const answer = events ? new RelayedAnswer(inbox.out, inbox.view) : null;
     let delivered = '';
     let handedToolCall = false;
@@ -401,7 +403,7 @@ export class SharedManager implements RequestManager {
     const settled = link.liveness.begin();
     try {
       const secrets = await this.credentials.resolve(this.config, { clientRequestId });
-      const params = { managerId: link.managerId, request, priority, clientRequestId, secrets, ...(headers ? { headers } : {}), ...(client ? { client } : {}), ...(events ? { events: true } : {}), ...(namedModel ? { namedModel } : {}) };
+      const params = { managerId: link.managerId, request, priority, clientRequestId, secrets, ...(headers ? { headers } : {}), ...(client ? { client } : {}), ...(events ? { events: true } : {}), ...(namedModel ? { namedModel } : {}), ...(query ? { query } : {}) };
       const timeoutMs = this.config.retry.deadlineMs + REQUEST_MARGIN_MS;
       const outcome = await Promise.race([
         link.channel.request(StreamRequest, params, { signal, timeoutMs }),
@@ -437,8 +439,8 @@ export class SharedManager implements RequestManager {
 
   /** The in-process manager's options for one of this client's requests. */
   private localOptions(asked: Asked, inbox: Inbox, signal: AbortSignal): SendOptions {
-    const { priority, clientRequestId, headers, client, namedModel } = asked;
-    return { signal, priority, clientRequestId, onEvent: inbox.event, ...(headers ? { headers } : {}), ...(client ? { client } : {}), ...(namedModel ? { namedModel } : {}), onAnswering: inbox.answering };
+    const { priority, clientRequestId, headers, client, namedModel, query } = asked;
+    return { signal, priority, clientRequestId, onEvent: inbox.event, ...(headers ? { headers } : {}), ...(client ? { client } : {}), ...(namedModel ? { namedModel } : {}), ...(query ? { query } : {}), onAnswering: inbox.answering };
   }
 
   /** Runs on the in-process manager, after `delivered` when the broker had started the answer (a caller of parts). */

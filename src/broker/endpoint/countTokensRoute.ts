@@ -11,6 +11,7 @@ import { failureResponse, localError } from './failureResponse';
 import { MAX_BODY_BYTES, endpointRequestId, heldFor, sendJson } from './messagesRoute';
 import type { MessagesContext, MessagesResult } from './messagesRoute';
 import { readJsonBody } from './readBody';
+import { queryOf } from './requestTarget';
 
 type Counter = RequestManager & Pick<RelayManager, 'countTokens'>;
 
@@ -43,7 +44,8 @@ async function countWith(manager: RequestManager, req: IncomingMessage, res: Ser
     if (!res.writableFinished) controller.abort();
   });
   const headers = passHeadersFrom(req.headers);
-  const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...(headers ? { headers } : {}) };
+  const query = queryOf(context.pathAndQuery);
+  const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...(query ? { query } : {}), ...(headers ? { headers } : {}) };
   const outcome = await manager.countTokens(read.value, options);
   if (!outcome.ok) {
     const model = typeof read.value['model'] === 'string' ? [read.value['model']] : context.chain.slice(0, 1);

@@ -16,6 +16,7 @@ import type { RequestCredential } from './requestGuard';
 import { readJsonBody } from './readBody';
 import { SseAnswer } from './sseAnswer';
 import { relayPath } from './pathRelay';
+import { queryOf } from './requestTarget';
 import type { Upstream } from './pathRelay';
 
 /** The API's own limit on a Messages request. */
@@ -138,7 +139,9 @@ export async function handleMessages(req: IncomingMessage, res: ServerResponse, 
     const headers = passHeadersFrom(req.headers);
     // A model the client named and the API does not know is answered with the API's 404, not by a fallback.
     const named = requested !== undefined && requested !== '' ? { namedModel: true } : {};
-    const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...named, ...(headers ? { headers } : {}) };
+    // Its query string (`?beta=true` from the SDKs' beta clients and Claude Code) goes with every attempt.
+    const query = queryOf(context.pathAndQuery);
+    const options = { signal: controller.signal, clientRequestId, client: context.client, priority: 'interactive' as const, ...named, ...(query ? { query } : {}), ...(headers ? { headers } : {}) };
     return await answer(req, res, manager, { request, body, asSent: read.value, models, streams: wantsStream === true, options }, context);
   } finally {
     lease.release();

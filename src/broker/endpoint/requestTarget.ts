@@ -24,6 +24,12 @@ export function requestTarget(url: string | undefined): RequestTarget {
   return { path: parsed.pathname, pathAndQuery: `${parsed.pathname}${parsed.search}` };
 }
 
+/** The query string of a path, as names and values (`{ beta: 'true' }`); null when it has none. */
+export function queryOf(pathAndQuery: string): Record<string, string> | null {
+  const search = new URLSearchParams(pathAndQuery.split('?')[1] ?? '');
+  return search.size > 0 ? Object.fromEntries(search) : null;
+}
+
 const RELAYED_METHODS = new Set(['GET', 'POST', 'DELETE']);
 /** The paths the endpoint answers itself, which the API serves for POST only. */
 const POST_ONLY = new Set(['/v1/messages', '/v1/messages/count_tokens']);

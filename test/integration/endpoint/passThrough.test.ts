@@ -67,3 +67,26 @@ test('clients with their own keys at the same time: each request reaches the API
     await sim.close();
   }
 });
+
+test('the query string reaches the API with every attempt: ?beta=true as Claude Code sends it, streamed, not, and counted', { timeout: 60_000 }, async () => {
+  requireBuild();
+  const sim = await startSimulator({ scenario: scenario({}), apiKey: TEST_KEY });
+  const proxy = await recordingProxy(sim.url);
+  const served = await serve(proxy.url);
+  try {
+    const headers = { 'content-type': 'application/json', 'x-api-key': TEST_KEY, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'context-management-2025-06-27' };
+    const post = (path: string, body: Record<string, unknown>): Promise<Response> => fetch(`${served.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const plain = await post('/v1/messages?beta=true', { model: OPUS, ...ASK });
+    const streamed = await post('/v1/messages?beta=true', { model: OPUS, ...ASK, stream: true });
+    const counted = await post('/v1/messages/count_tokens?beta=true', { model: OPUS, messages: ASK.messages });
+    assert.equal(((await plain.json()) as { model: string }).model, OPUS);
+    assert.match(await streamed.text(), /event: message_stop/);
+    assert.ok(((await counted.json()) as { input_tokens: number }).input_tokens > 0);
+    assert.deepEqual(proxy.seen.map((seen) => seen.path), ['/v1/messages?beta=true', '/v1/messages?beta=true', '/v1/messages/count_tokens?beta=true']);
+    for (const seen of proxy.seen) assert.equal(seen.headers['anthropic-beta'], headers['anthropic-beta']);
+  } finally {
+    await served.stop();
+    await proxy.close();
+    await sim.close();
+  }
+});

@@ -123,5 +123,7 @@ describe('the client where the user reads it', () => {
     assert.equal(parseStreamParams(base)?.client, undefined);
     assert.equal(parseStreamParams({ ...base, namedModel: true })?.namedModel, true, 'a named model crosses the wire');
     assert.equal(parseStreamParams({ ...base, namedModel: 'yes' })?.namedModel, undefined);
+    assert.deepEqual(parseStreamParams({ ...base, query: { beta: 'true' } })?.query, { beta: 'true' }, 'a query string crosses the wire');
+    assert.equal(parseStreamParams({ ...base, query: { beta: 7 } })?.query, undefined, 'one that is no plain names and values is dropped, not the request');
   });
 });
