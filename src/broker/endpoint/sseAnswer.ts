@@ -13,6 +13,8 @@
 //   assembled message carries).
 // Either way the client sees one coherent message: one message_start, consistent block indices,
 // one message_stop. A failure after the first event becomes an `error` event, as the API sends it.
+// An answer ends at its message_stop or its error event: nothing is written after either (not a
+// ping, not an error for a failure met later), only the end of the response.
 // Events written in one turn of the event loop leave in one write (the socket is corked until the
 // turn ends): the headers, message_start, the first block's start and its first delta reach the
 // client as one packet, which its SDK reads in one go.
@@ -92,14 +94,8 @@ export class SseAnswer {
    *  an answer's end for good is written (as the API's `error` event), the others say what the
    *  events themselves show. */
   relay(item: AnswerEvent): void {
-    if (this.hasEnded) return;
-    if (item.source === 'api') {
-      if (item.event.type === 'message_stop') this.stopped = true;
-      this.event(item.event.type, item.event);
-    } else if (item.notice.error !== undefined) {
-      this.errorSent = true;
-      this.event('error', { type: 'error', error: item.notice.error });
-    }
+    if (item.source === 'api') this.event(item.event.type, item.event);
+    else if (item.notice.error !== undefined) this.event('error', { type: 'error', error: item.notice.error });
   }
 
   /** Ends a relayed answer whose events have all been written. */
@@ -119,16 +115,16 @@ export class SseAnswer {
     this.end(message);
   }
 
-  /** A failure once the stream has started: the API's `error` event, then the end of the response. */
+  /** A failure once the stream has started: the API's `error` event (unless the answer has ended
+   *  already, with its message_stop or an error), then the end of the response. */
   fail(errorType: string, message: string): void {
-    if (!this.errorSent) this.event('error', { type: 'error', error: { type: errorType, message } });
-    this.errorSent = true;
+    this.event('error', { type: 'error', error: { type: errorType, message } });
     this.res.end();
   }
 
   /** A keep-alive while the answer is being worked on. */
   ping(): void {
-    if (this.started && !this.res.writableEnded) this.event('ping', { type: 'ping' });
+    if (this.started) this.event('ping', { type: 'ping' });
   }
 
   private end(message: Message): void {
@@ -188,7 +184,11 @@ export class SseAnswer {
     this.event('content_block_stop', { type: 'content_block_stop', index: this.index });
   }
 
+  /** Writes one event, unless the answer has ended (its message_stop or error event is written). */
   private event(name: string, data: unknown): void {
+    if (this.hasEnded || this.res.writableEnded) return;
+    if (name === 'message_stop') this.stopped = true;
+    else if (name === 'error') this.errorSent = true;
     if (!this.corked) {
       this.corked = true;
       this.res.cork();
