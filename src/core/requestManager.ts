@@ -73,9 +73,9 @@ class ResilientRequestManager implements RelayManager {
     const controller = new AbortController();
     const queue = new TextQueue<RelayItem>(() => controller.abort());
     const id = this.claimId(options);
-    let view: () => RelayView = () => 'events';
+    let view: () => RelayView = () => options.reads ?? 'events';
     const outcome = this.execute(request, options, id, { onItem: (item) => queue.push(item), view: () => view() }, controller).finally(() => queue.end());
-    const viewed = requestStream(queue, outcome, id.clientRequestId);
+    const viewed = requestStream(queue, outcome, id.clientRequestId, options.reads);
     view = viewed.view;
     return viewed.stream;
   }

@@ -14,11 +14,12 @@ export interface StreamItem {
 
 export interface ViewedStream {
   readonly stream: RelayStream;
-  /** What the caller reads ('events' until it opens another view: a relay may already hand them on). */
+  /** What the caller reads (what it said it will read until it opens a view, else 'events': a relay may already hand them on). */
   readonly view: () => RelayView;
 }
 
-export function requestStream<T extends StreamItem>(queue: TextQueue<T>, outcome: Promise<Outcome>, clientRequestId: string): ViewedStream {
+/** `reads`: the view the caller said it will open (SendOptions.reads), until it opens one. */
+export function requestStream<T extends StreamItem>(queue: TextQueue<T>, outcome: Promise<Outcome>, clientRequestId: string, reads: RelayView = 'events'): ViewedStream {
   let view: RelayView | null = null;
   const open = <V>(chosen: RelayView, pick: (item: StreamItem) => V | undefined): AsyncIterator<V> => {
     const items = queue.iterate(pick);
@@ -36,6 +37,6 @@ export function requestStream<T extends StreamItem>(queue: TextQueue<T>, outcome
       events: { [Symbol.asyncIterator]: () => open('events', event) },
       [Symbol.asyncIterator]: () => open('parts', text),
     },
-    view: () => view ?? 'events',
+    view: () => view ?? reads,
   };
 }

@@ -87,6 +87,12 @@ export interface SendOptions {
   /** The query string the caller sent with the Messages path (`beta=true`, as the SDKs' beta
    *  clients and Claude Code send it): every attempt on the Anthropic API carries it too. */
   readonly query?: Readonly<Record<string, string>>;
+  /** What the caller of `stream` will read, when it opens its view only after an await: 'parts'
+   *  (typed parts, or the text) or 'events' (the API's own). A shared broker must know it before it
+   *  asks, since it sends the API's events only to a caller that reads them, and what a broken stream
+   *  may redo depends on what the caller has been shown (answerRelay.ts). A view not opened yet counts
+   *  as this, or as 'events' without it. */
+  readonly reads?: 'parts' | 'events';
 }
 
 /** Which attempt is answering a request, as the relay's response head names it. */

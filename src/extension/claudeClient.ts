@@ -117,7 +117,9 @@ export class ClaudeClient implements vscode.Disposable {
   }
 
   /** Streams a request; `onEvent` hears this request's own events (attempts, waits, moves, stalls, its end).
-   *  `client` names the part of the editor that asks, in the failure log (the chat says so; commands are the editor's). */
+   *  `client` names the part of the editor that asks, in the failure log (the chat says so; commands are the editor's).
+   *  Its callers read the text or the typed parts, opened after this returns: the manager is told so up
+   *  front (a shared broker then sends parts, and a break redoes what no part has shown yet). */
   async stream(request: ClaudeRequest, signal: AbortSignal, onEvent?: (event: RequestEvent) => void, client: string = EDITOR_CLIENT): Promise<RequestStream> {
     const active = this.rehearsal.active;
     const manager = active ? await this.ensureRehearsalManager(active.url) : await this.ensureManager();
@@ -125,7 +127,7 @@ export class ClaudeClient implements vscode.Disposable {
     this.observer.requestStarts(id);
     // The rehearsal's first request starts its scenario's clock.
     if (active) this.rehearsal.noteRequest();
-    return manager.stream(request, { signal, priority: 'interactive', clientRequestId: id, client, ...(onEvent ? { onEvent } : {}) });
+    return manager.stream(request, { signal, priority: 'interactive', clientRequestId: id, client, reads: 'parts', ...(onEvent ? { onEvent } : {}) });
   }
 
   /** Breaker states for the current routes (each model on each provider, in the order tried), closed for routes not used yet. */

@@ -159,13 +159,13 @@ export class SharedManager implements RequestManager {
     // A broker that sends only parts gives no events to hand on: its caller rebuilds them from the parts.
     const partsOnly = this.link !== null && this.link.channel.info.answerEvents !== true;
     let viewed: ViewedStream | null = null;
-    const view = (): RelayView => (partsOnly ? 'parts' : (viewed?.view() ?? 'events'));
+    const view = (): RelayView => (partsOnly ? 'parts' : (viewed?.view() ?? options.reads ?? 'events'));
     const inbox: Inbox = { view, out: (item) => queue.push(item), event: onEvent, answering: (answering) => options.onAnswering?.(answering) };
     const outcome = this.run(asked, inbox, controller.signal).finally(() => {
       external?.removeEventListener('abort', onAbort);
       queue.end();
     });
-    viewed = requestStream(queue, outcome, clientRequestId);
+    viewed = requestStream(queue, outcome, clientRequestId, options.reads);
     if (partsOnly) {
       const { events: _events, ...parts } = viewed.stream;
       void _events;

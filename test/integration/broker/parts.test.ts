@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningBroker } from '../../../src/broker/brokerServer';
 import type { SharedManager } from '../../../src/broker/client/sharedManager';
-import type { ManagerEvent, StreamPart } from '../../../src/core/types';
+import type { ManagerEvent, Outcome, StreamPart } from '../../../src/core/types';
 import { startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
 import { OPUS, TEST_KEY, scenario, testConfig } from '../core/harness';
@@ -94,4 +94,42 @@ test('a cancel settles the outcome at once, and the broker stops the request', {
     manager.dispose();
     sim.setScenario(scenario({}));
   }
+});
+
+/** A break inside the tool call's input, then the answer: the editor's callers open their view only
+ *  after an await (the chat provider, the chat participant, the ask commands). */
+async function brokenToolCall(reads: 'parts' | undefined): Promise<{ outcome: Outcome; calls: number }> {
+  sim.setScenario(scenario({ [OPUS]: { sequence: ['midstream', 'ok'], midStreamBlock: 'tool_use', midStreamAfterTokens: 2 } }));
+  const manager = client();
+  try {
+    await manager.whenReady();
+    // The breaker test above left the shared route open.
+    manager.resetBreakers();
+    const stream = manager.stream(
+      { max_tokens: 512, tools: [WEATHER_TOOL], messages: [{ role: 'user', content: 'What is the weather in Paris? [[tool:get_weather {"city":"Paris"}]]' }] },
+      reads ? { reads } : {},
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    let calls = 0;
+    for await (const part of stream.parts) if (part.type === 'tool_use') calls += 1;
+    return { outcome: await stream.outcome, calls };
+  } finally {
+    manager.dispose();
+    sim.setScenario(scenario({}));
+  }
+}
+
+test('a caller that says it reads parts and opens them after an await: a break inside a tool call is redone, as in this process', { timeout: 30_000 }, async () => {
+  const { outcome, calls } = await brokenToolCall('parts');
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  assert.equal(outcome.incomplete, false);
+  assert.equal(calls, 1, 'exactly one complete tool call');
+  assert.deepEqual(outcome.attempts.map((a) => a.errorClass), ['overloaded', null], 'the broken attempt, then the answer');
+  assert.equal(outcome.message.stop_reason, 'tool_use');
+});
+
+test('a caller that opens its view late without saying what it reads is served the API events rule: the broken tool call ends the answer', { timeout: 30_000 }, async () => {
+  const { outcome, calls } = await brokenToolCall(undefined);
+  assert.ok(!outcome.ok || outcome.incomplete, `the answer is not complete: ${JSON.stringify(outcome)}`);
+  assert.equal(calls, 0, 'no half tool call is handed on');
 });
