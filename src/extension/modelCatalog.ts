@@ -1,6 +1,7 @@
 // The models offered by the switcher: the API's model list (GET /v1/models via
-// the SDK, loaded lazily with the current key and base URL), or the configured
-// chain when the API cannot be reached.
+// the SDK, every page of it, loaded lazily with the current key and base URL), or
+// the configured chain when the API cannot be reached.
+import type { ModelInfo } from '@anthropic-ai/sdk/resources/models';
 import { sdkLogger } from '../core/sdkLog';
 import { registerSecrets } from '../core/secretRegistry';
 import type { Endpoint } from './managerConfig';
@@ -57,13 +58,25 @@ export async function modelsApiClient(endpoint: Endpoint): Promise<ModelsClient 
   });
 }
 
+/** The most models read from the list: a server that never says the list is done cannot keep us reading. */
+export const MAX_LISTED_MODELS = 5000;
+
+/** Every model the Models API lists, page after page (a page holds at most 1000), up to MAX_LISTED_MODELS. */
+export async function listAllModels(client: ModelsClient): Promise<ModelInfo[]> {
+  const models: ModelInfo[] = [];
+  for await (const model of client.models.list({ limit: 1000 })) {
+    models.push(model);
+    if (models.length >= MAX_LISTED_MODELS) break;
+  }
+  return models;
+}
+
 export async function loadCatalog(endpoint: Endpoint, configuredChain: readonly string[]): Promise<Catalog> {
   const fallback = configuredChain.map(fromSettings);
   const client = await modelsApiClient(endpoint);
   if (client === undefined) return { models: fallback, source: 'no_key' };
   try {
-    const page = await client.models.list({ limit: 100 });
-    const models: CatalogModel[] = page.data.map((m) => ({
+    const models: CatalogModel[] = (await listAllModels(client)).map((m) => ({
       id: m.id,
       displayName: m.display_name || m.id,
       lifecycle: m.lifecycle ?? null,

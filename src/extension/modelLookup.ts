@@ -2,7 +2,7 @@
 // then looked up by itself (GET /v1/models/{id} resolves an alias such as "claude-sonnet-4-5", which
 // the list does not show), and only a 404 there counts as unknown: a failed lookup proves nothing.
 import type { Endpoint } from './managerConfig';
-import { modelsApiClient } from './modelCatalog';
+import { listAllModels, modelsApiClient } from './modelCatalog';
 
 export type ModelLookup = { readonly source: 'api'; readonly unknown: readonly string[] } | { readonly source: 'no_key' | 'unreachable' };
 
@@ -15,7 +15,7 @@ export async function lookUpModels(endpoint: Endpoint, ids: readonly string[]): 
   if (client === undefined) return { source: 'no_key' };
   let listed: Set<string>;
   try {
-    listed = new Set((await client.models.list({ limit: 100 })).data.map((m) => m.id));
+    listed = new Set((await listAllModels(client)).map((m) => m.id));
   } catch {
     return { source: 'unreachable' };
   }
