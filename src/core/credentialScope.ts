@@ -16,6 +16,11 @@ export function credentialId(secret: string): string {
   return `cred:${createHmac('sha256', PROCESS_KEY).update(secret).digest('hex').slice(0, 16)}`;
 }
 
+/** Whether `text` is a credential's name (`credentialId`'s form). */
+export function isCredentialId(text: string): boolean {
+  return /^cred:[0-9a-f]{16}$/.test(text);
+}
+
 async function resolved(callback: ProviderConfig['apiKey'], request: CredentialRequest): Promise<string> {
   try {
     return ((await callback?.(request)) ?? '').trim();

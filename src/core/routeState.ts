@@ -101,9 +101,9 @@ export class RouteState {
   /** Registers the route's rate-limit state for the credential of this scope (credentialScope.ts); returns its limit key. */
   seeLimit(route: Route, scope: string): string {
     const key = this.see(route);
+    this.store.sweepLimitsIfDue();
     const limit = limitKey(key, scope);
     if (limit === key) return key;
-    this.store.seeLimit(limit, key);
     // Most recent last; a manager serving many clients' credentials remembers the latest few hundred.
     this.limits.delete(limit);
     this.limits.add(limit);

@@ -2,8 +2,11 @@
 // breaker and retry budget, and what the API told us (rate-limit holds, the tier's limits,
 // unknown models, models that refuse thinking). Rate-limit holds and the tier's limits are the
 // credential's (the API counts them per organization): they are kept by limit key (the route's
-// key and the credential's scope, routes.ts `limitKey`), which the store maps back to its route. An in-process manager has one of its own; the
-// broker has one for the whole user, shared by every manager it runs, whatever their chains.
+// key and the credential's scope, routes.ts `limitKey`, which names its route). A credential's
+// rate-limit state is dropped once nothing of it is in force (no hold ahead, no request out,
+// every learned limit past its reset), so the credentials of many clients, or rotated keys, do
+// not pile up. An in-process manager has one store of its own; the broker has one for the whole
+// user, shared by every manager it runs, whatever their chains.
 //
 // One policy for everyone: breakers, retry budgets, the hold cap and the unknown-model TTL
 // follow the latest settings applied (`apply`: a manager created or attached, or a settings
@@ -17,6 +20,7 @@ import { TierPacer } from './policies/tierPacer';
 import { Emitter } from '../shared/emitter';
 import type { Unsubscribe } from '../shared/emitter';
 import { UnknownModelMemory } from './policies/fallbackChain';
+import { splitLimitKey } from './routes';
 
 export interface RoutePolicies {
   readonly breaker: BreakerConfig;
@@ -27,6 +31,9 @@ export interface RoutePolicies {
   readonly unknownModelTtlMs: number;
 }
 
+/** Rate-limit state no longer in force is looked for at most this often (when a request names its limit key). */
+export const LIMIT_SWEEP_EVERY_MS = 60_000;
+
 /** A route event (breaker transition, hold) and the key of the route it concerns. */
 export type RouteEventListener = (key: string, event: ManagerEvent) => void;
 
@@ -36,14 +43,13 @@ export class RouteStore {
   private readonly noThinking = new Set<string>();
   /** Every route seen, by key (so holds and snapshots can name it). */
   private readonly known = new Map<string, Route>();
-  /** The route key of each limit key that is not one (a route's rate-limit state for one credential). */
-  private readonly limitBase = new Map<string, string>();
   private readonly events = new Emitter<Parameters<RouteEventListener>>();
   private current: RoutePolicies;
   readonly pacer: RateLimitPacer;
   /** Proactive pacing under a share of each route's limits (per user in the broker). */
   readonly tier: TierPacer;
   readonly unknownModels: UnknownModelMemory;
+  private lastSweep: number;
 
   constructor(
     private readonly clock: Clock,
@@ -58,6 +64,7 @@ export class RouteStore {
     this.unknownModels = new UnknownModelMemory(now, policies.unknownModelTtlMs);
     // A route whose requests the tier pacer finds spent is shown held until the reset, like a 429's.
     this.tier = new TierPacer(now, { onSpent: (key, until) => this.pacer.hold(key, until) });
+    this.lastSweep = clock.now();
   }
 
   get policies(): RoutePolicies {
@@ -81,21 +88,36 @@ export class RouteStore {
     if (!this.known.has(key)) this.known.set(key, route);
   }
 
-  /** Registers the limit key of a route's rate-limit state for one credential (`key`: the route's key). */
-  seeLimit(limitKey: string, key: string): void {
-    if (limitKey !== key && !this.limitBase.has(limitKey)) this.limitBase.set(limitKey, key);
+  /** Called as requests name their limit keys: now and then, what is no longer in force goes. */
+  sweepLimitsIfDue(): void {
+    const now = this.clock.now();
+    if (now - this.lastSweep < LIMIT_SWEEP_EVERY_MS) return;
+    this.sweepLimits();
+  }
+
+  /** Drops the rate-limit state no longer in force: holds that have ended, the tier's limits past
+   *  their reset with no request out. Fresh state is what a dropped key comes back to. */
+  sweepLimits(): void {
+    this.lastSweep = this.clock.now();
+    this.pacer.sweep();
+    this.tier.sweep();
   }
 
   /** The route key a key names: itself, or the route of a limit key. */
   baseOf(key: string): string {
-    return this.limitBase.get(key) ?? key;
+    return splitLimitKey(key).base;
   }
 
-  /** The limit keys of one route, its own key first. */
+  /** The limit keys of one route that hold rate-limit state, its own key first. */
   limitKeysOf(key: string): string[] {
-    const keys = [key];
-    for (const [limit, base] of this.limitBase) if (base === key) keys.push(limit);
-    return keys;
+    const keys = new Set([key]);
+    for (const limit of [...this.pacer.keys(), ...this.tier.keys()]) if (limit !== key && this.baseOf(limit) === key) keys.add(limit);
+    return [...keys];
+  }
+
+  /** Every limit key holding rate-limit state (a hold, the tier's limits, a booking). */
+  limitKeys(): string[] {
+    return [...new Set([...this.pacer.keys(), ...this.tier.keys()])];
   }
 
   /** The route of a route key or of a limit key. */
@@ -142,30 +164,30 @@ export class RouteStore {
     this.noThinking.add(key);
   }
 
-  /** Reset Circuit Breakers: breakers, retry budgets, rate-limit holds and unknown-model memory, of one route or all. */
+  /** Reset Circuit Breakers: breakers, retry budgets, rate-limit holds, the tier's learned limits
+   *  and unknown-model memory, of one route (for every credential) or of all: fresh state. */
   reset(key?: string): void {
     if (key !== undefined) {
       this.breakers.get(key)?.reset();
       this.budgets.get(key)?.reset();
-      this.clearHolds(key);
-      this.unknownModels.forget(key);
+      this.forget(key);
       return;
     }
     for (const breaker of this.breakers.values()) breaker.reset();
     for (const budget of this.budgets.values()) budget.reset();
     this.pacer.clear();
+    this.tier.reset();
     this.unknownModels.forget();
   }
 
-  /** A settings change: what was learnt about this route (its hold, that its model is unknown) no longer holds. */
+  /** A settings change: what was learnt about this route (its holds and the tier's limits, for
+   *  every credential; that its model is unknown) no longer holds. */
   forget(key: string): void {
-    this.clearHolds(key);
+    for (const limit of this.limitKeysOf(key)) {
+      this.pacer.clear(limit);
+      this.tier.reset(limit);
+    }
     this.unknownModels.forget(key);
-  }
-
-  /** Drops a route's rate-limit holds, for every credential. */
-  private clearHolds(key: string): void {
-    for (const limit of this.limitKeysOf(key)) this.pacer.clear(limit);
   }
 
   private emit(key: string, event: ManagerEvent): void {

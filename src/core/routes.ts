@@ -3,6 +3,7 @@
 // window using a gateway and one using the API never share a breaker, a hold or a budget by
 // accident, while every manager with the same endpoint and model shares all of them.
 import type { ProviderConfig } from './contract';
+import { isCredentialId } from './credentialScope';
 import { mappedModelId } from './providerModelIds';
 import type { ProviderId, Route } from './types';
 
@@ -65,6 +66,13 @@ export function routeKey(route: Route, provider?: ProviderConfig): string {
  */
 export function limitKey(key: string, scope: string): string {
   return scope === '' ? key : `${key} ${scope}`;
+}
+
+/** A limit key's route key and credential scope (`limitKey` undone; a route's own key has scope ''). */
+export function splitLimitKey(key: string): { readonly base: string; readonly scope: string } {
+  const at = key.lastIndexOf(' ');
+  const scope = at < 0 ? '' : key.slice(at + 1);
+  return isCredentialId(scope) ? { base: key.slice(0, at), scope } : { base: key, scope: '' };
 }
 
 /** The provider that serves a route's provider id: the first of that id (it names the routes). */

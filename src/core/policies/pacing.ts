@@ -68,6 +68,16 @@ export class RateLimitPacer {
     return delay;
   }
 
+  /** The keys with a hold (one that has ended may still be listed until `sweep`). */
+  keys(): IterableIterator<string> {
+    return this.holdUntil.keys();
+  }
+
+  /** Forgets the holds that have ended. */
+  sweep(): void {
+    for (const key of [...this.holdUntil.keys()]) this.delayFor(key);
+  }
+
   /** Drops the hold on one route, or on every route. */
   clear(routeKey?: string): void {
     const keys = routeKey === undefined ? [...this.holdUntil.keys()] : [routeKey];

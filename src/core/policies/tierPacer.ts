@@ -280,6 +280,23 @@ export class TierPacer {
     if (route.probe?.seq === booking.seq) route.probe = null;
   }
 
+  /** The keys with learned limits or bookings. */
+  keys(): IterableIterator<string> {
+    return this.routes.keys();
+  }
+
+  /** Forgets the routes where nothing is in force any more: no request out (nor a probe) and
+   *  every learned limit past its reset (what comes back then is a fresh route's: no pacing). */
+  sweep(): void {
+    const now = this.now();
+    for (const [key, route] of this.routes) {
+      if (route.probe !== null || route.bookings.some((b) => !b.settled)) continue;
+      let live = false;
+      for (const known of route.limits.values()) if (known.refreshAt > now) live = true;
+      if (!live) this.routes.delete(key);
+    }
+  }
+
   /** Forgets what was learned (breakers reset, settings changed). */
   reset(routeKey?: string): void {
     if (routeKey === undefined) this.routes.clear();
