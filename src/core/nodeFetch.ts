@@ -63,12 +63,24 @@ function decoded(res: IncomingMessage, encoding: string): Readable {
   return res.pipe(decoder);
 }
 
+/** A body dropped unread (its Response and stream unreachable) ends its request: the socket is
+ *  destroyed, as Node's own fetch releases such a body when it is collected. The registered target
+ *  is the body's stream, the held value its Exchange, which reaches the stream only weakly until a
+ *  reader takes it (see Exchange). */
+const dropped = new FinalizationRegistry<Exchange>((exchange) => exchange.dropped());
+
 /**
  * One request and its answer. It is the signal's one abort listener for the request's whole life
  * (an object listener: no closure per request), removed as soon as the request has ended — no
- * answer, an answer without a body, or a body read to its end, broken off or cancelled — so a
- * signal reused for many requests keeps none. It is also the source of the answer's body: read as
- * the consumer pulls, errors as fetch's, cancel closes the socket.
+ * answer, an answer without a body, or a body read to its end, broken off, cancelled or dropped
+ * unread — so a signal reused for many requests keeps none. It is also the source of the answer's
+ * body: read as the consumer pulls, errors as fetch's, cancel closes the socket.
+ *
+ * The socket reaches the Exchange (through its listeners), so the Exchange holds the body's stream
+ * only through WeakRefs until the stream is locked by a reader: a Response nobody holds, and its
+ * stream, can then be collected, and `dropped` destroys the socket. Once a reader has taken the
+ * stream and pulled, the Exchange holds its controller: a reader awaiting the next chunk is kept
+ * alive by the socket that will bring it, so a body being read is never cut.
  */
 class Exchange implements EventListenerObject, UnderlyingDefaultSource<Uint8Array> {
   /** The promise has settled (with a Response or an error). */
@@ -77,15 +89,24 @@ class Exchange implements EventListenerObject, UnderlyingDefaultSource<Uint8Arra
   private ended = false;
   private res: IncomingMessage | null = null;
   private source: Readable | null = null;
-  private controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  /** The body's stream and controller, weakly: the Response (or its stream) alone holds them. */
+  private stream: WeakRef<ReadableStream<Uint8Array>> | null = null;
+  private weakController: WeakRef<ReadableStreamDefaultController<Uint8Array>> | null = null;
+  /** The controller, held once a reader has locked the stream and pulled. */
+  private reading: ReadableStreamDefaultController<Uint8Array> | null = null;
+  /** Dropped once the promise settles: the promise holds its Response, which must stay collectable. */
+  private resolve: ((response: Response) => void) | null;
+  private reject: ((error: unknown) => void) | null;
 
   constructor(
     private readonly req: ClientRequest,
     private readonly method: string,
     private readonly signal: AbortSignal | null | undefined,
-    private readonly resolve: (response: Response) => void,
-    private readonly reject: (error: unknown) => void,
+    resolve: (response: Response) => void,
+    reject: (error: unknown) => void,
   ) {
+    this.resolve = resolve;
+    this.reject = reject;
     signal?.addEventListener('abort', this);
   }
 
@@ -96,9 +117,8 @@ class Exchange implements EventListenerObject, UnderlyingDefaultSource<Uint8Arra
       this.fail(reason);
       return;
     }
-    this.answered = true;
     this.end();
-    this.reject(reason);
+    this.settle()?.reject(reason);
     this.req.destroy();
   }
 
@@ -107,54 +127,44 @@ class Exchange implements EventListenerObject, UnderlyingDefaultSource<Uint8Arra
       res.destroy();
       return;
     }
-    this.answered = true;
     const status = res.statusCode ?? 0;
     if (status < 200 || status > 599) {
       this.end();
       res.destroy();
-      this.reject(fetchFailed(new Error(`Unexpected status ${status}`)));
+      this.settle()?.reject(fetchFailed(new Error(`Unexpected status ${status}`)));
       return;
     }
     const noBody = this.method === 'HEAD' || status === 204 || status === 205 || status === 304;
     const { headers, encoding } = headersFrom(res);
+    const settled = this.settle()!;
     if (noBody) {
       this.end();
       res.resume();
-    } else {
-      this.res = res;
-      this.source = decoded(res, encoding);
+      settled.resolve(new Response(null, { status, statusText: res.statusMessage ?? '', headers }));
+      return;
     }
-    this.resolve(new Response(noBody ? null : new ReadableStream<Uint8Array>(this, BUFFERED), { status, statusText: res.statusMessage ?? '', headers }));
+    this.res = res;
+    this.source = decoded(res, encoding);
+    const body = new ReadableStream<Uint8Array>(this, BUFFERED);
+    this.stream = new WeakRef(body);
+    dropped.register(body, this, this);
+    settled.resolve(new Response(body, { status, statusText: res.statusMessage ?? '', headers }));
   }
 
   /** No answer came (the socket's error). */
   requestFailed(error: Error): void {
     if (this.answered) return;
-    this.answered = true;
     this.end();
-    this.reject(this.signal?.aborted === true ? this.signal.reason : fetchFailed(error));
+    this.settle()?.reject(this.signal?.aborted === true ? this.signal.reason : fetchFailed(error));
   }
 
   start(controller: ReadableStreamDefaultController<Uint8Array>): void {
-    this.controller = controller;
-    const source = this.source!;
-    const res = this.res!;
-    source.on('data', (chunk: Buffer) => {
-      controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      if ((controller.desiredSize ?? 0) <= 0) source.pause();
-    });
-    source.once('end', () => {
-      if (this.ended) return;
-      this.end();
-      controller.close();
-    });
-    source.once('error', (error) => this.fail(this.signal?.aborted === true ? this.signal.reason : new TypeError('terminated', { cause: error })));
-    res.once('close', () => {
-      if (!res.complete) this.fail(this.signal?.aborted === true ? this.signal.reason : new TypeError('terminated', { cause: new Error('other side closed') }));
-    });
+    this.weakController = new WeakRef(controller);
+    this.listen(this.source!, this.res!);
   }
 
-  pull(): void {
+  pull(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    if (this.reading === null && this.stream?.deref()?.locked === true) this.reading = controller;
     this.source!.resume();
   }
 
@@ -163,17 +173,61 @@ class Exchange implements EventListenerObject, UnderlyingDefaultSource<Uint8Arra
     this.res!.destroy();
   }
 
+  /** The body's stream was collected unread: nothing can read the rest, so the socket goes. */
+  dropped(): void {
+    if (this.ended) return;
+    this.end();
+    this.res?.destroy();
+  }
+
+  /** The socket's side, in closures that reach the body only through this Exchange. */
+  private listen(source: Readable, res: IncomingMessage): void {
+    source.on('data', (chunk: Buffer) => {
+      const controller = this.controller();
+      if (controller === null) {
+        this.dropped();
+        return;
+      }
+      controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if ((controller.desiredSize ?? 0) <= 0) source.pause();
+    });
+    source.once('end', () => {
+      if (this.ended) return;
+      this.end();
+      this.controller()?.close();
+    });
+    source.once('error', (error) => this.fail(this.signal?.aborted === true ? this.signal.reason : new TypeError('terminated', { cause: error })));
+    res.once('close', () => {
+      if (!res.complete) this.fail(this.signal?.aborted === true ? this.signal.reason : new TypeError('terminated', { cause: new Error('other side closed') }));
+    });
+  }
+
+  private controller(): ReadableStreamDefaultController<Uint8Array> | null {
+    return this.reading ?? this.weakController?.deref() ?? null;
+  }
+
+  /** The promise's functions, once (the promise has settled from here on). */
+  private settle(): { resolve: (response: Response) => void; reject: (error: unknown) => void } | null {
+    const { resolve, reject } = this;
+    if (this.answered || resolve === null || reject === null) return null;
+    this.answered = true;
+    this.resolve = null;
+    this.reject = null;
+    return { resolve, reject };
+  }
+
   /** The body ends in error (and its socket is closed: a broken body leaves nothing to reuse). */
   private fail(error: unknown): void {
     if (this.ended) return;
     this.end();
-    this.controller!.error(error);
+    this.controller()?.error(error);
     this.res!.destroy();
   }
 
   private end(): void {
     this.ended = true;
     this.signal?.removeEventListener('abort', this);
+    if (this.stream !== null) dropped.unregister(this);
   }
 }
 
