@@ -7,10 +7,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RelayManager, RequestManager } from '../../core/contract';
 import { passHeadersFrom } from '../../core/passHeaders';
-import { failureResponse, localError } from './failureResponse';
-import { MAX_BODY_BYTES, endpointRequestId, heldFor, sendJson } from './messagesRoute';
+import { failureResponse } from './failureResponse';
+import { endpointRequestId, heldFor, sendJson } from './messagesRoute';
 import type { MessagesContext, MessagesResult } from './messagesRoute';
-import { readJsonBody } from './readBody';
+import { MAX_BODY_BYTES, readJsonBody, refuseBody } from './readBody';
 import { queryOf } from './requestTarget';
 
 type Counter = RequestManager & Pick<RelayManager, 'countTokens'>;
@@ -36,7 +36,7 @@ async function countWith(manager: RequestManager, req: IncomingMessage, res: Ser
   if (!counts(manager)) return null;
   const read = await readJsonBody(req, MAX_BODY_BYTES);
   if (!read.ok) {
-    sendJson(res, read.status, localError(read.errorType, read.message), { 'x-should-retry': 'false' });
+    refuseBody(res, read);
     return { status: read.status, model: null, attempts: 0 };
   }
   const controller = new AbortController();

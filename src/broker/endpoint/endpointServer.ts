@@ -14,6 +14,7 @@ import { clientCredentialHeaders, EndpointManagers } from './endpointManagers';
 import { NO_USER_CREDENTIAL, localError } from './failureResponse';
 import { handleCountTokens } from './countTokensRoute';
 import { answerMalformed } from './malformedRequest';
+import { MAX_BODY_BYTES, TOO_LARGE_BODY, declaredTooLarge, refuseBody } from './readBody';
 import { handleMessages } from './messagesRoute';
 import { relayPath } from './pathRelay';
 import type { Upstream } from './pathRelay';
@@ -131,6 +132,13 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     if (allowed !== null) {
       refuse(res, 405, 'invalid_request_error', `Method ${method} is not allowed on ${path}: use ${allowed}.`, { allow: allowed });
       answered(405);
+      return;
+    }
+    // A Messages or count_tokens request over the API's size limit is refused on its Content-Length, unread.
+    if ((path === '/v1/messages' || path === '/v1/messages/count_tokens') && method === 'POST' && declaredTooLarge(req.headers, MAX_BODY_BYTES)) {
+      refuseBody(res, TOO_LARGE_BODY);
+      options.log(`${label} (${who}): POST ${path} refused (413: over ${MAX_BODY_BYTES} bytes), ${now() - started} ms`);
+      answered(413);
       return;
     }
     if (path === '/v1/messages' && method === 'POST') {

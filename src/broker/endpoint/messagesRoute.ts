@@ -13,14 +13,12 @@ import { clientIdPart } from './clientLabel';
 import { NO_USER_CREDENTIAL, failureResponse, givenUpHeaders, localError } from './failureResponse';
 import { modelsForRequest } from './modelChain';
 import type { RequestCredential } from './requestGuard';
-import { readJsonBody } from './readBody';
+import { MAX_BODY_BYTES, readJsonBody, refuseBody } from './readBody';
 import { SseAnswer } from './sseAnswer';
 import { relayPath } from './pathRelay';
 import { queryOf } from './requestTarget';
 import type { Upstream } from './pathRelay';
 
-/** The API's own limit on a Messages request. */
-export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const PING_EVERY_MS = 10_000;
 
 export interface MessagesContext {
@@ -112,7 +110,7 @@ function usesThinking(body: Record<string, unknown>): boolean {
 export async function handleMessages(req: IncomingMessage, res: ServerResponse, context: MessagesContext): Promise<MessagesResult> {
   const read = await readJsonBody(req, MAX_BODY_BYTES);
   if (!read.ok) {
-    sendJson(res, read.status, localError(read.errorType, read.message), { 'x-should-retry': 'false' });
+    refuseBody(res, read);
     return { status: read.status, model: null, attempts: 0 };
   }
   const { stream: wantsStream, ...body } = read.value;
