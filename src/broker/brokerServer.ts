@@ -19,13 +19,18 @@ import type { SharedRoutes } from '../core/sharedRoutes';
 
 export const IDLE_EXIT_ENV = 'RESILIENT_CLAUDE_BROKER_IDLE_MS';
 export const DEFAULT_IDLE_EXIT_MS = 60_000;
-export const DEFAULT_HELLO_TIMEOUT_MS = 10_000;
+/** A connection that has not completed its handshake (an \`initialize\` answered) this long after it
+ *  was accepted is closed and frees its place under the cap. A client sends \`initialize\` as soon as
+ *  it has connected, so a few seconds is plenty; a connection that did complete it is never cut by
+ *  this rule (brokerSession.ts), and one whose \`initialize\` is waiting unread when the deadline
+ *  fires (the broker's loop was busy) is read first. */
+export const HANDSHAKE_DEADLINE_MS = 5_000;
 
 export interface BrokerOptions {
   readonly runtimeDir: string;
   /** Exit this long after the last client leaves (and after start if none comes). */
   readonly idleExitMs: number;
-  /** A connection that sends no \`initialize\` within this long is closed (default 10 s). */
+  /** A connection that completes no handshake within this long is closed (default HANDSHAKE_DEADLINE_MS). */
   readonly helloTimeoutMs?: number;
   readonly log: (message: string) => void;
   /** This process runs a local endpoint of its own (`serve`) and adopts it once it listens. */
@@ -91,7 +96,7 @@ class Broker implements SessionHost {
     private readonly key: Buffer,
     private readonly options: BrokerOptions,
   ) {
-    this.helloTimeoutMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
+    this.helloTimeoutMs = options.helloTimeoutMs ?? HANDSHAKE_DEADLINE_MS;
     this.maxConnections = options.maxConnections ?? MAX_BROKER_CONNECTIONS;
     this.histories = new BrokerHistories(options.log);
     this.registry = new ManagerRegistry(this.histories, options.log);
@@ -153,7 +158,7 @@ class Broker implements SessionHost {
     }
     if (this.refused.size === 0) this.options.log(`Refusing a connection: ${this.sessions.size} are open, the most this broker serves at once.`);
     this.refused.add(socket);
-    refuseConnection(socket, brokerFullMessage(this.maxConnections), Math.min(this.helloTimeoutMs, 5_000), () => this.refused.delete(socket));
+    refuseConnection(socket, brokerFullMessage(this.maxConnections), this.helloTimeoutMs, () => this.refused.delete(socket));
   }
 
   private publishCounts(): void {

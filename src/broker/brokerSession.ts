@@ -46,7 +46,8 @@ export interface SessionHost {
   /** The answer to a client's challenge (peerProof.ts). */
   prove(challenge: string): string;
   counts(): ClientCounts;
-  /** A connection that has not sent \`initialize\` by then is closed (it would keep the broker from its idle exit). */
+  /** A connection that has not completed its handshake by then is closed (it would hold a place under
+   *  the connection cap, and keep the broker from its idle exit). */
   readonly helloTimeoutMs: number;
   /** The client said who it is (its kind now counts). */
   introduced(session: BrokerSession): void;
@@ -65,6 +66,14 @@ function serve<P, R>(connection: MessageConnection, type: BrokerRequestType<P, R
     if (params === undefined) throw invalid(`${type.method} parameters`);
     return handler(params, token);
   });
+}
+
+/** Runs `fn` once what the sockets have already brought is handled: a timer that fires after the
+ *  loop was busy runs before the input that waited meanwhile is read (poll phase), and
+ *  vscode-jsonrpc hands a message read there to its handler in a setImmediate of its own; the
+ *  second hop runs after that one. */
+function afterPendingInput(fn: () => void): void {
+  setImmediate(() => setImmediate(fn));
 }
 
 function notify<P>(connection: MessageConnection, type: BrokerNotificationType<P>, params: P): void {
@@ -107,11 +116,11 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
     this.connection.onError(() => undefined);
     socket.on('error', () => this.close());
     this.connection.listen();
-    this.helloTimer = setTimeout(() => {
-      if (this.hello) return;
+    this.helloTimer = setTimeout(() => afterPendingInput(() => {
+      if (this.hello || this.closedAlready) return;
       host.log(`Client ${id} sent no handshake within ${host.helloTimeoutMs} ms; disconnected.`);
       this.close();
-    }, host.helloTimeoutMs);
+    }), host.helloTimeoutMs);
   }
 
   get kind(): ClientKind | null {

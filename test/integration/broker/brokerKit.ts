@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { startBroker } from '../../../src/broker/brokerServer';
 import type { RunningBroker } from '../../../src/broker/brokerServer';
@@ -12,7 +13,7 @@ import { connectOrStartBroker } from '../../../src/broker/client/connect';
 import { openJsonRpcChannel } from '../../../src/broker/client/jsonRpcChannel';
 import { SharedManager } from '../../../src/broker/client/sharedManager';
 import type { SharedManagerOptions } from '../../../src/broker/client/sharedManager';
-import { brokerPidPath } from '../../../src/broker/runtimeDir';
+import { brokerPidPath, brokerSocketPath, ensurePrivateRuntimeDir } from '../../../src/broker/runtimeDir';
 import type { ManagerConfig } from '../../../src/core/contract';
 import { createRequestManager } from '../../../src/core/requestManager';
 import { TEST_KEY } from '../core/harness';
@@ -153,9 +154,23 @@ export async function inProcessBroker(): Promise<{ readonly dir: string; readonl
   return { dir, broker };
 }
 
-/** A broker client (no reconnect) with an in-process fallback, connecting with `connect`. */
-function brokerClient(config: ManagerConfig, connect: SharedManagerOptions['connect']): SharedManager {
-  return new SharedManager({ config, historyFile: null, reconnect: false, createLocal: (c) => createRequestManager(c), log: () => undefined, connect });
+/** A broker client (no reconnect unless asked) with an in-process fallback, connecting with `connect`. */
+function brokerClient(config: ManagerConfig, connect: SharedManagerOptions['connect'], reconnect = false): SharedManager {
+  return new SharedManager({ config, historyFile: null, reconnect, createLocal: (c) => createRequestManager(c), log: () => undefined, connect });
+}
+
+/** A window's client of the broker in `dir` (SharedManager as the editor makes it), with an in-process fallback. */
+export function windowClient(dir: string, config: ManagerConfig, name: string, reconnect: boolean): SharedManager {
+  return brokerClient(config, async () => openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'window', name), reconnect);
+}
+
+/** A bare connection to the broker's socket in `dir`: it says nothing unless written to. */
+export function rawConnection(dir: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(brokerSocketPath(ensurePrivateRuntimeDir(dir)));
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', reject);
+  });
 }
 
 /** A client of the broker in `dir` (a one-shot CLI's kind: no reconnect), with an in-process fallback. */

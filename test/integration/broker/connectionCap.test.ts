@@ -10,40 +10,18 @@ import { startBroker } from '../../../src/broker/brokerServer';
 import type { RunningBroker } from '../../../src/broker/brokerServer';
 import { connectOrStartBroker } from '../../../src/broker/client/connect';
 import { openJsonRpcChannel } from '../../../src/broker/client/jsonRpcChannel';
-import { SharedManager } from '../../../src/broker/client/sharedManager';
 import { MAX_BROKER_CONNECTIONS } from '../../../src/broker/connectionRefusal';
 import { PingRequest } from '../../../src/broker/protocol';
-import { brokerSocketPath, ensurePrivateRuntimeDir } from '../../../src/broker/runtimeDir';
-import { createRequestManager } from '../../../src/core/requestManager';
 import { startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
 import { OPUS, TEST_KEY, scenario, testConfig } from '../core/harness';
-import { cleanUp, eventually, runtimeDir } from './brokerKit';
+import { cleanUp, eventually, rawConnection, runtimeDir, windowClient } from './brokerKit';
 
 let sim: RunningSimulator;
 let broker: RunningBroker;
 let dir: string;
 const logged: string[] = [];
 const raw: net.Socket[] = [];
-
-function rawConnection(): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(brokerSocketPath(ensurePrivateRuntimeDir(dir)));
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-function windowClient(): SharedManager {
-  return new SharedManager({
-    config: testConfig(sim.url, { models: [OPUS] }),
-    historyFile: null,
-    reconnect: true,
-    createLocal: (config) => createRequestManager(config),
-    log: () => undefined,
-    connect: async () => openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'window', 'cap-test-window'),
-  });
-}
 
 before(async () => {
   await import('@anthropic-ai/sdk');
@@ -64,10 +42,10 @@ after(async () => {
 
 test('beyond 64 connections a window\'s client is refused, says so and runs its request itself; a freed place is taken again', { timeout: 120_000 }, async () => {
   const served = await openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'cli', 'cap-test-cli');
-  for (let i = 1; i < MAX_BROKER_CONNECTIONS; i += 1) raw.push(await rawConnection());
+  for (let i = 1; i < MAX_BROKER_CONNECTIONS; i += 1) raw.push(await rawConnection(dir));
   assert.equal(MAX_BROKER_CONNECTIONS, 64);
 
-  const refused = windowClient();
+  const refused = windowClient(dir, testConfig(sim.url, { models: [OPUS] }), 'cap-test-window', true);
   try {
     await refused.whenReady();
     const sharing = refused.sharing;
@@ -81,7 +59,7 @@ test('beyond 64 connections a window\'s client is refused, says so and runs its 
   assert.ok(logged.some((line) => line.startsWith('Refusing a connection: 64 are open')), logged.join('\n'));
 
   // A flood beyond the cap is cut; the client already served is still answered.
-  const flood = await Promise.all(Array.from({ length: 150 }, () => rawConnection().catch(() => null)));
+  const flood = await Promise.all(Array.from({ length: 150 }, () => rawConnection(dir).catch(() => null)));
   const cut = flood.filter((socket): socket is net.Socket => socket !== null);
   let closed = 0;
   for (const socket of cut) {
@@ -97,7 +75,7 @@ test('beyond 64 connections a window\'s client is refused, says so and runs its 
   raw.shift()!.destroy();
   let sharedAgain = false;
   for (let attempt = 0; attempt < 20 && !sharedAgain; attempt += 1) {
-    const next = windowClient();
+    const next = windowClient(dir, testConfig(sim.url, { models: [OPUS] }), 'cap-test-window', true);
     await next.whenReady();
     sharedAgain = next.sharing.mode === 'shared';
     next.dispose();
