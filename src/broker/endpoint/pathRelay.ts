@@ -52,9 +52,16 @@ export interface ReadRequest {
   readonly errorHeaders: Readonly<Record<string, string>>;
 }
 
-/** Relays one request — its body as it arrives, or as read already; resolves with the upstream
- *  status (or 502 when it could not be reached). */
+/** How a relayed request ended when its client left before its answer was written: as a client gone. */
+export const CLIENT_GONE = 499;
+
+/** Relays one request — its body as it arrives (streamed with backpressure: never held whole), or
+ *  as read already; resolves, once the answer is written, with the upstream's status (502 when it
+ *  could not be reached), or 499 when the client left first: the upstream request is then cut at
+ *  once, its socket closed. An answer that comes before the request's body is through (the
+ *  upstream refused it early) closes the client's connection after it, so the rest is not relayed. */
 export function relayPath(req: IncomingMessage, res: ServerResponse, target: RelayTarget, read?: ReadRequest): Promise<number> {
+  if (res.destroyed) return Promise.resolve(CLIENT_GONE);
   const body = read?.body;
   const url = upstreamUrl(target.baseUrl, target.pathAndQuery);
   const headers: Record<string, string | string[]> = {};
@@ -66,32 +73,39 @@ export function relayPath(req: IncomingMessage, res: ServerResponse, target: Rel
   if (body !== undefined) headers['content-length'] = String(body.length);
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
+    let status = 502;
+    // The upstream broke off its answer: the client's is cut too, and counted with the upstream's status.
+    let upstreamBroke = false;
     const upstream = transport.request(url, { method: req.method, headers }, (answer) => {
+      status = answer.statusCode ?? 502;
       const out: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(answer.headers)) {
         if (value === undefined || NOT_RETURNED.has(name) || name.startsWith('access-control-')) continue;
         out[name] = value;
       }
-      if (read !== undefined && (answer.statusCode ?? 502) >= 400) Object.assign(out, read.errorHeaders);
-      res.writeHead(answer.statusCode ?? 502, out);
+      if (read !== undefined && status >= 400) Object.assign(out, read.errorHeaders);
+      if (body === undefined && !req.complete) out['connection'] = 'close';
+      res.writeHead(status, out);
       answer.pipe(res);
-      answer.once('end', () => resolve(answer.statusCode ?? 502));
       answer.once('error', () => {
+        upstreamBroke = true;
         res.destroy();
-        resolve(answer.statusCode ?? 502);
       });
     });
     upstream.once('error', (error) => {
-      if (!res.headersSent) {
+      if (!res.headersSent && !res.destroyed) {
         res.writeHead(502, { 'content-type': 'application/json', 'x-should-retry': 'false' });
         res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: `The upstream ${url.host} could not be reached (${(error as NodeJS.ErrnoException).code ?? 'error'}).` }, request_id: null }));
       } else {
+        upstreamBroke = true;
         res.destroy();
       }
-      resolve(502);
     });
     res.once('close', () => {
-      if (!res.writableFinished) upstream.destroy();
+      const whole = res.writableFinished;
+      // Nothing of the upstream request outlives the answer but a socket its agent keeps for reuse.
+      if (!whole || !upstream.writableFinished) upstream.destroy();
+      resolve(whole || upstreamBroke ? status : CLIENT_GONE);
     });
     if (body !== undefined) upstream.end(body);
     else req.pipe(upstream);

@@ -123,6 +123,16 @@ describe('a body over the API’s limit', { timeout: 120_000 }, () => {
     assert.equal(sim.stats().total, 0, 'nothing went upstream');
   });
 
+  test('a relayed upload the upstream answers before it is through: the answer comes back and the connection closes', async () => {
+    // The simulator answers a path it does not serve at once, without reading the body.
+    const upTo = 3 * MAX_BODY_BYTES;
+    const { answer, written } = await exchange(endpoint.port, head(endpoint.port, '/v1/files', 'chunked'), { chunk: Buffer.alloc(256 * 1024, 0x20), upTo, frame: true });
+    assert.match(answer, /^HTTP\/1\.1 404 /, JSON.stringify(answer.slice(0, 200)));
+    assert.match(answer, /\r\nconnection: close\r\n/i);
+    assert.ok(written < upTo, `${written} of ${upTo} bytes sent before the close`);
+    assert.match(answer, /Not found: POST \/v1\/files/, 'the upstream’s own answer');
+  });
+
   test('the official SDK: the API’s 413, not retried', async () => {
     const client = new Anthropic({ baseURL: endpoint.url, apiKey: TEST_KEY, maxRetries: 2 });
     const before = answered.length;
