@@ -19,6 +19,7 @@ import {
   BreakersNotification,
   ClientsNotification,
   CountTokensRequest,
+  CredentialsRequest,
   EndpointEventNotification,
   EndpointReleaseRequest,
   EndpointRequestNotification,
@@ -31,7 +32,7 @@ import {
   StreamRequest,
   parseHelloOptions,
 } from './protocol';
-import type { AttachParams, AttachResult, BrokerInfo, BrokerNotificationType, BrokerRequestType, ClientCounts, ClientKind, EndpointWantParams, EndpointWantResult, HelloOptions, ResetParams, StreamParams } from './protocol';
+import type { AttachParams, AttachResult, BrokerInfo, BrokerNotificationType, BrokerRequestType, ClientCounts, ClientKind, CredentialsParams, EndpointWantParams, EndpointWantResult, HelloOptions, ResetParams, StreamParams } from './protocol';
 import type { EndpointHost, EndpointSubscriber } from './endpointHost';
 import type { EndpointRequest } from './endpoint/endpointServer';
 import { LimitedMessageReader } from './limitedMessageReader';
@@ -104,6 +105,7 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
     serve(this.connection, AttachRequest, (params) => this.attach(params));
     serve(this.connection, StreamRequest, (params, token) => this.stream(params, token));
     serve(this.connection, CountTokensRequest, (params, token) => this.count(params, token));
+    serve(this.connection, CredentialsRequest, (params) => this.claim(params));
     serve(this.connection, ResetBreakersRequest, (params) => this.reset(params));
     serve(this.connection, PingRequest, () => null);
     serve(this.connection, EndpointWantRequest, (params) => this.wantEndpoint(params));
@@ -182,7 +184,14 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
   private attach(parsed: AttachParams): AttachResult {
     const hello = this.requireHello();
     const { managerId, problems } = this.host.registry.attach(this, parsed.config, parsed.historyFile, hello.name);
-    return { managerId, breakers: this.host.registry.breakers(managerId), clients: this.host.counts(), problems };
+    return { managerId, breakers: this.host.registry.breakers(managerId, this), clients: this.host.counts(), problems };
+  }
+
+  private async claim(parsed: CredentialsParams): Promise<BreakerSnapshot[]> {
+    this.requireHello();
+    const breakers = await this.host.registry.claim(this, parsed.managerId, parsed.secrets);
+    if (breakers === null) throw new ResponseError(ErrorCodes.InvalidRequest, `Not attached to manager ${parsed.managerId}.`);
+    return breakers;
   }
 
   private wantEndpoint(params: EndpointWantParams): Promise<EndpointWantResult> {

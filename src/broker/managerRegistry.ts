@@ -4,8 +4,12 @@
 // and pacer for all clients whatever their chains, and the latest settings attached win for the
 // shared policies. Each manager's events go to its clients and to the histories they named. A
 // manager outlives its clients until it has been unused for a while or the broker exits; the
-// route state outlives every manager.
-import type { ManagerConfig, RelayManager } from '../core/contract';
+// route state outlives every manager. A client names its credentials when it joins (`claim`), so
+// the rate-limit holds on them — met by another window or a client of the local endpoint — show
+// in its breakers before it sends anything, and another key's holds do not, even on the same
+// manager (each client is sent its own view); its claim goes when it leaves the manager.
+import type { CredentialClaims, ManagerConfig, RelayManager } from '../core/contract';
+import { newClientRequestId } from '../core/clientRequestId';
 import { createRequestManager } from '../core/requestManager';
 import { defaultManagerConfig, validateManagerConfig } from '../core/defaults';
 import { forgetChangedRoutes } from '../core/configChange';
@@ -13,8 +17,8 @@ import type { SharedRoutes } from '../core/sharedRoutes';
 import { applySharedPolicies, createSharedRoutes } from '../core/sharedRoutes';
 import type { BreakerSnapshot, ManagerEvent } from '../core/types';
 import type { BrokerHistories } from './brokerHistories';
-import type { WireManagerConfig } from './protocol';
-import { configIdentity, fromWireConfig, withoutAmbientCredentials } from './wireConfig';
+import type { ProviderSecrets, WireManagerConfig } from './protocol';
+import { configIdentity, fromWireConfig, lendSecrets, withoutAmbientCredentials } from './wireConfig';
 
 /** What the registry needs from a connected client. */
 export interface ManagerSubscriber {
@@ -23,7 +27,7 @@ export interface ManagerSubscriber {
 }
 
 interface Entry {
-  readonly manager: RelayManager;
+  readonly manager: RelayManager & CredentialClaims;
   readonly config: ManagerConfig;
   readonly subscribers: Map<ManagerSubscriber, string | null>;
   inFlight: number;
@@ -36,6 +40,9 @@ const UNUSED_MANAGER_MS = 15 * 60_000;
 
 export class ManagerRegistry {
   private readonly entries = new Map<string, Entry>();
+  /** Each subscriber's name as a claimant of credentials. */
+  private readonly claimants = new WeakMap<ManagerSubscriber, string>();
+  private nextClaimant = 1;
   /** The route state every manager shares (breakers, budgets, holds, pacing, tail, limiter). */
   readonly shared: SharedRoutes = createSharedRoutes(defaultManagerConfig());
 
@@ -86,8 +93,45 @@ export class ManagerRegistry {
   detach(subscriber: ManagerSubscriber, managerId?: string): void {
     for (const [id, entry] of this.entries) {
       if (managerId !== undefined && id !== managerId) continue;
-      if (entry.subscribers.delete(subscriber)) entry.lastUsed = Date.now();
+      if (!entry.subscribers.delete(subscriber)) continue;
+      entry.lastUsed = Date.now();
+      entry.manager.releaseCredentials(this.claimantOf(subscriber));
     }
+  }
+
+  /**
+   * The subscriber's credentials (per provider of its manager, as a request carries them) are
+   * its own: named by the manager (an HMAC), lent for that only. Returns its manager's breakers,
+   * now with the holds on them; null when it is not attached to that manager.
+   */
+  async claim(subscriber: ManagerSubscriber, managerId: string, secrets: ProviderSecrets): Promise<BreakerSnapshot[] | null> {
+    const entry = this.entries.get(managerId);
+    if (!entry?.subscribers.has(subscriber)) return null;
+    const clientRequestId = newClientRequestId();
+    const release = lendSecrets(clientRequestId, secrets);
+    if (release === null) return this.viewOf(entry, subscriber);
+    try {
+      await entry.manager.claimCredentials(this.claimantOf(subscriber), { clientRequestId });
+    } finally {
+      release();
+    }
+    // It may have left while its credentials were named.
+    if (!entry.subscribers.has(subscriber)) entry.manager.releaseCredentials(this.claimantOf(subscriber));
+    return this.viewOf(entry, subscriber);
+  }
+
+  /** The manager's breakers as this subscriber sees them (the holds on its own credentials). */
+  private viewOf(entry: Entry, subscriber: ManagerSubscriber): BreakerSnapshot[] {
+    return entry.manager.breakersOf(this.claimantOf(subscriber));
+  }
+
+  private claimantOf(subscriber: ManagerSubscriber): string {
+    let claimant = this.claimants.get(subscriber);
+    if (claimant === undefined) {
+      claimant = `subscriber-${this.nextClaimant++}`;
+      this.claimants.set(subscriber, claimant);
+    }
+    return claimant;
   }
 
   manager(managerId: string, subscriber: ManagerSubscriber): RelayManager | null {
@@ -106,16 +150,16 @@ export class ManagerRegistry {
     };
   }
 
-  breakers(managerId: string): BreakerSnapshot[] {
-    return this.entries.get(managerId)?.manager.breakers() ?? [];
+  /** The breakers of the manager, as this subscriber sees them. */
+  breakers(managerId: string, subscriber: ManagerSubscriber): BreakerSnapshot[] {
+    const entry = this.entries.get(managerId);
+    return entry ? this.viewOf(entry, subscriber) : [];
   }
 
   /** Sends every client its manager's breakers (after a reset, which emits no event and reaches everyone). */
   publishBreakers(): void {
     for (const [managerId, entry] of this.entries) {
-      if (entry.subscribers.size === 0) continue;
-      const breakers = entry.manager.breakers();
-      for (const subscriber of entry.subscribers.keys()) subscriber.sendBreakers(managerId, breakers);
+      for (const subscriber of entry.subscribers.keys()) subscriber.sendBreakers(managerId, this.viewOf(entry, subscriber));
     }
   }
 
@@ -131,9 +175,16 @@ export class ManagerRegistry {
     const files = new Set<string>();
     for (const file of entry.subscribers.values()) if (file !== null) files.add(file);
     this.histories.record(files, event);
-    const breakers = event.type === 'breaker' ? entry.manager.breakers() : null;
     for (const subscriber of entry.subscribers.keys()) {
-      if (breakers) subscriber.sendBreakers(managerId, breakers);
+      if (event.type !== 'breaker' && event.type !== 'hold') {
+        subscriber.sendEvent(managerId, event);
+        continue;
+      }
+      // A hold changes what the breakers show too (heldUntil): clients read it from them. A
+      // client hears of a hold only when it is one it sees (on the route, or on its credential).
+      const breakers = this.viewOf(entry, subscriber);
+      if (event.type === 'hold' && event.until !== null && !breakers.some((b) => b.provider === event.provider && b.model === event.model && b.heldUntil === event.until)) continue;
+      subscriber.sendBreakers(managerId, breakers);
       subscriber.sendEvent(managerId, event);
     }
   }

@@ -122,6 +122,13 @@ export interface StreamParams {
   readonly query?: Readonly<Record<string, string>>;
 }
 
+/** A client's own credentials, per provider of its manager as a request carries them: the broker
+ *  names them (an HMAC) so the holds on them show in this client's breakers, and keeps nothing else. */
+export interface CredentialsParams {
+  readonly managerId: string;
+  readonly secrets: ProviderSecrets;
+}
+
 export interface ResetParams {
   readonly managerId: string;
   readonly route: Route | null;
@@ -329,6 +336,12 @@ function parseRoute(value: unknown): Route | null {
   return { provider: value['provider'] as Route['provider'], model: value['model'] };
 }
 
+export function parseCredentialsParams(value: unknown): CredentialsParams | null {
+  if (!isRecord(value) || !isId(value['managerId'])) return null;
+  const secrets = parseSecrets(value['secrets']);
+  return secrets ? { managerId: value['managerId'], secrets } : null;
+}
+
 export function parseResetParams(value: unknown): ResetParams | null {
   if (!isRecord(value) || !isId(value['managerId'])) return null;
   const route = value['route'] === null ? null : parseRoute(value['route']);
@@ -507,6 +520,13 @@ export const CountTokensRequest: BrokerRequestType<StreamParams, CountOutcome> =
   method: 'resilientClaude/countTokens',
   params: orUndefined(parseStreamParams),
   result: orUndefined(parseCountOutcome),
+};
+
+/** client → broker: these credentials are mine (CredentialsParams); answers the manager's breakers with their holds. */
+export const CredentialsRequest: BrokerRequestType<CredentialsParams, BreakerSnapshot[]> = {
+  method: 'resilientClaude/credentials',
+  params: orUndefined(parseCredentialsParams),
+  result: orUndefined(parseBreakers),
 };
 
 /** client → broker: reset breakers (one route or all). */

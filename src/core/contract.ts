@@ -169,6 +169,21 @@ export interface RequestManager {
   dispose(): void;
 }
 
+/**
+ * A manager on shared route state (the broker's) shows the rate-limit holds of the credentials
+ * its requests used. A client that has sent nothing yet claims its own credentials, so the holds
+ * other clients met on them show in its view (breakers(), hold events) at once.
+ */
+export interface CredentialClaims {
+  /** The credentials the providers' callbacks name for `request` are `claimant`'s (replacing its earlier claim). */
+  claimCredentials(claimant: string, request: CredentialRequest): Promise<void>;
+  /** The claimant is gone (or its credentials are): its claim no longer counts. */
+  releaseCredentials(claimant: string): void;
+  /** The breakers as the claimant sees them: the holds on the route and on its own credentials
+   *  (before it has claimed any, the manager's `breakers()`). */
+  breakersOf(claimant: string): BreakerSnapshot[];
+}
+
 /** Core's own manager (the broker's and the CLI's): its streams also hand on the API's events. */
 export interface RelayManager extends RequestManager {
   stream(request: ClaudeRequest, options?: SendOptions): RelayStream;

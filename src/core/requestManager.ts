@@ -3,7 +3,7 @@
 // In the broker that state is shared by every manager of the user (sharedRoutes.ts).
 // `send` and `stream` never reject — every failure is a FailureOutcome.
 import type { TailState } from './tailState';
-import type { ManagerConfig, RelayManager } from './contract';
+import type { CredentialClaims, CredentialRequest, ManagerConfig, RelayManager } from './contract';
 import type { BreakerSnapshot, ClaudeRequest, CountOutcome, ManagerEvent, Outcome, RelayStream, RequestEvent, Route, SendOptions } from './types';
 import type { RelayItem, RelayView } from './answerRelay';
 import { systemClock } from './clock';
@@ -23,6 +23,7 @@ import type { Unsubscribe } from '../shared/emitter';
 import { requestStream } from './requestStream';
 import { countTokens } from './tokenCount';
 import { safeClientLabel } from './requestClient';
+import { credentialScopes } from './credentialScope';
 
 interface ClaimedId {
   readonly clientRequestId: string;
@@ -32,7 +33,7 @@ interface ClaimedId {
   readonly owned?: boolean;
 }
 
-class ResilientRequestManager implements RelayManager {
+class ResilientRequestManager implements RelayManager, CredentialClaims {
   private config: ManagerConfig;
   private readonly events = new Emitter<[ManagerEvent]>();
   private readonly routes: RouteState;
@@ -116,6 +117,19 @@ class ResilientRequestManager implements RelayManager {
 
   breakers(): BreakerSnapshot[] {
     return this.routes.allBreakers().map((breaker) => ({ ...breaker.snapshot(), heldUntil: this.routes.heldUntil(breaker.route) }));
+  }
+
+  async claimCredentials(claimant: string, request: CredentialRequest): Promise<void> {
+    const scopes = await credentialScopes(this.config.providers, request);
+    if (!this.disposed) this.routes.claim(claimant, scopes);
+  }
+
+  releaseCredentials(claimant: string): void {
+    this.routes.release(claimant);
+  }
+
+  breakersOf(claimant: string): BreakerSnapshot[] {
+    return this.routes.allBreakers().map((breaker) => ({ ...breaker.snapshot(), heldUntil: this.routes.heldUntil(breaker.route, claimant) }));
   }
 
   resetBreakers(route?: Route): void {
@@ -234,6 +248,6 @@ function tell<E>(listener: ((event: E) => void) | undefined, event: E): void {
 }
 
 /** A manager; with `shared`, its route and tail state and limiter are those of every manager given the same. */
-export function createRequestManager(config: ManagerConfig, shared?: SharedRoutes): RelayManager {
+export function createRequestManager(config: ManagerConfig, shared?: SharedRoutes): RelayManager & CredentialClaims {
   return new ResilientRequestManager(config, shared);
 }

@@ -4,7 +4,7 @@
 // The view forwards the store's events (breakers, holds) about its own routes, warns once
 // about a deprecated model, and lists only its own routes' breakers. Rate-limit state is the
 // credential's (routes.ts `limitKey`): a view hears of, and shows, the holds of the credentials
-// its own requests used, and of none other.
+// its own requests used or its clients claimed as theirs (`claim`), and of none other.
 import type { BreakerConfig, BudgetConfig, Clock, ProviderConfig } from './contract';
 import type { ManagerEvent, Route } from './types';
 import type { CircuitBreaker } from './policies/circuitBreaker';
@@ -12,7 +12,7 @@ import type { SlidingWindowBudget } from './policies/slidingWindowBudget';
 import type { RateLimitPacer } from './policies/pacing';
 import type { TierPacer } from './policies/tierPacer';
 import { RouteStore } from './routeStore';
-import { limitKey, providerFor, routeKey } from './routes';
+import { limitKey, providerFor, routeKey, splitLimitKey } from './routes';
 import { retirementOf } from './models';
 
 /** The unknown-model memory, by route (the store keeps it by key). */
@@ -33,6 +33,9 @@ export class RouteState {
   private readonly warned = new Set<string>();
   /** The limit keys this manager's requests used (a credential's rate-limit state on a route), oldest first. */
   private readonly limits = new Set<string>();
+  /** The credential scopes each client of this manager claimed as its own, and all of them. */
+  private readonly claims = new Map<string, readonly string[]>();
+  private claimed = new Set<string>();
   private readonly unsubscribe: () => void;
 
   /**
@@ -88,7 +91,19 @@ export class RouteState {
   covers(key: string): boolean {
     const route = this.store.route(key);
     const base = this.store.baseOf(key);
-    return route !== undefined && this.keyOf(route) === base && (base === key || this.limits.has(key));
+    return route !== undefined && this.keyOf(route) === base && (base === key || this.limits.has(key) || this.claimed.has(splitLimitKey(key).scope));
+  }
+
+  /** The credentials of these scopes are `claimant`'s (its earlier claim is replaced): their
+   *  holds are this manager's to show before any of its requests spends them. */
+  claim(claimant: string, scopes: readonly string[]): void {
+    this.claims.set(claimant, scopes.filter((scope) => scope !== ''));
+    this.claimed = new Set([...this.claims.values()].flat());
+  }
+
+  /** The claimant is gone: its credentials are no longer this manager's (unless its requests used them). */
+  release(claimant: string): void {
+    if (this.claims.delete(claimant)) this.claimed = new Set([...this.claims.values()].flat());
   }
 
   /** Registers a route so its holds and snapshots can name it; returns its key. */
@@ -120,11 +135,14 @@ export class RouteState {
   }
 
   /** Epoch ms until which the route is held by a rate limit (for a credential this manager's
-   *  requests used: the latest such hold), or null. */
-  heldUntil(route: Route): number | null {
+   *  requests used or a client claimed: the latest such hold), or null. As `claimant` sees it:
+   *  the holds on the route and on the credentials it claimed (with no claim, the manager's view). */
+  heldUntil(route: Route, claimant?: string): number | null {
+    const base = this.keyOf(route);
+    const scopes = claimant === undefined ? undefined : this.claims.get(claimant);
     let until: number | null = null;
-    for (const key of this.store.limitKeysOf(this.keyOf(route))) {
-      if (!this.covers(key)) continue;
+    for (const key of this.store.limitKeysOf(base)) {
+      if (scopes === undefined ? !this.covers(key) : key !== base && !scopes.includes(splitLimitKey(key).scope)) continue;
       const held = this.store.pacer.heldUntil(key);
       if (held !== null && (until === null || held > until)) until = held;
     }

@@ -78,7 +78,8 @@ export class ClaudeClient implements vscode.Disposable {
         }
         this.reconfigure('settings');
       }),
-      keys.onDidChange(() => void this.refreshCredentials()),
+      // Another key is another credential (its own rate limits): the manager hears of it even when a key was set before.
+      keys.onDidChange(() => void this.refreshCredentials(true)),
       credentials.onDidChange(() => this.reconfigure('credentials')),
       rehearsal.onDidChange((active) => {
         if (active !== null && this.history.rehearsalScenario === null) this.observer.rehearsalBegins();
@@ -92,11 +93,11 @@ export class ClaudeClient implements vscode.Disposable {
     );
   }
 
-  /** Reads which credentials are set (at startup; the stores report later changes). */
-  async refreshCredentials(): Promise<void> {
+  /** Reads which credentials are set (at startup; the stores report later changes); `keyChanged`: the stored key did. */
+  async refreshCredentials(keyChanged = false): Promise<void> {
     const changed = this.routes.noteAnthropicKey(await this.keys.has());
     await this.credentials.refresh();
-    if (changed) this.reconfigure('credentials');
+    if (changed || keyChanged) this.reconfigure('credentials');
   }
 
   /** Whether requests run on the user's shared broker (null: sharing is off). */

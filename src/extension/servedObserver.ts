@@ -88,6 +88,10 @@ export class ServedObserver implements vscode.Disposable {
         this.log.info(`Circuit breaker for ${event.model}: ${event.from} → ${event.to}.`);
         this.healthChanged();
         break;
+      case 'hold':
+        // A hold met by another window or client on this window's credential shows here too.
+        this.healthChanged();
+        break;
       case 'fallback':
         this.log.info(`Fell back from ${event.from.provider}:${event.from.model} to ${event.to.provider}:${event.to.model} (${event.reason}).`);
         break;

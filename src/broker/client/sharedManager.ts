@@ -9,16 +9,18 @@
 // background (windows) so the next requests are shared again. A broker that stops answering
 // (frozen, hung) is treated the same way: every wait on it is bounded (the handshake and attach,
 // each request by its own deadline plus a margin, pings while requests run, leaving), and a
-// request never waits on a background reconnect.
+// request never waits on a background reconnect. Once attached, the client names its credentials
+// to the broker in the background, so the rate-limit holds other clients met on them show in its
+// breakers before it sends anything.
 import type { ManagerConfig, RelayManager, RequestManager } from '../../core/contract';
 import { newClientRequestId } from '../../core/clientRequestId';
 import { TextQueue } from '../../core/textQueue';
 import { requestStream } from '../../core/requestStream';
 import type { StreamItem, ViewedStream } from '../../core/requestStream';
 import type { RelayView } from '../../core/answerRelay';
-import { asOf, breakerChanges } from './breakerSnapshots';
+import { asOf, breakerChanges, holdChanges } from './breakerSnapshots';
 import type { AnswerEvent, Answering, AttemptRecord, BreakerSnapshot, ClaudeRequest, CountOutcome, ManagerEvent, Outcome, PassHeaders, Priority, RequestEvent, RequestStream, Route, SendOptions, StreamPart } from '../../core/types';
-import { AnswerEventNotification, AnsweringNotification, AttachRequest, BreakersNotification, ClientsNotification, CountTokensRequest, EventNotification, PartNotification, RequestEventNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
+import { AnswerEventNotification, AnsweringNotification, AttachRequest, BreakersNotification, ClientsNotification, CountTokensRequest, CredentialsRequest, EventNotification, PartNotification, RequestEventNotification, ResetBreakersRequest, StreamRequest } from '../protocol';
 import type { ClientCounts } from '../protocol';
 import { toWireConfig } from '../wireConfig';
 import { RequestCredentials } from './requestCredentials';
@@ -117,6 +119,8 @@ export class SharedManager implements RequestManager {
   private reconnectDelay = RECONNECT_MIN_MS;
   private disposed = false;
   private readonly credentials = new RequestCredentials();
+  /** The claims of this client's credentials, one after another (the last made is the broker's). */
+  private claiming: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SharedManagerOptions) {
     this.config = options.config;
@@ -135,6 +139,12 @@ export class SharedManager implements RequestManager {
   /** Settles once the first connection attempt has succeeded or fallen back (bounded in time). */
   whenReady(): Promise<void> {
     return this.ready;
+  }
+
+  /** Settles once the broker has named this client's credentials as they are now (or could not). */
+  async whenCredentialsNamed(): Promise<void> {
+    await this.ready;
+    await this.claiming;
   }
 
   send(request: ClaudeRequest, options: SendOptions = {}): Promise<Outcome> {
@@ -341,6 +351,24 @@ export class SharedManager implements RequestManager {
     link.breakers = result.breakers;
     for (const problem of result.problems) this.options.log('warn', `Broker: ${problem}`);
     if (this.link === link) this.setSharing({ mode: 'shared', brokerPid: link.channel.info.pid, clients: result.clients });
+    this.claiming = this.claiming.then(() => this.claimCredentials(link, result.managerId));
+  }
+
+  /** Names this client's credentials (as its requests would carry them now) to the manager it
+   *  joined; the holds on them come back in its breakers. A failure only leaves them unnamed. */
+  private async claimCredentials(link: Link, managerId: string): Promise<void> {
+    try {
+      const secrets = await this.credentials.resolve(this.config, { clientRequestId: newClientRequestId() });
+      if (link.closed || link.managerId !== managerId) return;
+      const breakers = await link.channel.request(CredentialsRequest, { managerId, secrets }, { timeoutMs: ATTACH_TIMEOUT_MS });
+      if (link.closed || link.managerId !== managerId) return;
+      const before = link.breakers;
+      link.breakers = breakers;
+      const now = Date.now();
+      for (const event of [...breakerChanges(before, breakers, now), ...holdChanges(before, breakers, now)]) this.emit(event);
+    } catch (error) {
+      if (!link.closed) this.options.log('info', `The broker could not name this window's credentials: ${describe(error)}`);
+    }
   }
 
   /** The broker left a request or a ping unanswered: drop the channel; its requests continue here. */

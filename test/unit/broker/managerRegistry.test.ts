@@ -62,7 +62,7 @@ test('clients with different chains on one endpoint hear of the breaker of the m
   assert.equal(b.state(OPUS), 'open', "B's manager lists the breaker A's traffic opened");
   assert.ok(b.events.some((e) => e.type === 'breaker' && e.model === OPUS && e.to === 'open'));
   assert.equal(gateway.events.length, 0);
-  assert.deepEqual(registry.breakers(idB).map((s) => [s.model, s.state]), [[OPUS, 'open']]);
+  assert.deepEqual(registry.breakers(idB, b).map((s) => [s.model, s.state]), [[OPUS, 'open']]);
   registry.disposeAll();
 });
 
@@ -75,7 +75,7 @@ test('the latest configuration attached sets the shared policies, also when it j
   const c = new Client();
   const idC = join(c, config(API, [OPUS, SONNET], 3));
   assert.equal(registry.shared.store.policies.breaker.failureThreshold, 3, 'back to 3: a third client joined the first manager');
-  assert.equal(registry.breakers(idC)[0]?.state, 'closed', 'three failures under a threshold of 5 did not open it');
+  assert.equal(registry.breakers(idC, c)[0]?.state, 'closed', 'three failures under a threshold of 5 did not open it');
   openBreaker(registry, API, OPUS, 1);
   assert.equal(c.state(OPUS), 'open', 'the next failure opens it under the threshold now in force');
   registry.disposeAll();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAnswerEventParams, parseAnsweringParams, parseAttachParams, parseBreakers, parseBrokerInfo, parseEventParams, parseHelloOptions, parseOutcome, parseRefusal, parseRequestEventParams, parseStreamParams } from '../../../src/broker/protocol';
+import { parseAnswerEventParams, parseAnsweringParams, parseAttachParams, parseBreakers, parseBrokerInfo, parseCredentialsParams, parseEventParams, parseHelloOptions, parseOutcome, parseRefusal, parseRequestEventParams, parseStreamParams } from '../../../src/broker/protocol';
 
 const CHALLENGE = 'ab'.repeat(32);
 const CONFIG = { models: ['claude-opus-5-5'], providers: [{ id: 'anthropic', baseURL: 'http://127.0.0.1:1', secretFields: ['apiKey'] }] };
@@ -88,5 +88,16 @@ describe('broker protocol validators', () => {
     assert.equal(parseRefusal({ refused: 'x'.repeat(501) }), null);
     assert.equal(parseRefusal({ refused: 7 }), null);
     assert.equal(parseRefusal(null), null);
+  });
+
+  it("take a client's credentials to name only in their request's shape, and refuse anything else", () => {
+    const secrets = [{ apiKey: 'sk-ant-x' }];
+    assert.deepEqual(parseCredentialsParams({ managerId: 'm1', secrets }), { managerId: 'm1', secrets });
+    assert.deepEqual(parseCredentialsParams({ managerId: 'm1', secrets: [] }), { managerId: 'm1', secrets: [] });
+    assert.equal(parseCredentialsParams({ managerId: 'm1' }), null);
+    assert.equal(parseCredentialsParams({ managerId: 'm1', secrets: [{ apiKey: 7 }] }), null);
+    assert.equal(parseCredentialsParams({ managerId: 'm1', secrets: [{ 'bad name': 'x' }] }), null);
+    assert.equal(parseCredentialsParams({ secrets }), null);
+    assert.equal(parseCredentialsParams(null), null);
   });
 });

@@ -148,3 +148,29 @@ test('a sweep runs at most once a minute, whatever the number of requests', () =
   state.seeLimit(opus, credentialId('k'));
   assert.deepEqual(store.limitKeys(), []);
 });
+
+test('a claimed credential is the manager’s before any request spends it; each claimant sees its own holds only', () => {
+  const { clock, store, state } = rig();
+  const breaker = { failureThreshold: 3, openMs: 10_000, maxOpenMs: 60_000 };
+  const budget = { ratio: 0.2, minRetries: 3, windowMs: 60_000 };
+  // Another manager on the same store (another window, a client of the local endpoint) meets the 429s.
+  const other = new RouteState(breaker, budget, clock, () => undefined, 600_000, HOLD_CAP_MS, [{ id: 'anthropic' }], store);
+  other.breaker(opus);
+  other.pacer.hold(other.seeLimit(opus, credentialId('mine')), clock.now() + 30_000);
+  other.pacer.hold(other.seeLimit(opus, credentialId('theirs')), clock.now() + 40_000);
+  assert.equal(state.heldUntil(opus), null, 'nothing claimed, nothing sent: no hold shown');
+
+  state.claim('window-1', [credentialId('mine'), '']);
+  state.claim('window-2', [credentialId('theirs')]);
+  state.claim('window-3', ['']);
+  assert.equal(state.heldUntil(opus), clock.now() + 40_000, "the manager's view: every claimed credential's");
+  assert.equal(state.heldUntil(opus, 'window-1'), clock.now() + 30_000, "window 1 sees its own key's hold");
+  assert.equal(state.heldUntil(opus, 'window-2'), clock.now() + 40_000);
+  assert.equal(state.heldUntil(opus, 'window-3'), null, 'a client with no credential of its own sees none');
+  assert.equal(state.allBreakers().length, 1);
+
+  state.claim('window-1', [credentialId('new-key')]);
+  assert.equal(state.heldUntil(opus, 'window-1'), null, 'a new key replaces the old claim');
+  state.release('window-2');
+  assert.equal(state.heldUntil(opus), null, 'a claimant gone: its key is no longer the manager’s');
+});

@@ -1,0 +1,84 @@
+// A window shows the rate-limit hold on its own credential as soon as the broker knows of it,
+// before it has sent anything itself: the hold a request of another client (another window, a
+// client of the local endpoint — another manager on the broker's shared routes) met with the
+// same key is in its breakers (heldUntil), and its manager's bus hears of it. Another key's
+// window shows none. A client that joins after the hold shows it from the start; a reset
+// clears it for everyone. Real broker, real SDK, the simulator over loopback.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RunningBroker } from '../../../src/broker/brokerServer';
+import type { SharedManager } from '../../../src/broker/client/sharedManager';
+import type { ManagerConfig } from '../../../src/core/contract';
+import type { BreakerSnapshot, ManagerEvent } from '../../../src/core/types';
+import { startSimulator } from '../../../src/simulator/index';
+import type { RunningSimulator } from '../../../src/simulator/index';
+import { ASK, HAIKU, OPUS, SONNET, TEST_KEY, modelCount, scenario, testConfig } from '../core/harness';
+import { eventually, inProcessBroker, sharedClient } from './brokerKit';
+
+const OTHER_KEY = 'sk-ant-test-another-users-key-0000000000';
+
+let sim: RunningSimulator;
+let broker: RunningBroker;
+let dir: string;
+const clients: SharedManager[] = [];
+
+before(async () => {
+  await import('@anthropic-ai/sdk');
+  // Opus answers 429 with a retry-after longer than a request waits: the key is held off it.
+  sim = await startSimulator({ scenario: scenario({ [OPUS]: { p429: 1, retryAfterS: 30 } }), apiKey: TEST_KEY });
+  ({ dir, broker } = await inProcessBroker());
+});
+
+after(async () => {
+  for (const client of clients) client.dispose();
+  await broker.stop('test over');
+  await sim.close();
+});
+
+/** A client of the broker with this chain and key, joined (and its credentials named). */
+async function join(name: string, models: string[], key = TEST_KEY): Promise<{ client: SharedManager; events: ManagerEvent[] }> {
+  const base = testConfig(sim.url);
+  const config: ManagerConfig = { ...base, models, providers: [{ id: 'anthropic', baseURL: sim.url, apiKey: () => key }] };
+  const client = sharedClient(dir, config, name);
+  clients.push(client);
+  const events: ManagerEvent[] = [];
+  client.onEvent((event) => events.push(event));
+  await client.whenCredentialsNamed();
+  assert.equal(client.sharing.mode, 'shared', `${name} joined the broker`);
+  return { client, events };
+}
+
+function opusHold(client: SharedManager): number | null {
+  return client.breakers().find((b: BreakerSnapshot) => b.model === OPUS)?.heldUntil ?? null;
+}
+
+test("a window that has sent nothing shows the hold another client's request met on its key; another key's window does not", { timeout: 60_000 }, async () => {
+  const idle = await join('idle-window', [OPUS, HAIKU]);
+  const stranger = await join('other-key-window', [OPUS, HAIKU], OTHER_KEY);
+
+  const busy = await join('endpoint-like-client', [OPUS, SONNET]);
+  const outcome = await busy.client.send(ASK);
+  assert.ok(outcome.ok && outcome.model === SONNET, 'the busy client met the 429 and fell back');
+  const heldOn = Date.now();
+
+  assert.ok(await eventually(() => (opusHold(idle.client) ?? 0) > Date.now()), 'the idle window shows the hold on its key');
+  const until = opusHold(idle.client)!;
+  assert.ok(until >= heldOn + 20_000, `held for the retry-after (until ${until - heldOn} ms from now)`);
+  assert.ok(idle.events.some((e) => e.type === 'hold' && e.model === OPUS && e.until !== null), "the idle window's bus heard of the hold");
+  assert.equal(modelCount(sim, OPUS), 1, 'the idle window sent nothing');
+
+  // The other key is not rate-limited: its window shows no hold.
+  assert.equal(opusHold(stranger.client), null, "another key's window shows no hold");
+  assert.ok(!stranger.events.some((e) => e.type === 'hold'), 'and hears of none');
+
+  // A window that joins now shows the hold from the start.
+  const late = await join('late-window', [OPUS]);
+  assert.ok(await eventually(() => (opusHold(late.client) ?? 0) > Date.now(), 5_000), 'a window joining after the hold shows it');
+
+  // Reset Circuit Breakers from the idle window: the route is fresh for everyone.
+  idle.client.resetBreakers();
+  assert.ok(await eventually(() => opusHold(late.client) === null && opusHold(idle.client) === null), 'the reset clears the hold everywhere');
+
+  const told = JSON.stringify([idle.events, stranger.events, late.events, idle.client.breakers()]);
+  assert.ok(!told.includes(TEST_KEY) && !told.includes(OTHER_KEY), 'no key reaches an event or a breaker');
+});
