@@ -11,7 +11,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 /** A pooled socket idle this long is closed (or a second before the server's own keep-alive
@@ -254,6 +254,13 @@ export function nodeFetch(input: FetchInput, init?: RequestInit): Promise<Respon
     const req = send(url, { method, headers, agent: agents[url.protocol as 'http:' | 'https:'] }, (res) => exchange!.answer(res));
     exchange = new Exchange(req, method, signal, resolve, reject);
     req.on('error', (error) => exchange!.requestFailed(error));
+    // A 101 is no answer to fetch (Node would otherwise destroy the socket and settle nothing).
+    req.on('upgrade', (res: IncomingMessage, socket: Duplex) => {
+      socket.destroy();
+      exchange!.requestFailed(new Error(`Unexpected status ${res.statusCode ?? 101}`));
+    });
+    // Whatever else ends the request without an answer or an error still settles it.
+    req.on('close', () => exchange!.requestFailed(new Error('the connection closed without an answer')));
     req.end(typeof body === 'string' || body instanceof Uint8Array ? body : undefined);
   });
 }

@@ -2,9 +2,13 @@
 // real loopback server: the status, headers and a body that arrives as it is written; a
 // compressed body decoded; no server → `fetch failed` with the socket's code as its cause; a body
 // that breaks off → `terminated`; an abort before or during the body → the signal's reason; and
-// what it cannot carry (a stream body) left to the platform's fetch.
+// what it cannot carry (a stream body) left to the platform's fetch; an answer it cannot take (a
+// 101) → `fetch failed`, never a promise left unsettled.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import type { IncomingMessage } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { nodeFetch } from '../../../src/core/nodeFetch';
@@ -143,5 +147,26 @@ test('a stream body is left to the platform\'s fetch', { timeout: 30_000 }, asyn
     assert.equal(await response.text(), 'got streamed');
   } finally {
     await close(server);
+  }
+});
+
+test('a 101 Switching Protocols (an answer fetch cannot take) fails as fetch does instead of never settling', { timeout: 30_000 }, async () => {
+  const server = createNetServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nframes'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const signal = new AbortController().signal;
+    const settled = await Promise.race([
+      rejection(nodeFetch(`${url}/v1/messages`, { method: 'POST', body: '{}', signal })),
+      new Promise<'unsettled'>((resolve) => setTimeout(() => resolve('unsettled'), 15_000).unref()),
+    ]);
+    assert.ok(settled instanceof TypeError, String(settled));
+    assert.equal(settled.message, 'fetch failed');
+    assert.equal(getEventListeners(signal, 'abort').length, 0, 'the request let go of its signal');
+  } finally {
+    server.close();
   }
 });
