@@ -8,7 +8,7 @@
 // this clone: serve:/tmp/main serve:. in-process:/tmp/main in-process:. A cmd: lane runs a TypeScript
 // file that is given the upstream URL and prints `Listening on URL`, e.g. the floor of any relay:
 // cmd:bench/endpoint/bareRelay.ts cmd:bench/endpoint/bareRelay.ts,--hold-head.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { startSimulator } from '../../src/simulator/index';
@@ -30,8 +30,17 @@ interface Lane {
 /** One streamed request: total, time to first delta, client's start → simulator's request, simulator's first content → client's first delta. */
 type Timed = readonly [number, number, number, number];
 
+/** CPU ms a process used so far: its threads' scheduler run times (exact, in ns), else its
+ *  utime + stime (sampled in clock ticks of 10 ms: too coarse to tell 50 µs per request apart). */
 function cpuMsOf(pid: number | null): number | null {
   if (pid === null) return null;
+  try {
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    if (Number.isFinite(ns) && ns > 0) return ns / 1e6;
+  } catch {
+    // No scheduler statistics: the sampled times below.
+  }
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
