@@ -231,12 +231,21 @@ class Exchange implements EventListenerObject, UnderlyingDefaultSource<Uint8Arra
   }
 }
 
+/** The URL, or null when it is not one (parsed once: no URL.canParse before it). */
+function parsedUrl(href: string): URL | null {
+  try {
+    return new URL(href);
+  } catch {
+    return null;
+  }
+}
+
 /** fetch over node:http(s) for a text or byte body (else the platform's fetch). */
 export function nodeFetch(input: FetchInput, init?: RequestInit): Promise<Response> {
   const href = typeof input === 'string' ? input : input instanceof URL ? input.href : null;
   const body = init?.body;
   const plainBody = body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
-  const url = href === null ? null : URL.canParse(href) ? new URL(href) : null;
+  const url = href === null ? null : parsedUrl(href);
   if (url === null || !plainBody || (url.protocol !== 'http:' && url.protocol !== 'https:')) return fetch(input, init);
   const signal = init?.signal;
   if (signal?.aborted === true) return Promise.reject(signal.reason);

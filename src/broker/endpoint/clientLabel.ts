@@ -15,7 +15,17 @@ const KNOWN: ReadonlyArray<readonly [RegExp, string]> = [
 const SAFE = /[^A-Za-z0-9._\-+ ()]/g;
 const SAFE_NAME = /[^A-Za-z0-9._\-+()/]/g;
 
+/** The last user-agent read and its label: a client sends the same one on every request. */
+let lastAgent: { readonly userAgent: string | undefined; readonly label: string } | null = null;
+
 export function clientLabel(userAgent: string | undefined): string {
+  if (lastAgent !== null && lastAgent.userAgent === userAgent) return lastAgent.label;
+  const label = labelOf(userAgent);
+  lastAgent = { userAgent, label };
+  return label;
+}
+
+function labelOf(userAgent: string | undefined): string {
   const ua = (userAgent ?? '').trim();
   if (ua === '') return 'unknown client';
   for (const [pattern, name] of KNOWN) {
@@ -34,9 +44,19 @@ export function clientName(label: string): string {
   return label.replace(/ \d[\w.\-+]*$/, '');
 }
 
+/** The last label made into an id part. */
+let lastIdPart: { readonly label: string; readonly part: string } | null = null;
+
 /** The client in a form fit for a request id (`claude-code`, `curl`): so the failures, the 529
  *  history and the escalation report, which list endpoint requests by id, say whose they were. */
 export function clientIdPart(label: string): string {
+  if (lastIdPart !== null && lastIdPart.label === label) return lastIdPart.part;
+  const part = idPartOf(label);
+  lastIdPart = { label, part };
+  return part;
+}
+
+function idPartOf(label: string): string {
   const name = clientName(label).toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 24);
   return name === '' ? 'unknown' : name;
 }

@@ -181,7 +181,11 @@ async function answer(req: IncomingMessage, res: ServerResponse, manager: Reques
     answeringRequestId = answering.requestId;
   };
   const sse = new SseAnswer(res);
-  const pinger = setInterval(() => sse.ping(), PING_EVERY_MS);
+  // Keep-alives while the answer streams, from its head on (no timer is set up on the way upstream).
+  let pinger: ReturnType<typeof setInterval> | null = null;
+  const keepAlive = (): void => {
+    pinger = setInterval(() => sse.ping(), PING_EVERY_MS);
+  };
   const liveHeaders = (): Record<string, string> => ({
     ...(answeringRequestId !== null ? { 'request-id': answeringRequestId } : {}),
     'x-resilient-claude-model': currentModel,
@@ -192,7 +196,12 @@ async function answer(req: IncomingMessage, res: ServerResponse, manager: Reques
     let outcome: Outcome;
     if (relaysEvents(stream)) {
       for await (const item of stream.events) {
-        if (!sse.hasStarted) sse.sendHeaders(liveHeaders());
+        if (!sse.hasStarted) {
+          sse.sendHeaders(liveHeaders());
+          sse.relay(item);
+          keepAlive();
+          continue;
+        }
         sse.relay(item);
       }
       outcome = await stream.outcome;
@@ -204,7 +213,10 @@ async function answer(req: IncomingMessage, res: ServerResponse, manager: Reques
       const live = !usesThinking(body);
       for await (const part of stream.parts) {
         if (!live) continue;
-        if (!sse.hasStarted) sse.start(liveHeaders(), currentModel);
+        if (!sse.hasStarted) {
+          sse.start(liveHeaders(), currentModel);
+          keepAlive();
+        }
         sse.part(part);
       }
       outcome = await stream.outcome;
@@ -227,6 +239,6 @@ async function answer(req: IncomingMessage, res: ServerResponse, manager: Reques
     }
     return { status: 200, model: outcome.model, attempts: outcome.attempts.length };
   } finally {
-    clearInterval(pinger);
+    if (pinger !== null) clearInterval(pinger);
   }
 }

@@ -14,7 +14,17 @@ export interface RequestTarget {
   readonly pathAndQuery: string;
 }
 
+/** A path (and query) the URL parser gives back unchanged: a single leading slash, segments of
+ *  letters, digits, `_` and `-` only (no dot segment, no escape, no backslash), and a query, when
+ *  there is one, of characters it keeps as they are. The request lines clients send (`/v1/messages`,
+ *  `/v1/messages?beta=true`) skip the parse. */
+const PLAIN_TARGET = /^\/(?!\/)[A-Za-z0-9_\-/]*(?:\?[A-Za-z0-9_\-.=&+%~]+)?$/;
+
 export function requestTarget(url: string | undefined): RequestTarget {
+  if (url !== undefined && PLAIN_TARGET.test(url)) {
+    const query = url.indexOf('?');
+    return { path: query < 0 ? url : url.slice(0, query), pathAndQuery: url };
+  }
   let parsed: URL;
   try {
     parsed = new URL(url ?? '/', 'http://endpoint.invalid');
@@ -26,6 +36,7 @@ export function requestTarget(url: string | undefined): RequestTarget {
 
 /** The query string of a path, as names and values (`{ beta: 'true' }`); null when it has none. */
 export function queryOf(pathAndQuery: string): Record<string, string> | null {
+  if (!pathAndQuery.includes('?')) return null;
   const search = new URLSearchParams(pathAndQuery.split('?')[1] ?? '');
   return search.size > 0 ? Object.fromEntries(search) : null;
 }
