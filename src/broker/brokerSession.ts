@@ -225,6 +225,7 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
       const release = lendSecrets(parsed.clientRequestId, parsed.secrets);
       if (release === null) throw new ResponseError(ErrorCodes.InvalidRequest, `A request with the id ${parsed.clientRequestId} is running already.`);
       try {
+        await this.host.registry.claimRequest(this, parsed.managerId, parsed.clientRequestId);
         return await fn(manager, options);
       } finally {
         release();

@@ -120,6 +120,14 @@ export class ManagerRegistry {
     return this.viewOf(entry, subscriber);
   }
 
+  /** The credentials of one of the subscriber's requests (lent under its id now) are its own
+   *  too: a provider chain may have rotated them since it joined. A new one's holds are sent. */
+  async claimRequest(subscriber: ManagerSubscriber, managerId: string, clientRequestId: string): Promise<void> {
+    const entry = this.entries.get(managerId);
+    if (!entry?.subscribers.has(subscriber)) return;
+    if (await entry.manager.claimCredentials(this.claimantOf(subscriber), { clientRequestId }, true)) subscriber.sendBreakers(managerId, this.viewOf(entry, subscriber));
+  }
+
   /** The manager's breakers as this subscriber sees them (the holds on its own credentials). */
   private viewOf(entry: Entry, subscriber: ManagerSubscriber): BreakerSnapshot[] {
     return entry.manager.breakersOf(this.claimantOf(subscriber));

@@ -175,8 +175,9 @@ export interface RequestManager {
  * other clients met on them show in its view (breakers(), hold events) at once.
  */
 export interface CredentialClaims {
-  /** The credentials the providers' callbacks name for `request` are `claimant`'s (replacing its earlier claim). */
-  claimCredentials(claimant: string, request: CredentialRequest): Promise<void>;
+  /** The credentials the providers' callbacks name for `request` are `claimant`'s (replacing its
+   *  earlier claim; with `add`, beside it: the credentials of one of its requests). Resolves whether its claim changed. */
+  claimCredentials(claimant: string, request: CredentialRequest, add?: boolean): Promise<boolean>;
   /** The claimant is gone (or its credentials are): its claim no longer counts. */
   releaseCredentials(claimant: string): void;
   /** The breakers as the claimant sees them: the holds on the route and on its own credentials

@@ -119,9 +119,9 @@ class ResilientRequestManager implements RelayManager, CredentialClaims {
     return this.routes.allBreakers().map((breaker) => ({ ...breaker.snapshot(), heldUntil: this.routes.heldUntil(breaker.route) }));
   }
 
-  async claimCredentials(claimant: string, request: CredentialRequest): Promise<void> {
+  async claimCredentials(claimant: string, request: CredentialRequest, add = false): Promise<boolean> {
     const scopes = await credentialScopes(this.config.providers, request);
-    if (!this.disposed) this.routes.claim(claimant, scopes);
+    return !this.disposed && this.routes.claim(claimant, scopes, add);
   }
 
   releaseCredentials(claimant: string): void {

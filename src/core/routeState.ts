@@ -24,6 +24,8 @@ export interface UnknownRoutes {
 
 /** The most limit keys a view remembers as its own (see `seeLimit`). */
 const MAX_LIMIT_KEYS = 512;
+/** The most credentials one client claims (the latest first): a provider chain may rotate its keys. */
+const MAX_CLAIMED_SCOPES = 8;
 
 export class RouteState {
   readonly store: RouteStore;
@@ -94,11 +96,15 @@ export class RouteState {
     return route !== undefined && this.keyOf(route) === base && (base === key || this.limits.has(key) || this.claimed.has(splitLimitKey(key).scope));
   }
 
-  /** The credentials of these scopes are `claimant`'s (its earlier claim is replaced): their
-   *  holds are this manager's to show before any of its requests spends them. */
-  claim(claimant: string, scopes: readonly string[]): void {
-    this.claims.set(claimant, scopes.filter((scope) => scope !== ''));
+  /** The credentials of these scopes are `claimant`'s (its earlier claim replaced, or with `add`
+   *  kept too: a request's credentials, which a chain may have rotated since): their holds are
+   *  this manager's to show before any of its requests spends them. Returns whether they changed. */
+  claim(claimant: string, scopes: readonly string[], add = false): boolean {
+    const before = this.claims.get(claimant);
+    const own = [...new Set([...scopes, ...(add ? (before ?? []) : [])].filter((scope) => scope !== ''))].slice(0, MAX_CLAIMED_SCOPES);
+    this.claims.set(claimant, own);
     this.claimed = new Set([...this.claims.values()].flat());
+    return before === undefined || before.length !== own.length || own.some((scope) => !before.includes(scope));
   }
 
   /** The claimant is gone: its credentials are no longer this manager's (unless its requests used them). */

@@ -2,8 +2,10 @@
 // before it has sent anything itself: the hold a request of another client (another window, a
 // client of the local endpoint — another manager on the broker's shared routes) met with the
 // same key is in its breakers (heldUntil), and its manager's bus hears of it. Another key's
-// window shows none. A client that joins after the hold shows it from the start; a reset
-// clears it for everyone. Real broker, real SDK, the simulator over loopback.
+// window shows none, even on the same manager. A client that joins after the hold shows it from
+// the start; a reset clears it for everyone; a window whose credential changed under it (a
+// rotating chain) shows the new one's holds once a request of its own used it. Real broker, real
+// SDK, the simulator over loopback.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningBroker } from '../../../src/broker/brokerServer';
@@ -36,9 +38,9 @@ after(async () => {
 });
 
 /** A client of the broker with this chain and key, joined (and its credentials named). */
-async function join(name: string, models: string[], key = TEST_KEY): Promise<{ client: SharedManager; events: ManagerEvent[] }> {
+async function join(name: string, models: string[], key: string | (() => string) = TEST_KEY): Promise<{ client: SharedManager; events: ManagerEvent[] }> {
   const base = testConfig(sim.url);
-  const config: ManagerConfig = { ...base, models, providers: [{ id: 'anthropic', baseURL: sim.url, apiKey: () => key }] };
+  const config: ManagerConfig = { ...base, models, providers: [{ id: 'anthropic', baseURL: sim.url, apiKey: typeof key === 'string' ? () => key : key }] };
   const client = sharedClient(dir, config, name);
   clients.push(client);
   const events: ManagerEvent[] = [];
@@ -81,4 +83,23 @@ test("a window that has sent nothing shows the hold another client's request met
 
   const told = JSON.stringify([idle.events, stranger.events, late.events, idle.client.breakers()]);
   assert.ok(!told.includes(TEST_KEY) && !told.includes(OTHER_KEY), 'no key reaches an event or a breaker');
+});
+
+test('a credential that changed under a window (a rotating chain) is its own once a request used it', { timeout: 60_000 }, async () => {
+  let current = OTHER_KEY;
+  const rotating = await join('rotating-window', [OPUS, HAIKU], () => current);
+  const sentinel = await join('sentinel-window', [OPUS, HAIKU]);
+  const busy = await join('second-busy-client', [OPUS, SONNET]);
+  const first = await busy.client.send(ASK);
+  assert.ok(first.ok && first.model === SONNET, 'the busy client met the 429 again');
+  // The sentinel is on the same manager: once it shows the hold, the rotating window was told too.
+  assert.ok(await eventually(() => (opusHold(sentinel.client) ?? 0) > Date.now()));
+  assert.equal(opusHold(rotating.client), null, 'its claimed key is not the one held');
+
+  current = TEST_KEY;
+  const own = await rotating.client.send(ASK);
+  assert.ok(own.ok && own.model === HAIKU, "its request, with the held key now, was kept off Opus");
+  assert.ok(await eventually(() => (opusHold(rotating.client) ?? 0) > Date.now()), 'and the window shows the hold on the key it now uses');
+  rotating.client.resetBreakers();
+  assert.ok(await eventually(() => opusHold(sentinel.client) === null));
 });

@@ -169,8 +169,13 @@ test('a claimed credential is the manager’s before any request spends it; each
   assert.equal(state.heldUntil(opus, 'window-3'), null, 'a client with no credential of its own sees none');
   assert.equal(state.allBreakers().length, 1);
 
-  state.claim('window-1', [credentialId('new-key')]);
+  assert.equal(state.claim('window-1', [credentialId('mine')], true), false, "a request with the claimed key changes nothing");
+  assert.equal(state.claim('window-1', [credentialId('new-key')]), true);
   assert.equal(state.heldUntil(opus, 'window-1'), null, 'a new key replaces the old claim');
+  assert.equal(state.claim('window-1', [credentialId('theirs')], true), true, "a request's rotated key is added");
+  assert.equal(state.heldUntil(opus, 'window-1'), clock.now() + 40_000, 'and its hold shows');
+  for (let i = 0; i < 20; i++) state.claim('window-1', [credentialId(`rotated-${i}`)], true);
+  assert.equal(state.heldUntil(opus, 'window-1'), null, 'a client keeps its latest few keys only');
   state.release('window-2');
   assert.equal(state.heldUntil(opus), null, 'a claimant gone: its key is no longer the manager’s');
 });
