@@ -66,6 +66,8 @@ class RequestRun {
   /** Thinking dropped for the rest of this request (the API refused it for this request's shape). */
   private thinkingDropped = false;
   private hedged = false;
+  /** The Anthropic API's refusal of the model the caller named (a 404), kept while its other routes are asked. */
+  private apiRefusal: Classification | null = null;
   /** The clock of attempts' own timers (headers, stall, hedge). */
   private readonly timers: Clock;
 
@@ -103,6 +105,17 @@ class RequestRun {
 
   fail(errorClass: ErrorClass, message: string, apiMessage?: string): Outcome {
     return this.record.fail(errorClass, message, apiMessage);
+  }
+
+  /**
+   * The named model is unknown on every route of it: the caller is told the Anthropic API's own
+   * refusal when the API was asked (it speaks that API; another provider's 404 is that provider's),
+   * else the last provider's.
+   */
+  private failUnknownNamedModel(failure: Classification): Outcome {
+    const told = this.apiRefusal ?? failure;
+    const apiRequestId = told !== failure && told.requestId !== null ? told.requestId : undefined;
+    return this.record.fail('bad_request', told.message, told.apiMessage, apiRequestId);
   }
 
   /** The API does not know the model the caller named, and no other route of that model is left to ask. */
@@ -277,7 +290,8 @@ class RequestRun {
         // A rate limit's hold is the credential's; an overloaded model's (a 529's retry-after) everyone's.
         if (decision.holdUntil !== null) routes.pacer.hold(failure.errorClass === 'rate_limited' ? limitKey : key, decision.holdUntil);
         // The caller asked for this model by name: it is told the API's answer, not served by another.
-        if (decision.unknownModel && this.namedModelUnknown(entry)) return this.fail('bad_request', failure.message, failure.apiMessage);
+        if (decision.unknownModel && this.options.namedModel === true && route.provider === 'anthropic') this.apiRefusal ??= failure;
+        if (decision.unknownModel && this.namedModelUnknown(entry)) return this.failUnknownNamedModel(failure);
         if (decision.unknownModel) {
           routes.unknownModels.remember(route);
           this.say.warning('unknown_model', `The API does not know the model ${route.model}; skipping it for now.`, route.model);

@@ -64,8 +64,9 @@ export class RunRecord {
     this.emit({ type: 'warning', time: this.now(), code: 'adapted', message: adaptation, model });
   }
 
-  /** `apiMessage`: the API's own message for the failure the request ends with, when it sent one. */
-  fail(errorClass: ErrorClass, message: string, apiMessage?: string): FailureOutcome {
+  /** `apiMessage`: the API's own message for the failure the request ends with, when it sent one;
+   *  `apiRequestId`: the request id of the answer it came with, when that was not the last. */
+  fail(errorClass: ErrorClass, message: string, apiMessage?: string, apiRequestId?: string): FailureOutcome {
     // A failure after part of the answer was handed on says what the caller has (never a silent gap).
     const said = this.relay.started && errorClass !== 'canceled' ? `The answer is incomplete: ${this.relay.delivered()} reached the caller. ${message}` : message;
     if (said !== message) this.relay.incomplete(said, errorClass === 'overloaded' ? 'overloaded_error' : errorClass === 'rate_limited' ? 'rate_limit_error' : 'api_error');
@@ -74,7 +75,7 @@ export class RunRecord {
       text: this.relay.text,
       clientRequestId: this.clientRequestId,
       attempts: [...this.attempts],
-      error: { class: errorClass, message: said, requestIds: [...this.requestIds], ...(apiMessage !== undefined ? { apiMessage } : {}) },
+      error: { class: errorClass, message: said, requestIds: [...this.requestIds], ...(apiMessage !== undefined ? { apiMessage } : {}), ...(apiRequestId !== undefined ? { apiRequestId } : {}) },
     });
   }
 

@@ -258,6 +258,9 @@ export interface FailureOutcome {
     readonly requestIds: readonly string[];
     /** The API's own message for the failure the request ended with, when the API sent one (secrets redacted). */
     readonly apiMessage?: string;
+    /** The request id of the answer `apiMessage` came with, when that was not the last attempt's: a
+     *  model the caller named that the Anthropic API does not know, asked of another provider after it. */
+    readonly apiRequestId?: string;
   };
 }
 

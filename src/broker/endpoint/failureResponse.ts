@@ -48,11 +48,15 @@ export interface FailureResponse {
 
 /** `retryAfterMs`: how long until a held route of the request frees up, when one is held. */
 export function failureResponse(outcome: Pick<FailureOutcome, 'attempts' | 'error'>, retryAfterMs: number | null): FailureResponse {
-  const last = [...outcome.attempts].reverse().find((attempt) => attempt.status !== null && attempt.status >= 400);
+  // The answer the API's words came with, when it was not the last (outcome.error.apiRequestId).
+  const apiRequestId = outcome.error.apiRequestId;
+  const told = apiRequestId === undefined ? undefined : outcome.attempts.find((attempt) => attempt.requestId === apiRequestId);
+  const reported = told !== undefined ? [told] : [...outcome.attempts].reverse();
+  const last = reported.find((attempt) => attempt.status !== null && attempt.status >= 400);
   const status = last?.status ?? STATUS_BY_CLASS[outcome.error.class];
-  const lastType = [...outcome.attempts].reverse().find((attempt) => attempt.errorType !== null && API_ERROR_TYPE.test(attempt.errorType))?.errorType;
+  const lastType = reported.find((attempt) => attempt.errorType !== null && API_ERROR_TYPE.test(attempt.errorType))?.errorType;
   const errorType = lastType ?? TYPE_BY_STATUS[status] ?? 'api_error';
-  const requestId = outcome.error.requestIds.at(-1) ?? null;
+  const requestId = told?.requestId ?? outcome.error.requestIds.at(-1) ?? null;
   const headers: Record<string, string> = { ...givenUpHeaders(retryAfterMs), 'x-resilient-claude-attempts': String(outcome.attempts.length) };
   if (requestId !== null) headers['request-id'] = requestId;
   const apiMessage = outcome.error.apiMessage;

@@ -75,19 +75,21 @@ function sendFailure(res: ServerResponse, outcome: FailureOutcome, manager: Requ
 
 /**
  * The manager's own checks (a malformed body, max_tokens over every model's limit, models the API
- * said it does not know) refuse a request before any attempt. The API is the judge of its requests:
- * such a request is sent to it once, as the client sent it, and its answer — its 400 with its words
+ * said it does not know) refuse a request before any attempt on the Anthropic API — none at all, or
+ * only another provider's refusal (a named model the API said it does not know, refused by Bedrock
+ * too). The API is the judge of its requests:
+ * such a request is sent to it once, as the client sent it, and its answer — its 400 or 404 with its words
  * and request id, or an answer where our checks were stricter than it — goes back unchanged (an
  * error with `x-should-retry: false`, and `retry-after` while a route of the request is held). Only
  * with no Anthropic credential to send it with does the manager's refusal stand.
  */
 async function failOrAskTheApi(req: IncomingMessage, res: ServerResponse, outcome: FailureOutcome, asked: Asked, manager: RequestManager, context: MessagesContext): Promise<MessagesResult> {
-  const unasked = outcome.attempts.length === 0 && outcome.error.class === 'bad_request';
+  const unasked = outcome.error.class === 'bad_request' && !outcome.attempts.some((attempt) => attempt.provider === 'anthropic');
   const upstream = unasked ? await context.upstream() : null;
   if (upstream === null) return sendFailure(res, outcome, manager, asked.models, context.now());
   const errorHeaders = givenUpHeaders(heldFor(manager, asked.models, context.now()));
   const status = await relayPath(req, res, { ...upstream, pathAndQuery: context.pathAndQuery }, { body: Buffer.from(JSON.stringify(asked.asSent)), errorHeaders });
-  return { status, model: null, attempts: 1 };
+  return { status, model: null, attempts: outcome.attempts.length + 1 };
 }
 
 /** The id of one endpoint request: who sent it, and a random part (a UUID, which Node hands out

@@ -157,6 +157,13 @@ async function servedBy<U extends { close(): Promise<void> }>(upstream: U, url: 
   }
 }
 
+/** An error body as the API sends it. */
+export interface ApiBody {
+  readonly type: string;
+  readonly error: { readonly type: string; readonly message: string };
+  readonly request_id: string;
+}
+
 export const ASK = { messages: [{ role: 'user' as const, content: 'Why do breakers open?' }], max_tokens: 256 };
 
 /** An endpoint in this process for clients with their own key, in front of `upstream` (chain CHAIN, no stored credential). */

@@ -6,17 +6,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
-import type { RecordedRig } from './endpointKit';
+import type { ApiBody, RecordedRig } from './endpointKit';
 import { ASK, HAIKU, OPUS, TEST_KEY, recordedRig, scenario } from './endpointKit';
 
 /** A model the API does not know, of a class the chain has (the old rule fell back onto the chain's Opus). */
 const UNKNOWN = 'claude-opus-4-1';
-
-interface ApiBody {
-  readonly type: string;
-  readonly error: { readonly type: string; readonly message: string };
-  readonly request_id: string;
-}
 
 describe('the API\'s refusal comes back as the API sent it, after one attempt', { timeout: 120_000 }, () => {
   let r: RecordedRig | undefined;
