@@ -7,6 +7,7 @@ import { BrokerHistories } from './brokerHistories';
 import { BrokerSession } from './brokerSession';
 import { MAX_BROKER_CONNECTIONS, brokerFullMessage, refuseConnection } from './connectionRefusal';
 import { EndpointHost } from './endpointHost';
+import { MAX_UNREAD_BYTES } from './limitedMessageWriter';
 import type { SessionHost } from './brokerSession';
 import { ManagerRegistry } from './managerRegistry';
 import { BROKER_PROTOCOL_VERSION } from './protocol';
@@ -37,6 +38,8 @@ export interface BrokerOptions {
   readonly ownEndpoint?: boolean;
   /** Connections served at once (default MAX_BROKER_CONNECTIONS); one more is refused. */
   readonly maxConnections?: number;
+  /** Bytes a client may leave unread before it is disconnected (default MAX_UNREAD_BYTES). */
+  readonly maxUnreadBytes?: number;
 }
 
 export interface RunningBroker {
@@ -79,6 +82,7 @@ class Broker implements SessionHost {
   private readonly startedAt = Date.now();
   private nextSessionId = 1;
   readonly helloTimeoutMs: number;
+  readonly maxUnreadBytes: number;
   private readonly maxConnections: number;
   /** Connections beyond the cap being answered with the refusal (as many again at most; more are cut at once). */
   private readonly refused = new Set<net.Socket>();
@@ -98,6 +102,7 @@ class Broker implements SessionHost {
   ) {
     this.helloTimeoutMs = options.helloTimeoutMs ?? HANDSHAKE_DEADLINE_MS;
     this.maxConnections = options.maxConnections ?? MAX_BROKER_CONNECTIONS;
+    this.maxUnreadBytes = options.maxUnreadBytes ?? MAX_UNREAD_BYTES;
     this.histories = new BrokerHistories(options.log);
     this.registry = new ManagerRegistry(this.histories, options.log);
     this.endpoint = new EndpointHost({ dir, shared: this.registry.shared, histories: this.histories, log: options.log, ownEndpoint: options.ownEndpoint === true });

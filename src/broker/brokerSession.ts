@@ -5,7 +5,7 @@
 // as notifications, in order, before the outcome. A client that goes away cancels its requests;
 // one that breaks the framing limits (limitedMessageReader.ts) is disconnected, the others unaffected.
 import type * as net from 'node:net';
-import { CancellationToken, ErrorCodes, ResponseError, SocketMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import { CancellationToken, ErrorCodes, ResponseError, createMessageConnection } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ExitNotification, InitializeRequest, InitializedNotification, ShutdownRequest } from 'vscode-languageserver/node';
 import type { RelayManager } from '../core/contract';
@@ -36,6 +36,7 @@ import type { AttachParams, AttachResult, BrokerInfo, BrokerNotificationType, Br
 import type { EndpointHost, EndpointSubscriber } from './endpointHost';
 import type { EndpointRequest } from './endpoint/endpointServer';
 import { LimitedMessageReader } from './limitedMessageReader';
+import { LimitedMessageWriter, UnreadBacklogError } from './limitedMessageWriter';
 import { FramingError } from './messageFraming';
 import { lendSecrets } from './wireConfig';
 
@@ -50,6 +51,8 @@ export interface SessionHost {
   /** A connection that has not completed its handshake by then is closed (it would hold a place under
    *  the connection cap, and keep the broker from its idle exit). */
   readonly helloTimeoutMs: number;
+  /** A client that leaves more than this many bytes unread is disconnected (limitedMessageWriter.ts). */
+  readonly maxUnreadBytes: number;
   /** The client said who it is (its kind now counts). */
   introduced(session: BrokerSession): void;
   closed(session: BrokerSession): void;
@@ -97,7 +100,11 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
     reader.onError((error) => {
       if (error instanceof FramingError) host.log(`Client ${id} disconnected: ${error.message}`);
     });
-    this.connection = createMessageConnection(reader, new SocketMessageWriter(socket));
+    const writer = new LimitedMessageWriter(socket, host.maxUnreadBytes);
+    writer.onError(([error]) => {
+      if (error instanceof UnreadBacklogError) host.log(`Client ${id} disconnected: ${error.message}`);
+    });
+    this.connection = createMessageConnection(reader, writer);
     this.connection.onRequest(InitializeRequest.method, (params: unknown) => this.initialize(params));
     this.connection.onNotification(InitializedNotification.method, () => undefined);
     this.connection.onRequest(ShutdownRequest.method, () => null);

@@ -13,6 +13,8 @@ import { connectOrStartBroker } from '../../../src/broker/client/connect';
 import { openJsonRpcChannel } from '../../../src/broker/client/jsonRpcChannel';
 import { SharedManager } from '../../../src/broker/client/sharedManager';
 import type { SharedManagerOptions } from '../../../src/broker/client/sharedManager';
+import { newChallenge } from '../../../src/broker/peerProof';
+import { BROKER_PROTOCOL_VERSION } from '../../../src/broker/protocol';
 import { brokerPidPath, brokerSocketPath, ensurePrivateRuntimeDir } from '../../../src/broker/runtimeDir';
 import type { ManagerConfig } from '../../../src/core/contract';
 import { createRequestManager } from '../../../src/core/requestManager';
@@ -162,6 +164,18 @@ function brokerClient(config: ManagerConfig, connect: SharedManagerOptions['conn
 /** A window's client of the broker in `dir` (SharedManager as the editor makes it), with an in-process fallback. */
 export function windowClient(dir: string, config: ManagerConfig, name: string, reconnect: boolean): SharedManager {
   return brokerClient(config, async () => openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'window', name), reconnect);
+}
+
+/** One JSON-RPC message framed as the broker reads it. */
+export function frame(message: object): string {
+  const body = JSON.stringify(message);
+  return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+/** A valid \`initialize\` request, as a raw client of kind `cli` named `name` would frame it. */
+export function initializeFrame(id: number, name: string): string {
+  const hello = { protocolVersion: BROKER_PROTOCOL_VERSION, kind: 'cli', name, challenge: newChallenge() };
+  return frame({ jsonrpc: '2.0', id, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: hello } });
 }
 
 /** A bare connection to the broker's socket in `dir`: it says nothing unless written to. */

@@ -12,12 +12,11 @@ import type { RunningBroker } from '../../../src/broker/brokerServer';
 import { connectOrStartBroker } from '../../../src/broker/client/connect';
 import { openJsonRpcChannel } from '../../../src/broker/client/jsonRpcChannel';
 import { MAX_BROKER_CONNECTIONS } from '../../../src/broker/connectionRefusal';
-import { newChallenge } from '../../../src/broker/peerProof';
-import { BROKER_PROTOCOL_VERSION, PingRequest } from '../../../src/broker/protocol';
+import { PingRequest } from '../../../src/broker/protocol';
 import { startSimulator } from '../../../src/simulator/index';
 import type { RunningSimulator } from '../../../src/simulator/index';
 import { OPUS, TEST_KEY, scenario, testConfig } from '../core/harness';
-import { cleanUp, eventually, rawConnection, runtimeDir, windowClient } from './brokerKit';
+import { cleanUp, eventually, frame, initializeFrame, rawConnection, runtimeDir, windowClient } from './brokerKit';
 
 let sim: RunningSimulator;
 let broker: RunningBroker;
@@ -105,12 +104,6 @@ test('connections that never complete a handshake are closed within the deadline
   await introduced.leave();
 });
 
-/** One JSON-RPC message framed as the broker reads it. */
-function frame(message: object): string {
-  const body = JSON.stringify(message);
-  return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-}
-
 test('an initialize that arrived while the broker was busy past the deadline is answered, not cut', { timeout: 60_000 }, async () => {
   const socket = await rawConnection(dir);
   raw.push(socket);
@@ -124,8 +117,7 @@ test('an initialize that arrived while the broker was busy past the deadline is 
   assert.ok(await eventually(() => received.includes('"id":1'), 10_000), 'the ping was answered');
 
   // The initialize is on the socket, then the broker's loop (this process's) is busy past the deadline.
-  const hello = { protocolVersion: BROKER_PROTOCOL_VERSION, kind: 'cli', name: 'busy-broker-test', challenge: newChallenge() };
-  socket.write(frame({ jsonrpc: '2.0', id: 2, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: hello } }));
+  socket.write(initializeFrame(2, 'busy-broker-test'));
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, HANDSHAKE_DEADLINE_MS + 1_000);
 
   assert.ok(await eventually(() => received.includes('"id":2') || closed, 10_000), 'the initialize was answered or the connection closed');
