@@ -102,6 +102,11 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
   });
   const sockets = new Set<Socket>();
   let port = options.port;
+  // Requests that sent `Expect: 100-continue` (curl does for a body over 1 MB) and have not been
+  // told to send their body: it is invited only once the request is to be served, so a refused
+  // one (no credential, a wrong path, a body over the limit) sends none, and its connection closes.
+  const awaitingContinue = new WeakSet<IncomingMessage>();
+  let handingOver = false;
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = now();
@@ -111,26 +116,32 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     const path = target.path;
     const answered = (status: number, model: string | null = null, attempts = 0): void =>
       options.onRequest?.({ client: label, method, path, status, model, attempts, ms: now() - started });
+    // A refusal of a request whose body was never invited closes its connection (the body may still come).
+    const refuseHere = (status: number, errorType: string, message: string, headers: Readonly<Record<string, string>> = {}): void =>
+      refuse(res, status, errorType, message, awaitingContinue.has(req) ? { ...headers, connection: 'close' } : headers);
     const guard = guardRequest(req.headers, port, options.token);
     if (!guard.ok) {
-      refuse(res, guard.status, guard.errorType, guard.message);
+      refuseHere(guard.status, guard.errorType, guard.message);
       options.log(`${label}: ${method} ${path} refused (${guard.status}: ${guard.message})`);
       answered(guard.status);
       return;
     }
     const credential: RequestCredential = guard.credential;
+    const inviteBody = (): void => {
+      if (awaitingContinue.delete(req)) res.writeContinue();
+    };
     // Anthropic's API with the credential that serves this request, for what is relayed as it is.
     const upstream = (): Promise<Upstream | null> =>
       credential.kind === 'client' ? Promise.resolve({ baseUrl: options.upstreamBaseUrl(), credentialHeaders: clientCredentialHeaders(credential) }) : userRelayTarget(options.userProviders());
     const who = credential.kind === 'user' ? 'endpoint token' : 'own credential';
     if (!path.startsWith('/v1/')) {
-      refuse(res, 404, 'not_found_error', `Not found: ${method} ${path}. This endpoint serves the Anthropic API's /v1/ paths.`);
+      refuseHere(404, 'not_found_error', `Not found: ${method} ${path}. This endpoint serves the Anthropic API's /v1/ paths.`);
       answered(404);
       return;
     }
     const allowed = refusedMethod(method, path);
     if (allowed !== null) {
-      refuse(res, 405, 'invalid_request_error', `Method ${method} is not allowed on ${path}: use ${allowed}.`, { allow: allowed });
+      refuseHere(405, 'invalid_request_error', `Method ${method} is not allowed on ${path}: use ${allowed}.`, { allow: allowed });
       answered(405);
       return;
     }
@@ -141,6 +152,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
       answered(413);
       return;
     }
+    inviteBody();
     if (path === '/v1/messages' && method === 'POST') {
       const result = await handleMessages(req, res, { managers, chain: options.models(), credential, now, client: label, upstream, pathAndQuery: target.pathAndQuery });
       const model = result.model !== null ? ` ${result.model}` : '';
@@ -158,7 +170,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     }
     const to = await upstream();
     if (to === null) {
-      refuse(res, 401, 'authentication_error', `${NO_USER_CREDENTIAL} (This path needs an Anthropic key.)`);
+      refuseHere(401, 'authentication_error', `${NO_USER_CREDENTIAL} (This path needs an Anthropic key.)`);
       answered(401);
       return;
     }
@@ -169,7 +181,6 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
 
   // Handed over, an answer is the last on its connection: a kept-alive client's next request
   // connects anew, and so reaches the endpoint that took the port over.
-  let handingOver = false;
   const answering = new Set<ServerResponse>();
   const lastOnItsConnection = (res: ServerResponse): void => {
     if (!res.headersSent) {
@@ -181,7 +192,7 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     res.once('finish', () => socket?.destroySoon());
   };
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     answering.add(res);
     const done = (): void => void answering.delete(res);
     res.once('finish', done);
@@ -192,6 +203,11 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
       if (!res.headersSent) refuse(res, 500, 'api_error', 'The endpoint failed to handle this request.');
       else res.destroy();
     });
+  };
+  const server: Server = createServer(onRequest);
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    awaitingContinue.add(req);
+    onRequest(req, res);
   });
   server.on('clientError', answerMalformed);
   server.on('connection', (socket) => {

@@ -6,6 +6,7 @@
 // endpoint in this process → the simulator.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import { startSimulator } from '../../../src/simulator/index';
@@ -62,9 +63,9 @@ function exchange(port: number, head: string, feed: { readonly chunk: Buffer; re
   });
 }
 
-function head(port: number, path: string, length: string): string {
+function head(port: number, path: string, length: string, extra = `x-api-key: ${TEST_KEY}\r\n`): string {
   const framing = length === 'chunked' ? 'transfer-encoding: chunked' : `content-length: ${length}`;
-  return `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nx-api-key: ${TEST_KEY}\r\ncontent-type: application/json\r\nanthropic-version: 2023-06-01\r\n${framing}\r\n\r\n`;
+  return `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n${extra}content-type: application/json\r\nanthropic-version: 2023-06-01\r\n${framing}\r\n\r\n`;
 }
 
 function assertTooLarge(answer: string, what: string): void {
@@ -133,9 +134,40 @@ describe('a body over the API’s limit', { timeout: 120_000 }, () => {
     assert.match(answer, /Not found: POST \/v1\/files/, 'the upstream’s own answer');
   });
 
+  test('Expect: 100-continue (curl, for a body over 1 MB): a refused request is not invited to send its body', async () => {
+    const refused: [string, string, number][] = [
+      ['/v1/messages', `x-api-key: ${TEST_KEY}\r\nexpect: 100-continue\r\n`, 413],
+      ['/v1/messages/count_tokens', `x-api-key: ${TEST_KEY}\r\nexpect: 100-continue\r\n`, 413],
+      ['/v1/messages', 'expect: 100-continue\r\n', 401],
+    ];
+    for (const [path, extra, status] of refused) {
+      const { answer } = await exchange(endpoint.port, head(endpoint.port, path, String(40 * 1024 * 1024), extra), { chunk: Buffer.alloc(0), upTo: 0 });
+      assert.match(answer, new RegExp(`^HTTP/1\\.1 ${status} `), `${path} → ${status}, with no 100 Continue first: ${JSON.stringify(answer.slice(0, 120))}`);
+      assert.match(answer, /\r\nconnection: close\r\n/i, `${path} → ${status}: the connection closes`);
+    }
+    // A request that is served is invited, and answered on a connection kept alive.
+    const body = JSON.stringify({ model: OPUS, max_tokens: 16, messages: [{ role: 'user', content: 'x'.repeat(2 * 1024 * 1024) }] });
+    const served = await new Promise<{ invited: boolean; status: number; connection: string | undefined; model: string }>((resolve, reject) => {
+      let invited = false;
+      const req = http.request(`${endpoint.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': TEST_KEY, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), expect: '100-continue' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ invited, status: res.statusCode ?? 0, connection: res.headers.connection, model: (JSON.parse(text) as { model: string }).model }));
+      });
+      req.on('continue', () => {
+        invited = true;
+        req.end(body);
+      });
+      req.on('error', reject);
+    });
+    assert.deepEqual(served, { invited: true, status: 200, connection: 'keep-alive', model: OPUS });
+  });
+
   test('the official SDK: the API’s 413, not retried', async () => {
     const client = new Anthropic({ baseURL: endpoint.url, apiKey: TEST_KEY, maxRetries: 2 });
     const before = answered.length;
+    const upstreamBefore = sim.stats().total;
     const error = await client.messages.create({ model: OPUS, max_tokens: 16, messages: [{ role: 'user', content: 'x'.repeat(MAX_BODY_BYTES) }] }).then(
       () => assert.fail('a body over the limit was answered'),
       (e: unknown) => e,
@@ -145,7 +177,7 @@ describe('a body over the API’s limit', { timeout: 120_000 }, () => {
     assert.equal((error.error as { error: { type: string } }).error.type, 'request_too_large');
     assert.equal(error.headers?.get('x-should-retry'), 'false');
     assert.deepEqual(answered.slice(before).map((request) => request.status), [413], 'one request, refused');
-    assert.equal(sim.stats().total, 0, 'nothing went upstream');
+    assert.equal(sim.stats().total, upstreamBefore, 'nothing went upstream');
   });
 
   test('a request under the limit on a kept-alive connection is still served', async () => {
