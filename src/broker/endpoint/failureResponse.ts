@@ -53,7 +53,8 @@ export function failureResponse(outcome: Pick<FailureOutcome, 'attempts' | 'erro
   const told = apiRequestId === undefined ? undefined : outcome.attempts.find((attempt) => attempt.requestId === apiRequestId);
   const reported = told !== undefined ? [told] : [...outcome.attempts].reverse();
   const last = reported.find((attempt) => attempt.status !== null && attempt.status >= 400);
-  const status = last?.status ?? STATUS_BY_CLASS[outcome.error.class];
+  // A request its client left is counted as gone, whatever an attempt before met.
+  const status = outcome.error.class === 'canceled' ? STATUS_BY_CLASS.canceled : last?.status ?? STATUS_BY_CLASS[outcome.error.class];
   const lastType = reported.find((attempt) => attempt.errorType !== null && API_ERROR_TYPE.test(attempt.errorType))?.errorType;
   const errorType = lastType ?? TYPE_BY_STATUS[status] ?? 'api_error';
   const requestId = told?.requestId ?? outcome.error.requestIds.at(-1) ?? null;

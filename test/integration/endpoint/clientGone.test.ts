@@ -100,3 +100,36 @@ test('a client gone mid-answer: the upstream attempt is aborted, the request end
     await sim.close();
   }
 });
+
+test('a client gone after an attempt failed (the manager waiting or on its next attempt): counted as 499, not as that 529', { timeout: 90_000 }, async () => {
+  for (const streamed of [false, true]) {
+    const what = streamed ? 'streamed' : 'not streamed';
+    // The first attempt meets a 529 at once; the next takes about 10 s: the client leaves in between.
+    const sim = await startSimulator({ scenario: scenario({ [OPUS]: { sequence: ['529', 'ok'] } }, { outputTokens: 400, tokensPerSecond: 40 }), apiKey: TEST_KEY });
+    const answered: EndpointRequest[] = [];
+    let overloaded = false;
+    const endpoint = await ownKeyEndpoint(sim.url, {
+      models: () => [OPUS],
+      onRequest: (request) => answered.push(request),
+      onEvent: (event) => {
+        if (event.type === 'attempt' && event.status === 529) overloaded = true;
+      },
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const req = http.request(`${endpoint.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': TEST_KEY, 'content-type': 'application/json' } }, () => undefined);
+        req.on('error', () => undefined);
+        req.end(JSON.stringify({ model: OPUS, ...ASK, stream: streamed }));
+        until(() => overloaded, `${what}: the 529`).then(() => {
+          req.destroy();
+          resolve();
+        }, reject);
+      });
+      await until(() => answered.length > 0, `${what}: the endpoint ended the request`);
+      assert.equal(answered[0]!.status, 499, `${what}: counted as gone`);
+    } finally {
+      await endpoint.close();
+      await sim.close();
+    }
+  }
+});
