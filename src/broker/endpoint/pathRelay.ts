@@ -94,7 +94,7 @@ export function relayPath(req: IncomingMessage, res: ServerResponse, target: Rel
     });
     upstream.once('error', (error) => {
       if (!res.headersSent && !res.destroyed) {
-        res.writeHead(502, { 'content-type': 'application/json', 'x-should-retry': 'false' });
+        res.writeHead(502, { 'content-type': 'application/json', 'x-should-retry': 'false', ...(body === undefined && !req.complete ? { connection: 'close' } : {}) });
         res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: `The upstream ${url.host} could not be reached (${(error as NodeJS.ErrnoException).code ?? 'error'}).` }, request_id: null }));
       } else {
         upstreamBroke = true;

@@ -134,6 +134,24 @@ describe('a body over the API’s limit', { timeout: 120_000 }, () => {
     assert.match(answer, /Not found: POST \/v1\/files/, 'the upstream’s own answer');
   });
 
+  test('a relayed upload whose upstream cannot be reached: the 502 comes back and the connection closes', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadPort = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const unreachable = await ownKeyEndpoint(`http://127.0.0.1:${deadPort}`);
+    try {
+      const upTo = 3 * MAX_BODY_BYTES;
+      const { answer, written } = await exchange(unreachable.port, head(unreachable.port, '/v1/messages/batches', 'chunked'), { chunk: Buffer.alloc(256 * 1024, 0x20), upTo, frame: true });
+      assert.match(answer, /^HTTP\/1\.1 502 /, JSON.stringify(answer.slice(0, 200)));
+      assert.match(answer, /\r\nx-should-retry: false\r\n/i);
+      assert.match(answer, /\r\nconnection: close\r\n/i);
+      assert.ok(written < upTo, `${written} of ${upTo} bytes sent before the close`);
+    } finally {
+      await unreachable.close();
+    }
+  });
+
   test('Expect: 100-continue (curl, for a body over 1 MB): a refused request is not invited to send its body', async () => {
     const refused: [string, string, number][] = [
       ['/v1/messages', `x-api-key: ${TEST_KEY}\r\nexpect: 100-continue\r\n`, 413],
