@@ -9,7 +9,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningBroker } from '../../../src/broker/brokerServer';
+import { connectOrStartBroker } from '../../../src/broker/client/connect';
+import { EndpointLease } from '../../../src/broker/client/endpointLease';
+import { openJsonRpcChannel } from '../../../src/broker/client/jsonRpcChannel';
+import { RequestCredentials } from '../../../src/broker/client/requestCredentials';
 import type { SharedManager } from '../../../src/broker/client/sharedManager';
+import { toWireConfig } from '../../../src/broker/wireConfig';
 import type { ManagerConfig } from '../../../src/core/contract';
 import type { BreakerSnapshot, ManagerEvent } from '../../../src/core/types';
 import { startSimulator } from '../../../src/simulator/index';
@@ -102,4 +107,33 @@ test('a credential that changed under a window (a rotating chain) is its own onc
   assert.ok(await eventually(() => (opusHold(rotating.client) ?? 0) > Date.now()), 'and the window shows the hold on the key it now uses');
   rotating.client.resetBreakers();
   assert.ok(await eventually(() => opusHold(sentinel.client) === null));
+});
+
+test("a client of the local endpoint with the user's key meets a 429: the window that has sent nothing shows the hold", { timeout: 60_000 }, async () => {
+  const idle = await join('endpoint-user-window', [OPUS, HAIKU]);
+  // Another window starts the broker's local endpoint.
+  const lease = new EndpointLease({
+    connect: async () => openJsonRpcChannel(await connectOrStartBroker({ runtimeDir: dir, start: () => undefined }), 'endpoint', 'endpoint-window'),
+    onRequest: () => undefined,
+    onEvent: () => undefined,
+    onLost: () => undefined,
+  });
+  try {
+    const config = testConfig(sim.url, { models: [OPUS] });
+    const wanted = await lease.want({ port: 0, config: toWireConfig(config, {}), secrets: await new RequestCredentials({}).resolve(config), upstreamBaseUrl: sim.url, historyFile: null });
+    assert.ok(wanted.ok, 'the endpoint listens');
+    const answer = await fetch(`${wanted.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': TEST_KEY, 'user-agent': 'curl/8.5.0' },
+      body: JSON.stringify({ model: OPUS, ...ASK }),
+    });
+    await answer.text();
+    assert.equal(answer.status, 429, 'the client, on Opus alone, is told it is rate-limited');
+    assert.ok(await eventually(() => (opusHold(idle.client) ?? 0) > Date.now()), "the window shows the hold the endpoint's client met on its key");
+    assert.ok(idle.events.some((e) => e.type === 'hold' && e.model === OPUS && e.until !== null));
+    idle.client.resetBreakers();
+    assert.ok(await eventually(() => opusHold(idle.client) === null));
+  } finally {
+    await lease.release();
+  }
 });
