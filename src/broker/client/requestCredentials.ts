@@ -24,6 +24,12 @@ export class RequestCredentials {
     return Promise.all(config.providers.map((provider) => this.forProvider(provider, request)));
   }
 
+  /** The credentials that name whose rate limits a request spends (credentialScope.ts), as `resolve`
+   *  gives them: none for Vertex (its project names the account; no token is fetched for nothing). */
+  resolveNames(config: ManagerConfig, request?: CredentialRequest): Promise<ProviderSecrets> {
+    return Promise.all(config.providers.map((provider) => (provider.id === 'vertex' ? {} : this.forProvider(provider, request))));
+  }
+
   private async forProvider(provider: ProviderConfig, request: CredentialRequest | undefined): Promise<Record<string, string>> {
     const secrets = await stored(provider, request);
     if (provider.id === 'bedrock' && !secrets['apiKey'] && !(secrets['awsAccessKeyId'] && secrets['awsSecretAccessKey'])) {

@@ -358,7 +358,7 @@ export class SharedManager implements RequestManager {
    *  joined; the holds on them come back in its breakers. A failure only leaves them unnamed. */
   private async claimCredentials(link: Link, managerId: string): Promise<void> {
     try {
-      const secrets = await this.credentials.resolve(this.config, { clientRequestId: newClientRequestId() });
+      const secrets = await this.credentials.resolveNames(this.config, { clientRequestId: newClientRequestId() });
       if (link.closed || link.managerId !== managerId) return;
       const breakers = await link.channel.request(CredentialsRequest, { managerId, secrets }, { timeoutMs: ATTACH_TIMEOUT_MS });
       if (link.closed || link.managerId !== managerId) return;
