@@ -37,6 +37,7 @@ import type { EndpointHost, EndpointSubscriber } from './endpointHost';
 import type { EndpointRequest } from './endpoint/endpointServer';
 import { LimitedMessageReader } from './limitedMessageReader';
 import { LimitedMessageWriter, UnreadBacklogError } from './limitedMessageWriter';
+import { PendingRequests } from './pendingRequests';
 import { FramingError } from './messageFraming';
 import { lendSecrets } from './wireConfig';
 
@@ -96,11 +97,12 @@ export class BrokerSession implements ManagerSubscriber, EndpointSubscriber {
     private readonly host: SessionHost,
     readonly id: number,
   ) {
-    const reader = new LimitedMessageReader(socket);
+    const pending = new PendingRequests(socket);
+    const reader = new LimitedMessageReader(socket, undefined, pending);
     reader.onError((error) => {
       if (error instanceof FramingError) host.log(`Client ${id} disconnected: ${error.message}`);
     });
-    const writer = new LimitedMessageWriter(socket, host.maxUnreadBytes);
+    const writer = new LimitedMessageWriter(socket, host.maxUnreadBytes, pending);
     writer.onError(([error]) => {
       if (error instanceof UnreadBacklogError) host.log(`Client ${id} disconnected: ${error.message}`);
     });

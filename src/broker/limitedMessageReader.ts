@@ -1,12 +1,13 @@
 // The broker's reader of one client's socket: vscode-jsonrpc's MessageReader contract over the
 // limited framing of messageFraming.ts. A client that breaks a limit is cut off at once (its
 // socket destroyed, nothing more read); bad JSON inside a good frame is reported and skipped, as
-// vscode-jsonrpc's reader does.
+// vscode-jsonrpc's reader does. Requests read are counted in `pending` (pendingRequests.ts).
 import type * as net from 'node:net';
 import { AbstractMessageReader, Disposable } from 'vscode-jsonrpc/node';
 import type { DataCallback, Message } from 'vscode-jsonrpc/node';
 import { FramingError, MessageFramer } from './messageFraming';
 import type { FramingLimits } from './messageFraming';
+import type { PendingRequests } from './pendingRequests';
 
 export class LimitedMessageReader extends AbstractMessageReader {
   private readonly framer: MessageFramer;
@@ -14,6 +15,7 @@ export class LimitedMessageReader extends AbstractMessageReader {
   constructor(
     private readonly socket: net.Socket,
     limits?: FramingLimits,
+    private readonly pending?: PendingRequests,
   ) {
     super();
     this.framer = new MessageFramer(limits);
@@ -38,6 +40,7 @@ export class LimitedMessageReader extends AbstractMessageReader {
           this.fireError(error);
           continue;
         }
+        this.pending?.received(message as Message);
         callback(message as Message);
       }
     };

@@ -7,6 +7,7 @@
 import type * as net from 'node:net';
 import { AbstractMessageWriter } from 'vscode-jsonrpc/node';
 import type { Message, MessageWriter } from 'vscode-jsonrpc/node';
+import type { PendingRequests } from './pendingRequests';
 
 /** Bytes a client may leave unread before it is cut off (a window busy for a while is far below). */
 export const MAX_UNREAD_BYTES = 32 * 1024 * 1024;
@@ -23,6 +24,7 @@ export class LimitedMessageWriter extends AbstractMessageWriter implements Messa
   constructor(
     private readonly socket: net.Socket,
     private readonly maxUnreadBytes = MAX_UNREAD_BYTES,
+    private readonly pending?: PendingRequests,
   ) {
     super();
   }
@@ -36,6 +38,7 @@ export class LimitedMessageWriter extends AbstractMessageWriter implements Messa
       this.fireError(error, message, 1);
       return Promise.reject(error);
     }
+    this.pending?.sent(message);
     const body = Buffer.from(JSON.stringify(message), 'utf8');
     this.socket.write(Buffer.concat([Buffer.from(`Content-Length: ${body.byteLength}\r\n\r\n`, 'ascii'), body]));
     return Promise.resolve();
