@@ -322,7 +322,8 @@ class RequestRun {
 export async function runRequest(deps: RunDependencies, request: MessagesBody, options: RunOptions): Promise<Outcome> {
   // Whose rate limits the request spends, named before the first pick (a hold is the credential's;
   // a refused request names it too, so its manager shows that credential's holds).
-  const scopes = await credentialScopes(deps.config.providers, { clientRequestId: options.clientRequestId });
+  const named = credentialScopes(deps.config.providers, { clientRequestId: options.clientRequestId });
+  const scopes = Array.isArray(named) ? named : await named;
   const run = new RequestRun(deps, request, options, scopes);
   const problem = validateRequest(request);
   if (problem) return run.fail('bad_request', problem);
