@@ -39,7 +39,14 @@ export class LimitedMessageWriter extends AbstractMessageWriter implements Messa
       return Promise.reject(error);
     }
     this.pending?.sent(message);
-    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    let body: Buffer;
+    try {
+      body = Buffer.from(JSON.stringify(message), 'utf8');
+    } catch (error) {
+      // Not JSON (a BigInt, a cycle): the message is lost, as with vscode-jsonrpc's writer, and the sender told.
+      this.fireError(error, message, 1);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     this.socket.write(Buffer.concat([Buffer.from(`Content-Length: ${body.byteLength}\r\n\r\n`, 'ascii'), body]));
     return Promise.resolve();
   }
