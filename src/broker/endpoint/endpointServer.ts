@@ -116,9 +116,10 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
     const path = target.path;
     const answered = (status: number, model: string | null = null, attempts = 0): void =>
       options.onRequest?.({ client: label, method, path, status, model, attempts, ms: now() - started });
-    // A refusal of a request whose body was never invited closes its connection (the body may still come).
+    // A refusal of a request whose body is still to come (or was never invited) closes its connection:
+    // the rest is not read.
     const refuseHere = (status: number, errorType: string, message: string, headers: Readonly<Record<string, string>> = {}): void =>
-      refuse(res, status, errorType, message, awaitingContinue.has(req) ? { ...headers, connection: 'close' } : headers);
+      refuse(res, status, errorType, message, awaitingContinue.has(req) || !req.complete ? { ...headers, connection: 'close' } : headers);
     const guard = guardRequest(req.headers, port, options.token);
     if (!guard.ok) {
       refuseHere(guard.status, guard.errorType, guard.message);

@@ -104,6 +104,22 @@ describe('a body over the API’s limit', { timeout: 120_000 }, () => {
     assert.equal(sim.stats().total, 0, 'nothing went upstream');
   });
 
+  test('a request refused on its head (no credential, a wrong path) is not read on: the connection closes', async () => {
+    const refused: [string, string, number][] = [
+      ['/v1/messages', '', 401],
+      ['/v1/messages/batches', 'x-api-key: rc-endpoint-not-this-endpoints-token\r\n', 401],
+      ['/v2/messages', `x-api-key: ${TEST_KEY}\r\n`, 404],
+    ];
+    for (const [path, extra, status] of refused) {
+      const declared = 64 * 1024 * 1024;
+      const { answer, written } = await exchange(endpoint.port, head(endpoint.port, path, String(declared), extra), { chunk: Buffer.alloc(64 * 1024, 0x20), upTo: declared });
+      assert.match(answer, new RegExp(`^HTTP/1\\.1 ${status} `), `${path}: ${JSON.stringify(answer.slice(0, 120))}`);
+      assert.match(answer, /\r\nconnection: close\r\n/i, `${path} → ${status}: the connection closes`);
+      assert.ok(written < declared, `${path}: ${written} of ${declared} bytes sent before the close`);
+    }
+    assert.equal(sim.stats().total, 0, 'nothing went upstream');
+  });
+
   test('a client that keeps sending is not served: the connection closes long before its body is through', async () => {
     for (const path of PATHS) {
       const declared = 64 * 1024 * 1024;
