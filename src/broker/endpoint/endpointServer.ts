@@ -16,7 +16,7 @@ import { handleCountTokens } from './countTokensRoute';
 import { answerMalformed } from './malformedRequest';
 import { MAX_BODY_BYTES, TOO_LARGE_BODY, declaredTooLarge, refuseBody } from './readBody';
 import { handleMessages } from './messagesRoute';
-import { relayPath } from './pathRelay';
+import { RELAY_HEADERS_TIMEOUT_MS, relayPath } from './pathRelay';
 import type { Upstream } from './pathRelay';
 import { refusedMethod, requestTarget } from './requestTarget';
 import type { RequestCredential } from './requestGuard';
@@ -45,6 +45,9 @@ export interface EndpointOptions {
   readonly onEvent?: (event: ManagerEvent) => void;
   /** Every request once answered (refused ones included), labelled by client (never a credential). */
   readonly onRequest?: (request: EndpointRequest) => void;
+  /** How long a relayed request's upstream may take to send its answer's head (pathRelay.ts);
+   *  RELAY_HEADERS_TIMEOUT_MS unless given. */
+  readonly relayHeadersTimeoutMs?: number;
   readonly now?: () => number;
 }
 
@@ -82,7 +85,7 @@ function refuse(res: ServerResponse, status: number, errorType: string, message:
 }
 
 /** The user's stored Anthropic credential and URL, for relaying other paths with the token. */
-async function userRelayTarget(providers: readonly ProviderConfig[] | null): Promise<Upstream | null> {
+async function userRelayTarget(providers: readonly ProviderConfig[] | null): Promise<Omit<Upstream, 'headersTimeoutMs'> | null> {
   const anthropic = providers?.find((provider) => provider.id === 'anthropic');
   if (!anthropic) return null;
   const key = ((await anthropic.apiKey?.()) ?? '').trim();
@@ -132,8 +135,10 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
       if (awaitingContinue.delete(req)) res.writeContinue();
     };
     // Anthropic's API with the credential that serves this request, for what is relayed as it is.
-    const upstream = (): Promise<Upstream | null> =>
-      credential.kind === 'client' ? Promise.resolve({ baseUrl: options.upstreamBaseUrl(), credentialHeaders: clientCredentialHeaders(credential) }) : userRelayTarget(options.userProviders());
+    const upstream = async (): Promise<Upstream | null> => {
+      const to = credential.kind === 'client' ? { baseUrl: options.upstreamBaseUrl(), credentialHeaders: clientCredentialHeaders(credential) } : await userRelayTarget(options.userProviders());
+      return to === null ? null : { ...to, headersTimeoutMs: options.relayHeadersTimeoutMs ?? RELAY_HEADERS_TIMEOUT_MS };
+    };
     const who = credential.kind === 'user' ? 'endpoint token' : 'own credential';
     if (!path.startsWith('/v1/')) {
       refuseHere(404, 'not_found_error', `Not found: ${method} ${path}. This endpoint serves the Anthropic API's /v1/ paths.`);
@@ -175,9 +180,10 @@ export async function startEndpoint(options: EndpointOptions): Promise<RunningEn
       answered(401);
       return;
     }
-    const status = await relayPath(req, res, { ...to, pathAndQuery: target.pathAndQuery });
-    options.log(`${label} (${who}): ${method} ${path} relayed → ${status}, ${now() - started} ms`);
-    answered(status);
+    const relayed = await relayPath(req, res, { ...to, pathAndQuery: target.pathAndQuery });
+    const late = relayed.headersTimedOut ? ` (the upstream sent no answer within ${to.headersTimeoutMs} ms: cut)` : '';
+    options.log(`${label} (${who}): ${method} ${path} relayed → ${relayed.status}${late}, ${now() - started} ms`);
+    answered(relayed.status);
   };
 
   // Handed over, an answer is the last on its connection: a kept-alive client's next request

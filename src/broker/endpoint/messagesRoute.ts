@@ -88,7 +88,7 @@ async function failOrAskTheApi(req: IncomingMessage, res: ServerResponse, outcom
   const upstream = unasked ? await context.upstream() : null;
   if (upstream === null) return sendFailure(res, outcome, manager, asked.models, context.now());
   const errorHeaders = givenUpHeaders(heldFor(manager, asked.models, context.now()));
-  const status = await relayPath(req, res, { ...upstream, pathAndQuery: context.pathAndQuery }, { body: Buffer.from(JSON.stringify(asked.asSent)), errorHeaders });
+  const { status } = await relayPath(req, res, { ...upstream, pathAndQuery: context.pathAndQuery }, { body: Buffer.from(JSON.stringify(asked.asSent)), errorHeaders });
   return { status, model: null, attempts: outcome.attempts.length + 1 };
 }
 
