@@ -3,17 +3,21 @@
 // endpoint, interleaved and rotated, so each round meets the machine in the same state. Reports,
 // per lane, the p50 and time to first token, the median of each round's difference to the SDK
 // alone, the two hops (wireMoments.ts), and for `serve` its CPU per request.
-//   node --import tsx bench/endpoint/relayAB.ts [--requests N] serve:<root> in-process:<root> cmd:<file>[,arg…] …
+//   node --import tsx bench/endpoint/relayAB.ts [--requests N] [--cpu-prof DIR] serve:<root> in-process:<root> cmd:<file>[,arg…] …
 // where each root is a clone (built, for serve:), e.g. main exported and built in /tmp/main against
 // this clone: serve:/tmp/main serve:. in-process:/tmp/main in-process:. A cmd: lane runs a TypeScript
 // file that is given the upstream URL and prints `Listening on URL`, e.g. the floor of any relay:
 // cmd:bench/endpoint/bareRelay.ts cmd:bench/endpoint/bareRelay.ts,--hold-head.
-import { readdirSync, readFileSync } from 'node:fs';
+// With --cpu-prof DIR each serve lane runs under node's CPU profiler (100 µs samples, its profile
+// kept in DIR/lane-N) and the report adds where its CPU went, by source module (profileModules.ts):
+// the profiler's own cost inflates the CPU figure of such a run, so compare lanes of one run only.
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { startSimulator } from '../../src/simulator/index';
 import { BENCH_API_KEY, CHAIN, PRIMARY } from '../config';
 import { percentile } from '../lib/percentile';
+import { moduleTimes } from './profileModules';
 import { startRelayProgram } from './relayProgram';
 import { startServedEndpoint } from './servedEndpoint';
 import { watchSimulator } from './wireMoments';
@@ -22,6 +26,8 @@ import type { SimulatorWatch } from './wireMoments';
 interface Lane {
   readonly name: string;
   readonly url: string;
+  /** The CPU profile the lane's process writes as it exits, and the bundle it ran (with --cpu-prof). */
+  readonly profile?: { readonly dir: string; readonly bundle: string };
   /** CPU ms the endpoint's process used so far (null: in this process, or not on Linux). */
   cpuMs(): number | null;
   close(): Promise<void>;
@@ -71,10 +77,27 @@ async function inProcess(root: string, upstream: string): Promise<Lane> {
   return { name: `in-process:${root}`, url: endpoint.url, cpuMs: () => null, close: () => endpoint.close() };
 }
 
-async function served(root: string, upstream: string): Promise<Lane> {
-  const endpoint = await startServedEndpoint(resolve(root), upstream, CHAIN);
+async function served(root: string, upstream: string, profileDir: string | null): Promise<Lane> {
+  const nodeArgs = profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${profileDir}`];
+  if (profileDir !== null) mkdirSync(profileDir, { recursive: true });
+  const endpoint = await startServedEndpoint(resolve(root), upstream, CHAIN, nodeArgs);
   if (endpoint === null) throw new Error(`${root}/dist/cli.js is not built.`);
-  return { name: `serve:${root}`, url: endpoint.url, cpuMs: () => cpuMsOf(endpoint.pid), close: () => endpoint.close() };
+  const profile = profileDir === null ? {} : { profile: { dir: profileDir, bundle: join(resolve(root), 'dist', 'cli.js') } };
+  return { name: `serve:${root}`, url: endpoint.url, ...profile, cpuMs: () => cpuMsOf(endpoint.pid), close: () => endpoint.close() };
+}
+
+/** Where a profiled lane's process spent its CPU (its whole life: start-up and warm-up included). */
+function reportProfile(lane: Lane, requests: number): void {
+  if (lane.profile === undefined) return;
+  const file = readdirSync(lane.profile.dir).filter((name) => name.endsWith('.cpuprofile')).sort().at(-1);
+  if (file === undefined) {
+    console.log(`${lane.name}: no CPU profile in ${lane.profile.dir}`);
+    return;
+  }
+  const times = moduleTimes(join(lane.profile.dir, file), lane.profile.bundle);
+  const total = times.reduce((sum, [, ms]) => sum + ms, 0);
+  console.log(`${lane.name}: CPU by module (self time, µs per request over its whole life, ${(total / requests).toFixed(2)} ms in all; ${join(lane.profile.dir, file)})`);
+  for (const [name, ms] of times.slice(0, 30)) console.log(`  ${((ms * 1000) / requests).toFixed(0).padStart(6)}  ${name}`);
 }
 
 /** A program of ours in its own process (relayProgram.ts), given the upstream URL and the spec's other arguments. */
@@ -105,13 +128,15 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const at = args.indexOf('--requests');
   const requests = at >= 0 ? Number(args[at + 1]) : 200;
-  const specs = args.filter((arg, i) => arg !== '--requests' && i !== at + 1);
+  const profileAt = args.indexOf('--cpu-prof');
+  const profileDir = profileAt >= 0 ? resolve(args[profileAt + 1] ?? '') : null;
+  const specs = args.filter((_arg, i) => (at < 0 || (i !== at && i !== at + 1)) && (profileAt < 0 || (i !== profileAt && i !== profileAt + 1)));
   const sim = await startSimulator({ scenario: 'healthy', apiKey: BENCH_API_KEY });
   const watch = watchSimulator(Number(new URL(sim.url).port));
   const lanes: Lane[] = [{ name: 'SDK alone', url: sim.url, cpuMs: () => null, close: async () => undefined }];
   try {
     for (const spec of specs) {
-      if (spec.startsWith('serve:')) lanes.push(await served(spec.slice(6), sim.url));
+      if (spec.startsWith('serve:')) lanes.push(await served(spec.slice(6), sim.url, profileDir === null ? null : join(profileDir, `lane-${lanes.length}`)));
       else if (spec.startsWith('in-process:')) lanes.push(await inProcess(spec.slice(11), sim.url));
       else if (spec.startsWith('cmd:')) lanes.push(await command(spec.slice(4), sim.url));
       else throw new Error(`Not a lane: ${spec} (serve:<root>, in-process:<root> or cmd:<file>)`);
@@ -145,6 +170,8 @@ async function main(): Promise<void> {
     for (const lane of lanes) await lane.close();
     await sim.close();
   }
+  // A process writes its profile as it exits: read once every lane is closed.
+  for (const lane of lanes) reportProfile(lane, requests);
 }
 
 void main();

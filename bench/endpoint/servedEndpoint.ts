@@ -13,15 +13,15 @@ export interface ServedEndpoint {
   close(): Promise<void>;
 }
 
-/** null when dist/cli.js is not built. */
-export async function startServedEndpoint(root: string, upstream: string, models: readonly string[]): Promise<ServedEndpoint | null> {
+/** null when dist/cli.js is not built. `nodeArgs`: options for node itself (e.g. --cpu-prof). */
+export async function startServedEndpoint(root: string, upstream: string, models: readonly string[], nodeArgs: readonly string[] = []): Promise<ServedEndpoint | null> {
   const cli = join(root, 'dist', 'cli.js');
   if (!existsSync(cli)) return null;
   const runtimeDir = mkdtempSync(join(tmpdir(), 'rc-bench-serve-'));
   const env: NodeJS.ProcessEnv = { ...process.env, RESILIENT_CLAUDE_RUNTIME_DIR: runtimeDir };
   delete env['ANTHROPIC_API_KEY'];
   delete env['ANTHROPIC_BASE_URL'];
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--base-url', upstream, '--models', models.join(',')], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve', '--port', '0', '--base-url', upstream, '--models', models.join(',')], { env, stdio: ['ignore', 'pipe', 'ignore'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const close = async (): Promise<void> => {
     if (child.exitCode === null) child.kill('SIGTERM');
