@@ -8,7 +8,7 @@ import type { LocalEndpoint } from './endpoint/localEndpoint';
 import type { HistoryHost } from './historyHost';
 import type { ModelIdCheck } from './modelIdCheck';
 import type { RehearsalController } from './rehearsal';
-import { TOOLTIP_COMMANDS, presentStatus } from './statusPresentation';
+import { TOOLTIP_COMMANDS, isHeld, presentStatus } from './statusPresentation';
 import type { StatusState } from './statusPresentation';
 
 const RATE_WINDOW_MS = 5 * 60_000;
@@ -81,8 +81,9 @@ export class StatusBarIndicator implements vscode.Disposable {
     tooltip.isTrusted = { enabledCommands: [...TOOLTIP_COMMANDS] };
     this.item.tooltip = tooltip;
     // While a breaker is not closed the tooltip counts down to its next probe, and a probe no
-    // request takes is seen to expire (the breaker settles when it is read).
-    this.setTicking(state.routes.some((r) => r.state !== 'closed'));
+    // request takes is seen to expire (the breaker settles when it is read); while a rate limit
+    // holds a route, its end is seen the same way (no event says a hold ran out).
+    this.setTicking(state.routes.some((r) => r.state !== 'closed' || isHeld(r, state.now)));
   }
 
   private setTicking(on: boolean): void {

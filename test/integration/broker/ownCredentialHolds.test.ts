@@ -85,6 +85,11 @@ test("a window that has sent nothing shows the hold another client's request met
   // Reset Circuit Breakers from the idle window: the route is fresh for everyone.
   idle.client.resetBreakers();
   assert.ok(await eventually(() => opusHold(late.client) === null && opusHold(idle.client) === null), 'the reset clears the hold everywhere');
+  // Views re-render on events: each window hears that the hold ended, once.
+  for (const { events } of [idle, late]) {
+    assert.ok(await eventually(() => events.some((e) => e.type === 'hold' && e.model === OPUS && e.until === null)), 'the window hears the hold ended');
+    assert.equal(events.filter((e) => e.type === 'hold' && e.model === OPUS && e.until === null).length, 1, 'once');
+  }
 
   const told = JSON.stringify([idle.events, stranger.events, late.events, idle.client.breakers()]);
   assert.ok(!told.includes(TEST_KEY) && !told.includes(OTHER_KEY), 'no key reaches an event or a breaker');
