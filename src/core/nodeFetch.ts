@@ -36,23 +36,32 @@ function fetchFailed(cause: unknown): TypeError {
   return new TypeError('fetch failed', { cause });
 }
 
-/** The response's headers as fetch gives them, and its content-encoding (read from the raw headers:
- *  `res.headers` would build a second copy of them all). */
-function headersFrom(res: IncomingMessage): { readonly headers: Headers; readonly encoding: string } {
-  const headers = new Headers();
+/** The response's content-encoding (read from the raw headers: `res.headers` would build a second
+ *  copy of them all). */
+function encodingOf(raw: readonly string[]): string {
   let encoding = '';
-  const raw = res.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
-    const value = raw[i + 1]!;
-    if (name.length === 16 && name.toLowerCase() === 'content-encoding') encoding = encoding === '' ? value : `${encoding}, ${value}`;
+    if (name.length === 16 && name.toLowerCase() === 'content-encoding') encoding = encoding === '' ? raw[i + 1]! : `${encoding}, ${raw[i + 1]!}`;
+  }
+  return encoding.trim().toLowerCase();
+}
+
+/** The answer as fetch gives it, its headers appended to the Response's own: one Headers, each
+ *  header validated once (a Headers handed to the constructor is converted, validated and copied
+ *  into a second one). */
+function responseOf(body: ReadableStream<Uint8Array> | null, res: IncomingMessage, status: number): Response {
+  const response = new Response(body, { status, statusText: res.statusMessage ?? '' });
+  const headers = response.headers;
+  const raw = res.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
     try {
-      headers.append(name, value);
+      headers.append(raw[i]!, raw[i + 1]!);
     } catch {
       // A header fetch would refuse too is left out.
     }
   }
-  return { headers, encoding: encoding.trim().toLowerCase() };
+  return response;
 }
 
 /** The body as sent, decoded as fetch decodes it. */
@@ -135,20 +144,19 @@ class Exchange implements EventListenerObject, UnderlyingDefaultSource<Uint8Arra
       return;
     }
     const noBody = this.method === 'HEAD' || status === 204 || status === 205 || status === 304;
-    const { headers, encoding } = headersFrom(res);
     const settled = this.settle()!;
     if (noBody) {
       this.end();
       res.resume();
-      settled.resolve(new Response(null, { status, statusText: res.statusMessage ?? '', headers }));
+      settled.resolve(responseOf(null, res, status));
       return;
     }
     this.res = res;
-    this.source = decoded(res, encoding);
+    this.source = decoded(res, encodingOf(res.rawHeaders));
     const body = new ReadableStream<Uint8Array>(this, BUFFERED);
     this.stream = new WeakRef(body);
     dropped.register(body, this, this);
-    settled.resolve(new Response(body, { status, statusText: res.statusMessage ?? '', headers }));
+    settled.resolve(responseOf(body, res, status));
   }
 
   /** No answer came (the socket's error). */

@@ -170,3 +170,30 @@ test('a 101 Switching Protocols (an answer fetch cannot take) fails as fetch doe
     server.close();
   }
 });
+
+test('the headers are those the platform\'s fetch gives: repeated ones joined, each set-cookie kept, in its order; a 204 the same', { timeout: 30_000 }, async () => {
+  const { url, server } = await serve((req, res) => {
+    req.resume();
+    res.setHeader('X-Repeated', ['one', 'two']);
+    res.setHeader('Set-Cookie', ['a=1; Path=/', 'b=2']);
+    res.setHeader('Request-Id', 'req_7');
+    res.setHeader('anthropic-ratelimit-requests-remaining', '41');
+    res.writeHead(req.url === '/none' ? 204 : 200, 'Fine', { 'content-type': 'text/event-stream' });
+    res.end(req.url === '/none' ? undefined : 'event: ping\n\n');
+  });
+  try {
+    for (const path of ['/some', '/none']) {
+      const ours = await nodeFetch(`${url}${path}`);
+      const platform = await fetch(`${url}${path}`);
+      const entries = (response: Response): string[][] => [...response.headers].filter(([name]) => name !== 'date' && name !== 'keep-alive');
+      assert.deepEqual(entries(ours), entries(platform), path);
+      assert.deepEqual(ours.headers.getSetCookie(), ['a=1; Path=/', 'b=2']);
+      assert.equal(ours.headers.get('x-repeated'), 'one, two');
+      assert.equal(ours.status, platform.status);
+      assert.equal(ours.statusText, 'Fine');
+      assert.equal(await ours.text(), await platform.text());
+    }
+  } finally {
+    await close(server);
+  }
+});
