@@ -155,7 +155,8 @@ class RequestRun {
     const { clock, config } = this.deps;
     const waitMs = picked.earliest === null ? null : Math.max(0, picked.earliest - clock.now());
     if (waitMs !== null && waitMs <= config.retry.retryAfterCapMs && this.bounds.fitsWait(clock.now(), waitMs)) {
-      if (!(await this.sleep(waitMs, this.record.lastFailureClass ?? 'overloaded', this.picker.first))) return this.record.canceled();
+      // A route in doubt is looked at again shortly without announcing each look.
+      if (!(await this.sleep(waitMs, this.record.lastFailureClass ?? 'overloaded', this.picker.first, picked.inDoubt === true))) return this.record.canceled();
       this.picker.rewind();
       return 'again';
     }

@@ -34,7 +34,12 @@ export interface Blocked {
 
 export type Pick =
   | { readonly kind: 'route'; readonly entry: ChainEntry; readonly permit: BreakerPermit; readonly skipped: Unavailable | null }
-  | { readonly kind: 'none'; readonly blocked: readonly Blocked[]; readonly earliest: number | null };
+  | { readonly kind: 'none'; readonly blocked: readonly Blocked[]; readonly earliest: number | null; readonly inDoubt?: boolean };
+
+/** A route in doubt with as many attempts out as could open its breaker (circuitBreaker.ts): the
+ *  request looks again this often for their verdicts, up to DOUBT_WAIT_MS, then moves down the chain. */
+export const DOUBT_LOOK_MS = 20;
+export const DOUBT_WAIT_MS = 3_000;
 
 /** A paced wait up to this long is waited out on the route rather than moving down the chain. */
 export const SHORT_PACE_MS = 1_000;
@@ -44,6 +49,8 @@ export class RoutePicker {
   readonly chain: readonly ChainEntry[];
   private readonly ended = new Map<string, ErrorClass>();
   private index = 0;
+  /** Since when this request has waited on a route in doubt; null when it has not. */
+  private doubtSince: number | null = null;
 
   constructor(
     models: readonly string[],
@@ -134,12 +141,16 @@ export class RoutePicker {
     let earliest: number | null = null;
     let skipped: Unavailable | null = null;
     const deferred: number[] = [];
-    const take = (i: number, entry: ChainEntry): Extract<Pick, { kind: 'route' }> | null => {
+    const take = (i: number, entry: ChainEntry): Extract<Pick, { kind: 'route' }> | 'wait' | null => {
       const breaker = this.routes.breaker(entry.route);
       const permit = breaker.tryAcquire();
       if (permit) {
         this.index = i;
         return { kind: 'route', entry, permit, skipped };
+      }
+      if (breaker.busyInDoubt()) {
+        this.doubtSince ??= now;
+        if (now - this.doubtSince < DOUBT_WAIT_MS && this.bounds.fitsWait(now, DOUBT_LOOK_MS)) return 'wait';
       }
       const block: Blocked = { entry, why: 'breaker_open', until: breaker.nextProbeAt() };
       blocked.push(block);
@@ -157,6 +168,7 @@ export class RoutePicker {
           continue;
         }
         const picked = take(i, entry);
+        if (picked === 'wait') return { kind: 'none', blocked, earliest: now + DOUBT_LOOK_MS, inDoubt: true };
         if (picked) return deferred.length === 0 ? picked : { ...picked, skipped: skipped ?? 'held' };
         continue;
       }
@@ -166,6 +178,7 @@ export class RoutePicker {
     }
     for (const i of deferred) {
       const picked = take(i, this.chain[i]!);
+      if (picked === 'wait') return { kind: 'none', blocked, earliest: now + DOUBT_LOOK_MS, inDoubt: true };
       if (picked) return picked;
     }
     return { kind: 'none', blocked, earliest };

@@ -7,6 +7,12 @@
 // the wait — the breaker closes with its failure streak kept, so the next failure
 // there reopens it at once — and a probe permit never settled is lost after
 // PROBE_LEASE_MS, so the route can be probed again.
+// A closed breaker in doubt — no success since it was made or since its last failure — admits
+// no more attempts at once than could open it (its threshold less its streak, one at least), so
+// requests that arrive together on a route nobody has seen answer (ten sessions started at once
+// on an outage) cost it no more than the threshold: the others wait for those verdicts (the
+// picker's short look again, routePicker.ts). A normal permit never settled is let go after
+// PROBE_LEASE_MS as a probe's is.
 import type { BreakerConfig } from '../contract';
 import type { BreakerSnapshot, BreakerState, ErrorClass, Route } from '../types';
 import { feedsBreaker } from '../errorClasses';
@@ -36,6 +42,10 @@ export class CircuitBreaker {
   private probeSince = 0;
   /** Since when a half-open breaker has waited for its probe (no probe in flight). */
   private dueSince = 0;
+  /** When each normal permit not yet settled was granted (oldest first). */
+  private normalSince: number[] = [];
+  /** A success came after the last failure that feeds the breaker. */
+  private proven = false;
 
   constructor(
     readonly route: Route,
@@ -70,7 +80,7 @@ export class CircuitBreaker {
   /** Would an attempt be admitted now (without taking the permit)? */
   isAvailable(): boolean {
     const state = this.currentState();
-    if (state === 'closed') return true;
+    if (state === 'closed') return !this.busyInDoubt();
     if (state === 'half_open') return !this.probeInFlight;
     return false;
   }
@@ -93,9 +103,20 @@ export class CircuitBreaker {
     return this.state === 'open' ? this.openUntil : null;
   }
 
+  /** Closed, in doubt, and as many attempts out as could open it: the next waits for their verdicts. */
+  busyInDoubt(): boolean {
+    this.settle();
+    if (this.state !== 'closed' || this.proven) return false;
+    return this.normalSince.length >= Math.max(1, this.config.failureThreshold - this.consecutiveFailures);
+  }
+
   tryAcquire(): BreakerPermit | null {
     this.settle();
-    if (this.state === 'closed') return 'normal';
+    if (this.state === 'closed') {
+      if (this.busyInDoubt()) return null;
+      this.normalSince.push(this.now());
+      return 'normal';
+    }
     if (this.state === 'open') {
       if (this.now() < this.openUntil) return null;
       this.transition('half_open');
@@ -108,6 +129,8 @@ export class CircuitBreaker {
 
   recordSuccess(permit: BreakerPermit): void {
     if (permit === 'probe') this.probeInFlight = false;
+    else this.normalSince.shift();
+    this.proven = true;
     this.consecutiveFailures = 0;
     this.currentOpenMs = this.config.openMs;
     if (this.state !== 'closed') this.transition('closed');
@@ -115,7 +138,9 @@ export class CircuitBreaker {
 
   recordFailure(permit: BreakerPermit, errorClass: ErrorClass): void {
     if (permit === 'probe') this.probeInFlight = false;
+    else this.normalSince.shift();
     if (!feedsBreaker(errorClass)) return;
+    this.proven = false;
     this.consecutiveFailures += 1;
     if (permit === 'probe' && this.state === 'half_open') {
       this.currentOpenMs = Math.min(this.currentOpenMs * 2, this.config.maxOpenMs);
@@ -129,6 +154,7 @@ export class CircuitBreaker {
 
   /** An attempt that never reached the route (canceled before sending, say). */
   release(permit: BreakerPermit): void {
+    if (permit === 'normal') this.normalSince.shift();
     if (permit !== 'probe' || !this.probeInFlight) return;
     this.probeInFlight = false;
     this.dueSince = this.now(); // the probe is due again, and waits afresh
@@ -164,6 +190,7 @@ export class CircuitBreaker {
   /** A lost probe permit is let go; a probe due for PROBE_WAIT_MS with no request to take it ends the wait. */
   private settle(): void {
     const now = this.now();
+    while (this.normalSince.length > 0 && now - this.normalSince[0]! >= PROBE_LEASE_MS) this.normalSince.shift();
     if (this.probeInFlight && now - this.probeSince >= PROBE_LEASE_MS) {
       this.probeInFlight = false;
       this.dueSince = this.probeSince + PROBE_LEASE_MS;
