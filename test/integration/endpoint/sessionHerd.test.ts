@@ -87,3 +87,10 @@ test('a rate-limit storm: ten sessions at once cost the primary fewer 429s than 
   assert.ok(ten.primary429s < SESSIONS, `the primary answered ${ten.primary429s} 429s to ${SESSIONS} sessions`);
   assert.ok(ten.primaryAttempts <= SESSIONS, `the primary saw ${ten.primaryAttempts} attempts from ${SESSIONS} sessions`);
 });
+
+test('healthy: ten sessions at once on a route nobody has seen answer are all answered by the primary, one attempt each', { timeout: 180_000 }, async () => {
+  const ten = await herd(scenario({}, { ttftMs: 300 }), SESSIONS);
+  assert.deepEqual(ten.answeredBy, Array.from({ length: SESSIONS }, () => OPUS), 'the sessions past the first three waited for a verdict, not for the fallback');
+  assert.equal(ten.primaryAttempts, SESSIONS);
+  assert.equal(ten.atEndpoint, SESSIONS);
+});

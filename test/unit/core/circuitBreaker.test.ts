@@ -161,3 +161,36 @@ test('an explicit half-open whose probe was released waits afresh, then closes; 
   other.clock.advance(1);
   assert.equal(other.breaker.tryAcquire(), 'probe', 'the lost probe no longer blocks the route');
 });
+
+test('in doubt (no success yet, or none since the last failure) it admits no more attempts at once than could open it', { timeout: 5000 }, () => {
+  const { clock, breaker } = make();
+  // A route nobody has seen answer: three out at once (the threshold), the fourth waits.
+  const out = [breaker.tryAcquire(), breaker.tryAcquire(), breaker.tryAcquire()];
+  assert.deepEqual(out, ['normal', 'normal', 'normal']);
+  assert.equal(breaker.busyInDoubt(), true);
+  assert.equal(breaker.isAvailable(), false);
+  assert.equal(breaker.tryAcquire(), null);
+  assert.equal(breaker.currentState(), 'closed');
+  // A verdict frees a place; a success proves the route: any number at once then.
+  breaker.release('normal');
+  assert.equal(breaker.tryAcquire(), 'normal');
+  breaker.recordSuccess('normal');
+  const many = Array.from({ length: 20 }, () => breaker.tryAcquire());
+  assert.ok(many.every((permit) => permit === 'normal'));
+  for (let i = 0; i < 20; i++) breaker.recordSuccess('normal');
+  breaker.recordSuccess('normal');
+  breaker.recordSuccess('normal');
+  // A failure puts it in doubt again, with the places left before it opens (two, then one).
+  breaker.recordFailure(breaker.tryAcquire()!, 'overloaded');
+  assert.equal(breaker.tryAcquire(), 'normal');
+  assert.equal(breaker.tryAcquire(), 'normal');
+  assert.equal(breaker.tryAcquire(), null);
+  breaker.recordFailure('normal', 'overloaded');
+  assert.equal(breaker.tryAcquire(), null, 'one out, one place left before it opens');
+  // A permit never settled is let go after the probe lease.
+  clock.advance(PROBE_LEASE_MS);
+  assert.equal(breaker.tryAcquire(), 'normal');
+  // Auth and bad requests say nothing of capacity: they neither prove nor doubt the route.
+  breaker.recordFailure('normal', 'auth');
+  assert.equal(breaker.busyInDoubt(), false);
+});
