@@ -80,7 +80,7 @@ export class CircuitBreaker {
   /** Would an attempt be admitted now (without taking the permit)? */
   isAvailable(): boolean {
     const state = this.currentState();
-    if (state === 'closed') return !this.busyInDoubt();
+    if (state === 'closed') return true;
     if (state === 'half_open') return !this.probeInFlight;
     return false;
   }
