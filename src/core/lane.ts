@@ -109,6 +109,7 @@ export function launchLane(lane: Lane, launch: LaneLaunch, claim: () => boolean,
         secrets: lane.resolved.secret ? [lane.resolved.secret, ...others] : others,
         providerName: PROVIDER_NAMES[route.provider],
         onHeaders: (headers) => {
+          routes.breaker(route).answerStarted();
           routes.pacer.observe(lane.entry.limitKey, headers);
           routes.tier.observe(lane.entry.limitKey, headers, lane.lease.booking);
         },

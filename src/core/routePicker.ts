@@ -37,7 +37,8 @@ export type Pick =
   | { readonly kind: 'none'; readonly blocked: readonly Blocked[]; readonly earliest: number | null; readonly inDoubt?: boolean };
 
 /** A route in doubt with as many attempts out as could open its breaker (circuitBreaker.ts): the
- *  request looks again this often for their verdicts, up to DOUBT_WAIT_MS, then moves down the chain. */
+ *  request looks again this often for their verdicts (an open breaker sends it down the chain, an
+ *  answer started lets it go), up to DOUBT_WAIT_MS; then it goes to the route anyway. */
 export const DOUBT_LOOK_MS = 20;
 export const DOUBT_WAIT_MS = 3_000;
 
@@ -143,14 +144,15 @@ export class RoutePicker {
     const deferred: number[] = [];
     const take = (i: number, entry: ChainEntry): Extract<Pick, { kind: 'route' }> | 'wait' | null => {
       const breaker = this.routes.breaker(entry.route);
-      const permit = breaker.tryAcquire();
+      let permit = breaker.tryAcquire();
+      if (permit === null && breaker.busyInDoubt()) {
+        this.doubtSince ??= now;
+        if (now - this.doubtSince < DOUBT_WAIT_MS && this.bounds.fitsWait(now, DOUBT_LOOK_MS)) return 'wait';
+        permit = breaker.tryAcquire(true);
+      }
       if (permit) {
         this.index = i;
         return { kind: 'route', entry, permit, skipped };
-      }
-      if (breaker.busyInDoubt()) {
-        this.doubtSince ??= now;
-        if (now - this.doubtSince < DOUBT_WAIT_MS && this.bounds.fitsWait(now, DOUBT_LOOK_MS)) return 'wait';
       }
       const block: Blocked = { entry, why: 'breaker_open', until: breaker.nextProbeAt() };
       blocked.push(block);

@@ -7,11 +7,11 @@
 // the wait — the breaker closes with its failure streak kept, so the next failure
 // there reopens it at once — and a probe permit never settled is lost after
 // PROBE_LEASE_MS, so the route can be probed again.
-// A closed breaker in doubt — no success since it was made or since its last failure — admits
-// no more attempts at once than could open it (its threshold less its streak, one at least), so
-// requests that arrive together on a route nobody has seen answer (ten sessions started at once
-// on an outage) cost it no more than the threshold: the others wait for those verdicts (the
-// picker's short look again, routePicker.ts). A normal permit never settled is let go after
+// A closed breaker in doubt — no answer started since it was made or since its last failure —
+// admits no more attempts at once than could open it (its threshold less its streak, one at
+// least), so requests that arrive together on a route nobody has seen answer (ten sessions
+// started at once on an outage) cost it no more than the threshold: the others wait a little for
+// those verdicts (routePicker.ts), then go anyway. A normal permit never settled is let go after
 // PROBE_LEASE_MS as a probe's is.
 import type { BreakerConfig } from '../contract';
 import type { BreakerSnapshot, BreakerState, ErrorClass, Route } from '../types';
@@ -44,7 +44,7 @@ export class CircuitBreaker {
   private dueSince = 0;
   /** When each normal permit not yet settled was granted (oldest first). */
   private normalSince: number[] = [];
-  /** A success came after the last failure that feeds the breaker. */
+  /** An answer started (or a success came) after the last failure that feeds the breaker. */
   private proven = false;
 
   constructor(
@@ -110,10 +110,12 @@ export class CircuitBreaker {
     return this.normalSince.length >= Math.max(1, this.config.failureThreshold - this.consecutiveFailures);
   }
 
-  tryAcquire(): BreakerPermit | null {
+  /** A permit, or null; `pastDoubt` (a request that waited its time on a route in doubt) is admitted
+   *  to a closed breaker whatever is out. */
+  tryAcquire(pastDoubt = false): BreakerPermit | null {
     this.settle();
     if (this.state === 'closed') {
-      if (this.busyInDoubt()) return null;
+      if (!pastDoubt && this.busyInDoubt()) return null;
       this.normalSince.push(this.now());
       return 'normal';
     }
@@ -125,6 +127,12 @@ export class CircuitBreaker {
     this.probeInFlight = true;
     this.probeSince = this.now();
     return 'probe';
+  }
+
+  /** An answer started on the route (its head came with a success status): the route is no longer
+   *  in doubt, though the answer's own verdict is still to come. */
+  answerStarted(): void {
+    this.proven = true;
   }
 
   recordSuccess(permit: BreakerPermit): void {

@@ -193,3 +193,17 @@ test('in doubt (no success yet, or none since the last failure) it admits no mor
   breaker.recordFailure('normal', 'auth');
   assert.equal(breaker.busyInDoubt(), false);
 });
+
+test('in doubt: an answer started proves the route at once; a request that waited its time is admitted whatever is out', { timeout: 5000 }, () => {
+  const { breaker } = make();
+  for (let i = 0; i < 3; i++) breaker.tryAcquire();
+  assert.equal(breaker.tryAcquire(), null);
+  assert.equal(breaker.tryAcquire(true), 'normal', 'past its wait, a request goes');
+  breaker.answerStarted();
+  assert.equal(breaker.busyInDoubt(), false);
+  assert.equal(breaker.tryAcquire(), 'normal');
+  // The answer's own verdict still counts: a failure after it puts the route in doubt again.
+  breaker.recordFailure('normal', 'overloaded');
+  assert.equal(breaker.busyInDoubt(), true);
+  assert.equal(breaker.currentState(), 'closed');
+});
