@@ -45,7 +45,8 @@ export async function countTokens(body: Readonly<Record<string, unknown>>, ctx: 
     const breaker = routes.breaker(route);
     let state = initialBackoffState;
     for (let onRoute = 0; onRoute < config.retry.maxAttemptsPerRoute && attempts.length < config.retry.maxAttempts; onRoute++) {
-      const permit = breaker.tryAcquire();
+      // A count is light and waits for nobody: a route in doubt (circuitBreaker.ts) admits it.
+      const permit = breaker.tryAcquire(true);
       if (permit === null) {
         last = { class: 'overloaded', message: `${model} is resting after repeated failures (its breaker is open).` };
         break;

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator } from '../../../src/simulator/index';
-import { OPUS, TEST_KEY, rig, scenario } from './harness';
+import { ASK, OPUS, TEST_KEY, rig, scenario } from './harness';
 import { recordingProxy } from '../../support/recordingProxy';
 import { runCli } from '../../support/cliRun';
 
@@ -76,6 +76,22 @@ test('a body the API refuses (400) is its answer: one request, not retried', { t
     assert.equal(outcome.error.class, 'bad_request');
     assert.equal(outcome.attempts.length, 1);
     assert.equal(outcome.attempts[0]!.status, 400);
+  } finally {
+    await r.close();
+  }
+});
+
+test('a count while requests are out on a route nobody has seen answer yet is counted, not refused as if its breaker were open', { timeout: 30_000 }, async () => {
+  const r = await rig(scenario({ [OPUS]: { latencyMs: 1_200 } }), { models: [OPUS] });
+  try {
+    // As many messages out as could open the breaker, their heads still to come: the route is in doubt.
+    const out = Array.from({ length: 3 }, () => r.manager.send({ ...ASK, model: OPUS }));
+    // Their attempts are sent at once (no event says so before the heads come: give them a moment of the 1.2 s).
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const counted = await r.manager.countTokens(BODY);
+    assert.ok(counted.ok, JSON.stringify(counted));
+    assert.ok(typeof counted.answer['input_tokens'] === 'number');
+    for (const outcome of await Promise.all(out)) assert.ok(outcome.ok);
   } finally {
     await r.close();
   }
