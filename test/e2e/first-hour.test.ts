@@ -31,6 +31,7 @@ import {
   statusText,
   until,
   waitForNotification,
+  waitForToast,
   waitForQuickInput,
   webviewFrame,
 } from './harness';
@@ -121,7 +122,7 @@ describe("a new user's first hour (issue 14)", { timeout: SUITE_TIMEOUT_MS }, ()
     });
     // The toast can hide behind the resumed answer's before it is seen; the output channel records the same check.
     const accepted = await Promise.any([
-      waitForNotification(page, /the API accepted the key \(\d+ models available\)/, 20_000),
+      waitForToast(page, /the API accepted the key \(\d+ models available\)/, 20_000),
       until('the accepted check in the log', async () => /API key check: accepted by \S+ \(\d+ models listed\)/.exec(outputChannelLog(userDataDir))?.[0] ?? '', (m) => m !== '', 20_000),
     ]);
     assert.match(accepted, /accepted/);
